@@ -1,0 +1,480 @@
+"""The result of a calculation, and the functions that produce it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk import __version__
+from klimafotavtrykk.errors import InputError, MissingColumnError
+from klimafotavtrykk.factors import (
+    FactorTable,
+    TransportModes,
+    factor_table_from_frame,
+    load_factors,
+    load_transport_modes,
+)
+from klimafotavtrykk.lifecycle.conversion import declared_quantity
+from klimafotavtrykk.lifecycle.engine import (
+    line_results,
+    module_intensities,
+    scope_mask,
+    totals_by_group,
+)
+from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
+from klimafotavtrykk.lifecycle.use import replacements
+from klimafotavtrykk.matching import Mappings, match_factors
+from klimafotavtrykk.profiles import Profile, resolve_profile
+from klimafotavtrykk.units import unit_codes
+from klimafotavtrykk.vocabulary import DIMENSIONS, LINE_COLUMNS, MODULES, TOTAL_MODULES
+
+__all__ = ["Assessment", "calculate"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Whole-life footprint of one bill of quantities under one profile.
+
+    Attributes
+    ----------
+    lines : pandas.DataFrame
+        One row per computed input line: the input columns, ``factor_id``,
+        ``factor_name``, ``factor_source``, ``match_method``,
+        ``declared_quantity`` [declared unit], ``declared_unit``, ``mass`` [kg],
+        ``replacements`` [-], one column per module in :data:`MODULES`
+        [kg CO2e] and ``kg_co2e`` (sum of the modules but D) [kg CO2e].
+    unmatched : pandas.DataFrame
+        Input lines not computed: the input columns plus ``reason`` (a key of
+        :data:`klimafotavtrykk.vocabulary.REASONS`) and ``detail``.
+    by_module : pandas.Series
+        Emissions per module, indexed by :data:`MODULES`. [kg CO2e]
+    by_building_part : pandas.DataFrame
+        NS 3451 two-digit part × module. [kg CO2e]
+    profile : Profile
+        The profile used.
+    coverage : pandas.Series
+        Per in-scope module, the share of computed lines whose factor declares
+        that module. [-]
+    bta_m2 : float or None
+        Gross area (BTA) used for intensities. [m²]
+    metadata : dict
+        Data version, factor table hash, input file and the like.
+    """
+
+    lines: pd.DataFrame
+    unmatched: pd.DataFrame
+    by_module: pd.Series
+    by_building_part: pd.DataFrame
+    profile: Profile
+    coverage: pd.Series
+    bta_m2: float | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        """Total over every module but D. [kg CO2e]"""
+        return float(self.by_module.reindex(list(TOTAL_MODULES)).fillna(0.0).sum())
+
+    @property
+    def d(self) -> float:
+        """Module D, reported beside the total, never in it. [kg CO2e]"""
+        return float(self.by_module.get("D", 0.0))
+
+    @property
+    def per_m2_year(self) -> float | None:
+        """Total per m² BTA per year of the reference study period. [kg CO2e m⁻² a⁻¹]"""
+        if not self.bta_m2:
+            return None
+        return self.total / self.bta_m2 / self.profile.reference_study_period
+
+    def to_dict(self) -> dict[str, Any]:
+        """Machine-readable summary, as ``klimafotavtrykk beregn --json`` prints it.
+
+        Returns
+        -------
+        dict
+            ``total_kg_co2e``, ``d_kg_co2e``, ``by_module`` (module -> kg CO2e),
+            ``unmatched`` and ``lines`` (counts), ``profile``, and, when a BTA
+            was given, ``bta_m2`` and ``kg_co2e_per_m2_year``.
+        """
+        out: dict[str, Any] = {
+            "total_kg_co2e": _finite(self.total),
+            "d_kg_co2e": _finite(self.d),
+            "by_module": {m: _finite(self.by_module.get(m, 0.0)) for m in MODULES},
+            "unmatched": len(self.unmatched),
+            "lines": len(self.lines),
+            "profile": self.profile.name,
+            "reference_study_period": self.profile.reference_study_period,
+        }
+        if self.bta_m2:
+            out["bta_m2"] = self.bta_m2
+            out["kg_co2e_per_m2_year"] = _finite(self.per_m2_year)
+        return out
+
+
+def _finite(value: float) -> float:
+    value = float(value)
+    return value if math.isfinite(value) else 0.0
+
+
+# ============================================================================ calculate
+
+_NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate")
+_COL = {m: j for j, m in enumerate(MODULES)}
+_DIM = {d: i for i, d in enumerate(DIMENSIONS)}
+
+
+def calculate(
+    lines: pd.DataFrame,
+    profile: str | Path | Profile = "tek17",
+    *,
+    factors: FactorTable | pd.DataFrame | str | Path | None = None,
+    bta_m2: float | None = None,
+    mappings: Mappings | None = None,
+    transport_modes: TransportModes | None = None,
+) -> Assessment:
+    """Whole-life footprint of a bill of quantities.
+
+    Parameters
+    ----------
+    lines : pandas.DataFrame
+        One row per line, in the vocabulary of
+        :data:`~klimafotavtrykk.vocabulary.LINE_COLUMNS`; at least
+        ``quantity`` and ``unit``. Lines find their factor through
+        ``factor_id``, a material alias on ``description`` or their NS 3420
+        ``item_code``. ``transport_km``, ``transport_mode`` and
+        ``waste_rate``, where given, override the factor's defaults
+        (0 means none).
+    profile : str, path or Profile
+        ``"tek17"`` (default), ``"ns3720"``, ``"en15978"``, a TOML file, or a
+        :class:`~klimafotavtrykk.profiles.Profile`.
+    factors : FactorTable, DataFrame, path or None
+        Factor table; None uses the shipped generic data.
+    bta_m2 : float, optional
+        Gross area for intensities. [m²]
+    mappings : Mappings, optional
+        Alias and NS 3420 mapping tables; default the shipped ones.
+    transport_modes : TransportModes, optional
+        Transport-mode table; default the shipped one.
+
+    Returns
+    -------
+    Assessment
+        Every input line is either in ``lines`` or in ``unmatched`` with its
+        reason; module totals equal the sum over ``lines``.
+
+    Raises
+    ------
+    MissingColumnError
+        When ``quantity`` or ``unit`` is missing.
+    InputError
+        When a column cannot hold what it should (e.g. a waste rate of 1.5).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import klimafotavtrykk as kf
+    >>> lines = pd.DataFrame({"description": ["Plasstøpt betong B30"], "quantity": [10.0],
+    ...                       "unit": ["m3"], "building_part": ["251"]})
+    >>> result = kf.calculate(lines, profile="tek17")   # doctest: +SKIP
+    """
+    profile = resolve_profile(profile)
+    table = _factor_table(factors)
+    modes = transport_modes or load_transport_modes()
+    items = prepare_lines(lines)
+    n = len(items)
+
+    match = match_factors(items, table.ids, mappings)
+    fidx = match.factor_idx
+    f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
+
+    # units: each distinct spelling parsed once
+    ucodes, utable = unit_codes(items["unit"])
+    u_dim = utable["dimension"].map(_DIM).fillna(-1).to_numpy(dtype=np.int64)
+    line_dim = np.append(u_dim, -1)[ucodes]
+    line_scale = np.append(utable["scale"].to_numpy(dtype=float), np.nan)[ucodes]
+    u_lump = utable["dimension"].isin(["lump_sum", "percent"]).to_numpy()
+    line_lump = np.append(u_lump, False)[ucodes]
+    line_known = np.append(utable["known"].to_numpy(dtype=bool), False)[ucodes]
+
+    quantity = items["quantity"].to_numpy(dtype=float)
+    decl_dim = table.declared_dimension[f]
+    q_decl = declared_quantity(
+        quantity,
+        line_scale,
+        table.mass_per_base[f, np.where(line_dim >= 0, line_dim, 0)],
+        table.declared_scale[f],
+        table.mass_per_base[f, decl_dim],
+        line_dim == decl_dim,
+    )
+
+    # transport modes named on lines
+    mode_text = _text(items["transport_mode"])
+    mode_given = mode_text.notna().to_numpy()
+    line_mode = np.full(n, -1, dtype=np.int64)
+    if mode_given.any():
+        codes, uniques = pd.factorize(mode_text[mode_given])
+        line_mode[mode_given] = modes.ids.get_indexer(pd.Index(uniques, dtype=object))[codes]
+
+    in_part_scope, has_part = _part_scope(items["building_part"], profile)
+    indicator_ok = np.isin(table.indicator[f], [*profile.accepted_indicators, ""])
+
+    reason = _reasons(
+        (np.isnan(quantity), "missing_quantity"),
+        (~has_part & bool(profile.building_parts), "missing_building_part"),
+        (~in_part_scope, "out_of_scope"),
+        (line_lump, "lump_sum"),
+        (~line_known, "unknown_unit"),
+        (match.reason == "unknown_factor", "unknown_factor"),
+        (match.reason == "no_factor", "no_factor"),
+        (~indicator_ok, "indicator_not_accepted"),
+        (~np.isfinite(q_decl), "incompatible_unit"),
+        (mode_given & (line_mode < 0), "unknown_transport_mode"),
+    )
+    ok = reason == None  # noqa: E711 (object array)
+
+    rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
+    n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
+    intensities = module_intensities(
+        table.modules[rows.factor],
+        table.is_generic[rows.factor],
+        profile.generic_markup,
+        rows.a4,
+        rows.waste_rate,
+        n_repl,
+        scope_mask(profile.modules),
+        profile.waste_end_of_life,
+    )
+
+    row = rows.line_row[ok]
+    qty = q_decl[ok]
+    part_labels = _two_digit(items["building_part"][ok])
+    group, groups = pd.factorize(part_labels, sort=True)
+    by_part = totals_by_group(group.astype(np.int64), row, qty, intensities, len(groups))
+    by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
+                                    columns=pd.Index(MODULES, name="module"))
+    by_module = pd.Series(by_part.sum(axis=0), index=pd.Index(MODULES, name="module"), name="kg_co2e")
+
+    per_line = line_results(row, qty, intensities)
+    matched_f = fidx[ok]
+    frame = table.frame
+    detail = pd.DataFrame(per_line, columns=list(MODULES), index=items.index[ok])
+    computed = items.loc[ok].assign(
+        factor_id=table.ids[matched_f].to_numpy(dtype=object),
+        factor_name=_column(frame, "name_nb", matched_f),
+        factor_source=frame["source"].to_numpy(dtype=object)[matched_f],
+        match_method=match.method[ok],
+        indicator=table.indicator[matched_f],
+        declared_quantity=qty,
+        declared_unit=frame["declared_unit"].to_numpy(dtype=object)[matched_f],
+        mass=qty * table.mass_per_declared_unit[matched_f],
+        replacements=n_repl[row],
+    )
+    computed = pd.concat([computed, detail], axis=1)
+    computed["kg_co2e"] = per_line[:, [_COL[m] for m in TOTAL_MODULES]].sum(axis=1)
+
+    unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=_reason_detail(match, ~ok))
+    coverage = _coverage(table, rows, row, profile)
+    metadata = {
+        "version": __version__,
+        "factor_table": table.name,
+        "factor_table_sha256": table.sha256,
+        "indicators": sorted({str(i) or "unspecified" for i in table.indicator[matched_f]}),
+        "input_lines": n,
+    }
+    return Assessment(
+        lines=computed.reset_index(drop=True),
+        unmatched=unmatched.reset_index(drop=True),
+        by_module=by_module,
+        by_building_part=by_building_part,
+        profile=profile,
+        coverage=coverage,
+        bta_m2=float(bta_m2) if bta_m2 else None,
+        metadata=metadata,
+    )
+
+
+def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """Check a line frame and bring it to the canonical columns.
+
+    Parameters
+    ----------
+    lines : pandas.DataFrame
+        At least ``quantity`` and ``unit``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column of :data:`LINE_COLUMNS` (absent ones empty), numeric
+        columns as float64 (text that is not a number becomes NaN and the
+        line is reported, never dropped), extra columns kept, and a default
+        ``row_id`` (0 .. n-1) where none was given.
+    """
+    if not isinstance(lines, pd.DataFrame):
+        raise InputError(f"lines must be a pandas DataFrame, got {type(lines).__name__}",
+                         code="not_a_frame")
+    missing = [c for c in ("quantity", "unit") if c not in lines.columns]
+    if missing:
+        raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),
+                                 code="missing_column")
+    items = lines.copy()
+    for column in LINE_COLUMNS:
+        if column not in items.columns:
+            items[column] = np.arange(len(items)) if column == "row_id" else None
+    for column in _NUMERIC_LINE_COLUMNS:
+        items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
+    waste = items["waste_rate"].to_numpy()
+    bad = (waste < 0) | (waste >= 1)
+    if bad.any():
+        at = items.index[np.flatnonzero(bad)[0]]
+        raise InputError(f"waste rate must be a share in [0, 1), line {at}",
+                         cell=_ref(items, at), expected="0 <= waste_rate < 1",
+                         found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
+    km = items["transport_km"].to_numpy()
+    if (km < 0).any():
+        at = items.index[np.flatnonzero(km < 0)[0]]
+        raise InputError(f"transport distance cannot be negative, line {at}", cell=_ref(items, at),
+                         expected="km >= 0", code="bad_transport_km")
+    return items
+
+
+# ---------------------------------------------------------------------------- helpers
+
+@dataclass(frozen=True)
+class _Rows:
+    """Scenario rows: the factor rows, then one row per distinct line override."""
+
+    factor: np.ndarray     # factor index of each row
+    a4: np.ndarray         # [kg CO2e per declared unit]; NaN unknown
+    waste_rate: np.ndarray  # [-]; NaN none
+    line_row: np.ndarray   # row of each line (valid where the line is computed)
+
+
+def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, line_mode, mode_given, ok):
+    """Rows of the intensity matrix: one per factor, plus one per distinct override scenario."""
+    n_f = len(table)
+    tkm = np.append(modes.kg_co2e_per_tkm, np.nan)  # index -1 -> NaN
+    f_mode = modes.ids.get_indexer(pd.Index(table.transport_mode, dtype=object))
+    declared_a4 = table.modules[:, _COL["A4"]]
+    mass_du = table.mass_per_declared_unit
+
+    def resolve_a4(factor, km, mode, transport_given):
+        computed = transport_a4(mass_du[factor], km, tkm[mode])
+        use_declared = ~np.isnan(declared_a4[factor]) & ~transport_given
+        return np.where(use_declared, declared_a4[factor], computed)
+
+    base = np.arange(n_f)
+    a4 = resolve_a4(base, table.transport_km, f_mode, np.zeros(n_f, dtype=bool))
+    waste = table.waste_rate.copy()
+    line_row = np.where(fidx >= 0, fidx, 0)
+
+    line_km = items["transport_km"].to_numpy(dtype=float)
+    line_waste = items["waste_rate"].to_numpy(dtype=float)
+    transport_given = ~np.isnan(line_km) | mode_given
+    override = ok & (transport_given | ~np.isnan(line_waste))
+    if not override.any():
+        return _Rows(factor=base, a4=a4, waste_rate=waste, line_row=line_row)
+
+    sub_f = fidx[override]
+    km = np.where(np.isnan(line_km), table.transport_km[line_row], line_km)[override]
+    mode = np.where(mode_given, line_mode, f_mode[line_row])[override]
+    rate = np.where(np.isnan(line_waste), table.waste_rate[line_row], line_waste)[override]
+    given = transport_given[override]
+    # NaN is no key for factorize: -1 stands for "none" (distances and rates are >= 0)
+    keys = pd.MultiIndex.from_arrays([sub_f, np.nan_to_num(km, nan=-1.0), mode,
+                                      np.nan_to_num(rate, nan=-1.0), given])
+    codes, uniques = keys.factorize()
+    u_f = uniques.get_level_values(0).to_numpy(dtype=np.int64)
+    u_km = uniques.get_level_values(1).to_numpy(dtype=float, copy=True)
+    u_mode = uniques.get_level_values(2).to_numpy(dtype=np.int64)
+    u_rate = uniques.get_level_values(3).to_numpy(dtype=float, copy=True)
+    u_given = uniques.get_level_values(4).to_numpy(dtype=bool)
+    u_km[u_km < 0] = np.nan
+    u_rate[u_rate < 0] = np.nan
+    line_row = line_row.copy()
+    line_row[override] = n_f + codes
+    return _Rows(
+        factor=np.concatenate([base, u_f]),
+        a4=np.concatenate([a4, resolve_a4(u_f, u_km, u_mode, u_given)]),
+        waste_rate=np.concatenate([waste, u_rate]),
+        line_row=line_row,
+    )
+
+
+def _factor_table(factors) -> FactorTable:
+    if factors is None:
+        return load_factors()
+    if isinstance(factors, FactorTable):
+        return factors
+    if isinstance(factors, pd.DataFrame):
+        return factor_table_from_frame(factors)
+    return load_factors(factors)
+
+
+def _reasons(*rules) -> np.ndarray:
+    """First reason that applies to each line, in the order given; None where none does."""
+    n = len(rules[0][0])
+    reason = np.full(n, None, dtype=object)
+    for mask, name in reversed(rules):
+        reason[np.asarray(mask, dtype=bool)] = name
+    return reason
+
+
+def _text(column: pd.Series) -> pd.Series:
+    text = column.astype(object).where(column.notna(), None)
+    stripped = text.astype(str).str.strip()
+    return stripped.where(text.notna() & (stripped != ""), None).astype(object)
+
+
+def _part_scope(parts: pd.Series, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: whether its NS 3451 part counts under the profile, and whether it has one."""
+    text = _text(parts)
+    codes, uniques = pd.factorize(text)
+    distinct = pd.Series(uniques, dtype=object).str.replace(r"\.0$", "", regex=True)
+    has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
+    if not profile.building_parts:
+        return np.ones(len(parts), dtype=bool), has
+    inside = np.zeros(len(distinct), dtype=bool)
+    for prefix in profile.building_parts:  # a handful of profile codes
+        inside |= distinct.str.startswith(prefix).to_numpy(dtype=bool)
+    return np.append(inside, False)[codes], has
+
+
+def _two_digit(parts: pd.Series) -> np.ndarray:
+    """NS 3451 two-digit part of each line; "" where the line has none."""
+    text = _text(parts).fillna("").astype(str).str.replace(r"\.0$", "", regex=True)
+    return text.str.slice(0, 2).to_numpy(dtype=object)
+
+
+def _column(frame: pd.DataFrame, name: str, idx: np.ndarray) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(idx), None, dtype=object)
+    return frame[name].to_numpy(dtype=object)[idx]
+
+
+def _reason_detail(match, mask) -> np.ndarray:
+    return np.asarray(match.detail, dtype=object)[mask]
+
+
+def _coverage(table: FactorTable, rows: _Rows, line_row: np.ndarray, profile: Profile) -> pd.Series:
+    """Share of computed lines whose factor declares each in-scope module."""
+    declared = ~np.isnan(table.modules[rows.factor])
+    declared[:, _COL["A4"]] = ~np.isnan(rows.a4)
+    declared[:, _COL["A5"]] |= ~np.isnan(rows.waste_rate)
+    declared[:, _COL["B4"]] = ~np.isnan(table.service_life[rows.factor])
+    modules = [m for m in profile.modules if m != "B6"]  # B6 is project-level energy use
+    if len(line_row) == 0:
+        return pd.Series(np.nan, index=pd.Index(modules, name="module"), name="coverage")
+    share = declared[line_row].mean(axis=0)
+    return pd.Series(share[[_COL[m] for m in modules]], index=pd.Index(modules, name="module"),
+                     name="coverage")
+
+
+def _ref(items: pd.DataFrame, at) -> str | None:
+    ref = items.at[at, "source_ref"] if "source_ref" in items.columns else None
+    return None if ref is None or (isinstance(ref, float) and np.isnan(ref)) else str(ref)

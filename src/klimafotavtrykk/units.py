@@ -1,0 +1,195 @@
+"""The library's one unit registry and the unit spellings of Norwegian bills of quantities.
+
+Every spelling passes through ``data/units/aliases.csv`` before pint sees it;
+a spelling not in that table is unknown and is never guessed. Each distinct
+spelling is parsed once: callers factorize their unit column and parse the
+distinct values (see :func:`unit_codes`).
+
+Dimensions and the base unit each scale refers to:
+
+=========  ==========  ==============================
+dimension  base unit   examples
+=========  ==========  ==============================
+mass       kg          kg, tonn, t
+volume     m³          m3, m³, l
+area       m²          m2, kvm, sqm
+length     m           m, lm, mm
+piece      piece       stk, pcs
+time       h           time, timer, uke
+energy     kWh         kWh, MJ
+lump_sum   –           RS, R.S.
+percent    –           %
+=========  ==========  ==============================
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from klimafotavtrykk._data import data_path
+from klimafotavtrykk.errors import DataError, UnitError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import pint
+
+__all__ = [
+    "registry",
+    "normalise_spelling",
+    "parse_units",
+    "unit_codes",
+    "BASE_UNITS",
+    "NON_PHYSICAL",
+]
+
+#: Base unit per dimension; every ``scale`` is "base units per one unit as written".
+BASE_UNITS: dict[str, str] = {
+    "mass": "kilogram",
+    "volume": "meter**3",
+    "area": "meter**2",
+    "length": "meter",
+    "piece": "piece",
+    "time": "hour",
+    "energy": "kilowatt_hour",
+}
+
+#: Canonical names that carry no physical quantity.
+NON_PHYSICAL: frozenset[str] = frozenset({"lump_sum", "percent"})
+
+_BLANKS = re.compile(r"\s+")
+
+
+@functools.cache
+def registry() -> pint.UnitRegistry:
+    """The library's pint registry, built on first use and never changed.
+
+    It is pint's default registry plus ``piece`` as a dimension of its own.
+
+    Returns
+    -------
+    pint.UnitRegistry
+    """
+    import pint
+
+    ureg = pint.UnitRegistry()
+    ureg.define("piece = [piece]")
+    return ureg
+
+
+def normalise_spelling(spelling: object) -> str:
+    """Key under which a unit spelling is looked up in the alias table.
+
+    Parameters
+    ----------
+    spelling : object
+        Unit as written in a bill of quantities.
+
+    Returns
+    -------
+    str
+        Lower-cased, stripped, inner blanks collapsed (``" Sq.  Mtr. "`` ->
+        ``"sq. mtr."``); empty string for missing values.
+    """
+    if spelling is None or (isinstance(spelling, float) and spelling != spelling):
+        return ""
+    return _BLANKS.sub(" ", str(spelling).replace("\u00a0", " ")).strip().casefold()
+
+
+@functools.cache
+def _alias_table() -> dict[str, str]:
+    import pandas as pd
+
+    path = data_path("units", "aliases.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"spelling", "canonical", "source_id"} - set(table.columns)
+    if missing:
+        raise DataError(f"missing columns {sorted(missing)}", file=str(path))
+    keys = table["spelling"].map(normalise_spelling)
+    duplicated = keys[keys.duplicated()]
+    if len(duplicated):
+        raise DataError(f"spelling listed twice: {duplicated.iloc[0]!r}", file=str(path))
+    return dict(zip(keys, table["canonical"], strict=True))
+
+
+@functools.cache
+def _canonical_info(canonical: str) -> tuple[str, float]:
+    """Dimension and scale to the base unit of one canonical unit expression."""
+    if canonical in NON_PHYSICAL:
+        return canonical, float("nan")
+    ureg = registry()
+    try:
+        unit = ureg.Unit(canonical)
+    except Exception:  # pint raises several unrelated classes here
+        raise UnitError(f"canonical unit {canonical!r} in aliases.csv is not a pint unit",
+                        unit=canonical) from None
+    for dimension, base in BASE_UNITS.items():
+        if unit.dimensionality == ureg.Unit(base).dimensionality:
+            return dimension, float(ureg.Quantity(1.0, unit).to(base).magnitude)
+    raise UnitError(f"canonical unit {canonical!r} has no supported dimension", unit=canonical)
+
+
+def parse_units(spellings) -> pd.DataFrame:
+    """Parse distinct unit spellings through the alias table.
+
+    Parameters
+    ----------
+    spellings : array-like of str
+        Unit spellings as written; pass distinct values (each is parsed once).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by spelling as given, with columns ``canonical`` (str or
+        None), ``dimension`` (one of :data:`BASE_UNITS`, ``lump_sum``,
+        ``percent``, or None when unknown), ``scale`` (base units per unit
+        as written; NaN for non-physical or unknown units) and ``known``
+        (bool).
+
+    Examples
+    --------
+    >>> parse_units(["m3", "lm", "tonn", "RS", "furlong"])[["dimension", "scale"]]
+    ... # doctest: +NORMALIZE_WHITESPACE
+              dimension   scale
+    m3           volume     1.0
+    lm           length     1.0
+    tonn           mass  1000.0
+    RS         lump_sum     NaN
+    furlong        None     NaN
+    """
+    import pandas as pd
+
+    aliases = _alias_table()
+    rows = []
+    for spelling in spellings:  # distinct spellings only, not line items
+        canonical = aliases.get(normalise_spelling(spelling))
+        if canonical is None:
+            rows.append((None, None, float("nan"), False))
+        else:
+            dimension, scale = _canonical_info(canonical)
+            rows.append((canonical, dimension, scale, True))
+    index = pd.Index(list(spellings), dtype=object, name="unit")
+    return pd.DataFrame(rows, index=index, columns=["canonical", "dimension", "scale", "known"])
+
+
+def unit_codes(units) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer code per line and the parsed table of distinct spellings.
+
+    Parameters
+    ----------
+    units : pandas.Series or array-like of str
+        One unit spelling per line.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Row of ``table`` for each line; ``-1`` where the unit is missing.
+    table : pandas.DataFrame
+        :func:`parse_units` of the distinct spellings, in code order.
+    """
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(units, dtype=object), use_na_sentinel=True)
+    return codes.astype("int64", copy=False), parse_units(list(uniques))
