@@ -183,10 +183,10 @@ def calculate(
     ...                       "unit": ["m3"], "building_part": ["251"]})
     >>> result = kf.calculate(lines, profile="tek17")   # doctest: +SKIP
     """
+    items = prepare_lines(lines)
     profile = resolve_profile(profile)
     table = _factor_table(factors)
     modes = transport_modes or load_transport_modes()
-    items = prepare_lines(lines)
     n = len(items)
 
     match = match_factors(items, table.ids, mappings)

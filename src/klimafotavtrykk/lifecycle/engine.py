@@ -19,6 +19,9 @@ from klimafotavtrykk.vocabulary import MODULES
 
 __all__ = ["module_intensities", "totals_by_group", "line_results", "scope_mask"]
 
+#: Lines per block in :func:`line_results` (4096 × 15 float64 ≈ 0.5 MB, fits in L2).
+BLOCK = 4096
+
 _COL = {m: j for j, m in enumerate(MODULES)}
 _C = [_COL[m] for m in ("C1", "C2", "C3", "C4")]
 _DECLARED_ONLY = [_COL[m] for m in ("B1", "B2", "B3", "B5", "B6", "B7", "C1", "C2", "C3", "C4")]
@@ -118,7 +121,8 @@ def totals_by_group(group, row, quantity, intensities, n_groups):
     [[6.0, 3.0], [10.0, 5.0]]
     """
     n_rows = intensities.shape[0]
-    key = group.astype(np.int64) * n_rows + row
+    key = np.multiply(group, n_rows, dtype=np.intp)
+    key += row
     amount = np.bincount(key, weights=quantity, minlength=n_groups * n_rows)
     return amount.reshape(n_groups, n_rows) @ intensities
 
@@ -141,7 +145,19 @@ def line_results(row, quantity, intensities, out=None):
     -------
     numpy.ndarray
         Shape (lines, modules). [kg CO₂e]
+
+    Notes
+    -----
+    Works in blocks of :data:`BLOCK` lines so that gather and multiply happen
+    while the block is in cache: about half the memory traffic of a
+    whole-array gather followed by a whole-array multiply.
     """
-    out = np.take(intensities, row, axis=0, out=out)
-    out *= quantity[:, None]
+    n = len(row)
+    if out is None:
+        out = np.empty((n, intensities.shape[1]))
+    for start in range(0, n, BLOCK):  # blocks of lines, not lines
+        stop = min(start + BLOCK, n)
+        block = out[start:stop]
+        np.take(intensities, row[start:stop], axis=0, out=block)
+        np.multiply(block, quantity[start:stop, None], out=block)
     return out

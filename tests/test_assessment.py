@@ -1,0 +1,180 @@
+"""End-to-end engine tests on hand-solvable tables (see conftest.hand_factors).
+
+Expected values are worked out by hand in the comments.
+"""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import klimafotavtrykk as kf
+from klimafotavtrykk.errors import InputError, MissingColumnError
+from klimafotavtrykk.factors import factor_table_from_frame
+from klimafotavtrykk.profiles import load_profile
+from klimafotavtrykk.vocabulary import MODULES
+
+
+@pytest.fixture
+def calc(hand_factors, truck, no_mappings):
+    def run(lines, profile="en15978", **kw):
+        return kf.calculate(pd.DataFrame(lines), profile=profile, factors=hand_factors,
+                            transport_modes=truck, mappings=no_mappings, **kw)
+    return run
+
+
+THREE_LINES = {
+    "factor_id": ["concrete", "paint", "window"],
+    "quantity": [10.0, 5.0, 3.0],
+    "unit": ["m3", "kg", "m2"],
+    "building_part": ["251", "232", "234"],
+}
+
+
+def test_three_lines_whole_life(calc):
+    r = calc(THREE_LINES, profile="en15978")   # P = 60, every module, +25 % on generic data
+    by = r.by_module
+    # concrete 10 m3: A1-A3 200 × 1.25 × 10 = 2 500; A4 2.4 t × 50 km × 0.1 × 10 = 120;
+    #   A5 0.03 × (250 + 12 + 10) × 10 = 81.6; C3 100; D -50; life 100 a -> no B4
+    # paint 5 kg: A1-A3 10; A4 0.001 × 100 × 0.1 × 5 = 0.05; A5 0.04 × 2.01 × 5 = 0.402;
+    #   life 15 a at P 60 -> 3 replacements: B4 3 × (2 + 0.01 + 0.0804) × 5 = 31.356
+    # window 3 m2: A1-A3 300; declared A4 2 × 3 = 6; no waste; life 40 -> 1 replacement:
+    #   B4 1 × (100 + 2) × 3 = 306
+    assert by["A1-A3"] == pytest.approx(2500 + 10 + 300)
+    assert by["A4"] == pytest.approx(120 + 0.05 + 6)
+    assert by["A5"] == pytest.approx(81.6 + 0.402)
+    assert by["B4"] == pytest.approx(31.356 + 306)
+    assert by["C3"] == pytest.approx(100)
+    assert r.d == pytest.approx(-50)
+    assert r.total == pytest.approx(2801.6 + 41.808 + 612)
+    assert r.lines["replacements"].tolist() == [0, 3, 1]
+
+
+def test_tek17_scope(calc):
+    lines = {k: [*v, v[0], v[0]] for k, v in THREE_LINES.items()}
+    lines["building_part"] = ["251", "232", "234", "31", None]
+    r = calc(lines, profile="tek17")   # P = 50; A1-A3, A4, A5 (waste), B2, B4; parts 215, 216, 22-26
+    # concrete: 2 500 + 120 + A5 0.03 × (250 + 12) × 10 = 78.6 -> 2 698.6 (no C3, no D)
+    # paint: 15 a at P 50 -> 3 replacements, same 41.808; window: 40 a -> 1 replacement, 612
+    assert r.total == pytest.approx(2698.6 + 41.808 + 612)
+    assert r.d == 0.0
+    assert r.by_module["C3"] == 0.0
+    assert r.unmatched["reason"].tolist() == ["out_of_scope", "missing_building_part"]
+    assert list(r.by_building_part.index) == ["23", "25"]
+    assert r.by_building_part.loc["23"].sum() == pytest.approx(41.808 + 612)
+
+
+def test_units_convert_through_density(calc):
+    # 24 tonn of concrete at 2 400 kg/m3 = 10 m3; 10 000 l = 10 m3: same A1-A3 as 10 m3
+    r = calc({"factor_id": ["concrete"] * 3, "quantity": [10.0, 24.0, 10_000.0],
+              "unit": ["m3", "tonn", "l"], "building_part": ["251"] * 3})
+    np.testing.assert_allclose(r.lines["A1-A3"], [2500.0] * 3)
+    np.testing.assert_allclose(r.lines["mass"], [24_000.0] * 3)
+
+
+def test_users_own_epd_published_ready_mix(truck, no_mappings):
+    # Danish ready-mix 35 MPa, ILCD 0aa8b645…: A1-A3 = 268.5945 kg CO2e/m3 (GWP-total).
+    # 26.356 m3 × 268.5945 = 7 079.0766 kg CO2e
+    mine = pd.DataFrame({"factor_id": ["rmc35"], "declared_unit": ["m3"], "A1-A3": [268.5945],
+                         "density_kg_m3": [2265], "source": ["ILCD 0aa8b645 (lcax fixture)"]})
+    r = kf.calculate(pd.DataFrame({"factor_id": ["rmc35"], "quantity": [26.356], "unit": ["m3"]}),
+                     profile="en15978", factors=mine, transport_modes=truck, mappings=no_mappings)
+    assert r.by_module["A1-A3"] == pytest.approx(7079.08, abs=0.005)
+
+
+def test_hot_rolled_coil_per_tonne(truck, no_mappings):
+    # EPD-IES-0006676: 1 895.7 kg CO2e per 1 000 kg; 10 t -> 18 957 kg CO2e
+    coil = pd.DataFrame({"factor_id": ["hrc"], "declared_unit": ["tonne"], "A1-A3": [1895.7],
+                         "source": ["EPD-IES-0006676"]})
+    r = kf.calculate(pd.DataFrame({"factor_id": ["hrc", "hrc"], "quantity": [10.0, 10_000.0],
+                                   "unit": ["tonn", "kg"]}),
+                     profile="en15978", factors=coil, transport_modes=truck, mappings=no_mappings)
+    np.testing.assert_allclose(r.lines["A1-A3"], [18_957.0, 18_957.0])
+
+
+def test_lcabyg_worked_example(truck, no_mappings):
+    # LCAbyg «Test eksempel» (ocni-dtu/lcax lcabyg_project.json): 25 kg of steel, factor
+    # 818 kg CO2e/m3 at 7 850 kg/m3 -> 25 / 7 850 = 0.0031847 m3 -> A1-A3 2.6051;
+    # service life 80 at P 50 -> 0 replacements; 100 m2 -> 2.6051 / 100 / 50 = 5.21e-4 /m2/yr
+    steel = pd.DataFrame({"factor_id": ["steel"], "declared_unit": ["m3"], "A1-A3": [818.0],
+                          "density_kg_m3": [7850.0], "service_life_years": [80],
+                          "source": ["ÖKOBAUDAT 5aa09d72 via LCAbyg"]})
+    profile = dataclasses.replace(load_profile("en15978"), reference_study_period=50)
+    r = kf.calculate(pd.DataFrame({"factor_id": ["steel"], "quantity": [25.0], "unit": ["kg"]}),
+                     profile=profile, factors=steel, transport_modes=truck, mappings=no_mappings,
+                     bta_m2=100)
+    assert r.lines["declared_quantity"].iloc[0] == pytest.approx(0.0031847, abs=5e-8)
+    assert r.total == pytest.approx(2.6051, abs=5e-5)
+    assert r.per_m2_year == pytest.approx(5.21e-4, abs=5e-7)
+
+
+def test_every_line_is_computed_or_reported(calc, hand_factors, truck, no_mappings):
+    lines = {
+        "factor_id": ["concrete", "concrete", "concrete", "ghost", None, "concrete", "paint", "concrete"],
+        "description": [None, None, None, None, "ukjent produkt", None, None, None],
+        "quantity": [1.0, np.nan, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0],
+        "unit": ["stk", "m3", "furlong", "m3", "m3", "RS", "kg", "m3"],
+        "transport_mode": [None, None, None, None, None, None, "zeppelin", None],
+        "building_part": ["251"] * 8,
+    }
+    r = calc(lines)
+    assert r.unmatched["reason"].tolist() == [
+        "incompatible_unit", "missing_quantity", "unknown_unit", "unknown_factor", "no_factor",
+        "lump_sum", "unknown_transport_mode"]
+    assert len(r.lines) == 1 and r.lines["row_id"].tolist() == [7]
+    assert sorted([*r.lines["row_id"], *r.unmatched["row_id"]]) == list(range(8))
+
+
+def test_indicator_not_accepted(truck, no_mappings):
+    total = pd.DataFrame({"factor_id": ["x"], "declared_unit": ["kg"], "A1-A3": [1.0],
+                          "indicator": ["gwp-total"], "source": ["hand"]})
+    r = kf.calculate(pd.DataFrame({"factor_id": ["x"], "quantity": [1.0], "unit": ["kg"],
+                                   "building_part": ["22"]}),
+                     profile="tek17", factors=total, transport_modes=truck, mappings=no_mappings)
+    assert r.unmatched["reason"].tolist() == ["indicator_not_accepted"]
+
+
+def test_line_overrides_transport_and_waste(calc):
+    # concrete with its own 100 km: A4 = 2.4 × 100 × 0.1 = 24 per m3; waste 0 means none
+    r = calc({"factor_id": ["concrete", "concrete"], "quantity": [1.0, 1.0], "unit": ["m3", "m3"],
+              "transport_km": [100.0, np.nan], "waste_rate": [0.0, np.nan], "building_part": ["25", "25"]})
+    assert r.lines["A4"].tolist() == pytest.approx([24.0, 12.0])
+    assert r.lines["A5"].tolist() == pytest.approx([0.0, 0.03 * (250 + 12 + 10)])
+
+
+def test_module_totals_reconcile_with_lines(calc):
+    r = calc(THREE_LINES)
+    np.testing.assert_allclose(r.lines[list(MODULES)].sum().to_numpy(), r.by_module.to_numpy())
+    np.testing.assert_allclose(r.by_building_part.sum().to_numpy(), r.by_module.to_numpy())
+    assert r.lines["kg_co2e"].sum() == pytest.approx(r.total)
+
+
+def test_coverage_shows_undeclared_modules(calc):
+    r = calc(THREE_LINES)
+    # C3 is declared by 1 of 3 factors; C1 by none
+    assert r.coverage["C3"] == pytest.approx(1 / 3)
+    assert r.coverage["C1"] == 0.0
+
+
+def test_json_shape(calc):
+    out = calc(THREE_LINES, bta_m2=100).to_dict()
+    assert set(out["by_module"]) == set(MODULES)
+    assert out["lines"] == 3 and out["unmatched"] == 0
+    assert out["kg_co2e_per_m2_year"] == pytest.approx(out["total_kg_co2e"] / 100 / 60)
+
+
+def test_bad_input_is_a_clear_error(calc):
+    with pytest.raises(MissingColumnError, match="unit"):
+        calc({"quantity": [1.0]})
+    with pytest.raises(InputError, match="waste rate"):
+        calc({"factor_id": ["paint"], "quantity": [1.0], "unit": ["kg"], "waste_rate": [1.5]})
+    with pytest.raises(InputError, match="DataFrame"):
+        kf.calculate([1, 2, 3])
+
+
+def test_factor_table_rejects_rows_without_source():
+    from klimafotavtrykk.errors import DataError
+    with pytest.raises(DataError, match="no source"):
+        factor_table_from_frame(pd.DataFrame({"factor_id": ["a"], "declared_unit": ["kg"],
+                                              "A1-A3": [1.0], "source": [""]}))
