@@ -178,3 +178,16 @@ def test_factor_table_rejects_rows_without_source():
     with pytest.raises(DataError, match="no source"):
         factor_table_from_frame(pd.DataFrame({"factor_id": ["a"], "declared_unit": ["kg"],
                                               "A1-A3": [1.0], "source": [""]}))
+
+
+def test_area_with_thickness_converts_through_density(truck, no_mappings):
+    # Asphalt declared per tonne, 2 400 kg/m3 (a hand value): 1 000 m2 × 0.04 m × 2 400 kg/m3
+    # = 96 000 kg = 96 t; at 50 kg CO2e/t -> 4 800 kg CO2e
+    asphalt = pd.DataFrame({"factor_id": ["asphalt"], "declared_unit": ["tonne"], "A1-A3": [50.0],
+                            "density_kg_m3": [2400.0], "source": ["hand"]})
+    r = kf.calculate(pd.DataFrame({"factor_id": ["asphalt", "asphalt"], "quantity": [1000.0, 1000.0],
+                                   "unit": ["m2", "m2"], "thickness": [0.04, np.nan]}),
+                     profile="en15978", factors=asphalt, transport_modes=truck, mappings=no_mappings)
+    assert r.lines["declared_quantity"].tolist() == pytest.approx([96.0])
+    assert r.by_module["A1-A3"] == pytest.approx(4800.0)
+    assert r.unmatched["reason"].tolist() == ["incompatible_unit"]   # m2 without thickness

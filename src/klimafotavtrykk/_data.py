@@ -25,3 +25,62 @@ def data_dir() -> Path:
 def data_path(*parts: str) -> Path:
     """Path of a shipped data file, e.g. ``data_path("units", "aliases.csv")``."""
     return data_dir().joinpath(*parts)
+
+
+def data_files() -> list[Path]:
+    """Every shipped data file but the manifest itself, sorted."""
+    root = data_dir()
+    return sorted(p for p in root.rglob("*")
+                  if p.is_file() and p.name != "datapackage.json" and p.suffix in (".csv", ".toml"))
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@functools.cache
+def data_version() -> str:
+    """Version of the shipped data: the manifest's version and the first 12 hex digits of its hash.
+
+    Reports print it, so that a number can be traced to the data it came from.
+    """
+    import hashlib
+    import json
+
+    manifest = data_path("datapackage.json")
+    if not manifest.is_file():
+        return "unversioned"
+    version = json.loads(manifest.read_text(encoding="utf-8")).get("version", "?")
+    return f"{version}+{hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]}"
+
+
+def build_manifest(version: str) -> dict:
+    """The content of ``data/datapackage.json``: every data file with its hash."""
+    root = data_dir()
+    return {
+        "name": "klimafotavtrykk-data",
+        "version": version,
+        "licence_note": "Each folder's README.md states the licence status of its sources; "
+                        "every row cites a source in sources.csv.",
+        "resources": [
+            {"path": p.relative_to(root).as_posix(), "sha256": file_sha256(p)} for p in data_files()
+        ],
+    }
+
+
+def _main() -> None:
+    """``python -m klimafotavtrykk._data VERSION`` rewrites ``data/datapackage.json``."""
+    import json
+    import sys
+
+    version = sys.argv[1] if len(sys.argv) > 1 else "0.1.0"
+    target = data_path("datapackage.json")
+    target.write_text(json.dumps(build_manifest(version), indent=1, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _main()

@@ -31,7 +31,13 @@ from klimafotavtrykk.lifecycle.use import replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.profiles import Profile, resolve_profile
 from klimafotavtrykk.units import unit_codes
-from klimafotavtrykk.vocabulary import DIMENSIONS, LINE_COLUMNS, MODULES, TOTAL_MODULES
+from klimafotavtrykk.vocabulary import (
+    DIMENSIONS,
+    LINE_COLUMNS,
+    MODULES,
+    OPTIONAL_LINE_COLUMNS,
+    TOTAL_MODULES,
+)
 
 __all__ = ["Assessment", "calculate"]
 
@@ -124,7 +130,7 @@ def _finite(value: float) -> float:
 
 # ============================================================================ calculate
 
-_NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate")
+_NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness")
 _COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
 
@@ -207,7 +213,7 @@ def calculate(
     q_decl = declared_quantity(
         quantity,
         line_scale,
-        table.mass_per_base[f, np.where(line_dim >= 0, line_dim, 0)],
+        _mass_per_line_base(table, f, line_dim, items["thickness"].to_numpy(dtype=float)),
         table.declared_scale[f],
         table.mass_per_base[f, decl_dim],
         line_dim == decl_dim,
@@ -323,7 +329,7 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),
                                  code="missing_column")
     items = lines.copy()
-    for column in LINE_COLUMNS:
+    for column in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS):
         if column not in items.columns:
             items[column] = np.arange(len(items)) if column == "row_id" else None
     for column in _NUMERIC_LINE_COLUMNS:
@@ -335,6 +341,11 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"waste rate must be a share in [0, 1), line {at}",
                          cell=_ref(items, at), expected="0 <= waste_rate < 1",
                          found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
+    thickness = items["thickness"].to_numpy()
+    if (thickness <= 0).any():
+        at = items.index[np.flatnonzero(thickness <= 0)[0]]
+        raise InputError(f"thickness must be positive, line {at}", cell=_ref(items, at),
+                         expected="thickness > 0 [m]", code="bad_thickness")
     km = items["transport_km"].to_numpy()
     if (km < 0).any():
         at = items.index[np.flatnonzero(km < 0)[0]]
@@ -404,6 +415,19 @@ def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, line_
         waste_rate=np.concatenate([waste, u_rate]),
         line_row=line_row,
     )
+
+
+def _mass_per_line_base(table: FactorTable, f, line_dim, thickness) -> np.ndarray:
+    """Mass per base unit of each line's own unit [kg per kg, m³, m², m, piece].
+
+    An area line with a thickness [m] of a factor with a density gets
+    thickness × density as its area mass (asphalt: m² × m × kg/m³).
+    """
+    mass = table.mass_per_base[f, np.where(line_dim >= 0, line_dim, 0)]
+    layered = (line_dim == _DIM["area"]) & ~np.isnan(thickness)
+    if layered.any():
+        mass = np.where(layered, thickness * table.mass_per_base[f, _DIM["volume"]], mass)
+    return mass
 
 
 def _factor_table(factors) -> FactorTable:

@@ -32,6 +32,9 @@ transport_mode : str
     Key into the transport-mode table.
 waste_rate : float64
     Site waste as a share of the installed quantity. [-]
+thickness : float64
+    Layer thickness, for area quantities of a product declared by mass or
+    volume (asphalt in m² × thickness × density). [m]
 kg_co2e : float64
     Emissions. [kg CO2e]
 reason : category
@@ -44,6 +47,7 @@ __all__ = [
     "MODULES",
     "TOTAL_MODULES",
     "LINE_COLUMNS",
+    "OPTIONAL_LINE_COLUMNS",
     "FACTOR_NUMERIC_COLUMNS",
     "FACTOR_TEXT_COLUMNS",
     "REASONS",
@@ -87,6 +91,9 @@ LINE_COLUMNS: tuple[str, ...] = (
     "transport_mode",
     "waste_rate",
 )
+
+#: Optional line columns: used when present, never required.
+OPTIONAL_LINE_COLUMNS: tuple[str, ...] = ("thickness",)
 
 #: Numeric columns of a factor table besides the module columns.
 FACTOR_NUMERIC_COLUMNS: tuple[str, ...] = (
