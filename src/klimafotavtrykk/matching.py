@@ -67,12 +67,16 @@ class MatchResult:
 
 @functools.cache
 def load_mappings() -> Mappings:
-    """The shipped mapping tables in ``data/mappings/``."""
-    alias_path = data_path("mappings", "material_aliases.csv")
-    code_path = data_path("mappings", "ns3420.csv")
-    aliases = pd.read_csv(alias_path, dtype=str, keep_default_na=False)
-    codes = pd.read_csv(code_path, dtype=str, keep_default_na=False)
-    return mappings_from_frames(aliases, codes, names=(str(alias_path), str(code_path)))
+    """The shipped mapping tables: ``data/mappings/material_aliases*.csv`` and ``ns3420*.csv``."""
+    folder = data_path("mappings")
+    alias_paths = sorted(folder.glob("material_aliases*.csv"))
+    code_paths = sorted(folder.glob("ns3420*.csv"))
+    aliases = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in alias_paths],
+                        ignore_index=True)
+    codes = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in code_paths],
+                      ignore_index=True)
+    names = (", ".join(p.name for p in alias_paths), ", ".join(p.name for p in code_paths))
+    return mappings_from_frames(aliases, codes, names=names)
 
 
 def mappings_from_frames(aliases: pd.DataFrame, item_codes: pd.DataFrame,
