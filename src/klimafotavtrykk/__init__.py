@@ -20,6 +20,8 @@ _EXPORTS = {
     "read_boq": "klimafotavtrykk.quantities",
     "load_factors": "klimafotavtrykk.factors",
     "load_profile": "klimafotavtrykk.profiles",
+    "compare": "klimafotavtrykk.alternatives",
+    "substitute": "klimafotavtrykk.alternatives",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -1,0 +1,52 @@
+import pandas as pd
+import pytest
+
+import klimafotavtrykk as kf
+from klimafotavtrykk.alternatives import compare, substitute
+from klimafotavtrykk.errors import InputError
+
+
+@pytest.fixture
+def lines():
+    return pd.DataFrame({
+        "factor_id": ["concrete", "paint", None],
+        "description": ["Betong dekke", "Maling vegger", "Betong vegg"],
+        "quantity": [10.0, 5.0, 2.0],
+        "unit": ["m3", "kg", "m3"],
+        "building_part": ["251", "232", "221"],
+    })
+
+
+def test_substitute_selects_by_part_and_leaves_input(lines, hand_factors, no_mappings):
+    out = substitute(lines, "window", building_part="25", factors=hand_factors, mappings=no_mappings)
+    assert out["factor_id"].tolist()[:2] == ["window", "paint"]
+    assert out["substituted_from"].tolist() == ["concrete", None, None]
+    assert lines["factor_id"].tolist()[0] == "concrete"     # input untouched
+
+
+def test_substitute_by_description_and_unknown_target(lines, hand_factors, no_mappings):
+    out = substitute(lines, "concrete", description="vegg$", factors=hand_factors, mappings=no_mappings)
+    # "Maling vegger" does not end in "vegg"; "Betong vegg" does
+    assert out["factor_id"].tolist() == ["concrete", "paint", "concrete"]
+    with pytest.raises(InputError, match="not in the factor table"):
+        substitute(lines, "ghost", building_part="2", factors=hand_factors, mappings=no_mappings)
+    with pytest.raises(InputError, match="at least one"):
+        substitute(lines, "concrete", factors=hand_factors, mappings=no_mappings)
+
+
+def test_compare_against_reference(lines, hand_factors, truck, no_mappings):
+    kw = dict(factors=hand_factors, transport_modes=truck, mappings=no_mappings)
+    base = kf.calculate(lines.iloc[:2], profile="tek17", bta_m2=100, **kw)
+    # alternative: the same 10 m3 concrete without generic markup -> A1-A3 2 000 instead of 2 500
+    alt_lines = lines.iloc[:2].assign(factor_id=["concrete", "paint"])
+    half = substitute(alt_lines, "paint", factor="paint", factors=hand_factors, mappings=no_mappings)
+    alt = kf.calculate(half.assign(quantity=[8.0, 5.0]), profile="tek17", bta_m2=100, **kw)
+    table = compare({"Referanse": base, "Mindre betong": alt})
+    a1a3 = table[(table.module == "A1-A3") & (table.building_part == "25")].set_index("alternative")
+    # 8 m3 × 250 = 2 000 against 10 m3 × 250 = 2 500: −500 kg, −20 %
+    assert a1a3.loc["Mindre betong", "difference_kg_co2e"] == pytest.approx(-500.0)
+    assert a1a3.loc["Mindre betong", "difference_pct"] == pytest.approx(-20.0)
+    assert a1a3.loc["Referanse", "difference_kg_co2e"] == 0.0
+    totals = table[table.in_total].groupby("alternative", sort=False).kg_co2e.sum()
+    assert totals["Referanse"] == pytest.approx(base.total)
+    assert "kg_co2e_per_m2_year" in table.columns
