@@ -30,7 +30,7 @@ from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.profiles import Profile, resolve_profile
-from klimafotavtrykk.units import unit_codes
+from klimafotavtrykk.units import parse_units, unit_codes
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
     LINE_COLUMNS,
@@ -130,7 +130,7 @@ def _finite(value: float) -> float:
 
 # ============================================================================ calculate
 
-_NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness")
+_NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness", "thickness_mm")
 _COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
 
@@ -341,6 +341,8 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"waste rate must be a share in [0, 1), line {at}",
                          cell=_ref(items, at), expected="0 <= waste_rate < 1",
                          found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
+    metres_per_mm = parse_units(["mm"])["scale"].iloc[0]
+    items["thickness"] = items["thickness"].fillna(items["thickness_mm"] * metres_per_mm)
     thickness = items["thickness"].to_numpy()
     if (thickness <= 0).any():
         at = items.index[np.flatnonzero(thickness <= 0)[0]]

@@ -174,10 +174,11 @@ def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings)
     detail = np.full(len(descriptions), None, dtype=object)
     open_ = np.ones(len(descriptions), dtype=bool)
     targets = factor_ids.get_indexer(pd.Index(mappings.aliases["factor_id"], dtype=object))
+    flat = descriptions.str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
     for pattern, target in zip(mappings.aliases["pattern"], targets, strict=True):
         if target < 0 or not open_.any():
             continue  # mapping to a factor this table does not have
-        hit = open_ & descriptions.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
+        hit = open_ & flat.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
         idx[hit] = target
         detail[hit] = pattern
         open_ &= ~hit

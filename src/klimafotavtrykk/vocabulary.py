@@ -35,6 +35,9 @@ waste_rate : float64
 thickness : float64
     Layer thickness, for area quantities of a product declared by mass or
     volume (asphalt in m² × thickness × density). [m]
+thickness_mm : float64
+    The same in millimetres, as bills of quantities often write it; used
+    where ``thickness`` is empty. [mm]
 kg_co2e : float64
     Emissions. [kg CO2e]
 reason : category
@@ -93,7 +96,7 @@ LINE_COLUMNS: tuple[str, ...] = (
 )
 
 #: Optional line columns: used when present, never required.
-OPTIONAL_LINE_COLUMNS: tuple[str, ...] = ("thickness",)
+OPTIONAL_LINE_COLUMNS: tuple[str, ...] = ("thickness", "thickness_mm")
 
 #: Numeric columns of a factor table besides the module columns.
 FACTOR_NUMERIC_COLUMNS: tuple[str, ...] = (
