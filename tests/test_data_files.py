@@ -328,7 +328,7 @@ def test_example_layout():
     header = next(ws.iter_rows(min_row=6, max_row=6, values_only=True))
     wb.close()
     assert "Mengdebeskrivelse" in title
-    assert header == ("Postnr", "NS 3420", "Beskrivelse", "Enhet", "Mengde", "Bygningsdel")
+    assert header == ("Postnr", "NS 3420", "Beskrivelse", "Enhet", "Mengde", "Bygningsdel", "Tykkelse (mm)")
 
 
 def test_example_lines_look_like_a_norwegian_bill_of_quantities():
