@@ -1,0 +1,228 @@
+"""Command line: ``klimafotavtrykk beregn FIL [valg]``.
+
+This module imports argparse and the small text catalogue only; numpy,
+pandas, pint and openpyxl load in :mod:`klimafotavtrykk.commands` after the
+arguments are parsed, so ``klimafotavtrykk --help`` starts fast.
+
+Help and messages are in bokmål unless ``--lang en`` is given (anywhere on
+the line). English long options (``--profile``, ``--sheet``, ``--factors``)
+and the English command name ``calculate`` work too.
+
+Exit codes: 0 done; 1 an input, data or unexpected error (rendered in the
+chosen language, never a traceback unless ``--debug``); 2 a usage error.
+
+New subcommands (``anbud mal``, ``anbud score``) slot in as one more
+``_add_*`` function in :data:`_SUBCOMMANDS` and one handler in
+:func:`klimafotavtrykk.commands.run`; a subcommand with its own
+subcommands adds a nested ``add_subparsers``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from klimafotavtrykk import __version__
+from klimafotavtrykk.messages import LANGUAGES, render_error, t
+
+__all__ = ["main", "build_parser"]
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help formatter whose "usage:" prefix is translated."""
+
+    usage_prefix = "usage: "
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, self.usage_prefix if prefix is None else prefix)
+
+
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    return type(f"_Formatter_{lang}", (_Formatter,), {"usage_prefix": t("cli.usage_prefix", lang)})
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser that reports usage errors in the chosen language (exit code 2)."""
+
+    def __init__(self, *args, lang: str = "nb", **kwargs):
+        kwargs.setdefault("formatter_class", _formatter(lang))
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.lang = lang
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, t("cli.error", self.lang, prog=self.prog, message=message) + "\n")
+
+
+def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
+    """The argument parser, with help text in ``lang``.
+
+    Parameters
+    ----------
+    lang : {"nb", "en"}
+        Language of help and usage errors.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Parsing sets ``task`` (the subcommand, e.g. ``"beregn"``) and the
+        subcommand's options; ``lang`` and ``debug`` only when given.
+    """
+    parser = _Parser(prog="klimafotavtrykk", description=t("cli.description", lang), lang=lang)
+    options = parser.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    options.add_argument("--version", action="version", version=f"klimafotavtrykk {__version__}",
+                         help=t("cli.version", lang))
+    _add_common(options, lang)
+    sub = parser.add_subparsers(title=t("cli.commands", lang), dest="command",
+                                metavar=t("cli.command_metavar", lang))
+    for add in _SUBCOMMANDS:
+        add(sub, lang)
+    return parser
+
+
+def _add_common(group, lang: str) -> None:
+    """Options every (sub)command takes. SUPPRESS: a value given before the
+    subcommand is not overwritten by the subcommand's default."""
+    group.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                       help=t("cli.lang", lang))
+    group.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help=t("cli.debug", lang))
+
+
+def _add_beregn(sub, lang: str) -> None:
+    parser = sub.add_parser("beregn", aliases=["calculate"], help=t("cli.beregn.help", lang),
+                            description=t("cli.beregn.description", lang), lang=lang)
+    parser.set_defaults(task="beregn")
+    arguments = parser.add_argument_group(t("cli.arguments", lang))
+    arguments.add_argument("file", metavar=t("cli.file_metavar", lang), help=t("cli.file", lang))
+    options = parser.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    names = _profile_names()
+    options.add_argument("--profil", "--profile", dest="profile", default="tek17",
+                         type=_profile_type(names, lang),
+                         metavar=t("cli.profile_metavar", lang),
+                         help=t("cli.profile", lang, choices="|".join(names), default="tek17"))
+    options.add_argument("--bta", type=_positive_number(lang), metavar="M2",
+                         help=t("cli.bta", lang))
+    options.add_argument("-o", "--output", metavar=t("cli.output_metavar", lang),
+                         help=t("cli.output", lang))
+    options.add_argument("--json", action="store_true", help=t("cli.json", lang))
+    options.add_argument("--ark", "--sheet", dest="sheet", metavar=t("cli.sheet_metavar", lang),
+                         help=t("cli.sheet", lang))
+    options.add_argument("--faktorer", "--factors", dest="factors",
+                         metavar=t("cli.factors_metavar", lang), help=t("cli.factors", lang))
+    _add_common(options, lang)
+
+
+#: Functions adding one subcommand each to the subparsers.
+_SUBCOMMANDS = (_add_beregn,)
+
+
+def _profile_names() -> tuple[str, ...]:
+    from klimafotavtrykk.profiles import available_profiles  # standard library only
+
+    return available_profiles()
+
+
+def _profile_type(names: Sequence[str], lang: str):
+    def profile(text: str) -> str:
+        if text in names or text.lower().endswith(".toml"):
+            return text
+        raise argparse.ArgumentTypeError(
+            t("cli.bad_profile", lang, value=text, choices=", ".join(names)))
+    return profile
+
+
+def _positive_number(lang: str):
+    def number(text: str) -> float:
+        try:  # accept a decimal comma and grouped thousands: "2 400,5"
+            value = float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(t("cli.bad_number", lang, value=text))
+        return value
+    return number
+
+
+def _language(argv: Sequence[str]) -> str:
+    """``--lang`` as given anywhere on the command line (so that help is translated too)."""
+    lang = "nb"
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.partition("=")[2]
+    return lang if lang in LANGUAGES else "nb"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit code: 0 done, 1 error, 2 usage error.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _language(argv)
+    _tolerant_streams()
+    parser = build_parser(lang)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    if getattr(args, "task", None) is None:
+        parser.print_usage(sys.stderr)
+        return 2
+    args.lang = getattr(args, "lang", lang)
+    args.debug = getattr(args, "debug", False)
+    try:
+        from klimafotavtrykk import commands
+
+        return commands.run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write(t("error.interrupted", args.lang) + "\n")
+        return 130
+    except BrokenPipeError:  # e.g. `klimafotavtrykk beregn fil.xlsx | head`
+        _silence_stdout()
+        return 1
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc(file=sys.stderr)
+        sys.stderr.write(render_error(exc, args.lang) + "\n")
+        return 1
+
+
+def _tolerant_streams() -> None:
+    """Never fail on a character the terminal cannot show (æøå, ², …)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,304 @@
+"""What the command line does once its arguments are parsed.
+
+:mod:`klimafotavtrykk.cli` parses with argparse only and imports this module
+afterwards, so that ``klimafotavtrykk --help`` never loads numpy, pandas or
+pint. Each subcommand is one function taking the parsed arguments and
+returning an exit code; errors propagate to :func:`klimafotavtrykk.cli.main`,
+which renders them.
+
+The text a user reads is built by :func:`render_text`, a pure function of an
+:class:`~klimafotavtrykk.assessment.Assessment`, in bokmål or English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import errno
+import json
+import math
+import os
+import sys
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from klimafotavtrykk.messages import (
+    format_number,
+    format_share,
+    module_label,
+    reason_text,
+    t,
+)
+from klimafotavtrykk.vocabulary import MODULES
+
+__all__ = ["run", "beregn", "read_items", "assess", "render_text", "UNMATCHED_LIST_LIMIT"]
+
+#: How many unmatched lines the text output lists before "… and N more".
+UNMATCHED_LIST_LIMIT = 20
+_DESCRIPTION_WIDTH = 40  # [characters]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the subcommand named by ``args.task``; return the exit code."""
+    handlers = {"beregn": beregn}
+    return handlers[args.task](args)
+
+
+# ----------------------------------------------------------------------------- beregn
+
+def read_items(path: str, sheet: str | None = None):
+    """Read a bill of quantities: :func:`klimafotavtrykk.quantities.read_boq`."""
+    from klimafotavtrykk.quantities import read_boq
+
+    return read_boq(path, sheet=sheet)
+
+
+def assess(items, *, profile: str, factors=None, bta_m2: float | None = None):
+    """Calculate: :func:`klimafotavtrykk.assessment.calculate`."""
+    from klimafotavtrykk.assessment import calculate
+
+    return calculate(items, profile=profile, factors=factors, bta_m2=bta_m2)
+
+
+def beregn(args: argparse.Namespace) -> int:
+    """``klimafotavtrykk beregn``: read, calculate, print, and write the report.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``file``, ``sheet``, ``profile``, ``bta`` [m²], ``factors``,
+        ``output``, ``json``, ``lang``.
+
+    Returns
+    -------
+    int
+        0. Errors are raised for :func:`klimafotavtrykk.cli.main` to render.
+    """
+    lang = args.lang
+    stdout, stderr = sys.stdout, sys.stderr
+    if args.output:  # fail before the work, not after it
+        folder = Path(args.output).parent
+        if not folder.is_dir():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        items, meta = read_items(args.file, args.sheet)
+        factors = None
+        if args.factors:
+            from klimafotavtrykk.factors import load_factors
+
+            factors = load_factors(args.factors)
+        result = assess(items, profile=args.profile, factors=factors, bta_m2=args.bta)
+    source = {
+        "input_file": getattr(meta, "file", None) or Path(args.file).name,
+        "input_sheet": getattr(meta, "sheet", None),
+        "input_sha256": getattr(meta, "sha256", None),
+    }
+    result = dataclasses.replace(result, metadata={**result.metadata, **source})
+    notes = _unique([*getattr(meta, "warnings", []), *(str(w.message) for w in caught)])
+    for note in notes:
+        stderr.write(t("out.note", lang, text=note) + "\n")
+
+    written = None
+    if args.output:
+        from klimafotavtrykk.reports import write_workbook
+
+        written = write_workbook(result, args.output, lang=lang)
+    if args.json:
+        stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2,
+                                default=_json_default) + "\n")
+        if written is not None:
+            stderr.write(t("out.report_written", lang, path=written) + "\n")
+        return 0
+    stdout.write(render_text(result, lang))
+    if written is not None:
+        stdout.write("\n" + t("out.report_written", lang, path=written) + "\n")
+    return 0
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(texts))
+
+
+def _json_default(value):
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# ----------------------------------------------------------------------------- text
+
+def render_text(result, lang: str = "nb") -> str:
+    """The result as the terminal shows it.
+
+    Parameters
+    ----------
+    result : Assessment
+        Its ``metadata`` may name ``input_file`` and ``input_sheet``.
+    lang : {"nb", "en"}
+
+    Returns
+    -------
+    str
+        Headline (file, profile, period, line counts), the total and D
+        [kg CO2e], the intensity [kg CO2e m⁻² a⁻¹] when a BTA was given, a
+        table by module, a table by NS 3451 two-digit part × the non-empty
+        modules, coverage warnings, and the lines not computed with their
+        reasons (at most :data:`UNMATCHED_LIST_LIMIT` listed). kg CO2e are
+        shown without decimals; bokmål groups thousands with a space and
+        writes a decimal comma.
+    """
+    from klimafotavtrykk.reports import report_modules
+
+    meta = result.metadata or {}
+    profile = result.profile
+    period = _number(profile.reference_study_period, lang)
+    file = meta.get("input_file") or "–"
+    sheet = meta.get("input_sheet")
+    title = getattr(profile, f"title_{lang}", "") or profile.name
+    n_lines, n_unmatched = len(result.lines), len(result.unmatched)
+    modules = report_modules(result)
+
+    out = [
+        t("out.title_sheet", lang, file=file, sheet=sheet) if sheet
+        else t("out.title", lang, file=file),
+        t("out.profile", lang, title=title, period=period),
+        t("out.lines", lang, computed=format_number(n_lines, lang),
+          total=format_number(n_lines + n_unmatched, lang)),
+        "",
+        t("out.total", lang, total=format_number(result.total, lang)),
+    ]
+    if "D" in modules:
+        out.append(t("out.d", lang, d=format_number(result.d, lang)))
+    if result.bta_m2:
+        out.append(t("out.per_m2_year", lang, value=format_number(result.per_m2_year, lang, 2),
+                     bta=_number(result.bta_m2, lang), period=period))
+    out += ["", t("out.by_module", lang), *_module_table(result, modules, lang)]
+    if n_lines:
+        out += ["", t("out.by_part", lang), *_part_table(result, lang)]
+    else:
+        out += ["", t("out.no_lines", lang)]
+    warnings_ = _coverage_warnings(result.coverage, lang) if n_lines else []
+    if warnings_:
+        out += ["", *warnings_]
+    if n_unmatched:
+        out += ["", *_unmatched_text(result.unmatched, lang)]
+    return "\n".join(out) + "\n"
+
+
+def _module_table(result, modules: Sequence[str], lang: str) -> list[str]:
+    by_module = result.by_module.reindex(list(MODULES)).fillna(0.0)
+    rows = [[m, module_label(m, lang), format_number(by_module[m], lang)]
+            for m in modules if m != "D"]
+    rows.append(["", t("out.sum", lang), format_number(result.total, lang)])
+    if "D" in modules:
+        rows.append(["D", module_label("D", lang), format_number(result.d, lang)])
+    return _table(rows, "<<>", header=False)
+
+
+def _part_table(result, lang: str) -> list[str]:
+    parts = result.by_building_part.reindex(columns=list(MODULES)).fillna(0.0)
+    totals = result.by_module.reindex(list(MODULES)).fillna(0.0)
+    non_empty = [m for m in MODULES if (parts[m] != 0.0).any() or totals[m] != 0.0]
+    shown = [m for m in non_empty if m != "D"]
+    total_modules = [m for m in MODULES if m != "D"]
+    part_sum = parts[total_modules].sum(axis=1)
+    header = [t("out.part", lang), *shown, t("out.sum", lang)]
+    with_d = "D" in non_empty
+    if with_d:
+        header.append("D")
+    rows = [header]
+    for part in parts.index:  # a few dozen two-digit parts at most
+        label = str(part) or t("out.no_part", lang)
+        row = [label, *(format_number(parts.at[part, m], lang) for m in shown),
+               format_number(part_sum[part], lang)]
+        if with_d:
+            row.append(format_number(parts.at[part, "D"], lang))
+        rows.append(row)
+    last = [t("summary.all_parts", lang), *(format_number(totals[m], lang) for m in shown),
+            format_number(result.total, lang)]
+    if with_d:
+        last.append(format_number(result.d, lang))
+    rows.append(last)
+    return _table(rows, "<" + ">" * (len(header) - 1), header=True)
+
+
+def _coverage_warnings(coverage, lang: str) -> list[str]:
+    if coverage is None:
+        return []
+    out = []
+    for module, share in coverage.items():
+        if share is None or math.isnan(share) or share >= 1.0:
+            continue
+        missing = 1.0 - float(share)
+        out.append(t("out.coverage", lang, module=module,
+                     share=format_share(missing, lang, decimals=0 if missing >= 0.01 else 1)))
+    return out
+
+
+def _unmatched_text(unmatched, lang: str) -> list[str]:
+    n = len(unmatched)
+    reasons = unmatched["reason"].astype(str)
+    texts = {r: reason_text(r, lang) for r in reasons.unique()}
+    counts = reasons.value_counts(sort=True)
+    out = [t("out.unmatched", lang, n=format_number(n, lang))]
+    out += ["  " + t("out.unmatched_reason", lang, reason=texts[r], n=format_number(c, lang))
+            for r, c in counts.items()]
+    head = unmatched.head(UNMATCHED_LIST_LIMIT)
+    refs = _column_text(head, "source_ref")
+    fallback = _column_text(head, "row_id")
+    descriptions = _column_text(head, "description")
+    quantities = head["quantity"] if "quantity" in head.columns else [None] * len(head)
+    units = _column_text(head, "unit")
+    rows = []
+    for ref, row_id, text, q, unit, reason in zip(refs, fallback, descriptions, quantities, units,
+                                                  head["reason"].astype(str), strict=True):
+        amount = f"{_quantity(q, lang)} {unit}".strip()
+        rows.append([ref or row_id, _shorten(text), amount, texts[reason]])
+    out += [""] + _table(rows, "<<><", header=False)
+    if n > UNMATCHED_LIST_LIMIT:
+        out.append("  " + t("out.more", lang, n=format_number(n - UNMATCHED_LIST_LIMIT, lang)))
+    return out
+
+
+def _column_text(frame, column: str) -> list[str]:
+    if column not in frame.columns:
+        return [""] * len(frame)
+    values = frame[column].astype(object)
+    return ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+            for v in values]
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _DESCRIPTION_WIDTH else text[: _DESCRIPTION_WIDTH - 1] + "…"
+
+
+def _quantity(value, lang: str) -> str:
+    """A quantity with up to three decimals, trailing zeros dropped."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = format_number(float(value), lang, 3)
+    decimal = "," if lang == "nb" else "."
+    return text.rstrip("0").rstrip(decimal) if decimal in text else text
+
+
+def _number(value: float, lang: str) -> str:
+    """A period or area: whole numbers without decimals, others with one."""
+    value = float(value)
+    return format_number(value, lang, 0 if value == round(value) else 1)
+
+
+def _table(rows: list[list[str]], align: str, header: bool) -> list[str]:
+    """Rows of text as aligned columns, indented two spaces; ``align`` is one of ``<>`` per column."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(align))]
+    lines = []
+    for row in rows:
+        cells = [f"{cell:{a}{w}}" for cell, a, w in zip(row, align, widths, strict=True)]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    if header:
+        lines.insert(1, "  " + "  ".join("-" * w for w in widths))
+    return lines

@@ -1,0 +1,312 @@
+"""Report frames and the report workbook, with text that cannot become a formula.
+
+A report is built from an :class:`~klimafotavtrykk.assessment.Assessment`,
+never from files: :func:`summary_frames` turns the result into a few
+labelled tables (bokmål or English headers) and :func:`write_workbook`
+streams them into an ``.xlsx`` file.
+
+Bills of quantities come from bidders and are untrusted. Their text (a
+description, an item code) must not turn into a formula or a DDE link in the
+report ("CSV/formula injection"). We do two things, and both are needed:
+
+1. every text cell is written with the string type (``data_type="s"``), so
+   the workbook as written holds no formula at all; and
+2. :func:`safe_text` prefixes risky text with an apostrophe (``'``), so the
+   value stays inert when a user edits the cell, copies it, or exports the
+   sheet to CSV and opens that elsewhere. The apostrophe is visible: that is
+   the price of a value that is safe everywhere, not only in this workbook
+   (an Excel ``quotePrefix`` style would hide it, but is lost on export).
+
+Numbers are written as numbers; a negative number is never text.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import numbers
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from klimafotavtrykk.messages import column_label, reason_text, t
+from klimafotavtrykk.vocabulary import MODULES
+
+__all__ = [
+    "MAX_CELL_TEXT",
+    "safe_text",
+    "report_modules",
+    "summary_frames",
+    "write_workbook",
+]
+
+#: Longest text an Excel cell holds (Excel specifications and limits). [characters]
+MAX_CELL_TEXT = 32_767
+
+# Text a spreadsheet may read as a formula: =, +, -, @ (and their full-width
+# forms), also after leading whitespace; or a leading tab or carriage return.
+_FORMULA_START = re.compile("^(?:[\t\r]|\\s*[=+\\-@\uff1d\uff0b\uff0d\uff20])")
+# Control characters XML 1.0 (and so xlsx) cannot hold.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+_LINE_COLUMNS = (
+    "source_ref", "post_number", "item_code", "description", "building_part", "quantity", "unit",
+    "factor_id", "factor_name", "factor_source", "match_method", "declared_quantity",
+    "declared_unit", "mass", "replacements",
+)
+_UNMATCHED_COLUMNS = (
+    "source_ref", "post_number", "item_code", "description", "building_part", "quantity", "unit",
+    "reason", "detail",
+)
+# Excel display formats (the stored value keeps its full precision).
+_KG_FORMAT = "#,##0"
+_MAX_WIDTH = 60  # [characters]
+
+
+def safe_text(value: object) -> str:
+    """Text that a spreadsheet will not run as a formula or DDE link.
+
+    Text starting with ``=``, ``+``, ``-`` or ``@`` (also after leading
+    whitespace, and their full-width forms), or with a tab or carriage
+    return, is prefixed with an apostrophe. Control characters that xlsx
+    cannot store become U+FFFD, and text longer than an Excel cell holds is
+    cut with an ellipsis.
+
+    Parameters
+    ----------
+    value : object
+        Anything; None and NaN give ``""``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> safe_text('=HYPERLINK("http://x","y")')
+    '\\'=HYPERLINK("http://x","y")'
+    >>> safe_text("Betong B30")
+    'Betong B30'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = _ILLEGAL_XML.sub("\ufffd", str(value))
+    if _FORMULA_START.match(text):
+        text = "'" + text
+    if len(text) > MAX_CELL_TEXT:
+        text = text[: MAX_CELL_TEXT - 1] + "…"
+    return text
+
+
+def report_modules(result) -> list[str]:
+    """Modules a report shows: those in the profile's scope and any with a non-zero total.
+
+    Parameters
+    ----------
+    result : Assessment
+
+    Returns
+    -------
+    list of str
+        Module codes in :data:`~klimafotavtrykk.vocabulary.MODULES` order (``D`` last).
+    """
+    scope = set(result.profile.modules)
+    by_module = result.by_module.reindex(list(MODULES)).fillna(0.0)
+    return [m for m in MODULES if m in scope or by_module[m] != 0.0]
+
+
+def summary_frames(result, lang: str = "nb") -> dict[str, pd.DataFrame]:
+    """The report's tables, keyed by sheet name in ``lang``.
+
+    Parameters
+    ----------
+    result : Assessment
+        A calculation result.
+    lang : {"nb", "en"}
+        Language of sheet names, headers and texts.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        In this order:
+
+        - summary: two columns (field, value): file, profile, period [a],
+          total and D [kg CO2e], BTA [m²] and kg CO2e per m² per year when a
+          BTA was given, line counts, coverage per module [-], software and
+          data versions from ``result.metadata``;
+        - building parts: NS 3451 two-digit part × module [kg CO2e], the
+          total without D, and a last row with the totals per module;
+        - lines: every computed line with its origin, quantity, factor,
+          factor source, each module and its total [kg CO2e];
+        - not computed: every unmatched line with its reason in ``lang``.
+    """
+    return {
+        t("sheet.summary", lang): _summary(result, lang),
+        t("sheet.parts", lang): _parts(result, lang),
+        t("sheet.lines", lang): _lines(result, lang),
+        t("sheet.unmatched", lang): _unmatched(result, lang),
+    }
+
+
+def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
+    """Write the report workbook: the sheets of :func:`summary_frames`.
+
+    The workbook is streamed (openpyxl ``write_only``) into memory and
+    written to ``path`` once complete, so an error while building it leaves
+    no half-written report. Every text goes through :func:`safe_text`
+    and is stored as a string cell; numbers are stored as numbers; no cell
+    holds a formula.
+
+    Parameters
+    ----------
+    result : Assessment
+    path : str or path-like
+        Where to write the ``.xlsx`` file; an existing file is replaced.
+    lang : {"nb", "en"}
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    kg_headers = {column_label(m, lang) for m in MODULES} | {column_label("kg_co2e", lang)}
+    bold = Font(bold=True)
+    book = Workbook(write_only=True)
+    for name, frame in summary_frames(result, lang).items():
+        sheet = book.create_sheet(title=name)
+        sheet.freeze_panes = "A2"
+        for i, width in enumerate(_widths(frame), start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        make = functools.partial(WriteOnlyCell, sheet)
+        sheet.append([_cell(make, header, font=bold) for header in frame.columns])
+        formats = [_KG_FORMAT if header in kg_headers else None for header in frame.columns]
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_cell(make, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+# ----------------------------------------------------------------------------- frames
+
+def _summary(result, lang: str) -> pd.DataFrame:
+    meta: dict[str, Any] = dict(result.metadata or {})
+    profile = result.profile
+    title = getattr(profile, f"title_{lang}", "") or profile.name
+    rows: list[tuple[str, object]] = [
+        (t("summary.file", lang), meta.pop("input_file", None)),
+        (t("summary.sheet", lang), meta.pop("input_sheet", None)),
+        (t("summary.file_sha256", lang), meta.pop("input_sha256", None)),
+        (t("summary.profile", lang), title),
+        (t("summary.profile_key", lang), profile.name),
+        (t("summary.period", lang), profile.reference_study_period),
+        (t("summary.modules", lang), ", ".join(profile.modules)),
+        (t("summary.total", lang), result.total),
+        (t("summary.d", lang), result.d),
+    ]
+    if result.bta_m2:
+        rows += [(t("summary.bta", lang), result.bta_m2),
+                 (t("summary.per_m2_year", lang), result.per_m2_year)]
+    rows += [(t("summary.lines", lang), len(result.lines)),
+             (t("summary.unmatched", lang), len(result.unmatched))]
+    coverage = result.coverage.dropna() if result.coverage is not None else pd.Series(dtype=float)
+    rows += [(t("summary.coverage", lang, module=m), float(share)) for m, share in coverage.items()]
+    for key in ("version", "data_version", "factor_table", "factor_table_sha256", "indicators",
+                "input_lines"):
+        if key in meta:
+            rows.append((t(f"summary.{key}", lang), meta.pop(key)))
+    rows += list(meta.items())  # anything else the engine records, under its own key
+    rows = [(label, _plain(value)) for label, value in rows if _plain(value) is not None]
+    return pd.DataFrame(rows, columns=[column_label("field", lang), column_label("value", lang)],
+                        dtype=object)
+
+
+def _parts(result, lang: str) -> pd.DataFrame:
+    modules = report_modules(result)
+    shown = [m for m in modules if m != "D"]
+    parts = result.by_building_part.reindex(columns=list(MODULES)).fillna(0.0)
+    totals = result.by_module.reindex(list(MODULES)).fillna(0.0)
+    total_modules = [m for m in MODULES if m != "D"]
+    table = parts[shown].copy()
+    table["kg_co2e"] = parts[total_modules].sum(axis=1)
+    last = {**{m: totals[m] for m in shown}, "kg_co2e": float(totals[total_modules].sum())}
+    if "D" in modules:
+        table["D"] = parts["D"]
+        last["D"] = totals["D"]
+    labels = pd.Index(parts.index.astype(str), dtype=object)
+    labels = labels.where(labels != "", t("out.no_part", lang))
+    table.index = labels
+    table.loc[t("summary.all_parts", lang)] = pd.Series(last)
+    table = table.rename_axis("building_part").reset_index()
+    return table.rename(columns=lambda c: column_label(c, lang))
+
+
+def _lines(result, lang: str) -> pd.DataFrame:
+    columns = [*_LINE_COLUMNS, *report_modules(result), "kg_co2e"]
+    return _relabel(result.lines.reindex(columns=columns), lang)
+
+
+def _unmatched(result, lang: str) -> pd.DataFrame:
+    frame = result.unmatched.reindex(columns=list(_UNMATCHED_COLUMNS))
+    reasons = frame["reason"].astype(object)
+    texts = {r: reason_text(r, lang) for r in pd.unique(reasons.dropna())}
+    frame["reason"] = reasons.map(texts)
+    return _relabel(frame, lang)
+
+
+def _relabel(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns=lambda c: column_label(c, lang))
+
+
+def _plain(value: object) -> object:
+    """A metadata value as one cell: numbers and text as they are, lists joined."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return None
+    return value
+
+
+def _widths(frame: pd.DataFrame) -> list[float]:
+    """Column widths from the header and the longest value shown. [characters]"""
+    widths = []
+    for header in frame.columns:
+        values = frame[header].head(2_000).dropna().astype(str).str.len()
+        longest = max(len(str(header)), int(values.max()) if len(values) else 0)
+        widths.append(float(min(_MAX_WIDTH, longest + 2)))
+    return widths
+
+
+# ----------------------------------------------------------------------------- cells
+
+def _cell(make, value: object, number_format: str | None = None, font=None):
+    """One write-only cell (``make(value=...)``): numbers as numbers, text as safe string cells."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        number = int(value) if isinstance(value, numbers.Integral) else float(value)
+        if not math.isfinite(number):
+            return None
+        cell = make(value=number)
+        if number_format:
+            cell.number_format = number_format
+    else:
+        text = safe_text(value)
+        if not text:
+            return None
+        cell = make(value=text)
+        cell.data_type = "s"  # never "f" (formula) or "e" (error), whatever the text
+    if font is not None:
+        cell.font = font
+    return cell
