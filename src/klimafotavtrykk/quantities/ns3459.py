@@ -1,0 +1,439 @@
+"""Bills of quantities in NS 3459:2012 XML (price requests and priced offers).
+
+NS 3459 is the Norwegian exchange format for descriptions, price requests,
+priced offers and settlements between description and estimating software
+[1]_. This reader takes a ``Prisforesporsel`` (price request) or a
+``Pristilbud`` (priced offer) in the namespace :data:`NAMESPACE` and returns
+the same ``(items, meta)`` pair as the Excel reader: one line per ``Post``,
+every line traceable to its post number, nothing dropped silently.
+
+The file is streamed through :mod:`defusedxml` (DTDs, entity declarations and
+external references refused) by :mod:`klimafotavtrykk.quantities._ns3459_xml`,
+with its size, element count and nesting capped (:class:`Ns3459Limits`). Element
+names and the option rule are documented in ``docs/ns3459.md``.
+
+References
+----------
+.. [1] Standard Norge, *Digital prisforespørsel – NS 3459*,
+   https://standard.no/fagomrader/ns-3420-/ns-3459/ (accessed 2025).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.errors import DataQualityWarning, InputError
+from klimafotavtrykk.quantities._ns3459_xml import (
+    DOCUMENT_TYPES,
+    NAMESPACE,
+    Ns3459Limits,
+    as_limits,
+    parse_ns3459,
+)
+from klimafotavtrykk.vocabulary import LINE_COLUMNS
+
+__all__ = ["NAMESPACE", "DOCUMENT_TYPES", "Ns3459Limits", "Ns3459Metadata", "read_ns3459"]
+
+#: Edition whose structure this reader was written for.
+SUPPORTED_VERSION = "2012"
+
+# xs:decimal as NS 3459 writes it: "." as decimal separator, no exponent, no grouping.
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# Parts are checked against Mengde to half a unit in the 6th decimal, the finest
+# quantity NS 3459:2012 allows (standard.no NS 3459 page: "maksimale antall
+# desimaler for mengder er 6"), plus float round-off.
+_PARTS_ATOL = 5e-7
+_PARTS_RTOL = 1e-9
+_NUMERIC_COLUMNS = ("quantity", "transport_km", "waste_rate")
+
+
+@dataclass(frozen=True, eq=False)
+class Ns3459Metadata:
+    """What the NS 3459 reader found and did; shaped like the Excel reader's metadata.
+
+    Attributes
+    ----------
+    file : str
+        File name as given (no directory).
+    sheet : None
+        Always None (XML has no sheets).
+    sha256 : str
+        SHA-256 of the bytes read, for the audit trail.
+    root : str
+        ``"Prisforesporsel"`` or ``"Pristilbud"``.
+    version : str or None
+        ``Versjon`` attribute as written (``"2012"``).
+    option_rule : str
+        ``"main"``, ``"all"`` or ``"main+<id>,<id>..."``: which Delmengde parts
+        the ``quantity`` column counts.
+    options : pandas.DataFrame
+        One row per ``Delmengde``: ``row_id``, ``source_ref``, ``post_number``,
+        ``option_id`` (None for a main-project part), ``option_name``,
+        ``quantity`` (in the post's unit), ``is_option``, ``included``.
+    prices : pandas.DataFrame
+        One row per post: ``row_id``, ``source_ref``, ``post_number``,
+        ``quantity_rule`` (Mengderegel), ``quantity_written`` (Mengde as
+        written), ``unit_price`` [currency per unit], ``sum`` [currency].
+    skipped : pandas.DataFrame
+        ``source_ref``, ``reason``, ``detail``; posts are never skipped, so
+        this is empty unless a later version adds reasons.
+    cells : pandas.DataFrame
+        Per-element findings: ``source_ref``, ``kind``, ``found``, ``detail``
+        (the element path, e.g. ``Prisinfo/Mengde``).
+    warnings : list of str
+        File-level findings, each starting with its code (``zero_prices: ...``).
+    header_map, header_row, hidden_sheets
+        Empty: kept so that callers can treat Excel and XML metadata alike.
+    """
+
+    file: str
+    sha256: str
+    root: str
+    version: str | None
+    option_rule: str
+    options: pd.DataFrame
+    prices: pd.DataFrame
+    skipped: pd.DataFrame
+    cells: pd.DataFrame
+    warnings: list[str]
+    sheet: None = None
+    header_map: dict[str, str] = field(default_factory=dict)
+    header_row: None = None
+    hidden_sheets: tuple[str, ...] = ()
+
+
+# ----------------------------------------------------------- layer-1 helpers
+def _parse_decimals(values: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse NS 3459 decimals ("." separator); nothing else is coerced.
+
+    Returns
+    -------
+    numbers : ndarray of float64
+        The values, NaN where missing or not a number.
+    missing, bad : ndarray of bool
+        Empty or absent; present but not a decimal.
+    """
+    raw = pd.Series(values, dtype=object)
+    missing = (raw.isna() | (raw == "")).to_numpy(dtype=bool)
+    numbers = np.full(len(raw), np.nan)
+    present = raw[~missing]
+    ok = present.str.fullmatch(_DECIMAL).to_numpy(dtype=bool, na_value=False)
+    numbers[np.flatnonzero(~missing)[ok]] = present[ok].astype(float).to_numpy()
+    bad = np.zeros(len(raw), dtype=bool)
+    bad[np.flatnonzero(~missing)[~ok]] = True
+    return numbers, missing, bad
+
+
+def _inherit_codes(post_numbers: list, codes: list, parent: list) -> tuple[list, list]:
+    """Give each post without ``Kode`` the code of its nearest coded parent post.
+
+    The parent is the enclosing ``Post`` element; a post that no ``Post``
+    encloses takes the post whose number is its longest proper prefix
+    (``01.12`` for ``01.12.2``). Returns the resolved codes and, per post,
+    the index of the post the code came from (-1: own code or none).
+    """
+    first = {}
+    for i, number in enumerate(post_numbers):
+        if number:
+            first.setdefault(number, i)
+
+    def parent_of(i):
+        if parent[i] >= 0:
+            return parent[i]
+        number = post_numbers[i] or ""
+        while "." in number:
+            number = number.rsplit(".", 1)[0]
+            if number in first:
+                return first[number]
+        return -1
+
+    resolved, source = list(codes), [-1] * len(codes)
+    for i in (i for i, c in enumerate(codes) if not c):
+        j, steps = parent_of(i), 0
+        while j >= 0 and not codes[j] and steps < len(codes):
+            j, steps = parent_of(j), steps + 1
+        if j >= 0 and codes[j]:
+            resolved[i], source[i] = codes[j], j
+    return resolved, source
+
+
+def _option_rule(options) -> tuple[str, tuple[str, ...] | None]:
+    """Validate ``options``; return the rule text and the chosen ids (None = all parts)."""
+    if isinstance(options, str):
+        if options in ("main", "all"):
+            return options, (None if options == "all" else ())
+        raise InputError(
+            f"unknown option rule {options!r}", expected="'main', 'all' or a list of option ids",
+            found=options, code="bad_options",
+        )  # fmt: skip
+    if not isinstance(options, Iterable) or isinstance(options, bytes | Mapping):
+        raise InputError(
+            "options must be 'main', 'all' or a list of option ids",
+            expected="'main', 'all' or a list of option ids", found=repr(options),
+            code="bad_options",
+        )  # fmt: skip
+    chosen = []
+    for item in options:
+        if isinstance(item, bool) or not isinstance(item, str | int):
+            raise InputError(
+                "option ids must be text", expected="str", found=repr(item), code="bad_options"
+            )
+        text = str(item).strip()
+        if text not in chosen:
+            chosen.append(text)
+    return ("main+" + ",".join(chosen) if chosen else "main"), tuple(chosen)
+
+
+def _text_series(values) -> pd.Series:
+    return pd.Series(values, dtype=object)
+
+
+def _option_quantities(written, owner, part_qty, included, is_option):
+    """Quantity per post under an option rule, and where the parts disagree with Mengde.
+
+    Parameters
+    ----------
+    written : ndarray of float64
+        ``Mengde`` per post, as written. [post unit]
+    owner : ndarray of int64
+        Post index of each ``Delmengde``.
+    part_qty : ndarray of float64
+        Quantity of each part. [post unit]
+    included, is_option : ndarray of bool
+        Whether the rule counts the part; whether the part belongs to an option.
+
+    Returns
+    -------
+    quantity : ndarray of float64
+        ``Mengde`` minus the parts left out (NaN if a left-out part has none).
+    parts_sum : ndarray of float64
+        Sum of all parts per post (0 for posts without parts).
+    mismatch : ndarray of bool
+        Posts listing a main-project part whose parts do not add up to ``Mengde``.
+    """
+    n = len(written)
+    left_out = ~included
+    quantity = written - np.bincount(owner[left_out], weights=part_qty[left_out], minlength=n)
+    parts_sum = np.bincount(owner, weights=part_qty, minlength=n)
+    has_main = np.bincount(owner[~is_option], minlength=n) > 0
+    checkable = has_main & ~np.isnan(parts_sum) & ~np.isnan(written)
+    close = np.isclose(parts_sum, written, rtol=_PARTS_RTOL, atol=_PARTS_ATOL)
+    return quantity, parts_sum, checkable & ~close
+
+
+def _cells(pieces, source_ref) -> pd.DataFrame:
+    """Stack findings ``(post index, kind, found, detail)`` into the ``cells`` frame.
+
+    Each piece holds an index array and, for ``found`` and ``detail``, either
+    one value for all or one per index; rows are ordered by post.
+    """
+    idx, kind, found, detail = [], [], [], []
+    for at, what, value, where in pieces:
+        at = np.asarray(at, dtype=np.int64)
+        idx.append(at)
+        for out, item in ((kind, what), (found, value), (detail, where)):
+            if isinstance(item, str) or item is None:
+                out.append(np.full(len(at), item, dtype=object))
+            else:
+                out.append(np.asarray(item, dtype=object).reshape(len(at)))
+    at = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
+    order = np.argsort(at, kind="stable")
+    refs = np.asarray(source_ref, dtype=object)
+    columns = {"source_ref": refs[at]}
+    for name, parts in (("kind", kind), ("found", found), ("detail", detail)):
+        columns[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    return pd.DataFrame({k: _text_series(v[order]) for k, v in columns.items()})
+
+
+def _file_warnings(root, version, n, price, total, duplicated, mismatch) -> list[str]:
+    """File-level findings, each led by its code."""
+    found = []
+    if duplicated.any():
+        found.append(f"duplicate_post_number: {int(duplicated.sum())} posts share a post number")
+    if mismatch.any():
+        found.append(
+            f"parts_mismatch: on {int(mismatch.sum())} posts the Delmengde parts"
+            " do not add up to Mengde"
+        )
+    if root == "Pristilbud" and n and not (np.nansum(np.abs(price)) or np.nansum(np.abs(total))):
+        found.append("zero_prices: the priced offer has no non-zero unit price or sum")
+    if version != SUPPORTED_VERSION:
+        found.append(
+            f"untested_version: Versjon {version!r}; the reader follows NS 3459:{SUPPORTED_VERSION}"
+        )
+    return found
+
+
+def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3459Metadata]:
+    """Read an NS 3459 price request or priced offer into bill-of-quantities lines.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.xml`` file.
+    options : {"main", "all"} or list of str, default "main"
+        Which ``Delmengde`` parts the ``quantity`` column counts. ``"main"``:
+        the base project, ``Mengde`` minus every option part; ``"all"``:
+        ``Mengde`` as written; a list of option ids: the base project plus
+        those options. Posts without parts always give ``Mengde``.
+    limits : Ns3459Limits, mapping or object, optional
+        Caps on file size, elements, posts and nesting (defaults:
+        :class:`Ns3459Limits`).
+
+    Returns
+    -------
+    items : pandas.DataFrame
+        One row per ``Post`` in document order, with every column of
+        :data:`klimafotavtrykk.vocabulary.LINE_COLUMNS`; ``quantity`` in the
+        post's ``unit`` as written, NaN when absent or not a number.
+    meta : Ns3459Metadata
+        Options, prices, per-element findings and warnings.
+
+    Raises
+    ------
+    InputError
+        Not found, empty, not XML, truncated, wrong root or namespace, bad
+        ``options`` or an option id the file does not have.
+    UnsafeWorkbookError
+        DOCTYPE, entities or external references (code ``xml_entities``), or a
+        limit exceeded.
+
+    Examples
+    --------
+    >>> items, meta = read_ns3459("tilbud.xml", options=["2"])  # doctest: +SKIP
+    >>> meta.option_rule  # doctest: +SKIP
+    'main+2'
+    """
+    limits = as_limits(limits)
+    rule, chosen = _option_rule(options)
+    try:
+        path = Path(os.fspath(path))
+    except TypeError:
+        raise InputError(
+            "path must be a file path", expected="str or os.PathLike",
+            found=type(path).__name__, code="bad_path",
+        ) from None  # fmt: skip
+    got, sha256 = parse_ns3459(path, limits)
+    name, cols, n = path.name, got.cols, len(got.parent)
+
+    post_number = _text_series([p or None for p in cols["post_number"]])
+    source_ref = [
+        f"[{name}]Post {p}" if p else f"[{name}]Post #{i + 1}"
+        for i, p in enumerate(post_number)
+    ]  # fmt: skip
+    own = [c or t or None for c, t in zip(cols["code"], cols["code_text"], strict=True)]
+    codes, came_from = _inherit_codes(list(post_number), own, got.parent)
+    came_from = np.asarray(came_from, dtype=np.int64)
+    inherited = np.flatnonzero(came_from >= 0)
+
+    written, q_missing, q_bad = _parse_decimals(cols["qty"])
+    price, _, price_bad = _parse_decimals(cols["price"])
+    total, _, total_bad = _parse_decimals(cols["total"])
+    owner = np.asarray(got.part_owner, dtype=np.int64)
+    part_qty, part_missing, part_bad = _parse_decimals(got.part_qty)
+    part_id = _text_series(got.part_id)
+    is_option = part_id.notna().to_numpy(dtype=bool)
+    if chosen:
+        known = list(dict.fromkeys(part_id[is_option]))
+        unknown = [c for c in chosen if c not in known]
+        if unknown:
+            raise InputError(
+                f"option {', '.join(unknown)} is not in the file", file=name,
+                expected=", ".join(known) or "(the file has no options)",
+                found=", ".join(unknown), code="unknown_option",
+            )  # fmt: skip
+    included = np.ones(len(owner), dtype=bool) if chosen is None else ~is_option
+    if chosen:
+        included |= part_id.isin(chosen).to_numpy(dtype=bool)
+    quantity, parts_sum, mismatch = _option_quantities(
+        written, owner, part_qty, included, is_option
+    )
+
+    unit = _text_series([u or None for u in cols["unit"]])
+    duplicated = (post_number.notna() & post_number.duplicated(keep=False)).to_numpy(dtype=bool)
+    qty_raw = np.asarray(cols["qty"], dtype=object)
+    part_raw = np.asarray(got.part_qty, dtype=object)
+    part_path = [f"Delmengde[{k + 1}]/Mengde" for k in got.part_index]
+    at = np.flatnonzero
+    pieces = [
+        (got.findings_at, "duplicate_element", got.findings_found, got.findings_path),
+        (inherited, "code_inherited", [codes[i] for i in inherited],
+         [f"Kode from {source_ref[j].partition(']')[2]}" for j in came_from[inherited]]),
+        (at(q_missing), "missing_quantity", qty_raw[q_missing], "Prisinfo/Mengde"),
+        (at(q_bad), "not_a_number", qty_raw[q_bad], "Prisinfo/Mengde"),
+        (at(price_bad), "not_a_number", np.asarray(cols["price"], dtype=object)[price_bad],
+         "Prisinfo/Enhetspris"),
+        (at(total_bad), "not_a_number", np.asarray(cols["total"], dtype=object)[total_bad],
+         "Prisinfo/Sum"),
+        (owner[part_missing], "missing_quantity", part_raw[part_missing],
+         np.asarray(part_path, dtype=object)[part_missing]),
+        (owner[part_bad], "not_a_number", part_raw[part_bad],
+         np.asarray(part_path, dtype=object)[part_bad]),
+        (at(mismatch), "parts_mismatch", [f"{v:g}" for v in parts_sum[mismatch]],
+         [f"Delmengder sum vs Prisinfo/Mengde {v:g}" for v in written[mismatch]]),
+        (at(quantity < 0), "negative_quantity", [f"{v:g}" for v in quantity[quantity < 0]],
+         f"quantity under option rule {rule}"),
+        (at(unit.isna().to_numpy() & ~np.isnan(written)), "missing_unit", None, "Prisinfo/Enhet"),
+        (at(duplicated), "duplicate_post_number", post_number[duplicated], "Postnr"),
+    ]  # fmt: skip
+    warn = _file_warnings(got.root, got.version, n, price, total, duplicated, mismatch)
+    for text in warn:
+        warnings.warn(f"[{name}] {text}", DataQualityWarning, stacklevel=2)
+
+    refs = _text_series(source_ref)
+    given = {
+        "row_id": np.arange(n, dtype=np.int64),
+        "source_ref": refs,
+        "post_number": post_number,
+        "item_code": _text_series(codes),
+        "description": _text_series([t or None for t in cols["text"]]),
+        "building_part": _text_series(
+            [b or t or None for b, t in zip(cols["bpart"], cols["bpart_text"], strict=True)]
+        ),
+        "quantity": quantity,
+        "unit": unit,
+    }
+    empty_text, empty_number = _text_series([None] * n), np.full(n, np.nan)
+    items = pd.DataFrame(
+        {
+            c: given.get(c, empty_number if c in _NUMERIC_COLUMNS else empty_text)
+            for c in LINE_COLUMNS
+        }
+    )
+    options_frame = pd.DataFrame(
+        {
+            "row_id": owner,
+            "source_ref": _text_series(refs.to_numpy()[owner]),
+            "post_number": _text_series(post_number.to_numpy()[owner]),
+            "option_id": part_id,
+            "option_name": _text_series(got.part_name),
+            "quantity": part_qty,
+            "is_option": is_option,
+            "included": included,
+        }
+    )
+    prices = pd.DataFrame(
+        {
+            "row_id": given["row_id"],
+            "source_ref": refs,
+            "post_number": post_number,
+            "quantity_rule": _text_series([r or None for r in cols["rule"]]),
+            "quantity_written": written,
+            "unit_price": price,
+            "sum": total,
+        }
+    )
+    meta = Ns3459Metadata(
+        file=name, sha256=sha256, root=got.root, version=got.version, option_rule=rule,
+        options=options_frame, prices=prices, cells=_cells(pieces, source_ref), warnings=warn,
+        skipped=pd.DataFrame({c: _text_series([]) for c in ("source_ref", "reason", "detail")}),
+    )  # fmt: skip
+    return items, meta

@@ -1,0 +1,441 @@
+"""NS 3459 XML reader: every case runs on a file generated in the test.
+
+Expected values are worked out by hand from the generated posts (see the
+comments); the post data are made up (tests/fixtures/ns3459/make_ns3459.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import pickle
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from klimafotavtrykk.errors import (
+    DataQualityWarning,
+    InputError,
+    KlimafotavtrykkError,
+    UnsafeWorkbookError,
+)
+from klimafotavtrykk.quantities.ns3459 import Ns3459Limits, read_ns3459
+from klimafotavtrykk.vocabulary import LINE_COLUMNS
+
+_FIXTURE = Path(__file__).parents[1] / "fixtures" / "ns3459" / "make_ns3459.py"
+_spec = importlib.util.spec_from_file_location("make_ns3459", _FIXTURE)
+mk = importlib.util.module_from_spec(_spec)
+sys.modules["make_ns3459"] = mk
+_spec.loader.exec_module(mk)
+Post, Part = mk.Post, mk.Part
+
+
+def _read(path, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        return read_ns3459(path, **kwargs)
+
+
+def _cells(meta, kind):
+    return meta.cells[meta.cells["kind"] == kind]
+
+
+# ---------------------------------------------------------------- structure
+def test_nested_request_columns_codes_and_text(tmp_path):
+    path = mk.write_ns3459(tmp_path / "foresporsel.xml", mk.nested_request())
+    items, meta = _read(path)
+
+    assert list(items.columns) == list(LINE_COLUMNS)
+    assert items["row_id"].dtype == np.int64
+    assert items["row_id"].tolist() == list(range(8))
+    assert items["quantity"].dtype == np.float64
+    # document (pre-)order: nested posts follow their parent
+    assert items["post_number"].tolist() == [
+        "01.1", "01.2", "01.2.1", "01.2.2", "01.2.2.1", "01.1.1", "01.1.1.1", "02.1",
+    ]  # fmt: skip
+    # 01.2.1 has no Kode -> enclosing Post 01.2; 01.2.2.1 -> enclosing 01.2.2;
+    # 01.1.1 is not nested -> post-number prefix 01.1; 01.1.1.1 -> 01.1.1 (no code) -> 01.1;
+    # 02.1 has neither code nor parent post.
+    assert items["item_code"].tolist() == [
+        "LB2.1121", "QB2.111181", "QB2.111181", "QB2.111182", "QB2.111182",
+        "LB2.1121", "LB2.1121", None,
+    ]  # fmt: skip
+    assert items["quantity"].tolist() == [12.5, 40.0, 25.0, 15.0, 4.0, 3.25, 0.75, 2.0]
+    assert items["unit"].tolist() == ["m3", "m2", "m2", "m2", "m2", "m3", "m3", "stk"]
+    assert items.loc[4, "description"] == "Herav våtrom"  # Uformatert, not the RTF copy
+    assert not items["description"].str.contains("rtf").any()
+    assert items.loc[2, "source_ref"] == "[foresporsel.xml]Post 01.2.1"
+    assert items["building_part"].isna().all()
+    assert items["factor_id"].isna().all() and items["transport_km"].isna().all()
+
+    inherited = _cells(meta, "code_inherited")
+    assert inherited["source_ref"].tolist() == [
+        "[foresporsel.xml]Post 01.2.1", "[foresporsel.xml]Post 01.2.2.1",
+        "[foresporsel.xml]Post 01.1.1", "[foresporsel.xml]Post 01.1.1.1",
+    ]  # fmt: skip
+    assert inherited["detail"].tolist()[3] == "Kode from Post 01.1"
+    assert meta.root == "Prisforesporsel"
+    assert meta.version == "2012"
+    assert meta.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert meta.file == "foresporsel.xml" and meta.sheet is None
+    assert meta.header_map == {} and meta.header_row is None and meta.hidden_sheets == ()
+    assert meta.skipped.empty and list(meta.skipped.columns) == ["source_ref", "reason", "detail"]
+    assert meta.options.empty and meta.warnings == []
+
+
+def test_document_type_as_root_element_reads_the_same(tmp_path):
+    wrapped = mk.write_ns3459(tmp_path / "a.xml", mk.nested_request())
+    bare = mk.write_ns3459(tmp_path / "b.xml", mk.nested_request(), wrapper=False)
+    a, _ = _read(wrapped)
+    b, meta = _read(bare)
+    assert a.drop(columns="source_ref").equals(b.drop(columns="source_ref"))
+    assert meta.version == "2012"
+
+
+# ------------------------------------------------------------------ options
+# Post 03.1: Mengde 62; Delmengder: main project 76, options 1..4 with -5, -9, -3, +3.
+# Check: 76 - 5 - 9 - 3 + 3 = 62 = Mengde. Option parts sum to -5 - 9 - 3 + 3 = -14.
+@pytest.mark.parametrize(
+    ("options", "expected", "rule"),
+    [
+        ("main", 76.0, "main"),  # 62 - (-14)
+        ("all", 62.0, "all"),  # Mengde as written
+        (["2"], 67.0, "main+2"),  # 76 + (-9)
+        (["4"], 79.0, "main+4"),  # 76 + 3
+        ([1, "3"], 68.0, "main+1,3"),  # 76 - 5 - 3; ints are taken as ids
+        (["1", "2", "3", "4"], 62.0, "main+1,2,3,4"),  # every option = all
+        ([], 76.0, "main"),
+    ],
+)
+def test_option_rule_62_to_76(tmp_path, options, expected, rule):
+    path = mk.write_ns3459(tmp_path / "o.xml", [mk.option_post(), Post("03.2", "X1", "", "m", "5")])
+    items, meta = _read(path, options=options)
+    assert items["quantity"].tolist() == [expected, 5.0]
+    assert meta.option_rule == rule
+    assert meta.prices["quantity_written"].tolist() == [62.0, 5.0]
+    opts = meta.options
+    assert opts["quantity"].tolist() == [76.0, -5.0, -9.0, -3.0, 3.0]
+    assert opts["option_id"].tolist() == [None, "1", "2", "3", "4"]
+    assert opts["option_name"].tolist()[1] == "Opsjon 1 kortere grøft"
+    assert opts["is_option"].tolist() == [False, True, True, True, True]
+    assert (opts["row_id"] == 0).all() and (opts["post_number"] == "03.1").all()
+    # the included parts add up to the quantity used
+    assert opts.loc[opts["included"], "quantity"].sum() == expected
+    assert _cells(meta, "parts_mismatch").empty
+
+
+def test_main_project_part_need_not_be_listed(tmp_path):
+    post = mk.option_post()
+    post.parts = post.parts[1:]  # options only; main = 62 - (-14) = 76
+    items, meta = _read(mk.write_ns3459(tmp_path / "o.xml", [post]))
+    assert items["quantity"].tolist() == [76.0]
+    assert _cells(meta, "parts_mismatch").empty  # nothing to check without a main part
+
+
+def test_parts_that_do_not_add_up_are_reported(tmp_path):
+    post = mk.option_post()
+    post.quantity = "60"  # parts still sum to 62
+    with pytest.warns(DataQualityWarning, match="parts_mismatch"):
+        items, meta = read_ns3459(mk.write_ns3459(tmp_path / "o.xml", [post]))
+    assert items["quantity"].tolist() == [74.0]  # 60 - (-14): the documented rule
+    cell = _cells(meta, "parts_mismatch")
+    assert cell["found"].tolist() == ["62"]
+    assert any(w.startswith("parts_mismatch:") for w in meta.warnings)
+
+
+def test_option_reference_as_plain_text(tmp_path):
+    xml = (
+        '<NS3459 Versjon="2012" xmlns="http://www.standard.no/ns3459"><Pristilbud><Post>'
+        "<Postnr>1</Postnr><Prisinfo><Enhet>m</Enhet><Mengde>10</Mengde><Enhetspris>2</Enhetspris>"
+        "<Delmengder><Delmengde><Mengde>8</Mengde></Delmengde>"
+        "<Delmengde><OpsjonNr>A</OpsjonNr><Mengde>2</Mengde></Delmengde></Delmengder>"
+        "</Prisinfo></Post></Pristilbud></NS3459>"
+    )
+    path = tmp_path / "t.xml"
+    path.write_text(xml, encoding="utf-8")
+    items, meta = _read(path)
+    assert items["quantity"].tolist() == [8.0]  # 10 - 2
+    assert meta.options["option_id"].tolist() == [None, "A"]
+
+
+def test_unknown_option_is_an_error(tmp_path):
+    path = mk.write_ns3459(tmp_path / "o.xml", [mk.option_post()])
+    with pytest.raises(InputError, match=r"option 7 is not in the file") as info:
+        _read(path, options=["2", "7"])
+    assert info.value.code == "unknown_option"
+    assert info.value.expected == "1, 2, 3, 4"
+    assert pickle.loads(pickle.dumps(info.value)).code == "unknown_option"
+
+
+@pytest.mark.parametrize("options", ["hoved", 5, b"1", {"1": True}, [None]])
+def test_bad_option_rule_is_refused_before_reading(options):
+    with pytest.raises(InputError) as info:
+        read_ns3459("does-not-matter.xml", options=options)
+    assert info.value.code == "bad_options"
+
+
+# -------------------------------------------------- quantities and prices
+def test_lump_sum_posts_are_kept_as_written(tmp_path):
+    posts = [
+        Post("01.1", "AV1.1", "Rigg og drift", "RS", "1", "250000", "250000"),
+        Post("01.2", "AU2.1", "Sluttdokumentasjon", "R.S.", "1", "10000", "10000"),
+    ]
+    items, meta = _read(mk.write_ns3459(tmp_path / "t.xml", posts, root="Pristilbud"))
+    assert items["unit"].tolist() == ["RS", "R.S."]
+    assert items["quantity"].tolist() == [1.0, 1.0]
+    assert items["item_code"].tolist() == ["AV1.1", "AU2.1"]
+    assert meta.warnings == []
+
+
+def test_prices_are_read_into_meta(tmp_path):
+    posts = [Post("1", "LB2.1121", "Betong", "m3", "2", "1500.50", "3001.00")]  # 2 x 1500.50
+    items, meta = _read(mk.write_ns3459(tmp_path / "t.xml", posts, root="Pristilbud"))
+    row = meta.prices.iloc[0]
+    assert (row["unit_price"], row["sum"], row["quantity_rule"]) == (1500.5, 3001.0, "A")
+    assert meta.root == "Pristilbud" and meta.warnings == []
+
+
+def test_offer_with_all_prices_zero_or_missing_is_flagged(tmp_path):
+    posts = [
+        Post("1", "LB2.1121", "Betong", "m3", "2", "0", "0.00"),
+        Post("2", "LB2.1122", "Forskaling", "m2", "8"),  # no price at all
+    ]
+    path = mk.write_ns3459(tmp_path / "t.xml", posts, root="Pristilbud")
+    with pytest.warns(DataQualityWarning, match="zero_prices"):
+        items, meta = read_ns3459(path)
+    assert meta.warnings == ["zero_prices: the priced offer has no non-zero unit price or sum"]
+    assert len(items) == 2  # lines kept
+
+
+def test_request_without_prices_is_not_flagged(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        _, meta = read_ns3459(mk.write_ns3459(tmp_path / "f.xml", mk.nested_request()))
+    assert meta.warnings == []
+
+
+def test_non_numbers_are_reported_never_coerced(tmp_path):
+    posts = [
+        Post("1", "A1", "tekst", "m3", "ca. 40"),
+        Post("2", "A1", "komma", "m3", "1,5"),
+        Post("3", "A1", "tom", "m3", ""),
+        Post("4", "A1", "mangler", "m3", None),
+        Post("5", "A1", "negativ", "m3", "-3"),
+        Post("6", "A1", "uten enhet", None, "2", "nan"),
+        Post("7", "A1", "ok", "m3", " 1.250 "),  # "." is the decimal separator in NS 3459
+    ]
+    items, meta = _read(mk.write_ns3459(tmp_path / "q.xml", posts))
+    q = items["quantity"].tolist()
+    assert np.isnan(q[:4]).all()
+    assert q[4:] == [-3.0, 2.0, 1.25]
+    bad = _cells(meta, "not_a_number")
+    assert bad["found"].tolist() == ["ca. 40", "1,5", "nan"]
+    assert bad["detail"].tolist() == ["Prisinfo/Mengde", "Prisinfo/Mengde", "Prisinfo/Enhetspris"]
+    assert _cells(meta, "missing_quantity")["source_ref"].tolist() == [
+        "[q.xml]Post 3", "[q.xml]Post 4",
+    ]  # fmt: skip
+    assert _cells(meta, "negative_quantity")["found"].tolist() == ["-3"]
+    assert _cells(meta, "missing_unit")["source_ref"].tolist() == ["[q.xml]Post 6"]
+    assert np.isnan(meta.prices["unit_price"].iloc[5])
+
+
+def test_duplicate_post_numbers_and_missing_post_number(tmp_path):
+    posts = [Post("1", "A1", "a", "m", "1"), Post("1", "A1", "b", "m", "2"), Post(None, "A1")]
+    with pytest.warns(DataQualityWarning, match="duplicate_post_number"):
+        items, meta = read_ns3459(mk.write_ns3459(tmp_path / "d.xml", posts))
+    assert items["source_ref"].tolist() == ["[d.xml]Post 1", "[d.xml]Post 1", "[d.xml]Post #3"]
+    assert len(_cells(meta, "duplicate_post_number")) == 2
+
+
+def test_untested_version_is_flagged(tmp_path):
+    with pytest.warns(DataQualityWarning, match="untested_version"):
+        _, meta = read_ns3459(
+            mk.write_ns3459(tmp_path / "v.xml", mk.nested_request(), version="2023")
+        )
+    assert meta.version == "2023"
+
+
+# ----------------------------------------------------------------- refusals
+_BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n'
+        for i in range(1, 10)
+    )
+    + "]>\n"
+)
+_QUADRATIC = '<?xml version="1.0"?>\n<!DOCTYPE q [<!ENTITY a "' + "x" * 50_000 + '">]>\n'
+_EXTERNAL = '<?xml version="1.0"?>\n<!DOCTYPE e [<!ENTITY ext SYSTEM "file:///etc/passwd">]>\n'
+_DOCTYPE_ONLY = '<?xml version="1.0"?>\n<!DOCTYPE NS3459 SYSTEM "ns3459.dtd">\n'
+
+
+@pytest.mark.parametrize(
+    ("prolog", "text_ref"),
+    [(_BILLION_LAUGHS, "&lol9;"), (_QUADRATIC, "&a;" * 1000), (_EXTERNAL, "&ext;"),
+     (_DOCTYPE_ONLY, "")],
+    ids=["billion_laughs", "quadratic_blowup", "external_entity", "doctype"],
+)  # fmt: skip
+def test_entities_and_doctype_are_refused(tmp_path, prolog, text_ref):
+    post = Post("1", "A1", "PLACEHOLDER", "m", "1")
+    data = mk.make_ns3459([post], prolog=prolog).replace(b"PLACEHOLDER", text_ref.encode())
+    path = tmp_path / "evil.xml"
+    path.write_bytes(data)
+    with pytest.raises(
+        UnsafeWorkbookError, match=r"^\[evil\.xml\]: XML declares a DOCTYPE"
+    ) as info:
+        read_ns3459(path)
+    assert info.value.code == "xml_entities"
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    again = pickle.loads(pickle.dumps(info.value))
+    assert (type(again), again.code, again.file) == (
+        UnsafeWorkbookError,
+        "xml_entities",
+        "evil.xml",
+    )
+
+
+def test_truncated_file(tmp_path):
+    data = mk.make_ns3459(mk.nested_request())
+    path = tmp_path / "cut.xml"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError, match=r"^\[cut\.xml\]: the file ends before") as info:
+        read_ns3459(path)
+    assert info.value.code == "truncated"
+    assert "line" in info.value.found
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "message"),
+    [
+        (b"", "empty_file", "the file is empty"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00 not xml at all", "not_xml", "the file is not XML"),
+        (b'<Avregning xmlns="http://www.standard.no/ns3459"/>', "wrong_root",
+         "not an NS 3459 price request"),
+        (b'<Pristilbud xmlns="http://example.com/other"/>', "wrong_namespace",
+         "root element is not in the NS 3459 namespace"),
+        (b"<NS3459><Pristilbud/></NS3459>", "wrong_namespace", "not in the NS 3459 namespace"),
+        (b'<NS3459 xmlns="http://www.standard.no/ns3459"><Prosjektdata/></NS3459>', "wrong_root",
+         "no price request or priced offer"),
+        (b'<NS3459 xmlns="http://www.standard.no/ns3459"><Pristilbud/><Pristilbud/></NS3459>',
+         "multiple_documents", "more than one"),
+        (b'<Pristilbud xmlns="http://www.standard.no/ns3459"><Post></Pris></Pristilbud>',
+         "malformed_xml", "not well-formed"),
+    ],
+    ids=["empty", "zip", "avregning", "other_ns", "no_ns", "no_document", "two_documents",
+         "mismatched_tag"],
+)  # fmt: skip
+def test_unusable_files_raise_input_error(tmp_path, data, code, message):
+    path = tmp_path / "bad.xml"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as info:
+        read_ns3459(path)
+    assert info.value.code == code
+    assert info.value.file == "bad.xml"
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="file not found") as info:
+        read_ns3459(tmp_path / "nope.xml")
+    assert info.value.code == "file_not_found"
+
+
+@pytest.mark.parametrize(
+    ("limits", "code"),
+    [
+        (Ns3459Limits(max_bytes=100), "file_too_large"),
+        ({"max_posts": 3}, "too_many_posts"),
+        ({"max_elements": 20}, "too_many_elements"),
+        ({"max_depth": 6}, "xml_too_deep"),
+    ],
+)
+def test_limits_are_enforced(tmp_path, limits, code):
+    path = mk.write_ns3459(tmp_path / "big.xml", mk.nested_request())
+    with pytest.raises(UnsafeWorkbookError) as info:
+        read_ns3459(path, limits=limits)
+    assert info.value.code == code
+
+
+def test_limits_from_another_readers_object(tmp_path):
+    class ReadLimits:  # shaped like a limits object of another reader
+        max_file_bytes = 100
+        max_cells = 10
+
+    path = mk.write_ns3459(tmp_path / "big.xml", mk.nested_request())
+    with pytest.raises(UnsafeWorkbookError, match="file too large"):
+        read_ns3459(path, limits=ReadLimits())
+
+
+@pytest.mark.parametrize("limits", [{"max_bytes": 0}, {"max_bytes": "1"}, {"max_rows": 5}])
+def test_bad_limits(limits):
+    with pytest.raises(InputError) as info:
+        read_ns3459("x.xml", limits=limits)
+    assert info.value.code == "bad_limits"
+
+
+def test_every_error_is_ours(tmp_path):
+    """A directory, a non-path and a non-UTF-8 byte: still the library's errors."""
+    with pytest.raises(KlimafotavtrykkError):
+        read_ns3459(tmp_path)
+    with pytest.raises(KlimafotavtrykkError):
+        read_ns3459(12.5)
+    path = tmp_path / "latin.xml"
+    path.write_bytes(
+        mk.make_ns3459([Post("1", "A1", "PLACEHOLDER")]).replace(b"PLACEHOLDER", b"\xf8")
+    )
+    with pytest.raises(InputError) as info:
+        read_ns3459(path)
+    assert info.value.code == "malformed_xml"
+
+
+def test_text_longer_than_the_cap_is_refused(tmp_path):
+    path = mk.write_ns3459(tmp_path / "t.xml", [Post("1", "A1", "x" * 50, "m", "1")])
+    with pytest.raises(UnsafeWorkbookError) as info:
+        read_ns3459(path, limits={"max_text": 49})
+    assert info.value.code == "text_too_long"
+    items, _ = _read(path, limits={"max_text": 50})
+    assert items["description"].tolist() == ["x" * 50]
+
+
+# ------------------------------------------------------- tolerated variants
+_VARIANTS = (
+    '<NS3459 Versjon="2012" xmlns="http://www.standard.no/ns3459"><Prisforesporsel>'
+    "<Post><Postnr>1</Postnr><Kode>QB2.1</Kode><Bygningsdel><ID>231</ID></Bygningsdel>"
+    "<Prisinfo><Enhet>m</Enhet><Mengde>2</Mengde><Mengde>3</Mengde><Mengde>4</Mengde></Prisinfo>"
+    '<x:Mengde xmlns:x="urn:other">99</x:Mengde></Post>'
+    "<Post><Postnr>2</Postnr><Kode><ID>QB2.2</ID></Kode><Bygningsdel>24</Bygningsdel>"
+    "<Enhet>stk</Enhet><Mengde>5</Mengde></Post>"
+    "</Prisforesporsel></NS3459>"
+)
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["expat_handlers", "target_protocol"])
+def test_tolerated_variants(tmp_path, monkeypatch, direct):
+    """Code as text, building part, repeated fields, fields directly under Post,
+    foreign-namespace elements; both parser bindings give the same result."""
+    from klimafotavtrykk.quantities import _ns3459_xml
+
+    monkeypatch.setattr(_ns3459_xml, "_DIRECT_HANDLERS", direct)
+    path = tmp_path / "v.xml"
+    path.write_text(_VARIANTS, encoding="utf-8")
+    items, meta = _read(path)
+    assert items["item_code"].tolist() == ["QB2.1", "QB2.2"]
+    assert items["building_part"].tolist() == ["231", "24"]
+    assert items["quantity"].tolist() == [2.0, 5.0]  # first Mengde kept; urn:other ignored
+    assert items["unit"].tolist() == ["m", "stk"]
+    dup = _cells(meta, "duplicate_element")
+    assert dup[["found", "detail"]].values.tolist() == [["3", "Prisinfo/Mengde"]]  # once
+    assert meta.version == "2012"
+
+
+def test_full_example_through_both_bindings_is_identical(tmp_path, monkeypatch):
+    from klimafotavtrykk.quantities import _ns3459_xml
+
+    path = mk.write_ns3459(tmp_path / "f.xml", [*mk.nested_request(), mk.option_post()])
+    first, meta1 = _read(path)
+    monkeypatch.setattr(_ns3459_xml, "_DIRECT_HANDLERS", False)
+    second, meta2 = _read(path)
+    assert first.equals(second)
+    assert meta1.options.equals(meta2.options) and meta1.cells.equals(meta2.cells)
