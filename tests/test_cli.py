@@ -71,7 +71,7 @@ def fake(monkeypatch):
         calls["read"] = (path, sheet)
         return pd.DataFrame({"quantity": [1.0]}), meta
 
-    def assess(items, *, profile, factors=None, bta_m2=None):
+    def assess(items, *, profile, factors=None, bta_m2=None, period=None):
         calls["assess"] = (profile, factors, bta_m2)
         return calls.get("result") or hand_assessment(bta_m2=bta_m2)
 
@@ -301,7 +301,7 @@ def test_with_the_real_engine_and_a_users_factor_file(tmp_path, monkeypatch, cap
 
     from klimafotavtrykk.assessment import calculate
 
-    def assess(lines, *, profile, factors=None, bta_m2=None):
+    def assess(lines, *, profile, factors=None, bta_m2=None, period=None):
         return calculate(lines, profile=profile, factors=factors, bta_m2=bta_m2,
                          transport_modes=truck, mappings=no_mappings)
 
@@ -388,3 +388,14 @@ def test_help_loads_nothing_heavy():
             "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--help']) == 0\n"
             "    assert main(['beregn', '--help']) == 0")
     assert _modules_after(code) == ""
+
+
+def test_period_option_overrides_the_profile(monkeypatch, capsys):
+    items = pd.DataFrame({"description": ["x"], "quantity": [1.0], "unit": ["RS"],
+                          "building_part": ["23"]})
+    meta = types.SimpleNamespace(file="s.xlsx", sheet="M", sha256=None, warnings=[])
+    monkeypatch.setattr(commands, "read_items", lambda path, sheet=None: (items, meta))
+    assert main(["beregn", "s.xlsx", "--periode", "60", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reference_study_period"] == 60
+    assert main(["beregn", "s.xlsx", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["reference_study_period"] == 50

@@ -110,6 +110,8 @@ def _add_beregn(sub, lang: str) -> None:
                          help=t("cli.profile", lang, choices="|".join(names), default="tek17"))
     options.add_argument("--bta", type=_positive_number(lang), metavar="M2",
                          help=t("cli.bta", lang))
+    options.add_argument("--periode", "--period", dest="period", type=_positive_number(lang),
+                         metavar=t("cli.period_metavar", lang), help=t("cli.period", lang))
     options.add_argument("-o", "--output", metavar=t("cli.output_metavar", lang),
                          help=t("cli.output", lang))
     options.add_argument("--json", action="store_true", help=t("cli.json", lang))

@@ -54,11 +54,16 @@ def read_items(path: str, sheet: str | None = None):
     return read_boq(path, sheet=sheet)
 
 
-def assess(items, *, profile: str, factors=None, bta_m2: float | None = None):
-    """Calculate: :func:`klimafotavtrykk.assessment.calculate`."""
+def assess(items, *, profile: str, factors=None, bta_m2: float | None = None,
+           period: float | None = None):
+    """Calculate: :func:`klimafotavtrykk.assessment.calculate`, with an optional period [a]."""
     from klimafotavtrykk.assessment import calculate
+    from klimafotavtrykk.profiles import resolve_profile
 
-    return calculate(items, profile=profile, factors=factors, bta_m2=bta_m2)
+    chosen = resolve_profile(profile)
+    if period:
+        chosen = dataclasses.replace(chosen, reference_study_period=float(period))
+    return calculate(items, profile=chosen, factors=factors, bta_m2=bta_m2)
 
 
 def beregn(args: argparse.Namespace) -> int:
@@ -67,7 +72,7 @@ def beregn(args: argparse.Namespace) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``file``, ``sheet``, ``profile``, ``bta`` [m²], ``factors``,
+        ``file``, ``sheet``, ``profile``, ``bta`` [m²], ``period`` [a], ``factors``,
         ``output``, ``json``, ``lang``.
 
     Returns
@@ -89,7 +94,8 @@ def beregn(args: argparse.Namespace) -> int:
             from klimafotavtrykk.factors import load_factors
 
             factors = load_factors(args.factors)
-        result = assess(items, profile=args.profile, factors=factors, bta_m2=args.bta)
+        result = assess(items, profile=args.profile, factors=factors, bta_m2=args.bta,
+                        period=getattr(args, "period", None))
     source = {
         "input_file": getattr(meta, "file", None) or Path(args.file).name,
         "input_sheet": getattr(meta, "sheet", None),
