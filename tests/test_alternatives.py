@@ -50,3 +50,16 @@ def test_compare_against_reference(lines, hand_factors, truck, no_mappings):
     totals = table[table.in_total].groupby("alternative", sort=False).kg_co2e.sum()
     assert totals["Referanse"] == pytest.approx(base.total)
     assert "kg_co2e_per_m2_year" in table.columns
+
+
+def test_compare_joins_parts_missing_from_an_alternative(hand_factors, truck, no_mappings):
+    kw = dict(factors=hand_factors, transport_modes=truck, mappings=no_mappings, profile="tek17")
+    both = pd.DataFrame({"factor_id": ["paint", "paint"], "quantity": [10.0, 5.0], "unit": ["kg", "kg"],
+                         "building_part": ["22", "23"]})
+    ref = kf.calculate(both, **kw)
+    alt = kf.calculate(both.iloc[:1], **kw)          # part 23 dropped
+    table = compare({"ref": ref, "alt": alt})
+    alt_rows = table[(table.alternative == "alt") & table.in_total]
+    # the alternative's differences add up to the whole change: alt total − ref total
+    assert alt_rows.difference_kg_co2e.sum() == pytest.approx(alt.total - ref.total)
+    assert set(alt_rows.building_part) == {"22", "23"}

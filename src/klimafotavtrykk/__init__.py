@@ -24,10 +24,16 @@ _EXPORTS = {
     "substitute": "klimafotavtrykk.alternatives",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", "plot", *_EXPORTS]
+
+
+#: Modules reachable as attributes, e.g. ``kf.plot.waterfall(...)``.
+_MODULES = {"plot": "klimafotavtrykk.plotting"}
 
 
 def __getattr__(name: str):
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name])
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'klimafotavtrykk' has no attribute {name!r}")

@@ -142,9 +142,13 @@ def compare(
         raise InputError(f"reference {reference!r} is not among the alternatives",
                          expected=", ".join(results), found=reference, code="unknown_reference")
 
+    # every alternative gets every building part (outer join), so that a part only one of
+    # them has still shows as a difference
+    parts = sorted(set().union(*(r.by_building_part.index for r in results.values())))
     frames = []
     for name, result in results.items():
-        long = result.by_building_part.rename_axis(index="building_part", columns="module").stack()
+        wide = result.by_building_part.reindex(index=parts, columns=list(MODULES), fill_value=0.0)
+        long = wide.rename_axis(index="building_part", columns="module").stack()
         frames.append(long.rename("kg_co2e").reset_index().assign(alternative=name))
     tidy = pd.concat(frames, ignore_index=True)
     ref = tidy[tidy["alternative"] == reference].set_index(["building_part", "module"])["kg_co2e"]

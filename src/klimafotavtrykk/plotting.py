@@ -1,0 +1,699 @@
+"""Figures for project teams comparing design alternatives (``kf.plot``).
+
+Every function takes results (an :class:`~klimafotavtrykk.assessment.Assessment`,
+a mapping of names to results, or the tidy frame of
+:func:`~klimafotavtrykk.alternatives.compare`), draws on ``ax`` (a new figure
+when None) and returns the matplotlib Axes, so that a notebook shows it and a
+script saves it with ``ax.figure.savefig("figur.png")`` (PNG or SVG).
+matplotlib is imported inside the functions: importing this module does not
+load it.
+
+Labels are in bokmål by default and in English with ``lang="en"``; module
+codes stay as EN 15978 writes them. Each module has one colour in every
+figure (:data:`MODULE_COLOURS`). Module D is drawn beside the total, hatched,
+and never added to it. Nothing is dropped silently: what does not get a bar
+of its own is summed into one that says how many lines it holds.
+
+Examples
+--------
+>>> import klimafotavtrykk as kf
+>>> table = kf.compare({"Betong": concrete, "Massivtre": timber})   # doctest: +SKIP
+>>> ax = kf.plot.modules_by_alternative(table)                       # doctest: +SKIP
+>>> ax.figure.savefig("alternativer.png", dpi=150)                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.alternatives import compare
+from klimafotavtrykk.assessment import Assessment
+from klimafotavtrykk.errors import InputError, MissingColumnError
+from klimafotavtrykk.messages import check_language, format_number
+from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "MODULE_COLOURS",
+    "modules_by_alternative",
+    "parts_by_module",
+    "waterfall",
+    "pareto",
+    "emission_frame",
+]
+
+#: One colour per life-cycle module, used by every figure. Stages share a hue:
+#: product and construction blue, use green (operation yellow), end of life
+#: brown, D grey and hatched.
+MODULE_COLOURS: dict[str, str] = {
+    "A1-A3": "#1f4e79",
+    "A4": "#4f81bd",
+    "A5": "#9dc3e6",
+    "B1": "#385723",
+    "B2": "#548235",
+    "B3": "#70ad47",
+    "B4": "#a9d18e",
+    "B5": "#c5e0b4",
+    "B6": "#bf9000",
+    "B7": "#ffd966",
+    "C1": "#843c0c",
+    "C2": "#c55a11",
+    "C3": "#f4b183",
+    "C4": "#f8cbad",
+    "D": "#7f7f7f",
+}
+
+_TOTAL_COLOUR = "#404040"
+_INCREASE_COLOUR = "#c0392b"
+_DECREASE_COLOUR = "#2e8b57"
+_WITHIN_COLOUR = "#4f81bd"
+_ABOVE_COLOUR = "#c0392b"
+_OTHER_COLOUR = "#bfbfbf"
+
+# Figure text (bokmål, English). Candidates for klimafotavtrykk.messages under "plot.".
+_TEXT: dict[str, tuple[str, str]] = {
+    "kg_co2e": ("kg CO₂e", "kg CO₂e"),
+    "per_m2_year": ("kg CO₂e/m² BTA per år", "kg CO₂e/m² BTA per year"),
+    "per_m2_period": ("kg CO₂e/m² BTA over analyseperioden",
+                      "kg CO₂e/m² BTA over the reference study period"),
+    "alternative": ("Alternativ", "Alternative"),
+    "building_part": ("Bygningsdel", "Building part"),
+    "module": ("Modul", "Module"),
+    "line": ("Linje", "Line"),
+    "frame": ("Utslippsramme", "Emission frame"),
+    "frame_value": ("Utslippsramme: {value}", "Emission frame: {value}"),
+    "within": ("Innenfor rammen", "Within the frame"),
+    "above": ("Over rammen", "Above the frame"),
+    "d_beside": ("D (utenfor totalen)", "D (beside the total)"),
+    "d_note": ("Modul D, utenfor totalen: {reference} → {alternative} kg CO₂e",
+               "Module D, beside the total: {reference} → {alternative} kg CO₂e"),
+    "other_lines": ("{n} andre linjer", "{n} other lines"),
+    "cumulative": ("Kumulativ andel av totalen [%]", "Cumulative share of the total [%]"),
+    "no_part": ("(ingen)", "(none)"),
+    "title.modules": ("Utslipp per livsløpsmodul", "Emissions by life-cycle module"),
+    "title.parts": ("Utslipp per bygningsdel og modul", "Emissions by building part and module"),
+    "title.waterfall": ("Fra {reference} til {alternative}", "From {reference} to {alternative}"),
+    "title.pareto": ("Linjene som gir mest utslipp", "Lines with the largest emissions"),
+    "title.frame": ("Utslipp mot utslippsramme", "Emissions against the emission frame"),
+}
+
+
+def _t(key: str, lang: str, **fields: object) -> str:
+    text = _TEXT[key][0 if lang == "nb" else 1]
+    return text.format(**fields) if fields else text
+
+
+# ============================================================================ public
+
+
+def modules_by_alternative(
+    results: pd.DataFrame | Mapping[str, Assessment],
+    *,
+    per_m2_year: bool = False,
+    ax: Axes | None = None,
+    lang: str = "nb",
+) -> Axes:
+    """Stacked bars by life-cycle module, one bar per alternative.
+
+    Each bar stacks the modules that add up to the total (positive values
+    upward, negative ones downward from zero) and carries its net total as a
+    label. Module D stands beside each bar as a narrow hatched bar, never
+    added to the stack.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame or mapping of name -> Assessment
+        The frame of :func:`~klimafotavtrykk.alternatives.compare`, or results
+        it can compare (the first is the reference; order is kept).
+    per_m2_year : bool
+        Plot intensities instead of totals; needs an area (``bta_m2``).
+        [kg CO₂e m⁻² a⁻¹] instead of [kg CO₂e]
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar container per module present (label: the module code), one
+        labelled ``D`` for module D when it is not zero everywhere.
+
+    Raises
+    ------
+    InputError
+        When ``per_m2_year`` is asked for results without an area.
+    """
+    check_language(lang)
+    tidy = _tidy(results)
+    value = _value_column(tidy, per_m2_year)
+    wide = _wide(tidy, "alternative", value)
+    ax = _axes(ax, (max(4.0, 1.4 * len(wide) + 3.0), 4.5))
+    _stack(ax, wide, horizontal=False, lang=lang)
+    ax.set_xticks(np.arange(len(wide)), [str(name) for name in wide.index])
+    ax.set_xlabel(_t("alternative", lang))
+    ax.set_ylabel(_t("per_m2_year" if per_m2_year else "kg_co2e", lang))
+    ax.set_title(_t("title.modules", lang))
+    _format_axis(ax.yaxis, lang)
+    _legend(ax, lang=lang, reverse=True)
+    return ax
+
+
+def parts_by_module(
+    result: Assessment | pd.DataFrame,
+    *,
+    ax: Axes | None = None,
+    lang: str = "nb",
+) -> Axes:
+    """Horizontal stacked bars: one bar per NS 3451 building part, stacked by module.
+
+    Stacked bars rather than a heat-map, because (1) each module keeps its
+    colour from the other figures, which a heat-map's colour scale would
+    overwrite, (2) a part's total is read from the bar's length and written at
+    its end, where a heat-map shows only cells, and (3) most part × module
+    cells are zero (a part has emissions in a few modules), which a heat-map
+    spends most of its area on. Horizontal, so part codes read without
+    rotation; parts run from the top in code order. D is drawn beside each
+    part's bar, hatched, never added.
+
+    Parameters
+    ----------
+    result : Assessment or pandas.DataFrame
+        A result, or a frame shaped like ``Assessment.by_building_part``
+        (two-digit part × module). [kg CO₂e]
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar container per module present (label: the module code), and
+        one labelled ``D`` when D is not zero everywhere.
+    """
+    check_language(lang)
+    table = result.by_building_part if isinstance(result, Assessment) else result
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"expected an Assessment or a part × module frame, got {type(result).__name__}",
+                         code="not_a_frame")
+    wide = table.reindex(columns=list(MODULES), fill_value=0.0).astype(float)
+    wide = wide.sort_index(key=lambda idx: idx.astype(str))
+    ax = _axes(ax, (8.0, max(3.0, 0.45 * len(wide) + 1.5)))
+    _stack(ax, wide, horizontal=True, lang=lang)
+    ax.set_yticks(np.arange(len(wide)), _part_labels(wide.index, lang))
+    ax.invert_yaxis()
+    ax.set_ylabel(_t("building_part", lang))
+    ax.set_xlabel(_t("kg_co2e", lang))
+    ax.set_title(_t("title.parts", lang))
+    _format_axis(ax.xaxis, lang)
+    _legend(ax, lang=lang, reverse=False)
+    return ax
+
+
+def waterfall(
+    comparison: pd.DataFrame | Mapping[str, Assessment],
+    reference: str,
+    alternative: str,
+    *,
+    by: str = "module",
+    ax: Axes | None = None,
+    lang: str = "nb",
+) -> Axes:
+    """Waterfall from the reference's total to the alternative's, one step per module or part.
+
+    The first bar is the reference total, each step the alternative minus the
+    reference in one module (or building part), the last bar the
+    alternative's total; totals exclude D. A step is drawn for every key with
+    emissions in either alternative, so an unchanged module shows as a step
+    of 0; keys empty in both are left out (they carry no emissions). D's
+    change is written under the axes.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame or mapping of name -> Assessment
+        The frame of :func:`~klimafotavtrykk.alternatives.compare`, or results
+        it can compare.
+    reference, alternative : str
+        Names of the two alternatives. The steps are taken from each one's own
+        rows, so a building part present in only one of them still counts.
+    by : {"module", "building_part"}
+        What a step is.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Three bar containers: ``reference`` (one bar, the reference total),
+        ``steps`` (height = difference, bottom = running total) and
+        ``alternative`` (one bar, the alternative's total). [kg CO₂e]
+
+    Raises
+    ------
+    InputError
+        When a name is not in the comparison or ``by`` is not known.
+    """
+    check_language(lang)
+    if by not in ("module", "building_part"):
+        raise InputError(f"by must be 'module' or 'building_part', got {by!r}",
+                         expected="module or building_part", found=str(by), code="bad_option")
+    tidy = _tidy(comparison)
+    names = pd.unique(tidy["alternative"])
+    for name in (reference, alternative):
+        if name not in names:
+            raise InputError(f"{name!r} is not among the alternatives", expected=", ".join(map(str, names)),
+                             found=str(name), code="unknown_alternative")
+    counted = tidy[tidy["in_total"].to_numpy(dtype=bool)]
+    keys = tidy["module"] if by == "module" else tidy["building_part"]
+    table = (counted.assign(key=keys.astype(str)).groupby(["key", "alternative"])["kg_co2e"].sum()
+             .unstack("alternative").fillna(0.0))
+    order = list(TOTAL_MODULES) if by == "module" else sorted(table.index)
+    table = table.reindex([k for k in order if k in table.index])
+    zero = pd.Series(0.0, index=table.index)
+    before = table[reference] if reference in table.columns else zero
+    after = table[alternative] if alternative in table.columns else zero
+    keep = ((before != 0.0) | (after != 0.0)).to_numpy()
+    keys_drawn = table.index[keep]
+    start, end = float(before.sum()), float(after.sum())
+    delta = (after - before).to_numpy(dtype=float)[keep]
+    bottom = start + np.concatenate([[0.0], np.cumsum(delta)])[: len(delta)]
+
+    n = len(delta)
+    ax = _axes(ax, (max(5.0, 0.7 * n + 3.0), 4.5))
+    ax.bar([0], [start], color=_TOTAL_COLOUR, label="reference")
+    if by == "module":
+        colours = [MODULE_COLOURS[m] for m in keys_drawn]
+    else:
+        colours = np.where(delta > 0, _INCREASE_COLOUR, _DECREASE_COLOUR).tolist()
+    steps_bars = ax.bar(np.arange(1, n + 1), delta, bottom=bottom, color=colours, edgecolor="white",
+                        label="steps")
+    ax.bar([n + 1], [end], color=_TOTAL_COLOUR, label="alternative")
+    levels = np.concatenate([[start], bottom + delta])
+    ax.hlines(levels, np.arange(n + 1) + 0.4, np.arange(1, n + 2) - 0.4, colors="#808080",
+              linewidth=0.8, linestyles="dashed")
+    decimals = _decimals(np.abs(np.concatenate([[start, end], delta])))
+    ax.bar_label(steps_bars, labels=[_signed(v, lang, decimals) for v in delta], padding=2, fontsize=8)
+    for x, v in ((0, start), (n + 1, end)):
+        ax.annotate(format_number(v, lang, decimals), (x, max(v, 0.0)), xytext=(0, 3),
+                    textcoords="offset points", ha="center", fontsize=8)
+    ax.margins(y=0.1)
+    labels = keys_drawn.tolist() if by == "module" else _part_labels(keys_drawn, lang)
+    ax.set_xticks(np.arange(n + 2), [str(reference), *labels, str(alternative)])
+    ax.set_xlabel(_t("module" if by == "module" else "building_part", lang))
+    ax.set_ylabel(_t("kg_co2e", lang))
+    ax.set_title(_t("title.waterfall", lang, reference=reference, alternative=alternative))
+    _format_axis(ax.yaxis, lang)
+    d = tidy[tidy["module"].astype(str) == "D"].groupby("alternative", sort=False)["kg_co2e"].sum()
+    d_ref, d_alt = float(d.get(reference, 0.0)), float(d.get(alternative, 0.0))
+    if d_ref or d_alt:
+        ax.annotate(_t("d_note", lang, reference=format_number(d_ref, lang, decimals),
+                       alternative=format_number(d_alt, lang, decimals)),
+                    (0.0, 0.0), xycoords="axes fraction", xytext=(0, -42), textcoords="offset points",
+                    fontsize=8, color=MODULE_COLOURS["D"])
+    return ax
+
+
+def pareto(
+    result: Assessment | pd.DataFrame,
+    top: int = 15,
+    *,
+    label: str | None = None,
+    ax: Axes | None = None,
+    lang: str = "nb",
+) -> Axes:
+    """The ``top`` lines driving the footprint, stacked by module, with their cumulative share.
+
+    Lines are ranked by ``kg_co2e`` (the total without D) and drawn as
+    horizontal bars from the largest down, each stacked by module; the
+    remaining lines are summed into one last bar labelled "N andre linjer"
+    ("N other lines"), so the bars add up to the whole result. A line on a
+    second axis (top) gives the cumulative share of the total, ending at
+    100 %; it is left out when the total is not positive. D is drawn beside,
+    hatched, never added.
+
+    Parameters
+    ----------
+    result : Assessment or pandas.DataFrame
+        A result (its ``lines``), or a line frame with ``kg_co2e`` and module
+        columns. [kg CO₂e]
+    top : int
+        Number of lines drawn one by one.
+    label : str, optional
+        Column naming a line; default the description (or factor id) with
+        the building part in brackets.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The bars' axes: one bar container per module present; the
+        cumulative-share line is on the twin axes, labelled ``cumulative``.
+
+    Raises
+    ------
+    InputError
+        When ``top`` is not a positive whole number or there are no lines.
+    MissingColumnError
+        When the frame has no ``kg_co2e`` column.
+    """
+    check_language(lang)
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+        raise InputError(f"top must be a positive whole number, got {top!r}", expected="top >= 1",
+                         found=repr(top), code="bad_option")
+    lines = result.lines if isinstance(result, Assessment) else result
+    if not isinstance(lines, pd.DataFrame):
+        raise InputError(f"expected an Assessment or a line frame, got {type(result).__name__}",
+                         code="not_a_frame")
+    if "kg_co2e" not in lines.columns:
+        raise MissingColumnError("missing column 'kg_co2e'", expected="kg_co2e", code="missing_column")
+    if lines.empty:
+        raise InputError("there are no computed lines to plot", code="nothing_to_plot")
+
+    order = np.argsort(-lines["kg_co2e"].to_numpy(dtype=float), kind="stable")
+    ranked = lines.iloc[order]
+    head, rest = ranked.iloc[:top], ranked.iloc[top:]
+    modules = lines.reindex(columns=list(MODULES), fill_value=0.0).astype(float)
+    wide = modules.iloc[order[:top]].reset_index(drop=True)
+    names = _line_labels(head, label)
+    if len(rest):
+        wide.loc[len(wide)] = modules.iloc[order[top:]].sum(axis=0)
+        names.append(_t("other_lines", lang, n=format_number(len(rest), lang)))
+    wide.index = pd.Index(names)
+
+    ax = _axes(ax, (9.0, max(3.5, 0.4 * len(wide) + 1.5)))
+    _stack(ax, wide, horizontal=True, lang=lang, totals=False)
+    if len(rest):  # the summed bar is set apart by a lighter edge
+        for container in ax.containers:
+            if len(container.patches) == len(wide):
+                container.patches[-1].set_alpha(0.55)
+    positions = np.arange(len(wide))
+    ax.set_yticks(positions, [str(n) for n in wide.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(_t("kg_co2e", lang))
+    ax.set_ylabel(_t("line", lang))
+    ax.set_title(_t("title.pareto", lang))
+    _format_axis(ax.xaxis, lang)
+
+    total = float(lines["kg_co2e"].sum())
+    if total > 0:
+        per_bar = wide.reindex(columns=list(TOTAL_MODULES)).sum(axis=1).to_numpy(dtype=float)
+        share = 100.0 * np.cumsum(per_bar) / total
+        twin = ax.twiny()
+        twin.plot(share, positions, color="#000000", marker="o", markersize=3, linewidth=1,
+                  label="cumulative")
+        twin.set_xlim(0.0, max(100.0, float(share.max())) * 1.02)
+        twin.set_xlabel(_t("cumulative", lang))
+        _format_axis(twin.xaxis, lang)
+    _legend(ax, lang=lang, reverse=False)
+    return ax
+
+
+def emission_frame(
+    values: Mapping[str, Assessment | float] | pd.Series | pd.DataFrame,
+    frame_kg_per_m2: float,
+    *,
+    per_year: bool = True,
+    ax: Axes | None = None,
+    lang: str = "nb",
+) -> Axes:
+    """Alternatives or bids as bars in kg CO₂e/m² BTA, against the emission frame as a line.
+
+    Bars at or below the frame are blue, bars above it red; each carries its
+    value, and the frame its value at the right.
+
+    Parameters
+    ----------
+    values : mapping of name -> Assessment or number, pandas.Series, or pandas.DataFrame
+        Results (their total over ``bta_m2``, and over the reference study
+        period when ``per_year``), numbers already in the unit plotted, or the
+        frame of :func:`~klimafotavtrykk.alternatives.compare` (``per_year``
+        only: it holds intensities per year). [kg CO₂e m⁻² a⁻¹] or [kg CO₂e m⁻²]
+    frame_kg_per_m2 : float
+        The emission frame (utslippsramme), in the same unit.
+        [kg CO₂e m⁻² a⁻¹] when ``per_year``, else [kg CO₂e m⁻²]
+    per_year : bool
+        Per year of the reference study period (default) or over the whole period.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar container (a bar per alternative, in the given order) and a
+        horizontal line labelled ``frame`` at the frame's value.
+
+    Raises
+    ------
+    InputError
+        When a result has no area, the frame is not a finite number, or a
+        compare frame is given with ``per_year=False``.
+    """
+    check_language(lang)
+    try:
+        frame = float(frame_kg_per_m2)
+    except (TypeError, ValueError):
+        frame = float("nan")
+    if not np.isfinite(frame):
+        raise InputError(f"the emission frame must be a finite number, got {frame_kg_per_m2!r}",
+                         expected="kg CO2e per m2", found=repr(frame_kg_per_m2), code="bad_frame")
+    intensity = _intensities(values, per_year)
+    heights = intensity.to_numpy(dtype=float)
+
+    ax = _axes(ax, (max(4.0, 0.9 * len(intensity) + 2.5), 4.5))
+    above = heights > frame
+    bars = ax.bar(np.arange(len(heights)), heights, color=np.where(above, _ABOVE_COLOUR, _WITHIN_COLOUR).tolist())
+    decimals = _decimals(np.abs(np.append(heights, frame)))
+    ax.bar_label(bars, labels=[format_number(v, lang, decimals) for v in heights], padding=2, fontsize=8)
+    ax.axhline(frame, color="#000000", linestyle="--", linewidth=1.2, label="frame")
+    ax.annotate(_t("frame_value", lang, value=format_number(frame, lang, decimals)),
+                (1.0, frame), xycoords=("axes fraction", "data"), xytext=(-2, 3),
+                textcoords="offset points", ha="right", fontsize=8)
+    ax.set_xticks(np.arange(len(heights)), [str(n) for n in intensity.index])
+    ax.set_xlabel(_t("alternative", lang))
+    ax.set_ylabel(_t("per_m2_year" if per_year else "per_m2_period", lang))
+    ax.set_title(_t("title.frame", lang))
+    top = max(float(np.nanmax(heights, initial=0.0)), frame)
+    if top > 0:  # room for the value labels
+        ax.set_ylim(top=1.15 * top)
+    _format_axis(ax.yaxis, lang)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Line2D([], [], color="#000000", linestyle="--", label=_t("frame", lang)),
+               Patch(color=_WITHIN_COLOUR, label=_t("within", lang))]
+    if above.any():
+        handles.append(Patch(color=_ABOVE_COLOUR, label=_t("above", lang)))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
+
+
+# ============================================================================ helpers
+
+
+def _axes(ax, figsize):
+    """The Axes to draw on: ``ax``, or one on a new figure with a layout that keeps legends in."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _tidy(results) -> pd.DataFrame:
+    """A compare frame from a compare frame or from a mapping of results."""
+    if isinstance(results, pd.DataFrame):
+        missing = [c for c in ("alternative", "building_part", "module", "in_total", "kg_co2e")
+                   if c not in results.columns]
+        if missing:
+            raise MissingColumnError(f"not a comparison frame: missing columns {missing}",
+                                     expected=", ".join(missing), code="missing_column")
+        return results
+    if isinstance(results, Mapping):
+        bad = [name for name, value in results.items() if not isinstance(value, Assessment)]
+        if bad:
+            raise InputError(f"expected results (Assessment) for {bad}; calculate them first or use "
+                             "kf.compare", code="not_a_result")
+        return compare(results)
+    raise InputError(f"expected a comparison frame or a mapping of results, got {type(results).__name__}",
+                     code="not_a_frame")
+
+
+def _value_column(tidy: pd.DataFrame, per_m2_year: bool) -> str:
+    if not per_m2_year:
+        return "kg_co2e"
+    if "kg_co2e_per_m2_year" not in tidy.columns:
+        raise InputError("intensities need an area: calculate with bta_m2", code="missing_bta")
+    without = pd.unique(tidy.loc[tidy["kg_co2e_per_m2_year"].isna(), "alternative"])
+    if len(without):  # summing would turn their NaN into 0
+        raise InputError(f"intensities need an area: calculate {list(without)} with bta_m2",
+                         found=", ".join(map(str, without)), code="missing_bta")
+    return "kg_co2e_per_m2_year"
+
+
+def _wide(tidy: pd.DataFrame, index: str, value: str) -> pd.DataFrame:
+    """Sum ``value`` into index × module, in the order the index first appears. [kg CO₂e]"""
+    order = pd.unique(tidy[index])
+    wide = (tidy.assign(module=tidy["module"].astype(str))
+            .groupby([index, "module"], sort=False)[value].sum()
+            .unstack("module"))
+    return wide.reindex(index=order, columns=list(MODULES)).fillna(0.0).astype(float)
+
+
+def _stack(ax, wide: pd.DataFrame, *, horizontal: bool, lang: str, totals: bool = True) -> None:
+    """Draw ``wide`` (category × module) as stacked bars, D beside, net totals as labels.
+
+    Positive values stack away from zero on one side, negative ones on the
+    other, so a negative module (e.g. biogenic uptake) is seen, not hidden
+    in a net bar. A loop over the 15 modules, not over lines.
+    """
+    in_total = [m for m in TOTAL_MODULES if m in wide.columns]
+    values = wide[in_total].to_numpy(dtype=float)
+    positive = np.clip(values, 0.0, None)
+    negative = np.clip(values, None, 0.0)
+    base = np.where(values >= 0.0, np.cumsum(positive, axis=1) - positive,
+                    np.cumsum(negative, axis=1) - negative)
+    positions = np.arange(len(wide), dtype=float)
+    width = 0.6
+    draw = ax.barh if horizontal else ax.bar
+    size, start = ("height", "left") if horizontal else ("width", "bottom")
+    for j, module in enumerate(in_total):
+        if not values[:, j].any():
+            continue
+        draw(positions, values[:, j], **{size: width, start: base[:, j]},
+             color=MODULE_COLOURS[module], edgecolor="white", linewidth=0.5, label=module)
+    d = wide["D"].to_numpy(dtype=float) if "D" in wide.columns else np.zeros(len(wide))
+    if d.any():
+        draw(positions + width / 2 + 0.14, d, **{size: 0.2}, color="white",
+             edgecolor=MODULE_COLOURS["D"], hatch="////", linewidth=0.8, label="D")
+    if totals:
+        net = values.sum(axis=1)
+        tip = positive.sum(axis=1)
+        decimals = _decimals(np.abs(net))
+        offset = (4, 0) if horizontal else (0, 3)
+        for pos, value, end in zip(positions, net, tip, strict=True):  # one label per bar
+            xy = (end, pos) if horizontal else (pos, end)
+            ax.annotate(format_number(value, lang, decimals), xy, xytext=offset,
+                        textcoords="offset points", fontsize=8,
+                        ha="left" if horizontal else "center", va="center" if horizontal else "bottom")
+    (ax.axvline if horizontal else ax.axhline)(0.0, color="#000000", linewidth=0.6)
+    if totals:  # room for the total labels past the longest bar
+        low, high = ax.get_xlim() if horizontal else ax.get_ylim()
+        (ax.set_xlim if horizontal else ax.set_ylim)(low, high + 0.12 * (high - low))
+
+
+def _legend(ax, *, lang: str, reverse: bool) -> None:
+    """Legend outside the axes: module codes, then D as "D (utenfor totalen)"."""
+    handles, labels = ax.get_legend_handles_labels()
+    modules = [(h, label) for h, label in zip(handles, labels, strict=True)
+               if label in MODULE_COLOURS and label != "D"]
+    if reverse:  # vertical stacks: the legend reads top down like the bars
+        modules = modules[::-1]
+    d = [(h, _t("d_beside", lang)) for h, label in zip(handles, labels, strict=True) if label == "D"]
+    pairs = modules + d
+    if pairs:
+        ax.legend([h for h, _ in pairs], [label for _, label in pairs], loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+
+
+def _part_labels(parts, lang: str) -> list[str]:
+    return [str(p) if str(p) not in ("", "nan", "None") else _t("no_part", lang) for p in parts]
+
+
+def _line_labels(lines: pd.DataFrame, column: str | None) -> list[str]:
+    """Names for at most ``top`` lines: description (or factor id, or row) and part."""
+    if column is not None:
+        if column not in lines.columns:
+            raise MissingColumnError(f"missing column {column!r}", expected=column, code="missing_column")
+        return lines[column].astype(str).tolist()
+    empty = pd.Series("", index=lines.index, dtype=object)
+
+    def text(name):
+        if name not in lines.columns:
+            return empty
+        col = lines[name].astype(object)
+        return col.where(col.notna(), "").astype(str).str.strip()
+
+    name = text("description")
+    name = name.where(name != "", text("factor_id"))
+    rows = (text("row_id") if "row_id" in lines.columns
+            else pd.Series(lines.index.astype(str), index=lines.index))
+    name = name.where(name != "", "#" + rows)
+    name = name.where(name.str.len() <= 40, name.str.slice(0, 39) + "…")
+    part = text("building_part").str.replace(r"\.0$", "", regex=True)
+    return name.where(part == "", name + " (" + part + ")").tolist()
+
+
+def _intensities(values, per_year: bool) -> pd.Series:
+    """Name -> kg CO₂e per m² BTA (per year when ``per_year``), in the given order."""
+    if isinstance(values, pd.DataFrame):
+        tidy = _tidy(values)
+        if not per_year:
+            raise InputError("a comparison frame holds intensities per year only; pass the results "
+                             "to plot over the whole period", code="bad_option")
+        column = _value_column(tidy, True)
+        counted = tidy[tidy["in_total"].to_numpy(dtype=bool)]
+        out = counted.groupby("alternative", sort=False)[column].sum()
+        return out.reindex(pd.unique(tidy["alternative"]))
+    if isinstance(values, pd.Series):
+        return values.astype(float)
+    if not isinstance(values, Mapping):
+        raise InputError(f"expected a mapping of names to results or numbers, got {type(values).__name__}",
+                         code="not_a_frame")
+    out = {}
+    for name, value in values.items():  # a handful of alternatives or bids
+        if isinstance(value, Assessment):
+            if not value.bta_m2:
+                raise InputError(f"result {name!r} has no area: calculate with bta_m2", found=str(name),
+                                 code="missing_bta")
+            per_m2 = value.total / value.bta_m2
+            out[name] = per_m2 / value.profile.reference_study_period if per_year else per_m2
+        else:
+            out[name] = float(value)
+    return pd.Series(out, dtype=float)
+
+
+def _decimals(values: np.ndarray) -> int:
+    """Decimals for value labels: none from 100 up, one from 10, two below."""
+    finite = values[np.isfinite(values)]
+    largest = float(finite.max()) if finite.size else 0.0
+    return 0 if largest >= 100 else 1 if largest >= 10 else 2
+
+
+def _signed(value: float, lang: str, decimals: int) -> str:
+    text = format_number(value, lang, decimals)
+    return text if text.startswith("-") or text == format_number(0.0, lang, decimals) else "+" + text
+
+
+def _format_axis(axis, lang: str) -> None:
+    """Tick labels in ``lang``: space thousands and decimal comma in bokmål."""
+    from matplotlib.ticker import Formatter, MaxNLocator
+
+    class _Ticks(Formatter):
+        def format_ticks(self, values):
+            locs = np.asarray(values, dtype=float)
+            step = float(np.min(np.abs(np.diff(locs)))) if locs.size > 1 else 1.0
+            decimals = next((d for d in range(4)
+                             if np.allclose(np.round(locs, d), locs, rtol=0.0, atol=step * 1e-6)), 3)
+            return [format_number(float(x), lang, decimals) for x in locs]
+
+        def __call__(self, x, pos=None):  # a single value, e.g. the cursor position
+            return format_number(float(x), lang, _decimals(np.array([abs(float(x))])))
+
+    axis.set_major_formatter(_Ticks())
+    if axis.axis_name == "x":  # long numbers side by side: fewer ticks
+        axis.set_major_locator(MaxNLocator(nbins=6))
