@@ -153,3 +153,10 @@ class DefaultValueWarning(KlimafotavtrykkWarning):
 
 class DataQualityWarning(KlimafotavtrykkWarning):
     """Input was read, but something in it deserves a look (hidden sheet, duplicates...)."""
+
+
+class WeightWarning(KlimafotavtrykkWarning):
+    """The climate weight of a scoring model is below the legal minimum (anskaffelsesforskriften § 7-9)."""
+
+
+__all__.append("WeightWarning")

@@ -1,0 +1,368 @@
+"""A tender competition, read from ``konkurranse.toml``.
+
+One file describes the competition: profile, BTA, tender date, award weights,
+the point models and their parameters, gates (emission frame, per-product
+A1-A3 limits, minimum emission-free share) and what uncommitted claims fall
+back to. Keys the file leaves out take the shipped defaults
+(``data/procurement/defaults.toml``) or the profile's value, and
+:attr:`Competition.sources` records where every parameter came from.
+
+File layout (every table but ``[weights]`` optional)::
+
+    name = "Eksempelskolen"
+    profile = "tek17"              # shipped name, or a path relative to this file
+    bta_m2 = 2400                  # [m2]
+    tender_date = 2025-04-01       # EPDs expired at this date count as generic
+    # reference_study_period = 50  # [a]; default: the profile's
+    # building_parts = ["22", "23"]  # default: the profile's
+
+    [weights]      price, quality, climate [-]; min_climate [-]
+    [points]       max [points], allow_negative
+    [price]        model
+    [climate]      model, basis, co2_price_nok_per_kg, reference, full_points_reduction,
+                   zero_emission_basis, zero_emission_scale
+    [gates]        frame_kg_co2e_per_m2, frame_period, min_zero_emission_share,
+                   [[gates.product_limits]] factor_id | material_group, declared_unit,
+                   limit_kg_co2e, source
+    [committed]    material_fallback, site_fallback
+    [sources]      "dotted.key" = "source_id or citation"
+    [notes]        "dotted.key" = "why"
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from klimafotavtrykk.errors import InputError, ProfileError
+from klimafotavtrykk.profiles import Profile, load_profile
+from klimafotavtrykk.scoring import ScoringRule, load_procurement_defaults
+
+__all__ = ["Competition", "ProductLimit", "load_competition", "CLIENT_SOURCE"]
+
+#: Source recorded for a value the client states in the file without citing one.
+CLIENT_SOURCE = "client"
+
+_MATERIAL_FALLBACKS = ("generic_with_markup", "generic")
+
+# dotted key -> (ScoringRule field or None, defaults.toml name or None, kind)
+_KEYS: dict[str, tuple[str | None, str | None, str]] = {
+    "name": (None, None, "text"),
+    "description": (None, None, "text"),
+    "profile": (None, None, "text"),
+    "bta_m2": ("bta_m2", None, "number"),
+    "tender_date": (None, None, "date"),
+    "reference_study_period": ("reference_study_period", None, "number"),
+    "building_parts": (None, None, "texts"),
+    "weights.price": ("price_weight", None, "number"),
+    "weights.quality": ("quality_weight", None, "number"),
+    "weights.climate": ("climate_weight", None, "number"),
+    "weights.min_climate": ("min_climate_weight", "min_climate_weight", "number"),
+    "points.max": ("max_points", "max_points", "number"),
+    "points.allow_negative": ("allow_negative_points", "allow_negative_points", "bool"),
+    "price.model": ("price_model", "price_model", "text"),
+    "climate.model": ("climate_model", "climate_model", "text"),
+    "climate.basis": ("basis", "basis", "text"),
+    "climate.co2_price_nok_per_kg": ("co2_price_nok_per_kg", "co2_price_nok_per_kg", "number"),
+    "climate.reference": ("reference", None, "number"),
+    "climate.full_points_reduction": ("full_points_reduction", None, "number"),
+    "climate.zero_emission_basis": ("zero_emission_basis", "zero_emission_basis", "text"),
+    "climate.zero_emission_scale": ("zero_emission_scale", "zero_emission_scale", "text"),
+    "gates.frame_kg_co2e_per_m2": ("frame_kg_co2e_per_m2", None, "number"),
+    "gates.frame_period": ("frame_period", "frame_period", "text"),
+    "gates.min_zero_emission_share": ("min_zero_emission_share", None, "number"),
+    "gates.product_limits": (None, None, "limits"),
+    "committed.material_fallback": (None, "material_fallback", "text"),
+    "committed.site_fallback": (None, "site_fallback", "text"),
+}
+_TABLES = {"weights", "points", "price", "climate", "gates", "committed"}
+_REQUIRED = ("name", "profile", "bta_m2", "tender_date", "weights")
+_RULE_KEY = {rule: key for key, (rule, _, _) in _KEYS.items() if rule}
+_LIMIT_KEYS = {"factor_id", "material_group", "declared_unit", "limit_kg_co2e", "source"}
+
+
+@dataclass(frozen=True)
+class ProductLimit:
+    """A per-product A1-A3 limit.
+
+    Attributes
+    ----------
+    key_column : str
+        ``"factor_id"`` or ``"material_group"``.
+    key : str
+        The factor id or material group it applies to.
+    declared_unit : str
+        Unit the limit is given per (``m3``, ``kg``, ``t`` ...).
+    limit_kg_co2e : float
+        Highest A1-A3 allowed. [kg CO2e per declared unit]
+    source : str
+        Where the limit comes from.
+    """
+
+    key_column: str
+    key: str
+    declared_unit: str
+    limit_kg_co2e: float
+    source: str = CLIENT_SOURCE
+
+
+@dataclass(frozen=True)
+class Competition:
+    """One tender competition: scope, dates, scoring rule and gates.
+
+    Attributes
+    ----------
+    name : str
+    profile : Profile
+        Calculation profile the bids are computed under.
+    bta_m2 : float
+        Gross floor area. [m²]
+    tender_date : datetime.date
+        An EPD expired at this date counts as generic data.
+    reference_study_period : float
+        [a]; the profile's unless the file states one.
+    building_parts : tuple of str
+        NS 3451 parts in scope; the profile's unless the file states them.
+    rule : ScoringRule
+        Models, weights, parameters, frame and minimum-share gates.
+    product_limits : tuple of ProductLimit
+    material_fallback : str
+        What an uncommitted product is scored as (``generic_with_markup`` or ``generic``).
+    site_fallback : str
+        Energy carrier an uncommitted emission-free machine or activity is
+        scored as (a key of the site model, e.g. ``diesel``).
+    description : str
+    path : str or None
+        File the competition was read from.
+    sources : dict
+        Dotted parameter key -> ``source_id``, citation, ``"client"`` (the
+        client's own choice) or ``"profile:<name>:<source_id>"``.
+    notes : dict
+        Dotted key -> why, from the file or the shipped defaults.
+    """
+
+    name: str
+    profile: Profile
+    bta_m2: float
+    tender_date: dt.date
+    reference_study_period: float
+    building_parts: tuple[str, ...]
+    rule: ScoringRule
+    product_limits: tuple[ProductLimit, ...] = ()
+    material_fallback: str = "generic_with_markup"
+    site_fallback: str = "diesel"
+    description: str = ""
+    path: str | None = None
+    sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def product_limits_frame(self) -> pd.DataFrame:
+        """Product limits as the frame :func:`~klimafotavtrykk.scoring.product_limit_gate` takes."""
+        columns = [f.name for f in dataclasses.fields(ProductLimit)]
+        return pd.DataFrame([dataclasses.astuple(p) for p in self.product_limits], columns=columns)
+
+
+def load_competition(path: str | Path) -> Competition:
+    """Read and validate a competition file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``konkurranse.toml``.
+
+    Returns
+    -------
+    Competition
+        With every default resolved and its source recorded.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or parsed, or a key is missing, unknown or
+        has a bad value; the message names the file and the dotted key.
+    """
+    path = Path(path)
+    file = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"cannot read the competition file: {exc}", file=file,
+                         code="competition.unreadable") from None
+    values, sources, notes = _flatten(raw, file)
+    for key in _REQUIRED:
+        if key not in values and not (key == "weights" and any(k.startswith("weights.") for k in values)):
+            raise _error(file, key, "missing", expected="a value")
+    checked = {key: _check(file, key, value) for key, value in values.items()}
+
+    profile = _profile(file, path, checked["profile"])
+    period = checked.get("reference_study_period", profile.reference_study_period)
+    parts = tuple(checked.get("building_parts", profile.building_parts))
+    for key in ("reference_study_period", "building_parts"):
+        sources.setdefault(key, CLIENT_SOURCE if key in checked
+                           else f"profile:{profile.name}:{profile.sources.get(key, '')}".rstrip(":"))
+
+    kwargs = {rule: checked[key] for key, (rule, _, _) in _KEYS.items() if rule and key in checked}
+    kwargs["reference_study_period"] = float(period)
+    try:
+        rule = ScoringRule(**kwargs)
+    except InputError as exc:
+        name, _, problem = exc.problem.partition(": ")
+        raise _error(file, _RULE_KEY.get(name, name), problem or exc.problem,
+                     expected=exc.expected, found=exc.found) from None
+
+    defaults = load_procurement_defaults()
+    material = checked.get("committed.material_fallback", defaults["material_fallback"])
+    if material not in _MATERIAL_FALLBACKS:
+        raise _error(file, "committed.material_fallback", "unknown choice",
+                     expected=" | ".join(_MATERIAL_FALLBACKS), found=material)
+    site = checked.get("committed.site_fallback", defaults["site_fallback"])
+
+    used = {key for key, (rule_field, _, _) in _KEYS.items()
+            if rule_field is None or getattr(rule, rule_field) is not None}
+    for key, (_, default_name, _) in _KEYS.items():
+        if key in checked:
+            sources.setdefault(key, CLIENT_SOURCE)
+        elif default_name and key in used:
+            sources.setdefault(key, defaults["sources"][default_name])
+            if default_name in defaults.get("notes", {}):
+                notes.setdefault(key, defaults["notes"][default_name])
+    limits = checked.get("gates.product_limits", ())
+    return Competition(
+        name=checked["name"], profile=profile, bta_m2=float(checked["bta_m2"]),
+        tender_date=checked["tender_date"], reference_study_period=float(period),
+        building_parts=tuple(str(p) for p in parts), rule=rule, product_limits=limits,
+        material_fallback=material, site_fallback=site,
+        description=checked.get("description", ""), path=file, sources=sources, notes=notes)
+
+
+def _error(file: str, key: str, problem: str, expected=None, found=None) -> InputError:
+    return InputError(f"{key}: {problem}", file=file, expected=expected,
+                      found=None if found is None else str(found), code="competition.invalid")
+
+
+def _flatten(raw: dict[str, Any], file: str) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """Dotted key -> value; refuses unknown keys and tables."""
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in ("sources", "notes"):
+            continue
+        if key in _TABLES:
+            if not isinstance(value, dict):
+                raise _error(file, key, "must be a table", expected=f"[{key}]", found=value)
+            for sub, item in value.items():
+                values[f"{key}.{sub}"] = item
+        else:
+            values[key] = value
+    unknown = sorted(k for k in values if k not in _KEYS)
+    if unknown:
+        raise _error(file, unknown[0], "unknown key", expected=", ".join(_KEYS), found=unknown[0])
+    cited = {}
+    for table in ("sources", "notes"):
+        entries = raw.get(table, {})
+        if not isinstance(entries, dict):
+            raise _error(file, table, "must be a table", expected=f"[{table}]", found=entries)
+        entries = _dotted(entries)
+        for key, text in entries.items():
+            if key not in _KEYS:
+                raise _error(file, f"{table}.{key}", "names no known parameter",
+                             expected=", ".join(_KEYS), found=key)
+            if not isinstance(text, str) or not text.strip():
+                raise _error(file, f"{table}.{key}", "must be a non-empty text", found=text)
+        cited[table] = {k: v.strip() for k, v in entries.items()}
+    return values, cited["sources"], cited["notes"]
+
+
+def _dotted(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"weights": {"climate": x}}`` and ``{"weights.climate": x}`` both give ``weights.climate``."""
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_dotted(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _check(file: str, key: str, value: Any) -> Any:
+    """Type-check one value by its kind; returns it in canonical form."""
+    kind = _KEYS[key][2]
+    if kind == "text":
+        if not isinstance(value, str) or not value.strip():
+            raise _error(file, key, "must be a non-empty text", expected="text", found=value)
+        return value.strip()
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise _error(file, key, "must be a number", expected="a number", found=value)
+        return float(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise _error(file, key, "must be true or false", expected="true | false", found=value)
+        return value
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise _error(file, key, "must be a date", expected="YYYY-MM-DD", found=value) from None
+    if kind == "texts":
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            raise _error(file, key, "must be a list of codes", expected='["22", "23"]', found=value)
+        return tuple(str(v) for v in value)
+    return _limits(file, key, value)
+
+
+def _limits(file: str, key: str, value: Any) -> tuple[ProductLimit, ...]:
+    if not isinstance(value, list):
+        raise _error(file, key, "must be an array of tables", expected="[[gates.product_limits]]",
+                     found=value)
+    out, seen = [], set()
+    for i, entry in enumerate(value):
+        where = f"{key}[{i}]"
+        if not isinstance(entry, dict):
+            raise _error(file, where, "must be a table", found=entry)
+        unknown = sorted(set(entry) - _LIMIT_KEYS)
+        if unknown:
+            raise _error(file, f"{where}.{unknown[0]}", "unknown key",
+                         expected=", ".join(sorted(_LIMIT_KEYS)), found=unknown[0])
+        named = [k for k in ("factor_id", "material_group") if k in entry]
+        if len(named) != 1:
+            raise _error(file, where, "give exactly one of factor_id or material_group",
+                         expected="factor_id | material_group", found=", ".join(named) or None)
+        column = named[0]
+        for field_name in (column, "declared_unit"):
+            if not isinstance(entry.get(field_name), str) or not entry[field_name].strip():
+                raise _error(file, f"{where}.{field_name}", "must be a non-empty text",
+                             found=entry.get(field_name))
+        limit = entry.get("limit_kg_co2e")
+        if isinstance(limit, bool) or not isinstance(limit, int | float) or not (
+                math.isfinite(limit) and limit > 0):
+            raise _error(file, f"{where}.limit_kg_co2e", "must be a positive number",
+                         expected="> 0", found=limit)
+        source = entry.get("source", CLIENT_SOURCE)
+        if not isinstance(source, str) or not source.strip():
+            raise _error(file, f"{where}.source", "must be a non-empty text", found=source)
+        ident = (column, entry[column].strip())
+        if ident in seen:
+            raise _error(file, f"{where}.{column}", "limit given twice", found=ident[1])
+        seen.add(ident)
+        out.append(ProductLimit(column, ident[1], entry["declared_unit"].strip(), float(limit),
+                                source.strip()))
+    return tuple(out)
+
+
+def _profile(file: str, path: Path, name: str) -> Profile:
+    local = path.parent / name
+    try:
+        return load_profile(local if name.endswith(".toml") and local.is_file() else name)
+    except ProfileError as exc:
+        raise _error(file, "profile", exc.problem, found=name) from None
