@@ -1,0 +1,421 @@
+"""Site energy and machinery (A5): data files, layer-1 functions, calculate_site, site_power.
+
+Expected values are worked by hand from the shipped data rows, whose values are
+pinned in ``test_shipped_values_used_below`` so that a data change shows here.
+"""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from klimafotavtrykk.errors import DataError, DefaultValueWarning, InputError
+from klimafotavtrykk.site import (
+    ENERGY_CLASSES,
+    SHARE_BASES,
+    SITE_REASONS,
+    calculate_site,
+    carriers_from_frame,
+    energy_class_shares,
+    load_energy_carriers,
+    load_machinery,
+    machine_fuel,
+    machine_parameters,
+    machinery_from_frame,
+    shaft_energy,
+)
+from klimafotavtrykk.site_power import peak_power, site_power
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CARRIERS_CSV = DATA / "emission_factors" / "energy_carriers.csv"
+MACHINERY_CSV = DATA / "emission_factors" / "machinery.csv"
+SOURCE_FILES = [DATA / "sources.csv"]
+
+# Exact unit definitions (NIST): 1 lb = 0.45359237 kg; 1 hp = 745.699872 W, so 1 hp h = 0.745699872 kWh.
+LB_PER_HP_H_IN_KG_PER_KWH = 0.45359237 / 0.745699872
+
+
+def frame(**columns):
+    return pd.DataFrame(columns)
+
+
+def quiet(activities, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DefaultValueWarning)
+        return calculate_site(activities, **kwargs)
+
+
+# ----------------------------------------------------------------------------- data files
+
+@pytest.mark.parametrize("path", [CARRIERS_CSV, MACHINERY_CSV], ids=lambda p: p.name)
+def test_every_row_cites_a_known_source(path):
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    known = pd.concat([pd.read_csv(p, dtype=str)["source_id"] for p in SOURCE_FILES])
+    assert rows["source_id"].isin(set(known)).all(), set(rows["source_id"]) - set(known)
+    assert rows["confidence"].isin(["C", "S", "U", "R"]).all()
+    defaults = rows["is_default"].str.lower() == "true"
+    assert (rows.loc[defaults, "default_reason"] != "").all()
+    assert (rows["source_detail"] != "").all()
+
+
+def test_carrier_table_is_consistent_across_scopes():
+    table = load_energy_carriers()
+    # energy content is a property of the fuel: one value per carrier, whatever the scope
+    assert (table.groupby("carrier")["kwh_per_unit"].nunique() == 1).all()
+    scopes = table.groupby("carrier")["scope"].apply(set)
+    assert all(s == {"wtw", "ttw"} for c, s in scopes.items() if c != "hydrogen")
+    assert scopes["hydrogen"] == {"ttw"}  # no confirmed life-cycle figure: no wtw row
+    assert set(table["energy_class"]) == set(ENERGY_CLASSES)
+    assert "diesel_blend_no" not in set(table["carrier"])  # no sourced Norwegian blend figure
+
+
+def test_shipped_values_used_below():
+    c = load_energy_carriers().set_index(["carrier", "scope"])
+    # Boverket 6000000011: 0.0951 kg CO2e/MJ × 35.2 MJ/l = 3.34752 kg CO2e/l; MD21 0.84 kg/l
+    assert c.loc[("diesel", "wtw"), "kg_co2e_per_unit"] == pytest.approx(0.0951 * 35.2)
+    assert c.loc[("diesel", "wtw"), "kg_per_unit"] == pytest.approx(0.84)
+    assert c.loc[("diesel", "ttw"), "kg_co2e_per_unit"] == 2.66
+    assert c.loc[("diesel", "wtw"), "kwh_per_unit"] == 9.77778
+    assert c.loc[("hvo100", "wtw"), "kg_co2e_per_unit"] == pytest.approx(0.0164 * 34.0)
+    assert c.loc[("hvo100", "wtw"), "kwh_per_unit"] == 9.44444
+    assert c.loc[("electricity_no", "wtw"), "kg_co2e_per_unit"] == 0.015
+    assert c.loc[("electricity_eu", "wtw"), "kg_co2e_per_unit"] == 0.130
+    assert c.loc[("biogas", "wtw"), "kg_co2e_per_unit"] == pytest.approx(0.0074 * 3.6 * 14)
+    assert c.loc[("biogas", "wtw"), "gas_density_kg_m3"] == 0.717
+    m = pd.read_csv(MACHINERY_CSV, dtype=str).set_index(["machine_class", "power_min"])
+    assert m.loc[("excavator", "100"), ["load_factor", "sfc", "sfc_unit"]].tolist() == [
+        "0.59", "0.371", "lb/(hp*h)"]
+    assert m.loc[("crane", "0"), "load_factor"] == "0.43"
+
+
+def test_machinery_units_are_converted_by_the_registry():
+    m = load_machinery().set_index(["machine_class", "power_min"])
+    # 0.371 lb/hp h × 0.45359237 / 0.745699872 = 0.225671 kg/kWh; 100 hp = 74.5700 kW
+    assert m.loc[("excavator", "100"), "sfc_kg_per_kwh"] == pytest.approx(
+        0.371 * LB_PER_HP_H_IN_KG_PER_KWH)
+    assert m.loc[("excavator", "100"), "power_min_kw"] == pytest.approx(74.5699872)
+
+
+def test_carrier_schema_errors_name_the_row():
+    good = pd.read_csv(CARRIERS_CSV, dtype=str, keep_default_na=False)
+    dup = pd.concat([good, good.iloc[[0]]], ignore_index=True)
+    with pytest.raises(DataError, match=r"row 23: \['carrier', 'scope'\] \('diesel', 'wtw'\) appears twice"):
+        carriers_from_frame(dup, name="x.csv")
+    bad_unit = good.assign(unit=good["unit"].where(good.index != 2, "m2"))
+    with pytest.raises(DataError, match="row 4: unit 'm2' is not a unit of volume, mass or energy"):
+        carriers_from_frame(bad_unit, name="x.csv")
+    bad_class = good.assign(energy_class=good["energy_class"].where(good.index != 0, "green"))
+    with pytest.raises(DataError, match="energy_class 'green'"):
+        carriers_from_frame(bad_class, name="x.csv")
+    err = DataError("p", file="x.csv", row=3)
+    assert str(pickle.loads(pickle.dumps(err))) == "x.csv row 3: p"
+
+
+def test_machinery_bands_may_not_overlap():
+    table = pd.DataFrame({"machine_class": ["a", "a"], "power_min": ["0", "50"],
+                          "power_max": ["100", "200"], "power_unit": ["kW", "kW"],
+                          "load_factor": ["0.5", "0.5"], "sfc": ["0.2", "0.2"],
+                          "sfc_unit": ["kg/kWh", "kg/kWh"], "source": ["hand"] * 2})
+    with pytest.raises(DataError, match="power bands of class 'a' overlap"):
+        machinery_from_frame(table, name="m.csv")
+
+
+# ----------------------------------------------------------------------------- layer 1
+
+def test_shaft_energy_and_machine_fuel():
+    # 100 h × 150 kW × 0.5 = 7 500 kWh; × 0.2 kg/kWh ÷ 0.8 kg/l = 1 875 l
+    assert shaft_energy(100.0, 150.0, 0.5) == 7_500.0
+    assert machine_fuel(np.array([100.0, 10.0]), 150.0, 0.5, 0.2, 0.8).tolist() == [1_875.0, 187.5]
+
+
+def test_energy_class_shares_by_each_basis():
+    shares = energy_class_shares(
+        ["fossil", "fossil_free", "emission_free", "emission_free", None],
+        [300.0, 100.0, 50.0, 50.0, 1e9],         # the None row is left out
+        [10.0, 20.0, 30.0, 40.0, 1e9],
+        ["A", "B", "C", "C", "Z"])                 # C twice: one machine
+    assert list(shares.index) == list(SHARE_BASES) and list(shares.columns) == list(ENERGY_CLASSES)
+    # energy 300/500, 100/500, 100/500; hours 10/100, 20/100, 70/100; count 1/3 each
+    assert shares.loc["energy"].tolist() == pytest.approx([0.6, 0.2, 0.2])
+    assert shares.loc["machine_hours"].tolist() == pytest.approx([0.1, 0.2, 0.7])
+    assert shares.loc["machine_count"].tolist() == pytest.approx([1 / 3] * 3)
+    one = energy_class_shares(["fossil"], [1.0], [0.0], [None], basis="energy")
+    assert one.tolist() == [1.0, 0.0, 0.0]
+    with pytest.raises(InputError, match="unknown share basis 'kwh'"):
+        energy_class_shares(["fossil"], [1.0], [0.0], [None], basis="kwh")
+
+
+def test_machine_parameters_pick_the_power_band():
+    table = load_machinery()
+    # 74 kW < 100 hp (74.57 kW): lower band; 75 kW and 200 kW: upper band; crane 40 kW = 54 hp:
+    # lower band; a given load factor wins over the table's
+    out = machine_parameters(table, ["excavator", "excavator", None, "crane"],
+                             [74.0, 75.0, 200.0, 40.0], [np.nan, np.nan, np.nan, 0.3])
+    assert out["sfc_kg_per_kwh"].tolist() == pytest.approx(
+        [0.412 * LB_PER_HP_H_IN_KG_PER_KWH, 0.371 * LB_PER_HP_H_IN_KG_PER_KWH,
+         0.371 * LB_PER_HP_H_IN_KG_PER_KWH, 0.408 * LB_PER_HP_H_IN_KG_PER_KWH])
+    assert out["load_factor"].tolist() == [0.59, 0.59, 0.59, 0.3]
+    assert out["machine_class"].tolist() == ["excavator", "excavator", "other_construction", "crane"]
+    assert out["class_assumed"].tolist() == [False, False, True, False]
+
+
+# ----------------------------------------------------------------------------- calculate_site
+
+def test_1000_litres_of_diesel():
+    result = calculate_site(frame(activity=["graving"], carrier=["diesel"], litres=[1_000.0]))
+    # 1 000 l × 3.34752 kg CO2e/l (Boverket fossil diesel, WTW) = 3 347.52 kg
+    assert result.total == pytest.approx(3_347.52)
+    assert result.lines["energy_kwh"].iloc[0] == pytest.approx(9_777.78)  # 1 000 × 9.77778
+    assert result.lines["factor_source"].iloc[0] == "boverket-klimatdatabas-2025"
+    ttw = calculate_site(frame(carrier=["Diesel "], litres=[1_000.0]), scope="ttw")
+    assert ttw.total == pytest.approx(2_660.0)  # 1 000 × 2.66 kg CO2/l (Miljødirektoratet)
+
+
+def test_machine_hours_to_litres_to_kg_co2e():
+    activities = frame(machine=["EX1"], carrier=["diesel"], machine_hours=[100.0],
+                       rated_power_kw=[150.0], load_factor=[0.5], machine_class=["excavator"])
+    line = calculate_site(activities).lines.iloc[0]
+    # 150 kW = 201 hp: band 100-9999 hp, SFC 0.371 lb/hp h = 0.2256709 kg/kWh
+    sfc = 0.371 * LB_PER_HP_H_IN_KG_PER_KWH
+    litres = 100 * 150 * 0.5 * sfc / 0.84          # 7 500 kWh × 0.2256709 ÷ 0.84 = 2 014.92 l
+    assert litres == pytest.approx(2_014.92, abs=0.01)
+    assert line["fuel_litres"] == pytest.approx(litres)
+    assert line["kg_co2e"] == pytest.approx(litres * 3.34752)   # = 6 744.98 kg
+    assert line["kg_co2e"] == pytest.approx(6_744.98, abs=0.01)
+    assert line["method"] == "machine_hours" and line["load_factor_used"] == 0.5
+
+
+def test_hvo_in_a_diesel_engine_replaces_diesel_at_equal_energy():
+    activities = frame(carrier=["hvo100"], machine_hours=[100.0], rated_power_kw=[150.0],
+                       load_factor=[0.5], machine_class=["excavator"])
+    line = calculate_site(activities).lines.iloc[0]
+    diesel_litres = 100 * 150 * 0.5 * 0.371 * LB_PER_HP_H_IN_KG_PER_KWH / 0.84
+    # diesel energy 2 014.92 l × 9.77778 kWh/l = 19 701.4 kWh = HVO 19 701.4 / 9.44444 = 2 086.0 l
+    assert line["energy_kwh"] == pytest.approx(diesel_litres * 9.77778)
+    assert line["fuel_litres"] == pytest.approx(diesel_litres * 9.77778 / 9.44444)
+    assert line["kg_co2e"] == pytest.approx(diesel_litres * 9.77778 / 9.44444 * 0.5576)
+
+
+def test_three_machine_site_shares():
+    activities = frame(
+        machine=["El-graver", "Hjullaster", "Dumper"],
+        carrier=["electricity", "hvo100", "diesel"],
+        kwh=[np.nan, np.nan, np.nan], litres=[np.nan, 500.0, 1_000.0],
+        machine_hours=[100.0, 200.0, 300.0], rated_power_kw=[100.0, np.nan, np.nan],
+        load_factor=[0.5, np.nan, np.nan])
+    result = calculate_site(activities)
+    # energy: electric 100 h × 100 kW × 0.5 = 5 000 kWh; HVO 500 × 9.44444 = 4 722.22 kWh;
+    # diesel 1 000 × 9.77778 = 9 777.78 kWh; total 19 500 kWh
+    assert result.share_totals["energy"] == pytest.approx(19_500.0)
+    assert result.shares.loc["energy"].tolist() == pytest.approx(
+        [9_777.78 / 19_500, 4_722.22 / 19_500, 5_000 / 19_500])
+    # hours 300, 200, 100 of 600; one machine each
+    assert result.shares.loc["machine_hours"].tolist() == pytest.approx([0.5, 1 / 3, 1 / 6])
+    assert result.shares.loc["machine_count"].tolist() == pytest.approx([1 / 3] * 3)
+    # 5 000 × 0.015 + 500 × 0.5576 + 1 000 × 3.34752 = 75 + 278.8 + 3 347.52
+    assert result.total == pytest.approx(3_701.32)
+    assert result.by_carrier.to_dict() == pytest.approx(
+        {"diesel": 3_347.52, "electricity_no": 75.0, "hvo100": 278.8})
+
+
+def test_electricity_scenarios():
+    activities = frame(carrier=["electricity"], kwh=[1_000.0])
+    assert calculate_site(activities).total == pytest.approx(15.0)        # 1 000 × 0.015
+    eu = calculate_site(activities, electricity="electricity_eu")
+    assert eu.total == pytest.approx(130.0)                                # 1 000 × 0.130
+    assert eu.lines["carrier_key"].iloc[0] == "electricity_eu"
+
+
+def test_tonne_km_is_mass_transport_outside_a5():
+    activities = frame(activity=["graving", "bortkjøring masser"], carrier=["diesel", None],
+                       litres=[100.0, np.nan], tonne_km=[np.nan, 10_000.0],
+                       vehicle_class=[None, "truck_long_haul"], scope=[None, "mass_transport"])
+    result = calculate_site(activities)
+    # 10 000 tkm (500 t × 20 km) × 0.0695 kg CO2e/tkm (Boverket long-haul truck) = 695 kg
+    assert result.mass_transport == pytest.approx(695.0)
+    assert result.total == pytest.approx(334.752)                          # 100 l diesel only
+    assert result.lines["method"].tolist() == ["metered", "tonne_km"]
+
+
+def test_other_amount_units_convert_through_density_and_energy():
+    activities = frame(carrier=["diesel", "diesel", "biogas", "propane"],
+                       kg=[840.0, np.nan, np.nan, np.nan], kwh=[np.nan, 9_777.78, np.nan, np.nan],
+                       nm3=[np.nan, np.nan, 100.0, np.nan], litres=[np.nan, np.nan, np.nan, 54.0])
+    lines = calculate_site(activities).lines
+    # 840 kg ÷ 0.84 kg/l = 1 000 l; 9 777.78 kWh ÷ 9.77778 kWh/l = 1 000 l
+    assert lines["fuel_litres"].tolist()[:2] == pytest.approx([1_000.0, 1_000.0])
+    # biogas 100 Nm³ × 0.717 kg/Nm³ = 71.7 kg × 0.37296 = 26.741 kg CO2e
+    assert lines["kg_co2e"].iloc[2] == pytest.approx(71.7 * 0.37296)
+    # propane 54 l × 0.54 kg/l = 29.16 kg × 3.31776 = 96.746 kg CO2e
+    assert lines["kg_co2e"].iloc[3] == pytest.approx(29.16 * 3.31776)
+
+
+def test_rows_that_cannot_be_computed_are_reported_at_their_row():
+    activities = frame(
+        activity=["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"],
+        carrier=["kerosene", "diesel", "diesel", "electricity", "district_heating_no", "diesel",
+                 "hydrogen", "diesel", None, "diesel", "diesel"],
+        litres=[10.0, np.nan, np.nan, 5.0, np.nan, -1.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+        kwh=[np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, 50.0, np.nan, np.nan, np.nan, np.nan],
+        machine_hours=[np.nan, np.nan, 10.0, np.nan, 10.0, np.nan, np.nan, 10.0, np.nan, np.nan,
+                       10.0],
+        rated_power_kw=[np.nan, np.nan, np.nan, np.nan, 5.0, np.nan, np.nan, 100.0, np.nan,
+                        np.nan, 100.0],
+        machine_class=[None, None, None, None, None, None, None, "tower_crane", None, None, None],
+        tonne_km=[np.nan] * 8 + [100.0, np.nan, np.nan],
+        vehicle_class=[None] * 8 + ["horse", None, None],
+        scope=[None] * 9 + ["offsite", None],
+        load_factor=[np.nan] * 10 + [1.5],
+    ).set_index(pd.Index([f"r{i}" for i in range(11)]))
+    result = calculate_site(activities)
+    assert len(result.lines) == 0
+    assert len(result.lines) + len(result.unmatched) == len(activities)
+    got = result.unmatched[["row_id", "reason"]]
+    assert got.index.tolist() == activities.index.tolist()   # input index kept
+    assert got["reason"].tolist() == [
+        "unknown_carrier", "no_amount", "missing_power", "incompatible_unit", "no_hours_model",
+        "negative_amount", "no_factor_for_scope", "unknown_machine_class",
+        "unknown_vehicle_class", "unknown_scope", "invalid_load_factor"]
+    assert set(got["reason"]) <= set(SITE_REASONS)
+    assert result.unmatched.loc["r0", "detail"] == "carrier 'kerosene'"
+    assert result.unmatched.loc["r6", "detail"] == "carrier 'hydrogen' has no wtw factor"
+    assert result.total == 0.0 and result.shares.isna().all().all()
+
+
+def test_scope_is_checked_before_amounts():
+    result = calculate_site(frame(carrier=["diesel"], litres=[1.0], scope=["offsite"]))
+    assert result.unmatched["reason"].tolist() == ["unknown_scope"]
+    assert result.unmatched["detail"].tolist() == ["scope 'offsite'"]
+
+
+def test_hydrogen_counts_under_ttw():
+    result = calculate_site(frame(machine=["H2-graver"], carrier=["hydrogen"], kwh=[100.0],
+                                  machine_hours=[10.0]), scope="ttw")
+    assert result.total == 0.0
+    assert result.shares.loc["machine_count", "emission_free"] == 1.0
+
+
+def test_text_numbers_with_decimal_comma_and_bad_text():
+    activities = frame(carrier=["diesel", "diesel"], litres=["1 000,5", "ca. 200"])
+    result = calculate_site(activities)
+    assert result.lines["fuel_litres"].tolist() == pytest.approx([1_000.5])
+    assert result.unmatched["reason"].tolist() == ["not_a_number"]
+    assert result.unmatched["detail"].tolist() == ["column litres"]
+
+
+def test_energy_class_override_for_biogas():
+    activities = frame(machine=["G1"], carrier=["biogas"], kg=[10.0])
+    assert calculate_site(activities).shares.loc["energy", "fossil_free"] == 1.0
+    custom = calculate_site(activities, energy_classes={"Biogas": "emission_free"})
+    assert custom.shares.loc["energy", "emission_free"] == 1.0
+    with pytest.raises(InputError, match="unknown energy class"):
+        calculate_site(activities, energy_classes={"biogas": "green"})
+
+
+def test_hours_without_machine_class_use_the_default_class_and_warn():
+    activities = frame(carrier=["diesel"], machine_hours=[10.0], rated_power_kw=[100.0])
+    with pytest.warns(DefaultValueWarning, match="1 activity rows .* 'other_construction'"):
+        result = calculate_site(activities)
+    line = result.lines.iloc[0]
+    # other construction equipment: LF 0.59, 0.371 lb/hp h (100 kW = 134 hp)
+    assert line["class_assumed"] and line["load_factor_used"] == 0.59
+    assert line["fuel_litres"] == pytest.approx(
+        10 * 100 * 0.59 * 0.371 * LB_PER_HP_H_IN_KG_PER_KWH / 0.84)
+    # an electric machine with its own load factor needs no class: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefaultValueWarning)
+        calculate_site(frame(carrier=["electricity"], machine_hours=[10.0],
+                             rated_power_kw=[100.0], load_factor=[0.5]))
+
+
+def test_totals_reconcile_by_carrier_and_activity():
+    activities = frame(activity=["a", "a", "b", None], carrier=["diesel", "hvo100", "diesel", "diesel"],
+                       litres=[10.0, 20.0, 30.0, 40.0])
+    result = calculate_site(activities)
+    assert result.by_carrier.sum() == pytest.approx(result.total)
+    assert result.by_activity.sum() == pytest.approx(result.total)
+    assert result.by_activity["b"] == pytest.approx(30 * 3.34752)
+
+
+def test_public_errors():
+    with pytest.raises(InputError, match="activities must be a pandas DataFrame") as info:
+        calculate_site([{"carrier": "diesel"}])
+    assert pickle.loads(pickle.dumps(info.value)).found == "list"
+    with pytest.raises(InputError, match=r"unknown factor scope \(expected \['wtw', 'ttw'\], found 'lca'\)"):
+        calculate_site(frame(carrier=["diesel"]), scope="lca")
+
+
+def test_empty_site():
+    result = calculate_site(pd.DataFrame())
+    assert result.total == 0.0 and result.mass_transport == 0.0
+    assert len(result.lines) == 0 and len(result.unmatched) == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(st.tuples(
+        st.sampled_from(["diesel", "hvo100", "electricity", "biogas", "kerosene", None]),
+        st.one_of(st.none(), st.floats(0, 1e5)),
+        st.one_of(st.none(), st.floats(0, 1e4)),
+        st.one_of(st.none(), st.floats(1, 500))), max_size=30),
+    k=st.floats(0.1, 100))
+def test_rows_are_kept_and_metered_results_scale(rows, k):
+    activities = pd.DataFrame(rows, columns=["carrier", "litres", "machine_hours", "rated_power_kw"],
+                              dtype=object).assign(machine_class="excavator")
+    base = quiet(activities)
+    assert len(base.lines) + len(base.unmatched) == len(activities)
+    assert base.total == pytest.approx(base.lines["kg_co2e"].sum())
+    scaled = quiet(activities.assign(litres=activities["litres"] * k,
+                                     machine_hours=activities["machine_hours"] * k))
+    assert scaled.total == pytest.approx(k * base.total, rel=1e-9, abs=1e-6)
+
+
+# ----------------------------------------------------------------------------- site_power
+
+def test_peak_power():
+    assert peak_power([100.0, 50.0, np.nan], [0.5, 0.4, 0.9]) == pytest.approx(70.0)
+    assert peak_power([100.0, 50.0], [0.5, 0.4], simultaneity=0.8) == pytest.approx(120.0)
+
+
+def test_site_power_shortfall():
+    activities = frame(
+        machine=["El-graver", "Tårnkran", "Dieselgraver", "Byggstrøm"],
+        carrier=["electricity", "electricity", "diesel", "electricity"],
+        machine_hours=[100.0, 200.0, 100.0, np.nan], kwh=[np.nan, np.nan, np.nan, 1_560.0],
+        rated_power_kw=[100.0, 40.0, 150.0, np.nan], load_factor=[0.5, np.nan, 0.5, np.nan],
+        machine_class=["excavator", "crane", "excavator", None])
+    plan = site_power(activities, grid_connection_kw=50.0, working_hours=400.0)
+    # peak: 100 kW × 0.5 + 40 kW × 0.43 (NONROAD cranes) = 50 + 17.2 = 67.2 kW; short by 17.2
+    assert plan.peak_kw == pytest.approx(67.2)
+    assert plan.shortfall_kw == pytest.approx(17.2)
+    # energy: 5 000 + 200 h × 17.2 kW = 3 440 + site power 1 560 = 10 000 kWh over 400 h = 25 kW
+    assert plan.energy_kwh == pytest.approx(10_000.0)
+    assert plan.average_kw == pytest.approx(25.0)
+    assert plan.rows_without_power == 1 and len(plan.machines) == 3
+    # simultaneity 0.5 of the 140 kW rated: 70 kW, short by 20 kW; a 100 kW connection suffices
+    assert site_power(activities, 50.0, simultaneity=0.5).shortfall_kw == pytest.approx(20.0)
+    assert site_power(activities, 100.0).shortfall_kw == 0.0
+
+
+def test_site_power_takes_rated_power_in_full_without_a_load_factor():
+    activities = frame(carrier=["electricity"], kwh=[100.0], rated_power_kw=[30.0],
+                       machine_class=["tower_crane"])
+    assert site_power(activities, 10.0).peak_kw == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"grid_connection_kw": -1.0}, "grid_connection_kw must be non-negative"),
+    ({"grid_connection_kw": "x"}, "grid_connection_kw must be a number"),
+    ({"grid_connection_kw": 1.0, "working_hours": 0.0}, "working_hours must be positive"),
+    ({"grid_connection_kw": 1.0, "simultaneity": 1.5}, "simultaneity above 1"),
+])
+def test_site_power_checks_its_parameters(kwargs, message):
+    with pytest.raises(InputError, match=message):
+        site_power(frame(carrier=["electricity"], kwh=[1.0]), **kwargs)
