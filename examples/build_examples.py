@@ -201,6 +201,7 @@ THICKNESS_MM: dict[str, float] = {
     "Hulldekker HD 320, takdekke over gymsal": 320,
     "Dampsperre tak, PE-folie 0,2 mm": 0.2,
     "Takfolie PVC 1,5 mm, over tekniske rom": 1.5,
+    "Asfaltdekke Agb 11, 40 mm, parkering og adkomst": 40,
 }
 
 
