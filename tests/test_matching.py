@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from klimafotavtrykk.errors import DataError
-from klimafotavtrykk.matching import match_factors, mappings_from_frames
+from klimafotavtrykk.matching import mappings_from_frames, match_factors
 
 IDS = pd.Index(["concrete_c30_37", "concrete_lowcarbon_b_b30", "glulam", "rebar"], dtype=object)
 

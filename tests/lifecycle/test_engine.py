@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from klimafotavtrykk.lifecycle.conversion import declared_quantity
 from klimafotavtrykk.lifecycle.construction import site_waste
+from klimafotavtrykk.lifecycle.conversion import declared_quantity
 from klimafotavtrykk.lifecycle.engine import (
     line_results,
     module_intensities,
