@@ -191,3 +191,37 @@ def test_area_with_thickness_converts_through_density(truck, no_mappings):
     assert r.lines["declared_quantity"].tolist() == pytest.approx([96.0])
     assert r.by_module["A1-A3"] == pytest.approx(4800.0)
     assert r.unmatched["reason"].tolist() == ["incompatible_unit"]   # m2 without thickness
+
+
+def test_site_counts_under_ns3720_but_not_tek17(calc):
+    # 1 000 L fossil diesel in an excavator, life-cycle factor of the shipped table
+    # (Boverket 6000000011: 0.0951 kg/MJ × 35.2 MJ/l = 3.34752 kg/l) -> 3 347.52 kg in A5;
+    # 10 000 t km of masses by long-haul truck at 0.0695 kg/tkm -> 695 kg in A4, listed apart
+    site = pd.DataFrame({"activity": ["graving", "massetransport"], "machine": ["gravemaskin", "lastebil"],
+                         "carrier": ["diesel", None], "litres": [1000.0, np.nan],
+                         "tonne_km": [np.nan, 10_000.0], "vehicle_class": [None, "truck_long_haul"],
+                         "scope": ["site", "mass_transport"]})
+    whole = calc(THREE_LINES, profile="ns3720", site=site)
+    plain = calc(THREE_LINES, profile="ns3720")
+    assert whole.by_module["A5"] - plain.by_module["A5"] == pytest.approx(3347.52)
+    assert whole.by_module["A4"] - plain.by_module["A4"] == pytest.approx(695.0)
+    assert whole.other.loc["site", "A5"] == pytest.approx(3347.52)
+    np.testing.assert_allclose(whole.lines[list(MODULES)].sum().to_numpy() + whole.other.sum().to_numpy(),
+                               whole.by_module.to_numpy())
+    tek = calc(THREE_LINES, profile="tek17", site=site)
+    assert tek.total == pytest.approx(calc(THREE_LINES, profile="tek17").total)
+    assert tek.site is not None and tek.site.total == pytest.approx(3347.52)
+    assert tek.metadata["site_counted"] is False
+
+
+def test_operational_energy_b6(calc):
+    # 10 000 kWh/a of Norwegian delivered electricity (NVE 2023: 15 g/kWh) over 60 a = 9 000 kg;
+    # the European mix (ZEB/SIMIEN 130 g/kWh) gives 78 000 kg
+    no = calc(THREE_LINES, profile="ns3720", operational_energy={"electricity": 10_000})
+    eu = calc(THREE_LINES, profile="ns3720", operational_energy={"electricity": 10_000},
+              electricity="electricity_eu")
+    assert no.by_module["B6"] == pytest.approx(9_000.0)
+    assert eu.by_module["B6"] == pytest.approx(78_000.0)
+    assert calc(THREE_LINES, profile="tek17", operational_energy={"electricity": 10_000}).by_module["B6"] == 0
+    with pytest.raises(InputError, match="no life-cycle factor"):
+        calc(THREE_LINES, profile="ns3720", operational_energy={"coal": 1.0})

@@ -11,7 +11,7 @@ from klimafotavtrykk.profiles import Profile, available_profiles, load_profile
 
 PROFILE_FILES = sorted(data_path("profiles").glob("*.toml"))
 PARAMETERS = ("reference_study_period", "modules", "building_parts", "exclude_biogenic",
-              "accepted_indicators", "generic_markup", "waste_end_of_life")
+              "accepted_indicators", "generic_markup", "waste_end_of_life", "site_energy")
 
 
 def test_shipped_profiles():

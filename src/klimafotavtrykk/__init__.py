@@ -20,6 +20,7 @@ _EXPORTS = {
     "read_boq": "klimafotavtrykk.quantities",
     "load_factors": "klimafotavtrykk.factors",
     "load_profile": "klimafotavtrykk.profiles",
+    "calculate_site": "klimafotavtrykk.site",
     "compare": "klimafotavtrykk.alternatives",
     "substitute": "klimafotavtrykk.alternatives",
 }

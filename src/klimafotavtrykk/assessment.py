@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from klimafotavtrykk.lifecycle.engine import (
     totals_by_group,
 )
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
-from klimafotavtrykk.lifecycle.use import replacements
+from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.profiles import Profile, resolve_profile
 from klimafotavtrykk.units import parse_units, unit_codes
@@ -70,6 +71,19 @@ class Assessment:
         Gross area (BTA) used for intensities. [m²]
     metadata : dict
         Data version, factor table hash, input file and the like.
+    other : pandas.DataFrame
+        Contributions that are not bill-of-quantities lines, × module:
+        ``site`` (A5 site energy and machinery), ``mass_transport`` (A4,
+        masses to and from the site) and ``operational_energy`` (B6); only
+        rows the profile counts. [kg CO2e]
+    site : klimafotavtrykk.site.SiteResult or None
+        The site calculation, when a site was given (also when the profile
+        leaves it out of the total).
+
+    Notes
+    -----
+    ``by_module`` equals ``lines[MODULES].sum() + other.sum()``, and
+    ``by_building_part`` holds the lines only.
     """
 
     lines: pd.DataFrame
@@ -80,6 +94,8 @@ class Assessment:
     coverage: pd.Series
     bta_m2: float | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    other: pd.DataFrame = field(default_factory=lambda: _empty_other())
+    site: Any = None
 
     @property
     def total(self) -> float:
@@ -123,6 +139,10 @@ class Assessment:
         return out
 
 
+def _empty_other() -> pd.DataFrame:
+    return pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
+
+
 def _finite(value: float) -> float:
     value = float(value)
     return value if math.isfinite(value) else 0.0
@@ -143,6 +163,9 @@ def calculate(
     bta_m2: float | None = None,
     mappings: Mappings | None = None,
     transport_modes: TransportModes | None = None,
+    site: pd.DataFrame | Any | None = None,
+    operational_energy: Mapping[str, float] | None = None,
+    electricity: str = "electricity_no",
 ) -> Assessment:
     """Whole-life footprint of a bill of quantities.
 
@@ -167,6 +190,18 @@ def calculate(
         Alias and NS 3420 mapping tables; default the shipped ones.
     transport_modes : TransportModes, optional
         Transport-mode table; default the shipped one.
+    site : pandas.DataFrame or SiteResult, optional
+        Site activities (see :mod:`klimafotavtrykk.site`) or their result.
+        Counted when the profile has ``site_energy``: A5 site energy and
+        machinery, and mass transport to and from the site in A4.
+    operational_energy : mapping of str to float, optional
+        Energy delivered per year by carrier (``{"electricity": 95_000,
+        "district_heating_no": 40_000}``), counted as B6 over the period when
+        the profile has B6. [kWh a⁻¹]
+    electricity : str
+        Carrier that plain ``"electricity"`` means: ``"electricity_no"``
+        (Norwegian delivered mix) or ``"electricity_eu"`` (European mix);
+        NS 3720 practice reports both.
 
     Returns
     -------
@@ -264,7 +299,10 @@ def calculate(
     by_part = totals_by_group(group.astype(np.int64), row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
-    by_module = pd.Series(by_part.sum(axis=0), index=pd.Index(MODULES, name="module"), name="kg_co2e")
+    site_result = _site_result(site, electricity)
+    other = _other_contributions(profile, site_result, operational_energy, electricity)
+    by_module = pd.Series(by_part.sum(axis=0) + other.sum(axis=0).to_numpy(),
+                          index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
     per_line = line_results(row, qty, intensities)
     matched_f = fidx[ok]
@@ -292,6 +330,7 @@ def calculate(
         "factor_table_sha256": table.sha256,
         "indicators": sorted({str(i) or "unspecified" for i in table.indicator[matched_f]}),
         "input_lines": n,
+        "site_counted": bool(site_result is not None and profile.site_energy),
     }
     return Assessment(
         lines=computed.reset_index(drop=True),
@@ -302,6 +341,8 @@ def calculate(
         coverage=coverage,
         bta_m2=float(bta_m2) if bta_m2 else None,
         metadata=metadata,
+        other=other,
+        site=site_result,
     )
 
 
@@ -417,6 +458,63 @@ def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, line_
         waste_rate=np.concatenate([waste, u_rate]),
         line_row=line_row,
     )
+
+
+def _site_result(site, electricity: str):
+    """The site calculation of ``site`` (activities or an existing result), or None."""
+    if site is None:
+        return None
+    from klimafotavtrykk.site import SiteResult, calculate_site
+
+    if isinstance(site, SiteResult):
+        return site
+    if not isinstance(site, pd.DataFrame):
+        raise InputError(f"site must be a DataFrame of activities or a SiteResult, got {type(site).__name__}",
+                         code="not_a_frame")
+    return calculate_site(site, electricity=electricity)
+
+
+def _other_contributions(profile: Profile, site_result, operational_energy, electricity: str
+                         ) -> pd.DataFrame:
+    """Rows of contributions beside the lines (site, mass transport, B6), × module. [kg CO2e]"""
+    rows: dict[str, np.ndarray] = {}
+    if site_result is not None and profile.site_energy:
+        if "A5" in profile.modules:
+            rows["site"] = _module_row("A5", site_result.total)
+        if "A4" in profile.modules:
+            rows["mass_transport"] = _module_row("A4", site_result.mass_transport)
+    if operational_energy and "B6" in profile.modules:
+        rows["operational_energy"] = _module_row(
+            "B6", _b6(operational_energy, profile.reference_study_period, electricity))
+    if not rows:
+        return _empty_other()
+    return pd.DataFrame(list(rows.values()), index=pd.Index(list(rows), name="contribution"),
+                        columns=pd.Index(MODULES, name="module"))
+
+
+def _module_row(module: str, value: float) -> np.ndarray:
+    row = np.zeros(len(MODULES))
+    row[_COL[module]] = value
+    return row
+
+
+def _b6(annual: Mapping[str, float], period: float, electricity: str) -> float:
+    """B6 over the period from annual energy by carrier, with life-cycle factors per kWh. [kg CO2e]"""
+    from klimafotavtrykk.site_data import load_energy_carriers
+
+    carriers = load_energy_carriers()
+    per_kwh = carriers[(carriers["scope"] == "wtw") & (carriers["unit_dimension"] == "energy")]
+    factor = dict(zip(per_kwh["carrier"], per_kwh["kg_co2e_per_unit"].astype(float)
+                      / per_kwh["unit_scale"].astype(float), strict=True))
+    total = 0.0
+    for carrier, kwh in annual.items():  # a few carriers per building
+        key = electricity if carrier == "electricity" else carrier
+        if key not in factor:
+            raise InputError(f"no life-cycle factor per kWh for energy carrier {carrier!r}",
+                             expected=", ".join(sorted(factor)), found=str(carrier),
+                             code="unknown_carrier")
+        total += operational_energy(float(kwh), factor[key], period)
+    return total
 
 
 def _mass_per_line_base(table: FactorTable, f, line_dim, thickness) -> np.ndarray:

@@ -47,6 +47,9 @@ class Profile:
         Markup on generic data (dataset type ``generic``) in A1-A3. [-]
     waste_end_of_life : bool
         Whether site waste (A5) also carries C1-C4 of the wasted material.
+    site_energy : bool
+        Whether site energy and machinery (A5) and mass transport to and from
+        the site (A4) count; TEK17 § 17-1 leaves them out.
     title_nb, title_en : str
         Titles for reports.
     sources : dict
@@ -63,6 +66,7 @@ class Profile:
     accepted_indicators: tuple[str, ...] = _INDICATORS
     generic_markup: float = 0.0
     waste_end_of_life: bool = False
+    site_energy: bool = False
     title_nb: str = ""
     title_en: str = ""
     sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -99,7 +103,8 @@ class Profile:
 
 _FIELDS = (
     "name", "reference_study_period", "modules", "building_parts", "exclude_biogenic",
-    "accepted_indicators", "generic_markup", "waste_end_of_life", "title_nb", "title_en",
+    "accepted_indicators", "generic_markup", "waste_end_of_life", "site_energy", "title_nb",
+    "title_en",
 )
 
 
