@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "klimafotavtrykk"
-BOTTOM = {"vocabulary", "errors", "units", "provenance", "_data"}
+BOTTOM = {"vocabulary", "errors", "units", "provenance", "_data", "_frames"}
 PRESENTATION = {"quantities", "reports", "cli", "commands", "plotting", "messages"}
 
 

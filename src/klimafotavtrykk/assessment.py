@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
+from klimafotavtrykk._frames import clean_text, text_codes
 from klimafotavtrykk.errors import InputError, MissingColumnError
 from klimafotavtrykk.factors import (
     FactorTable,
@@ -328,7 +329,7 @@ def calculate(
         "version": __version__,
         "factor_table": table.name,
         "factor_table_sha256": table.sha256,
-        "indicators": sorted({str(i) or "unspecified" for i in table.indicator[matched_f]}),
+        "indicators": sorted({str(i) or "unspecified" for i in table.indicator[np.unique(matched_f)]}),
         "input_lines": n,
         "site_counted": bool(site_result is not None and profile.site_energy),
     }
@@ -372,7 +373,12 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
     items = lines.copy()
     for column in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS):
         if column not in items.columns:
-            items[column] = np.arange(len(items)) if column == "row_id" else None
+            if column == "row_id":
+                items[column] = np.arange(len(items))
+            elif column in _NUMERIC_LINE_COLUMNS:
+                items[column] = np.nan
+            else:
+                items[column] = None
     for column in _NUMERIC_LINE_COLUMNS:
         items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
     waste = items["waste_rate"].to_numpy()
@@ -550,16 +556,13 @@ def _reasons(*rules) -> np.ndarray:
 
 
 def _text(column: pd.Series) -> pd.Series:
-    text = column.astype(object).where(column.notna(), None)
-    stripped = text.astype(str).str.strip()
-    return stripped.where(text.notna() & (stripped != ""), None).astype(object)
+    return clean_text(column)
 
 
 def _part_scope(parts: pd.Series, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
     """Per line: whether its NS 3451 part counts under the profile, and whether it has one."""
-    text = _text(parts)
-    codes, uniques = pd.factorize(text)
-    distinct = pd.Series(uniques, dtype=object).str.replace(r"\.0$", "", regex=True)
+    codes, uniques = text_codes(parts)
+    distinct = pd.Series(uniques, dtype=object)
     has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
     if not profile.building_parts:
         return np.ones(len(parts), dtype=bool), has
@@ -571,8 +574,9 @@ def _part_scope(parts: pd.Series, profile: Profile) -> tuple[np.ndarray, np.ndar
 
 def _two_digit(parts: pd.Series) -> np.ndarray:
     """NS 3451 two-digit part of each line; "" where the line has none."""
-    text = _text(parts).fillna("").astype(str).str.replace(r"\.0$", "", regex=True)
-    return text.str.slice(0, 2).to_numpy(dtype=object)
+    codes, uniques = text_codes(parts)
+    two = pd.Series(uniques, dtype=object).str.slice(0, 2).to_numpy(dtype=object)
+    return np.append(two, "").astype(object)[codes]
 
 
 def _column(frame: pd.DataFrame, name: str, idx: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
+from klimafotavtrykk._frames import clean_text
 from klimafotavtrykk.errors import DataError
 
 __all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult"]
@@ -163,9 +164,7 @@ def _text(lines: pd.DataFrame, column: str) -> pd.Series:
     """A text column with blanks as missing; an absent column is all missing."""
     if column not in lines.columns:
         return pd.Series(np.full(len(lines), None, dtype=object), index=lines.index, dtype=object)
-    text = lines[column].astype(object).where(lines[column].notna(), None)
-    stripped = text.astype(str).str.strip()
-    return stripped.where(text.notna() & (stripped != ""), None).astype(object)
+    return clean_text(lines[column])
 
 
 def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings):

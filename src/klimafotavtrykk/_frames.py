@@ -1,0 +1,40 @@
+"""Column helpers that work on distinct values, never per line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["text_codes", "clean_text"]
+
+
+def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code per line and the distinct cleaned texts.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        Any dtype; values are read as text, stripped, and blanks count as missing.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Index into ``uniques`` per line; -1 where the text is missing or blank.
+    uniques : numpy.ndarray of object
+        Distinct stripped texts; a trailing ``.0`` (a whole number read from a
+        number cell, e.g. building part ``231.0``) is dropped.
+    """
+    codes, raw = pd.factorize(column, use_na_sentinel=True)
+    cleaned = pd.Series(raw, dtype=object).astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    # distinct texts that clean to the same value (" 231", "231.0") share one code
+    keep = (cleaned != "").to_numpy()
+    codes2, uniques = pd.factorize(cleaned.where(keep, None), use_na_sentinel=True)
+    mapping = np.append(codes2, -1)
+    return mapping[codes].astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def clean_text(column: pd.Series) -> pd.Series:
+    """Stripped text per line, None where missing or blank (see :func:`text_codes`)."""
+    codes, uniques = text_codes(column)
+    values = np.append(uniques, None).astype(object)[codes]
+    return pd.Series(values, index=column.index, dtype=object)
