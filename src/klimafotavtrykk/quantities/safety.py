@@ -1,0 +1,796 @@
+"""Checks a workbook passes before any parser sees it.
+
+Bidders' and consultants' files are untrusted. An .xlsx is a zip archive of
+XML parts; the hostile ones are zip bombs (declared or actual), parts whose
+names climb out of the archive, XML with entity declarations (billion laughs,
+quadratic blow-up, external entities) and worksheets whose two cells sit at
+``A1`` and ``XFD1048576``: the calamine parser allocates the whole rectangle
+between them (5.5e11 bytes) and the process aborts — a two-cell file, no
+bomb needed. So, on the bytes in memory, in this order:
+
+1. the file is a zip (OLE2 files are old ``.xls`` or password-protected
+   workbooks: refused with advice to save as .xlsx), its central directory
+   lists at most :attr:`ReadLimits.max_members` members, none encrypted,
+   none compressed other than stored or deflated, none named with ``..``, a
+   leading ``/`` or a drive letter, none twice;
+2. the declared sizes are within :attr:`ReadLimits.max_inflated_bytes` and
+   each member's ratio within :attr:`ReadLimits.max_ratio`;
+3. every member is inflated **streaming**, its actual size counted as it
+   comes and the inflation stopped at the cap (never beyond what the member
+   declares), and every part is scanned: any ``<!DOCTYPE`` or ``<!ENTITY``
+   (any case) refuses the file; XML in UTF-16/32 is refused (the byte scan
+   would not see a declaration in it); shared strings are counted;
+4. in every worksheet part the extent of the cell references is bounded: a
+   fast scan proves that every cell lies inside the rectangle of the cells
+   seen so far, and anything unusual (a cell without ``r``, attributes in an
+   unusual order, a namespace prefix, a duplicate ``r``) switches to an exact
+   pass that follows the parser's own rules. ``rows x columns`` must stay
+   within :attr:`ReadLimits.max_cells`.
+
+The scan also notes, per worksheet, whether it holds formulas and hidden rows
+or columns, so that the reader looks for them only where they are.
+
+Formulas are never evaluated and external links never followed: the reader
+uses the values Excel cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+
+from klimafotavtrykk.errors import InputError, UnsafeWorkbookError
+from klimafotavtrykk.provenance import MAX_COLUMNS, MAX_ROWS, column_index
+
+__all__ = [
+    "ReadLimits",
+    "MemberScan",
+    "Archive",
+    "sniff",
+    "refuse_ole2",
+    "check_archive",
+    "worksheet_extent",
+]
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_LOCAL_HEADER = b"PK\x03\x04"
+_EOCD = b"PK\x05\x06"
+_CENTRAL = b"PK\x01\x02"
+# "EncryptedPackage" in UTF-16LE: the stream an encrypted OOXML file keeps in its OLE2 container.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+# Small pieces inflate faster than large ones (fewer large buffer allocations).
+_IN_CHUNK = 64 << 10  # compressed bytes fed to zlib at a time
+_OUT_CHUNK = 256 << 10  # most inflated bytes produced per call
+_PART_BYTES = 2 << 20  # inflated bytes scanned at a time
+
+_DTD = re.compile(rb"<!(?i:doctype|entity)")
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+# A cell start tag as Excel, LibreOffice and openpyxl write it: r first, then known attributes.
+_NORMAL_TAG = re.compile(
+    rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>'
+)
+_MAX_WIDENINGS = 64
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Caps that keep a hostile or broken workbook from exhausting time or memory.
+
+    Defaults admit any real bill of quantities (a 100 000-line workbook is
+    about 4 MB on disk, 31 MB inflated and 600 000 cells) with a wide margin,
+    and keep any input under 30 s and 1 GB. Make variants with
+    :func:`dataclasses.replace`.
+
+    Parameters
+    ----------
+    max_file_bytes : int
+        Largest file read. [byte]
+    max_inflated_bytes : int
+        Largest total inflated size of all members, declared and actual. [byte]
+    max_ratio : float
+        Largest inflated/compressed ratio of a member larger than
+        ``ratio_floor_bytes``. [-]
+    ratio_floor_bytes : int
+        Members that inflate to less than this are not ratio-checked (small
+        repetitive XML compresses very well). [byte]
+    max_members : int
+        Most members in the archive. [-]
+    max_cells : int
+        Largest worksheet extent read, rows x columns from ``A1`` to the last
+        cell (the parser allocates that whole rectangle). [-]
+    max_shared_strings : int
+        Most entries in the shared-string table. [-]
+    """
+
+    max_file_bytes: int = 100_000_000
+    max_inflated_bytes: int = 200_000_000
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 1_048_576
+    max_members: int = 10_000
+    max_cells: int = 5_000_000
+    max_shared_strings: int = 5_000_000
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not numeric or value <= 0 or value != value:
+                raise InputError(
+                    f"limit {f.name} must be a positive number",
+                    expected="positive number",
+                    found=repr(value),
+                    code="bad_limits",
+                )
+
+
+@dataclass(frozen=True)
+class MemberScan:
+    """What the scan found in one archive member.
+
+    Attributes
+    ----------
+    name : str
+        Member path in the archive.
+    compressed, inflated : int
+        Compressed and actual inflated size. [byte]
+    worksheet : bool
+        The part holds ``sheetData`` (cells).
+    rows, cols : int
+        Upper bound of the last row (1-based) and last column (1-based) of
+        its cells; 0 when it has none.
+    formulas : bool
+        The part holds formula elements.
+    hidden : bool
+        The part marks rows or columns hidden.
+    exact : bool
+        The extent came from the exact pass (unusual markup).
+    """
+
+    name: str
+    compressed: int
+    inflated: int
+    worksheet: bool = False
+    rows: int = 0
+    cols: int = 0
+    formulas: bool = False
+    hidden: bool = False
+    exact: bool = False
+
+    @property
+    def cells(self) -> int:
+        """Extent rows x columns the parser will allocate. [-]"""
+        return self.rows * self.cols
+
+
+class Archive:
+    """A checked workbook archive: its bytes, members and per-member scan results.
+
+    Build it with :func:`check_archive`; :meth:`read` inflates a member again
+    under the same caps.
+    """
+
+    def __init__(self, data: bytes, file: str | None, limits: ReadLimits, infos: dict,
+                 scans: dict[str, MemberScan]):
+        self.data = data
+        self.file = file
+        self.limits = limits
+        self._infos = infos
+        self.members: dict[str, MemberScan] = scans
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Member names in archive order."""
+        return tuple(self.members)
+
+    def read(self, name: str) -> bytes:
+        """Inflate one member (already checked) and return its bytes.
+
+        Raises
+        ------
+        InputError
+            When the archive has no such member (code ``not_xlsx``).
+        """
+        info = self._infos.get(name)
+        if info is None:
+            raise InputError(f"the workbook has no part {name!r}", file=self.file,
+                             code="not_xlsx")
+        budget = min(self.limits.max_inflated_bytes, info.file_size)
+        return b"".join(_inflate(self.data, info, budget, self.file, self.limits))
+
+
+# ------------------------------------------------------------------ sniffing
+def sniff(head: bytes) -> str:
+    """Kind of file from its first bytes.
+
+    Parameters
+    ----------
+    head : bytes
+        The first bytes of the file (8 or more).
+
+    Returns
+    -------
+    str
+        ``"empty"``, ``"zip"``, ``"ole2"`` (old .xls or an encrypted
+        workbook), ``"xml"`` or ``"unknown"``.
+    """
+    if not head:
+        return "empty"
+    if head.startswith(_ZIP_MAGICS):
+        return "zip"
+    if head.startswith(OLE2_MAGIC):
+        return "ole2"
+    text = head
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if text.startswith(bom):
+            return "xml"
+    if text.lstrip(b" \t\r\n").startswith(b"<"):
+        return "xml"
+    return "unknown"
+
+
+def refuse_ole2(data: bytes, file: str | None) -> UnsafeWorkbookError:
+    """The error for an OLE2 file: password-protected workbook or old .xls."""
+    if _ENCRYPTED_PACKAGE in data:
+        return UnsafeWorkbookError(
+            "the workbook is password-protected; save a copy without a password as .xlsx",
+            file=file, expected="an .xlsx workbook without password",
+            found="encrypted workbook", code="encrypted")
+    return UnsafeWorkbookError(
+        "old Excel format (.xls, OLE2) is not read; save the file as .xlsx",
+        file=file, expected="an .xlsx workbook", found="legacy .xls (OLE2)", code="legacy_xls")
+
+
+# ---------------------------------------------------------------- inflation
+def _data_offset(data: bytes, info, file: str | None) -> int:
+    """Offset of a member's compressed bytes, from its local file header."""
+    start = info.header_offset
+    header = data[start:start + 30]
+    if len(header) < 30 or not header.startswith(_LOCAL_HEADER):
+        raise InputError(f"damaged zip archive: bad local header of {info.filename!r}",
+                         file=file, code="unreadable_file")
+    name_len = int.from_bytes(header[26:28], "little")
+    extra_len = int.from_bytes(header[28:30], "little")
+    offset = start + 30 + name_len + extra_len
+    if offset + info.compress_size > len(data):
+        raise InputError(f"truncated file: member {info.filename!r} runs past the end",
+                         file=file, code="unreadable_file")
+    return offset
+
+
+def _too_large(file, problem, found) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(problem, file=file, expected="a workbook within the size caps",
+                               found=found, code="archive_too_large")
+
+
+def _inflate(data: bytes, info, budget: int, file: str | None,
+             limits: ReadLimits) -> Iterator[bytes]:
+    """Inflate one member in pieces, never producing more than ``budget`` bytes.
+
+    Stops as soon as the output passes the budget (the member's declared
+    size or the remaining total), or the ratio cap.
+    """
+    start = _data_offset(data, info, file)
+    end = start + info.compress_size
+    view = memoryview(data)
+    produced = 0
+    ratio_cap = max(limits.ratio_floor_bytes, limits.max_ratio * max(info.compress_size, 1))
+    if info.compress_type == 0:  # stored
+        if info.compress_size != info.file_size:
+            raise UnsafeWorkbookError(
+                f"stored member {info.filename!r} declares {info.file_size} bytes but holds "
+                f"{info.compress_size}", file=file, expected=f"{info.file_size} bytes",
+                found=f"{info.compress_size} bytes", code="unsafe_member")
+        if info.compress_size > budget:
+            raise _too_large(file, f"member {info.filename!r} is larger than the cap",
+                             f"{info.compress_size} bytes")
+        for pos in range(start, end, _OUT_CHUNK):
+            yield bytes(view[pos:min(end, pos + _OUT_CHUNK)])
+        return
+    inflater = zlib.decompressobj(-15)
+    pos = start
+    pending = b""
+    try:
+        while not inflater.eof:
+            if not pending:
+                if pos >= end:
+                    break
+                pending = view[pos:min(end, pos + _IN_CHUNK)]
+                pos += len(pending)
+            out = inflater.decompress(pending, _OUT_CHUNK)
+            pending = inflater.unconsumed_tail
+            produced += len(out)
+            if produced > budget:
+                raise _too_large(
+                    file, f"member {info.filename!r} inflates to more than it declares or the "
+                          "cap allows", f"more than {budget} bytes")
+            if produced > ratio_cap:
+                raise _too_large(
+                    file, f"member {info.filename!r} inflates more than {limits.max_ratio:g} "
+                          "times its compressed size", f"more than {int(ratio_cap)} bytes")
+            if out:
+                yield out
+    except zlib.error:
+        raise InputError(f"damaged zip archive: member {info.filename!r} does not inflate",
+                         file=file, code="unreadable_file") from None
+    if not inflater.eof:
+        raise InputError(f"truncated file: member {info.filename!r} ends early",
+                         file=file, code="unreadable_file")
+    if produced != info.file_size:
+        raise UnsafeWorkbookError(
+            f"member {info.filename!r} inflates to {produced} bytes but declares "
+            f"{info.file_size}", file=file, expected=f"{info.file_size} bytes",
+            found=f"{produced} bytes", code="unsafe_member")
+
+
+# ------------------------------------------------------- worksheet extents
+def _le_digits(limit: int) -> bytes:
+    """Regex for the integers 1..limit written without leading zeros."""
+    text = str(limit)
+    n = len(text)
+    options = []
+    if n > 1:
+        options.append(b"[1-9][0-9]{0,%d}" % (n - 2))
+    for i, char in enumerate(text):
+        digit = int(char)
+        low = 1 if i == 0 else 0
+        if digit > low:
+            rest = n - i - 1
+            tail = b"[0-9]{%d}" % rest if rest else b""
+            options.append(text[:i].encode() + b"[%d-%d]" % (low, digit - 1) + tail)
+    options.append(text.encode())
+    return b"(?:" + b"|".join(options) + b")"
+
+
+def _letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _le_letters(limit: int) -> bytes:
+    """Regex for the column letters of columns 1..limit (1-based)."""
+    text = _letters(limit)
+    n = len(text)
+    options = []
+    if n > 1:
+        options.append(b"[A-Z]{1,%d}" % (n - 1))
+    for i, char in enumerate(text):
+        if char > "A":
+            rest = n - i - 1
+            tail = b"[A-Z]{%d}" % rest if rest else b""
+            options.append(text[:i].encode() + b"[A-" + chr(ord(char) - 1).encode() + b"]"
+                           + tail)
+    options.append(text.encode())
+    return b"(?:" + b"|".join(options) + b")"
+
+
+@functools.lru_cache(maxsize=256)
+def _outside(cols: int, rows: int) -> re.Pattern:
+    """Regex matching any cell start tag that is *not* a normal tag inside cols x rows.
+
+    A normal tag has ``r`` first and then only ``s``, ``t``, ``cm``, ``vm``,
+    ``ph``: a second ``r`` (the parser keeps the last) or any other spelling
+    is matched and sent to the exact pass.
+    """
+    inside = (b' r="' + _le_letters(cols) + _le_digits(rows)
+              + b'"(?: [a-qs-z][a-z]?="[^"<>]*+")*+/?>')
+    return re.compile(b"<c(?!" + inside + b")[\\s/>]")
+
+
+class _SheetExtent:
+    """Fast extent check of a worksheet, fed with ranges that end just before a ``<``."""
+
+    def __init__(self):
+        self.rows = 0
+        self.cols = 0
+        self.exact = False
+        self.widenings = 0
+
+    def feed(self, buf: bytes, start: int, end: int) -> None:
+        if self.exact or start >= end:
+            return
+        if _PREFIXED_CELL.search(buf, start, end):
+            self.exact = True
+            return
+        last = buf.rfind(b'<c r="', start, end)
+        rows, cols = self.rows, self.cols
+        if last >= 0:
+            match = _LAST_CELL.match(buf, last, end)
+            if match is None:
+                self.exact = True
+                return
+            rows = max(rows, int(match.group(2)))
+            cols = max(cols, column_index(match.group(1).decode()) + 1)
+            if self.cols == 0:  # first cells: take the width of the first rows as well
+                letters = set(_HEAD_COLUMNS.findall(buf, start, min(end, start + 65_536)))
+                cols = max([cols, *(column_index(x.decode()) + 1 for x in letters)])
+        pos = start
+        while True:
+            pattern = _ANY_CELL if rows == 0 else _outside(cols, rows)
+            found = pattern.search(buf, pos, end)
+            if found is None:
+                break
+            tag = _NORMAL_TAG.match(buf, found.start(), end)
+            if tag is None or self.widenings >= _MAX_WIDENINGS:
+                self.exact = True
+                return
+            col = column_index(tag.group(1).decode()) + 1
+            row = int(tag.group(2))
+            if col > MAX_COLUMNS or row > MAX_ROWS:
+                self.exact = True
+                return
+            self.widenings += 1
+            cols, rows = max(cols, col), max(rows, row)
+            pos = found.start()
+        self.rows, self.cols = rows, cols
+
+
+_ANY_CELL = re.compile(rb"<c(?=[\s/>])")
+_HEAD_COLUMNS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c|sheetData)(?=[\s/>])([^>]*)>")
+_ATTR = re.compile(rb"""([\w.:\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
+_ROW = re.compile(rb"[0-9]{1,7}")
+
+
+class _ExactExtent:
+    """Cell extent following the parser's rules: ``r`` when present, else running positions.
+
+    Rows take the largest ``r`` they carry, cells the largest of theirs, so the
+    result bounds what the parser computes even for duplicate attributes.
+    """
+
+    def __init__(self, file, name, limits):
+        self.file, self.name, self.limits = file, name, limits
+        self.in_data = False
+        self.done = False
+        self.row_index = 0  # 0-based, as the parser counts
+        self.col_index = 0
+        self.rows = 0
+        self.cols = 0
+        self.cells = 0
+
+    def _refuse(self, what: bytes) -> UnsafeWorkbookError:
+        return UnsafeWorkbookError(
+            f"part {self.name!r} has a cell reference outside the worksheet grid",
+            file=self.file, expected="a cell reference A1..XFD1048576",
+            found=what[:40].decode("latin-1"), code="malformed_xml")
+
+    @staticmethod
+    def _values(attrs: bytes) -> list[bytes]:
+        return [m.group(2) if m.group(2) is not None else m.group(3)
+                for m in _ATTR.finditer(attrs) if m.group(1) == b"r"]
+
+    def _row(self, attrs: bytes) -> None:
+        values = self._values(attrs)
+        if values:
+            numbers = []
+            for value in values:
+                if not _ROW.fullmatch(value) or not 0 < int(value) <= MAX_ROWS:
+                    raise self._refuse(value)
+                numbers.append(int(value))
+            self.row_index = max(numbers) - 1
+
+    def _cell(self, attrs: bytes) -> None:
+        values = self._values(attrs)
+        if values:
+            rows, cols = [], []
+            for value in values:
+                ref = _REF.fullmatch(value)
+                if ref is None:
+                    raise self._refuse(value)
+                row = int(ref.group(2))
+                col = column_index(ref.group(1).decode())
+                if not 0 < row <= MAX_ROWS or col >= MAX_COLUMNS:
+                    raise self._refuse(value)
+                rows.append(row - 1)
+                cols.append(col)
+            row, col = max(rows), max(cols)
+            self.col_index = col
+        else:
+            row, col = self.row_index, self.col_index
+        self.col_index += 1
+        self.cells += 1
+        self.rows = max(self.rows, row + 1)
+        self.cols = max(self.cols, col + 1)
+        if self.cells > self.limits.max_cells:
+            raise _too_many_cells(self.file, self.name,
+                                  f"more than {self.limits.max_cells} cells")
+
+    def feed(self, buf: bytes, start: int, end: int) -> None:
+        for match in _TAG.finditer(buf, start, end):
+            if self.done:
+                return
+            closing, name, attrs = match.group(1), match.group(2), match.group(3)
+            empty = attrs.endswith(b"/")
+            if name == b"sheetData":
+                if closing:
+                    self.done = self.in_data or self.done
+                elif not empty:
+                    self.in_data = True
+            elif not self.in_data:
+                continue
+            elif name == b"row":
+                if closing:
+                    self.row_index += 1
+                    self.col_index = 0
+                elif not empty:
+                    self._row(attrs)
+            elif not (closing or empty):  # </c>, and <c/> which the parser ignores
+                self._cell(attrs)
+
+
+def _too_many_cells(file, name, found) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(
+        f"worksheet part {name!r} has too many cells to read safely", file=file,
+        expected="a worksheet within the cell cap", found=found, code="too_many_cells")
+
+
+def _coalesced(chunks: Iterable[bytes], size: int = _PART_BYTES) -> Iterator[bytes]:
+    """Join small inflated chunks into pieces of about ``size`` bytes (fewer, larger scans)."""
+    pending: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            yield pending[0] if len(pending) == 1 else b"".join(pending)
+            pending, held = [], 0
+    if pending:
+        yield pending[0] if len(pending) == 1 else b"".join(pending)
+
+
+def _parts(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, int, int]]:
+    """Re-cut inflated chunks into ranges ``(buf, start, end)`` that end just before a ``<``.
+
+    No tag is split between two ranges, so patterns that start with ``<`` are
+    seen whole and nothing is scanned twice. Only the short seam between two
+    pieces is copied.
+    """
+    carry = b""
+    for chunk in _coalesced(chunks):
+        first = chunk.find(b"<")
+        if first < 0:  # a long text run: no tag starts here
+            carry = carry + chunk
+            yield carry, 0, len(carry)
+            carry = b""
+            continue
+        if carry or first:
+            seam = carry + chunk[:first]
+            yield seam, 0, len(seam)
+        last = chunk.rfind(b"<")
+        yield chunk, first, last
+        carry = chunk[last:]
+    if carry:
+        yield carry, 0, len(carry)
+
+
+def worksheet_extent(chunks, file: str | None = None, name: str = "",
+                     limits: ReadLimits | None = None) -> tuple[int, int]:
+    """Exact extent of a worksheet part's cells, as the parser positions them.
+
+    Parameters
+    ----------
+    chunks : iterable of bytes
+        The part's XML, in pieces.
+    file, name : str, optional
+        For error messages.
+    limits : ReadLimits, optional
+
+    Returns
+    -------
+    tuple of int
+        ``(rows, cols)``: the last row (1-based) and last column (1-based) of
+        any cell with content or formula; ``(0, 0)`` for no cells.
+
+    Raises
+    ------
+    UnsafeWorkbookError
+        A reference outside the grid (``malformed_xml``) or more cells than
+        :attr:`ReadLimits.max_cells` (``too_many_cells``).
+    """
+    exact = _ExactExtent(file, name, limits or ReadLimits())
+    for buf, start, end in _parts(chunks):
+        exact.feed(buf, start, end)
+    return exact.rows, exact.cols
+
+
+# --------------------------------------------------------------- the check
+def _eocd_entries(data: bytes, file: str | None, limits: ReadLimits) -> None:
+    """Refuse an archive whose end record lists too many members, before listing them."""
+    pos = data.rfind(_EOCD, max(0, len(data) - 65_557))
+    if pos < 0 or pos + 22 > len(data):
+        raise InputError("damaged or truncated zip archive (no end of central directory)",
+                         file=file, expected="a complete .xlsx file",
+                         found="truncated or damaged file", code="unreadable_file")
+    entries = int.from_bytes(data[pos + 10:pos + 12], "little")
+    if entries == 0xFFFF:  # zip64: count the central directory records instead
+        entries = data.count(_CENTRAL)
+    if entries > limits.max_members:
+        raise UnsafeWorkbookError(
+            "the workbook has too many parts to open safely", file=file,
+            expected=f"at most {limits.max_members} members", found=f"{entries} members",
+            code="too_many_members")
+
+
+def _check_name(name: str, file: str | None) -> None:
+    parts = re.split(r"[/\\]", name)
+    if (name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts
+            or "\x00" in name):
+        raise UnsafeWorkbookError(
+            f"member name {name!r} points outside the archive", file=file,
+            expected="a relative member path", found=name, code="path_traversal")
+
+
+def check_archive(data: bytes, file: str | None = None,
+                  limits: ReadLimits | None = None) -> Archive:
+    """Check a workbook's bytes before any parser sees them.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+    file : str, optional
+        File name, for messages.
+    limits : ReadLimits, optional
+        Caps; :class:`ReadLimits` defaults when omitted.
+
+    Returns
+    -------
+    Archive
+        The checked archive with one :class:`MemberScan` per member.
+
+    Raises
+    ------
+    UnsafeWorkbookError
+        Codes ``file_too_large``, ``too_many_members``, ``path_traversal``,
+        ``unsafe_member``, ``archive_too_large``, ``xml_entities``,
+        ``malformed_xml``, ``too_many_cells``, ``legacy_xls``, ``encrypted``.
+    InputError
+        Codes ``empty_file``, ``not_a_zip``, ``unreadable_file`` (damaged or
+        truncated), ``not_xlsx`` (a zip but no workbook in it).
+    """
+    import zipfile
+
+    limits = limits or ReadLimits()
+    if not data:
+        raise InputError("the file is empty", file=file, expected="an .xlsx workbook",
+                         found="0 bytes", code="empty_file")
+    if len(data) > limits.max_file_bytes:
+        raise UnsafeWorkbookError(
+            "the file is too large to open safely", file=file,
+            expected=f"at most {limits.max_file_bytes} bytes", found=f"{len(data)} bytes",
+            code="file_too_large")
+    kind = sniff(data[:8])
+    if kind == "ole2":
+        raise refuse_ole2(data, file)
+    if kind != "zip":
+        raise InputError("the file is not an .xlsx workbook (not a zip archive)", file=file,
+                         expected="an .xlsx workbook", found=_describe(data[:8]),
+                         code="not_a_zip")
+    _eocd_entries(data, file, limits)
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except Exception as exc:  # zipfile raises BadZipFile, ValueError, OSError, ...
+        raise InputError(f"damaged or truncated zip archive ({type(exc).__name__})", file=file,
+                         expected="a complete .xlsx file", found="damaged zip archive",
+                         code="unreadable_file") from None
+    if len(infos) > limits.max_members:
+        raise UnsafeWorkbookError(
+            "the workbook has too many parts to open safely", file=file,
+            expected=f"at most {limits.max_members} members", found=f"{len(infos)} members",
+            code="too_many_members")
+    by_name: dict[str, object] = {}
+    declared = 0
+    for info in infos:
+        _check_name(info.orig_filename, file)
+        _check_name(info.filename, file)
+        if info.filename in by_name:
+            raise UnsafeWorkbookError(
+                f"member {info.filename!r} is listed twice", file=file,
+                expected="unique member names", found=info.filename, code="unsafe_member")
+        if info.flag_bits & 0x1:
+            raise UnsafeWorkbookError(
+                f"member {info.filename!r} is encrypted", file=file,
+                expected="unencrypted members", found="zip encryption", code="unsafe_member")
+        if info.compress_type not in (0, 8):
+            raise UnsafeWorkbookError(
+                f"member {info.filename!r} uses compression method {info.compress_type}",
+                file=file, expected="stored or deflated members",
+                found=f"method {info.compress_type}", code="unsafe_member")
+        ratio_cap = max(limits.ratio_floor_bytes, limits.max_ratio * max(info.compress_size, 1))
+        if info.file_size > ratio_cap:
+            raise _too_large(file, f"member {info.filename!r} declares a size more than "
+                                   f"{limits.max_ratio:g} times its compressed size",
+                             f"{info.file_size} bytes from {info.compress_size}")
+        declared += info.file_size
+        by_name[info.filename] = info
+    if declared > limits.max_inflated_bytes:
+        raise _too_large(file, "the workbook unpacks to more than is safe to open",
+                         f"{declared} bytes declared")
+    if "xl/workbook.xml" not in by_name:
+        found = ("binary workbook (.xlsb)" if "xl/workbook.bin" in by_name else
+                 "OpenDocument file" if "content.xml" in by_name else "zip archive")
+        raise InputError("the zip archive holds no Excel workbook (xl/workbook.xml)",
+                         file=file, expected="an .xlsx workbook", found=found, code="not_xlsx")
+
+    scans: dict[str, MemberScan] = {}
+    remaining = limits.max_inflated_bytes
+    shared_strings = 0
+    for name, info in by_name.items():
+        budget = min(remaining, info.file_size)
+        scan, strings = _scan_member(data, info, budget, file, limits)
+        if scan.worksheet and scan.exact:
+            rows, cols = worksheet_extent(_inflate(data, info, budget, file, limits),
+                                          file, name, limits)
+            scan = MemberScan(name, scan.compressed, scan.inflated, True, rows, cols,
+                              scan.formulas, scan.hidden, True)
+        if scan.worksheet and scan.cells > limits.max_cells:
+            raise _too_many_cells(file, name, f"{scan.rows} rows x {scan.cols} columns")
+        shared_strings += strings
+        if shared_strings > limits.max_shared_strings:
+            raise UnsafeWorkbookError(
+                "the workbook has too many shared strings to read safely", file=file,
+                expected=f"at most {limits.max_shared_strings}", found=f"{shared_strings}",
+                code="too_many_cells")
+        remaining -= scan.inflated
+        scans[name] = scan
+    return Archive(data, file, limits, by_name, scans)
+
+
+def _describe(head: bytes) -> str:
+    return "bytes " + head.hex(" ") if head else "nothing"
+
+
+def _scan_member(data, info, budget, file, limits) -> tuple[MemberScan, int]:
+    """Inflate one member streaming and scan it; see the module docstring."""
+    chunks = _inflate(data, info, budget, file, limits)
+    inflated = 0
+    worksheet = formulas = hidden = False
+    strings = 0
+    extent = _SheetExtent()
+    first = True
+    for buf, start, end in _parts(_sizes(chunks, counter := [0])):
+        if first:
+            first = False
+            head = buf[start:start + 4]
+            if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (b"\x00" in head and b"<" in head):
+                raise UnsafeWorkbookError(
+                    f"XML part {info.filename!r} is not UTF-8; only UTF-8 XML is read",
+                    file=file, expected="UTF-8 XML", found="UTF-16 or UTF-32",
+                    code="malformed_xml")
+        if _DTD.search(buf, start, end):
+            raise UnsafeWorkbookError(
+                f"part {info.filename!r} declares a DOCTYPE or XML entities; such files are "
+                "not read (entity expansion)", file=file, expected="XML without DOCTYPE",
+                found="<!DOCTYPE or <!ENTITY", code="xml_entities")
+        if not worksheet and buf.find(b"sheetData", start, end) >= 0:
+            worksheet = True
+            hidden = buf.find(b"zeroHeight", start, end) >= 0  # rows hidden by default
+        if worksheet:
+            extent.feed(buf, start, end)
+            formulas = formulas or buf.find(b"</f>", start, end) >= 0 or (
+                extent.exact and buf.find(b":f>", start, end) >= 0)
+            hidden = hidden or buf.find(b"hidden=", start, end) >= 0
+        else:
+            strings += buf.count(b"<si", start, end) + buf.count(b":si", start, end)
+    inflated = counter[0]
+    scan = MemberScan(info.filename, info.compress_size, inflated, worksheet, extent.rows,
+                      extent.cols, formulas, hidden, extent.exact)
+    return scan, strings
+
+
+def _sizes(chunks: Iterable[bytes], counter: list[int]) -> Iterator[bytes]:
+    """Pass chunks through, adding their sizes to ``counter[0]``."""
+    for chunk in chunks:
+        counter[0] += len(chunk)
+        yield chunk
