@@ -23,6 +23,8 @@ _EXPORTS = {
     "calculate_site": "klimafotavtrykk.site",
     "compare": "klimafotavtrykk.alternatives",
     "substitute": "klimafotavtrykk.alternatives",
+    "score_bids": "klimafotavtrykk.tender",
+    "load_competition": "klimafotavtrykk.competition",
 }
 
 __all__ = ["__version__", "plot", *_EXPORTS]

@@ -1,4 +1,4 @@
-"""Command line: ``klimafotavtrykk beregn FIL [valg]``.
+"""Command line: ``klimafotavtrykk beregn FIL``, ``klimafotavtrykk anbud mal|score``.
 
 This module imports argparse and the small text catalogue only; numpy,
 pandas, pint and openpyxl load in :mod:`klimafotavtrykk.commands` after the
@@ -11,10 +11,11 @@ and the English command name ``calculate`` work too.
 Exit codes: 0 done; 1 an input, data or unexpected error (rendered in the
 chosen language, never a traceback unless ``--debug``); 2 a usage error.
 
-New subcommands (``anbud mal``, ``anbud score``) slot in as one more
-``_add_*`` function in :data:`_SUBCOMMANDS` and one handler in
-:func:`klimafotavtrykk.commands.run`; a subcommand with its own
-subcommands adds a nested ``add_subparsers``.
+Subcommands: ``beregn`` (calculate a bill of quantities), ``anbud mal``
+(write the bid climate workbook) and ``anbud score`` (score a folder of
+bids). Each is one ``_add_*`` function in :data:`_SUBCOMMANDS` and one
+handler in :func:`klimafotavtrykk.commands.run`; ``anbud`` nests its own
+subparsers.
 """
 
 from __future__ import annotations
@@ -122,8 +123,51 @@ def _add_beregn(sub, lang: str) -> None:
     _add_common(options, lang)
 
 
+def _add_anbud(sub, lang: str) -> None:
+    parser = sub.add_parser("anbud", aliases=["tender"], help=t("cli.anbud.help", lang),
+                            description=t("cli.anbud.description", lang), lang=lang)
+    options = parser.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    _add_common(options, lang)
+    tasks = parser.add_subparsers(title=t("cli.commands", lang), dest="anbud_command",
+                                  metavar=t("cli.command_metavar", lang))
+
+    mal = tasks.add_parser("mal", aliases=["template"], help=t("cli.anbud.mal.help", lang),
+                           description=t("cli.anbud.mal.description", lang), lang=lang)
+    mal.set_defaults(task="anbud_mal")
+    options = mal.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    options.add_argument("-o", "--output", default="klimaskjema.xlsx",
+                         metavar=t("cli.output_metavar", lang), help=t("cli.anbud.mal.output", lang))
+    options.add_argument("--mengder", "--quantities", dest="quantities",
+                         metavar=t("cli.file_metavar", lang), help=t("cli.anbud.mal.mengder", lang))
+    options.add_argument("--ark", "--sheet", dest="sheet", metavar=t("cli.sheet_metavar", lang),
+                         help=t("cli.sheet", lang))
+    _add_common(options, lang)
+
+    score = tasks.add_parser("score", aliases=["evaluer"], help=t("cli.anbud.score.help", lang),
+                             description=t("cli.anbud.score.description", lang), lang=lang)
+    score.set_defaults(task="anbud_score")
+    arguments = score.add_argument_group(t("cli.arguments", lang))
+    arguments.add_argument("competition", metavar=t("cli.competition_metavar", lang),
+                           help=t("cli.anbud.score.competition", lang))
+    arguments.add_argument("bids", nargs="+", metavar=t("cli.bids_metavar", lang),
+                           help=t("cli.anbud.score.bids", lang))
+    options = score.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    options.add_argument("-o", "--output", metavar=t("cli.output_metavar", lang),
+                         help=t("cli.anbud.score.output", lang))
+    options.add_argument("--prosesser", "--workers", dest="workers", type=_positive_int(lang),
+                         default=1, metavar="N", help=t("cli.anbud.score.workers", lang))
+    options.add_argument("--kvalitet", "--quality", dest="quality",
+                         metavar=t("cli.file_metavar", lang), help=t("cli.anbud.score.quality", lang))
+    options.add_argument("--uten-linjer", "--no-lines", dest="no_lines", action="store_true",
+                         help=t("cli.anbud.score.no_lines", lang))
+    _add_common(options, lang)
+
+
 #: Functions adding one subcommand each to the subparsers.
-_SUBCOMMANDS = (_add_beregn,)
+_SUBCOMMANDS = (_add_beregn, _add_anbud)
 
 
 def _profile_names() -> tuple[str, ...]:
@@ -148,6 +192,18 @@ def _positive_number(lang: str):
         except ValueError:
             value = math.nan
         if not (math.isfinite(value) and value > 0):
+            raise argparse.ArgumentTypeError(t("cli.bad_number", lang, value=text))
+        return value
+    return number
+
+
+def _positive_int(lang: str):
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if value < 1:
             raise argparse.ArgumentTypeError(t("cli.bad_number", lang, value=text))
         return value
     return number

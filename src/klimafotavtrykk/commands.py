@@ -32,7 +32,8 @@ from klimafotavtrykk.messages import (
 )
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["run", "beregn", "read_items", "assess", "render_text", "UNMATCHED_LIST_LIMIT"]
+__all__ = ["run", "beregn", "anbud_mal", "anbud_score", "read_items", "assess", "render_text",
+           "render_evaluation", "read_quality", "UNMATCHED_LIST_LIMIT"]
 
 #: How many unmatched lines the text output lists before "… and N more".
 UNMATCHED_LIST_LIMIT = 20
@@ -41,7 +42,7 @@ _DESCRIPTION_WIDTH = 40  # [characters]
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand named by ``args.task``; return the exit code."""
-    handlers = {"beregn": beregn}
+    handlers = {"beregn": beregn, "anbud_mal": anbud_mal, "anbud_score": anbud_score}
     return handlers[args.task](args)
 
 
@@ -308,3 +309,177 @@ def _table(rows: list[list[str]], align: str, header: bool) -> list[str]:
     if header:
         lines.insert(1, "  " + "  ".join("-" * w for w in widths))
     return lines
+
+
+
+# ----------------------------------------------------------------------------- anbud
+
+def _check_output_folder(output: str | None) -> None:
+    if output:  # fail before the work, not after it
+        folder = Path(output).parent
+        if not folder.is_dir():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+
+
+def anbud_mal(args: argparse.Namespace) -> int:
+    """``klimafotavtrykk anbud mal``: write the bid climate workbook.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``output``, ``quantities`` (a bill of quantities to pre-fill from),
+        ``sheet``, ``lang``.
+
+    Returns
+    -------
+    int
+        0.
+    """
+    from klimafotavtrykk.bid_template import write_template
+
+    lang = args.lang
+    _check_output_folder(args.output)
+    quantities = None
+    if args.quantities:
+        quantities, meta = read_items(args.quantities, args.sheet)
+        for note in _unique(getattr(meta, "warnings", [])):
+            sys.stderr.write(t("out.note", lang, text=note) + "\n")
+    written = write_template(args.output, lang=lang, quantities=quantities)
+    sys.stdout.write(t("cli.out.template_written", lang, path=written) + "\n")
+    return 0
+
+
+def read_quality(path: str) -> dict[str, float]:
+    """Quality points per bid from a CSV: first column the bid file (or bidder), second the points.
+
+    The file is the client's own evaluation, not a bid; a decimal comma is accepted.
+    """
+    import pandas as pd
+
+    from klimafotavtrykk.errors import InputError
+
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
+                            encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"cannot read the quality points: {exc}", file=str(path),
+                         code="unreadable_file") from None
+    if frame.shape[1] < 2:
+        raise InputError("the quality file needs two columns: bid file (or bidder) and points",
+                         file=str(path), expected="file,points", code="missing_column")
+    points = pd.to_numeric(frame.iloc[:, 1].str.replace(",", ".", regex=False), errors="coerce")
+    return dict(zip(frame.iloc[:, 0].str.strip(), points, strict=True))
+
+
+def anbud_score(args: argparse.Namespace) -> int:
+    """``klimafotavtrykk anbud score``: score a folder of bids and write the evaluation.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``competition``, ``bids`` (folders or files), ``output``, ``workers``,
+        ``quality``, ``no_lines``, ``lang``.
+
+    Returns
+    -------
+    int
+        0. Unreadable bids are reported in the evaluation, not raised.
+    """
+    from klimafotavtrykk.competition import load_competition
+    from klimafotavtrykk.tender import score_bids
+
+    lang = args.lang
+    _check_output_folder(args.output)
+    competition = load_competition(args.competition)
+    quality = read_quality(args.quality) if args.quality else None
+    stderr = sys.stderr
+    live = stderr.isatty()
+
+    def progress(done: int, total: int, name: str) -> None:
+        text = t("cli.out.progress", lang, done=done, total=total, file=name)
+        stderr.write("\r\x1b[2K" + text if live else text + "\n")
+        if live and done == total:
+            stderr.write("\n")
+        stderr.flush()
+
+    executor = None
+    if args.workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = ProcessPoolExecutor(max_workers=args.workers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # recorded in evaluation.warnings, shown below
+        try:
+            evaluation = score_bids(competition, args.bids, executor=executor,
+                                    detail=not args.no_lines, quality=quality, progress=progress)
+        finally:
+            if executor is not None:
+                executor.shutdown()
+    written = None
+    if args.output:
+        from klimafotavtrykk.reports import write_evaluation_workbook
+
+        written = write_evaluation_workbook(evaluation, args.output, lang=lang)
+    sys.stdout.write(render_evaluation(evaluation, lang))
+    if written is not None:
+        sys.stdout.write("\n" + t("cli.out.evaluation_written", lang, path=written) + "\n")
+    return 0
+
+
+def render_evaluation(evaluation, lang: str = "nb") -> str:
+    """The evaluation as the terminal shows it: ranking, rejected bids, weights, warnings.
+
+    Parameters
+    ----------
+    evaluation : klimafotavtrykk.tender.Evaluation
+    lang : {"nb", "en"}
+
+    Returns
+    -------
+    str
+    """
+    from klimafotavtrykk.messages import MESSAGES
+
+    def codes(text) -> str:
+        parts = [c for c in str(text or "").split(";") if c]
+        out = []
+        for code in parts:
+            entry = (MESSAGES.get(f"explanation.{code}") or MESSAGES.get(f"input_error.{code}")
+                     or MESSAGES.get(f"finding.{code}"))
+            out.append(entry[lang] if entry else code)
+        return "; ".join(out)
+
+    ranking = evaluation.ranking
+    out = [t("cli.out.evaluation_title", lang, name=evaluation.competition.name), "",
+           t("cli.out.ranking", lang)]
+    ranked = ranking[ranking["status"].astype(str) == "ranked"] if len(ranking) else ranking
+    for file, row in ranked.iterrows():  # one row per bid: a few dozen at most on screen
+        out.append("  " + t("cli.out.rank_line", lang, rank=int(row["rank"]), bidder=row["bidder"],
+                            file=file, total=format_number(row["total"], lang, 2),
+                            kg=format_number(row["kg_co2e"], lang)))
+    rejected = evaluation.rejected
+    if len(rejected):
+        out.append("")
+        names = dict(zip(ranking.index, ranking["bidder"], strict=True)) if len(ranking) else {}
+        for row in rejected.itertuples(index=False):
+            out.append("  " + t("cli.out.rejected_line", lang, bidder=names.get(row.file, "–"),
+                                file=row.file, reason=codes(row.reason)))
+    out += ["", t("cli.out.effective_weight", lang,
+                  weight=_share(evaluation.effective_climate_weight, lang),
+                  nominal=_share(evaluation.nominal_climate_weight, lang))]
+    rule = evaluation.competition.rule
+    if evaluation.effective_climate_weight < rule.min_climate_weight:
+        out.append(t("eval.weight_warning", lang,
+                     weight=_share(evaluation.effective_climate_weight, lang),
+                     minimum=format_share(rule.min_climate_weight, lang)))
+    from klimafotavtrykk.tender import DOWNGRADES
+
+    downgraded = int(evaluation.findings["kind"].isin(DOWNGRADES).sum())
+    if downgraded:
+        out.append(t("cli.out.downgraded", lang, n=format_number(downgraded, lang),
+                     sheet=t("eval.sheet.findings", lang)))
+    return "\n".join(out) + "\n"
+
+
+def _share(value: float, lang: str) -> str:
+    return "–" if value is None or math.isnan(value) else format_share(value, lang, 1)

@@ -296,10 +296,361 @@ _TEXT = {
 }
 
 
+# Error codes of the scoring core and the competition file (scoring.py, competition.py).
+# "{problem}" repeats the English problem text, which names the parameter or key.
+_SCORING_ERRORS = {
+    "scoring.non_positive_best": ("Beste verdi blant gyldige tilbud er null eller negativ; "
+                                  "relative poengmodeller kan ikke brukes.",
+                                  "The best value among valid bids is zero or negative; relative "
+                                  "point models cannot be used."),
+    "scoring.non_positive_reference": ("Referanseverdien for reduksjon må være positiv.",
+                                       "The reference for a reduction must be positive."),
+    "scoring.bad_share": ("En andel må ligge mellom 0 og 1.", "A share must lie between 0 and 1."),
+    "scoring.bad_choice": ("Ukjent valg.", "Unknown choice."),
+    "scoring.invalid_rule": ("Ugyldig evalueringsregel: {problem}", "Invalid scoring rule: {problem}"),
+    "scoring.not_series": ("Verdiene må være en tabell per tilbyder.",
+                           "The values must be a table per bidder."),
+    "scoring.bidders_differ": ("Verdiene gjelder ikke de samme tilbyderne.",
+                               "The values do not cover the same bidders."),
+    "scoring.duplicate_bidder": ("Samme tilbyder finnes to ganger.", "A bidder appears twice."),
+    "scoring.missing_input": ("Evalueringsregelen trenger en verdi som mangler: {problem}",
+                              "The scoring rule needs a value that is missing: {problem}"),
+    "scoring.duplicate_limit": ("En produktgrense er oppgitt to ganger.",
+                                "A product limit is given twice."),
+    "competition.unreadable": ("Konkurransefilen kan ikke leses: {problem}",
+                               "The competition file cannot be read: {problem}"),
+    "competition.invalid": ("Feil i konkurransefilen: {problem}",
+                            "Error in the competition file: {problem}"),
+    "tender.no_bids": ("Fant ingen tilbudsfiler.", "No bid files found."),
+    "tender.bad_values": ("Verdiene må gis per tilbudsfil eller tilbyder: {problem}",
+                          "Values must be given per bid file or bidder: {problem}"),
+}
+
+# Codes of scoring.EXPLANATIONS, as the evaluation shows them.
+_EXPLANATIONS = {
+    "invalid_emissions": ("utslipp mangler, er ikke et tall eller er negative: tilbudet avvist",
+                          "emissions missing, not a number or negative: bid rejected"),
+    "missing_price": ("pris mangler eller er ikke positiv: tilbudet avvist",
+                      "price missing or not positive: bid rejected"),
+    "missing_quality": ("kvalitetspoeng mangler: tilbudet avvist",
+                        "quality points missing: bid rejected"),
+    "missing_zero_emission_share": ("andel utslippsfri energi på byggeplass mangler: tilbudet avvist",
+                                    "share of emission-free site energy missing: bid rejected"),
+    "frame_exceeded": ("utslipp per m² BTA over konkurransens utslippsramme: tilbudet avvist",
+                       "emissions per m² BTA above the competition's frame: bid rejected"),
+    "zero_emission_share_below_minimum": ("andel utslippsfri energi under minstekravet: tilbudet avvist",
+                                          "emission-free share below the minimum: bid rejected"),
+    "product_limit_exceeded": ("et produkts A1–A3 overskrider grenseverdien: tilbudet avvist",
+                               "a product's A1-A3 exceeds its limit: bid rejected"),
+    "product_limit_unit_mismatch": ("et produkt med grenseverdi er deklarert i en annen enhet enn "
+                                    "grensen: tilbudet avvist",
+                                    "a limited product is declared in another unit than the "
+                                    "limit: bid rejected"),
+    "best_climate": ("beste klimaverdi blant gyldige tilbud", "best climate value among valid bids"),
+    "best_price": ("laveste evaluerte pris blant gyldige tilbud",
+                   "lowest evaluated price among valid bids"),
+    "negative_points": ("lineær modell ga negative poeng (tillatt, KOFA 2015/60)",
+                        "linear model gave negative points (allowed, KOFA 2015/60)"),
+    "points_clipped_at_zero": ("lineær modell ville gitt negative poeng; satt til 0 etter regelen",
+                               "linear model would give negative points; clipped at 0 by the rule"),
+    "co2_addon": ("CO2-pristillegg lagt til evaluert pris", "CO2-price add-on added to the evaluated price"),
+    "tie_emissions": ("lik totalscore som et annet tilbud: lavest utslipp rangeres først",
+                      "equal total as another bid: lower emissions rank first"),
+    "tie_bidder": ("lik totalscore og like utslipp som et annet tilbud: filnavnet avgjør",
+                   "equal total and emissions as another bid: the file name decides"),
+}
+
+# What the evaluation found on a bid line or a bid file (tender.py).
+_FINDINGS = {
+    "expired_epd": ("EPD-en var utløpt på tilbudsfristen: regnet som generisk med påslag",
+                    "the EPD had expired at the tender date: counted as generic with markup"),
+    "uncommitted": ("ikke forpliktende: evaluert med generisk verdi med påslag (KOFA 2024/1940)",
+                    "not committed: evaluated with the generic value and markup (KOFA 2024/1940)"),
+    "uncommitted_site": ("ikke forpliktende: evaluert som fossil diesel (KOFA 2024/1940)",
+                         "not committed: evaluated as fossil diesel (KOFA 2024/1940)"),
+    "missing_epd_id": ("GWP-verdi uten EPD-nummer: generisk verdi brukt",
+                       "GWP value without an EPD number: generic value used"),
+    "missing_epd_value": ("EPD-nummer uten GWP-verdi eller deklarert enhet: generisk verdi brukt",
+                          "EPD number without a GWP value or declared unit: generic value used"),
+    "unknown_epd_unit": ("ukjent deklarert enhet i EPD-en: generisk verdi brukt",
+                         "unknown declared unit of the EPD: generic value used"),
+    "epd_not_usable": ("EPD-verdien kan ikke brukes på linjen: generisk verdi brukt",
+                       "the EPD value cannot be used on the line: generic value used"),
+    "not_computed": ("linjen er ikke beregnet", "the line is not computed"),
+    "site_not_computed": ("byggeplasslinjen er ikke beregnet", "the site line is not computed"),
+    "bad_dataset_type": ("ukjent datasettype", "unknown dataset type"),
+    "bad_date": ("ugyldig dato", "invalid date"),
+    "bad_committed": ("forpliktende må være ja eller nei", "committed must be yes or no"),
+    "unknown_site_unit": ("ukjent enhet på byggeplasslinje", "unknown unit on a site line"),
+    "reader": ("merknad fra innlesingen av cellen", "note from reading the cell"),
+    "rejected_file": ("filen kunne ikke leses: tilbudet avvist", "the file could not be read: bid rejected"),
+    "gate": ("tilbudet avvist av et krav", "bid rejected by a requirement"),
+}
+
+_TENDER = {
+    # bid template
+    "bid.sheet.guide": ("Veiledning", "Instructions"),
+    "bid.sheet.materials": ("Materialer", "Materials"),
+    "bid.sheet.site": ("Byggeplass", "Site"),
+    "bid.sheet.declaration": ("Erklæring", "Declaration"),
+    "bid.header.post_number": ("Postnr.", "Item no."),
+    "bid.header.item_code": ("NS 3420-kode", "NS 3420 code"),
+    "bid.header.building_part": ("Bygningsdel (NS 3451)", "Building part (NS 3451)"),
+    "bid.header.description": ("Beskrivelse", "Description"),
+    "bid.header.quantity": ("Mengde", "Quantity"),
+    "bid.header.unit": ("Enhet", "Unit"),
+    "bid.header.thickness_mm": ("Tykkelse (mm)", "Thickness (mm)"),
+    "bid.header.product": ("Produkt", "Product"),
+    "bid.header.epd_id": ("EPD-nummer", "EPD number"),
+    "bid.header.epd_declared_unit": ("EPD deklarert enhet", "EPD declared unit"),
+    "bid.header.epd_gwp_a1a3": ("GWP A1-A3 per deklarert enhet [kg CO2e]",
+                                "GWP A1-A3 per declared unit [kg CO2e]"),
+    "bid.header.dataset_type": ("Datasettype", "Dataset type"),
+    "bid.header.epd_valid_until": ("EPD gyldig til", "EPD valid until"),
+    "bid.header.mass_per_unit": ("Vekt per mengdeenhet [kg]", "Mass per quantity unit [kg]"),
+    "bid.header.transport_km": ("Transportavstand [km]", "Transport distance [km]"),
+    "bid.header.transport_mode": ("Transportmåte", "Transport mode"),
+    "bid.header.waste_rate": ("Svinnandel [-]", "Waste rate [-]"),
+    "bid.header.committed": ("Forpliktende (ja/nei)", "Committed (yes/no)"),
+    "bid.header.category": ("Kategori", "Category"),
+    "bid.header.activity": ("Aktivitet", "Activity"),
+    "bid.header.machine": ("Maskin (type, reg.nr.)", "Machine (type, reg. no.)"),
+    "bid.header.machine_class": ("Maskinklasse", "Machine class"),
+    "bid.header.carrier": ("Energibærer", "Energy carrier"),
+    "bid.header.rated_power_kw": ("Merkeeffekt [kW]", "Rated power [kW]"),
+    "bid.header.vehicle_class": ("Kjøretøyklasse (massetransport)", "Vehicle class (mass transport)"),
+    "bid.hint.list": ("Velg fra listen.", "Choose from the list."),
+    "bid.hint.number": ("Et tall, 0 eller større.", "A number, 0 or more."),
+    "bid.hint.share": ("En andel fra 0 til 0,99 (0,05 = 5 %).", "A share from 0 to 0.99 (0.05 = 5%)."),
+    "bid.hint.date": ("En dato (åååå-mm-dd).", "A date (yyyy-mm-dd)."),
+    "bid.hint.text": ("Fritekst.", "Free text."),
+    "bid.yes": ("ja", "yes"),
+    "bid.no": ("nei", "no"),
+    "bid.dataset_type.product_epd": ("produkt-EPD", "product EPD"),
+    "bid.dataset_type.industry_epd": ("bransje-EPD", "industry EPD"),
+    "bid.dataset_type.generic": ("generisk", "generic"),
+    "bid.site_unit.l": ("l", "l"),
+    "bid.site_unit.kwh": ("kWh", "kWh"),
+    "bid.site_unit.nm3": ("Nm3", "Nm3"),
+    "bid.site_unit.kg": ("kg", "kg"),
+    "bid.site_unit.hours": ("timer", "hours"),
+    "bid.site_unit.tkm": ("tonnkm", "tonne-km"),
+    "bid.category.machine": ("maskin", "machine"),
+    "bid.category.heating": ("oppvarming og tørking", "heating and drying"),
+    "bid.category.mass_transport": ("massetransport", "mass transport"),
+    "bid.category.other": ("annet energibruk", "other energy use"),
+    "bid.declaration.title": ("Erklæring fra tilbyder", "Declaration by the bidder"),
+    "bid.declaration.bidder": ("Tilbyder", "Bidder"),
+    "bid.declaration.org_number": ("Organisasjonsnummer", "Organisation number"),
+    "bid.declaration.date": ("Dato", "Date"),
+    "bid.declaration.price_nok": ("Tilbudssum eks. mva. [NOK]", "Offered price excl. VAT [NOK]"),
+    "bid.declaration.note": ("Vi bekrefter at linjene merket forpliktende blir en del av kontrakten.",
+                             "We confirm that the lines marked committed become part of the contract."),
+    "bid.guide.title": ("Klimaskjema for tilbud", "Bid climate workbook"),
+    "bid.guide.1": ("Skjemaet er en del av tilbudet. Fyll ut arkene Materialer, Byggeplass og "
+                    "Erklæring, og lever det som .xlsx (ikke .xls og ikke PDF).",
+                    "This workbook is part of the bid. Fill in the sheets Materials, Site and "
+                    "Declaration, and return it as .xlsx (not .xls and not PDF)."),
+    "bid.guide.2": ("Overskriftsradene er låst. Ikke endre overskrifter, arknavn eller rekkefølgen på "
+                    "kolonnene. Nye linjer føres under de forhåndsutfylte.",
+                    "The header rows are locked. Do not change headers, sheet names or the order of "
+                    "the columns. Add new lines below the pre-filled ones."),
+    "bid.guide.3": ("Materialer: mengdene er oppdragsgiverens. Oppgi for hver linje produkt, "
+                    "EPD-nummer (f.eks. NEPD-434-305-EN), EPD-ens deklarerte enhet og GWP for "
+                    "A1-A3 i kg CO2e per deklarert enhet, slik EPD-en oppgir det.",
+                    "Materials: the quantities are the client's. For each line give the product, "
+                    "the EPD number (e.g. NEPD-434-305-EN), the EPD's declared unit and the GWP of "
+                    "A1-A3 in kg CO2e per declared unit, as the EPD states it."),
+    "bid.guide.4": ("Datasettype er produkt-EPD, bransje-EPD eller generisk. «EPD gyldig til» er "
+                    "utløpsdatoen i EPD-en: en EPD som er utløpt på tilbudsfristen, regnes som "
+                    "generisk data med påslag.",
+                    "Dataset type is product EPD, industry EPD or generic. 'EPD valid until' is the "
+                    "expiry date in the EPD: an EPD expired at the tender date counts as generic "
+                    "data with a markup."),
+    "bid.guide.5": ("Vekt per mengdeenhet [kg] trengs når EPD-en er deklarert i en annen enhet enn "
+                    "mengden (f.eks. mengde i m3 og EPD per tonn): oppgi kg per m3, m2, m eller stk.",
+                    "Mass per quantity unit [kg] is needed when the EPD is declared in another unit "
+                    "than the quantity (e.g. quantity in m3, EPD per tonne): give kg per m3, m2, m "
+                    "or piece."),
+    "bid.guide.6": ("Linjer uten EPD-verdi beregnes med generiske verdier med påslag. "
+                    "Transportavstand, transportmåte og svinnandel (0,05 = 5 %) kan oppgis; tomme "
+                    "felt gir standardverdier.",
+                    "Lines without an EPD value are computed with generic values and a markup. "
+                    "Transport distance, transport mode and waste rate (0.05 = 5%) may be given; "
+                    "empty fields take default values."),
+    "bid.guide.7": ("Forpliktende (ja/nei): bare det dere forplikter dere til i kontrakten, gir "
+                    "uttelling. En linje som ikke er merket ja, evalueres med generisk verdi med "
+                    "påslag (KOFA 2024/1940).",
+                    "Committed (yes/no): only what you commit to in the contract earns points. A "
+                    "line not marked yes is evaluated with the generic value and markup "
+                    "(KOFA 2024/1940)."),
+    "bid.guide.8": ("Byggeplass: én linje per maskin, oppvarmings- eller tørkeløsning og "
+                    "massetransport. Oppgi energibærer og mengde med enhet: l, kWh, Nm3, kg, timer "
+                    "eller tonnkm.",
+                    "Site: one line per machine, heating or drying solution and mass transport. "
+                    "Give the energy carrier and the amount with its unit: l, kWh, Nm3, kg, hours "
+                    "or tonne-km."),
+    "bid.guide.9": ("Oppgis timer, må merkeeffekt [kW] og maskinklasse oppgis; forbruket beregnes da "
+                    "fra effekt, lastfaktor og spesifikt forbruk. For massetransport oppgis tonnkm "
+                    "og kjøretøyklasse.",
+                    "For hours, give the rated power [kW] and the machine class; consumption is "
+                    "then computed from power, load factor and specific consumption. For mass "
+                    "transport give tonne-km and the vehicle class."),
+    "bid.guide.10": ("En maskin eller løsning som ikke er merket forpliktende, evalueres som om den "
+                     "går på fossil diesel.",
+                     "A machine or solution not marked committed is evaluated as if it ran on "
+                     "fossil diesel."),
+    "bid.guide.11": ("Erklæring: tilbyderens navn, organisasjonsnummer, dato og tilbudssum eks. "
+                     "mva. i NOK.",
+                     "Declaration: the bidder's name, organisation number, date and offered price "
+                     "excl. VAT in NOK."),
+    "bid.guide.12": ("Oppdragsgiveren kontrollerer EPD-ene mot tilbudsfristen og kan be om "
+                     "dokumentasjon. Hvert tall i evalueringen spores til ark og celle i dette "
+                     "skjemaet.",
+                     "The client checks the EPDs against the tender date and may ask for the "
+                     "documents. Every number in the evaluation is traced to a sheet and cell of "
+                     "this workbook."),
+    # evaluation workbook
+    "eval.sheet.summary": ("Sammendrag", "Summary"),
+    "eval.sheet.ranking": ("Rangering", "Ranking"),
+    "eval.sheet.points": ("Poeng", "Points"),
+    "eval.sheet.lines": ("Linjer", "Lines"),
+    "eval.sheet.findings": ("Avvist og nedgradert", "Rejected and downgraded"),
+    "eval.sheet.parameters": ("Parametre og kilder", "Parameters and sources"),
+    "eval.competition": ("Konkurranse", "Competition"),
+    "eval.competition_file": ("Konkurransefil", "Competition file"),
+    "eval.profile": ("Profil", "Profile"),
+    "eval.tender_date": ("Tilbudsfrist", "Tender date"),
+    "eval.bta": ("BTA [m²]", "BTA [m²]"),
+    "eval.period": ("Analyseperiode [år]", "Reference study period [years]"),
+    "eval.climate_model": ("Poengmodell klima", "Climate point model"),
+    "eval.basis": ("Grunnlag", "Basis"),
+    "eval.nominal_weight": ("Nominell vekt {criterion} [-]", "Nominal weight {criterion} [-]"),
+    "eval.effective_weight": ("Effektiv vekt {criterion} [-]", "Effective weight {criterion} [-]"),
+    "eval.effective_climate_weight": ("Effektiv klimavekt [-]", "Effective climate weight [-]"),
+    "eval.min_climate_weight": ("Minste klimavekt (anskaffelsesforskriften § 7-9) [-]",
+                                "Least climate weight (anskaffelsesforskriften § 7-9) [-]"),
+    "eval.weight_warning": ("Advarsel: den effektive klimavekten {weight} er under {minimum} "
+                            "(anskaffelsesforskriften § 7-9).",
+                            "Warning: the effective climate weight {weight} is below {minimum} "
+                            "(anskaffelsesforskriften § 7-9)."),
+    "eval.bids": ("Tilbud lest", "Bids read"),
+    "eval.ranked": ("Tilbud rangert", "Bids ranked"),
+    "eval.rejected": ("Tilbud avvist", "Bids rejected"),
+    "eval.downgraded": ("Linjer nedgradert", "Lines downgraded"),
+    "eval.version": ("Programversjon (klimafotavtrykk)", "Software version (klimafotavtrykk)"),
+    "eval.warning": ("Merknad", "Note"),
+    "eval.criterion.price": ("pris", "price"),
+    "eval.criterion.quality": ("kvalitet", "quality"),
+    "eval.criterion.climate": ("klima", "climate"),
+    "eval.col.rank": ("Rang", "Rank"),
+    "eval.col.file": ("Fil", "File"),
+    "eval.col.bidder": ("Tilbyder", "Bidder"),
+    "eval.col.org_number": ("Org.nr.", "Org. no."),
+    "eval.col.status": ("Status", "Status"),
+    "eval.col.total": ("Totalpoeng", "Total points"),
+    "eval.col.points_price": ("Poeng pris", "Points price"),
+    "eval.col.points_quality": ("Poeng kvalitet", "Points quality"),
+    "eval.col.points_climate": ("Poeng klima", "Points climate"),
+    "eval.col.weighted_price": ("Vektet pris", "Weighted price"),
+    "eval.col.weighted_quality": ("Vektet kvalitet", "Weighted quality"),
+    "eval.col.weighted_climate": ("Vektet klima", "Weighted climate"),
+    "eval.col.kg_co2e": ("Evaluert utslipp [kg CO2e]", "Evaluated emissions [kg CO2e]"),
+    "eval.col.kg_co2e_claimed": ("Oppgitt utslipp [kg CO2e]", "Claimed emissions [kg CO2e]"),
+    "eval.col.kg_co2e_per_m2": ("Evaluert utslipp [kg CO2e/m² BTA]",
+                                "Evaluated emissions [kg CO2e/m² BTA]"),
+    "eval.col.site_kg_co2e": ("Byggeplass A5 energi [kg CO2e]", "Site A5 energy [kg CO2e]"),
+    "eval.col.mass_transport_kg_co2e": ("Massetransport [kg CO2e]", "Mass transport [kg CO2e]"),
+    "eval.col.zero_emission_share": ("Andel utslippsfri energi [-]", "Emission-free share [-]"),
+    "eval.col.price_nok": ("Tilbudssum [NOK]", "Offered price [NOK]"),
+    "eval.col.co2_addon_nok": ("CO2-tillegg [NOK]", "CO2 add-on [NOK]"),
+    "eval.col.evaluated_price_nok": ("Evaluert pris [NOK]", "Evaluated price [NOK]"),
+    "eval.col.explanation": ("Forklaring", "Explanation"),
+    "eval.col.n_downgraded": ("Nedgraderte linjer", "Downgraded lines"),
+    "eval.col.n_not_computed": ("Ikke beregnede linjer", "Lines not computed"),
+    "eval.col.sha256": ("SHA-256 for fila", "SHA-256 of the file"),
+    "eval.col.kind": ("Hva", "What"),
+    "eval.col.reason": ("Årsak", "Reason"),
+    "eval.col.detail": ("Detalj", "Detail"),
+    "eval.col.source_ref": ("Opprinnelse (fil, ark, celle)", "Origin (file, sheet, cell)"),
+    "eval.col.line_status": ("Linjestatus", "Line status"),
+    "eval.col.dataset_type": ("Datasettype", "Dataset type"),
+    "eval.col.epd_id": ("EPD-nummer", "EPD number"),
+    "eval.col.committed": ("Forpliktende", "Committed"),
+    "eval.col.parameter": ("Parameter", "Parameter"),
+    "eval.col.sheet": ("Ark", "Sheet"),
+    "eval.col.product": ("Produkt / maskin", "Product / machine"),
+    "eval.col.value": ("Verdi", "Value"),
+    "eval.col.source": ("Kilde", "Source"),
+    "eval.col.note": ("Merknad", "Note"),
+    "eval.status.ranked": ("rangert", "ranked"),
+    "eval.status.rejected": ("avvist", "rejected"),
+    "eval.line.epd": ("EPD", "EPD"),
+    "eval.line.generic": ("generisk", "generic"),
+    "eval.line.fallback": ("nedgradert til generisk", "downgraded to generic"),
+    "eval.line.not_computed": ("ikke beregnet", "not computed"),
+    "eval.line.epd_generic": ("EPD utløpt: generisk med påslag", "EPD expired: generic with markup"),
+    "eval.line.site": ("byggeplass", "site"),
+    # command line: anbud
+    "cli.anbud.help": ("klimakriterium i anbud: lag klimaskjema og evaluer tilbud",
+                       "climate criterion in tenders: make the bid workbook and score bids"),
+    "cli.anbud.description": ("Klimaskjema for tilbydere og evaluering av innleverte tilbud.",
+                              "Bid climate workbook for bidders and scoring of returned bids."),
+    "cli.anbud.mal.help": ("skriv klimaskjemaet som legges ved konkurransen",
+                           "write the bid climate workbook attached to the tender"),
+    "cli.anbud.mal.description": ("Skriver klimaskjemaet (Excel) som tilbyderne fyller ut. Med "
+                                  "--mengder forhåndsutfylles mengdene fra mengdebeskrivelsen.",
+                                  "Writes the bid climate workbook (Excel) that bidders fill in. "
+                                  "With --mengder the quantities are pre-filled from the bill of "
+                                  "quantities."),
+    "cli.anbud.mal.output": ("filen som skal skrives (standard: klimaskjema.xlsx)",
+                             "file to write (default: klimaskjema.xlsx)"),
+    "cli.anbud.mal.mengder": ("mengdebeskrivelse (.xlsx eller NS 3459 XML) som forhåndsutfyller "
+                              "materialarket", "bill of quantities (.xlsx or NS 3459 XML) that "
+                              "pre-fills the materials sheet"),
+    "cli.anbud.score.help": ("evaluer og ranger innleverte klimaskjemaer",
+                             "score and rank returned bid workbooks"),
+    "cli.anbud.score.description": ("Leser alle tilbud i mappen, beregner, kontrollerer og "
+                                    "rangerer dem etter konkurransefilen, og skriver "
+                                    "evalueringen.",
+                                    "Reads every bid in the folder, computes, checks and ranks "
+                                    "them by the competition file, and writes the evaluation."),
+    "cli.anbud.score.competition": ("konkurransefilen (konkurranse.toml)",
+                                    "the competition file (konkurranse.toml)"),
+    "cli.anbud.score.bids": ("mappe med tilbud (.xlsx), eller tilbudsfiler",
+                             "folder of bids (.xlsx), or bid files"),
+    "cli.anbud.score.output": ("skriv evalueringen som Excel-arbeidsbok til denne filen",
+                               "write the evaluation workbook to this file"),
+    "cli.anbud.score.workers": ("antall parallelle prosesser (standard: 1, ingen parallellisering)",
+                                "number of parallel worker processes (default: 1, no parallelism)"),
+    "cli.anbud.score.quality": ("CSV med kvalitetspoeng per tilbudsfil (kolonner fil,poeng)",
+                                "CSV of quality points per bid file (columns file,points)"),
+    "cli.anbud.score.no_lines": ("utelat linjearket (raskere for mange tilbud)",
+                                 "leave out the lines sheet (faster for many bids)"),
+    "cli.competition_metavar": ("KONKURRANSE.toml", "COMPETITION.toml"),
+    "cli.bids_metavar": ("TILBUD", "BIDS"),
+    "cli.out.progress": ("Leser tilbud {done}/{total}: {file}", "Reading bid {done}/{total}: {file}"),
+    "cli.out.template_written": ("Klimaskjema skrevet til {path}", "Bid workbook written to {path}"),
+    "cli.out.evaluation_title": ("Evaluering: {name}", "Evaluation: {name}"),
+    "cli.out.ranking": ("Rangering", "Ranking"),
+    "cli.out.rank_line": ("{rank}. {bidder} ({file}): {total} poeng, {kg} kg CO2e",
+                          "{rank}. {bidder} ({file}): {total} points, {kg} kg CO2e"),
+    "cli.out.rejected_line": ("Avvist: {bidder} ({file}): {reason}",
+                              "Rejected: {bidder} ({file}): {reason}"),
+    "cli.out.effective_weight": ("Effektiv klimavekt: {weight} (nominell {nominal})",
+                                 "Effective climate weight: {weight} (nominal {nominal})"),
+    "cli.out.downgraded": ("Nedgraderte linjer: {n} (se arket «{sheet}»)",
+                           "Downgraded lines: {n} (see the sheet '{sheet}')"),
+    "cli.out.evaluation_written": ("Evaluering skrevet til {path}", "Evaluation written to {path}"),
+}
+
+
 def _catalogue() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for prefix, table in (("reason.", _REASONS), ("module.", _MODULES), ("column.", _COLUMNS),
-                          ("input_error.", _INPUT_ERRORS), ("", _TEXT)):
+                          ("input_error.", _INPUT_ERRORS), ("input_error.", _SCORING_ERRORS),
+                          ("explanation.", _EXPLANATIONS), ("finding.", _FINDINGS),
+                          ("", _TEXT), ("", _TENDER)):
         for key, texts in table.items():
             out[prefix + key] = dict(zip(LANGUAGES, texts, strict=True))
     return out
@@ -452,6 +803,8 @@ def render_error(exc: BaseException, lang: str = "nb") -> str:
     if isinstance(exc, InputError):
         entry = MESSAGES.get(f"input_error.{exc.code}") if exc.code else None
         message = entry[lang] if entry else exc.problem
+        if entry and "{problem}" in message:  # the English problem names the key or parameter
+            message = message.format(problem=exc.problem)
         found = exc.found if exc.found is None else repr(exc.found)
         return t("error.input", lang, message=message) + _fields(lang, [
             ("file", exc.file), ("sheet", exc.sheet), ("cell", exc.cell),

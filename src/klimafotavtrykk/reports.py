@@ -22,15 +22,18 @@ Numbers are written as numbers; a negative number is never text.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import math
 import numbers
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.messages import column_label, reason_text, t
@@ -42,7 +45,14 @@ __all__ = [
     "report_modules",
     "summary_frames",
     "write_workbook",
+    "evaluation_frames",
+    "write_evaluation_workbook",
+    "pin_zip_times",
+    "FIXED_TIME",
 ]
+
+#: Time written into evaluation workbooks and templates, so that the same content gives the same bytes.
+FIXED_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
 
 #: Longest text an Excel cell holds (Excel specifications and limits). [characters]
 MAX_CELL_TEXT = 32_767
@@ -310,3 +320,256 @@ def _cell(make, value: object, number_format: str | None = None, font=None):
     if font is not None:
         cell.font = font
     return cell
+
+
+# ============================================================================ tender evaluation
+
+def pin_zip_times(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
+    """Rewrite an xlsx archive with fixed entry times and document dates.
+
+    Parameters
+    ----------
+    data : bytes
+        An ``.xlsx`` as openpyxl writes it (it stamps the time of saving).
+    when : datetime.datetime
+        Time put on every zip entry and in ``docProps/core.xml``.
+
+    Returns
+    -------
+    bytes
+        The same workbook; the same content always gives the same bytes.
+    """
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                                 rb"\g<1>" + stamp + rb"\g<2>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, content)
+    return out.getvalue()
+
+
+_EVAL_RANKING = (
+    "rank", "file", "bidder", "org_number", "status", "total", "points_price", "points_quality",
+    "points_climate", "kg_co2e", "kg_co2e_per_m2", "kg_co2e_claimed", "site_kg_co2e",
+    "mass_transport_kg_co2e", "zero_emission_share", "price_nok", "co2_addon_nok",
+    "evaluated_price_nok", "n_downgraded", "n_not_computed", "explanation", "sha256",
+)
+_EVAL_LINES = (
+    "file", "sheet", "source_ref", "post_number", "item_code", "building_part", "description",
+    "quantity", "unit", "product", "epd_id", "dataset_type", "committed", "factor_id",
+    "factor_source", "line_status", "reason", "kg_co2e_claimed", "kg_co2e",
+)
+_EVAL_KG = {"kg_co2e", "kg_co2e_claimed", "site_kg_co2e", "mass_transport_kg_co2e"}
+
+
+def evaluation_frames(evaluation, lang: str = "nb") -> dict[str, pd.DataFrame]:
+    """The evaluation workbook's tables, keyed by sheet name in ``lang``.
+
+    Parameters
+    ----------
+    evaluation : klimafotavtrykk.tender.Evaluation
+    lang : {"nb", "en"}
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        In this order: summary (competition, models, nominal and effective
+        weights, the effective climate weight with a warning below the
+        § 7-9 minimum, counts, notes); ranking (rank, bidder, points per
+        criterion, total, emissions [kg CO2e] and [kg CO2e m⁻²], prices
+        [NOK], explanation); points per criterion and weighted [points];
+        lines (each bid's lines with result, factor, factor source and
+        source_ref), only when the evaluation holds them; rejected and
+        downgraded, with the reason; parameters with their sources.
+    """
+    frames = {
+        t("eval.sheet.summary", lang): _eval_summary(evaluation, lang),
+        t("eval.sheet.ranking", lang): _eval_ranking(evaluation, lang),
+        t("eval.sheet.points", lang): _eval_points(evaluation, lang),
+    }
+    if evaluation.lines is not None:
+        frames[t("eval.sheet.lines", lang)] = _eval_lines(evaluation, lang)
+    frames[t("eval.sheet.findings", lang)] = _eval_findings(evaluation, lang)
+    frames[t("eval.sheet.parameters", lang)] = _eval_parameters(evaluation, lang)
+    return frames
+
+
+def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "nb") -> Path:
+    """Write the evaluation workbook: the sheets of :func:`evaluation_frames`.
+
+    Streamed (openpyxl ``write_only``), every text through :func:`safe_text`
+    as a string cell, numbers as numbers, no formula; the document dates and
+    zip entry times are pinned, so the same evaluation gives the same bytes.
+
+    Parameters
+    ----------
+    evaluation : klimafotavtrykk.tender.Evaluation
+    path : str or path-like
+        Target ``.xlsx``; replaced if it exists.
+    lang : {"nb", "en"}
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    bold = Font(bold=True)
+    kg_headers = {_eval_label(c, lang) for c in _EVAL_KG} | {column_label(m, lang) for m in MODULES}
+    book = Workbook(write_only=True)
+    book.properties.creator = "klimafotavtrykk"
+    book.properties.created = FIXED_TIME
+    for name, frame in evaluation_frames(evaluation, lang).items():
+        sheet = book.create_sheet(title=name[:31])
+        sheet.freeze_panes = "A2"
+        for i, width in enumerate(_widths(frame), start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        make = functools.partial(WriteOnlyCell, sheet)
+        sheet.append([_cell(make, header, font=bold) for header in frame.columns])
+        formats = [_KG_FORMAT if header in kg_headers else None for header in frame.columns]
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_cell(make, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(pin_zip_times(buffer.getvalue()))
+    return path
+
+
+def _eval_label(column: str, lang: str) -> str:
+    from klimafotavtrykk.messages import MESSAGES
+
+    key = f"eval.col.{column}"
+    return t(key, lang) if key in MESSAGES else column_label(column, lang)
+
+
+def _eval_relabel(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return frame.rename(columns=lambda c: _eval_label(c, lang))
+
+
+def _codes_text(codes, prefixes: tuple[str, ...], lang: str) -> list[str]:
+    """Translate ``;``-joined codes through the first catalogue prefix that knows each."""
+    from klimafotavtrykk.messages import MESSAGES
+
+    def one(code: str) -> str:
+        for prefix in prefixes:
+            entry = MESSAGES.get(f"{prefix}{code}")
+            if entry:
+                return entry[lang]
+        return code
+
+    cache: dict[str, str] = {}
+    out = []
+    for value in codes:  # distinct code strings are few; cached
+        key = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        if key not in cache:
+            cache[key] = "; ".join(one(c) for c in key.split(";") if c)
+        out.append(cache[key])
+    return out
+
+
+def _eval_summary(evaluation, lang: str) -> pd.DataFrame:
+    from klimafotavtrykk.messages import format_share
+
+    comp = evaluation.competition
+    rule = comp.rule
+    profile = comp.profile
+    ranking = evaluation.ranking
+    rejected = evaluation.rejected
+    rows: list[tuple[str, object]] = [
+        (t("eval.competition", lang), comp.name),
+        (t("eval.competition_file", lang), Path(comp.path).name if comp.path else None),
+        (t("eval.profile", lang), getattr(profile, f"title_{lang}", "") or profile.name),
+        (t("eval.tender_date", lang), comp.tender_date.isoformat()),
+        (t("eval.bta", lang), comp.bta_m2),
+        (t("eval.period", lang), comp.reference_study_period),
+        (t("eval.climate_model", lang), rule.climate_model),
+        (t("eval.basis", lang), rule.basis),
+    ]
+    for criterion, weight in rule.weights.items():
+        rows.append((t("eval.nominal_weight", lang, criterion=t(f"eval.criterion.{criterion}", lang)),
+                     weight))
+    for criterion, weight in evaluation.effective_weights.items():
+        rows.append((t("eval.effective_weight", lang,
+                       criterion=t(f"eval.criterion.{criterion}", lang)), weight))
+    effective = evaluation.effective_climate_weight
+    rows += [(t("eval.effective_climate_weight", lang), effective),
+             (t("eval.min_climate_weight", lang), rule.min_climate_weight)]
+    if effective < rule.min_climate_weight:  # NaN compares False: nothing to judge
+        rows.append((t("eval.warning", lang), t(
+            "eval.weight_warning", lang, weight=format_share(effective, lang, 1),
+            minimum=format_share(rule.min_climate_weight, lang))))
+    ranked = int((ranking["status"].astype(str) == "ranked").sum()) if "status" in ranking else 0
+    rows += [
+        (t("eval.bids", lang), len(ranking) + int((rejected["stage"] == "read").sum())),
+        (t("eval.ranked", lang), ranked),
+        (t("eval.rejected", lang), len(rejected)),
+        (t("eval.downgraded", lang), evaluation.metadata.get("downgraded")),
+        (t("eval.version", lang), evaluation.metadata.get("version")),
+    ]
+    rows += [(t("eval.warning", lang), text) for text in evaluation.warnings]
+    return pd.DataFrame(rows, columns=[column_label("field", lang), column_label("value", lang)],
+                        dtype=object)
+
+
+def _eval_ranking(evaluation, lang: str) -> pd.DataFrame:
+    frame = evaluation.ranking.reset_index().reindex(columns=list(_EVAL_RANKING))
+    frame["status"] = _codes_text(frame["status"], ("eval.status.",), lang)
+    frame["explanation"] = _codes_text(frame["explanation"], ("explanation.",), lang)
+    frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), None)
+    return _eval_relabel(frame, lang)
+
+
+def _eval_points(evaluation, lang: str) -> pd.DataFrame:
+    frame = evaluation.points.reset_index()
+    frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), None)
+    return _eval_relabel(frame, lang)
+
+
+def _eval_lines(evaluation, lang: str) -> pd.DataFrame:
+    lines = evaluation.lines
+    modules = [m for m in MODULES if m in lines.columns]
+    frame = lines.reindex(columns=[*_EVAL_LINES, *modules])
+    frame["sheet"] = _codes_text(frame["sheet"], ("bid.sheet.",), lang)
+    frame["dataset_type"] = _codes_text(frame["dataset_type"], ("bid.dataset_type.",), lang)
+    frame["line_status"] = _codes_text(frame["line_status"], ("eval.line.",), lang)
+    frame["reason"] = _codes_text(frame["reason"], ("reason.", "site_reason."), lang)
+    yes, no = t("bid.yes", lang), t("bid.no", lang)
+    committed = frame["committed"].astype("boolean")
+    frame["committed"] = committed.map({True: yes, False: no}).astype(object).where(
+        committed.notna(), None)
+    return _eval_relabel(frame, lang)
+
+
+def _eval_findings(evaluation, lang: str) -> pd.DataFrame:
+    rejected = evaluation.rejected
+    gate = rejected["stage"] == "gate"
+    bids = pd.DataFrame({
+        "file": rejected["file"],
+        "source_ref": None,
+        "kind": np.where(gate, "gate", "rejected_file"),
+        "reason": [*_codes_text(rejected["reason"], ("explanation.", "input_error.", "finding."),
+                                lang)],
+        "detail": rejected["detail"],
+    })
+    findings = evaluation.findings.copy()
+    findings["reason"] = [reason_text(r, lang) if r else "" for r in
+                          findings["reason"].fillna("").astype(str)]
+    frame = pd.concat([bids, findings], ignore_index=True)
+    frame["kind"] = _codes_text(frame["kind"], ("finding.", "explanation."), lang)
+    return _eval_relabel(frame.reindex(columns=["file", "source_ref", "kind", "reason", "detail",
+                                                "kg_co2e_claimed", "kg_co2e"]), lang)
+
+
+def _eval_parameters(evaluation, lang: str) -> pd.DataFrame:
+    return _eval_relabel(evaluation.parameters.reindex(
+        columns=["parameter", "value", "source", "note"]), lang)

@@ -503,6 +503,8 @@ def product_limit_gate(lines: pd.DataFrame, limits: pd.DataFrame) -> tuple[pd.Da
         if column not in lines:
             continue
         chosen = (limits["key_column"] == column).to_numpy()
+        if not chosen.any():  # no limit keyed on this column
+            continue
         codes, distinct = pd.factorize(lines[column])
         hit = pd.Index(limits.loc[chosen, "key"].astype(str)).get_indexer(distinct.astype(str))
         hit = np.append(np.where(hit >= 0, positions[chosen][np.maximum(hit, 0)], -1), -1)[codes]

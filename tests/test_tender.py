@@ -1,0 +1,431 @@
+"""Batch scoring of bids (tender.py): each case worked by hand.
+
+The factor table and mappings here are made up for hand calculation:
+
+- ``concrete``: generic, 300 kg CO2e/m3 A1-A3, 2 400 kg/m3, material group ``concrete``;
+- ``rebar``: generic, 1.0 kg CO2e/kg A1-A3, material group ``steel``.
+
+The profile counts A1-A3 only, with the 25 % markup on generic data that TEK17 uses
+(data/profiles/tek17.toml, ``generic_markup``), so every number below is a product.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import pickle
+import warnings
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from klimafotavtrykk.bid_template import Bid, bid_frames, write_template
+from klimafotavtrykk.competition import Competition, ProductLimit
+from klimafotavtrykk.errors import InputError, WeightWarning
+from klimafotavtrykk.factors import factor_table_from_frame
+from klimafotavtrykk.matching import mappings_from_frames
+from klimafotavtrykk.profiles import Profile
+from klimafotavtrykk.reports import evaluation_frames, write_evaluation_workbook
+from klimafotavtrykk.scoring import ScoringRule
+from klimafotavtrykk.tender import (
+    BidSummary,
+    bid_paths,
+    evaluate_bid,
+    evaluate_summaries,
+    score_bids,
+)
+
+TENDER_DATE = dt.date(2025, 4, 1)
+VALID = dt.datetime(2030, 1, 1)
+EXPIRED = dt.datetime(2024, 12, 31)   # before the tender date
+
+
+@pytest.fixture
+def factors():
+    return factor_table_from_frame(pd.DataFrame({
+        "factor_id": ["concrete", "rebar"],
+        "declared_unit": ["m3", "kg"],
+        "A1-A3": ["300", "1.0"],
+        "dataset_type": ["generic", "generic"],
+        "material_group": ["concrete", "steel"],
+        "density_kg_m3": ["2400", ""],
+        "source": ["hand example", "hand example"],
+    }), name="hand")
+
+
+@pytest.fixture
+def mappings():
+    return mappings_from_frames(
+        pd.DataFrame({"pattern": ["betong", "armering"], "factor_id": ["concrete", "rebar"],
+                      "priority": ["1", "1"]}),
+        pd.DataFrame(columns=["item_code_prefix", "factor_id"]))
+
+
+def competition(**rule) -> Competition:
+    profile = Profile(name="a1a3", reference_study_period=50.0, modules=("A1-A3",),
+                      generic_markup=0.25)
+    settings = {"price_weight": 0.7, "climate_weight": 0.3, "bta_m2": 100.0, **rule}
+    limits = settings.pop("product_limits", ())
+    return Competition(name="test", profile=profile, bta_m2=100.0, tender_date=TENDER_DATE,
+                       reference_study_period=50.0, building_parts=(),
+                       rule=ScoringRule(**settings), product_limits=limits)
+
+
+def materials(*rows) -> pd.DataFrame:
+    """Rows of (description, quantity, unit, epd_id, epd unit, GWP, valid until, committed)."""
+    columns = ["description", "quantity", "unit", "epd_id", "epd_declared_unit", "epd_gwp_a1a3",
+               "epd_valid_until", "committed"]
+    frame = pd.DataFrame(list(rows), columns=columns)
+    frame["source_ref"] = [f"[bid.xlsx]Materialer!E{i}" for i in range(2, 2 + len(frame))]
+    frame["dataset_type"] = np.where(frame["epd_id"].notna(), "produkt-EPD", None)
+    return frame
+
+
+def bid(rows: pd.DataFrame, site: pd.DataFrame | None = None, name="bid.xlsx", price=1e6) -> Bid:
+    site = pd.DataFrame(columns=["quantity", "unit"]) if site is None else site
+    m, s, found = bid_frames(rows, site)
+    return Bid(file=name, sha256=None, materials=m, site=s,
+               declaration={"bidder": name.split(".")[0], "price_nok": price}, findings=found)
+
+
+# ----------------------------------------------------------------------------- one bid
+
+def test_expired_epd_counts_as_generic_with_markup_and_uncommitted_line_falls_back(
+        factors, mappings):
+    rows = materials(
+        ("Betong B30", 10.0, "m3", "NEPD-1", "m3", 200.0, VALID, "ja"),
+        ("Betong B35", 10.0, "m3", "NEPD-2", "m3", 200.0, EXPIRED, "ja"),
+        ("Armering", 1.0, "tonn", "NEPD-3", "tonn", 500.0, VALID, "nei"),
+        ("Betong uten EPD", 5.0, "m3", None, None, None, None, None),
+    )
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings,
+                          detail=True)
+    lines = result.lines.set_index("source_ref")
+    # NEPD-1, committed and valid: 10 m3 x 200 = 2 000
+    assert lines.at["[bid.xlsx]Materialer!E2", "kg_co2e"] == pytest.approx(2_000.0)
+    # NEPD-2 expired on 2024-12-31, before the tender date 2025-04-01: generic,
+    # so the 25 % markup applies: 10 x 200 x 1.25 = 2 500
+    assert lines.at["[bid.xlsx]Materialer!E3", "kg_co2e"] == pytest.approx(2_500.0)
+    assert lines.at["[bid.xlsx]Materialer!E3", "line_status"] == "epd_generic"
+    # NEPD-3 not committed: claimed 1 t x 500 = 500; fallback generic rebar
+    # 1 000 kg x 1.0 x 1.25 = 1 250; scored at max(500, 1 250) = 1 250 (KOFA 2024/1940)
+    assert lines.at["[bid.xlsx]Materialer!E4", "kg_co2e_claimed"] == pytest.approx(500.0)
+    assert lines.at["[bid.xlsx]Materialer!E4", "kg_co2e"] == pytest.approx(1_250.0)
+    assert lines.at["[bid.xlsx]Materialer!E4", "line_status"] == "fallback"
+    assert lines.at["[bid.xlsx]Materialer!E4", "factor_id"] == "rebar"
+    # no EPD: generic concrete 5 x 300 x 1.25 = 1 875
+    assert lines.at["[bid.xlsx]Materialer!E5", "kg_co2e"] == pytest.approx(1_875.0)
+    # totals: 2 000 + 2 500 + 1 250 + 1 875 = 7 625 scored; 2 000 + 2 500 + 500 + 1 875 claimed
+    assert result.kg_co2e == pytest.approx(7_625.0)
+    assert result.kg_co2e_claimed == pytest.approx(6_875.0)
+    kinds = result.findings.set_index("source_ref")["kind"]
+    assert kinds["[bid.xlsx]Materialer!E3"] == "expired_epd"
+    assert kinds["[bid.xlsx]Materialer!E4"] == "uncommitted"
+    assert result.counts["downgraded"] == 2
+
+
+def test_epd_row_takes_mass_conversion_from_the_generic_match(factors, mappings):
+    # EPD per tonne on a line in m3: 2 m3 x 2 400 kg/m3 (generic concrete) = 4.8 t x 100 = 480
+    rows = materials(("Betong", 2.0, "m3", "NEPD-9", "tonn", 100.0, VALID, "ja"))
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert result.kg_co2e == pytest.approx(480.0)
+    # the bid's own mass per m3 wins: 2 m3 x 2 000 kg/m3 = 4 t x 100 = 400
+    rows["mass_per_unit"] = 2_000.0
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert result.kg_co2e == pytest.approx(400.0)
+
+
+def test_gwp_without_epd_number_is_not_used(factors, mappings):
+    rows = materials(("Betong", 1.0, "m3", None, "m3", 10.0, VALID, "ja"))
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert result.kg_co2e == pytest.approx(375.0)        # generic 300 x 1.25
+    assert list(result.findings["kind"]) == ["missing_epd_id"]
+
+
+def test_product_limit_gate_rejects_a_bid(factors, mappings):
+    limit = ProductLimit("material_group", "concrete", "m3", 250.0, "client")
+    comp = competition(product_limits=(limit,))
+    over = evaluate_bid(bid(materials(("Betong", 1.0, "m3", "N-1", "m3", 290.0, VALID, "ja")),
+                            name="over.xlsx"), comp, factors=factors, mappings=mappings)
+    under = evaluate_bid(bid(materials(("Betong", 1.0, "m3", "N-2", "m3", 240.0, VALID, "ja")),
+                             name="under.xlsx"), comp, factors=factors, mappings=mappings)
+    assert over.product_gate == "product_limit_exceeded"
+    assert under.product_gate == ""
+    evaluation = evaluate_summaries(comp, [over, under])
+    assert evaluation.ranking.loc["over.xlsx", "status"] == "rejected"
+    assert evaluation.ranking.loc["under.xlsx", "rank"] == 1
+    rejected = evaluation.rejected.set_index("file")
+    assert rejected.loc["over.xlsx", "stage"] == "gate"
+    assert "product_limit_exceeded" in rejected.loc["over.xlsx", "reason"]
+
+
+def test_uncommitted_claim_earns_no_climate_points(factors, mappings):
+    # Three bids of 10 m3 concrete. "claims" commits to an EPD of 150 kg/m3 (1 500 kg);
+    # "uncommitted" declares the same EPD without committing: scored as generic
+    # 10 x 300 x 1.25 = 3 750, exactly as "generic", which declares nothing.
+    comp = competition(price_weight=0.7, climate_weight=0.3, basis="kg_co2e")
+    bids = [
+        bid(materials(("Betong", 10.0, "m3", "N-1", "m3", 150.0, VALID, "ja")), name="claims.xlsx"),
+        bid(materials(("Betong", 10.0, "m3", "N-1", "m3", 150.0, VALID, "nei")),
+            name="uncommitted.xlsx"),
+        bid(materials(("Betong", 10.0, "m3", None, None, None, None, None)), name="generic.xlsx"),
+    ]
+    summaries = [evaluate_bid(b, comp, factors=factors, mappings=mappings) for b in bids]
+    evaluation = evaluate_summaries(comp, summaries)
+    points = evaluation.ranking["points_climate"]
+    # linear: best 1 500; 3 750 gives 10 - 10 x (3 750 - 1 500) / 1 500 = -5
+    assert points["claims.xlsx"] == pytest.approx(10.0)
+    assert points["uncommitted.xlsx"] == pytest.approx(-5.0)
+    assert points["generic.xlsx"] == pytest.approx(-5.0)
+    listed = evaluation.findings
+    assert list(listed.loc[listed["kind"] == "uncommitted", "file"]) == ["uncommitted.xlsx"]
+
+
+def test_site_rows_uncommitted_electric_machine_scored_as_diesel(factors, mappings):
+    # 100 L of diesel (3.34752 kg CO2e/L, data/emission_factors/energy_carriers.csv, wtw)
+    # and 1 000 kWh of Norwegian electricity (0.015 kg CO2e/kWh, same file). The electric
+    # row is not committed: its fallback is diesel at equal delivered energy,
+    # 1 000 kWh / 9.77778 kWh/L = 102.27 L x 3.34752 = 342.36 kg.
+    site = pd.DataFrame({
+        "category": ["maskin", "maskin"], "machine": ["D", "E"], "carrier": ["diesel", "electricity"],
+        "quantity": [100.0, 1_000.0], "unit": ["l", "kWh"], "committed": ["ja", "nei"],
+        "source_ref": ["[bid.xlsx]Byggeplass!F2", "[bid.xlsx]Byggeplass!F3"]})
+    rows = materials(("Betong", 1.0, "m3", None, None, None, None, None))
+    result = evaluate_bid(bid(rows, site), competition(), factors=factors, mappings=mappings)
+    assert result.site_kg_co2e_claimed == pytest.approx(100 * 3.34752 + 1_000 * 0.015)
+    assert result.site_kg_co2e == pytest.approx(100 * 3.34752 + 1_000 / 9.77778 * 3.34752,
+                                                 rel=1e-5)
+    # no emission-free energy left once the uncommitted electric row is diesel
+    assert result.zero_emission_shares["energy"] == pytest.approx(0.0)
+    assert list(result.findings["kind"]) == ["uncommitted_site"]
+
+
+# ----------------------------------------------------------------------------- the batch
+
+def summary(file, kg, price, **extra) -> BidSummary:
+    return BidSummary(file=file, ok=True, bidder=file.split(".")[0], price_nok=price,
+                      kg_co2e=kg, kg_co2e_claimed=kg, by_module=(0.0,) * 15, **extra)
+
+
+def test_co2_price_addon_on_two_bids_and_the_weight_it_implies():
+    # Statens vegvesen model, 7.50 NOK/kg (data/procurement/defaults.toml).
+    # A: 1 000 000 NOK, 10 000 kg; B: 950 000 NOK, 20 000 kg.
+    # Add-on B = (20 000 - 10 000) x 7.5 = 75 000 -> evaluated 1 025 000; A stays 1 000 000.
+    # Price points (linear): A 10; B 10 - 10 x 25 000 / 1 000 000 = 9.75.
+    # Implied climate weight = spread(add-on) / (spread(price) + spread(add-on))
+    #                        = 75 000 / (50 000 + 75 000) = 0.6.
+    comp = competition(price_weight=1.0, climate_weight=0.0, climate_model="co2_price",
+                       basis="kg_co2e")
+    evaluation = evaluate_summaries(comp, [summary("a.xlsx", 10_000.0, 1_000_000.0),
+                                           summary("b.xlsx", 20_000.0, 950_000.0)])
+    ranking = evaluation.ranking
+    assert ranking.loc["b.xlsx", "co2_addon_nok"] == pytest.approx(75_000.0)
+    assert ranking.loc["b.xlsx", "evaluated_price_nok"] == pytest.approx(1_025_000.0)
+    assert ranking.loc["b.xlsx", "points_price"] == pytest.approx(9.75)
+    assert list(ranking.index) == ["a.xlsx", "b.xlsx"]
+    assert evaluation.effective_climate_weight == pytest.approx(0.6)
+    assert evaluation.warnings == ()
+
+
+def test_weak_co2_price_warns_below_thirty_percent():
+    # B: 800 000 NOK, 12 000 kg -> add-on 2 000 x 7.5 = 15 000; price spread 200 000:
+    # implied weight 15 000 / 215 000 = 0.0698 < 0.30 (anskaffelsesforskriften § 7-9)
+    comp = competition(price_weight=1.0, climate_weight=0.0, climate_model="co2_price",
+                       basis="kg_co2e")
+    with pytest.warns(WeightWarning):
+        evaluation = evaluate_summaries(comp, [summary("a.xlsx", 10_000.0, 1_000_000.0),
+                                               summary("b.xlsx", 12_000.0, 800_000.0)])
+    assert evaluation.effective_climate_weight == pytest.approx(15_000 / 215_000)
+    assert any("below the minimum" in w for w in evaluation.warnings)
+    sheets = evaluation_frames(evaluation, "en")
+    assert any("Warning: the effective climate weight 7.0%" in str(v)
+               for v in sheets["Summary"]["Value"])
+
+
+def test_quality_and_prices_given_per_file_or_bidder():
+    comp = competition(price_weight=0.5, quality_weight=0.2, climate_weight=0.3)
+    sums = [summary("a.xlsx", 1_000.0, 100.0), summary("b.xlsx", 2_000.0, 100.0)]
+    evaluation = evaluate_summaries(comp, sums, quality={"a.xlsx": 6.0, "b": 8.0},
+                                    prices={"a": 100.0, "b.xlsx": 125.0})
+    ranking = evaluation.ranking
+    assert ranking.loc["a.xlsx", "points_quality"] == 6.0
+    assert ranking.loc["b.xlsx", "points_price"] == pytest.approx(7.5)   # 10 - 10 x 25/100
+    with pytest.raises(InputError, match="not in the batch") as info:
+        evaluate_summaries(comp, sums, quality={"a.xlsx": 6.0, "nobody": 1.0})
+    assert info.value.code == "tender.bad_values"
+
+
+def test_rejected_file_is_listed_and_the_rest_ranked():
+    comp = competition()
+    sums = [summary("a.xlsx", 1_000.0, 100.0),
+            BidSummary(file="bomb.xlsx", ok=False, reason="xml_entities", detail="DOCTYPE")]
+    evaluation = evaluate_summaries(comp, sums)
+    assert list(evaluation.ranking.index) == ["a.xlsx"]
+    row = evaluation.rejected.iloc[0]
+    assert (row["file"], row["stage"], row["reason"]) == ("bomb.xlsx", "read", "xml_entities")
+    text = evaluation_frames(evaluation, "nb")["Avvist og nedgradert"]
+    assert "XML-entiteter" in text.iloc[0]["Årsak"]
+
+
+def test_summaries_pickle_for_worker_pools(factors, mappings):
+    result = evaluate_bid(bid(materials(("Betong", 1.0, "m3", None, None, None, None, None))),
+                          competition(), factors=factors, mappings=mappings)
+    again = pickle.loads(pickle.dumps(result))
+    assert again.kg_co2e == result.kg_co2e == pytest.approx(375.0)
+
+
+def test_evaluation_workbook_is_deterministic_and_formula_safe(tmp_path, factors, mappings):
+    rows = materials(('=HYPERLINK("http://x","y") betong', 1.0, "m3", "N-1", "m3", 100.0, VALID,
+                      "ja"))
+    comp = competition()
+    make = [evaluate_bid(bid(rows, name=n), comp, factors=factors, mappings=mappings, detail=True)
+            for n in ("x.xlsx", "y.xlsx")]
+    first = write_evaluation_workbook(evaluate_summaries(comp, make), tmp_path / "1.xlsx")
+    second = write_evaluation_workbook(evaluate_summaries(comp, make[::-1]), tmp_path / "2.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(first.read_bytes())) as archive:
+        xml = b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets"))
+    assert b"<f>" not in xml                       # no formula anywhere
+    assert b"'=HYPERLINK" in xml                   # the injected text kept inert
+
+
+# ----------------------------------------------------------------------------- files
+
+def test_bid_paths_sorts_and_skips_lock_files(tmp_path):
+    for name in ("b.xlsx", "a.xlsx", "~$a.xlsx", ".hidden"):
+        (tmp_path / name).write_bytes(b"")
+    assert [p.name for p in bid_paths(tmp_path)] == ["a.xlsx", "b.xlsx"]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="no bid files") as info:
+        score_bids(competition(), tmp_path / "empty")
+    assert info.value.code == "tender.no_bids"
+
+
+reader = pytest.importorskip("klimafotavtrykk.quantities")
+needs_reader = pytest.mark.skipif(not hasattr(reader, "read_boq"),
+                                  reason="the bill-of-quantities reader is not there yet")
+
+
+def _write_bid(path, concrete_gwp, committed="ja", price=1_000_000.0):
+    rows = materials(("Betong B30", 10.0, "m3", "N-1", "m3", concrete_gwp, VALID, committed))
+    rows["building_part"] = "251"
+    write_template(path, rows=rows.drop(columns=["source_ref"]),
+                   declaration={"bidder": path.stem.upper(), "price_nok": price})
+    return path
+
+
+def _hostile_files(folder):
+    (folder / "corrupt.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    (folder / "legacy.xls").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
+    bomb = io.BytesIO()
+    entities = "".join(f'<!ENTITY e{i} "&e{i - 1};&e{i - 1};">' for i in range(1, 12))
+    with zipfile.ZipFile(bomb, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", f'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY e0 "x">'
+                                            f'{entities}]><workbook>&e11;</workbook>')
+    (folder / "bomb.xlsx").write_bytes(bomb.getvalue())
+
+
+@needs_reader
+def test_folder_with_hostile_files_still_scores_the_good_bids(tmp_path, factors, mappings):
+    _write_bid(tmp_path / "a.xlsx", 150.0)
+    _write_bid(tmp_path / "b.xlsx", 200.0)
+    _hostile_files(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", WeightWarning)
+        evaluation = score_bids(competition(), tmp_path, factors=factors, mappings=mappings)
+    # A: 10 m3 x 150 = 1 500 kg; B: 10 x 200 = 2 000 kg; per m2 BTA (100 m2): 15 and 20
+    assert evaluation.ranking["kg_co2e"].to_dict() == pytest.approx({"a.xlsx": 1_500.0,
+                                                                     "b.xlsx": 2_000.0})
+    assert list(evaluation.ranking["rank"]) == [1, 2]
+    rejected = evaluation.rejected.set_index("file")
+    assert rejected["reason"].to_dict() == {"bomb.xlsx": "xml_entities",
+                                            "corrupt.xlsx": "unreadable_file",
+                                            "legacy.xls": "legacy_xls"}
+    assert (rejected["stage"] == "read").all()
+
+
+@needs_reader
+def test_two_runs_give_identical_frames_and_workbooks(tmp_path, factors, mappings):
+    for name, gwp in (("c.xlsx", 180.0), ("a.xlsx", 150.0), ("b.xlsx", 150.0)):
+        _write_bid(tmp_path / name, gwp)
+    runs = []
+    for executor in (None, ThreadPoolExecutor(max_workers=2)):
+        runs.append(score_bids(competition(), tmp_path, factors=factors, mappings=mappings,
+                               executor=executor, detail=True))
+    pd.testing.assert_frame_equal(runs[0].ranking, runs[1].ranking)
+    pd.testing.assert_frame_equal(runs[0].lines, runs[1].lines)
+    # a and b tie on points and emissions: the file name decides
+    assert list(runs[0].ranking.index) == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    books = [write_evaluation_workbook(r, tmp_path / f"e{i}.xlsx").read_bytes()
+             for i, r in enumerate(runs)]
+    assert books[0] == books[1]
+
+
+@needs_reader
+def test_dask_distributed_executor(tmp_path, factors, mappings):
+    distributed = pytest.importorskip("distributed")
+    for name, gwp in (("a.xlsx", 150.0), ("b.xlsx", 300.0)):
+        _write_bid(tmp_path / name, gwp)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        evaluation = score_bids(competition(), tmp_path, executor=client.get_executor(),
+                                factors=factors, mappings=mappings)
+    # linear on kg/m2: A 15, B 30 -> B gets 10 - 10 x (30 - 15) / 15 = 0
+    assert evaluation.ranking.loc["b.xlsx", "points_climate"] == pytest.approx(0.0)
+    assert math.isclose(evaluation.ranking.loc["a.xlsx", "points_climate"], 10.0)
+
+
+# ----------------------------------------------------------------------------- command line
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "examples"
+
+
+@needs_reader
+def test_cli_template_prefilled_from_the_school(tmp_path, capsys):
+    from klimafotavtrykk.cli import main
+    from klimafotavtrykk.quantities import read_boq
+
+    out = tmp_path / "klimaskjema.xlsx"
+    assert main(["anbud", "mal", "-o", str(out), "--mengder", str(EXAMPLES / "skole.xlsx")]) == 0
+    assert "Klimaskjema skrevet til" in capsys.readouterr().out
+    items, _ = read_boq(EXAMPLES / "skole.xlsx")
+    sheet = __import__("openpyxl").load_workbook(out)["Materialer"]
+    filled = [c.value for c in sheet["D"][1:] if c.value]
+    assert filled == list(items["description"])
+
+
+@needs_reader
+def test_cli_scores_the_example_bids(tmp_path, capsys):
+    from klimafotavtrykk.cli import main
+
+    out = tmp_path / "evaluering.xlsx"
+    code = main(["anbud", "score", str(EXAMPLES / "anbud" / "konkurranse.toml"),
+                 str(EXAMPLES / "anbud" / "bud"), "--kvalitet",
+                 str(EXAMPLES / "anbud" / "kvalitet.csv"), "-o", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0
+    first = "1. Nordlys Totalentreprise AS (d_nordlys.xlsx)"
+    assert first in captured.out
+    assert "Avvist: Rask og Rimelig Bygg AS (e_rask_og_rimelig.xlsx)" in captured.out
+    assert "5/5" in captured.err                          # progress on stderr
+    sheets = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    assert list(sheets) == ["Sammendrag", "Rangering", "Poeng", "Linjer", "Avvist og nedgradert",
+                            "Parametre og kilder"]
+
+
+def test_evaluation_text_in_english():
+    from klimafotavtrykk.commands import render_evaluation
+
+    comp = competition()
+    evaluation = evaluate_summaries(comp, [
+        summary("a.xlsx", 1_000.0, 100.0), summary("b.xlsx", 1_500.0, 90.0),
+        BidSummary(file="c.xls", ok=False, reason="legacy_xls", detail="old format")])
+    text = render_evaluation(evaluation, "en")
+    assert "  1. a (a.xlsx): " in text and "Rejected: – (c.xls): The old Excel format" in text
+    assert "Effective climate weight: " in text
