@@ -63,3 +63,22 @@ def test_compare_joins_parts_missing_from_an_alternative(hand_factors, truck, no
     # the alternative's differences add up to the whole change: alt total − ref total
     assert alt_rows.difference_kg_co2e.sum() == pytest.approx(alt.total - ref.total)
     assert set(alt_rows.building_part) == {"22", "23"}
+
+
+def test_compare_counts_site_contributions(lines, hand_factors, truck, no_mappings):
+    kw = dict(factors=hand_factors, transport_modes=truck, mappings=no_mappings, profile="ns3720")
+    site = pd.DataFrame({"carrier": ["diesel"], "litres": [100.0], "machine": ["graver"]})
+    with_site = kf.calculate(lines.iloc[:2], site=site, **kw)
+    table = compare({"uten": kf.calculate(lines.iloc[:2], **kw), "med": with_site})
+    totals = table[table.in_total].groupby("alternative", sort=False).kg_co2e.sum()
+    assert totals["med"] == pytest.approx(with_site.total)
+    # 100 L × 3.34752 kg/l (shipped life-cycle diesel factor) = 334.752 kg more
+    assert totals["med"] - totals["uten"] == pytest.approx(334.752)
+
+
+def test_chained_substitutions_keep_history(lines, hand_factors, no_mappings):
+    once = substitute(lines, "window", building_part="25", factors=hand_factors, mappings=no_mappings)
+    twice = substitute(once, "concrete", building_part="23", factors=hand_factors, mappings=no_mappings)
+    assert twice["substituted_from"].tolist() == ["concrete", "paint", None]
+    thrice = substitute(twice, "paint", building_part="25", factors=hand_factors, mappings=no_mappings)
+    assert thrice["substituted_from"].tolist()[0] == "concrete"   # the factor it had first

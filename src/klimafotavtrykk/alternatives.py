@@ -61,7 +61,8 @@ def substitute(
     pandas.DataFrame
         A copy with ``factor_id`` set to ``to_factor`` on the selected lines
         and a ``substituted_from`` column naming the factor each replaced
-        line had (None elsewhere).
+        line had before its first substitution (None for lines never
+        replaced), so chained calls keep their history.
 
     Raises
     ------
@@ -99,7 +100,14 @@ def substitute(
     previous = out["factor_id"].astype(object) if "factor_id" in out.columns else pd.Series(
         None, index=out.index, dtype=object)
     out["factor_id"] = previous.where(~selected, to_factor)
-    out["substituted_from"] = pd.Series(np.where(selected, current, None), index=out.index, dtype=object)
+    earlier = (out["substituted_from"].astype(object) if "substituted_from" in out.columns
+               else pd.Series(None, index=out.index, dtype=object))
+    # a line swapped twice keeps the factor it had first; lines not selected keep their history
+    before = earlier.to_numpy(dtype=object)
+    known = pd.notna(before)
+    first = np.where(known, before, current)
+    out["substituted_from"] = pd.Series(np.where(selected, first, np.where(known, before, None)),
+                                        index=out.index, dtype=object)
     return out
 
 
@@ -130,8 +138,12 @@ def compare(
         ``in_total`` False): ``alternative``, ``building_part``, ``module``,
         ``in_total``, ``kg_co2e``, ``reference_kg_co2e``, ``difference_kg_co2e``,
         ``difference_pct`` (NaN where the reference is 0) and, when an area is
-        known, ``kg_co2e_per_m2_year``. Totals per alternative are
-        ``frame[frame.in_total].groupby("alternative").kg_co2e.sum()``.
+        known, ``kg_co2e_per_m2_year``. Contributions that are not lines
+        (``site``, ``mass_transport``, ``operational_energy``; see
+        ``Assessment.other``) appear as building parts of those names, so that
+        totals per alternative,
+        ``frame[frame.in_total].groupby("alternative").kg_co2e.sum()``, equal
+        each ``Assessment.total``.
     """
     if not alternatives:
         raise InputError("no alternatives to compare", code="no_alternatives")
@@ -144,10 +156,11 @@ def compare(
 
     # every alternative gets every building part (outer join), so that a part only one of
     # them has still shows as a difference
-    parts = sorted(set().union(*(r.by_building_part.index for r in results.values())))
+    wides = {name: _parts_and_other(result) for name, result in results.items()}
+    parts = sorted(set().union(*(w.index for w in wides.values())))
     frames = []
-    for name, result in results.items():
-        wide = result.by_building_part.reindex(index=parts, columns=list(MODULES), fill_value=0.0)
+    for name, part_table in wides.items():
+        wide = part_table.reindex(index=parts, columns=list(MODULES), fill_value=0.0)
         long = wide.rename_axis(index="building_part", columns="module").stack()
         frames.append(long.rename("kg_co2e").reset_index().assign(alternative=name))
     tidy = pd.concat(frames, ignore_index=True)
@@ -171,6 +184,14 @@ def compare(
     return tidy[columns].sort_values(["alternative", "building_part", "module"], kind="stable",
                                      key=lambda c: c.map(list(results).index) if c.name == "alternative" else c
                                      ).reset_index(drop=True)
+
+
+def _parts_and_other(result: Assessment) -> pd.DataFrame:
+    """Building parts × modules, with the non-line contributions as extra rows. [kg CO2e]"""
+    other = result.other.rename_axis(index="building_part")
+    if other.empty:
+        return result.by_building_part
+    return pd.concat([result.by_building_part, other.reindex(columns=result.by_building_part.columns)])
 
 
 def _as_result(value, profile, bta_m2, calculate_kw) -> Assessment:
