@@ -193,11 +193,16 @@ def source_refs(file: str | None, sheet: str, rows, cols) -> np.ndarray:
         return np.empty(0, dtype=object)
     prefix = quote_sheet(sheet, file) + "!"
     cols = np.asarray(cols, dtype=np.int64)
-    if cols.ndim == 0 or (cols.size and (cols == cols.flat[0]).all()):
-        head = prefix + column_letter(int(cols.flat[0]))
-    else:
-        head = np.char.add(prefix, column_letters(cols).astype(str))
-    return np.char.add(head, rows.astype(str)).astype(object)
+    same = cols.ndim == 0 or bool((cols == cols.flat[0]).all())
+    letters = None if same else column_letters(np.broadcast_to(cols, rows.shape)).astype(str)
+    head = prefix + column_letter(int(cols.flat[0])) if same else None
+    out = np.empty(rows.size, dtype=object)
+    step = 1 << 16  # in blocks: the fixed-width intermediate arrays stay small
+    for lo in range(0, rows.size, step):
+        hi = min(lo + step, rows.size)
+        block_head = head if same else np.char.add(prefix, letters[lo:hi])
+        out[lo:hi] = np.char.add(block_head, rows[lo:hi].astype(str)).astype(object)
+    return out
 
 
 def parse_source_ref(ref: str) -> tuple[str, str, str]:

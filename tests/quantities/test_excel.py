@@ -565,3 +565,28 @@ def test_pandas_friendly_text_columns():
     items, _ = read(xlsx({"name": "M", "rows": [HEADER, ["1", "", "A", "m", 1.0]]}))
     assert items["item_code"].tolist() == [None]
     assert pd.isna(items.loc[0, "item_code"])
+
+
+def test_optional_thickness_columns_are_read_when_present(tmp_path):
+    from openpyxl import Workbook
+
+    from klimafotavtrykk.quantities import read_boq
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Mengder"
+    ws.append(["Beskrivelse", "Enhet", "Mengde", "Tykkelse (mm)"])
+    ws.append(["Gipsplate 12,5 mm", "m2", 100, 12.5])
+    ws.append(["Dør", "stk", 2, None])
+    path = tmp_path / "tykkelse.xlsx"
+    wb.save(path)
+    items, meta = read_boq(path)
+    assert items["thickness_mm"].tolist()[0] == 12.5
+    assert np.isnan(items["thickness_mm"].tolist()[1])
+    assert meta.header_map["Tykkelse (mm)"] == "thickness_mm"
+    plain = tmp_path / "uten.xlsx"
+    wb2 = Workbook()
+    wb2.active.append(["Beskrivelse", "Enhet", "Mengde"])
+    wb2.active.append(["Dør", "stk", 2])
+    wb2.save(plain)
+    assert "thickness_mm" not in read_boq(plain)[0].columns

@@ -13,7 +13,7 @@ from klimafotavtrykk.quantities.headers import (
     map_headers,
     normalise_header,
 )
-from klimafotavtrykk.vocabulary import LINE_COLUMNS
+from klimafotavtrykk.vocabulary import LINE_COLUMNS, OPTIONAL_LINE_COLUMNS
 
 ALIASES = data_path("headers", "aliases.csv")
 
@@ -27,7 +27,7 @@ def test_alias_file_schema():
     rows = _rows()
     assert rows and set(rows[0]) == {"header", "canonical", "lang"}
     assert {r["lang"] for r in rows} <= {"nb", "en"}
-    assert {r["canonical"] for r in rows} <= set(LINE_COLUMNS) - {"row_id", "source_ref"}
+    assert {r["canonical"] for r in rows} <= set(LINE_COLUMNS + OPTIONAL_LINE_COLUMNS) - {"row_id", "source_ref"}
     assert set(MAPPABLE) == {r["canonical"] for r in rows}  # every column has a spelling
 
 

@@ -105,7 +105,7 @@ def read_boq(path, sheet=None, *, header_row: int | None = None, include_hidden:
             raise InputError("NS 3459 XML has no sheets or header rows", file=name,
                              expected="sheet=None and header_row=None",
                              found=f"sheet={sheet!r}, header_row={header_row!r}",
-                             code="bad_path" if False else "sheet_not_found")
+                             code="sheet_not_found")
         from klimafotavtrykk.quantities.ns3459 import read_ns3459
 
         return read_ns3459(path, options="main" if options is None else options, limits=limits)

@@ -44,13 +44,15 @@ from klimafotavtrykk.quantities.numbers import (
     strip_texts,
 )
 from klimafotavtrykk.quantities.safety import Archive, ReadLimits, check_archive
-from klimafotavtrykk.vocabulary import LINE_COLUMNS
+from klimafotavtrykk.vocabulary import LINE_COLUMNS, OPTIONAL_LINE_COLUMNS
 
 __all__ = ["read_excel", "read_workbook", "read_bytes"]
 
 _TEXT_COLUMNS = ("post_number", "item_code", "description", "building_part", "unit",
                  "factor_id", "transport_mode")
 _NUMBER_COLUMNS = ("quantity", "transport_km", "waste_rate")
+#: Optional numeric columns (layer thickness): read when the sheet has them, else absent.
+_OPTIONAL_NUMBER_COLUMNS = tuple(OPTIONAL_LINE_COLUMNS)
 _CODE_COLUMNS = ("post_number", "item_code")
 _SUBTOTAL = re.compile(
     r"(?i)\s*(?:sum\b|sum\w*:|delsum|subtotal|sub-total|total\b|totalt|til sammen|"
@@ -353,6 +355,10 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
     explicit = sheet is not None
     if explicit:
         target = _resolve_sheet(sheet, names, file)
+        if not dict((n, ws) for n, ws, _ in sheets)[target]:
+            raise InputError("the sheet is not a worksheet (a chart or macro sheet)", file=file,
+                             sheet=target, expected="a worksheet with cells",
+                             found="chart or macro sheet", code="sheet_not_found")
         candidates = [target]
     else:
         candidates = [name for name, is_ws, hidden in sheets
@@ -379,7 +385,7 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
         if header is None:
             continue
         if chosen is None:
-            chosen = (name, rows, merged, header)
+            chosen = (name, _grid(rows), merged, header)  # the lists go; the grid stays
         else:
             also.append(name)
     if chosen is None:
@@ -391,7 +397,8 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
             expected="a header with Mengde/Quantity and another known column (Enhet, "
                      "Beskrivelse, Postnr, NS 3420 ...)", found=f"none in {searched}",
             code="no_header")
-    name, rows, merged, header = chosen
+    name, grid, merged, header = chosen
+    del chosen, rows
     if also:
         notes.append("other_sheets: sheets " + ", ".join(repr(n) for n in also) + " also have "
                      "a bill-of-quantities header and were not read; read each with sheet=")
@@ -399,7 +406,7 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
         notes.append(f"hidden_sheet_read: sheet {name!r} is hidden in Excel; read because it "
                      "was asked for")
     features = _features(archive, data, name, file)
-    items, meta_parts = _lines(rows, merged, header, file, name, number_locale, features)
+    items, meta_parts = _lines(grid, merged, header, file, name, number_locale, features)
     notes.extend(features.notes)
     notes.extend(meta_parts.pop("notes"))
     meta = BoqMetadata(
@@ -441,7 +448,11 @@ def _features(archive: Archive | None, data: bytes, sheet: str, file) -> _Featur
         out.notes.append("external_links: the workbook links to other workbooks; links are not "
                          "followed, cached values are used")
     rels = "xl/_rels/workbook.xml.rels"
-    parts = sheet_parts(read("xl/workbook.xml"), read(rels) if rels in members else None, file)
+    try:
+        parts = sheet_parts(read("xl/workbook.xml"), read(rels) if rels in members else None,
+                            file)
+    except InputError:  # calamine read the values; without the map only the extras are lost
+        parts = {}
     part = parts.get(sheet)
     if part is None or part not in members:
         out.notes.append(f"sheet_part_unknown: the part of sheet {sheet!r} was not found; "
@@ -492,10 +503,9 @@ def _grid(rows: list[list]) -> np.ndarray:
     return grid
 
 
-def _lines(rows: list[list], merged, header: HeaderMatch, file, sheet: str,
+def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
            number_locale, features: _Features):
     """Item lines and findings of one sheet below its header (see the module docstring)."""
-    grid = _grid(rows)
     start = header.data_start
     body = grid[start:]
     n_body = len(body)
@@ -580,6 +590,11 @@ def _lines(rows: list[list], merged, header: HeaderMatch, file, sheet: str,
                               kinds=kinds)
         data[name] = parsed.values
         _number_findings(findings, parsed, sheet_rows, cols[name], name)
+    optional = [name for name in _OPTIONAL_NUMBER_COLUMNS if name in cols]
+    for name in optional:
+        parsed = read_numbers(column(name)[idx], number_locale, percent=False, kinds=None)
+        data[name] = parsed.values
+        _number_findings(findings, parsed, sheet_rows, cols[name], name)
     q = data["quantity"]
     negative = q < 0
     findings.add(sheet_rows[negative], qcol, "negative_quantity", _number_text(q[negative]),
@@ -605,9 +620,9 @@ def _lines(rows: list[list], merged, header: HeaderMatch, file, sheet: str,
 
     items = pd.DataFrame({
         c: (pd.Series(data[c], dtype=object) if c in _TEXT_COLUMNS or c == "source_ref"
-            else pd.Series(data[c])) for c in LINE_COLUMNS})
+            else pd.Series(data[c])) for c in (*LINE_COLUMNS, *optional)})
     items["row_id"] = items["row_id"].astype(np.int64)
-    for c in _NUMBER_COLUMNS:
+    for c in (*_NUMBER_COLUMNS, *optional):
         items[c] = items[c].astype(np.float64)
     return items, {"skipped": skipped, "cells": findings.frame(), "notes": notes}
 

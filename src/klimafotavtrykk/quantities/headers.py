@@ -22,7 +22,7 @@ from pathlib import Path
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk.errors import DataError
-from klimafotavtrykk.vocabulary import LINE_COLUMNS
+from klimafotavtrykk.vocabulary import LINE_COLUMNS, OPTIONAL_LINE_COLUMNS
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -36,7 +36,7 @@ __all__ = [
 #: Rows searched for the header, from the top of the sheet.
 HEADER_SEARCH_ROWS = 50
 #: Canonical columns a header may name (``row_id`` and ``source_ref`` are the reader's).
-MAPPABLE = tuple(c for c in LINE_COLUMNS if c not in ("row_id", "source_ref"))
+MAPPABLE = tuple(c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in ("row_id", "source_ref"))
 
 _BLANK = re.compile(r"[\s\u00a0\u200b\u2009\u202f]+")
 

@@ -1,0 +1,144 @@
+"""Reading a 100 000-line bill of quantities from .xlsx, with and without the safety checks.
+
+The workbook is generated once per session in a temporary folder, laid out as Excel
+saves it (shared strings, ``spans`` on rows, numbers as numbers): a title block, a header,
+100 000 item lines and a chapter heading every 500 lines. Goal (issue #3): 0.4 s with
+every check on; the checks should cost less than 20 % (issue #4).
+
+Run ``pytest benchmarks/test_read_boq.py --benchmark-only``; the test run executes each
+once as a smoke test.
+"""
+
+import io
+import random
+import warnings
+import zipfile
+from xml.sax.saxutils import escape
+
+import pytest
+
+from klimafotavtrykk.quantities import read_boq
+from klimafotavtrykk.quantities.excel import read_workbook
+from klimafotavtrykk.quantities.safety import check_archive
+
+N_LINES = 100_000
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+UNITS = ("m3", "m2", "stk", "tonn", "lm", "kg")
+MATERIALS = ("Plasstøpt betong B30", "Armering B500NC", "Limtre GL30c", "Mineralull 200 mm",
+             "Gipsplate 12,5 mm", "Stålbjelke HEA 240", "Vindu 3-lags", "Takbelegg")
+
+
+def _workbook(n_lines: int, seed: int = 7) -> tuple[bytes, float]:
+    """The workbook's bytes and the sum of its quantities, worked out while writing them."""
+    rnd = random.Random(seed)
+    strings: dict[str, int] = {}
+
+    def s(text):
+        return strings.setdefault(text, len(strings))
+
+    rows = [f'<row r="1" spans="1:6"><c r="A1" t="s"><v>{s("Prosjekt:")}</v></c>'
+            f'<c r="B1" t="s"><v>{s("Benchmarkskolen")}</v></c></row>']
+    header = ("Postnr", "NS 3420", "Beskrivelse", "Enhet", "Mengde", "Bygningsdel")
+    rows.append('<row r="3" spans="1:6">' + "".join(
+        f'<c r="{c}3" t="s"><v>{s(h)}</v></c>' for c, h in zip("ABCDEF", header, strict=True))
+        + "</row>")
+    total = 0.0
+    r = 3
+    for i in range(n_lines):
+        if i % 500 == 0:
+            r += 1
+            rows.append(f'<row r="{r}" spans="1:6"><c r="A{r}" t="s"><v>{s(f"Kapittel {i // 500}")}'
+                        "</v></c></row>")
+        r += 1
+        quantity = round(rnd.uniform(0.5, 2000.0), 3)
+        total += quantity
+        material = MATERIALS[i % len(MATERIALS)]
+        rows.append(
+            f'<row r="{r}" spans="1:6"><c r="A{r}" t="s"><v>{s(f"{i // 500:03d}.{i % 500:03d}")}'
+            f'</v></c><c r="B{r}" t="s"><v>{s(f"LB{i % 9}.{1000 + i % 700}")}</v></c>'
+            f'<c r="C{r}" t="s"><v>{s(f"{material}, post {i}")}</v></c>'
+            f'<c r="D{r}" t="s"><v>{s(UNITS[i % len(UNITS)])}</v></c>'
+            f'<c r="E{r}"><v>{quantity!r}</v></c><c r="F{r}"><v>{20 + i % 80}</v></c></row>')
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
+             f'<dimension ref="A1:F{r}"/><sheetData>' + "".join(rows)
+             + "</sheetData></worksheet>")
+    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" '
+           f'count="{len(strings)}" uniqueCount="{len(strings)}">'
+           + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>")
+    members = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               'content-types"><Default Extension="xml" ContentType="'
+                               'application/xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/'
+                       'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet '
+                           'name="Mengder" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" '
+                                      f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
+                                      f'<Relationship Id="rId2" Type="{REL}/sharedStrings" '
+                                      'Target="sharedStrings.xml"/></Relationships>',
+        "xl/sharedStrings.xml": sst,
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name, text in members.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return buf.getvalue(), total
+
+
+@pytest.fixture(scope="session")
+def boq_100k(tmp_path_factory):
+    data, total = _workbook(N_LINES)
+    path = tmp_path_factory.mktemp("boq") / "mengder_100k.xlsx"
+    path.write_bytes(data)
+    return path, data, total
+
+
+def _check(result, total):
+    items, meta = result
+    assert len(items) == N_LINES
+    assert items["quantity"].sum() == pytest.approx(total, rel=1e-12)
+    assert (meta.skipped["reason"] == "heading").sum() == N_LINES // 500
+
+
+def test_read_boq_100k_lines(benchmark, boq_100k):
+    """The public call, every check on (goal: 0.4 s)."""
+    path, _, total = boq_100k
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = benchmark(read_boq, path)
+    _check(result, total)
+
+
+def test_read_100k_lines_without_checks(benchmark, boq_100k):
+    """The same read with the archive checks off: the checks cost the difference."""
+    path, data, total = boq_100k
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = benchmark(read_workbook, data, path.name, _checked=False)
+    _check(result, total)
+
+
+def test_archive_checks_100k_lines(benchmark, boq_100k):
+    """The checks alone: streaming inflate, DOCTYPE scan, cell-extent bound."""
+    _, data, _ = boq_100k
+    archive = benchmark(check_archive, data, "mengder_100k.xlsx")
+    scan = archive.members["xl/worksheets/sheet1.xml"]
+    assert (scan.rows, scan.cols) == (3 + N_LINES + N_LINES // 500, 6) and not scan.exact
+
+
+def test_calamine_values_only_100k_lines(benchmark, boq_100k):
+    """The floor: calamine's values as Python lists, nothing else."""
+    import python_calamine
+
+    _, data, _ = boq_100k
+
+    def values():
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return book.get_sheet_by_name("Mengder").to_python(skip_empty_area=False)
+
+    rows = benchmark(values)
+    assert len(rows) == 3 + N_LINES + N_LINES // 500
