@@ -161,3 +161,18 @@ def test_data_profile_unit_and_os_errors():
 def test_unexpected_error_is_one_short_line():
     text = render_error(RuntimeError("boom\nsecond line"), "nb")
     assert text == "Uventet feil (RuntimeError): boom. Kjør med --debug for detaljer."
+
+
+def test_every_error_code_raised_in_the_package_has_a_text():
+    """Each InputError code the package raises renders in bokmål and English, not raw English."""
+    import re
+    from pathlib import Path
+
+    import klimafotavtrykk
+
+    package = Path(klimafotavtrykk.__file__).parent
+    codes = set()
+    for path in package.rglob("*.py"):
+        codes |= set(re.findall(r'code\s*=\s*"([a-z_0-9.]+)"', path.read_text(encoding="utf-8")))
+    missing = sorted(c for c in codes if f"input_error.{c}" not in MESSAGES)
+    assert not missing, f"codes without a message: {missing}"
