@@ -162,6 +162,28 @@ def summary_frames(result, lang: str = "nb") -> dict[str, pd.DataFrame]:
     }
 
 
+def _write_sheets(book, frames, kg_headers) -> None:
+    """Stream frames into a write-only workbook: bold frozen header, kg columns formatted.
+
+    Every text goes through :func:`safe_text` (via ``_cell``); numbers stay numbers.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    for name, frame in frames.items():
+        sheet = book.create_sheet(title=safe_text(name)[:31])
+        sheet.freeze_panes = "A2"
+        for i, width in enumerate(_widths(frame), start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        make = functools.partial(WriteOnlyCell, sheet)
+        sheet.append([_cell(make, header, font=bold) for header in frame.columns])
+        formats = [_KG_FORMAT if header in kg_headers else None for header in frame.columns]
+        for row in frame.itertuples(index=False, name=None):  # rows of a report, written once
+            sheet.append([_cell(make, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+
+
 def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     """Write the report workbook: the sheets of :func:`summary_frames`.
 
@@ -184,24 +206,11 @@ def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
         The path written.
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     path = Path(path)
     kg_headers = {column_label(m, lang) for m in MODULES} | {column_label("kg_co2e", lang)}
-    bold = Font(bold=True)
     book = Workbook(write_only=True)
-    for name, frame in summary_frames(result, lang).items():
-        sheet = book.create_sheet(title=name)
-        sheet.freeze_panes = "A2"
-        for i, width in enumerate(_widths(frame), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        make = functools.partial(WriteOnlyCell, sheet)
-        sheet.append([_cell(make, header, font=bold) for header in frame.columns])
-        formats = [_KG_FORMAT if header in kg_headers else None for header in frame.columns]
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([_cell(make, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+    _write_sheets(book, summary_frames(result, lang), kg_headers)
     buffer = io.BytesIO()
     book.save(buffer)
     path.write_bytes(buffer.getvalue())
@@ -419,26 +428,13 @@ def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "
     pathlib.Path
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     path = Path(path)
-    bold = Font(bold=True)
     kg_headers = {_eval_label(c, lang) for c in _EVAL_KG} | {column_label(m, lang) for m in MODULES}
     book = Workbook(write_only=True)
     book.properties.creator = "klimafotavtrykk"
     book.properties.created = FIXED_TIME
-    for name, frame in evaluation_frames(evaluation, lang).items():
-        sheet = book.create_sheet(title=name[:31])
-        sheet.freeze_panes = "A2"
-        for i, width in enumerate(_widths(frame), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        make = functools.partial(WriteOnlyCell, sheet)
-        sheet.append([_cell(make, header, font=bold) for header in frame.columns])
-        formats = [_KG_FORMAT if header in kg_headers else None for header in frame.columns]
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([_cell(make, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+    _write_sheets(book, evaluation_frames(evaluation, lang), kg_headers)
     buffer = io.BytesIO()
     book.save(buffer)
     path.write_bytes(pin_zip_times(buffer.getvalue()))
