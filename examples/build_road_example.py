@@ -143,6 +143,33 @@ def _fixed_archive(data: bytes) -> bytes:
     return target_buffer.getvalue()
 
 
+#: The site sheet: the contractor's machine plan for the road (made-up amounts for the example),
+#: in the columns of the library's bid template, so ``klimafotavtrykk beregn`` reads it as the
+#: site (A5 energy and machinery, mass transport apart).
+SITE_SHEET = "Byggeplass"
+# (category, activity, machine, machine class, carrier, amount, unit, rated kW, vehicle, committed)
+SITE_ROWS: tuple[tuple, ...] = (
+    ("maskin", "Graving og tilbakefylling", "Gravemaskin 30 t", "Gravemaskin", "diesel", 14_000, "l", None, None, "ja"),
+    ("maskin", "Graving, VA-grøft", "Elektrisk gravemaskin 14 t", "Gravemaskin", "electricity", 21_000, "kWh", None, None, "ja"),
+    ("maskin", "Lasting og planering", "Hjullaster", "Hjullaster", "hvo100", 6_500, "l", None, None, "ja"),
+    ("maskin", "Komprimering", "Vals 10 t", "Vals (komprimering)", "diesel", 400, "timer", 100, None, "ja"),
+    ("oppvarming og tørking", "Brakkerigg", "", "", "electricity", 18_000, "kWh", None, None, "ja"),
+    ("massetransport", "Bortkjøring av overskuddsmasser", "", "", "", 96_000, "tonnkm", None, "truck_long_haul", "ja"),
+)
+
+
+def _write_site_sheet(wb: Workbook, bold: Font) -> None:
+    from klimafotavtrykk.bid_template import template_headers
+
+    ws = wb.create_sheet(SITE_SHEET)
+    for col, header in enumerate(template_headers("nb")["site"], start=1):
+        ws.cell(row=1, column=col, value=header).font = bold
+    for row, values in enumerate(SITE_ROWS, start=2):
+        for col, value in enumerate(values, start=1):
+            if value not in (None, ""):
+                ws.cell(row=row, column=col, value=value)
+
+
 def build_workbook(path: str | Path) -> Path:
     """Write the road example to ``path`` and return the path.
 
@@ -173,6 +200,7 @@ def build_workbook(path: str | Path) -> Path:
             ws.cell(row=row, column=col, value=value)
     for letter, width in zip("ABCDEFGH", (8, 12, 72, 7, 9, 12, 13, 22), strict=True):
         ws.column_dimensions[letter].width = width
+    _write_site_sheet(wb, bold)
     wb.properties.creator = "klimafotavtrykk"
     wb.properties.title = "Eksempelvegen - mengdebeskrivelse (fiktivt eksempel)"
     wb.properties.created = STAMP

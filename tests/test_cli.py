@@ -399,3 +399,18 @@ def test_period_option_overrides_the_profile(monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["reference_study_period"] == 60
     assert main(["beregn", "s.xlsx", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["reference_study_period"] == 50
+
+
+def test_site_sheet_of_the_road_example_is_read_and_counted(capsys):
+    road = ROOT / "examples" / "veg.xlsx"
+    assert main(["beregn", str(road), "--profil", "en17472", "--periode", "60", "--json"]) == 0
+    counted = json.loads(capsys.readouterr().out)
+    assert main(["beregn", str(road), "--profil", "tek17", "--json"]) == 0
+    tek = json.loads(capsys.readouterr().out)
+    # the road's site sheet: 14 000 L diesel × 3.34752 kg/l (shipped life-cycle factor) alone is
+    # 46 865 kg, so A5 under EN 17472 (site counted) exceeds the site-waste-only A5 by more
+    assert counted["by_module"]["A5"] > 46_865
+    assert tek["lines"] == 0  # TEK17 needs NS 3451 parts; the road has none
+    assert main(["beregn", str(road), "--profil", "en17472", "--periode", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "Byggeplass (A5 energi og maskiner)" in out and "Byggeplassen er regnet med" in out

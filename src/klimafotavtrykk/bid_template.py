@@ -901,3 +901,40 @@ def _machine_class(values: pd.Series) -> pd.Series:
                                               strict=True)}
     folded = values.where(values.isna(), values.astype(str).map(_fold))
     return folded.map(known).where(folded.map(known).notna(), values).astype(object)
+
+
+def read_site_sheet(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Read the site sheet (*Byggeplass* / *Site*) of a workbook, if it has one.
+
+    The sheet has the columns of the bid template's site sheet (machine or
+    activity, energy carrier, amount and unit, rated power, committed ...),
+    so a project team can describe its site in the same workbook as its bill
+    of quantities. The file passes the reader's safety checks first.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.xlsx`` workbook.
+
+    Returns
+    -------
+    (site, findings) or None
+        ``site``: activity table for :func:`klimafotavtrykk.site.calculate_site`;
+        ``findings``: cells read but not understood (``source_ref``, ``kind``,
+        ``detail``). None when the workbook has no site sheet.
+    """
+    from klimafotavtrykk.quantities import read_boq
+
+    path = Path(path)
+    try:
+        sheet, items, meta = _read_named(read_boq, path, "site")
+    except InputError as exc:
+        if exc.code == "sheet_not_found":
+            return None
+        raise
+    book = _vetted_book(path)
+    items, _ = _with_bid_columns(book, sheet, items, meta, SITE_COLUMNS)
+    empty = pd.DataFrame(columns=items.columns[:0])
+    _, site, findings = bid_frames(empty, items)
+    cells = _reader_cells(meta, site_units=True)
+    return site, pd.concat([findings, cells], ignore_index=True)

@@ -18,6 +18,7 @@ import errno
 import json
 import math
 import os
+import re
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
@@ -55,8 +56,18 @@ def read_items(path: str, sheet: str | None = None):
     return read_boq(path, sheet=sheet)
 
 
+def read_site(path: str):
+    """The workbook's site sheet (*Byggeplass*), or None: :func:`bid_template.read_site_sheet`."""
+    if Path(path).suffix.lower() not in (".xlsx", ".xlsm") or not Path(path).is_file():
+        return None
+    from klimafotavtrykk.bid_template import read_site_sheet
+
+    found = read_site_sheet(path)
+    return None if found is None else found[0]
+
+
 def assess(items, *, profile: str, factors=None, bta_m2: float | None = None,
-           period: float | None = None):
+           period: float | None = None, site=None):
     """Calculate: :func:`klimafotavtrykk.assessment.calculate`, with an optional period [a]."""
     from klimafotavtrykk.assessment import calculate
     from klimafotavtrykk.profiles import resolve_profile
@@ -64,7 +75,7 @@ def assess(items, *, profile: str, factors=None, bta_m2: float | None = None,
     chosen = resolve_profile(profile)
     if period:
         chosen = dataclasses.replace(chosen, reference_study_period=float(period))
-    return calculate(items, profile=chosen, factors=factors, bta_m2=bta_m2)
+    return calculate(items, profile=chosen, factors=factors, bta_m2=bta_m2, site=site)
 
 
 def beregn(args: argparse.Namespace) -> int:
@@ -95,8 +106,10 @@ def beregn(args: argparse.Namespace) -> int:
             from klimafotavtrykk.factors import load_factors
 
             factors = load_factors(args.factors)
+        site = read_site(args.file)
+        extra = {} if site is None else {"site": site}
         result = assess(items, profile=args.profile, factors=factors, bta_m2=args.bta,
-                        period=getattr(args, "period", None))
+                        period=getattr(args, "period", None), **extra)
     source = {
         "input_file": getattr(meta, "file", None) or Path(args.file).name,
         "input_sheet": getattr(meta, "sheet", None),
@@ -104,6 +117,8 @@ def beregn(args: argparse.Namespace) -> int:
     }
     result = dataclasses.replace(result, metadata={**result.metadata, **source})
     notes = _unique([*getattr(meta, "warnings", []), *(str(w.message) for w in caught)])
+    if site is not None:  # the site sheet was read as the site, not skipped
+        notes = [n for n in notes if "other_sheets" not in n]
     for note in notes:
         stderr.write(t("out.note", lang, text=note) + "\n")
 
@@ -125,7 +140,8 @@ def beregn(args: argparse.Namespace) -> int:
 
 
 def _unique(texts: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(texts))
+    """Each note once, also when a warning repeats it with a ``[file] `` prefix."""
+    return list(dict.fromkeys(re.sub(r"^\[[^\]]*\] ", "", text) for text in texts))
 
 
 def _json_default(value):
@@ -186,12 +202,33 @@ def render_text(result, lang: str = "nb") -> str:
         out += ["", t("out.by_part", lang), *_part_table(result, lang)]
     else:
         out += ["", t("out.no_lines", lang)]
+    if getattr(result, "site", None) is not None:
+        out += ["", *_site_text(result, lang)]
     warnings_ = _coverage_warnings(result.coverage, lang) if n_lines else []
     if warnings_:
         out += ["", *warnings_]
     if n_unmatched:
         out += ["", *_unmatched_text(result.unmatched, lang)]
     return "\n".join(out) + "\n"
+
+
+def _site_text(result, lang: str) -> list[str]:
+    """The site sheet's result: A5, mass transport, emission-free shares, whether it counts."""
+    site = result.site
+    shares = site.shares
+    free = [format_share(shares.loc[basis, "emission_free"], lang)
+            if basis in shares.index and "emission_free" in shares.columns else "-"
+            for basis in ("energy", "machine_hours", "machine_count")]
+    counted = result.metadata.get("site_counted", False)
+    lines = [
+        t("out.site", lang, a5=format_number(site.total, lang),
+          transport=format_number(site.mass_transport, lang)),
+        t("out.site_shares", lang, energy=free[0], hours=free[1], count=free[2]),
+        t("out.site_counted" if counted else "out.site_not_counted", lang),
+    ]
+    if len(site.unmatched):
+        lines.append(t("out.site_unmatched", lang, n=format_number(len(site.unmatched), lang)))
+    return lines
 
 
 def _module_table(result, modules: Sequence[str], lang: str) -> list[str]:
@@ -206,6 +243,11 @@ def _module_table(result, modules: Sequence[str], lang: str) -> list[str]:
 
 def _part_table(result, lang: str) -> list[str]:
     parts = result.by_building_part.reindex(columns=list(MODULES)).fillna(0.0)
+    other = getattr(result, "other", None)
+    if other is not None and len(other):  # site, mass transport, B6: rows beside the parts
+        labelled = other.reindex(columns=list(MODULES)).fillna(0.0)
+        labelled.index = [t(f"out.other.{name}", lang) for name in labelled.index]
+        parts = labelled.combine_first(parts).reindex([*parts.index, *labelled.index])
     totals = result.by_module.reindex(list(MODULES)).fillna(0.0)
     non_empty = [m for m in MODULES if (parts[m] != 0.0).any() or totals[m] != 0.0]
     shown = [m for m in non_empty if m != "D"]
