@@ -211,3 +211,21 @@ def test_reports_take_results_not_files():
                  for alias in node.names}
     ours = {name for name in imported if name.startswith("klimafotavtrykk")}
     assert ours <= {"klimafotavtrykk.messages", "klimafotavtrykk.vocabulary"}
+
+
+def test_report_lists_site_rows_and_site_contributions(tmp_path):
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    from klimafotavtrykk.cli import main
+
+    road = Path(__file__).resolve().parents[1] / "examples" / "veg.xlsx"
+    out = tmp_path / "rapport.xlsx"
+    assert main(["beregn", str(road), "--profil", "en17472", "--periode", "60", "-o", str(out)]) == 0
+    book = load_workbook(out, read_only=True)
+    assert "Byggeplass" in book.sheetnames
+    site_rows = list(book["Byggeplass"].iter_rows(min_row=2, values_only=True))
+    assert len(site_rows) == 6  # the road example's site sheet has six rows, none dropped
+    parts = [row[0] for row in book["Bygningsdeler"].iter_rows(min_row=2, values_only=True)]
+    assert {"Byggeplass", "Massetransport"} <= set(parts)

@@ -276,6 +276,7 @@ _TEXT = {
                         "Climate footprint of {file}, sheet {sheet}"),
     "out.profile": ("Profil: {title}, analyseperiode {period} år",
                     "Profile: {title}, reference study period {period} years"),
+    "sheet.site": ("Byggeplass", "Site"),
     "out.other.site": ("Byggeplass", "Site"),
     "out.other.mass_transport": ("Massetransport", "Mass transport"),
     "out.other.operational_energy": ("Driftsenergi", "Operational energy"),

@@ -152,14 +152,32 @@ def summary_frames(result, lang: str = "nb") -> dict[str, pd.DataFrame]:
           total without D, and a last row with the totals per module;
         - lines: every computed line with its origin, quantity, factor,
           factor source, each module and its total [kg CO2e];
-        - not computed: every unmatched line with its reason in ``lang``.
+        - not computed: every unmatched line with its reason in ``lang``;
+        - site (only when the result has one): every site row, computed or
+          not, with its origin, carrier, amount, energy class, factor source,
+          kg CO2e or the reason it was not computed.
     """
-    return {
+    frames = {
         t("sheet.summary", lang): _summary(result, lang),
         t("sheet.parts", lang): _parts(result, lang),
         t("sheet.lines", lang): _lines(result, lang),
         t("sheet.unmatched", lang): _unmatched(result, lang),
     }
+    if getattr(result, "site", None) is not None:
+        frames[t("sheet.site", lang)] = _site(result.site, lang)
+    return frames
+
+
+_SITE_COLUMNS = ("source_ref", "scope", "activity", "machine", "carrier_key", "method", "amount",
+                 "amount_unit", "energy_kwh", "energy_class", "factor_source", "kg_co2e", "reason",
+                 "detail")
+
+
+def _site(site, lang: str) -> pd.DataFrame:
+    """Site rows for the audit trail: computed rows, then rows not computed with their reason."""
+    rows = pd.concat([site.lines, site.unmatched], ignore_index=True)
+    table = rows.reindex(columns=list(_SITE_COLUMNS))
+    return table.rename(columns=lambda c: column_label(c, lang))
 
 
 def _write_sheets(book, frames, kg_headers) -> None:
@@ -255,6 +273,11 @@ def _parts(result, lang: str) -> pd.DataFrame:
     modules = report_modules(result)
     shown = [m for m in modules if m != "D"]
     parts = result.by_building_part.reindex(columns=list(MODULES)).fillna(0.0)
+    other = getattr(result, "other", None)
+    if other is not None and len(other):  # site, mass transport, B6 beside the parts
+        labelled = other.reindex(columns=list(MODULES)).fillna(0.0)
+        labelled.index = [t(f"out.other.{name}", lang) for name in labelled.index]
+        parts = labelled.combine_first(parts).reindex([*parts.index, *labelled.index])
     totals = result.by_module.reindex(list(MODULES)).fillna(0.0)
     total_modules = [m for m in MODULES if m != "D"]
     table = parts[shown].copy()
