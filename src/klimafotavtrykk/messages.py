@@ -358,7 +358,7 @@ _TEXT = {
 }
 
 
-# Error codes of the scoring core and the competition file (scoring.py, competition.py).
+# Error codes of the scoring core and the competition file (scoring/, competition.py).
 # "{problem}" repeats the English problem text, which names the parameter or key.
 _SCORING_ERRORS = {
     "scoring.non_positive_best": ("Beste verdi blant gyldige tilbud er null eller negativ; "
