@@ -187,3 +187,47 @@ def test_cells_not_understood_are_findings():
                                       "unknown_site_unit"]
     assert list(findings["detail"]) == ["egen EPD", "31. juni", "kanskje", "fat"]
     assert np.isnan(s.loc[0, "litres"]) and s.loc[0, "scope"] == "site"
+
+
+def test_a_bid_file_is_checked_and_opened_once(tmp_path, filled, monkeypatch):
+    # Three sheets are read (materials, site, declaration); the archive scan and the
+    # calamine open run once for the file, not once per sheet.
+    from klimafotavtrykk.quantities import excel, safety
+
+    rows, site, declaration = filled
+    path = write_template(tmp_path / "bud.xlsx", rows=rows, site=site, declaration=declaration)
+    calls = {"check": 0, "open": 0}
+    check, open_ = safety.check_archive, excel._open
+
+    def counted_check(*args, **kwargs):
+        calls["check"] += 1
+        return check(*args, **kwargs)
+
+    def counted_open(*args, **kwargs):
+        calls["open"] += 1
+        return open_(*args, **kwargs)
+
+    monkeypatch.setattr(excel, "check_archive", counted_check)
+    monkeypatch.setattr(excel, "_open", counted_open)
+    bid = read_bid(path)
+    assert calls == {"check": 1, "open": 1}
+    assert bid.declaration["bidder"] == "Bygg AS"
+
+
+def test_unknown_bid_column_is_named_with_file_and_sheet(tmp_path, filled):
+    # A column neither the reader nor the template knows is not read, and the note says
+    # where: file, sheet, column letter and header text. The template's own columns are
+    # A..R (18 columns), so the added one is S.
+    from openpyxl import load_workbook
+
+    rows, site, declaration = filled
+    path = write_template(tmp_path / "bud.xlsx", rows=rows, site=site, declaration=declaration)
+    book = load_workbook(path)
+    book["Materialer"]["S1"] = "Leverandørens kommentar"
+    book["Materialer"]["S2"] = "levert fra Bergen"
+    book.save(path)
+    bid = read_bid(path)
+    assert ("bud.xlsx: Materialer: unmapped_columns: columns S ('Leverandørens kommentar') "
+            "are not read") in bid.warnings
+    assert "Leverandørens kommentar" not in bid.materials.columns
+    assert list(bid.materials["epd_id"]) == ["NEPD-434-305-EN", None]

@@ -29,7 +29,7 @@ from pathlib import Path
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.quantities._metadata import BoqMetadata
 
-__all__ = ["read_boq", "BoqMetadata", "ReadLimits"]
+__all__ = ["read_boq", "open_workbook", "BoqMetadata", "ReadLimits"]
 
 _XML_SUFFIXES = (".xml",)
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -41,6 +41,22 @@ def __getattr__(name: str):
 
         return ReadLimits
     raise AttributeError(f"module 'klimafotavtrykk.quantities' has no attribute {name!r}")
+
+
+def open_workbook(path, limits=None):
+    """Open an .xlsx workbook once, after the safety checks, to read several sheets of it.
+
+    See :func:`klimafotavtrykk.quantities.excel.open_workbook`.
+
+    Returns
+    -------
+    CheckedWorkbook
+        ``.read(sheet, extra_aliases=...)`` gives ``(items, meta)`` as
+        :func:`read_boq` does; ``.rows(sheet)`` the raw cell values of a form.
+    """
+    from klimafotavtrykk.quantities.excel import open_workbook as _open_workbook
+
+    return _open_workbook(path, limits)
 
 
 def read_boq(path, sheet=None, *, header_row: int | None = None, include_hidden: bool = False,

@@ -82,6 +82,10 @@ class BoqMetadata:
         Every sheet in the workbook, in order.
     number_locale : str or None
         The text-number rule used.
+    extra_columns : dict
+        Columns kept as read because the caller named them
+        (:meth:`~klimafotavtrykk.quantities.excel.CheckedWorkbook.read`,
+        ``extra_aliases``): name -> column letter.
     """
 
     file: str
@@ -97,3 +101,4 @@ class BoqMetadata:
     columns: dict[str, str] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
     number_locale: str | None = "nb-NO"
+    extra_columns: dict[str, str] = field(default_factory=dict)

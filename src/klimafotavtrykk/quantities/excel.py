@@ -17,6 +17,7 @@ value goes to :attr:`BoqMetadata.cells`. See
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -46,7 +47,7 @@ from klimafotavtrykk.quantities.numbers import (
 from klimafotavtrykk.quantities.safety import Archive, ReadLimits, check_archive
 from klimafotavtrykk.vocabulary import LINE_COLUMNS, OPTIONAL_LINE_COLUMNS
 
-__all__ = ["read_excel", "read_workbook", "read_bytes"]
+__all__ = ["read_excel", "read_workbook", "read_bytes", "open_workbook", "CheckedWorkbook"]
 
 _TEXT_COLUMNS = ("post_number", "item_code", "description", "building_part", "unit",
                  "factor_id", "transport_mode")
@@ -341,85 +342,222 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
     make yourself.
     """
     limits = limits or ReadLimits()
+    _check_read_options(header_row, number_locale, file)
+    book = CheckedWorkbook(data, file, limits, _checked=_checked)
+    return book._read(sheet, header_row=header_row, include_hidden=include_hidden,
+                      number_locale=number_locale, extra_aliases=None, stacklevel=4)
+
+
+def open_workbook(path, limits: ReadLimits | None = None) -> CheckedWorkbook:
+    """Open an .xlsx workbook once, after the safety checks, to read several of its sheets.
+
+    The file is read whole, hashed and passed through
+    :func:`~klimafotavtrykk.quantities.safety.check_archive` once; every
+    sheet read from the returned object then costs only its own parsing.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        An .xlsx/.xlsm workbook.
+    limits : ReadLimits, optional
+        Safety caps.
+
+    Returns
+    -------
+    CheckedWorkbook
+
+    Raises
+    ------
+    InputError
+        As :func:`read_excel` (code ``not_a_zip`` for a file that is no zip
+        archive); :class:`~klimafotavtrykk.errors.UnsafeWorkbookError` for
+        files refused for safety.
+    """
+    from klimafotavtrykk.quantities import safety
+
+    limits = limits or ReadLimits()
+    file, data = read_bytes(path, limits)
+    kind = safety.sniff(data[:8])
+    if kind == "ole2":
+        raise safety.refuse_ole2(data, file)
+    if kind != "zip":
+        raise InputError("the file is not an .xlsx workbook (not a zip archive)", file=file,
+                         expected="an .xlsx workbook", found="bytes " + data[:8].hex(" "),
+                         code="not_a_zip")
+    return CheckedWorkbook(data, file, limits)
+
+
+def _check_read_options(header_row, number_locale, file) -> None:
     check_locale(number_locale)
     if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int)
                                    or header_row < 1):
         raise InputError("header_row must be a 1-based row number", file=file,
                          expected="an integer >= 1", found=repr(header_row), code="bad_header_row")
-    sha = sha256_bytes(data)
-    archive = check_archive(data, file, limits) if _checked else None
-    workbook = _open(data, file)
-    sheets = _sheet_list(workbook)
-    names = [name for name, _, _ in sheets]
-    notes: list[str] = []
-    explicit = sheet is not None
-    if explicit:
-        target = _resolve_sheet(sheet, names, file)
-        if not dict((n, ws) for n, ws, _ in sheets)[target]:
-            raise InputError("the sheet is not a worksheet (a chart or macro sheet)", file=file,
-                             sheet=target, expected="a worksheet with cells",
-                             found="chart or macro sheet", code="sheet_not_found")
-        candidates = [target]
-    else:
-        candidates = [name for name, is_ws, hidden in sheets
-                      if is_ws and (include_hidden or not hidden)]
-    hidden = {name for name, _, is_hidden in sheets if is_hidden}
-    hidden_skipped = tuple(name for name, is_ws, is_hidden in sheets
-                           if is_hidden and is_ws and name not in candidates)
-    if not explicit:
-        for name in hidden_skipped:
-            notes.append(f"hidden_sheet: sheet {name!r} is hidden and was not read (hidden "
-                         f"sheets often hold stale quantities); read it with sheet={name!r}")
-    if not candidates:
-        raise InputError("the workbook has no visible worksheet", file=file,
-                         expected="a visible worksheet (or include_hidden=True)",
-                         found="hidden sheets " + ", ".join(repr(n) for n in hidden_skipped),
-                         code="sheet_not_found")
 
-    aliases = header_aliases()
-    chosen = None
-    also: list[str] = []
-    for name in candidates:
-        rows, merged = _sheet_rows(workbook, name, file)
-        header = find_header(rows, merged, aliases=aliases, header_row=header_row)
-        if header is None:
-            continue
-        if chosen is None:
-            chosen = (name, _grid(rows), merged, header)  # the lists go; the grid stays
+
+class CheckedWorkbook:
+    """A workbook whose archive has passed the safety checks, open for reading its sheets.
+
+    Made by :func:`open_workbook`; one archive check and one parser open
+    serve every sheet read from it.
+
+    Attributes
+    ----------
+    file : str or None
+        File name, for findings and errors.
+    sha256 : str
+        Hash of the file as read.
+    sheet_names : tuple of str
+        Every sheet, in workbook order.
+    """
+
+    def __init__(self, data: bytes, file: str | None = None, limits: ReadLimits | None = None,
+                 *, _checked: bool = True):
+        self.file = file
+        self.sha256 = sha256_bytes(data)
+        self._data = data
+        self._archive = check_archive(data, file, limits or ReadLimits()) if _checked else None
+        self._book = _open(data, file)
+        self._sheets = _sheet_list(self._book)
+        self.sheet_names = tuple(name for name, _, _ in self._sheets)
+
+    def read(self, sheet=None, *, header_row: int | None = None, include_hidden: bool = False,
+             number_locale: str | None = "nb-NO", extra_aliases: dict[str, str] | None = None
+             ) -> tuple[pd.DataFrame, BoqMetadata]:
+        """Item lines of one sheet, as :func:`read_excel` reads them.
+
+        Parameters
+        ----------
+        sheet, header_row, include_hidden, number_locale
+            As for :func:`read_excel`.
+        extra_aliases : dict, optional
+            Normalised header text (:func:`~.headers.normalise_header`) ->
+            column name, for columns the reader itself does not map (a bid's
+            own columns). Such a column is kept as the cells' values, as read
+            (empty cells None), after the line columns; it is listed in
+            ``meta.extra_columns`` and not among the unmapped columns.
+
+        Returns
+        -------
+        items : pandas.DataFrame
+        meta : BoqMetadata
+        """
+        _check_read_options(header_row, number_locale, self.file)
+        return self._read(sheet, header_row=header_row, include_hidden=include_hidden,
+                          number_locale=number_locale, extra_aliases=extra_aliases, stacklevel=3)
+
+    def rows(self, sheet) -> list[list]:
+        """Every cell value of a sheet, row by row, as read (empty cells ``""``).
+
+        For small forms beside the bill of quantities (a declaration sheet);
+        nothing is mapped or checked beyond the archive checks.
+
+        Parameters
+        ----------
+        sheet : str or int
+            Sheet name or 0-based index.
+
+        Returns
+        -------
+        list of list
+        """
+        name = _resolve_sheet(sheet, list(self.sheet_names), self.file)
+        rows, _ = _sheet_rows(self._book, name, self.file)
+        return rows
+
+    def _read(self, sheet, *, header_row, include_hidden, number_locale, extra_aliases,
+              stacklevel):
+        file, sha, archive, data = self.file, self.sha256, self._archive, self._data
+        workbook, sheets = self._book, self._sheets
+        names = [name for name, _, _ in sheets]
+        notes: list[str] = []
+        explicit = sheet is not None
+        if explicit:
+            target = _resolve_sheet(sheet, names, file)
+            if not dict((n, ws) for n, ws, _ in sheets)[target]:
+                raise InputError("the sheet is not a worksheet (a chart or macro sheet)", file=file,
+                                 sheet=target, expected="a worksheet with cells",
+                                 found="chart or macro sheet", code="sheet_not_found")
+            candidates = [target]
         else:
-            also.append(name)
-    if chosen is None:
-        where = candidates[0] if len(candidates) == 1 else None
-        searched = (f"row {header_row}" if header_row is not None
-                    else "sheets " + ", ".join(repr(n) for n in candidates))
-        raise InputError(
-            "no header row with known column names found", file=file, sheet=where,
-            expected="a header with Mengde/Quantity and another known column (Enhet, "
-                     "Beskrivelse, Postnr, NS 3420 ...)", found=f"none in {searched}",
-            code="no_header")
-    name, grid, merged, header = chosen
-    del chosen, rows
-    if also:
-        notes.append("other_sheets: sheets " + ", ".join(repr(n) for n in also) + " also have "
-                     "a bill-of-quantities header and were not read; read each with sheet=")
-    if name in hidden:
-        notes.append(f"hidden_sheet_read: sheet {name!r} is hidden in Excel; read because it "
-                     "was asked for")
-    features = _features(archive, data, name, file)
-    items, meta_parts = _lines(grid, merged, header, file, name, number_locale, features)
-    notes.extend(features.notes)
-    notes.extend(meta_parts.pop("notes"))
-    meta = BoqMetadata(
-        file=file or "", sheet=name, sha256=sha, header_row=header.row + 1,
-        header_map={written: canonical for canonical, written in header.written.items()},
-        skipped=meta_parts["skipped"], cells=meta_parts["cells"],
-        hidden_sheets=hidden_skipped, warnings=notes, header_rows=header.n_rows,
-        columns={c: column_letter(i) for c, i in header.columns.items()},
-        sheets=tuple(names), number_locale=number_locale)
-    for text in notes:
-        if text.partition(":")[0] not in _QUIET:
-            warnings.warn(f"[{file}] {text}", DataQualityWarning, stacklevel=3)
-    return items, meta
+            candidates = [name for name, is_ws, hidden in sheets
+                          if is_ws and (include_hidden or not hidden)]
+        hidden = {name for name, _, is_hidden in sheets if is_hidden}
+        hidden_skipped = tuple(name for name, is_ws, is_hidden in sheets
+                               if is_hidden and is_ws and name not in candidates)
+        if not explicit:
+            for name in hidden_skipped:
+                notes.append(f"hidden_sheet: sheet {name!r} is hidden and was not read (hidden "
+                             f"sheets often hold stale quantities); read it with sheet={name!r}")
+        if not candidates:
+            raise InputError("the workbook has no visible worksheet", file=file,
+                             expected="a visible worksheet (or include_hidden=True)",
+                             found="hidden sheets " + ", ".join(repr(n) for n in hidden_skipped),
+                             code="sheet_not_found")
+
+        aliases = header_aliases()
+        chosen = None
+        also: list[str] = []
+        for name in candidates:
+            rows, merged = _sheet_rows(workbook, name, file)
+            header = find_header(rows, merged, aliases=aliases, header_row=header_row)
+            if header is None:
+                continue
+            if chosen is None:
+                chosen = (name, _grid(rows), merged, header)  # the lists go; the grid stays
+            else:
+                also.append(name)
+        if chosen is None:
+            where = candidates[0] if len(candidates) == 1 else None
+            searched = (f"row {header_row}" if header_row is not None
+                        else "sheets " + ", ".join(repr(n) for n in candidates))
+            raise InputError(
+                "no header row with known column names found", file=file, sheet=where,
+                expected="a header with Mengde/Quantity and another known column (Enhet, "
+                         "Beskrivelse, Postnr, NS 3420 ...)", found=f"none in {searched}",
+                code="no_header")
+        name, grid, merged, header = chosen
+        del chosen, rows
+        header, extra = _split_extra(header, extra_aliases or {})
+        if also:
+            notes.append("other_sheets: sheets " + ", ".join(repr(n) for n in also) + " also have "
+                         "a bill-of-quantities header and were not read; read each with sheet=")
+        if name in hidden:
+            notes.append(f"hidden_sheet_read: sheet {name!r} is hidden in Excel; read because it "
+                         "was asked for")
+        features = _features(archive, data, name, file)
+        items, meta_parts = _lines(grid, merged, header, file, name, number_locale, features,
+                                   extra)
+        notes.extend(features.notes)
+        notes.extend(meta_parts.pop("notes"))
+        meta = BoqMetadata(
+            file=file or "", sheet=name, sha256=sha, header_row=header.row + 1,
+            header_map={written: canonical for canonical, written in header.written.items()},
+            skipped=meta_parts["skipped"], cells=meta_parts["cells"],
+            hidden_sheets=hidden_skipped, warnings=notes, header_rows=header.n_rows,
+            columns={c: column_letter(i) for c, i in header.columns.items()},
+            sheets=tuple(names), number_locale=number_locale,
+            extra_columns={c: column_letter(i) for c, i in extra.items()})
+        for text in notes:
+            if text.partition(":")[0] not in _QUIET:
+                warnings.warn(f"[{file}] {text}", DataQualityWarning, stacklevel=stacklevel)
+        return items, meta
+
+
+def _split_extra(header: HeaderMatch, extra_aliases: dict[str, str]
+                 ) -> tuple[HeaderMatch, dict[str, int]]:
+    """Unmapped header columns that ``extra_aliases`` knows: name -> 0-based column."""
+    if not extra_aliases or not header.unmapped:
+        return header, {}
+    extra: dict[str, int] = {}
+    unmapped = []
+    for col, text in header.unmapped:  # header cells, one row
+        name = extra_aliases.get(normalise_header(text))
+        if name is None:
+            unmapped.append((col, text))
+        elif name not in header.columns and name not in extra:
+            extra[name] = col
+    return dataclasses.replace(header, unmapped=tuple(unmapped)), extra
 
 
 class _Features:
@@ -504,7 +642,7 @@ def _grid(rows: list[list]) -> np.ndarray:
 
 
 def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
-           number_locale, features: _Features):
+           number_locale, features: _Features, extra_columns: dict[str, int] | None = None):
     """Item lines and findings of one sheet below its header (see the module docstring)."""
     start = header.data_start
     body = grid[start:]
@@ -624,6 +762,10 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     items["row_id"] = items["row_id"].astype(np.int64)
     for c in (*_NUMBER_COLUMNS, *optional):
         items[c] = items[c].astype(np.float64)
+    for name, col in (extra_columns or {}).items():  # extra columns, a few: cell values as read
+        values = body[idx, col].copy()
+        values[values == ""] = None
+        items[name] = values
     return items, {"skipped": skipped, "cells": findings.frame(), "notes": notes}
 
 

@@ -1,0 +1,503 @@
+"""Read a filled bid climate workbook (*klimaskjema*) into the frames the engine takes.
+
+:func:`read_bid` opens the file once through the library's reader for
+untrusted workbooks (:func:`klimafotavtrykk.quantities.open_workbook`: one
+archive check, one parser open), reads the materials and site sheets as bills
+of quantities with the bid's own columns kept (:func:`bid_aliases`), and the
+declaration sheet; :func:`bid_frames` then types the columns and lists every
+cell it could not understand. The sheets and columns are described in
+:mod:`klimafotavtrykk.bid_template`, which re-exports these names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.bid_template import (
+    DATASET_TYPES,
+    DECLARATION_FIELDS,
+    MATERIAL_COLUMNS,
+    SITE_COLUMNS,
+    _plain_text,
+)
+from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.messages import t
+
+__all__ = ["Bid", "read_bid", "read_site_sheet", "bid_aliases", "bid_frames", "parse_yes_no",
+           "parse_dataset_type", "site_amounts"]
+
+_YES = ("ja", "j", "yes", "y", "true", "1", "x")
+_NO = ("nei", "n", "no", "false", "0")
+# Site-sheet units that the unit registry does not know, by meaning (spellings only).
+_NM3 = ("nm3", "nm³", "sm3", "sm³", "normalkubikkmeter")
+_TKM = ("tonnkm", "tonn-km", "tonnkilometer", "tkm", "tonne-km", "tonne km", "t km", "t*km")
+_AMOUNT_BY_DIMENSION = {"volume": "litres", "energy": "kwh", "mass": "kg", "time": "machine_hours"}
+
+
+@dataclass(frozen=True, eq=False)
+class Bid:
+    """A filled bid workbook, read into frames.
+
+    Attributes
+    ----------
+    file : str
+        File name.
+    sha256 : str
+        Hash of the file as read, for the audit trail.
+    materials : DataFrame
+        :data:`~klimafotavtrykk.vocabulary.LINE_COLUMNS` plus the bid columns
+        of the module glossary.
+    site : DataFrame
+        Activity table for :func:`~klimafotavtrykk.site.calculate_site`, plus
+        ``committed`` and ``category``.
+    declaration : dict
+        ``bidder``, ``org_number``, ``date``, ``price_nok`` [NOK] and
+        ``source_ref`` of each (``<name>_ref``).
+    findings : DataFrame
+        Cells that were read but not understood: ``source_ref``, ``kind``, ``detail``.
+    warnings : tuple of str
+        The reader's warnings.
+    """
+
+    file: str
+    sha256: str | None
+    materials: pd.DataFrame
+    site: pd.DataFrame
+    declaration: dict[str, Any]
+    findings: pd.DataFrame
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _sheet_names(key: str) -> tuple[str, ...]:
+    from klimafotavtrykk.messages import LANGUAGES
+
+    return tuple(dict.fromkeys(t(f"bid.sheet.{key}", lang) for lang in LANGUAGES))
+
+
+def read_bid(path: str | Path) -> Bid:
+    """Read a filled bid workbook.
+
+    The file passes the reader's safety checks once
+    (:func:`~klimafotavtrykk.quantities.open_workbook`: size caps, no XML
+    entities, cached values only); the materials and site sheets are then read
+    as bills of quantities, under their bokmål or English names, with headers
+    through ``data/headers/aliases.csv`` and the bid's own columns (EPD
+    number, GWP, dataset type ...) kept from the same rows by header
+    (:func:`bid_aliases`); the declaration sheet likewise.
+
+    Parameters
+    ----------
+    path : str or Path
+        The bid ``.xlsx``.
+
+    Returns
+    -------
+    Bid
+
+    Raises
+    ------
+    InputError
+        (or a subclass such as ``UnsafeWorkbookError``) when the file cannot
+        be read safely or lacks a sheet.
+    """
+    from klimafotavtrykk.quantities import open_workbook
+
+    path = Path(path)
+    book = open_workbook(path)
+    aliases = bid_aliases()
+    tables, metas, notes = {}, {}, []
+    for key, columns in (("materials", MATERIAL_COLUMNS), ("site", SITE_COLUMNS)):
+        sheet, items, metas[key] = _read_named(book, key, aliases)
+        tables[key] = _with_columns(items, columns)
+        notes += [f"{path.name}: {sheet}: {w}" if str(w).startswith("unmapped_columns") else str(w)
+                  for w in metas[key].warnings]
+    declaration = _read_declaration(book, path.name)
+    materials, site, findings = bid_frames(tables["materials"], tables["site"])
+    cells = [_reader_cells(m, site_units=key == "site") for key, m in metas.items()]
+    findings = pd.concat([findings, *cells], ignore_index=True)
+    return Bid(file=path.name, sha256=book.sha256, materials=materials, site=site,
+               declaration=declaration, findings=findings, warnings=tuple(dict.fromkeys(notes)))
+
+
+def _read_named(book, key: str, aliases: dict[str, str]):
+    """Read the sheet of ``key`` under its bokmål or English name: (name, items, meta)."""
+    names = _sheet_names(key)
+    last = None
+    for name in names:
+        try:
+            items, meta = book.read(name, extra_aliases=aliases)
+            return name, items, meta
+        except InputError as exc:
+            if exc.code != "sheet_not_found":
+                raise
+            last = exc
+    raise InputError(f"sheet {' or '.join(names)} not found", file=book.file, sheet=names[0],
+                     expected=" | ".join(names), code=getattr(last, "code", "sheet_not_found"))
+
+
+def _with_columns(items: pd.DataFrame, columns) -> pd.DataFrame:
+    """Every column of ``columns`` present (None where the sheet lacks it), template order last."""
+    missing = {c.name: np.full(len(items), None, dtype=object) for c in columns
+               if c.name not in items.columns}
+    return items.assign(**missing) if missing else items
+
+
+def _reader_cells(meta, site_units: bool = False) -> pd.DataFrame:
+    """The reader's per-cell findings (text numbers, unknown units ...) as bid findings.
+
+    On the site sheet, units the site sheet knows (Nm3, tonne-km) are not reported.
+    """
+    cells = getattr(meta, "cells", None)
+    if cells is None or not len(cells):
+        return pd.DataFrame(columns=["source_ref", "kind", "detail"])
+    if site_units:
+        known = site_amounts(np.ones(len(cells)), cells["found"].astype(object))["unit_known"]
+        cells = cells[~((cells["kind"] == "unknown_unit").to_numpy() & known.to_numpy())]
+    return pd.DataFrame({"source_ref": cells["source_ref"].to_numpy(dtype=object), "kind": "reader",
+                         "detail": (cells["kind"].astype(str) + ": "
+                                    + cells["found"].astype(str)).to_numpy(dtype=object)})
+
+
+def bid_aliases() -> dict[str, str]:
+    """Normalised header -> canonical name, for every bid column in either language."""
+    from klimafotavtrykk.messages import LANGUAGES
+    from klimafotavtrykk.quantities.headers import normalise_header
+
+    out = {}
+    for column in (*MATERIAL_COLUMNS, *SITE_COLUMNS):
+        for lang in LANGUAGES:
+            out[normalise_header(t(f"bid.header.{column.name}", lang))] = column.name
+        out[normalise_header(column.name)] = column.name
+    return out
+
+
+def _read_declaration(book, file: str) -> dict[str, Any]:
+    """Bidder, organisation number, date and price from the declaration sheet.
+
+    The labels in column A are matched in either language; a missing sheet
+    or label leaves the value None (a missing price rejects the bid later).
+    """
+    from klimafotavtrykk.messages import LANGUAGES
+    from klimafotavtrykk.provenance import source_ref
+
+    labels = {_fold(t(f"bid.declaration.{name}", lang)): name
+              for name in DECLARATION_FIELDS for lang in LANGUAGES}
+    out: dict[str, Any] = dict.fromkeys(DECLARATION_FIELDS)
+    names = [n for n in _sheet_names("declaration") if n in book.sheet_names]
+    if not names:
+        return out
+    rows = book.rows(names[0])
+    for i, row in enumerate(rows[:50], start=1):  # a label column of a few rows, not line items
+        if len(row) < 2 or not isinstance(row[0], str):
+            continue
+        name = labels.get(_fold(row[0]))
+        if name:
+            out[name] = row[1] if row[1] != "" else None
+            out[f"{name}_ref"] = source_ref(file, names[0], f"B{i}")
+    out["price_nok"] = _to_float(out["price_nok"])
+    for name in ("bidder", "org_number"):
+        if out[name] is not None:
+            out[name] = _plain_text(out[name]).strip() or None
+    if isinstance(out["date"], dt.datetime):
+        out["date"] = out["date"].date()
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _lookup_folded(values, known: dict[str, str]) -> pd.Series:
+    """``known[_fold(value)]`` per value, None when blank or unknown; each distinct value folded once."""
+    series = pd.Series(values, dtype=object)
+    codes, distinct = pd.factorize(series)
+    hits = np.array([known.get(_fold(d)) for d in distinct] + [None], dtype=object)
+    return pd.Series(hits[codes], index=series.index, dtype=object)
+
+
+def _to_float(value) -> float:
+    if value is None or isinstance(value, bool):
+        return float("nan")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def parse_yes_no(values) -> pd.Series:
+    """``ja``/``nei`` (or ``yes``/``no``, ``x``, ``1``/``0``) as a boolean Series; blank and other text <NA>.
+
+    Each distinct spelling is folded once.
+    """
+    series = pd.Series(values, dtype=object)
+    codes, distinct = pd.factorize(series.astype(str).where(series.notna()))
+    folded = [d.strip().casefold() for d in distinct]  # each distinct spelling, not each row
+    mapped = pd.array([True if d in _YES else False if d in _NO else pd.NA for d in folded],
+                      dtype="boolean")
+    out = pd.array(np.full(len(series), pd.NA), dtype="boolean")
+    hit = codes >= 0
+    out[hit] = mapped[codes[hit]]
+    return pd.Series(out, index=series.index, name="committed")
+
+
+def parse_dataset_type(values) -> pd.Series:
+    """Dataset-type labels in either language (or canonical) -> ``product_epd`` ... ; others None."""
+    from klimafotavtrykk.messages import LANGUAGES
+
+    known = {_fold(d): d for d in DATASET_TYPES}
+    known |= {_fold(t(f"bid.dataset_type.{d}", lang)): d for d in DATASET_TYPES for lang in LANGUAGES}
+    known |= {_fold(d.replace("_", " ")): d for d in DATASET_TYPES}
+    return _lookup_folded(values, known)
+
+
+def site_amounts(quantity, unit) -> pd.DataFrame:
+    """Site amounts by unit: litres, kWh, Nm³, kg, machine hours or tonne-km.
+
+    Each distinct unit spelling is parsed once (the unit registry, plus the
+    site-only spellings of Nm³ and tonne-km).
+
+    Parameters
+    ----------
+    quantity : array-like of float
+        Amount in ``unit``.
+    unit : array-like of str
+        Unit as written.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``litres`` [L], ``kwh`` [kWh], ``nm3`` [m³], ``kg`` [kg],
+        ``machine_hours`` [h], ``tonne_km`` [t km] (NaN where not that unit)
+        and ``unit_known`` (bool).
+    """
+    from klimafotavtrykk.units import parse_units
+
+    q = np.asarray(quantity, dtype=float)
+    texts = pd.Series(unit, dtype=object)
+    codes, distinct = pd.factorize(texts.where(texts.notna(), None))
+    folded = pd.Series(distinct, dtype=object).astype(str).str.strip()
+    parsed = parse_units(folded.tolist()) if len(folded) else pd.DataFrame(
+        columns=["dimension", "scale", "known"])
+    lower = folded.str.casefold()
+    reference = parse_units(["l", "kWh", "kg", "h"])["scale"].to_numpy(float)  # per column unit
+    per_column = dict(zip(("volume", "energy", "mass", "time"), reference, strict=True))
+    out = {c: np.full(len(q), np.nan) for c in ("litres", "kwh", "nm3", "kg", "machine_hours",
+                                                "tonne_km")}
+    known = np.zeros(len(q), dtype=bool)
+    for k, spelling in enumerate(folded):  # distinct unit spellings, a handful
+        rows = codes == k
+        if lower[k] in _NM3:
+            out["nm3"][rows], known[rows] = q[rows], True
+            continue
+        if lower[k] in _TKM:
+            out["tonne_km"][rows], known[rows] = q[rows], True
+            continue
+        info = parsed.loc[spelling]
+        column = _AMOUNT_BY_DIMENSION.get(info["dimension"]) if bool(info["known"]) else None
+        if column:
+            out[column][rows] = q[rows] * float(info["scale"]) / per_column[info["dimension"]]
+            known[rows] = True
+    return pd.DataFrame({**out, "unit_known": known})
+
+
+def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Turn the read sheets into engine frames, keeping every row.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        The materials sheet as the reader returns it (canonical names).
+    site : DataFrame
+        The site sheet as the reader returns it (canonical names).
+
+    Returns
+    -------
+    materials : DataFrame
+        Line columns plus the bid columns (module glossary), typed.
+    site : DataFrame
+        Activity table (columns of :data:`klimafotavtrykk.site.ACTIVITY_COLUMNS`
+        that apply) with ``committed`` and ``category``.
+    findings : DataFrame
+        ``source_ref``, ``kind`` (``bad_dataset_type``, ``bad_date``,
+        ``bad_committed``, ``unknown_site_unit``), ``detail`` (the value found).
+    """
+    from klimafotavtrykk.vocabulary import LINE_COLUMNS
+
+    m = materials.reset_index(drop=True).copy()
+    found = []
+    for name in (*LINE_COLUMNS, "thickness_mm"):
+        if name not in m.columns:
+            m[name] = np.arange(len(m)) if name == "row_id" else None
+    for name in ("product", "epd_id", "epd_declared_unit", "dataset_type", "committed"):
+        if name not in m.columns:
+            m[name] = None
+    for name in ("epd_gwp_a1a3", "mass_per_unit", "epd_valid_until"):
+        if name not in m.columns:
+            m[name] = np.nan
+    for name in ("epd_gwp_a1a3", "mass_per_unit"):
+        m[name] = _numbers(m[name])
+    m["epd_id"] = _clean_text(m["epd_id"])
+    raw_type = _clean_text(m["dataset_type"])
+    m["dataset_type"] = parse_dataset_type(raw_type)
+    found.append(_finding(m, raw_type.notna() & m["dataset_type"].isna(), "bad_dataset_type", raw_type))
+    raw_date = m["epd_valid_until"]
+    m["epd_valid_until"] = _dates(raw_date)
+    found.append(_finding(m, raw_date.notna() & m["epd_valid_until"].isna() & (_clean_text(raw_date).notna()),
+                          "bad_date", raw_date))
+    raw_committed = _clean_text(m["committed"])
+    m["committed"] = parse_yes_no(raw_committed).to_numpy()
+    found.append(_finding(m, raw_committed.notna() & m["committed"].isna(), "bad_committed",
+                          raw_committed))
+
+    s = site.reset_index(drop=True).copy()
+    if "source_ref" not in s.columns:
+        s["source_ref"] = None
+    for name in ("quantity", "rated_power_kw"):
+        s[name] = _numbers(s[name]) if name in s.columns else np.nan
+    for name in ("unit", "category", "carrier", "machine_class", "vehicle_class", "activity",
+                 "machine", "committed"):
+        s[name] = _clean_text(s[name]) if name in s.columns else pd.Series(None, index=s.index,
+                                                                             dtype=object)
+    amounts = site_amounts(s["quantity"], s["unit"])
+    unknown = s["unit"].notna() & ~amounts["unit_known"]
+    found.append(_finding(s, unknown, "unknown_site_unit", s["unit"]))
+    raw_site_committed = s["committed"]
+    committed = parse_yes_no(raw_site_committed)
+    found.append(_finding(s, raw_site_committed.notna() & committed.isna(), "bad_committed",
+                          raw_site_committed))
+    category = _site_category(s["category"])
+    activities = pd.DataFrame({
+        "row_id": np.arange(len(s)),
+        "source_ref": s["source_ref"] if "source_ref" in s.columns else None,
+        "activity": s["activity"].where(s["activity"].notna(), s["category"]),
+        "machine": s["machine"],
+        "machine_class": _machine_class(s["machine_class"]),
+        "carrier": s["carrier"].str.casefold(),
+        **{c: amounts[c].to_numpy() for c in ("litres", "kwh", "nm3", "kg", "machine_hours",
+                                               "tonne_km")},
+        "rated_power_kw": s["rated_power_kw"],
+        "vehicle_class": s["vehicle_class"],
+        "scope": np.where(category == "mass_transport", "mass_transport", "site"),
+        "committed": committed.to_numpy(),
+        "category": category,
+    })
+    findings = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
+        len(f) for f in found) else pd.DataFrame(columns=["source_ref", "kind", "detail"])
+    return m, activities, findings
+
+
+def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
+    mask = np.asarray(mask, dtype=bool)
+    refs = frame["source_ref"] if "source_ref" in frame.columns else pd.Series(None, index=frame.index)
+    return pd.DataFrame({"source_ref": refs[mask].to_numpy(dtype=object), "kind": kind,
+                         "detail": pd.Series(values)[mask].astype(str).to_numpy(dtype=object)})
+
+
+def _clean_text(values) -> pd.Series:
+    """Stripped text with blanks as None; numbers written as text without a trailing ``.0``."""
+    series = pd.Series(values, dtype=object)
+    codes, distinct = pd.factorize(series)
+    cleaned = np.array([_plain_text(d).strip() or None for d in distinct] + [None], dtype=object)
+    return pd.Series(cleaned[codes], index=series.index, dtype=object)
+
+
+def _numbers(values) -> np.ndarray:
+    """Numbers from numeric cells, or from text with a decimal comma and blank thousands."""
+    series = pd.Series(values, dtype=object)
+    numeric = pd.to_numeric(series, errors="coerce").astype(float)
+    text = series.where(numeric.isna() & series.notna())
+    if text.notna().any():
+        cleaned = (text.astype(str).str.replace("\u00a0", "", regex=False)
+                   .str.replace(" ", "", regex=False).str.replace(",", ".", regex=False))
+        numeric = numeric.fillna(pd.to_numeric(cleaned.where(text.notna()), errors="coerce"))
+    return numeric.to_numpy(dtype=float)
+
+
+def _dates(values) -> pd.Series:
+    """Dates from date cells, ISO text (2026-05-31) or Norwegian text (31.05.2026)."""
+    series = pd.Series(values, dtype=object)
+    codes, distinct = pd.factorize(series)
+    parsed = [_one_date(d) for d in distinct] + [pd.NaT]  # distinct values only
+    return pd.Series(pd.to_datetime(np.array(parsed, dtype=object)[codes]), index=series.index)
+
+
+def _one_date(value):
+    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
+        return pd.Timestamp(value).normalize()
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return pd.Timestamp(dt.datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    return pd.NaT
+
+
+def _site_category(values: pd.Series) -> np.ndarray:
+    from klimafotavtrykk.messages import LANGUAGES
+
+    keys = ("machine", "heating", "mass_transport", "other")
+    known = {_fold(t(f"bid.category.{k}", lang)): k for k in keys for lang in LANGUAGES}
+    known |= {k: k for k in keys}
+    hit = _lookup_folded(values, known).to_numpy(dtype=object)
+    return np.where(pd.isna(hit), "other", hit).astype(object)
+
+
+def _machine_class(values: pd.Series) -> pd.Series:
+    """Machine-class names in either language (or keys) -> keys; unknown text kept for the model to report."""
+    from klimafotavtrykk.site_data import load_machinery
+
+    table = load_machinery().drop_duplicates("machine_class")
+    known = {_fold(k): k for k in table["machine_class"]}
+    for lang in ("nb", "en"):
+        known |= {_fold(n): k for n, k in zip(table[f"name_{lang}"], table["machine_class"],
+                                              strict=True)}
+    hit = _lookup_folded(values, known)
+    out = hit.where(hit.notna(), values).astype(object)
+    return out.where(out.notna(), np.nan)  # blanks NaN, as Series.map leaves them
+
+
+def read_site_sheet(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Read the site sheet (*Byggeplass* / *Site*) of a workbook, if it has one.
+
+    The sheet has the columns of the bid template's site sheet (machine or
+    activity, energy carrier, amount and unit, rated power, committed ...),
+    so a project team can describe its site in the same workbook as its bill
+    of quantities. The file passes the reader's safety checks first.
+
+    Parameters
+    ----------
+    path : str or Path
+        An ``.xlsx`` workbook.
+
+    Returns
+    -------
+    (site, findings) or None
+        ``site``: activity table for :func:`klimafotavtrykk.site.calculate_site`;
+        ``findings``: cells read but not understood (``source_ref``, ``kind``,
+        ``detail``). None when the workbook has no site sheet.
+    """
+    from klimafotavtrykk.quantities import open_workbook
+
+    book = open_workbook(Path(path))
+    try:
+        _, items, meta = _read_named(book, "site", bid_aliases())
+    except InputError as exc:
+        if exc.code == "sheet_not_found":
+            return None
+        raise
+    items = _with_columns(items, SITE_COLUMNS)
+    empty = pd.DataFrame(columns=items.columns[:0])
+    _, site, findings = bid_frames(empty, items)
+    cells = _reader_cells(meta, site_units=True)
+    return site, pd.concat([findings, cells], ignore_index=True)
