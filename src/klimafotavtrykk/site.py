@@ -200,9 +200,7 @@ def energy_class_shares(energy_class, energy, machine_hours, machine, basis=None
         :data:`ENERGY_CLASSES`); each row sums to 1, or is NaN when its total
         is 0. [-]
     """
-    sums = _class_sums(energy_class, energy, machine_hours, machine)
-    totals = sums.sum(axis=1)
-    shares = sums.div(totals.where(totals > 0), axis=0)
+    shares = _shares(_class_sums(energy_class, energy, machine_hours, machine))
     if basis is None:
         return shares
     if basis not in SHARE_BASES:
@@ -212,24 +210,31 @@ def energy_class_shares(energy_class, energy, machine_hours, machine, basis=None
 
 
 def _class_sums(energy_class, energy, machine_hours, machine) -> pd.DataFrame:
-    frame = pd.DataFrame({
-        "energy_class": pd.Series(np.asarray(energy_class, dtype=object), dtype=object),
-        "energy": np.nan_to_num(np.asarray(energy, dtype=float)),
-        "machine_hours": np.nan_to_num(np.asarray(machine_hours, dtype=float)),
-        "machine": pd.Series(np.asarray(machine, dtype=object), dtype=object),
-    })
-    frame = frame[frame["energy_class"].isin(ENERGY_CLASSES)]
-    named = frame[frame["machine"].notna()].drop_duplicates(["machine", "energy_class"])
-    unnamed = frame[frame["machine"].isna() & (frame["machine_hours"] > 0)]
-    count = pd.concat([named["energy_class"], unnamed["energy_class"]]).value_counts()
-    sums = pd.DataFrame({
-        "energy": frame.groupby("energy_class")["energy"].sum(),
-        "machine_hours": frame.groupby("energy_class")["machine_hours"].sum(),
-        "machine_count": count.astype(float),
-    }).reindex(list(ENERGY_CLASSES)).fillna(0.0)
-    sums = sums.T.reindex(list(SHARE_BASES))
-    sums.index.name, sums.columns.name = "basis", "energy_class"
-    return sums
+    """Energy [kWh], machine hours [h] and machine count per energy class (basis × class)."""
+    n = len(ENERGY_CLASSES)
+    code = pd.Index(ENERGY_CLASSES).get_indexer(np.asarray(energy_class, dtype=object))
+    keep = code >= 0
+    code = code[keep]
+    hours = np.nan_to_num(np.asarray(machine_hours, dtype=float))[keep]
+    name = np.asarray(machine, dtype=object)[keep]
+    named = pd.notna(name)
+    # each distinct (machine name, class) counts once; a row with hours but no name counts as one
+    distinct = pd.MultiIndex.from_arrays([name[named], code[named]]).unique()
+    count = (np.bincount(distinct.get_level_values(1).to_numpy(dtype=np.int64), minlength=n)
+             + np.bincount(code[~named & (hours > 0)], minlength=n))
+    sums = np.vstack([
+        np.bincount(code, weights=np.nan_to_num(np.asarray(energy, dtype=float))[keep], minlength=n),
+        np.bincount(code, weights=hours, minlength=n),
+        count.astype(float),
+    ])
+    return pd.DataFrame(sums, index=pd.Index(["energy", "machine_hours", "machine_count"], name="basis"),
+                        columns=pd.Index(list(ENERGY_CLASSES), name="energy_class")
+                        ).reindex(list(SHARE_BASES))
+
+
+def _shares(sums: pd.DataFrame) -> pd.DataFrame:
+    totals = sums.sum(axis=1)
+    return sums.div(totals.where(totals > 0), axis=0)
 
 
 def machine_parameters(machinery, machine_class, rated_power, load_factor=None,
@@ -527,7 +532,7 @@ def _result(lines, unmatched, scope, metadata) -> SiteResult:
         total=float(site["kg_co2e"].sum()),
         mass_transport=float(lines.loc[lines["scope"] == "mass_transport", "kg_co2e"].sum()),
         by_carrier=by_carrier, by_activity=by_activity,
-        shares=energy_class_shares(*args), share_totals=sums.sum(axis=1).rename("total"),
+        shares=_shares(sums), share_totals=sums.sum(axis=1).rename("total"),
         lines=lines, unmatched=unmatched, scope=scope, metadata=metadata)
 
 
