@@ -322,7 +322,8 @@ def _per_bid(name: str, values, index: pd.Index, bidder: pd.Series) -> pd.Series
     given = {str(k): v for k, v in dict(values).items()}
     by_file = pd.Series(index.map(given), index=index, dtype=object)
     by_bidder = pd.Series(bidder.map(given).to_numpy(), index=index, dtype=object)
-    out = pd.to_numeric(by_file.fillna(by_bidder), errors="coerce").astype(float)
+    chosen = by_file.where(by_file.notna(), by_bidder)  # per file first, else per bidder
+    out = pd.to_numeric(chosen, errors="coerce").astype(float)
     unknown = sorted(set(given) - set(index) - set(bidder))
     if unknown:
         raise InputError(f"{name} given for bids that are not in the batch: {unknown}",
