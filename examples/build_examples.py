@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import sys
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from klimafotavtrykk.reports import pin_zip_times
 
 __all__ = ["HEADERS", "LINES", "SHEET", "HEADER_ROW", "THICKNESS_MM", "build_workbook"]
 
@@ -205,26 +205,6 @@ THICKNESS_MM: dict[str, float] = {
 }
 
 
-def _reproducible_zip(data: bytes) -> bytes:
-    """Rewrite an xlsx archive with fixed entry timestamps and modification date."""
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
-                    content,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, content)
-    return out.getvalue()
-
-
 def build_workbook(path: Path) -> Path:
     """Write the example bill of quantities to ``path`` and return the path.
 
@@ -266,7 +246,7 @@ def build_workbook(path: Path) -> Path:
     buffer = io.BytesIO()
     wb.save(buffer)
     path = Path(path)
-    path.write_bytes(_reproducible_zip(buffer.getvalue()))
+    path.write_bytes(pin_zip_times(buffer.getvalue(), FIXED_TIME))
     return path
 
 

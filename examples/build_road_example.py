@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import sys
-import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from klimafotavtrykk.reports import pin_zip_times
 
 __all__ = ["HEADERS", "HEADER_ROW", "LINES", "SHEET", "build_workbook"]
 
@@ -125,24 +125,6 @@ LINES: tuple[tuple[str, str, str, str, float, float | None, float | None], ...] 
 # fmt: on
 
 
-def _fixed_archive(data: bytes) -> bytes:
-    """The xlsx archive ``data`` with every timestamp set to :data:`STAMP`."""
-    modified = STAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    source = zipfile.ZipFile(io.BytesIO(data))
-    target_buffer = io.BytesIO()
-    with source, zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            payload = source.read(name)
-            if name == "docProps/core.xml":
-                payload = re.sub(rb"(<dcterms:modified[^>]*>).*?(</dcterms:modified>)",
-                                 rb"\g<1>" + modified + rb"\g<2>", payload)
-            info = zipfile.ZipInfo(name, date_time=STAMP.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, payload)
-    return target_buffer.getvalue()
-
-
 #: The site sheet: the contractor's machine plan for the road (made-up amounts for the example),
 #: in the columns of the library's bid template, so ``klimafotavtrykk beregn`` reads it as the
 #: site (A5 energy and machinery, mass transport apart).
@@ -207,7 +189,7 @@ def build_workbook(path: str | Path) -> Path:
     raw = io.BytesIO()
     wb.save(raw)
     target = Path(path)
-    target.write_bytes(_fixed_archive(raw.getvalue()))
+    target.write_bytes(pin_zip_times(raw.getvalue(), STAMP))
     return target
 
 

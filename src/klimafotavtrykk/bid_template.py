@@ -57,6 +57,7 @@ from typing import Any
 import pandas as pd
 
 from klimafotavtrykk.messages import t
+from klimafotavtrykk.provenance import column_letter
 
 #: Reading lives in :mod:`klimafotavtrykk.bid_reader`; these names stay importable from here.
 _READER_NAMES: tuple[str, ...] = ("Bid", "read_bid", "read_site_sheet", "bid_aliases",
@@ -225,7 +226,7 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
     hidden = book.create_sheet(_LISTS_SHEET)
     ranges = {}
     for j, (key, values) in enumerate(lists.items(), start=1):
-        letter = _letter(j)
+        letter = column_letter(j - 1)
         hidden.cell(row=1, column=j, value=key)
         for i, value in enumerate(values, start=2):
             hidden.cell(row=i, column=j, value=value)
@@ -242,13 +243,13 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
             cell = sheet.cell(row=1, column=j, value=t(f"bid.header.{column.name}", lang))
             cell.font, cell.fill = bold, head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.column_dimensions[_letter(j)].width = column.width
+            sheet.column_dimensions[column_letter(j - 1)].width = column.width
         sheet.row_dimensions[1].height = 45
         sheet.freeze_panes = "A2"
         n_rows = len(filled) + _INPUT_ROWS
         last = _FIRST_DATA_ROW + n_rows - 1
         for j, column in enumerate(columns, start=1):
-            letter = _letter(j)
+            letter = column_letter(j - 1)
             lock = column.prefilled and key == "materials" and locked_rows > 0
             # input columns are unlocked by their column style: empty cells need no element
             sheet.column_dimensions[letter].protection = unlocked
@@ -296,12 +297,6 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
     book.save(buffer)
     path.write_bytes(pin_zip_times(buffer.getvalue(), FIXED_TIME))
     return path
-
-
-def _letter(j: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(j)
 
 
 def _protect(sheet) -> None:

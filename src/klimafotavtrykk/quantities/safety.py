@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 
 from klimafotavtrykk.errors import InputError, UnsafeWorkbookError
-from klimafotavtrykk.provenance import MAX_COLUMNS, MAX_ROWS, column_index
+from klimafotavtrykk.provenance import MAX_COLUMNS, MAX_ROWS, column_index, column_letter
 
 __all__ = [
     "ReadLimits",
@@ -353,17 +353,9 @@ def _le_digits(limit: int) -> bytes:
     return b"(?:" + b"|".join(options) + b")"
 
 
-def _letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _le_letters(limit: int) -> bytes:
     """Regex for the column letters of columns 1..limit (1-based)."""
-    text = _letters(limit)
+    text = column_letter(limit - 1)
     n = len(text)
     options = []
     if n > 1:
