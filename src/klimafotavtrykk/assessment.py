@@ -256,7 +256,7 @@ def calculate(
     )
 
     # transport modes named on lines
-    mode_text = _text(items["transport_mode"])
+    mode_text = clean_text(items["transport_mode"])
     mode_given = mode_text.notna().to_numpy()
     line_mode = np.full(n, -1, dtype=np.int64)
     if mode_given.any():
@@ -323,7 +323,7 @@ def calculate(
     computed = pd.concat([computed, detail], axis=1)
     computed["kg_co2e"] = per_line[:, [_COL[m] for m in TOTAL_MODULES]].sum(axis=1)
 
-    unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=_reason_detail(match, ~ok))
+    unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok])
     coverage = _coverage(table, rows, row, profile)
     metadata = {
         "version": __version__,
@@ -555,10 +555,6 @@ def _reasons(*rules) -> np.ndarray:
     return reason
 
 
-def _text(column: pd.Series) -> pd.Series:
-    return clean_text(column)
-
-
 def _part_scope(parts: pd.Series, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
     """Per line: whether its NS 3451 part counts under the profile, and whether it has one."""
     codes, uniques = text_codes(parts)
@@ -583,10 +579,6 @@ def _column(frame: pd.DataFrame, name: str, idx: np.ndarray) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(idx), None, dtype=object)
     return frame[name].to_numpy(dtype=object)[idx]
-
-
-def _reason_detail(match, mask) -> np.ndarray:
-    return np.asarray(match.detail, dtype=object)[mask]
 
 
 def _coverage(table: FactorTable, rows: _Rows, line_row: np.ndarray, profile: Profile) -> pd.Series:
