@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+
+from klimafotavtrykk.units import parse_units
+
 __all__ = ["a4"]
+
+
+@functools.cache
+def _kg_per_tonne() -> float:
+    """Mass of one tonne from the unit registry. [kg]"""
+    return float(parse_units(["tonne"])["scale"].iloc[0])
 
 
 def a4(mass, distance, kg_co2e_per_tkm):
@@ -29,4 +39,4 @@ def a4(mass, distance, kg_co2e_per_tkm):
     >>> round(a4(1000.0, 35.0, 0.104), 2)
     3.64
     """
-    return mass / 1000.0 * distance * kg_co2e_per_tkm
+    return mass / _kg_per_tonne() * distance * kg_co2e_per_tkm
