@@ -3,7 +3,7 @@ import pytest
 
 import klimafotavtrykk as kf
 from klimafotavtrykk.alternatives import compare, substitute
-from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.errors import InputError, SelectionWarning
 
 
 @pytest.fixture
@@ -82,3 +82,15 @@ def test_chained_substitutions_keep_history(lines, hand_factors, no_mappings):
     assert twice["substituted_from"].tolist() == ["concrete", "paint", None]
     thrice = substitute(twice, "paint", building_part="25", factors=hand_factors, mappings=no_mappings)
     assert thrice["substituted_from"].tolist()[0] == "concrete"   # the factor it had first
+
+
+def test_substitute_refuses_a_mistyped_selection_and_counts_changes(lines, hand_factors, no_mappings):
+    # a typo in the factor to select used to change nothing and say nothing
+    with pytest.raises(InputError, match="'concrte' is not in the factor table"):
+        substitute(lines, "window", factor="concrte", factors=hand_factors, mappings=no_mappings)
+    out = substitute(lines, "window", building_part="2", factors=hand_factors, mappings=no_mappings)
+    assert out.attrs["substituted_lines"] == 3        # 251, 232 and 221 all start with "2"
+    with pytest.warns(SelectionWarning, match="select no line"):
+        none = substitute(lines, "window", building_part="9", factors=hand_factors, mappings=no_mappings)
+    assert none.attrs["substituted_lines"] == 0
+    assert none["factor_id"].tolist()[:2] == ["concrete", "paint"]

@@ -8,6 +8,7 @@ influenced the choice.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.assessment import Assessment, calculate, prepare_lines
-from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.errors import InputError, SelectionWarning
 from klimafotavtrykk.factors import FactorTable, load_factors
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
@@ -62,12 +63,19 @@ def substitute(
         A copy with ``factor_id`` set to ``to_factor`` on the selected lines
         and a ``substituted_from`` column naming the factor each replaced
         line had before its first substitution (None for lines never
-        replaced), so chained calls keep their history.
+        replaced), so chained calls keep their history. How many lines this
+        call changed is in ``attrs["substituted_lines"]``.
 
     Raises
     ------
     InputError
-        When ``to_factor`` is not in the table, or no condition is given.
+        When ``to_factor`` or ``factor`` is not in the table, or no condition
+        is given.
+
+    Warns
+    -----
+    SelectionWarning
+        When the conditions select no line: nothing was changed.
 
     Examples
     --------
@@ -78,9 +86,10 @@ def substitute(
         raise InputError("give at least one selection: factor, building_part, item_code or description",
                          code="no_selection")
     table = factors or load_factors()
-    if to_factor not in table.ids:
-        raise InputError(f"factor {to_factor!r} is not in the factor table", expected="a factor id",
-                         found=to_factor, code="unknown_factor")
+    for given in (to_factor, factor):
+        if given is not None and given not in table.ids:
+            raise InputError(f"factor {given!r} is not in the factor table", expected="a factor id",
+                             found=given, code="unknown_factor")
     items = prepare_lines(lines)
     match = match_factors(items, table.ids, mappings)
     current = np.where(match.factor_idx >= 0, table.ids.to_numpy(dtype=object)[match.factor_idx], None)
@@ -108,6 +117,10 @@ def substitute(
     first = np.where(known, before, current)
     out["substituted_from"] = pd.Series(np.where(selected, first, np.where(known, before, None)),
                                         index=out.index, dtype=object)
+    out.attrs["substituted_lines"] = int(selected.sum())
+    if not selected.any():
+        warnings.warn("substitute: the conditions select no line; nothing was changed",
+                      SelectionWarning, stacklevel=2)
     return out
 
 

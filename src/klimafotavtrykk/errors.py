@@ -160,3 +160,10 @@ class WeightWarning(KlimafotavtrykkWarning):
 
 
 __all__.append("WeightWarning")
+
+
+class SelectionWarning(KlimafotavtrykkWarning):
+    """A selection (e.g. of lines to substitute) matched nothing, so nothing changed."""
+
+
+__all__.append("SelectionWarning")
