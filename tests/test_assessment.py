@@ -225,3 +225,53 @@ def test_operational_energy_b6(calc):
     assert calc(THREE_LINES, profile="tek17", operational_energy={"electricity": 10_000}).by_module["B6"] == 0
     with pytest.raises(InputError, match="no life-cycle factor"):
         calc(THREE_LINES, profile="ns3720", operational_energy={"coal": 1.0})
+
+
+def test_b6_with_a_yearly_grid_series_and_a_users_own_carrier(calc):
+    period50 = dataclasses.replace(load_profile("ns3720"), reference_study_period=50)
+    # grid factor falling by 1 g/kWh a year from 50 g/kWh: sum over 50 years
+    # = 50 x 0.050 - 0.001 x (0 + 1 + ... + 49) = 2.5 - 1.225 = 1.275 kg/kWh;
+    # x 10 000 kWh a year = 12 750 kg CO2e
+    series = [0.050 - 0.001 * year for year in range(50)]
+    b6 = calc(THREE_LINES, profile=period50, operational_energy={"electricity": 10_000},
+              energy_factors={"electricity": series})
+    assert b6.by_module["B6"] == pytest.approx(12_750.0)
+    # a carrier of the user's own: 2 000 kWh a year at 0.020 kg/kWh for 50 years = 2 000 kg
+    own = calc(THREE_LINES, profile=period50, operational_energy={"heat_pump_x": 2_000},
+               energy_factors={"heat_pump_x": 0.020})
+    assert own.by_module["B6"] == pytest.approx(2_000.0)
+    with pytest.raises(InputError, match="one value per year") as err:
+        calc(THREE_LINES, profile=period50, operational_energy={"electricity": 1.0},
+             energy_factors={"electricity": series[:49]})
+    assert err.value.expected == "50 values (the study period)"
+    # an unknown carrier names the known ones
+    with pytest.raises(InputError) as err:
+        calc(THREE_LINES, profile=period50, operational_energy={"electrcity_no": 1.0})
+    assert "electricity_no" in err.value.expected and "district_heating_no" in err.value.expected
+    with pytest.raises(InputError, match="≥ 0 kWh"):
+        calc(THREE_LINES, profile=period50, operational_energy={"electricity": -5.0})
+
+
+@pytest.mark.parametrize("bta", [0.0, -100.0, float("nan")])
+def test_gross_area_must_be_positive(calc, bta):
+    with pytest.raises(InputError, match="positive number") as err:
+        calc(THREE_LINES, bta_m2=bta)
+    assert err.value.code == "bad_area"
+
+
+def test_implausible_quantities_are_warned_listed_and_still_computed(calc):
+    from klimafotavtrykk.errors import PlausibilityWarning
+
+    lines = {"factor_id": ["concrete", "paint", "concrete"],
+             "quantity": [-1_000.0, 1e12, 10.0],          # a credit line; 1e12 tonnes of paint
+             "unit": ["m3", "tonn", "m3"],
+             "building_part": ["251", "232", "251"]}
+    with pytest.warns(PlausibilityWarning, match="2 line"):
+        result = calc(lines)
+    found = {r["row"]: r["check"] for r in result.metadata["implausible_lines"]}
+    assert found == {0: "negative_quantity", 1: "quantity_too_large"}   # 1e15 kg > 1e9 kg
+    assert len(result.lines) == 3
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        calc(THREE_LINES)      # nothing to say about plausible lines

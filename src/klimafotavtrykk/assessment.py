@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import clean_text, text_codes
-from klimafotavtrykk.errors import InputError, MissingColumnError
+from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
 from klimafotavtrykk.factors import (
     FactorTable,
     TransportModes,
@@ -31,6 +32,7 @@ from klimafotavtrykk.lifecycle.engine import (
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
+from klimafotavtrykk.plausibility import implausible_lines
 from klimafotavtrykk.profiles import Profile, resolve_profile
 from klimafotavtrykk.units import parse_units, unit_codes
 from klimafotavtrykk.vocabulary import (
@@ -167,6 +169,7 @@ def calculate(
     site: pd.DataFrame | Any | None = None,
     operational_energy: Mapping[str, float] | None = None,
     electricity: str = "electricity_no",
+    energy_factors: Mapping[str, float | Sequence[float]] | None = None,
 ) -> Assessment:
     """Whole-life footprint of a bill of quantities.
 
@@ -203,6 +206,12 @@ def calculate(
         Carrier that plain ``"electricity"`` means: ``"electricity_no"``
         (Norwegian delivered mix) or ``"electricity_eu"`` (European mix);
         NS 3720 practice reports both.
+    energy_factors : mapping of str to float or sequence of float, optional
+        Life-cycle factors for B6 that replace or add to the shipped
+        carriers: a constant, or one value per year of the study period
+        (a grid factor falling over 50 years), for a shipped carrier or one
+        of the user's own (``{"electricity": series, "heat_pump_x": 0.02}``).
+        [kg CO₂e kWh⁻¹]
 
     Returns
     -------
@@ -215,7 +224,15 @@ def calculate(
     MissingColumnError
         When ``quantity`` or ``unit`` is missing.
     InputError
-        When a column cannot hold what it should (e.g. a waste rate of 1.5).
+        When a column cannot hold what it should (e.g. a waste rate of 1.5),
+        ``bta_m2`` is not a positive number, or a B6 carrier is unknown.
+
+    Warns
+    -----
+    PlausibilityWarning
+        When lines have a negative quantity or more than any real line can
+        hold (``data/units/plausible_quantities.csv``); they are computed
+        and listed in ``metadata["implausible_lines"]``.
 
     Examples
     --------
@@ -225,6 +242,9 @@ def calculate(
     ...                       "unit": ["m3"], "building_part": ["251"]})
     >>> result = kf.calculate(lines, profile="tek17")   # doctest: +SKIP
     """
+    if bta_m2 is not None and not (math.isfinite(float(bta_m2)) and float(bta_m2) > 0):
+        raise InputError("the gross area must be a positive number", expected="BTA > 0 m²",
+                         found=str(bta_m2), code="bad_area")
     items = prepare_lines(lines)
     profile = resolve_profile(profile)
     table = _factor_table(factors)
@@ -245,6 +265,7 @@ def calculate(
     line_known = np.append(utable["known"].to_numpy(dtype=bool), False)[ucodes]
 
     quantity = items["quantity"].to_numpy(dtype=float)
+    implausible = _warn_implausible(items, implausible_lines(quantity, line_scale, line_dim))
     decl_dim = table.declared_dimension[f]
     q_decl = declared_quantity(
         quantity,
@@ -301,7 +322,8 @@ def calculate(
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
     site_result = _site_result(site, electricity)
-    other = _other_contributions(profile, site_result, operational_energy, electricity)
+    other = _other_contributions(profile, site_result, operational_energy, electricity,
+                                 energy_factors)
     by_module = pd.Series(by_part.sum(axis=0) + other.sum(axis=0).to_numpy(),
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
@@ -332,6 +354,7 @@ def calculate(
         "indicators": sorted({str(i) or "unspecified" for i in table.indicator[np.unique(matched_f)]}),
         "input_lines": n,
         "site_counted": bool(site_result is not None and profile.site_energy),
+        "implausible_lines": implausible,
     }
     return Assessment(
         lines=computed.reset_index(drop=True),
@@ -480,8 +503,8 @@ def _site_result(site, electricity: str):
     return calculate_site(site, electricity=electricity)
 
 
-def _other_contributions(profile: Profile, site_result, operational_energy, electricity: str
-                         ) -> pd.DataFrame:
+def _other_contributions(profile: Profile, site_result, operational_energy, electricity: str,
+                         energy_factors=None) -> pd.DataFrame:
     """Rows of contributions beside the lines (site, mass transport, B6), × module. [kg CO2e]"""
     rows: dict[str, np.ndarray] = {}
     if site_result is not None and profile.site_energy:
@@ -491,7 +514,8 @@ def _other_contributions(profile: Profile, site_result, operational_energy, elec
             rows["mass_transport"] = _module_row("A4", site_result.mass_transport)
     if operational_energy and "B6" in profile.modules:
         rows["operational_energy"] = _module_row(
-            "B6", _b6(operational_energy, profile.reference_study_period, electricity))
+            "B6", _b6(operational_energy, profile.reference_study_period, electricity,
+                      energy_factors))
     if not rows:
         return _empty_other()
     return pd.DataFrame(list(rows.values()), index=pd.Index(list(rows), name="contribution"),
@@ -504,23 +528,58 @@ def _module_row(module: str, value: float) -> np.ndarray:
     return row
 
 
-def _b6(annual: Mapping[str, float], period: float, electricity: str) -> float:
-    """B6 over the period from annual energy by carrier, with life-cycle factors per kWh. [kg CO2e]"""
+def _b6(annual: Mapping[str, float], period: float, electricity: str,
+        energy_factors: Mapping[str, Any] | None = None) -> float:
+    """B6 over the period from annual energy by carrier. [kg CO2e]
+
+    Factors per kWh come from the shipped life-cycle carriers, replaced or
+    extended by ``energy_factors`` (a constant or one value per year).
+    """
     from klimafotavtrykk.site_data import load_energy_carriers
 
     carriers = load_energy_carriers()
     per_kwh = carriers[(carriers["scope"] == "wtw") & (carriers["unit_dimension"] == "energy")]
-    factor = dict(zip(per_kwh["carrier"], per_kwh["kg_co2e_per_unit"].astype(float)
-                      / per_kwh["unit_scale"].astype(float), strict=True))
+    factor: dict[str, Any] = dict(zip(per_kwh["carrier"], per_kwh["kg_co2e_per_unit"].astype(float)
+                                      / per_kwh["unit_scale"].astype(float), strict=True))
+    factor.update(energy_factors or {})
+    years = int(round(period))
     total = 0.0
     for carrier, kwh in annual.items():  # a few carriers per building
-        key = electricity if carrier == "electricity" else carrier
+        key = electricity if carrier == "electricity" and carrier not in factor else carrier
         if key not in factor:
             raise InputError(f"no life-cycle factor per kWh for energy carrier {carrier!r}",
                              expected=", ".join(sorted(factor)), found=str(carrier),
                              code="unknown_carrier")
-        total += operational_energy(float(kwh), factor[key], period)
+        if not (math.isfinite(float(kwh)) and float(kwh) >= 0):
+            raise InputError(f"the energy use of {carrier!r} must be a number ≥ 0 kWh per year",
+                             expected="kWh per year ≥ 0", found=str(kwh), code="bad_energy_use")
+        series = np.asarray(factor[key], dtype=float)
+        if series.ndim > 1 or (series.ndim == 1 and len(series) != years):
+            raise InputError(f"the factor series of {carrier!r} needs one value per year",
+                             expected=f"{years} values (the study period)",
+                             found=f"{series.size} values", code="bad_energy_series")
+        total += operational_energy(float(kwh), series, period)
     return total
+
+
+def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, Any]]:
+    """Warn once about lines whose quantity is implausible; list them for the result."""
+    flagged = np.flatnonzero(check != None)  # noqa: E711 (object array)
+    if not len(flagged):
+        return []
+    refs = (items["source_ref"].to_numpy(dtype=object)[flagged] if "source_ref" in items.columns
+            else np.full(len(flagged), None, dtype=object))
+    found = [{"row": int(i), "source_ref": ref, "check": str(c), "quantity": float(q), "unit": u}
+             for i, ref, c, q, u in zip(flagged, refs, check[flagged],
+                                        items["quantity"].to_numpy(dtype=float)[flagged],
+                                        items["unit"].to_numpy(dtype=object)[flagged], strict=True)]
+    counts = pd.Series(check[flagged]).value_counts().sort_index()
+    where = ", ".join(str(r["source_ref"] or f"row {r['row']}") for r in found[:5])
+    warnings.warn(f"{len(found)} line(s) with an implausible quantity "
+                  f"({', '.join(f'{k}: {v}' for k, v in counts.items())}), e.g. {where}; "
+                  "they are computed: check them (result.metadata['implausible_lines'])",
+                  PlausibilityWarning, stacklevel=3)
+    return found
 
 
 def _mass_per_line_base(table: FactorTable, f, line_dim, thickness) -> np.ndarray:

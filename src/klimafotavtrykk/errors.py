@@ -167,3 +167,10 @@ class SelectionWarning(KlimafotavtrykkWarning):
 
 
 __all__.append("SelectionWarning")
+
+
+class PlausibilityWarning(DataQualityWarning):
+    """Lines were computed, but their quantity is negative or larger than any real line."""
+
+
+__all__.append("PlausibilityWarning")

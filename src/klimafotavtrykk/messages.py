@@ -202,6 +202,14 @@ _INPUT_ERRORS = {
                       "The thickness must be a positive number (metres)."),
     "unknown_carrier": ("Ukjent energibærer for driftsenergi (B6).",
                         "Unknown energy carrier for operational energy (B6)."),
+    "bad_energy_use": ("Energibruken for driftsenergi (B6) må være et tall ≥ 0 kWh per år.",
+                       "The energy use for operational energy (B6) must be a number ≥ 0 kWh per year."),
+    "bad_energy_series": ("En årlig faktorserie for driftsenergi (B6) må ha én verdi per år i "
+                          "analyseperioden.",
+                          "A yearly factor series for operational energy (B6) needs one value per "
+                          "year of the study period."),
+    "bad_area": ("Bruttoarealet (BTA) må være et positivt tall i m².",
+                 "The gross area (BTA) must be a positive number in m²."),
     "unknown_factor": ("Utslippsfaktoren finnes ikke i faktortabellen.",
                        "The emission factor is not in the factor table."),
     "no_selection": ("Oppgi minst ett utvalg: faktor, bygningsdel, NS 3420-kode eller beskrivelse.",

@@ -1,0 +1,95 @@
+"""Plausibility of line quantities: negative amounts and sizes no single line can have.
+
+A bill of quantities with a typo (1e12 tonnes), a sign error or a credit line
+still computes, but the user must see it: :func:`implausible_lines` flags
+each such line, and :func:`klimafotavtrykk.calculate` warns and lists them.
+The largest plausible amount per line and unit dimension is data
+(``data/units/plausible_quantities.csv``), each limit with its reason.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk._data import data_path
+from klimafotavtrykk.errors import DataError
+from klimafotavtrykk.vocabulary import DIMENSIONS
+
+__all__ = ["CHECKS", "implausible_lines", "load_quantity_limits"]
+
+#: Names of the checks, in the order they are tried on a line.
+CHECKS: tuple[str, ...] = ("negative_quantity", "quantity_too_large")
+
+
+@functools.cache
+def load_quantity_limits() -> np.ndarray:
+    """Largest plausible amount of one line, per unit dimension.
+
+    Returns
+    -------
+    numpy.ndarray
+        One limit per entry of :data:`~klimafotavtrykk.vocabulary.DIMENSIONS`,
+        in that dimension's base unit (kg, m³, m², m, piece); inf where the
+        table gives none.
+
+    Raises
+    ------
+    DataError
+        When the table names an unknown dimension or a limit that is not a
+        positive number.
+    """
+    path = data_path("units", "plausible_quantities.csv")
+    table = pd.read_csv(path, dtype={"dimension": str})
+    unknown = sorted(set(table["dimension"]) - set(DIMENSIONS))
+    if unknown:
+        raise DataError(f"unknown dimensions {unknown}", file=str(path))
+    limit = pd.to_numeric(table["max_per_line"], errors="coerce").to_numpy(dtype=float)
+    if not (np.isfinite(limit) & (limit > 0)).all():
+        raise DataError("max_per_line must be a positive number on every row", file=str(path))
+    out = np.full(len(DIMENSIONS), np.inf)
+    out[[DIMENSIONS.index(d) for d in table["dimension"]]] = limit
+    return out
+
+
+def implausible_lines(quantity, scale, dimension, limits=None) -> np.ndarray:
+    """Which check each line fails, if any.
+
+    Parameters
+    ----------
+    quantity : numpy.ndarray
+        Amount as written on each line. [line unit]
+    scale : numpy.ndarray
+        Base units per line unit (NaN where the unit is unknown). [base unit per line unit]
+    dimension : numpy.ndarray of int
+        Index into :data:`~klimafotavtrykk.vocabulary.DIMENSIONS` of each
+        line's unit; -1 for lump sums and unknown units.
+    limits : numpy.ndarray, optional
+        Largest plausible amount per dimension [base unit]; default
+        :func:`load_quantity_limits`.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        The first failed check of each line (one of :data:`CHECKS`), None
+        where the line is plausible. Missing quantities are not judged here.
+
+    Examples
+    --------
+    >>> implausible_lines(np.array([-2.0, 5.0, 1e12]), np.array([1.0, 1.0, 1000.0]),
+    ...                   np.array([1, 1, 0]), np.array([1e9, 1e6, 1e7, 1e6, 1e7])).tolist()
+    ['negative_quantity', None, 'quantity_too_large']
+    """
+    q = np.asarray(quantity, dtype=float)
+    dim = np.asarray(dimension, dtype=np.int64)
+    limit = np.append(load_quantity_limits() if limits is None else np.asarray(limits, float),
+                      np.inf)[dim]                      # dimension -1 -> no limit
+    with np.errstate(invalid="ignore"):
+        base = np.abs(q) * np.asarray(scale, dtype=float)
+        too_large = base > limit
+    out = np.full(q.shape, None, dtype=object)
+    out[too_large] = "quantity_too_large"
+    out[q < 0] = "negative_quantity"
+    return out
