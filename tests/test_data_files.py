@@ -29,6 +29,10 @@ EXAMPLE_SCRIPT = ROOT / "examples" / "build_examples.py"
 DATA_FILES = sorted((DATA / "emission_factors").glob("*.csv")) + sorted(
     (DATA / "mappings").glob("*.csv")
 )
+# Exempt from the source rule: data/messages/*.csv hold user-facing texts (key,nb,en), not
+# numbers, so there is nothing in them to cite. The exemption is by folder, here, not a looser
+# rule for numeric files; test_text_files_hold_text_only keeps those files to three text columns.
+TEXT_FILES = sorted((DATA / "messages").glob("*.csv"))
 MATERIAL_COLUMNS = [
     "factor_id", "name_nb", "name_en", "material_group", "declared_unit",
     "A1-A3", "A4", "A5", "B1", "B2", "B3", "B5", "B7", "C1", "C2", "C3", "C4", "D",
@@ -113,6 +117,14 @@ def test_every_row_cites_a_known_source(path):
         assert set(cited) <= known_sources()
         with_life = rows["service_life_years"] != ""
         assert (rows.loc[with_life, "service_life_source_id"] != "").all()
+
+
+def test_text_files_hold_text_only():
+    """The exempt message files are texts only: key, bokmål, English, and no other column."""
+    assert TEXT_FILES
+    assert not set(TEXT_FILES) & set(DATA_FILES)
+    for path in TEXT_FILES:
+        assert list(read(path).columns) == ["key", "nb", "en"], path.name
 
 
 @pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)

@@ -33,7 +33,7 @@ import pandas as pd
 from klimafotavtrykk.alternatives import compare
 from klimafotavtrykk.assessment import Assessment
 from klimafotavtrykk.errors import InputError, MissingColumnError
-from klimafotavtrykk.messages import check_language, format_number
+from klimafotavtrykk.messages import check_language, format_number, t
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 if TYPE_CHECKING:
@@ -76,37 +76,9 @@ _WITHIN_COLOUR = "#4f81bd"
 _ABOVE_COLOUR = "#c0392b"
 _OTHER_COLOUR = "#bfbfbf"
 
-# Figure text (bokmål, English). Candidates for klimafotavtrykk.messages under "plot.".
-_TEXT: dict[str, tuple[str, str]] = {
-    "kg_co2e": ("kg CO₂e", "kg CO₂e"),
-    "per_m2_year": ("kg CO₂e/m² BTA per år", "kg CO₂e/m² BTA per year"),
-    "per_m2_period": ("kg CO₂e/m² BTA over analyseperioden",
-                      "kg CO₂e/m² BTA over the reference study period"),
-    "alternative": ("Alternativ", "Alternative"),
-    "building_part": ("Bygningsdel", "Building part"),
-    "module": ("Modul", "Module"),
-    "line": ("Linje", "Line"),
-    "frame": ("Utslippsramme", "Emission frame"),
-    "frame_value": ("Utslippsramme: {value}", "Emission frame: {value}"),
-    "within": ("Innenfor rammen", "Within the frame"),
-    "above": ("Over rammen", "Above the frame"),
-    "d_beside": ("D (utenfor totalen)", "D (beside the total)"),
-    "d_note": ("Modul D, utenfor totalen: {reference} → {alternative} kg CO₂e",
-               "Module D, beside the total: {reference} → {alternative} kg CO₂e"),
-    "other_lines": ("{n} andre linjer", "{n} other lines"),
-    "cumulative": ("Kumulativ andel av totalen [%]", "Cumulative share of the total [%]"),
-    "no_part": ("(ingen)", "(none)"),
-    "title.modules": ("Utslipp per livsløpsmodul", "Emissions by life-cycle module"),
-    "title.parts": ("Utslipp per bygningsdel og modul", "Emissions by building part and module"),
-    "title.waterfall": ("Fra {reference} til {alternative}", "From {reference} to {alternative}"),
-    "title.pareto": ("Linjene som gir mest utslipp", "Lines with the largest emissions"),
-    "title.frame": ("Utslipp mot utslippsramme", "Emissions against the emission frame"),
-}
-
-
 def _t(key: str, lang: str, **fields: object) -> str:
-    text = _TEXT[key][0 if lang == "nb" else 1]
-    return text.format(**fields) if fields else text
+    """Figure text ``plot.<key>`` of ``data/messages/plot.csv`` in ``lang``."""
+    return t(f"plot.{key}", lang, **fields)
 
 
 # ============================================================================ public
