@@ -323,25 +323,6 @@ def test_with_the_real_engine_and_a_users_factor_file(tmp_path, monkeypatch, cap
 
 # ----------------------------------------------------------------------------- shipped example
 
-def _example_missing():
-    """What the end-to-end run on the shipped example still waits for ("" when nothing)."""
-    missing = []
-    try:
-        from klimafotavtrykk.quantities import read_boq  # noqa: F401
-    except ImportError:
-        missing.append("klimafotavtrykk.quantities.read_boq")
-    if not EXAMPLE.is_file():
-        missing.append("examples/skole.xlsx")
-    if not (ROOT / "data" / "mappings" / "material_aliases.csv").is_file():
-        missing.append("data/mappings/material_aliases.csv")
-    return ", ".join(missing)
-
-
-needs_example = pytest.mark.skipif(bool(_example_missing()),
-                                   reason=f"waits on {_example_missing()}")
-
-
-@needs_example
 def test_example_end_to_end_json(capsys):
     assert main(["beregn", str(EXAMPLE), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -355,7 +336,6 @@ def test_example_end_to_end_json(capsys):
         sum(v for m, v in data["by_module"].items() if m != "D"))
 
 
-@needs_example
 def test_example_end_to_end_text_and_report(tmp_path, capsys):
     path = tmp_path / "rapport.xlsx"
     # en15978 limits no building part, so "Rigg og drift" (part 20, RS) is reported as a lump sum

@@ -200,7 +200,7 @@ def compare(
 
 
 def _parts_and_other(result: Assessment) -> pd.DataFrame:
-    """Building parts × modules, with the non-line contributions as extra rows. [kg CO2e]"""
+    """Building parts × modules, with the non-line contributions as extra rows [kg CO2e]."""
     other = result.other.rename_axis(index="building_part")
     if other.empty:
         return result.by_building_part

@@ -102,17 +102,17 @@ class Assessment:
 
     @property
     def total(self) -> float:
-        """Total over every module but D. [kg CO2e]"""
+        """Total over every module but D [kg CO2e]."""
         return float(self.by_module.reindex(list(TOTAL_MODULES)).fillna(0.0).sum())
 
     @property
     def d(self) -> float:
-        """Module D, reported beside the total, never in it. [kg CO2e]"""
+        """Module D, reported beside the total, never in it [kg CO2e]."""
         return float(self.by_module.get("D", 0.0))
 
     @property
     def per_m2_year(self) -> float | None:
-        """Total per m² BTA per year of the reference study period. [kg CO2e m⁻² a⁻¹]"""
+        """Total per m² BTA per year of the reference study period [kg CO2e m⁻² a⁻¹]."""
         if not self.bta_m2:
             return None
         return self.total / self.bta_m2 / self.profile.reference_study_period
@@ -505,7 +505,7 @@ def _site_result(site, electricity: str):
 
 def _other_contributions(profile: Profile, site_result, operational_energy, electricity: str,
                          energy_factors=None) -> pd.DataFrame:
-    """Rows of contributions beside the lines (site, mass transport, B6), × module. [kg CO2e]"""
+    """Rows of contributions beside the lines (site, mass transport, B6), × module [kg CO2e]."""
     rows: dict[str, np.ndarray] = {}
     if site_result is not None and profile.site_energy:
         if "A5" in profile.modules:
@@ -530,7 +530,7 @@ def _module_row(module: str, value: float) -> np.ndarray:
 
 def _b6(annual: Mapping[str, float], period: float, electricity: str,
         energy_factors: Mapping[str, Any] | None = None) -> float:
-    """B6 over the period from annual energy by carrier. [kg CO2e]
+    """B6 over the period from annual energy by carrier [kg CO2e].
 
     Factors per kWh come from the shipped life-cycle carriers, replaced or
     extended by ``energy_factors`` (a constant or one value per year).

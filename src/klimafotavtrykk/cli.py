@@ -88,8 +88,11 @@ def build_parser(lang: str = "nb") -> argparse.ArgumentParser:
 
 
 def _add_common(group, lang: str) -> None:
-    """Options every (sub)command takes. SUPPRESS: a value given before the
-    subcommand is not overwritten by the subcommand's default."""
+    """Add the options every (sub)command takes.
+
+    SUPPRESS: a value given before the subcommand is not overwritten by the
+    subcommand's default.
+    """
     group.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS,
                        help=t("cli.lang", lang))
     group.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,

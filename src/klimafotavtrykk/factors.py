@@ -115,7 +115,7 @@ class FactorTable:
 
     @property
     def mass_per_declared_unit(self) -> np.ndarray:
-        """Mass of one declared unit; NaN when unknown. [kg]"""
+        """Mass of one declared unit; NaN when unknown [kg]."""
         rows = np.arange(len(self.ids))
         return self.declared_scale * self.mass_per_base[rows, self.declared_dimension]
 

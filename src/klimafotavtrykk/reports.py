@@ -78,7 +78,7 @@ _MAX_WIDTH = 60  # [characters]
 
 
 def safe_text(value: object) -> str:
-    """Text that a spreadsheet will not run as a formula or DDE link.
+    r"""Text that a spreadsheet will not run as a formula or DDE link.
 
     Text starting with ``=``, ``+``, ``-`` or ``@`` (also after leading
     whitespace, and their full-width forms), or with a tab or carriage
@@ -98,7 +98,7 @@ def safe_text(value: object) -> str:
     Examples
     --------
     >>> safe_text('=HYPERLINK("http://x","y")')
-    '\\'=HYPERLINK("http://x","y")'
+    '\'=HYPERLINK("http://x","y")'
     >>> safe_text("Betong B30")
     'Betong B30'
     """
@@ -321,7 +321,7 @@ def _plain(value: object) -> object:
 
 
 def _widths(frame: pd.DataFrame) -> list[float]:
-    """Column widths from the header and the longest value shown. [characters]"""
+    """Column widths from the header and the longest value shown [characters]."""
     widths = []
     for header in frame.columns:
         values = frame[header].head(2_000).dropna().astype(str).str.len()

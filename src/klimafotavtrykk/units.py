@@ -142,22 +142,32 @@ def parse_units(spellings) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by spelling as given, with columns ``canonical`` (str or
-        None), ``dimension`` (one of :data:`BASE_UNITS`, ``lump_sum``,
-        ``percent``, or None when unknown), ``scale`` (base units per unit
-        as written; NaN for non-physical or unknown units) and ``known``
-        (bool).
+        Indexed by spelling as given (index name ``unit``), with columns
+        ``canonical`` (str; missing when unknown), ``dimension`` (one of
+        :data:`BASE_UNITS`, ``lump_sum``, ``percent``; missing when unknown),
+        ``scale`` (base units per unit as written; NaN for non-physical or
+        unknown units) and ``known`` (bool). Test for missing values with
+        ``isna()``: pandas stores them as None or NaN depending on its version.
 
     Examples
     --------
-    >>> parse_units(["m3", "lm", "tonn", "RS", "furlong"])[["dimension", "scale"]]
-    ... # doctest: +NORMALIZE_WHITESPACE
-              dimension   scale
-    m3           volume     1.0
-    lm           length     1.0
-    tonn           mass  1000.0
-    RS         lump_sum     NaN
-    furlong        None     NaN
+    A cubic metre and a running metre are the base units of volume and length,
+    a Norwegian tonne is 1000 kg, a lump sum (*rund sum*) has no scale, and
+    a furlong is not in the alias table:
+
+    >>> units = parse_units(["m3", "lm", "tonn", "RS", "furlong"])
+    >>> units[["scale", "known"]]  # doctest: +NORMALIZE_WHITESPACE
+              scale  known
+    unit
+    m3          1.0   True
+    lm          1.0   True
+    tonn     1000.0   True
+    RS          NaN   True
+    furlong     NaN  False
+    >>> units["dimension"].tolist()[:4]
+    ['volume', 'length', 'mass', 'lump_sum']
+    >>> units["dimension"].isna().tolist()
+    [False, False, False, False, True]
     """
     import pandas as pd
 

@@ -32,9 +32,12 @@ def a1a3(declared, is_generic, generic_markup):
     Examples
     --------
     Boverket's typical C30/37 ready-mix, 0.116 kg CO₂e/kg, with +25 % gives
-    Boverket's own conservative value 0.145:
+    Boverket's own conservative value 0.116 × 1.25 = 0.145 (rounded to hide the
+    binary floating-point residue); an EPD value is counted as declared:
 
-    >>> float(a1a3(0.116, True, 0.25))
+    >>> round(float(a1a3(0.116, True, 0.25)), 6)
     0.145
+    >>> float(a1a3(0.116, False, 0.25))
+    0.116
     """
     return np.asarray(declared, dtype=float) * (1.0 + generic_markup * np.asarray(is_generic, dtype=float))

@@ -11,7 +11,7 @@ __all__ = ["a4"]
 
 @functools.cache
 def _kg_per_tonne() -> float:
-    """Mass of one tonne from the unit registry. [kg]"""
+    """Mass of one tonne from the unit registry [kg]."""
     return float(parse_units(["tonne"])["scale"].iloc[0])
 
 

@@ -170,7 +170,7 @@ class MemberScan:
 
     @property
     def cells(self) -> int:
-        """Extent rows x columns the parser will allocate. [-]"""
+        """Extent rows x columns the parser will allocate [-]."""
         return self.rows * self.cols
 
 

@@ -221,7 +221,7 @@ class ScoringRule:
 
     @property
     def weights(self) -> dict[str, float]:
-        """Nominal weight per criterion. [-]"""
+        """Nominal weight per criterion [-]."""
         return {"price": self.price_weight, "quality": self.quality_weight,
                 "climate": self.climate_weight}
 

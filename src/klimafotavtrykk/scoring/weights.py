@@ -30,7 +30,7 @@ __all__ = [
 
 
 def weighted_total(points: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
-    """Σ weight × points over the criteria with a positive weight. [points]"""
+    """Σ weight × points over the criteria with a positive weight [points]."""
     used = [c for c, w in weights.items() if w > 0]
     w = np.array([weights[c] for c in used], dtype=float)
     return pd.Series(points[used].to_numpy(dtype=float) @ w, index=points.index, name="total")
