@@ -274,16 +274,16 @@ def _part_table(result, lang: str) -> list[str]:
 
 
 def _coverage_warnings(coverage, lang: str) -> list[str]:
+    """One warning for the run, naming every in-scope module some factors leave undeclared."""
     if coverage is None:
         return []
-    out = []
-    for module, share in coverage.items():
-        if share is None or math.isnan(share) or share >= 1.0:
-            continue
-        missing = 1.0 - float(share)
-        out.append(t("out.coverage", lang, module=module,
-                     share=format_share(missing, lang, decimals=0 if missing >= 0.01 else 1)))
-    return out
+    missing = [(module, 1.0 - float(share)) for module, share in coverage.items()
+               if share is not None and not math.isnan(share) and share < 1.0]
+    if not missing:
+        return []
+    listed = ", ".join(f"{module} {format_share(gap, lang, decimals=0 if gap >= 0.01 else 1)}"
+                       for module, gap in missing)
+    return [t("out.coverage", lang, modules=listed)]
 
 
 def _unmatched_text(unmatched, lang: str) -> list[str]:
