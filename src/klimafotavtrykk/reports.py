@@ -263,6 +263,8 @@ def _summary(result, lang: str) -> pd.DataFrame:
                 "input_lines"):
         if key in meta:
             rows.append((t(f"summary.{key}", lang), meta.pop(key)))
+    if "implausible_lines" in meta:   # listed one by one in result.metadata; counted here
+        rows.append((t("summary.implausible_lines", lang), len(meta.pop("implausible_lines"))))
     rows += list(meta.items())  # anything else the engine records, under its own key
     rows = [(label, _plain(value)) for label, value in rows if _plain(value) is not None]
     return pd.DataFrame(rows, columns=[column_label("field", lang), column_label("value", lang)],
