@@ -284,6 +284,13 @@ def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
     return named | same_id
 
 
+def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each text matches ``pattern`` in full; each distinct text is tested once."""
+    codes, uniques = pd.factorize(values)
+    hits = pd.Series(uniques, dtype=object).str.fullmatch(pattern).to_numpy(dtype=bool)
+    return hits[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
 def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     """NS 3451 building part of each post from its post number and the header's level names.
 
@@ -330,7 +337,7 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
         {
             "owner": np.asarray(pnr_owner, dtype=np.int64),
             "type": pd.Series(pnr_type, dtype=object),
-            "code": pd.Series(pnr_code, dtype=object).fillna("").astype(str).str.strip(),
+            "code": pd.Series(pnr_code, dtype=object).fillna(""),  # stripped by the parser
         }
     )
     rows["seq"] = rows.groupby("owner").cumcount()
@@ -340,25 +347,24 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
         return parts, levels, none
     owner = first.index.to_numpy(dtype=np.int64)
     code = first["code"]
-    two = code.str.fullmatch(_NS3451_2).to_numpy(dtype=bool)
-    three = code.str.fullmatch(_NS3451_3).to_numpy(dtype=bool)
-    general_three = code.str.fullmatch(_NS3451_3_GENERAL).to_numpy(dtype=bool)
+    two = _fullmatch(code, _NS3451_2)
+    three = _fullmatch(code, _NS3451_3)
+    general_three = _fullmatch(code, _NS3451_3_GENERAL)
     found = np.where(two | three, code.to_numpy(dtype=object), None)
     found[general_three] = code[general_three].str[:2].to_numpy(dtype=object)
+    first_seq = pd.Series(first["seq"].to_numpy(), index=owner)
     # a general chapter above the first building-part level
-    above = rows.merge(first[["seq"]].rename(columns={"seq": "first"}), on="owner")
-    above = above[(above["seq"] < above["first"]) & above["code"].str.fullmatch(_GENERAL_CHAPTER)]
-    in_general = np.isin(owner, above["owner"].to_numpy(dtype=np.int64))
+    chapter = rows[~rows["named"].to_numpy() & _fullmatch(rows["code"], _GENERAL_CHAPTER)]
+    chapter = chapter[chapter["seq"].to_numpy() < first_seq.reindex(chapter["owner"]).to_numpy()]
+    in_general = np.isin(owner, chapter["owner"].to_numpy(dtype=np.int64))
     found[in_general] = None
     # refine a 2-digit part with the first later 3-digit code that extends it
-    base = pd.DataFrame({"owner": owner, "base": found, "first": first["seq"].to_numpy()})
-    later = rows.merge(base[two & ~in_general], on="owner")
-    later = later[
-        later["named"]
-        & (later["seq"] > later["first"])
-        & later["code"].str.fullmatch(_NS3451_3)
-        & (later["code"].str[:2] == later["base"])
-    ].groupby("owner")["code"].first()  # fmt: skip
+    base = pd.Series(found, index=owner)[two & ~in_general]
+    later = rows[rows["named"].to_numpy() & rows["owner"].isin(base.index).to_numpy()]
+    later = later[later["seq"].to_numpy() > first_seq.reindex(later["owner"]).to_numpy()]
+    later = later[_fullmatch(later["code"], _NS3451_3)]
+    extends = later["code"].str[:2].to_numpy() == base.reindex(later["owner"]).to_numpy()
+    later = later[extends].groupby("owner")["code"].first()
     parts[owner] = found
     parts[later.index.to_numpy(dtype=np.int64)] = later.to_numpy(dtype=object)
     bad = found == None  # noqa: E711 (element-wise)
