@@ -64,15 +64,16 @@ BASE_CONTRACT_NAMES = ("Hovedprosjekt",)
 #: Names the header's ``Postnrplan`` gives the post-number levels that hold
 #: NS 3451 building parts (``PostnrdelType/Navn``), compared like the above.
 BUILDING_PART_LEVELS = ("Bygningsdel", "Under bygningsdel")
-# NS 3451 codes as they look: first digit 2-7 (0, 1, 8 and 9 are not building
-# parts at the first level), then one digit; a third digit 1-9 (no published
-# third-level code ends in 0). /work/shared/reference/ns3451.csv, NS 3451:2009 in bSDD.
-_NS3451_2 = r"[2-7]\d"
-_NS3451_3 = r"[2-7]\d[1-9]"
-_NS3451_3_GENERAL = r"[2-7]\d0"  # 300, 360: "... generelt" -> its 2-digit part
+# NS 3451 codes as they look: first digit 2-7 (0, 1, 8 and 9 are not used at
+# the first level), then one digit; a third digit 1-9 (no third-level code ends
+# in 0). Source: the NS 3451:2009 code set as published in bSDD
+# (github.com/buildingsmart-norway/ns3451-bsdd-MLG, ns3451-skos.ttl).
+_NS3451_2 = r"[2-7][0-9]"
+_NS3451_3 = r"[2-7][0-9][1-9]"
+_NS3451_3_GENERAL = r"[2-7][0-9]0"  # 300, 360: "... generelt" -> its 2-digit part
 # A chapter numbered 0x or 1x (Generelt, Diverse ytelser, Rigg og drift,
 # Regningsarbeider ...): its posts are general items, not building parts.
-_GENERAL_CHAPTER = r"[01]\d*"
+_GENERAL_CHAPTER = r"[01][0-9]*"
 
 
 @dataclass(frozen=True, eq=False)
@@ -286,9 +287,9 @@ def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
 
 def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     """Whether each text matches ``pattern`` in full; each distinct text is tested once."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = pd.factorize(values)  # missing values get code -1 ...
     hits = pd.Series(uniques, dtype=object).str.fullmatch(pattern).to_numpy(dtype=bool)
-    return hits[codes] if len(codes) else np.zeros(0, dtype=bool)
+    return np.append(hits, False)[codes]  # ... and -1 picks the appended False
 
 
 def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
