@@ -247,7 +247,7 @@ def test_unknown_option_is_an_error(tmp_path):
     assert info.value.code == "unknown_option"
     assert info.value.expected == (
         "1 (Hovedprosjekt), 2 (Opsjon 1 - etasje 4), 3 (Opsjon 2 - etasje 3), "
-        "4 (Opsjon 3 - kjeller), 6 (Opsjon 5 - garderober)"
+        "4 (Opsjon 3 - kjeller), 6 (Opsjon 5 - tilbygg)"
     )
     assert pickle.loads(pickle.dumps(info.value)).code == "unknown_option"
 
