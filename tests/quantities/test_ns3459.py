@@ -96,77 +96,159 @@ def test_document_type_as_root_element_reads_the_same(tmp_path):
 
 
 # ------------------------------------------------------------------ options
-# Post 03.1: Mengde 62; Delmengder: main project 76, options 1..4 with -5, -9, -3, +3.
+# The structure follows ISY exports (docs/ns3459.md): every Delmengde has ID,
+# Mengde and Tekst; the base contract is the part named "Hovedprosjekt" (ID 1);
+# option n has ID n + 1; Mengde is the sum of all parts.
+# Post 30.36.362.3.4: Mengde 62; Hovedprosjekt (ID 1) 76, Opsjon 1 (ID 2) -5,
+# Opsjon 2 (ID 3) -9, Opsjon 3 (ID 4) -3, Opsjon 5 (ID 6) +3.
 # Check: 76 - 5 - 9 - 3 + 3 = 62 = Mengde. Option parts sum to -5 - 9 - 3 + 3 = -14.
+def _options_file(tmp_path, posts=None, **kwargs):
+    posts = [mk.option_post(), Post("30.36.362.9", "X1", "", "m", "5")] if posts is None else posts
+    return mk.write_ns3459(tmp_path / "o.xml", posts, plan=mk.PLAN_WITH_SUB_LEVELS, **kwargs)
+
+
 @pytest.mark.parametrize(
     ("options", "expected", "rule"),
     [
-        ("main", 76.0, "main"),  # 62 - (-14)
+        ("main", 76.0, "main"),  # the Hovedprosjekt part; = 62 - (-14)
         ("all", 62.0, "all"),  # Mengde as written
-        (["2"], 67.0, "main+2"),  # 76 + (-9)
-        (["4"], 79.0, "main+4"),  # 76 + 3
-        ([1, "3"], 68.0, "main+1,3"),  # 76 - 5 - 3; ints are taken as ids
-        (["1", "2", "3", "4"], 62.0, "main+1,2,3,4"),  # every option = all
+        (["3"], 67.0, "main+3"),  # 76 + (-9) (Opsjon 2)
+        (["6"], 79.0, "main+6"),  # 76 + 3 (Opsjon 5)
+        ([2, "4"], 68.0, "main+2,4"),  # 76 - 5 - 3; ints are taken as ids
+        (["2", "3", "4", "6"], 62.0, "main+2,3,4,6"),  # every option = all
+        (["1"], 76.0, "main+1"),  # choosing the base contract changes nothing
         ([], 76.0, "main"),
     ],
 )
 def test_option_rule_62_to_76(tmp_path, options, expected, rule):
-    path = mk.write_ns3459(tmp_path / "o.xml", [mk.option_post(), Post("03.2", "X1", "", "m", "5")])
-    items, meta = _read(path, options=options)
+    items, meta = _read(_options_file(tmp_path), options=options)
     assert items["quantity"].tolist() == [expected, 5.0]
     assert meta.option_rule == rule
+    assert meta.base_contract == "named" and meta.base_part_ids == ("1",)
     assert meta.prices["quantity_written"].tolist() == [62.0, 5.0]
     opts = meta.options
     assert opts["quantity"].tolist() == [76.0, -5.0, -9.0, -3.0, 3.0]
-    assert opts["option_id"].tolist() == [None, "1", "2", "3", "4"]
-    assert opts["option_name"].tolist()[1] == "Opsjon 1 kortere grøft"
+    assert opts["part_id"].tolist() == ["1", "2", "3", "4", "6"]
+    assert opts["option_id"].tolist() == [None, "2", "3", "4", "6"]
+    assert opts["option_name"].tolist()[0] == "Hovedprosjekt"
+    assert opts["option_name"].tolist()[1] == "Opsjon 1 - etasje 4"
     assert opts["is_option"].tolist() == [False, True, True, True, True]
-    assert (opts["row_id"] == 0).all() and (opts["post_number"] == "03.1").all()
+    assert (opts["row_id"] == 0).all() and (opts["post_number"] == "30.36.362.3.4").all()
     # the included parts add up to the quantity used
     assert opts.loc[opts["included"], "quantity"].sum() == expected
     assert _cells(meta, "parts_mismatch").empty
+    assert meta.warnings == []
 
 
-def test_main_project_part_need_not_be_listed(tmp_path):
+def test_isy_shaped_request_base_contract_and_building_parts(tmp_path):
+    items, meta = _read(_options_file(tmp_path, mk.option_request()))
+    assert items["post_number"].tolist() == [
+        "30.10.31.110.1", "30.36.360.1", "30.36.362.3.4", "30.36.364.4", "30.36.362.7.2",
+        "30.39.391.36.1",
+    ]  # fmt: skip
+    # 30.36.364.4 exists only in Opsjon 1 (ID 2): the base contract has none of it
+    assert items["quantity"].tolist() == [1.0, 1.0, 76.0, 0.0, 40.0, 1.0]
+    # building part from the levels named Bygningsdel / Under bygningsdel (Type2..Type4):
+    # 10 is no NS 3451 code (first digit 1) -> none; 360 ends in 0 -> 36; 36 + 362 -> 362;
+    # 36 + 364 -> 364; 39 + 391 -> 391, and 36 on Type4 does not extend 391.
+    assert items["building_part"].tolist() == [None, "36", "362", "364", "362", "391"]
+    assert meta.building_part_levels == ("Type2", "Type3", "Type4")
+    refused = _cells(meta, "not_a_building_part")
+    assert refused["source_ref"].tolist() == ["[o.xml]Post 30.10.31.110.1"]
+    assert refused["found"].tolist() == ["10"]
+    assert refused["detail"].tolist() == ["Postnrdel Type2 (Bygningsdel): not an NS 3451 code"]
+    assert meta.warnings == []
+    all_items, _ = _read(_options_file(tmp_path, mk.option_request()), options="all")
+    assert all_items["quantity"].tolist() == [1.0, 1.0, 62.0, 2.0, 40.0, 1.0]
+
+
+def test_building_part_two_level_plan_and_general_chapters(tmp_path):
+    levels = ("Type1", "Type2", "Hovedlopenr")
+    posts = [
+        Post("36.362.3", "VV1.1", "Kanal", "m", "10", levels=levels),  # -> 362
+        Post("30.300.18", None, "Generelt VVS", "RS", "1", levels=levels),  # 300 -> 30
+        Post("01.20.1", None, "Merking", "RS", "1", levels=levels),  # chapter 01: none
+        Post("00.X2.1", None, "Kontosum", "RS", "1", levels=levels),  # chapter 00: none
+        Post("36.5", None, "Kapittel only", "stk", "1", levels=("Type1", "Hovedlopenr")),
+    ]
+    items, meta = _read(mk.write_ns3459(tmp_path / "t.xml", posts))
+    assert items["building_part"].tolist() == ["362", "30", None, None, None]
+    assert meta.building_part_levels == ("Type2",)
+    refused = _cells(meta, "not_a_building_part")
+    assert refused["found"].tolist() == ["20", "X2"]
+    assert refused["detail"].str.endswith("under a general chapter (0x or 1x), not a building part").all()
+
+
+def test_plan_without_building_part_level_leaves_it_empty_and_says_why(tmp_path):
+    posts = [Post("36.362.3", "VV1.1", "Kanal", "m", "10", levels=("Type1", "Type2", "Hovedlopenr"))]
+    plan = (("Type1", "Kapittel"), ("Type2", "Avsnitt"), ("Hovedlopenr", "Hovedløpenr"))
+    for kwargs in ({"plan": plan}, {"plan": None}):
+        with pytest.warns(DataQualityWarning, match="no_building_part_level"):
+            items, meta = read_ns3459(mk.write_ns3459(tmp_path / "p.xml", posts, **kwargs))
+        assert items["building_part"].tolist() == [None]
+        assert meta.building_part_levels == ()
+        assert [w.split(":")[0] for w in meta.warnings] == ["no_building_part_level"]
+
+
+def test_file_without_parts(tmp_path):
+    items, meta = _read(mk.write_ns3459(tmp_path / "n.xml", mk.nested_request()))
+    assert meta.base_contract == "no_parts" and meta.base_part_ids == ()
+    assert meta.option_rule == "main" and meta.options.empty
+
+
+def test_parts_naming_no_base_contract_count_every_part_and_say_so(tmp_path):
     post = mk.option_post()
-    post.parts = post.parts[1:]  # options only; main = 62 - (-14) = 76
-    items, meta = _read(mk.write_ns3459(tmp_path / "o.xml", [post]))
+    post.parts[0].name = "Grunnkontrakt"  # not a name the reader knows as the base
+    path = _options_file(tmp_path, [post])
+    with pytest.warns(DataQualityWarning, match="no_base_contract"):
+        items, meta = read_ns3459(path)
+    assert items["quantity"].tolist() == [62.0]  # Mengde as written: every part counted
+    assert meta.option_rule == "all" and meta.base_contract == "not_named"
+    assert meta.base_part_ids == ()
+    assert meta.options["is_option"].all() and meta.options["included"].all()
+    assert meta.warnings[0].startswith("no_base_contract: no Delmengde is named 'Hovedprosjekt'")
+    # an explicit list counts exactly the parts listed: 76 (ID 1) + 3 (ID 6) = 79
+    items, meta = _read(path, options=["1", "6"])
+    assert items["quantity"].tolist() == [79.0]
+    assert meta.option_rule == "main+1,6"
+
+
+def test_base_contract_name_is_matched_without_case_or_extra_space(tmp_path):
+    post = mk.option_post()
+    post.parts[0].name = "  HOVEDPROSJEKT "
+    items, meta = _read(_options_file(tmp_path, [post]))
     assert items["quantity"].tolist() == [76.0]
-    assert _cells(meta, "parts_mismatch").empty  # nothing to check without a main part
+    assert meta.base_part_ids == ("1",)
 
 
 def test_parts_that_do_not_add_up_are_reported(tmp_path):
     post = mk.option_post()
     post.quantity = "60"  # parts still sum to 62
     with pytest.warns(DataQualityWarning, match="parts_mismatch"):
-        items, meta = read_ns3459(mk.write_ns3459(tmp_path / "o.xml", [post]))
+        items, meta = read_ns3459(_options_file(tmp_path, [post]))
     assert items["quantity"].tolist() == [74.0]  # 60 - (-14): the documented rule
     cell = _cells(meta, "parts_mismatch")
     assert cell["found"].tolist() == ["62"]
     assert any(w.startswith("parts_mismatch:") for w in meta.warnings)
 
 
-def test_option_reference_as_plain_text(tmp_path):
-    xml = (
-        '<NS3459 Versjon="2012" xmlns="http://www.standard.no/ns3459"><Pristilbud><Post>'
-        "<Postnr>1</Postnr><Prisinfo><Enhet>m</Enhet><Mengde>10</Mengde><Enhetspris>2</Enhetspris>"
-        "<Delmengder><Delmengde><Mengde>8</Mengde></Delmengde>"
-        "<Delmengde><OpsjonNr>A</OpsjonNr><Mengde>2</Mengde></Delmengde></Delmengder>"
-        "</Prisinfo></Post></Pristilbud></NS3459>"
-    )
-    path = tmp_path / "t.xml"
-    path.write_text(xml, encoding="utf-8")
-    items, meta = _read(path)
-    assert items["quantity"].tolist() == [8.0]  # 10 - 2
-    assert meta.options["option_id"].tolist() == [None, "A"]
+def test_option_only_post_that_does_not_add_up_is_reported(tmp_path):
+    post = Post("30.36.364.4", "VV1.1", "x", "stk", "3", parts=[mk.Part("2", "2", "Opsjon 1")])
+    posts = [mk.option_post(), post]
+    with pytest.warns(DataQualityWarning, match="parts_mismatch"):
+        items, meta = read_ns3459(_options_file(tmp_path, posts))
+    assert items["quantity"].tolist() == [76.0, 1.0]  # 3 - 2, as the rule says; reported
+    assert _cells(meta, "parts_mismatch")["source_ref"].tolist() == ["[o.xml]Post 30.36.364.4"]
 
 
 def test_unknown_option_is_an_error(tmp_path):
-    path = mk.write_ns3459(tmp_path / "o.xml", [mk.option_post()])
     with pytest.raises(InputError, match=r"option 7 is not in the file") as info:
-        _read(path, options=["2", "7"])
+        _read(_options_file(tmp_path), options=["2", "7"])
     assert info.value.code == "unknown_option"
-    assert info.value.expected == "1, 2, 3, 4"
+    assert info.value.expected == (
+        "1 (Hovedprosjekt), 2 (Opsjon 1 - etasje 4), 3 (Opsjon 2 - etasje 3), "
+        "4 (Opsjon 3 - kjeller), 6 (Opsjon 5 - tilbygg)"
+    )
     assert pickle.loads(pickle.dumps(info.value)).code == "unknown_option"
 
 

@@ -104,29 +104,32 @@ def _q(local: str) -> str:
 
 
 class _Node:
-    """Where an element sits relative to its ``Post``: text field and children."""
+    """Where an element sits: the text field it holds, its children, the record it opens.
 
-    __slots__ = ("field", "children", "option_ref", "part", "closes")
+    ``record`` is ``"post"``, ``"part"`` (a ``Delmengde``), ``"level"`` (a
+    ``PostnrdelType`` of the header's post-number plan) or ``"pnr"`` (one
+    ``Postnrdel`` of a post's number); the element's end closes that record.
+    """
 
-    def __init__(self, field=None, children=None, *, option_ref=None, part=False, post=False):
+    __slots__ = ("field", "children", "record")
+
+    def __init__(self, field=None, children=None, *, record=None):
         self.field = field
         self.children = {_q(k): v for k, v in (children or {}).items()}
-        self.option_ref = option_ref  # node for children named Opsjon* (any case)
-        self.part = part
-        self.closes = part or post  # its end closes a row
+        self.record = record
 
 
-_OPTION_REF = _Node(
-    "opt_text", {"ID": _Node("opt_id"), "Nr": _Node("opt_nr"), "Navn": _Node("opt_name")}
-)
+# Delmengde as ISY programs write it: <ID>, <Mengde>, <Tekst> ("Hovedprosjekt",
+# "Opsjon 1 - ..."); Navn and Beskrivelse are accepted as the part's name too.
 _PART = _Node(
     children={
+        "ID": _Node("part_id"),
         "Mengde": _Node("part_qty"),
+        "Tekst": _Node("part_name"),
         "Navn": _Node("part_name"),
         "Beskrivelse": _Node("part_name"),
     },
-    option_ref=_OPTION_REF,
-    part=True,
+    record="part",
 )
 _PARTS = {"Delmengder": _Node(children={"Delmengde": _PART})}
 _PRICE_FIELDS = {
@@ -136,9 +139,17 @@ _PRICE_FIELDS = {
     "Enhetspris": _Node("price"),
     "Sum": _Node("total"),
 }
+_POST_NUMBER_PARTS = _Node(
+    children={
+        "Postnrdel": _Node(
+            children={"Type": _Node("pnr_type"), "Kode": _Node("pnr_code")}, record="pnr"
+        )
+    }
+)
 _POST = _Node(
     children={
         "Postnr": _Node("post_number"),
+        "Postnrdeler": _POST_NUMBER_PARTS,
         "Kode": _Node("code_text", {"ID": _Node("code")}),
         "Tekst": _Node(children={"Uformatert": _Node("text")}),
         "Prisinfo": _Node(children={**_PRICE_FIELDS, **_PARTS}),
@@ -146,7 +157,23 @@ _POST = _Node(
         **_PARTS,  # tolerated directly under Post, as are the Prisinfo fields
         **_PRICE_FIELDS,
     },
-    post=True,
+    record="post",
+)
+# Header: ProsjektNS/Postnrplan/PostnrdelTyper/PostnrdelType with Type and Navn.
+_PLAN = _Node(
+    children={
+        "PostnrdelTyper": _Node(
+            children={
+                "PostnrdelType": _Node(
+                    children={"Type": _Node("level_type"), "Navn": _Node("level_name")},
+                    record="level",
+                )
+            }
+        )
+    }
+)
+_DOCUMENT = _Node(
+    children={"ProsjektNS": _Node(children={"Postnrplan": _PLAN}), "Postnrplan": _PLAN}
 )
 _POST_FIELDS = (
     "post_number", "code_text", "code", "text", "rule", "unit", "qty", "price", "total",
@@ -172,7 +199,9 @@ class _Collector:
 
     ``start``, ``end`` and ``data`` are bound straight to the expat parser
     inside defusedxml's parser (tags as ``namespace}Local``); a post is a
-    row in :attr:`cols`, a ``Delmengde`` a row in the ``part_*`` lists.
+    row in :attr:`cols`, a ``Delmengde`` a row in the ``part_*`` lists, a
+    ``Postnrdel`` a row in the ``pnr_*`` lists and a ``PostnrdelType`` of the
+    header a row in the ``level_*`` lists.
     """
 
     def __init__(self, file: str, limits: Ns3459Limits):
@@ -206,6 +235,13 @@ class _Collector:
         self.part_qty: list[str | None] = []
         self.part_id: list[str | None] = []
         self.part_name: list[str | None] = []
+        self.pnrs: list[dict] = []  # open Postnrdel elements
+        self.pnr_owner: list[int] = []
+        self.pnr_type: list[str | None] = []
+        self.pnr_code: list[str | None] = []
+        self.levels: list[dict] = []  # open PostnrdelType elements
+        self.level_type: list[str | None] = []
+        self.level_name: list[str | None] = []
         self.findings_at: list[int] = []  # duplicate elements: post, value, path
         self.findings_found: list[str] = []
         self.findings_path: list[str] = []
@@ -250,20 +286,22 @@ class _Collector:
             self._too_much(depth)
         if self.doc_state != 1:
             self._outside(tag, attrs)
-            self.nodes.append(None)
+            self.nodes.append(_DOCUMENT if self.doc_state == 1 else None)
         elif tag == _POST_RAW:
             self._open_post()
             self.nodes.append(_POST)
         else:
             node = self.nodes[-1]
             child = None if node is None else node.children.get(tag)
-            if child is None and node is not None and node.option_ref is not None:
-                if tag.startswith(_RAW_NS) and tag[len(_RAW_NS) :].lower().startswith("opsjon"):
-                    child = node.option_ref
             self.nodes.append(child)
             if child is not None:
-                if child.part and self.open_posts:
+                record = child.record
+                if record == "part" and self.open_posts:
                     self.parts.append({"owner": self.open_posts[-1]})
+                elif record == "pnr" and self.open_posts:
+                    self.pnrs.append({"owner": self.open_posts[-1]})
+                elif record == "level":
+                    self.levels.append({})
                 if child.field is not None:
                     self.saved.append((self.collect_depth, self.field, self.chunks))
                     self.collect_depth, self.field, self.chunks = depth, child.field, []
@@ -287,11 +325,20 @@ class _Collector:
             self.collect_depth, self.field, self.chunks = self.saved.pop()
             self._store(name, text)
         node = self.nodes.pop()
-        if node is not None and node.closes:
-            if node is _POST:
-                self.open_posts.pop()
-            elif self.parts:
-                self._close_part()
+        record = None if node is None else node.record
+        if record == "post":
+            self.open_posts.pop()
+        elif record == "part" and self.parts:
+            self._close_part()
+        elif record == "pnr" and self.pnrs:
+            pnr = self.pnrs.pop()
+            self.pnr_owner.append(pnr["owner"])
+            self.pnr_type.append(pnr.get("pnr_type"))
+            self.pnr_code.append(pnr.get("pnr_code"))
+        elif record == "level" and self.levels:
+            level = self.levels.pop()
+            self.level_type.append(level.get("level_type"))
+            self.level_name.append(level.get("level_name"))
         if depth == self.doc_depth:
             self.doc_state, self.doc_depth = 2, -1
 
@@ -328,9 +375,11 @@ class _Collector:
         self.open_posts.append(index)
 
     def _store(self, name: str, value: str) -> None:
-        if name.startswith(("part_", "opt_")):
-            if self.parts:
-                self.parts[-1].setdefault(name, value)
+        prefix = name.partition("_")[0]
+        if prefix in ("part", "pnr", "level"):
+            open_records = {"part": self.parts, "pnr": self.pnrs, "level": self.levels}[prefix]
+            if open_records:
+                open_records[-1].setdefault(name, value)
             return
         if not self.open_posts:
             return
@@ -353,16 +402,12 @@ class _Collector:
                 "too many Delmengde elements", "too_many_posts",
                 expected=f"at most {self.max_posts}", cls=UnsafeWorkbookError,
             )  # fmt: skip
-        option = (
-            part.get("opt_id") or part.get("opt_nr") or part.get("opt_text")
-            or part.get("opt_name") or None
-        )  # fmt: skip
         self.part_index.append(self.part_count.get(owner, 0))
         self.part_count[owner] = self.part_index[-1] + 1
         self.part_owner.append(owner)
         self.part_qty.append(part.get("part_qty"))
-        self.part_id.append(option)
-        self.part_name.append(part.get("opt_name") or part.get("part_name") or None)
+        self.part_id.append(part.get("part_id") or None)
+        self.part_name.append(part.get("part_name") or None)
 
 
 class _TreeTarget:

@@ -40,7 +40,10 @@ from klimafotavtrykk.quantities._ns3459_xml import (
 )
 from klimafotavtrykk.vocabulary import LINE_COLUMNS
 
-__all__ = ["NAMESPACE", "DOCUMENT_TYPES", "Ns3459Limits", "Ns3459Metadata", "read_ns3459"]
+__all__ = [
+    "NAMESPACE", "DOCUMENT_TYPES", "BASE_CONTRACT_NAMES", "BUILDING_PART_LEVELS", "Ns3459Limits",
+    "Ns3459Metadata", "read_ns3459",
+]  # fmt: skip
 
 #: Edition whose structure this reader was written for.
 SUPPORTED_VERSION = "2012"
@@ -53,6 +56,24 @@ _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _PARTS_ATOL = 5e-7
 _PARTS_RTOL = 1e-9
 _NUMERIC_COLUMNS = ("quantity", "transport_km", "waste_rate")
+
+#: ``Delmengde`` names that mark the base contract, compared without case and
+#: with runs of spaces as one. ISY programs name it "Hovedprosjekt" (ID 1);
+#: evidence and the rule in ``docs/ns3459.md``.
+BASE_CONTRACT_NAMES = ("Hovedprosjekt",)
+#: Names the header's ``Postnrplan`` gives the post-number levels that hold
+#: NS 3451 building parts (``PostnrdelType/Navn``), compared like the above.
+BUILDING_PART_LEVELS = ("Bygningsdel", "Under bygningsdel")
+# NS 3451 codes as they look: first digit 2-7 (0, 1, 8 and 9 are not used at
+# the first level), then one digit; a third digit 1-9 (no third-level code ends
+# in 0). Source: the NS 3451:2009 code set as published in bSDD
+# (github.com/buildingsmart-norway/ns3451-bsdd-MLG, ns3451-skos.ttl).
+_NS3451_2 = r"[2-7][0-9]"
+_NS3451_3 = r"[2-7][0-9][1-9]"
+_NS3451_3_GENERAL = r"[2-7][0-9]0"  # 300, 360: "... generelt" -> its 2-digit part
+# A chapter numbered 0x or 1x (Generelt, Diverse ytelser, Rigg og drift,
+# Regningsarbeider ...): its posts are general items, not building parts.
+_GENERAL_CHAPTER = r"[01][0-9]*"
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,11 +94,23 @@ class Ns3459Metadata:
         ``Versjon`` attribute as written (``"2012"``).
     option_rule : str
         ``"main"``, ``"all"`` or ``"main+<id>,<id>..."``: which Delmengde parts
-        the ``quantity`` column counts.
+        the ``quantity`` column counts, as applied (``"all"`` when ``"main"``
+        was asked for in a file whose parts name no base contract).
+    base_contract : str
+        How the base contract was found: ``"named"`` (parts named as in
+        :data:`BASE_CONTRACT_NAMES`), ``"not_named"`` (the file has parts but
+        none is so named; warning ``no_base_contract``) or ``"no_parts"``.
+    base_part_ids : tuple of str
+        ``ID`` of the parts read as base contract (``("1",)`` in ISY files).
+    building_part_levels : tuple of str
+        ``PostnrdelType/Type`` of the header levels named as in
+        :data:`BUILDING_PART_LEVELS` (``("Type2", "Type3")``); empty when the
+        plan names none (warning ``no_building_part_level``).
     options : pandas.DataFrame
         One row per ``Delmengde``: ``row_id``, ``source_ref``, ``post_number``,
-        ``option_id`` (None for a main-project part), ``option_name``,
-        ``quantity`` (in the post's unit), ``is_option``, ``included``.
+        ``part_id`` (its ``ID``), ``option_id`` (the id to choose it by: ``ID``,
+        else its name; None for a base-contract part), ``option_name`` (its
+        ``Tekst``), ``quantity`` (in the post's unit), ``is_option``, ``included``.
     prices : pandas.DataFrame
         One row per post: ``row_id``, ``source_ref``, ``post_number``,
         ``quantity_rule`` (Mengderegel), ``quantity_written`` (Mengde as
@@ -99,6 +132,9 @@ class Ns3459Metadata:
     root: str
     version: str | None
     option_rule: str
+    base_contract: str
+    base_part_ids: tuple[str, ...]
+    building_part_levels: tuple[str, ...]
     options: pd.DataFrame
     prices: pd.DataFrame
     skipped: pd.DataFrame
@@ -196,7 +232,7 @@ def _text_series(values) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def _option_quantities(written, owner, part_qty, included, is_option):
+def _option_quantities(written, owner, part_qty, included):
     """Quantity per post under an option rule, and where the parts disagree with Mengde.
 
     Parameters
@@ -207,8 +243,8 @@ def _option_quantities(written, owner, part_qty, included, is_option):
         Post index of each ``Delmengde``.
     part_qty : ndarray of float64
         Quantity of each part. [post unit]
-    included, is_option : ndarray of bool
-        Whether the rule counts the part; whether the part belongs to an option.
+    included : ndarray of bool
+        Whether the rule counts the part.
 
     Returns
     -------
@@ -217,16 +253,131 @@ def _option_quantities(written, owner, part_qty, included, is_option):
     parts_sum : ndarray of float64
         Sum of all parts per post (0 for posts without parts).
     mismatch : ndarray of bool
-        Posts listing a main-project part whose parts do not add up to ``Mengde``.
+        Posts with parts that do not add up to ``Mengde``.
     """
     n = len(written)
     left_out = ~included
     quantity = written - np.bincount(owner[left_out], weights=part_qty[left_out], minlength=n)
     parts_sum = np.bincount(owner, weights=part_qty, minlength=n)
-    has_main = np.bincount(owner[~is_option], minlength=n) > 0
-    checkable = has_main & ~np.isnan(parts_sum) & ~np.isnan(written)
+    has_parts = np.bincount(owner, minlength=n) > 0
+    checkable = has_parts & ~np.isnan(parts_sum) & ~np.isnan(written)
     close = np.isclose(parts_sum, written, rtol=_PARTS_RTOL, atol=_PARTS_ATOL)
     return quantity, parts_sum, checkable & ~close
+
+
+def _folded(values) -> pd.Series:
+    """Text compared without case, surrounding space or repeated inner space."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str)
+    return text.str.split().str.join(" ").str.casefold()
+
+
+def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
+    """Which ``Delmengde`` parts are the base contract.
+
+    A part is the base contract when its name is one of
+    :data:`BASE_CONTRACT_NAMES`, or when it has no name and its ``ID`` is the
+    ``ID`` of a part so named elsewhere in the file.
+    """
+    names = _folded(part_name)
+    named = names.isin([n.casefold() for n in BASE_CONTRACT_NAMES]).to_numpy(dtype=bool)
+    base_ids = set(part_id[named].dropna())
+    same_id = part_id.isin(base_ids).to_numpy(dtype=bool) & (names == "").to_numpy(dtype=bool)
+    return named | same_id
+
+
+def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each text matches ``pattern`` in full; each distinct text is tested once."""
+    codes, uniques = pd.factorize(values)  # missing values get code -1 ...
+    hits = pd.Series(uniques, dtype=object).str.fullmatch(pattern).to_numpy(dtype=bool)
+    return np.append(hits, False)[codes]  # ... and -1 picks the appended False
+
+
+def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
+    """NS 3451 building part of each post from its post number and the header's level names.
+
+    The levels the header names as in :data:`BUILDING_PART_LEVELS` are read
+    in the order the post writes them. The first one present gives the part:
+    a 2-digit NS 3451 code as is, a 3-digit one as is, or its 2-digit part
+    when it ends in 0 (``300``, ``360``: "generelt"). A 2-digit part is
+    refined by the first later level holding a 3-digit code that extends it
+    (``36`` then ``362``); other codes on later levels are ignored. No part
+    when the first level's code is not an NS 3451 code, or when a level
+    above it is a general chapter (numbered ``0x`` or ``1x``).
+
+    Parameters
+    ----------
+    level_type, level_name : list of str or None
+        ``Type`` and ``Navn`` of each header ``PostnrdelType``.
+    pnr_owner : list of int
+        Post index of each ``Postnrdel``.
+    pnr_type, pnr_code : list of str or None
+        ``Type`` and ``Kode`` of each ``Postnrdel``.
+    n : int
+        Number of posts.
+
+    Returns
+    -------
+    parts : ndarray of object
+        Building part per post, None where there is none.
+    levels : tuple of str
+        The level types used.
+    refused : tuple of (ndarray of int64, ndarray of object, ndarray of object)
+        Posts whose first building-part level holds no NS 3451 code: index,
+        code as written, why.
+    """
+    parts = np.full(n, None, dtype=object)
+    wanted = [name.casefold() for name in BUILDING_PART_LEVELS]
+    level_types = pd.Series(level_type, dtype=object)
+    named = level_types[_folded(level_name).isin(wanted).to_numpy(dtype=bool)].dropna()
+    levels = tuple(dict.fromkeys(named))
+    level_of = dict(zip(level_type, level_name, strict=True))
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
+    if not levels or not len(pnr_owner):
+        return parts, levels, none
+    rows = pd.DataFrame(
+        {
+            "owner": np.asarray(pnr_owner, dtype=np.int64),
+            "type": pd.Series(pnr_type, dtype=object),
+            "code": pd.Series(pnr_code, dtype=object).fillna(""),  # stripped by the parser
+        }
+    )
+    rows["seq"] = rows.groupby("owner").cumcount()
+    rows["named"] = rows["type"].isin(levels)
+    first = rows[rows["named"]].groupby("owner").first()
+    if first.empty:
+        return parts, levels, none
+    owner = first.index.to_numpy(dtype=np.int64)
+    code = first["code"]
+    two = _fullmatch(code, _NS3451_2)
+    three = _fullmatch(code, _NS3451_3)
+    general_three = _fullmatch(code, _NS3451_3_GENERAL)
+    found = np.where(two | three, code.to_numpy(dtype=object), None)
+    found[general_three] = code[general_three].str[:2].to_numpy(dtype=object)
+    first_seq = pd.Series(first["seq"].to_numpy(), index=owner)
+    # a general chapter above the first building-part level
+    chapter = rows[~rows["named"].to_numpy() & _fullmatch(rows["code"], _GENERAL_CHAPTER)]
+    chapter = chapter[chapter["seq"].to_numpy() < first_seq.reindex(chapter["owner"]).to_numpy()]
+    in_general = np.isin(owner, chapter["owner"].to_numpy(dtype=np.int64))
+    found[in_general] = None
+    # refine a 2-digit part with the first later 3-digit code that extends it
+    base = pd.Series(found, index=owner)[two & ~in_general]
+    later = rows[rows["named"].to_numpy() & rows["owner"].isin(base.index).to_numpy()]
+    later = later[later["seq"].to_numpy() > first_seq.reindex(later["owner"]).to_numpy()]
+    later = later[_fullmatch(later["code"], _NS3451_3)]
+    extends = later["code"].str[:2].to_numpy() == base.reindex(later["owner"]).to_numpy()
+    later = later[extends].groupby("owner")["code"].first()
+    parts[owner] = found
+    parts[later.index.to_numpy(dtype=np.int64)] = later.to_numpy(dtype=object)
+    bad = found == None  # noqa: E711 (element-wise)
+    why = np.where(
+        in_general[bad],
+        "under a general chapter (0x or 1x), not a building part",
+        "not an NS 3451 code",
+    )
+    kind = first["type"][bad].astype(str)
+    detail = "Postnrdel " + kind + " (" + kind.map(level_of).astype(str) + "): " + why
+    refused = owner[bad], code[bad].to_numpy(dtype=object), detail.to_numpy(dtype=object)
+    return parts, levels, refused
 
 
 def _cells(pieces, source_ref) -> pd.DataFrame:
@@ -281,9 +432,12 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
         The ``.xml`` file.
     options : {"main", "all"} or list of str, default "main"
         Which ``Delmengde`` parts the ``quantity`` column counts. ``"main"``:
-        the base project, ``Mengde`` minus every option part; ``"all"``:
-        ``Mengde`` as written; a list of option ids: the base project plus
-        those options. Posts without parts always give ``Mengde``.
+        the base contract (the parts named as in :data:`BASE_CONTRACT_NAMES`),
+        ``Mengde`` minus every other part; ``"all"``: ``Mengde`` as written;
+        a list of option ids (``Delmengde/ID``): the base contract plus those
+        options. Posts without parts always give ``Mengde``. In a file whose
+        parts name no base contract, ``"main"`` counts every part (warning
+        ``no_base_contract``) and a list counts exactly the parts listed.
     limits : Ns3459Limits, mapping or object, optional
         Caps on file size, elements, posts and nesting (defaults:
         :class:`Ns3459Limits`).
@@ -293,9 +447,11 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
     items : pandas.DataFrame
         One row per ``Post`` in document order, with every column of
         :data:`klimafotavtrykk.vocabulary.LINE_COLUMNS`; ``quantity`` in the
-        post's ``unit`` as written, NaN when absent or not a number.
+        post's ``unit`` as written, NaN when absent or not a number;
+        ``building_part`` from the post number (see :func:`_building_parts`).
     meta : Ns3459Metadata
-        Options, prices, per-element findings and warnings.
+        Options, base contract, building-part levels, prices, per-element
+        findings and warnings.
 
     Raises
     ------
@@ -309,8 +465,8 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
     Examples
     --------
     >>> items, meta = read_ns3459("tilbud.xml", options=["2"])  # doctest: +SKIP
-    >>> meta.option_rule  # doctest: +SKIP
-    'main+2'
+    >>> meta.option_rule, meta.base_part_ids  # doctest: +SKIP
+    ('main+2', ('1',))
     """
     limits = as_limits(limits)
     rule, chosen = _option_rule(options)
@@ -340,22 +496,33 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
     owner = np.asarray(got.part_owner, dtype=np.int64)
     part_qty, part_missing, part_bad = _parse_decimals(got.part_qty)
     part_id = _text_series(got.part_id)
-    is_option = part_id.notna().to_numpy(dtype=bool)
+    part_name = _text_series(got.part_name)
+    is_base = _base_parts(part_id, part_name)
+    is_option = ~is_base
+    part_key = part_id.where(part_id.notna(), part_name)
     if chosen:
-        known = list(dict.fromkeys(part_id[is_option]))
-        unknown = [c for c in chosen if c not in known]
+        named = pd.DataFrame({"key": part_key, "name": part_name}).dropna(subset="key")
+        named = named.drop_duplicates("key")
+        unknown = [c for c in chosen if c not in set(named["key"])]
         if unknown:
+            listed = named["key"] + (" (" + named["name"] + ")").fillna("")
             raise InputError(
                 f"option {', '.join(unknown)} is not in the file", file=name,
-                expected=", ".join(known) or "(the file has no options)",
+                expected=", ".join(listed) or "(the file has no options)",
                 found=", ".join(unknown), code="unknown_option",
             )  # fmt: skip
-    included = np.ones(len(owner), dtype=bool) if chosen is None else ~is_option
+    base_contract = "named" if is_base.any() else "not_named" if len(owner) else "no_parts"
+    if base_contract == "not_named" and chosen == ():
+        rule, chosen = "all", None  # nothing marks the base: count every part, and say so
+    included = np.ones(len(owner), dtype=bool) if chosen is None else is_base.copy()
     if chosen:
-        included |= part_id.isin(chosen).to_numpy(dtype=bool)
-    quantity, parts_sum, mismatch = _option_quantities(
-        written, owner, part_qty, included, is_option
+        included |= part_key.isin(chosen).to_numpy(dtype=bool)
+    quantity, parts_sum, mismatch = _option_quantities(written, owner, part_qty, included)
+    derived, bpart_levels, refused = _building_parts(
+        got.level_type, got.level_name, got.pnr_owner, got.pnr_type, got.pnr_code, n
     )
+    explicit = [b or t or None for b, t in zip(cols["bpart"], cols["bpart_text"], strict=True)]
+    building_part = _text_series(explicit).where(lambda s: s.notna(), _text_series(derived))
 
     unit = _text_series([u or None for u in cols["unit"]])
     duplicated = (post_number.notna() & post_number.duplicated(keep=False)).to_numpy(dtype=bool)
@@ -383,8 +550,22 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
          f"quantity under option rule {rule}"),
         (at(unit.isna().to_numpy() & ~np.isnan(written)), "missing_unit", None, "Prisinfo/Enhet"),
         (at(duplicated), "duplicate_post_number", post_number[duplicated], "Postnr"),
+        (refused[0], "not_a_building_part", refused[1], refused[2]),
     ]  # fmt: skip
     warn = _file_warnings(got.root, got.version, n, price, total, duplicated, mismatch)
+    if base_contract == "not_named":
+        warn.append(
+            "no_base_contract: no Delmengde is named "
+            + " or ".join(repr(b) for b in BASE_CONTRACT_NAMES)
+            + f"; quantities count the parts under rule {rule!r}"
+            + (" (Mengde as written); choose parts with options=[...]" if chosen is None else "")
+        )
+    if n and not bpart_levels and building_part.isna().any():
+        warn.append(
+            "no_building_part_level: the header's Postnrplan names no post-number level "
+            + " or ".join(repr(b) for b in BUILDING_PART_LEVELS)
+            + "; building_part is empty"
+        )
     for text in warn:
         warnings.warn(f"[{name}] {text}", DataQualityWarning, stacklevel=2)
 
@@ -395,9 +576,7 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
         "post_number": post_number,
         "item_code": _text_series(codes),
         "description": _text_series([t or None for t in cols["text"]]),
-        "building_part": _text_series(
-            [b or t or None for b, t in zip(cols["bpart"], cols["bpart_text"], strict=True)]
-        ),
+        "building_part": building_part,
         "quantity": quantity,
         "unit": unit,
     }
@@ -413,8 +592,9 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
             "row_id": owner,
             "source_ref": _text_series(refs.to_numpy()[owner]),
             "post_number": _text_series(post_number.to_numpy()[owner]),
-            "option_id": part_id,
-            "option_name": _text_series(got.part_name),
+            "part_id": part_id,
+            "option_id": part_key.where(is_option, None),
+            "option_name": part_name,
             "quantity": part_qty,
             "is_option": is_option,
             "included": included,
@@ -433,7 +613,8 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
     )
     meta = Ns3459Metadata(
         file=name, sha256=sha256, root=got.root, version=got.version, option_rule=rule,
-        options=options_frame, prices=prices, cells=_cells(pieces, source_ref), warnings=warn,
+        base_contract=base_contract, base_part_ids=tuple(dict.fromkeys(part_id[is_base].dropna())),
+        building_part_levels=bpart_levels, options=options_frame, prices=prices, cells=_cells(pieces, source_ref), warnings=warn,
         skipped=pd.DataFrame({c: _text_series([]) for c in ("source_ref", "reason", "detail")}),
     )  # fmt: skip
     return items, meta
