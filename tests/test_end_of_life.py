@@ -167,3 +167,17 @@ def test_tek17_no_longer_misses_b2_where_there_is_no_maintenance():
     # B2 declared 0: it adds nothing, and C is outside the TEK17 scope
     assert result.by_module["B2"] == 0.0
     assert result.by_module[["C1", "C2", "C3", "C4"]].eq(0.0).all()
+
+
+@pytest.mark.parametrize("profile", ["ns3720", "en15978"])
+def test_the_example_school_counts_its_end_of_life(profile):
+    """The example school's whole-life totals include C1-C4 on every computed line."""
+    lines, _ = kf.read_boq(ROOT / "examples" / "skole.xlsx")
+    result = kf.calculate(lines, profile=profile, bta_m2=2400)
+    assert result.coverage[EOL].eq(1.0).all()
+    by = result.by_module
+    assert (by[["C1", "C2", "C3", "C4"]] > 0).all()
+    # C1 and C2 are both per kg demolished (per declared unit = per kg × mass), so on any bill
+    # C2 / C1 = 0.0052125 / 0.00348 = 1.497845 exactly
+    assert by["C2"] / by["C1"] == pytest.approx(C2_PER_KG / C1_PER_KG)
+    assert result.total == pytest.approx(by.drop("D").sum())
