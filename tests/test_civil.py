@@ -133,11 +133,23 @@ def test_pe_pipe_in_metres():
     assert out["A1-A3"] == pytest.approx(4377.5625)
     # A4 as declared: 1 577.5 × 0.0487 = 76.82425
     assert out["A4"] == pytest.approx(76.82425)
-    # A5 waste = 0.10 × (2.22 × 1.25 + 0.0487) × 1 577.5 = 0.28237 × 1 577.5 = 445.438675
-    assert out["A5"] == pytest.approx(445.438675)
+    # End of life per kg (materials_civil.csv, eol_scenario): C1 = 3 % × 0.116 = 0.00348
+    # (EeBGuide C-01 ratio × Boverket C30/37); C2 = 30 km × 0.17375 kg/tkm / 1000 = 0.0052125
+    # (EeBGuide C-06); C3 = 3.45444 (BR18 Tabel 7 #G0267 HDPE sewer pipe, incineration); C4 = 0.
+    # C per kg = 0.00348 + 0.0052125 + 3.45444 = 3.4631325
+    assert out["C1"] == pytest.approx(1577.5 * 0.00348)  # 5.4897
+    assert out["C2"] == pytest.approx(1577.5 * 0.0052125)  # 8.22271875
+    assert out["C3"] == pytest.approx(1577.5 * 3.45444)  # 5 449.3791
+    assert out["C4"] == 0.0
+    # D = 1 577.5 × −1.70559 = −2 690.568225, beside the total
+    assert out["D"] == pytest.approx(-2690.568225)
+    # A5 waste carries C1-C4 of the lost share (EN 15978, profile waste_end_of_life):
+    # 0.10 × (2.22 × 1.25 + 0.0487 + 3.4631325) × 1 577.5 = 0.62868325 × 1 577.5 = 991.747826875
+    assert out["A5"] == pytest.approx(991.747826875)
     # service life 100 a in a 100-year period: no replacement
     assert out["B4"] == 0.0
-    assert out["kg_co2e"] == pytest.approx(4377.5625 + 76.82425 + 445.438675)
+    # C1-C4 = 1 577.5 × 3.4631325 = 5 463.09151875
+    assert out["kg_co2e"] == pytest.approx(4377.5625 + 76.82425 + 991.747826875 + 5463.09151875)
 
 
 def test_pvc_pipe_in_metres():

@@ -39,7 +39,7 @@ MATERIAL_COLUMNS = [
     "indicator", "dataset_type", "density_kg_m3", "area_mass_kg_m2", "linear_mass_kg_m",
     "piece_mass_kg", "service_life_years", "service_life_source_id", "waste_rate",
     "transport_km", "transport_mode", "source_id", "source_detail", "is_default",
-    "default_reason", "confidence",
+    "default_reason", "confidence", "eol_scenario", "eol_source_id",
 ]  # fmt: skip
 MODULE_COLUMNS = ["A1-A3", "A4", "A5", "B1", "B2", "B3", "B5", "B7", "C1", "C2", "C3", "C4", "D"]
 MASS_COLUMNS = ["density_kg_m3", "area_mass_kg_m2", "linear_mass_kg_m", "piece_mass_kg"]

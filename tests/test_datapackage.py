@@ -13,3 +13,14 @@ def test_manifest_matches_the_data_files():
     assert not stale, (f"data files changed without updating the manifest: {stale}; "
                        "run `python -m klimafotavtrykk._data 0.1.0`")
     assert set(listed) == set(actual)
+
+
+def test_manifest_states_the_licences_and_keeps_them_when_rebuilt():
+    """The licence status is in the manifest and survives a rebuild."""
+    from klimafotavtrykk._data import build_manifest
+
+    manifest = json.loads((data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    names = [entry["name"] for entry in manifest["licenses"]]
+    assert "LicenseRef-Boverket-klimatdatabas-not-confirmed" in names
+    assert all(entry["path"].startswith("https://") for entry in manifest["licenses"])
+    assert build_manifest(manifest["version"])["licenses"] == manifest["licenses"]

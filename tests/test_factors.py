@@ -50,3 +50,21 @@ def test_shipped_table_loads_and_every_row_has_a_source():
     table = load_factors()
     assert len(table) >= 40
     assert (table.frame["source"].str.len() > 0).all()
+
+
+def test_end_of_life_source_must_be_known(tmp_path):
+    """An eol_source_id outside sources.csv is a data error naming file and row."""
+    path = tmp_path / "eol.csv"
+    head = "factor_id,declared_unit,A1-A3,C3,source,eol_scenario,eol_source_id\n"
+    path.write_text(head + "a,kg,1,0.5,EPD X,landfill,br18-tabel7-2023\n"
+                    + "b,kg,1,0.5,EPD X,landfill,no-such-source\n", encoding="utf-8")
+    with pytest.raises(DataError, match="eol_source_id 'no-such-source'") as info:
+        load_factors(path)
+    assert info.value.row == 3 and "eol.csv" in info.value.file
+
+
+def test_shipped_rows_carry_their_end_of_life_scenario():
+    """The shipped table keeps eol_scenario and eol_source_id with each row."""
+    frame = load_factors().frame
+    assert frame.at["concrete_c30_37", "eol_source_id"] == "br18-tabel7-2023"
+    assert "#B1477" in frame.at["concrete_c30_37", "eol_scenario"]

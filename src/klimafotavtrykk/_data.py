@@ -57,14 +57,37 @@ def data_version() -> str:
     return f"{version}+{hashlib.sha256(manifest.read_bytes()).hexdigest()[:12]}"
 
 
+#: Licence status of the main data sources, written into ``datapackage.json``
+#: (Frictionless ``licenses``). ``data/emission_factors/README.md`` gives the evidence.
+LICENSES: tuple[dict[str, str], ...] = (
+    {"name": "MIT", "path": "https://opensource.org/license/mit",
+     "title": "klimafotavtrykk's own tables, reasoned defaults and derived values"},
+    {"name": "LicenseRef-Boverket-klimatdatabas-not-confirmed",
+     "path": "https://www.boverket.se/sv/klimatdeklaration/klimatdatabas/om-klimatdatabas/",
+     "title": "Boverket Klimatdatabas 02.06.000 (A1-A3, A4, waste factors, conversions): "
+              "redistribution terms not confirmed. The database page states no terms and the "
+              "records are flagged Copyright: true; Boverket's open-data pages grant copying, "
+              "distribution and adaptation with Boverket named as source, but the klimatdatabas "
+              "was not found among the data sets they list (searched 2026-12-07). Values are "
+              "used as facts with citation; clear the terms with Boverket before a release."},
+    {"name": "LicenseRef-BR18-Tabel7-not-confirmed",
+     "path": "https://bygningsreglementet.dk/Bilag/B2/Bilag_2/Tabel_7",
+     "title": "BR18 Bilag 2 Tabel 7 (C3, C4, D): re-use terms of the annex not confirmed; its "
+              "generic rows cite OEKOBAUDAT, which its terms page offers free of charge and "
+              "without restriction (https://www.oekobaudat.de/); industry rows cite EPD "
+              "Danmark PDFs (terms not stated). Values are used as facts with citation."},
+)
+
+
 def build_manifest(version: str) -> dict:
-    """The content of ``data/datapackage.json``: every data file with its hash."""
+    """Build the content of ``data/datapackage.json``: every data file with its hash, and the licences."""
     root = data_dir()
     return {
         "name": "klimafotavtrykk-data",
         "version": version,
         "licence_note": "Each folder's README.md states the licence status of its sources; "
                         "every row cites a source in sources.csv.",
+        "licenses": [dict(entry) for entry in LICENSES],
         "resources": [
             {"path": p.relative_to(root).as_posix(), "sha256": file_sha256(p)} for p in data_files()
         ],

@@ -11,7 +11,9 @@ and for conversions between kg, m³, m² and m: ``density_kg_m3``,
 ``area_mass_kg_m2``, ``linear_mass_kg_m`` or ``piece_mass_kg``. Optional:
 ``service_life_years``, ``waste_rate``, ``transport_km``, ``transport_mode``,
 ``indicator``, ``dataset_type`` (``generic`` rows get the profile's markup;
-a user table without the column is taken as product EPDs).
+a user table without the column is taken as product EPDs). ``eol_scenario`` and
+``eol_source_id`` (the source of C1-C4 and D, a key of ``data/sources.csv``) are
+carried with the row; an unknown ``eol_source_id`` is an error.
 """
 
 from __future__ import annotations
@@ -234,6 +236,7 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
         raise DataError(f"factor_id {table['factor_id'][dup].iloc[0]!r} appears twice",
                         file=name, row=int(np.flatnonzero(dup)[0]) + 2)
     table["source"] = _source_text(table, name)
+    _check_eol_sources(table, name)
 
     n = len(table)
     modules = np.full((n, len(MODULES)), np.nan)
@@ -370,6 +373,17 @@ def _source_text(table: pd.DataFrame, name: str) -> pd.Series:
         raise DataError("row has no source (fill 'source' or 'source_id')", file=name,
                         row=int(np.flatnonzero(missing)[0]) + 2)
     return text
+
+
+def _check_eol_sources(table: pd.DataFrame, name: str) -> None:
+    """Check that each ``eol_source_id`` (source of C1-C4 and D), where given, is in sources.csv."""
+    if "eol_source_id" not in table.columns:
+        return
+    ids = table["eol_source_id"].fillna("").astype(str).str.strip()
+    unknown = (ids != "") & ~ids.isin(load_sources().index)
+    if unknown.any():
+        raise DataError(f"eol_source_id {ids[unknown].iloc[0]!r} is not in data/sources.csv",
+                        file=name, row=int(np.flatnonzero(unknown)[0]) + 2)
 
 
 def _cite(sources: pd.DataFrame, key: str) -> str:
