@@ -37,6 +37,7 @@ MATERIAL_COLUMNS = [
     "transport_km", "transport_mode", "source_id", "source_detail", "is_default",
     "default_reason", "confidence",
 ]  # fmt: skip
+EOL_COLUMNS = ["eol_scenario", "eol_source_id"]
 MODULE_COLUMNS = ["A1-A3", "A4", "A5", "B1", "B2", "B3", "B5", "B7", "C1", "C2", "C3", "C4", "D"]
 MASS_COLUMNS = ["density_kg_m3", "area_mass_kg_m2", "linear_mass_kg_m", "piece_mass_kg"]
 REQUIRED_SOURCE_IDS = {
@@ -61,8 +62,8 @@ def known_sources() -> set[str]:
 
 
 def materials() -> pd.DataFrame:
-    """Every shipped factor table (``materials*.csv``) as one frame."""
-    return pd.concat([read(p) for p in MATERIAL_FILES], ignore_index=True)
+    """Every shipped factor table (``materials*.csv``) as one frame (absent columns as '')."""
+    return pd.concat([read(p) for p in MATERIAL_FILES], ignore_index=True).fillna("")
 
 
 def factor_ids() -> set[str]:
@@ -147,7 +148,9 @@ def test_every_factor_reference_resolves(path):
 
 def test_material_columns_and_keys():
     rows = materials()
-    assert list(rows.columns) == MATERIAL_COLUMNS
+    # the end-of-life columns (scenario text and its source) may follow the common schema
+    assert list(rows.columns)[: len(MATERIAL_COLUMNS)] == MATERIAL_COLUMNS
+    assert set(rows.columns[len(MATERIAL_COLUMNS):]) <= set(EOL_COLUMNS)
     assert rows["factor_id"].is_unique
     assert rows["factor_id"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
     assert len(rows) >= 45
