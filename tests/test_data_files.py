@@ -22,7 +22,7 @@ MATERIALS = DATA / "emission_factors" / "materials.csv"
 MATERIAL_FILES = sorted((DATA / "emission_factors").glob("materials*.csv"))
 TRANSPORT = DATA / "emission_factors" / "transport_modes.csv"
 ALIASES = DATA / "mappings" / "material_aliases.csv"
-NS3420 = DATA / "mappings" / "ns3420.csv"
+NS3420_FILES = sorted((DATA / "mappings").glob("ns3420*.csv"))
 EXAMPLE = ROOT / "examples" / "skole.xlsx"
 EXAMPLE_SCRIPT = ROOT / "examples" / "build_examples.py"
 
@@ -140,7 +140,11 @@ def test_every_factor_reference_resolves(path):
     rows = read(path)
     if path in MATERIAL_FILES or "factor_id" not in rows:
         pytest.skip("file defines factors or does not refer to them")
-    assert set(rows["factor_id"]) <= factor_ids()
+    named = rows["factor_id"][rows["factor_id"] != ""]
+    if path.name.startswith("ns3420"):  # a code prefix may name a material family only
+        assert set(named) <= factor_ids()
+    else:
+        assert len(named) == len(rows) and set(named) <= factor_ids()
 
 
 # ----------------------------------------------------------------- materials.csv
@@ -228,11 +232,20 @@ def test_alias_patterns_compile_and_priorities_are_integers():
     assert not aliases.duplicated(["pattern", "factor_id"]).any()
 
 
-def test_item_code_prefixes_are_well_formed():
-    prefixes = read(NS3420)
-    assert list(prefixes.columns) == ["item_code_prefix", "factor_id", "note", "source_id"]
-    assert prefixes["item_code_prefix"].is_unique
+@pytest.mark.parametrize("path", NS3420_FILES, ids=lambda p: p.name)
+def test_item_code_prefixes_are_well_formed(path):
+    prefixes = read(path)
+    assert list(prefixes.columns) == [
+        "item_code_prefix", "factor_id", "note", "source_id", "material_group",
+    ]  # fmt: skip
     assert prefixes["item_code_prefix"].str.fullmatch(r"[A-Z]{1,3}(?:\d+(?:\.\d+)?)?").all()
+    # a row may name a material family without a fallback factor (factor_id empty), never without a note
+    assert (prefixes["material_group"] != "").all() and (prefixes["note"] != "").all()
+
+
+def test_item_code_prefixes_are_unique_across_files():
+    prefixes = pd.concat([read(p) for p in NS3420_FILES])["item_code_prefix"]
+    assert prefixes.is_unique
 
 
 @pytest.mark.parametrize(
