@@ -22,7 +22,7 @@ MATERIALS = DATA / "emission_factors" / "materials.csv"
 MATERIAL_FILES = sorted((DATA / "emission_factors").glob("materials*.csv"))
 TRANSPORT = DATA / "emission_factors" / "transport_modes.csv"
 ALIASES = DATA / "mappings" / "material_aliases.csv"
-NS3420 = DATA / "mappings" / "ns3420.csv"
+NS3420_FILES = sorted((DATA / "mappings").glob("ns3420*.csv"))
 EXAMPLE = ROOT / "examples" / "skole.xlsx"
 EXAMPLE_SCRIPT = ROOT / "examples" / "build_examples.py"
 
@@ -41,6 +41,7 @@ MATERIAL_COLUMNS = [
     "transport_km", "transport_mode", "source_id", "source_detail", "is_default",
     "default_reason", "confidence", "eol_scenario", "eol_source_id",
 ]  # fmt: skip
+EOL_COLUMNS = ["eol_scenario", "eol_source_id"]
 MODULE_COLUMNS = ["A1-A3", "A4", "A5", "B1", "B2", "B3", "B5", "B7", "C1", "C2", "C3", "C4", "D"]
 MASS_COLUMNS = ["density_kg_m3", "area_mass_kg_m2", "linear_mass_kg_m", "piece_mass_kg"]
 REQUIRED_SOURCE_IDS = {
@@ -65,8 +66,8 @@ def known_sources() -> set[str]:
 
 
 def materials() -> pd.DataFrame:
-    """Every shipped factor table (``materials*.csv``) as one frame."""
-    return pd.concat([read(p) for p in MATERIAL_FILES], ignore_index=True)
+    """Every shipped factor table (``materials*.csv``) as one frame (absent columns as '')."""
+    return pd.concat([read(p) for p in MATERIAL_FILES], ignore_index=True).fillna("")
 
 
 def factor_ids() -> set[str]:
@@ -151,7 +152,11 @@ def test_every_factor_reference_resolves(path):
     rows = read(path)
     if path in MATERIAL_FILES or "factor_id" not in rows:
         pytest.skip("file defines factors or does not refer to them")
-    assert set(rows["factor_id"]) <= factor_ids()
+    named = rows["factor_id"][rows["factor_id"] != ""]
+    if path.name.startswith("ns3420"):  # a code prefix may name a material family only
+        assert set(named) <= factor_ids()
+    else:
+        assert len(named) == len(rows) and set(named) <= factor_ids()
 
 
 # ----------------------------------------------------------------- materials.csv
@@ -159,7 +164,9 @@ def test_every_factor_reference_resolves(path):
 
 def test_material_columns_and_keys():
     rows = materials()
-    assert list(rows.columns) == MATERIAL_COLUMNS
+    # the end-of-life columns (scenario text and its source) may follow the common schema
+    assert list(rows.columns)[: len(MATERIAL_COLUMNS)] == MATERIAL_COLUMNS
+    assert set(rows.columns[len(MATERIAL_COLUMNS):]) <= set(EOL_COLUMNS)
     assert rows["factor_id"].is_unique
     assert rows["factor_id"].str.fullmatch(r"[a-z][a-z0-9_]*").all()
     assert len(rows) >= 45
@@ -237,11 +244,20 @@ def test_alias_patterns_compile_and_priorities_are_integers():
     assert not aliases.duplicated(["pattern", "factor_id"]).any()
 
 
-def test_item_code_prefixes_are_well_formed():
-    prefixes = read(NS3420)
-    assert list(prefixes.columns) == ["item_code_prefix", "factor_id", "note", "source_id"]
-    assert prefixes["item_code_prefix"].is_unique
+@pytest.mark.parametrize("path", NS3420_FILES, ids=lambda p: p.name)
+def test_item_code_prefixes_are_well_formed(path):
+    prefixes = read(path)
+    assert list(prefixes.columns) == [
+        "item_code_prefix", "factor_id", "note", "source_id", "material_group",
+    ]  # fmt: skip
     assert prefixes["item_code_prefix"].str.fullmatch(r"[A-Z]{1,3}(?:\d+(?:\.\d+)?)?").all()
+    # a row may name a material family without a fallback factor (factor_id empty), never without a note
+    assert (prefixes["material_group"] != "").all() and (prefixes["note"] != "").all()
+
+
+def test_item_code_prefixes_are_unique_across_files():
+    prefixes = pd.concat([read(p) for p in NS3420_FILES])["item_code_prefix"]
+    assert prefixes.is_unique
 
 
 @pytest.mark.parametrize(
