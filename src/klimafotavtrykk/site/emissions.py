@@ -45,8 +45,8 @@ energy_carriers.csv`` and ``machinery.csv``, each row with its source.
 Fossil, fossil-free and emission-free shares are taken over the site rows
 (mass transport left out) by delivered energy (a fuel's energy content, the
 electricity drawn), by machine hours and by machine count.
-The tables load through :mod:`klimafotavtrykk.site_data`; power planning for
-an electric site is in :mod:`klimafotavtrykk.site_power`.
+The tables load through :mod:`klimafotavtrykk.site.tables`; power planning
+for an electric site is in :mod:`klimafotavtrykk.site.power`.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ import pandas as pd
 
 from klimafotavtrykk.errors import DefaultValueWarning, InputError
 from klimafotavtrykk.factors import TransportModes, load_transport_modes
-from klimafotavtrykk.site_data import (
+from klimafotavtrykk.site.tables import (
     ENERGY_CLASSES,
     FACTOR_SCOPES,
     carriers_from_frame,
