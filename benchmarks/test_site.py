@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from klimafotavtrykk.errors import DefaultValueWarning
-from klimafotavtrykk.site import calculate_site, load_energy_carriers, load_machinery
-from klimafotavtrykk.site_power import site_power
+from klimafotavtrykk.site import calculate_site, load_energy_carriers, load_machinery, site_power
 
 
 def synthetic_site(n_rows, seed=7):

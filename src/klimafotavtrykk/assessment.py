@@ -506,7 +506,7 @@ def _module_row(module: str, value: float) -> np.ndarray:
 
 def _b6(annual: Mapping[str, float], period: float, electricity: str) -> float:
     """B6 over the period from annual energy by carrier, with life-cycle factors per kWh. [kg CO2e]"""
-    from klimafotavtrykk.site_data import load_energy_carriers
+    from klimafotavtrykk.site import load_energy_carriers
 
     carriers = load_energy_carriers()
     per_kwh = carriers[(carriers["scope"] == "wtw") & (carriers["unit_dimension"] == "energy")]
