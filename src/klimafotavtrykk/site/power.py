@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.site.emissions import _numbers, calculate_site, machine_parameters
-from klimafotavtrykk.site.tables import load_machinery
+from klimafotavtrykk.site.activities import activity_numbers, activity_text
+from klimafotavtrykk.site.emissions import calculate_site
+from klimafotavtrykk.site.machinery import machine_parameters
+from klimafotavtrykk.site.tables import machinery_table
 
 __all__ = ["SitePower", "peak_power", "site_power"]
 
@@ -137,14 +139,10 @@ def site_power(activities: pd.DataFrame, grid_connection_kw: float, *,
                            electricity=electricity,
                            default_machine_class=default_machine_class).lines
     electric = lines[(lines["machine_drive"] == "electric_motor") & (lines["scope"] == "site")]
-    numbers = _numbers(electric)[0]
+    numbers = activity_numbers(electric)[0]
     rated, given = numbers["rated_power_kw"], numbers["load_factor"]
-    classes = (electric["machine_class"].astype("string").str.strip().str.casefold()
-               .where(lambda s: s != "").to_numpy(dtype=object, na_value=None)
-               if "machine_class" in electric.columns else np.full(len(electric), None))
-    table = load_machinery() if machinery is None else (
-        machinery if isinstance(machinery, pd.DataFrame) else load_machinery(machinery))
-    load_factor = machine_parameters(table, classes, rated, given,
+    classes = activity_text(electric, "machine_class", fold=True)
+    load_factor = machine_parameters(machinery_table(machinery), classes, rated, given,
                                      default_machine_class)["load_factor"].to_numpy()
     with_power = rated > 0
     # no known load factor (class unknown, power outside its bands): rated power in full

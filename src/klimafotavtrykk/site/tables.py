@@ -24,10 +24,12 @@ from klimafotavtrykk.units import parse_units, registry
 __all__ = [
     "ENERGY_CLASSES",
     "FACTOR_SCOPES",
+    "carrier_table",
     "carriers_from_frame",
     "load_energy_carriers",
     "load_machinery",
     "machinery_from_frame",
+    "machinery_table",
 ]
 
 #: How tenders classify energy at the machine (DFØ: fossil-free vs emission-free).
@@ -38,7 +40,7 @@ _DRIVES = ("", "diesel_engine", "electric_motor")
 
 
 def load_energy_carriers(path: str | Path | None = None) -> pd.DataFrame:
-    """The energy-carrier table, validated, with unit conversions worked out.
+    """Load the energy-carrier table, validated, with unit conversions worked out.
 
     Parameters
     ----------
@@ -66,7 +68,7 @@ def load_energy_carriers(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def load_machinery(path: str | Path | None = None) -> pd.DataFrame:
-    """The machinery table: load factor and diesel SFC by machine class and power band.
+    """Load the machinery table: load factor and diesel SFC by machine class and power band.
 
     Parameters
     ----------
@@ -84,6 +86,46 @@ def load_machinery(path: str | Path | None = None) -> pd.DataFrame:
     if path is None:
         return _shipped_machinery().copy()
     return machinery_from_frame(_read_csv(Path(path)), name=str(path))
+
+
+def carrier_table(carriers=None) -> pd.DataFrame:
+    """Return the energy-carrier table a calculation uses, in whatever form it comes.
+
+    Parameters
+    ----------
+    carriers : pandas.DataFrame, str or Path, optional
+        A table as loaded by :func:`load_energy_carriers`, a raw frame in the
+        file's schema (validated by :func:`carriers_from_frame`) or a CSV
+        path; None gives the shipped table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As returned by :func:`load_energy_carriers`.
+    """
+    if isinstance(carriers, pd.DataFrame):
+        return carriers if "unit_dimension" in carriers.columns else carriers_from_frame(carriers)
+    return load_energy_carriers(carriers)
+
+
+def machinery_table(machinery=None) -> pd.DataFrame:
+    """Return the machinery table a calculation uses, in whatever form it comes.
+
+    Parameters
+    ----------
+    machinery : pandas.DataFrame, str or Path, optional
+        A table as loaded by :func:`load_machinery`, a raw frame in the
+        file's schema (validated by :func:`machinery_from_frame`) or a CSV
+        path; None gives the shipped table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As returned by :func:`load_machinery`.
+    """
+    if isinstance(machinery, pd.DataFrame):
+        return machinery if "sfc_kg_per_kwh" in machinery.columns else machinery_from_frame(machinery)
+    return load_machinery(machinery)
 
 
 @functools.cache
