@@ -23,11 +23,11 @@ from klimafotavtrykk.site import (
     SITE_REASONS,
     calculate_site,
     energy_class_shares,
-    load_machinery,
+    energy_class_totals,
     machine_fuel,
-    machine_parameters,
-    shaft_energy,
+    machine_fuel_mass,
 )
+from klimafotavtrykk.site import emissions as site_emissions
 
 # Exact unit definitions (NIST): 1 lb = 0.45359237 kg; 1 hp = 745.699872 W, so 1 hp h = 0.745699872 kWh.
 LB_PER_HP_H_IN_KG_PER_KWH = 0.45359237 / 0.745699872
@@ -44,12 +44,6 @@ def quiet(activities, **kwargs):
 
 
 # ----------------------------------------------------------------------------- layer 1
-
-def test_shaft_energy_and_machine_fuel():
-    # 100 h × 150 kW × 0.5 = 7 500 kWh; × 0.2 kg/kWh ÷ 0.8 kg/l = 1 875 l
-    assert shaft_energy(100.0, 150.0, 0.5) == 7_500.0
-    assert machine_fuel(np.array([100.0, 10.0]), 150.0, 0.5, 0.2, 0.8).tolist() == [1_875.0, 187.5]
-
 
 def test_energy_class_shares_by_each_basis():
     shares = energy_class_shares(
@@ -68,21 +62,59 @@ def test_energy_class_shares_by_each_basis():
         energy_class_shares(["fossil"], [1.0], [0.0], [None], basis="kwh")
 
 
-def test_machine_parameters_pick_the_power_band():
-    table = load_machinery()
-    # 74 kW < 100 hp (74.57 kW): lower band; 75 kW and 200 kW: upper band; crane 40 kW = 54 hp:
-    # lower band; a given load factor wins over the table's
-    out = machine_parameters(table, ["excavator", "excavator", None, "crane"],
-                             [74.0, 75.0, 200.0, 40.0], [np.nan, np.nan, np.nan, 0.3])
-    assert out["sfc_kg_per_kwh"].tolist() == pytest.approx(
-        [0.412 * LB_PER_HP_H_IN_KG_PER_KWH, 0.371 * LB_PER_HP_H_IN_KG_PER_KWH,
-         0.371 * LB_PER_HP_H_IN_KG_PER_KWH, 0.408 * LB_PER_HP_H_IN_KG_PER_KWH])
-    assert out["load_factor"].tolist() == [0.59, 0.59, 0.59, 0.3]
-    assert out["machine_class"].tolist() == ["excavator", "excavator", "other_construction", "crane"]
-    assert out["class_assumed"].tolist() == [False, False, True, False]
+def test_energy_class_totals_are_the_share_denominators():
+    totals = energy_class_totals(
+        ["fossil", "fossil", "emission_free", "fossil_free", None],
+        [100.0, 50.0, 20.0, np.nan, 1e9],          # NaN energy counts as 0
+        [10.0, 5.0, 2.0, 0.0, 1e9],
+        ["A", "A", None, None, "Z"])               # A once; unnamed with hours counts, without not
+    assert list(totals.index) == list(SHARE_BASES) and list(totals.columns) == list(ENERGY_CLASSES)
+    assert totals.loc["energy"].tolist() == [150.0, 0.0, 20.0]
+    assert totals.loc["machine_hours"].tolist() == [15.0, 0.0, 2.0]
+    assert totals.loc["machine_count"].tolist() == [1.0, 0.0, 1.0]
 
 
 # ----------------------------------------------------------------------------- calculate_site
+
+# A machinery table with round numbers, to work machine hours out by hand.
+HAND_MACHINERY = pd.DataFrame({
+    "machine_class": ["hand_excavator"], "load_factor": ["0.5"], "sfc": ["0.2"],
+    "sfc_unit": ["kg/kWh"], "source": ["hand example"]})
+
+
+def test_machine_hours_fuel_is_the_hand_formula():
+    activities = frame(machine=["EX1"], carrier=["diesel"], machine_hours=[100.0],
+                       rated_power_kw=[150.0], machine_class=["hand_excavator"])
+    line = calculate_site(activities, machinery=HAND_MACHINERY).lines.iloc[0]
+    # hours × rated kW × load factor × SFC ÷ density = 100 × 150 × 0.5 × 0.2 ÷ 0.84
+    # = 1 500 kg ÷ 0.84 kg/l (MD21 diesel) = 1 785.714 l
+    assert line["fuel_litres"] == pytest.approx(1_500 / 0.84, rel=1e-12)
+    assert line["fuel_litres"] == pytest.approx(1_785.714, abs=1e-3)
+    assert line["fuel_litres"] == pytest.approx(machine_fuel(100.0, 150.0, 0.5, 0.2, 0.84),
+                                                rel=1e-12)
+    # 1 785.714 l × 3.34752 kg CO2e/l = 5 977.71 kg
+    assert line["kg_co2e"] == pytest.approx(1_500 / 0.84 * 3.34752, rel=1e-12)
+    assert line["load_factor_used"] == 0.5 and line["sfc_kg_per_kwh"] == 0.2
+
+
+def test_calculate_site_runs_the_public_fuel_function(monkeypatch):
+    calls = []
+
+    def spy(*args):
+        calls.append(args)
+        return machine_fuel_mass(*args)
+
+    monkeypatch.setattr(site_emissions, "machine_fuel_mass", spy)
+    activities = frame(carrier=["diesel", "diesel"], machine_hours=[100.0, 10.0],
+                       rated_power_kw=[150.0, 150.0], machine_class=["hand_excavator"] * 2)
+    lines = calculate_site(activities, machinery=HAND_MACHINERY).lines
+    assert len(calls) == 1                         # once, on whole columns: no per-row calls
+    hours, power, load_factor, sfc = calls[0]
+    assert hours.tolist() == [100.0, 10.0] and sfc.tolist() == [0.2, 0.2]
+    # 100 h: 1 500 kg, 10 h: 150 kg of diesel, at 0.84 kg/l
+    assert lines["fuel_litres"].tolist() == pytest.approx([1_500 / 0.84, 150 / 0.84], rel=1e-12)
+
+
 
 def test_1000_litres_of_diesel():
     result = calculate_site(frame(activity=["graving"], carrier=["diesel"], litres=[1_000.0]))

@@ -60,3 +60,15 @@ def test_site_power_takes_rated_power_in_full_without_a_load_factor():
 def test_site_power_checks_its_parameters(kwargs, message):
     with pytest.raises(InputError, match=message):
         site_power(frame(carrier=["electricity"], kwh=[1.0]), **kwargs)
+
+
+def test_site_power_takes_a_raw_machinery_frame():
+    # a machinery table as read from CSV, before validation: crane 40 kW, LF 0.25 given here
+    machinery = pd.DataFrame({"machine_class": ["crane"], "load_factor": ["0.25"],
+                              "sfc": ["0.2"], "sfc_unit": ["kg/kWh"], "source": ["hand example"]})
+    activities = frame(carrier=["electricity"], machine_hours=[10.0], rated_power_kw=[40.0],
+                       machine_class=["crane"])
+    plan = site_power(activities, 5.0, machinery=machinery)
+    # 40 kW × 0.25 = 10 kW peak, 5 kW short; 10 h × 10 kW = 100 kWh
+    assert plan.peak_kw == pytest.approx(10.0) and plan.shortfall_kw == pytest.approx(5.0)
+    assert plan.energy_kwh == pytest.approx(100.0)

@@ -15,10 +15,12 @@ import pytest
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.site import (
     ENERGY_CLASSES,
+    carrier_table,
     carriers_from_frame,
     load_energy_carriers,
     load_machinery,
     machinery_from_frame,
+    machinery_table,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -103,3 +105,20 @@ def test_machinery_bands_may_not_overlap():
                           "sfc_unit": ["kg/kWh", "kg/kWh"], "source": ["hand"] * 2})
     with pytest.raises(DataError, match="power bands of class 'a' overlap"):
         machinery_from_frame(table, name="m.csv")
+
+
+def test_carrier_and_machinery_tables_from_any_form(tmp_path):
+    shipped = load_machinery()
+    raw = pd.read_csv(MACHINERY_CSV, dtype=str, keep_default_na=False)
+    copy = tmp_path / "machinery.csv"
+    raw.to_csv(copy, index=False)
+    for given in (None, shipped, raw, copy, str(copy)):
+        table = machinery_table(given)
+        assert table["sfc_kg_per_kwh"].tolist() == shipped["sfc_kg_per_kwh"].tolist()
+    assert machinery_table(shipped) is shipped                       # a loaded table is used as is
+    carriers = load_energy_carriers()
+    raw_carriers = pd.read_csv(CARRIERS_CSV, dtype=str, keep_default_na=False)
+    for given in (None, carriers, raw_carriers, CARRIERS_CSV):
+        assert carrier_table(given)["kg_per_unit"].equals(carriers["kg_per_unit"])
+    with pytest.raises(DataError, match="missing columns"):
+        machinery_table(pd.DataFrame({"machine_class": ["a"]}))
