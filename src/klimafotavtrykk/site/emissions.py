@@ -13,9 +13,10 @@ tonne-km. Machine hours without metered fuel follow
 
 and, for a diesel engine, diesel burned [kg] = shaft energy × SFC [kg kWh⁻¹]
 (:func:`~klimafotavtrykk.site.machinery.machine_fuel_mass`; in litres, ÷ diesel
-density [kg L⁻¹]: :func:`~klimafotavtrykk.site.machinery.machine_fuel`). Other fuels burned in diesel engines (HVO, FAME)
-replace diesel at equal energy; an electric motor draws the shaft energy from
-the grid (no drive-train losses counted). The factors, energy contents,
+density [kg L⁻¹]: :func:`~klimafotavtrykk.site.machinery.machine_fuel`). Other
+fuels burned in diesel engines (HVO, FAME) replace diesel at equal energy; an
+electric motor draws the shaft energy from the grid (no drive-train losses
+counted). The factors, energy contents,
 densities, load factors and SFC are data: ``data/emission_factors/
 energy_carriers.csv`` and ``machinery.csv``, each row with its source.
 Fossil, fossil-free and emission-free shares are taken over the site rows
