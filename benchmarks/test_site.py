@@ -11,12 +11,11 @@ import pandas as pd
 import pytest
 
 from klimafotavtrykk.errors import DefaultValueWarning
-from klimafotavtrykk.site import calculate_site, load_energy_carriers, load_machinery
-from klimafotavtrykk.site_power import site_power
+from klimafotavtrykk.site import calculate_site, load_energy_carriers, load_machinery, site_power
 
 
 def synthetic_site(n_rows, seed=7):
-    """A site table mixing metered fuel, machine hours, tonne-km and a few bad rows."""
+    """Build a site table mixing metered fuel, machine hours, tonne-km and a few bad rows."""
     rng = np.random.default_rng(seed)
     carriers = np.array(["diesel", "hvo100", "electricity", "biodiesel", "biogas",
                          "district_heating_no", "kerosene"])

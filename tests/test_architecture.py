@@ -62,7 +62,6 @@ KNOWN_VIOLATIONS = {
     "private: klimafotavtrykk.tender uses klimafotavtrykk.tender_worker._empty_findings",
     "private: klimafotavtrykk.tender uses klimafotavtrykk.competition._KEYS",
     "private: klimafotavtrykk.bid_reader uses klimafotavtrykk.bid_template._plain_text",
-    "private: klimafotavtrykk.site_power uses klimafotavtrykk.site._numbers",
     "skip: tests/test_tender.py importorskip('klimafotavtrykk.quantities')",
 }
 

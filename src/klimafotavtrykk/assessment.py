@@ -535,7 +535,7 @@ def _b6(annual: Mapping[str, float], period: float, electricity: str,
     Factors per kWh come from the shipped life-cycle carriers, replaced or
     extended by ``energy_factors`` (a constant or one value per year).
     """
-    from klimafotavtrykk.site_data import load_energy_carriers
+    from klimafotavtrykk.site import load_energy_carriers
 
     carriers = load_energy_carriers()
     per_kwh = carriers[(carriers["scope"] == "wtw") & (carriers["unit_dimension"] == "energy")]

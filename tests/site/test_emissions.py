@@ -1,14 +1,14 @@
-"""Site energy and machinery (A5): data files, layer-1 functions, calculate_site, site_power.
+"""Site energy and machinery (A5): layer-1 functions and calculate_site (``site.emissions``).
 
 Expected values are worked by hand from the shipped data rows, whose values are
-pinned in ``test_shipped_values_used_below`` so that a data change shows here.
+pinned in ``tests/site/test_tables.py::test_shipped_values_used_below`` so that
+a data change shows there.
 """
 
 from __future__ import annotations
 
 import pickle
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,27 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from klimafotavtrykk.errors import DataError, DefaultValueWarning, InputError
+from klimafotavtrykk.errors import DefaultValueWarning, InputError
 from klimafotavtrykk.site import (
     ENERGY_CLASSES,
     SHARE_BASES,
     SITE_REASONS,
     calculate_site,
-    carriers_from_frame,
     energy_class_shares,
-    load_energy_carriers,
-    load_machinery,
+    energy_class_totals,
     machine_fuel,
-    machine_parameters,
-    machinery_from_frame,
-    shaft_energy,
+    machine_fuel_mass,
 )
-from klimafotavtrykk.site_power import peak_power, site_power
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-CARRIERS_CSV = DATA / "emission_factors" / "energy_carriers.csv"
-MACHINERY_CSV = DATA / "emission_factors" / "machinery.csv"
-SOURCE_FILES = [DATA / "sources.csv"]
+from klimafotavtrykk.site import emissions as site_emissions
 
 # Exact unit definitions (NIST): 1 lb = 0.45359237 kg; 1 hp = 745.699872 W, so 1 hp h = 0.745699872 kWh.
 LB_PER_HP_H_IN_KG_PER_KWH = 0.45359237 / 0.745699872
@@ -52,88 +43,7 @@ def quiet(activities, **kwargs):
         return calculate_site(activities, **kwargs)
 
 
-# ----------------------------------------------------------------------------- data files
-
-@pytest.mark.parametrize("path", [CARRIERS_CSV, MACHINERY_CSV], ids=lambda p: p.name)
-def test_every_row_cites_a_known_source(path):
-    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
-    known = pd.concat([pd.read_csv(p, dtype=str)["source_id"] for p in SOURCE_FILES])
-    assert rows["source_id"].isin(set(known)).all(), set(rows["source_id"]) - set(known)
-    assert rows["confidence"].isin(["C", "S", "U", "R"]).all()
-    defaults = rows["is_default"].str.lower() == "true"
-    assert (rows.loc[defaults, "default_reason"] != "").all()
-    assert (rows["source_detail"] != "").all()
-
-
-def test_carrier_table_is_consistent_across_scopes():
-    table = load_energy_carriers()
-    # energy content is a property of the fuel: one value per carrier, whatever the scope
-    assert (table.groupby("carrier")["kwh_per_unit"].nunique() == 1).all()
-    scopes = table.groupby("carrier")["scope"].apply(set)
-    assert all(s == {"wtw", "ttw"} for c, s in scopes.items() if c != "hydrogen")
-    assert scopes["hydrogen"] == {"ttw"}  # no confirmed life-cycle figure: no wtw row
-    assert set(table["energy_class"]) == set(ENERGY_CLASSES)
-    assert "diesel_blend_no" not in set(table["carrier"])  # no sourced Norwegian blend figure
-
-
-def test_shipped_values_used_below():
-    c = load_energy_carriers().set_index(["carrier", "scope"])
-    # Boverket 6000000011: 0.0951 kg CO2e/MJ × 35.2 MJ/l = 3.34752 kg CO2e/l; MD21 0.84 kg/l
-    assert c.loc[("diesel", "wtw"), "kg_co2e_per_unit"] == pytest.approx(0.0951 * 35.2)
-    assert c.loc[("diesel", "wtw"), "kg_per_unit"] == pytest.approx(0.84)
-    assert c.loc[("diesel", "ttw"), "kg_co2e_per_unit"] == 2.66
-    assert c.loc[("diesel", "wtw"), "kwh_per_unit"] == 9.77778
-    assert c.loc[("hvo100", "wtw"), "kg_co2e_per_unit"] == pytest.approx(0.0164 * 34.0)
-    assert c.loc[("hvo100", "wtw"), "kwh_per_unit"] == 9.44444
-    assert c.loc[("electricity_no", "wtw"), "kg_co2e_per_unit"] == 0.015
-    assert c.loc[("electricity_eu", "wtw"), "kg_co2e_per_unit"] == 0.130
-    assert c.loc[("biogas", "wtw"), "kg_co2e_per_unit"] == pytest.approx(0.0074 * 3.6 * 14)
-    assert c.loc[("biogas", "wtw"), "gas_density_kg_m3"] == 0.717
-    m = pd.read_csv(MACHINERY_CSV, dtype=str).set_index(["machine_class", "power_min"])
-    assert m.loc[("excavator", "100"), ["load_factor", "sfc", "sfc_unit"]].tolist() == [
-        "0.59", "0.371", "lb/(hp*h)"]
-    assert m.loc[("crane", "0"), "load_factor"] == "0.43"
-
-
-def test_machinery_units_are_converted_by_the_registry():
-    m = load_machinery().set_index(["machine_class", "power_min"])
-    # 0.371 lb/hp h × 0.45359237 / 0.745699872 = 0.225671 kg/kWh; 100 hp = 74.5700 kW
-    assert m.loc[("excavator", "100"), "sfc_kg_per_kwh"] == pytest.approx(
-        0.371 * LB_PER_HP_H_IN_KG_PER_KWH)
-    assert m.loc[("excavator", "100"), "power_min_kw"] == pytest.approx(74.5699872)
-
-
-def test_carrier_schema_errors_name_the_row():
-    good = pd.read_csv(CARRIERS_CSV, dtype=str, keep_default_na=False)
-    dup = pd.concat([good, good.iloc[[0]]], ignore_index=True)
-    with pytest.raises(DataError, match=r"row 23: \['carrier', 'scope'\] \('diesel', 'wtw'\) appears twice"):
-        carriers_from_frame(dup, name="x.csv")
-    bad_unit = good.assign(unit=good["unit"].where(good.index != 2, "m2"))
-    with pytest.raises(DataError, match="row 4: unit 'm2' is not a unit of volume, mass or energy"):
-        carriers_from_frame(bad_unit, name="x.csv")
-    bad_class = good.assign(energy_class=good["energy_class"].where(good.index != 0, "green"))
-    with pytest.raises(DataError, match="energy_class 'green'"):
-        carriers_from_frame(bad_class, name="x.csv")
-    err = DataError("p", file="x.csv", row=3)
-    assert str(pickle.loads(pickle.dumps(err))) == "x.csv row 3: p"
-
-
-def test_machinery_bands_may_not_overlap():
-    table = pd.DataFrame({"machine_class": ["a", "a"], "power_min": ["0", "50"],
-                          "power_max": ["100", "200"], "power_unit": ["kW", "kW"],
-                          "load_factor": ["0.5", "0.5"], "sfc": ["0.2", "0.2"],
-                          "sfc_unit": ["kg/kWh", "kg/kWh"], "source": ["hand"] * 2})
-    with pytest.raises(DataError, match="power bands of class 'a' overlap"):
-        machinery_from_frame(table, name="m.csv")
-
-
 # ----------------------------------------------------------------------------- layer 1
-
-def test_shaft_energy_and_machine_fuel():
-    # 100 h × 150 kW × 0.5 = 7 500 kWh; × 0.2 kg/kWh ÷ 0.8 kg/l = 1 875 l
-    assert shaft_energy(100.0, 150.0, 0.5) == 7_500.0
-    assert machine_fuel(np.array([100.0, 10.0]), 150.0, 0.5, 0.2, 0.8).tolist() == [1_875.0, 187.5]
-
 
 def test_energy_class_shares_by_each_basis():
     shares = energy_class_shares(
@@ -152,21 +62,59 @@ def test_energy_class_shares_by_each_basis():
         energy_class_shares(["fossil"], [1.0], [0.0], [None], basis="kwh")
 
 
-def test_machine_parameters_pick_the_power_band():
-    table = load_machinery()
-    # 74 kW < 100 hp (74.57 kW): lower band; 75 kW and 200 kW: upper band; crane 40 kW = 54 hp:
-    # lower band; a given load factor wins over the table's
-    out = machine_parameters(table, ["excavator", "excavator", None, "crane"],
-                             [74.0, 75.0, 200.0, 40.0], [np.nan, np.nan, np.nan, 0.3])
-    assert out["sfc_kg_per_kwh"].tolist() == pytest.approx(
-        [0.412 * LB_PER_HP_H_IN_KG_PER_KWH, 0.371 * LB_PER_HP_H_IN_KG_PER_KWH,
-         0.371 * LB_PER_HP_H_IN_KG_PER_KWH, 0.408 * LB_PER_HP_H_IN_KG_PER_KWH])
-    assert out["load_factor"].tolist() == [0.59, 0.59, 0.59, 0.3]
-    assert out["machine_class"].tolist() == ["excavator", "excavator", "other_construction", "crane"]
-    assert out["class_assumed"].tolist() == [False, False, True, False]
+def test_energy_class_totals_are_the_share_denominators():
+    totals = energy_class_totals(
+        ["fossil", "fossil", "emission_free", "fossil_free", None],
+        [100.0, 50.0, 20.0, np.nan, 1e9],          # NaN energy counts as 0
+        [10.0, 5.0, 2.0, 0.0, 1e9],
+        ["A", "A", None, None, "Z"])               # A once; unnamed with hours counts, without not
+    assert list(totals.index) == list(SHARE_BASES) and list(totals.columns) == list(ENERGY_CLASSES)
+    assert totals.loc["energy"].tolist() == [150.0, 0.0, 20.0]
+    assert totals.loc["machine_hours"].tolist() == [15.0, 0.0, 2.0]
+    assert totals.loc["machine_count"].tolist() == [1.0, 0.0, 1.0]
 
 
 # ----------------------------------------------------------------------------- calculate_site
+
+# A machinery table with round numbers, to work machine hours out by hand.
+HAND_MACHINERY = pd.DataFrame({
+    "machine_class": ["hand_excavator"], "load_factor": ["0.5"], "sfc": ["0.2"],
+    "sfc_unit": ["kg/kWh"], "source": ["hand example"]})
+
+
+def test_machine_hours_fuel_is_the_hand_formula():
+    activities = frame(machine=["EX1"], carrier=["diesel"], machine_hours=[100.0],
+                       rated_power_kw=[150.0], machine_class=["hand_excavator"])
+    line = calculate_site(activities, machinery=HAND_MACHINERY).lines.iloc[0]
+    # hours × rated kW × load factor × SFC ÷ density = 100 × 150 × 0.5 × 0.2 ÷ 0.84
+    # = 1 500 kg ÷ 0.84 kg/l (MD21 diesel) = 1 785.714 l
+    assert line["fuel_litres"] == pytest.approx(1_500 / 0.84, rel=1e-12)
+    assert line["fuel_litres"] == pytest.approx(1_785.714, abs=1e-3)
+    assert line["fuel_litres"] == pytest.approx(machine_fuel(100.0, 150.0, 0.5, 0.2, 0.84),
+                                                rel=1e-12)
+    # 1 785.714 l × 3.34752 kg CO2e/l = 5 977.71 kg
+    assert line["kg_co2e"] == pytest.approx(1_500 / 0.84 * 3.34752, rel=1e-12)
+    assert line["load_factor_used"] == 0.5 and line["sfc_kg_per_kwh"] == 0.2
+
+
+def test_calculate_site_runs_the_public_fuel_function(monkeypatch):
+    calls = []
+
+    def spy(*args):
+        calls.append(args)
+        return machine_fuel_mass(*args)
+
+    monkeypatch.setattr(site_emissions, "machine_fuel_mass", spy)
+    activities = frame(carrier=["diesel", "diesel"], machine_hours=[100.0, 10.0],
+                       rated_power_kw=[150.0, 150.0], machine_class=["hand_excavator"] * 2)
+    lines = calculate_site(activities, machinery=HAND_MACHINERY).lines
+    assert len(calls) == 1                         # once, on whole columns: no per-row calls
+    hours, power, load_factor, sfc = calls[0]
+    assert hours.tolist() == [100.0, 10.0] and sfc.tolist() == [0.2, 0.2]
+    # 100 h: 1 500 kg, 10 h: 150 kg of diesel, at 0.84 kg/l
+    assert lines["fuel_litres"].tolist() == pytest.approx([1_500 / 0.84, 150 / 0.84], rel=1e-12)
+
+
 
 def test_1000_litres_of_diesel():
     result = calculate_site(frame(activity=["graving"], carrier=["diesel"], litres=[1_000.0]))
@@ -375,47 +323,3 @@ def test_rows_are_kept_and_metered_results_scale(rows, k):
     scaled = quiet(activities.assign(litres=activities["litres"] * k,
                                      machine_hours=activities["machine_hours"] * k))
     assert scaled.total == pytest.approx(k * base.total, rel=1e-9, abs=1e-6)
-
-
-# ----------------------------------------------------------------------------- site_power
-
-def test_peak_power():
-    assert peak_power([100.0, 50.0, np.nan], [0.5, 0.4, 0.9]) == pytest.approx(70.0)
-    assert peak_power([100.0, 50.0], [0.5, 0.4], simultaneity=0.8) == pytest.approx(120.0)
-
-
-def test_site_power_shortfall():
-    activities = frame(
-        machine=["El-graver", "Tårnkran", "Dieselgraver", "Byggstrøm"],
-        carrier=["electricity", "electricity", "diesel", "electricity"],
-        machine_hours=[100.0, 200.0, 100.0, np.nan], kwh=[np.nan, np.nan, np.nan, 1_560.0],
-        rated_power_kw=[100.0, 40.0, 150.0, np.nan], load_factor=[0.5, np.nan, 0.5, np.nan],
-        machine_class=["excavator", "crane", "excavator", None])
-    plan = site_power(activities, grid_connection_kw=50.0, working_hours=400.0)
-    # peak: 100 kW × 0.5 + 40 kW × 0.43 (NONROAD cranes) = 50 + 17.2 = 67.2 kW; short by 17.2
-    assert plan.peak_kw == pytest.approx(67.2)
-    assert plan.shortfall_kw == pytest.approx(17.2)
-    # energy: 5 000 + 200 h × 17.2 kW = 3 440 + site power 1 560 = 10 000 kWh over 400 h = 25 kW
-    assert plan.energy_kwh == pytest.approx(10_000.0)
-    assert plan.average_kw == pytest.approx(25.0)
-    assert plan.rows_without_power == 1 and len(plan.machines) == 3
-    # simultaneity 0.5 of the 140 kW rated: 70 kW, short by 20 kW; a 100 kW connection suffices
-    assert site_power(activities, 50.0, simultaneity=0.5).shortfall_kw == pytest.approx(20.0)
-    assert site_power(activities, 100.0).shortfall_kw == 0.0
-
-
-def test_site_power_takes_rated_power_in_full_without_a_load_factor():
-    activities = frame(carrier=["electricity"], kwh=[100.0], rated_power_kw=[30.0],
-                       machine_class=["tower_crane"])
-    assert site_power(activities, 10.0).peak_kw == pytest.approx(30.0)
-
-
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"grid_connection_kw": -1.0}, "grid_connection_kw must be non-negative"),
-    ({"grid_connection_kw": "x"}, "grid_connection_kw must be a number"),
-    ({"grid_connection_kw": 1.0, "working_hours": 0.0}, "working_hours must be positive"),
-    ({"grid_connection_kw": 1.0, "simultaneity": 1.5}, "simultaneity above 1"),
-])
-def test_site_power_checks_its_parameters(kwargs, message):
-    with pytest.raises(InputError, match=message):
-        site_power(frame(carrier=["electricity"], kwh=[1.0]), **kwargs)

@@ -1,34 +1,9 @@
 """Construction-site emissions, module A5: site energy and machinery.
 
-A site is described as an *activity table*, one row per machine, heater,
-generator, site hut or transport job, with these canonical columns (readers
-map Norwegian and English headers onto them; every column is optional, and a
-row that cannot be computed comes back in ``unmatched`` with a reason):
-
-==================  ========================================================  ==========
-column              meaning                                                   unit
-==================  ========================================================  ==========
-``activity``        what the energy is used for (``graving``, ``byggtørk``)   text
-``machine``         machine name or registration; counted for machine shares  text
-``carrier``         key of the energy-carrier table (``diesel``, ``hvo100``,  text
-                    ``electricity_no`` ...); plain ``electricity`` resolves
-                    to the scenario given by ``electricity=``
-``litres``          metered liquid fuel                                       [L]
-``kwh``             metered energy (electricity, district heat, or a fuel)    [kWh]
-``nm3``             metered gas, normal (standard) cubic metres               [m³]
-``kg``              metered fuel mass                                         [kg]
-``machine_hours``   operating hours, used when no amount is metered           [h]
-``rated_power_kw``  rated engine or motor power                               [kW]
-``load_factor``     average share of rated power; default by machine class    [-]
-``machine_class``   key of the machinery table (``excavator`` ...)            text
-``tonne_km``        transport work, used when neither amount nor hours        [t km]
-``vehicle_class``   key of the transport-mode table (``truck_long_haul``)     text
-``scope``           ``site`` (inside the fence, A5; default) or               text
-                    ``mass_transport`` (to and from the site, reported apart)
-``source_ref``      where the row came from (``[bud.xlsx]Byggeplass!C7``)     text
-``committed``       the bidder commits to the row (tenders)                   bool
-``eu_stage``        engine emission stage (``V``, ``IV``), informational      text
-==================  ========================================================  ==========
+The site is an activity table, one row per machine, heater, generator, site
+hut or transport job; its columns and units are listed in
+:mod:`klimafotavtrykk.site.activities`. Every column is optional, and a row
+that cannot be computed comes back in ``unmatched`` with a reason.
 
 A row is computed from the first of: a metered amount (``litres``, ``nm3``,
 ``kg``, ``kwh``, the first that converts to the carrier's unit), machine hours,
@@ -36,17 +11,25 @@ tonne-km. Machine hours without metered fuel follow
 
     shaft energy [kWh] = hours [h] × rated power [kW] × load factor [-]
 
-and, for a diesel engine, diesel burned [L] = shaft energy × SFC [kg kWh⁻¹] ÷
-diesel density [kg L⁻¹]. Other fuels burned in diesel engines (HVO, FAME)
-replace diesel at equal energy; an electric motor draws the shaft energy from
-the grid (no drive-train losses counted). The factors, energy contents,
+and, for a diesel engine, diesel burned [kg] = shaft energy × SFC [kg kWh⁻¹]
+(:func:`~klimafotavtrykk.site.machinery.machine_fuel_mass`; in litres, ÷ diesel
+density [kg L⁻¹]: :func:`~klimafotavtrykk.site.machinery.machine_fuel`). Other
+fuels burned in diesel engines (HVO, FAME) replace diesel at equal energy; an
+electric motor draws the shaft energy from the grid (no drive-train losses
+counted). The factors, energy contents,
 densities, load factors and SFC are data: ``data/emission_factors/
 energy_carriers.csv`` and ``machinery.csv``, each row with its source.
 Fossil, fossil-free and emission-free shares are taken over the site rows
 (mass transport left out) by delivered energy (a fuel's energy content, the
 electricity drawn), by machine hours and by machine count.
-The tables load through :mod:`klimafotavtrykk.site_data`; power planning for
-an electric site is in :mod:`klimafotavtrykk.site_power`.
+The tables load through :mod:`klimafotavtrykk.site.tables`; power planning
+for an electric site is in :mod:`klimafotavtrykk.site.power`.
+
+:func:`calculate_site` is built from public layer-1 functions, applied to
+whole columns at once: :func:`~klimafotavtrykk.site.machinery.shaft_energy`,
+:func:`~klimafotavtrykk.site.machinery.machine_fuel_mass` and
+:func:`~klimafotavtrykk.site.machinery.machine_parameters` for machine hours,
+:func:`energy_class_totals` and :func:`energy_class_shares` for the shares.
 """
 
 from __future__ import annotations
@@ -60,37 +43,30 @@ import pandas as pd
 
 from klimafotavtrykk.errors import DefaultValueWarning, InputError
 from klimafotavtrykk.factors import TransportModes, load_transport_modes
-from klimafotavtrykk.site_data import (
+from klimafotavtrykk.site.activities import (
+    AMOUNT_COLUMNS,
+    NUMERIC_COLUMNS,
+    activity_numbers,
+    activity_text,
+)
+from klimafotavtrykk.site.machinery import machine_fuel_mass, machine_parameters, shaft_energy
+from klimafotavtrykk.site.tables import (
     ENERGY_CLASSES,
     FACTOR_SCOPES,
-    carriers_from_frame,
-    load_energy_carriers,
-    load_machinery,
-    machinery_from_frame,
+    carrier_table,
+    machinery_table,
 )
 from klimafotavtrykk.units import parse_units
 
 __all__ = [
-    "ACTIVITY_COLUMNS",
-    "ENERGY_CLASSES",
     "SHARE_BASES",
     "SITE_REASONS",
     "SiteResult",
     "calculate_site",
     "energy_class_shares",
-    "load_energy_carriers",
-    "load_machinery",
-    "machine_fuel",
-    "machine_parameters",
-    "shaft_energy",
+    "energy_class_totals",
 ]
 
-#: Columns of an activity table (see the module docstring for units).
-ACTIVITY_COLUMNS: tuple[str, ...] = (
-    "activity", "machine", "carrier", "litres", "kwh", "nm3", "kg", "machine_hours",
-    "rated_power_kw", "load_factor", "machine_class", "tonne_km", "vehicle_class", "scope",
-    "source_ref", "committed", "eu_stage",
-)
 #: Bases of the energy-class shares.
 SHARE_BASES: tuple[str, ...] = ("energy", "machine_hours", "machine_count")
 #: Why an activity row was not computed.
@@ -113,68 +89,9 @@ SITE_REASONS: dict[str, str] = {
 }
 
 _ROW_SCOPES = ("site", "mass_transport")
-#: Metered-amount columns, in the order they are tried, and their units.
-_AMOUNTS: dict[str, str] = {"litres": "l", "nm3": "m3", "kg": "kg", "kwh": "kWh"}
-_NUMERIC = (*_AMOUNTS, "machine_hours", "rated_power_kw", "load_factor", "tonne_km")
 
 
 # ============================================================================ layer 1
-
-def shaft_energy(machine_hours, rated_power, load_factor):
-    """Mechanical energy a machine delivers over its operating hours.
-
-    Parameters
-    ----------
-    machine_hours : numeric
-        Operating hours. [h]
-    rated_power : numeric
-        Rated engine or motor power. [kW]
-    load_factor : numeric
-        Average share of rated power over the hours. [-]
-
-    Returns
-    -------
-    numeric
-        Shaft energy; for an electric machine, the energy drawn. [kWh]
-    """
-    return machine_hours * rated_power * load_factor
-
-
-def machine_fuel(machine_hours, rated_power, load_factor, sfc, fuel_density):
-    """Fuel a diesel engine burns over its operating hours.
-
-    Parameters
-    ----------
-    machine_hours : numeric
-        Operating hours. [h]
-    rated_power : numeric
-        Rated engine power. [kW]
-    load_factor : numeric
-        Average share of rated power. [-]
-    sfc : numeric
-        Brake-specific fuel consumption. [kg kWh⁻¹]
-    fuel_density : numeric
-        Fuel density. [kg L⁻¹]
-
-    Returns
-    -------
-    numeric
-        Fuel burned. [L]
-
-    References
-    ----------
-    .. [1] US EPA (2010), NONROAD2008a data: load factors (ACTIVITY.DAT, report
-       NR-005) and BSFC (EMSFAC/BSFC.EMF, report NR-009d, EPA-420-R-10-018).
-
-    Examples
-    --------
-    100 h × 150 kW × 0.5 × 0.2 kg/kWh ÷ 0.8 kg/L = 1 875 L.
-
-    >>> machine_fuel(100.0, 150.0, 0.5, 0.2, 0.8)
-    1875.0
-    """
-    return shaft_energy(machine_hours, rated_power, load_factor) * sfc / fuel_density
-
 
 def energy_class_shares(energy_class, energy, machine_hours, machine, basis=None):
     """Fossil, fossil-free and emission-free shares of a site.
@@ -200,7 +117,7 @@ def energy_class_shares(energy_class, energy, machine_hours, machine, basis=None
         :data:`ENERGY_CLASSES`); each row sums to 1, or is NaN when its total
         is 0. [-]
     """
-    shares = _shares(_class_sums(energy_class, energy, machine_hours, machine))
+    shares = _shares(energy_class_totals(energy_class, energy, machine_hours, machine))
     if basis is None:
         return shares
     if basis not in SHARE_BASES:
@@ -209,8 +126,30 @@ def energy_class_shares(energy_class, energy, machine_hours, machine, basis=None
     return shares.loc[basis]
 
 
-def _class_sums(energy_class, energy, machine_hours, machine) -> pd.DataFrame:
-    """Energy [kWh], machine hours [h] and machine count per energy class (basis × class)."""
+def energy_class_totals(energy_class, energy, machine_hours, machine):
+    """Energy, machine hours and machine count of a site per energy class.
+
+    Parameters
+    ----------
+    energy_class, energy, machine_hours, machine
+        As for :func:`energy_class_shares`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Totals per basis (rows, :data:`SHARE_BASES`) and class (columns,
+        :data:`ENERGY_CLASSES`): energy [kWh], machine hours [h] and the
+        number of machines [-].
+
+    Examples
+    --------
+    Two rows of one named machine on diesel and an unnamed electric one:
+
+    >>> totals = energy_class_totals(["fossil", "fossil", "emission_free"],
+    ...                              [100.0, 50.0, 20.0], [10.0, 5.0, 2.0], ["A", "A", None])
+    >>> totals.loc["machine_count"].tolist()
+    [1.0, 0.0, 1.0]
+    """
     n = len(ENERGY_CLASSES)
     code = pd.Index(ENERGY_CLASSES).get_indexer(np.asarray(energy_class, dtype=object))
     keep = code >= 0
@@ -235,57 +174,6 @@ def _class_sums(energy_class, energy, machine_hours, machine) -> pd.DataFrame:
 def _shares(sums: pd.DataFrame) -> pd.DataFrame:
     totals = sums.sum(axis=1)
     return sums.div(totals.where(totals > 0), axis=0)
-
-
-def machine_parameters(machinery, machine_class, rated_power, load_factor=None,
-                       default_class="other_construction"):
-    """Load factor and SFC of each machine from the machinery table.
-
-    Parameters
-    ----------
-    machinery : pandas.DataFrame
-        As returned by :func:`load_machinery`.
-    machine_class : array-like of str or None
-        Machine-class key per row; None uses ``default_class``.
-    rated_power : array-like of float
-        Rated power, to pick the power band. [kW]
-    load_factor : array-like of float, optional
-        Load factor given per row; NaN takes the table's. [-]
-    default_class : str
-        Class for rows without one.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``band`` (row of ``machinery``; -1 when none), ``load_factor``
-        [-], ``sfc_kg_per_kwh`` [kg kWh⁻¹], ``machine_class`` (used),
-        ``class_assumed`` (bool) and ``class_known`` (bool).
-    """
-    cls = pd.Series(np.asarray(machine_class, dtype=object), dtype=object)
-    assumed = cls.isna().to_numpy()
-    used = cls.where(~assumed, default_class)
-    power = np.asarray(rated_power, dtype=float)
-    left = pd.DataFrame({"machine_class": used, "power": power, "row": np.arange(len(power))})
-    right = machinery.reset_index(drop=True).assign(band=lambda f: np.arange(len(f)))
-    pairs = left.merge(right[["machine_class", "power_min_kw", "power_max_kw", "band"]],
-                       on="machine_class", how="inner")
-    inside = ((pairs["power"] > pairs["power_min_kw"].fillna(-np.inf))
-              & (pairs["power"] <= pairs["power_max_kw"].fillna(np.inf)))
-    hit = pairs[inside].drop_duplicates("row")
-    band = np.full(len(power), -1, dtype=np.int64)
-    band[hit["row"].to_numpy()] = hit["band"].to_numpy()
-    table_lf = np.append(right["load_factor"].to_numpy(float), np.nan)[band]
-    table_sfc = np.append(right["sfc_kg_per_kwh"].to_numpy(float), np.nan)[band]
-    given = (np.full(len(power), np.nan) if load_factor is None
-             else np.asarray(load_factor, dtype=float))
-    return pd.DataFrame({
-        "band": band,
-        "load_factor": np.where(np.isnan(given), table_lf, given),
-        "sfc_kg_per_kwh": table_sfc,
-        "machine_class": used.to_numpy(dtype=object),
-        "class_assumed": assumed,
-        "class_known": used.isin(set(machinery["machine_class"])).to_numpy(),
-    })
 
 
 # ============================================================================ orchestration
@@ -387,13 +275,13 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
     if scope not in FACTOR_SCOPES:
         raise InputError("unknown factor scope", expected=str(list(FACTOR_SCOPES)), found=str(scope))
     table = _carrier_table(carriers, energy_classes)
-    machines = _machinery_table(machinery)
+    machines = machinery_table(machinery)
     modes = load_transport_modes() if transport_modes is None else transport_modes
     n = len(activities)
 
-    text = {c: _text(activities, c, fold=c not in ("activity", "machine"))
+    text = {c: activity_text(activities, c, fold=c not in ("activity", "machine"))
             for c in ("carrier", "machine_class", "vehicle_class", "scope", "activity", "machine")}
-    num, bad_column = _numbers(activities)
+    num, bad_column = activity_numbers(activities)
     key = np.where(text["carrier"] == "electricity", electricity.casefold(), text["carrier"])
     scoped = table[table["scope"] == scope].set_index("carrier")
     cidx = scoped.index.get_indexer(pd.Index(key, dtype=object))
@@ -404,7 +292,7 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
                      "machine_drive", "energy_class", "unit", "source_id")}
 
     # ---- metered amounts -> carrier units, first convertible column wins
-    base = parse_units(list(_AMOUNTS.values()))["scale"].to_numpy(float)  # m³, m³, kg, kWh
+    base = parse_units(list(AMOUNT_COLUMNS.values()))["scale"].to_numpy(float)  # m³, m³, kg, kWh
     with np.errstate(divide="ignore", invalid="ignore"):
         as_kg = np.column_stack([num["litres"] * base[0] * c["liquid_density_kg_m3"],
                                  num["nm3"] * base[1] * c["gas_density_kg_m3"]])
@@ -415,7 +303,7 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
             num["kg"] * base[2] / c["kg_per_unit"],
             num["kwh"] * base[3] / c["kwh_per_unit"],
         ])
-    present = np.column_stack([~np.isnan(num[a]) for a in _AMOUNTS])
+    present = np.column_stack([~np.isnan(num[a]) for a in AMOUNT_COLUMNS])
     finite = np.isfinite(converted) & present
     metered = present.any(axis=1)
     convertible = finite.any(axis=1)
@@ -428,12 +316,15 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
                                 num["load_factor"], default_machine_class)
     shaft = shaft_energy(num["machine_hours"], num["rated_power_kw"], params["load_factor"].to_numpy())
     drive = c["machine_drive"]
+    # a diesel engine burns diesel by its SFC; another fuel replaces that diesel at equal energy
+    diesel_kg = machine_fuel_mass(num["machine_hours"], num["rated_power_kw"],
+                                  params["load_factor"].to_numpy(),
+                                  params["sfc_kg_per_kwh"].to_numpy())
     diesel_lhv = _diesel_kwh_per_kg(scoped)  # [kWh kg⁻¹]; NaN without a diesel row
     with np.errstate(divide="ignore", invalid="ignore"):
         hours_amount = np.select(
             [drive == "electric_motor", drive == "diesel_engine"],
-            [shaft / c["kwh_per_unit"],
-             shaft * params["sfc_kg_per_kwh"].to_numpy() * diesel_lhv / c["kwh_per_unit"]],
+            [shaft / c["kwh_per_unit"], diesel_kg * diesel_lhv / c["kwh_per_unit"]],
             np.nan)
 
     # ---- tonne-km
@@ -444,7 +335,7 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
     # ---- reasons, first that applies
     row_scope = np.where(pd.isna(text["scope"]), "site", text["scope"]).astype(object)
     needs_carrier = metered | hours
-    negative = np.column_stack([num[k] < 0 for k in _NUMERIC if k != "load_factor"]).any(axis=1)
+    negative = np.column_stack([num[k] < 0 for k in NUMERIC_COLUMNS if k != "load_factor"]).any(axis=1)
     lf_given = num["load_factor"]
     conditions = {
         "not_a_number": bad_column != "",
@@ -519,30 +410,26 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
 def _result(lines, unmatched, scope, metadata) -> SiteResult:
     site = lines[lines["scope"] == "site"]
     factor_key = site["carrier_key"].where(site["method"] != "tonne_km",
-                                           _text(site, "vehicle_class", fold=True))
+                                           activity_text(site, "vehicle_class", fold=True))
     by_carrier = site["kg_co2e"].groupby(factor_key.rename("carrier")).sum()
-    activity = _text(site, "activity", fold=False)
+    activity = activity_text(site, "activity", fold=False)
     by_activity = site["kg_co2e"].groupby(pd.Series(activity, index=site.index, name="activity"),
                                           dropna=False).sum()
-    hours = _numbers(site)[0]["machine_hours"]
+    hours = activity_numbers(site)[0]["machine_hours"]
     args = (site["energy_class"].to_numpy(dtype=object), site["energy_kwh"].to_numpy(float),
-            hours, _text(site, "machine", fold=False))
-    sums = _class_sums(*args)
+            hours, activity_text(site, "machine", fold=False))
+    sums = energy_class_totals(*args)
     return SiteResult(
         total=float(site["kg_co2e"].sum()),
         mass_transport=float(lines.loc[lines["scope"] == "mass_transport", "kg_co2e"].sum()),
         by_carrier=by_carrier, by_activity=by_activity,
-        shares=_shares(sums), share_totals=sums.sum(axis=1).rename("total"),
+        shares=energy_class_shares(*args), share_totals=sums.sum(axis=1).rename("total"),
         lines=lines, unmatched=unmatched, scope=scope, metadata=metadata)
 
 
 def _carrier_table(carriers, energy_classes) -> pd.DataFrame:
-    if carriers is None:
-        table = load_energy_carriers()
-    elif isinstance(carriers, pd.DataFrame):
-        table = carriers if "unit_dimension" in carriers.columns else carriers_from_frame(carriers)
-    else:
-        table = load_energy_carriers(carriers)
+    """Load the carrier table and apply the buyer's energy classes."""
+    table = carrier_table(carriers)
     if energy_classes:
         bad = {k: v for k, v in energy_classes.items() if v not in ENERGY_CLASSES}
         if bad:
@@ -554,59 +441,12 @@ def _carrier_table(carriers, energy_classes) -> pd.DataFrame:
     return table
 
 
-def _machinery_table(machinery) -> pd.DataFrame:
-    if machinery is None:
-        return load_machinery()
-    if isinstance(machinery, pd.DataFrame):
-        return machinery if "sfc_kg_per_kwh" in machinery.columns else machinery_from_frame(machinery)
-    return load_machinery(machinery)
-
-
 def _diesel_kwh_per_kg(scoped: pd.DataFrame) -> float:
-    """Energy content of the diesel the SFC is measured on. [kWh kg⁻¹]"""
+    """Return the energy content of the diesel the SFC is measured on [kWh kg⁻¹]."""
     if "diesel" not in scoped.index:
         return float("nan")
     row = scoped.loc["diesel"]
     return float(row["kwh_per_unit"]) / float(row["kg_per_unit"])
-
-
-def _text(frame: pd.DataFrame, column: str, fold: bool) -> np.ndarray:
-    """Stripped (and case-folded) text per row; None where missing or blank.
-
-    Each distinct value is cleaned once and gathered back by its code.
-    """
-    if column not in frame.columns:
-        return np.full(len(frame), None, dtype=object)
-    codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=True)
-    values = pd.Series(uniques, dtype=object).astype("string").str.strip()
-    if fold:
-        values = values.str.casefold()
-    cleaned = values.where(values != "").to_numpy(dtype=object, na_value=None)
-    return np.append(cleaned, None)[codes]
-
-
-def _numbers(frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Numeric activity columns as float arrays, and per row the first column holding non-numbers."""
-    out, bad_column = {}, np.full(len(frame), "", dtype=object)
-    for column in _NUMERIC:
-        if column not in frame.columns:
-            out[column] = np.full(len(frame), np.nan)
-            continue
-        raw = frame[column]
-        if pd.api.types.is_numeric_dtype(raw):
-            values = raw.to_numpy(dtype=float, na_value=np.nan)
-            bad = ~np.isfinite(values) & ~np.isnan(values)
-        else:  # text: Norwegian decimal comma and thousands blanks allowed
-            txt = (raw.astype("string").str.replace("\u00a0", "", regex=False)
-                   .str.replace(" ", "", regex=False).str.replace(",", ".", regex=False))
-            blank = (txt.isna() | (txt == "")).to_numpy()
-            values = pd.to_numeric(txt.astype(object).where(~blank, None), errors="coerce")
-            values = np.asarray(values, dtype=float)
-            bad = ~blank & ~np.isfinite(values)
-        values = np.where(bad, np.nan, values)
-        bad_column = np.where((bad_column == "") & bad, column, bad_column)
-        out[column] = values
-    return out, bad_column
 
 
 def _details(reason, text, key, bad_column, scope) -> np.ndarray:
