@@ -295,12 +295,15 @@ def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings)
                                                     strict=True)):
             if target < 0 or not open_.any():
                 continue  # mapping to a factor this table does not have
-            hit = open_ & candidate.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
-            if hit.any():
+            todo = np.flatnonzero(open_)  # only texts still without a factor are searched
+            hit = todo[candidate.iloc[todo].str.contains(pattern, case=False, regex=True)
+                       .to_numpy(dtype=bool)]
+            if len(hit):
                 found["idx"][hit] = target
                 found["row"][hit] = row
-                text[hit] = candidate[hit].str.extract(f"({pattern})", flags=re.IGNORECASE)[0]
-                open_ &= ~hit
+                text.iloc[hit] = candidate.iloc[hit].str.extract(f"({pattern})",
+                                                                 flags=re.IGNORECASE)[0].to_numpy()
+                open_[hit] = False
     text = text.fillna("").str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
     return _rule_fields(found, mappings.aliases, text,
                         'description names {}', "description matches")
@@ -317,10 +320,11 @@ def _by_code(codes: pd.Series, factor_ids: pd.Index, mappings: Mappings) -> dict
                                                strict=True)):
         if target < 0 or not open_.any():
             continue
-        hit = open_ & upper.str.startswith(prefix).to_numpy(dtype=bool)
+        todo = np.flatnonzero(open_)
+        hit = todo[upper.iloc[todo].str.startswith(prefix).to_numpy(dtype=bool)]
         found["idx"][hit] = target
         found["row"][hit] = row
-        open_ &= ~hit
+        open_[hit] = False
     prefix = mappings.item_codes["item_code_prefix"].to_numpy(dtype=object)
     text = pd.Series(np.append(prefix, None)[found["row"]], dtype=object)
     return _rule_fields(found, mappings.item_codes, text, 'item code starts with {}', "")
