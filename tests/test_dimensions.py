@@ -84,6 +84,7 @@ CASES = [
     ("Plasstøpt dekke 250 mm, armert Ø12 c/c 200", {"thickness_mm": 250, "diameter_mm": 12,
                                                     "spacing_mm": 200}),
     ("Isolering av vannledning, XPS 50 mm", {"thickness_mm": 50}),  # not a pipe line: first word
+    ("Rørisolasjon 30 mm, mineralull", {"thickness_mm": 30}),      # insulation, not a pipe
     ("Gips 13 mm og 15 mm", {}),                                  # two thicknesses: none read
     ("Innerdører, tre, lyd- og brannklassifisert, EI30 35 dB", {}),
     ("Vinduer, tre/aluminium, 3-lags isolerglass, U-verdi 0,8", {}),

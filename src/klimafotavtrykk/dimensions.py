@@ -45,8 +45,8 @@ text before the next rule looks at it, so that a number is read once:
    ``begge sider`` are not multiplied: the thickness stays per side and the
    note says so. Several different thicknesses that none of the rules above
    combine (``13 mm ... 15 mm``) leave the thickness empty, with a note. In a
-   pipe line (the text names ``SDR`` or ``SN``, or its first word is a
-   ``rør`` or ``ledning``) without an explicit diameter the one ``n mm`` is
+   pipe line (the text names ``SDR`` or ``SN``, or its first word ends in
+   ``rør`` or ``ledning``, as ``Spillvannsrør``, not ``Rørisolasjon``) without an explicit diameter the one ``n mm`` is
    the outside diameter, not a thickness.
 
 Thousands written with a space (``DN 1 200``) are not read.
@@ -108,7 +108,7 @@ _NAMED = (r"(?P<text>(?:\btykkelse|\btykk|\bt\s*=)\s*:?\s*(?:ca\.?\s*)?"
 _PLAIN = rf"(?P<text>{_FREE}(?P<value>{_NUM})\s*(?P<unit>mm|cm)\b)"
 _LAYERS = r"(?P<text>(?:(?<![\w.,])(?P<digit>[1-4])\s*-?\s*|\b(?P<word>to|tre|fire)\s+)lag\b)"
 _SIDES = r"\b(?:hver\s+side|begge\s+sider)\b"
-_PIPE = r"\bSDR\s*-?\s*\d|\bSN\s*-?\s*\d|^\W*\w*(?:rør|ledning)\w*\b"
+_PIPE = r"\bSDR\s*-?\s*\d|\bSN\s*-?\s*\d|^\W*\w*(?:rør|ledning)(?:er|en|ene)?\b"
 
 _MM_PER = {"mm": 1.0, "cm": 10.0, "m": 1000.0}
 _WORD_LAYERS = {"to": 2.0, "tre": 3.0, "fire": 4.0}
@@ -140,7 +140,9 @@ def parse_dimensions(descriptions: pd.Series) -> pd.DataFrame:
     26.0
     """
     codes, uniques = pd.factorize(descriptions.astype(object).where(descriptions.notna(), None))
-    parsed = _parse_unique(pd.Series(uniques, dtype=object).astype(str))
+    texts = pd.Series(uniques, dtype=object).astype(str)
+    with_digit = np.flatnonzero(texts.str.contains(r"\d", regex=True).to_numpy(dtype=bool))
+    parsed = _parse_unique(texts.iloc[with_digit]).reindex(texts.index)  # no digit: nothing to read
     out = parsed.reindex(codes)  # code -1 (missing text) -> an empty row
     out.index = descriptions.index
     for column in ("dimension_source", "dimension_note"):
@@ -154,6 +156,9 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
             .str.replace(r"[–—−]", "-", regex=True).str.replace(r"\s+", " ", regex=True))
     n = len(text)
     out = pd.DataFrame({c: np.full(n, np.nan) for c in DIMENSION_COLUMNS}, index=texts.index)
+    if n == 0:
+        return out.assign(dimension_source=pd.Series(dtype=object),
+                          dimension_note=pd.Series(dtype=object))
     sources: dict[str, pd.Series] = {}
     notes: list[pd.Series] = []
     pipe = text.str.contains(_PIPE, case=False, regex=True)
