@@ -20,7 +20,10 @@ from klimafotavtrykk.dimensions import (
     framing_volume_per_area,
     load_framing_allowance,
     parse_dimensions,
+    pipe_material_area,
+    pipe_wall_thickness,
     plate_volume_per_area,
+    section_area,
     stud_volume_per_area,
     thickness_m,
 )
@@ -223,3 +226,18 @@ def test_explicit_columns_win():
     thickness_mm = pd.Series([np.nan, 15.0, np.nan, np.nan])
     got = fill_thickness(thickness, thickness_mm, parsed)
     np.testing.assert_allclose(got.to_numpy(), [0.05, 0.015, 0.013, np.nan])
+
+
+def test_kerb_volume_hand_worked():
+    """100 m of 12 x 30 cm kerb is 100 × 0.12 × 0.30 = 3.6 m3."""
+    parsed = parse_dimensions(pd.Series(["Kantstein granitt 12x30 cm"])).iloc[0]
+    assert 100 * section_area(parsed["section_width_mm"], parsed["section_depth_mm"]) == (
+        pytest.approx(3.6))
+
+
+def test_pipe_wall_hand_worked():
+    """PE100 SDR11 Ø110: wall 110/11 = 10 mm, wall area π × 100 × 10 mm2 = 3 141.59 mm2."""
+    parsed = parse_dimensions(pd.Series(["Trykkledning PE100 SDR11 Ø110"])).iloc[0]
+    wall = pipe_wall_thickness(parsed["diameter_mm"], parsed["sdr"])
+    assert wall == pytest.approx(10.0)
+    assert pipe_material_area(parsed["diameter_mm"], wall) == pytest.approx(3141.5927e-6)

@@ -69,6 +69,9 @@ __all__ = [
     "stud_volume_per_area",
     "plate_volume_per_area",
     "framing_volume_per_area",
+    "section_area",
+    "pipe_wall_thickness",
+    "pipe_material_area",
     "fill_thickness",
     "load_framing_allowance",
 ]
@@ -136,7 +139,7 @@ def parse_dimensions(descriptions: pd.Series) -> pd.DataFrame:
 
     Examples
     --------
-    >>> parse_dimensions(pd.Series(["Gipsplater 2x13 mm"])).loc[0, "thickness_mm"]
+    >>> float(parse_dimensions(pd.Series(["Gipsplater 2x13 mm"])).loc[0, "thickness_mm"])
     26.0
     """
     codes, uniques = pd.factorize(descriptions.astype(object).where(descriptions.notna(), None))
@@ -399,6 +402,84 @@ def framing_volume_per_area(width_mm, depth_mm, spacing_mm, allowance: FramingAl
     studs = stud_volume_per_area(width_mm, depth_mm, spacing_mm)
     plates = plate_volume_per_area(width_mm, depth_mm, allowance.wall_height_m, allowance.plates)
     return (studs + plates) * (1.0 + allowance.extra_share)
+
+
+def section_area(width_mm, depth_mm):
+    """Cross-section area of a solid section, i.e. its volume per metre of length.
+
+    Parameters
+    ----------
+    width_mm, depth_mm : numeric
+        Section read from the description (kerb ``12 x 30 cm``: 120 and 300). [mm]
+
+    Returns
+    -------
+    numeric
+        Area, equal to the volume per running metre. [m² = m³ m⁻¹]
+
+    Examples
+    --------
+    100 m of 12 x 30 cm kerb: 100 × 0.12 × 0.30 = 3.6 m³.
+
+    >>> round(100 * section_area(120, 300), 6)
+    3.6
+    """
+    return (width_mm / 1000.0) * (depth_mm / 1000.0)
+
+
+def pipe_wall_thickness(diameter_mm, sdr):
+    """Wall thickness of a plastic pipe from its outside diameter and SDR class.
+
+    The standard dimension ratio is the outside diameter over the wall
+    thickness, ``SDR = d / e`` [1]_, so ``e = d / SDR``.
+
+    Parameters
+    ----------
+    diameter_mm : numeric
+        Outside diameter. [mm]
+    sdr : numeric
+        Standard dimension ratio. [-]
+
+    Returns
+    -------
+    numeric
+        Nominal wall thickness. [mm]
+
+    References
+    ----------
+    .. [1] ISO 4065:2018 Thermoplastics pipes -- Universal wall thickness
+       table (definition of SDR as nominal outside diameter over nominal wall
+       thickness).
+    """
+    return diameter_mm / sdr
+
+
+def pipe_material_area(diameter_mm, wall_mm):
+    """Area of a pipe wall's cross-section: its material volume per metre of pipe.
+
+    ``π (d − e) e`` for outside diameter ``d`` and wall ``e``; times the
+    material's density this is the pipe's mass per metre.
+
+    Parameters
+    ----------
+    diameter_mm : numeric
+        Outside diameter. [mm]
+    wall_mm : numeric
+        Wall thickness. [mm]
+
+    Returns
+    -------
+    numeric
+        Wall area, equal to the material volume per running metre. [m² = m³ m⁻¹]
+
+    Examples
+    --------
+    Ø110 SDR 11: e = 10 mm, π × 0.100 × 0.010 = 0.0031416 m² per metre.
+
+    >>> round(float(pipe_material_area(110, pipe_wall_thickness(110, 11))), 7)
+    0.0031416
+    """
+    return np.pi * ((diameter_mm - wall_mm) / 1000.0) * (wall_mm / 1000.0)
 
 
 @dataclass(frozen=True)
