@@ -79,7 +79,7 @@ LAYERS = {
     "quantities": READERS,
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,
     "site": ENGINE, "site_data": ENGINE, "site_power": ENGINE,
-    "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE,
+    "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE,
     "scoring": SCORING,
     "tender": TENDER, "tender_worker": TENDER, "competition": TENDER,
     "bid_reader": TENDER, "bid_template": TENDER,

@@ -1,3 +1,5 @@
+"""Matching lines to factor rows: explicit id, aliases (own text before context), item codes."""
+
 import pandas as pd
 import pytest
 
@@ -9,6 +11,7 @@ IDS = pd.Index(["concrete_c30_37", "concrete_lowcarbon_b_b30", "glulam", "rebar"
 
 @pytest.fixture
 def mappings():
+    """Small mapping tables for the order tests."""
     aliases = pd.DataFrame({
         "pattern": [r"\bB30\b", r"\bB30\b.*lavkarbon\s*B", "limtre", "betong"],
         "factor_id": ["concrete_c30_37", "concrete_lowcarbon_b_b30", "glulam", "not_in_table"],
@@ -20,6 +23,7 @@ def mappings():
 
 
 def test_order_explicit_then_alias_then_code(mappings):
+    """Explicit id, then alias, then item code."""
     lines = pd.DataFrame({
         "factor_id": ["rebar", None, None, None, None, "ghost", ""],
         "description": ["Plasstøpt betong B30", "Plasstøpt betong B30, lavkarbon B",
@@ -39,11 +43,111 @@ def test_order_explicit_then_alias_then_code(mappings):
 
 
 def test_alias_to_a_factor_missing_from_the_table_is_skipped(mappings):
+    """An alias to an absent factor is skipped."""
     r = match_factors(pd.DataFrame({"description": ["betong"]}), IDS, mappings)
     assert r.reason.tolist() == ["no_factor"]
 
 
 def test_bad_pattern_is_a_data_error():
+    """A pattern that does not compile is a DataError."""
     with pytest.raises(DataError, match="does not compile"):
         mappings_from_frames(pd.DataFrame({"pattern": ["(unclosed"], "factor_id": ["x"], "priority": ["1"]}),
                              pd.DataFrame(columns=["item_code_prefix", "factor_id"]))
+
+
+# ------------------------------------------------- the line's own material before its context
+
+@pytest.fixture(scope="module")
+def shipped_ids():
+    """Factor ids of the shipped table."""
+    from klimafotavtrykk.factors import load_factors
+
+    return pd.Index(load_factors().ids, dtype=object)
+
+
+# decided by hand: what the line delivers, whatever else it names
+OWN_MATERIAL = [
+    # a material named in a context clause must lose
+    ("Stålbjelke HEB 240 innfestet i limtresøyler", "steel_structural"),       # was glulam
+    ("Utstøping av stålrørspeler, betong B35", "concrete_c35_45"),              # was steel
+    ("Bakstøp av kantstein, betong B30", "concrete_c30_37"),                    # was concrete kerb
+    ("Betongkum DN1200 inkl. lokk og ramme", "civil_concrete_manhole_proxy"),  # was refused
+    ("Stålsøyler HEB 200 for limtrebjelker", "steel_structural"),
+    ("Gipsplater 13 mm, festet til stålstendere", "gypsum_board_standard"),
+    ("Trekledning 19x148 mm med beslag av aluminium", "planed_timber"),
+    ("Plasstøpt betong B30, inkl. armering", "concrete_c30_37"),
+    ("Brannbeskyttende innkassing av bærende stålsøyler, gipsplater type F 15 mm",
+     "gypsum_board_fire"),
+    ("Betongdekke B30 opplagt på limtrebjelker", "concrete_c30_37"),
+    # the 0.15 mm PE vapour barrier row (materials_envelope.csv) is the film itself, not the B30 wall
+    ("Dampsperre PE-folie 0,15 mm mot betongvegg B30", "vapour_barrier_pe_0_15"),
+    ("Vindsperre, montert på stålstendere", "wind_barrier"),
+    ("Glassull 200 mm mellom stålstendere", "glass_wool_batts"),
+    ("Stålkjernepeler S355, utstøpt med betong B35", "steel_structural"),
+    ("Maling av stålbjelker, 2 strøk", "paint_acrylic"),
+    ("Fuging rundt vinduer og dører, fugemasse", "sealant_joint_10x10"),   # sealant per metre of joint
+    ("Isolering av vannledning, XPS 50 mm", "xps_board"),   # XPS with a density
+    # genuine compounds and materials after "av"/"i" still match
+    ("Fuging av hulldekke", "filling_mortar_hollow_core"),
+    ("Kantstein av betong, 12 x 30 cm", "kerb_concrete_12x30"),   # the kerb by its section
+    ("Søyler i limtre", "glulam"),
+    ("Rør av betong DN600", "civil_concrete_pipe_proxy"),
+    ("Betongkum DN1200 for spillvann, komplett med kjegle", "civil_concrete_manhole_proxy"),
+    ("Vinduer, tre, 3-lags isolerglass", "window_wood"),
+    ("Maling av utvendig trekledning, 2 strøk", "paint_acrylic"),
+    ("Hulldekker HD 265, lavkarbon", "precast_hollow_core_climate_improved"),
+    ("Plasstøpt betong B30 lavkarbon B, såler og fundamenter", "concrete_lowcarbon_b_b30"),
+    # only a context clause names a material: the whole text decides, with its exclusions
+    ("Graving av jordmasser, til deponi", "civil_soil_in_situ"),
+    ("Forsterkningslag av stedlig sprengstein, 300 mm, under fortau", "civil_rock_in_situ"),
+    ("Masseutskifting med sprengstein under bygg", "civil_rock_in_situ"),
+    ("Lokk og ramme til betongkum", None),
+    ("Kumlokk og rammer av støpejern", None),
+]
+
+
+@pytest.mark.parametrize(("description", "expected"), OWN_MATERIAL, ids=[c[0] for c in OWN_MATERIAL])
+def test_own_material_outranks_context(description, expected, shipped_ids):
+    """The material a line names itself wins over one named in a context clause."""
+    r = match_factors(pd.DataFrame({"description": [description]}), shipped_ids)
+    got = shipped_ids[r.factor_idx[0]] if r.factor_idx[0] >= 0 else None
+    assert got == expected
+
+
+def test_own_text_takes_out_context_clauses():
+    """Context clauses run from their marker to the next comma."""
+    from klimafotavtrykk.matching import own_text
+
+    got = own_text(pd.Series(["Utstøping av stålrørspeler, betong B35",
+                              "Betongkum DN1200 inkl. lokk og ramme, levert",
+                              "Søyler i limtre", "Fuging av hulldekke"])).str.split().str.join(" ")
+    assert got.tolist() == ["¦ , betong B35", "Betongkum DN1200 ¦ , levert", "Søyler i limtre",
+                            "Fuging av hulldekke"]
+
+
+def test_detail_states_the_cause_without_patterns(shipped_ids):
+    """Detail quotes the text that matched and the mapping row, never a regular expression."""
+    lines = pd.DataFrame({
+        "description": ["Markisolasjon XPS 300 kPa, 100 mm", "Graving av jordmasser", None, "Ukjent",
+                        None],
+        "item_code": [None, None, "QB2.111", None, None],
+        "factor_id": [None, None, None, None, "ghost"],
+    })
+    r = match_factors(lines, shipped_ids)
+    assert r.detail[0].startswith('description names "XPS" (material_aliases_coverage.csv line ')
+    assert r.matched_text[0] == "XPS" and r.rule_file[0] == "material_aliases_coverage.csv"
+    assert r.rule_line[0] > 1
+    assert r.detail[1].startswith("description matches (material_aliases_civil.csv line ")
+    assert r.detail[2].startswith('item code starts with "QB2.1" (ns3420.csv line ')
+    assert r.matched_text[2] == "QB2.1"
+    assert r.detail[3] is None and r.matched_text[3] is None and r.rule_line[3] == -1
+    assert r.reason[4] == "unknown_factor" and r.detail[4] == "ghost"
+    for text in r.detail[:3]:
+        assert not any(token in text for token in ("\\b", "(?", "|", "\\s", ".*"))
+
+
+def test_explicit_factor_detail(mappings):
+    """A factor id given on the line is quoted as given."""
+    r = match_factors(pd.DataFrame({"factor_id": ["glulam"]}), IDS, mappings)
+    assert r.detail.tolist() == ['factor id "glulam" given on the line']
+    assert r.matched_text.tolist() == ["glulam"]

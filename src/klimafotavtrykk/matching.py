@@ -5,11 +5,41 @@ Three ways, tried in this order for each line:
 1. ``factor_id``: the line names its factor (a user's own EPD, a bid's choice).
 2. ``alias``: a regular expression in ``data/mappings/material_aliases.csv``
    matches the line's description (``"Plasstøpt betong B30"`` -> C30/37);
-   the highest priority wins.
+   the highest priority wins, but a material the line names itself outranks
+   one named only in its context (see below).
 3. ``item_code``: the longest prefix in ``data/mappings/ns3420.csv`` of the
    line's NS 3420 item code.
 
 Work is done per distinct description and per distinct code, never per line.
+
+The line's own material before its context
+------------------------------------------
+A description names its product and often the things around it:
+``"Stålbjelke HEB 240 innfestet i limtresøyler"`` is steel, not glulam;
+``"Utstøping av stålrørspeler, betong B35"`` is concrete;
+``"Betongkum DN1200 inkl. lokk og ramme"`` is a concrete manhole. Aliases are
+therefore tried twice. First on the description's *own text*: the description
+with its context clauses taken out, each clause running from its marker to the
+next comma, semicolon or parenthesis:
+
+- where it sits or what it is fixed to: ``for``, ``til``, ``mot``, ``under``,
+  ``over``, ``rundt``, ``ved``, ``langs``, ``mellom``, ``på`` and
+  ``innfestet``/``festet``/``forankret``/``montert``/``opplagt``/``innstøpt``
+  ``i``/``til``/``på``/``mot``;
+- what it comes with: ``inkl.``, ``inklusive``, ``inkludert``, ``medregnet``,
+  ``med``;
+- the object of a work item: ``<work noun> av <object>`` where the work noun
+  ends in ``-ing`` or ``-støp`` (``utstøping``, ``bakstøp``, ``isolering``)
+  and a comma follows, so that a later part of the text names what the work
+  is done with (``"Bakstøp av kantstein, betong B30"``). Without that comma
+  the object stays own text (``"Fuging av hulldekke"``).
+
+``i`` and ``av`` after a product noun are never context: ``"Søyler i limtre"``
+and ``"Kantstein av betong"`` name the material. When no alias matches the
+own text, the whole description is tried as before, so a line whose only
+material word sits in a context clause (``"Graving av jordmasser, til
+deponi"``) still matches, and a pattern's own exclusions (a manhole pattern
+that refuses ``lokk``) still see the whole text.
 """
 
 from __future__ import annotations
@@ -25,7 +55,17 @@ from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import clean_text
 from klimafotavtrykk.errors import DataError
 
-__all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult"]
+__all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_text"]
+
+_CUT = " ¦ "  # what a context clause is replaced by
+
+#: A context clause: marker to the next comma, semicolon or parenthesis (see the module docstring).
+_CONTEXT = (
+    r"(?:\b\w+(?:ing|støp)\s+av\b[^,;()]*(?=[,;])"
+    r"|\b(?:innfestet|festet|forankret|montert|opplagt|innstøpt)\s+(?:i|til|på|mot)\b[^,;()]*"
+    r"|\b(?:for|til|mot|under|over|rundt|ved|langs|mellom|på|inklusive|inkludert|medregnet|med"
+    r"|inkl)\b\.?[^,;()]*)"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,9 +75,11 @@ class Mappings:
     Attributes
     ----------
     aliases : pandas.DataFrame
-        ``pattern``, ``factor_id``, ``priority``, sorted by priority (highest first).
+        ``pattern``, ``factor_id``, ``priority``, ``file`` and ``line`` (where
+        the row was read), sorted by priority (highest first).
     item_codes : pandas.DataFrame
-        ``item_code_prefix``, ``factor_id``, sorted by prefix length (longest first).
+        ``item_code_prefix``, ``factor_id``, ``file``, ``line``, sorted by prefix
+        length (longest first).
     """
 
     aliases: pd.DataFrame
@@ -57,27 +99,45 @@ class MatchResult:
     reason : numpy.ndarray of object
         ``"unknown_factor"`` or ``"no_factor"`` where unmatched, else None.
     detail : numpy.ndarray of object
-        The factor id asked for, the alias pattern or the code prefix that matched.
+        How the line found its factor, in plain English without patterns:
+        ``'factor id "x" given on the line'``, ``'description names "XPS"
+        (material_aliases.csv line 52)'``, ``'item code starts with "LB2"
+        (ns3420.csv line 5)'``; for ``unknown_factor`` the id that is not in
+        the table, for ``no_factor`` None.
+    matched_text : numpy.ndarray of object
+        The text that decided: the factor id given, the part of the
+        description the alias matched (empty for a pattern made only of
+        conditions), or the code prefix; None where unmatched.
+    rule_file, rule_line : numpy.ndarray
+        Mapping file and its line number (header = line 1) of the alias or
+        prefix used; None and -1 otherwise.
     """
 
     factor_idx: np.ndarray
     method: np.ndarray
     reason: np.ndarray
     detail: np.ndarray
+    matched_text: np.ndarray
+    rule_file: np.ndarray
+    rule_line: np.ndarray
 
 
 @functools.cache
 def load_mappings() -> Mappings:
-    """The shipped mapping tables: ``data/mappings/material_aliases*.csv`` and ``ns3420*.csv``."""
+    """Load the shipped mapping tables: ``data/mappings/material_aliases*.csv`` and ``ns3420*.csv``."""
     folder = data_path("mappings")
     alias_paths = sorted(folder.glob("material_aliases*.csv"))
     code_paths = sorted(folder.glob("ns3420*.csv"))
-    aliases = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in alias_paths],
-                        ignore_index=True)
-    codes = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in code_paths],
-                      ignore_index=True)
+    aliases = pd.concat([_read_with_lines(p) for p in alias_paths], ignore_index=True)
+    codes = pd.concat([_read_with_lines(p) for p in code_paths], ignore_index=True)
     names = (", ".join(p.name for p in alias_paths), ", ".join(p.name for p in code_paths))
     return mappings_from_frames(aliases, codes, names=names)
+
+
+def _read_with_lines(path) -> pd.DataFrame:
+    """Read a mapping CSV as text, with the file name and line number of each row."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame.assign(file=path.name, line=np.arange(2, len(frame) + 2))
 
 
 def mappings_from_frames(aliases: pd.DataFrame, item_codes: pd.DataFrame,
@@ -88,6 +148,7 @@ def mappings_from_frames(aliases: pd.DataFrame, item_codes: pd.DataFrame,
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise DataError(f"missing columns {missing}", file=name)
+    aliases, item_codes = (_with_lines(aliases, names[0]), _with_lines(item_codes, names[1]))
     aliases = aliases.assign(priority=pd.to_numeric(aliases["priority"], errors="coerce"))
     if aliases["priority"].isna().any():
         raise DataError("priority must be a number", file=names[0],
@@ -101,6 +162,15 @@ def mappings_from_frames(aliases: pd.DataFrame, item_codes: pd.DataFrame,
     item_codes = item_codes.assign(item_code_prefix=item_codes["item_code_prefix"].str.strip().str.upper())
     order = item_codes["item_code_prefix"].str.len().sort_values(ascending=False, kind="stable").index
     return Mappings(aliases=aliases, item_codes=item_codes.loc[order].reset_index(drop=True))
+
+
+def _with_lines(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Add ``file`` and ``line`` (header = line 1) where a frame does not carry them."""
+    if "file" not in frame.columns:
+        frame = frame.assign(file=name)
+    if "line" not in frame.columns:
+        frame = frame.assign(line=np.arange(2, len(frame) + 2))
+    return frame
 
 
 def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings | None = None
@@ -125,15 +195,22 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     factor_idx = np.full(n, -1, dtype=np.int64)
     method = np.full(n, None, dtype=object)
     detail = np.full(n, None, dtype=object)
+    matched = np.full(n, None, dtype=object)
+    rule_file = np.full(n, None, dtype=object)
+    rule_line = np.full(n, -1, dtype=np.int64)
 
     explicit = _text(lines, "factor_id")
     has_explicit = explicit.notna().to_numpy()
     if has_explicit.any():
         codes, uniques = pd.factorize(explicit[has_explicit])
         found = factor_ids.get_indexer(pd.Index(uniques, dtype=object))[codes]
+        given = explicit[has_explicit].to_numpy(dtype=object)
         factor_idx[has_explicit] = found
         method[has_explicit] = "factor_id"
-        detail[has_explicit] = explicit[has_explicit].to_numpy(dtype=object)
+        matched[has_explicit] = given
+        # unknown_factor keeps the bare id asked for; a found id says where it came from
+        detail[has_explicit] = np.where(found >= 0, _quote("factor id {} given on the line", given),
+                                        given)
 
     todo = ~has_explicit
     for column, resolver in (("description", _by_alias), ("item_code", _by_code)):
@@ -143,59 +220,126 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         codes, uniques = pd.factorize(values)  # -1 for missing text
         if len(uniques) == 0:
             continue
-        idx_u, detail_u = resolver(pd.Series(uniques, dtype=object), factor_ids, mappings)
-        idx_u = np.append(idx_u, -1)       # code -1 -> no match
-        detail_u = np.append(detail_u, None)
-        hit_idx = idx_u[codes]
+        per_unique = resolver(pd.Series(uniques, dtype=object), factor_ids, mappings)
+        hit_idx = np.append(per_unique["idx"], -1)[codes]  # code -1 -> no match
         rows = np.flatnonzero(todo)
         hit = hit_idx >= 0
-        factor_idx[rows[hit]] = hit_idx[hit]
-        method[rows[hit]] = "alias" if column == "description" else "item_code"
-        detail[rows[hit]] = detail_u[codes][hit]
-        todo[rows[hit]] = False
+        at, pick = rows[hit], codes[hit]
+        factor_idx[at] = hit_idx[hit]
+        method[at] = "alias" if column == "description" else "item_code"
+        detail[at] = per_unique["detail"][pick]
+        matched[at] = per_unique["matched"][pick]
+        rule_file[at] = per_unique["file"][pick]
+        rule_line[at] = per_unique["line"][pick]
+        todo[at] = False
 
     reason = np.full(n, None, dtype=object)
     reason[(factor_idx < 0) & has_explicit] = "unknown_factor"
     reason[(factor_idx < 0) & ~has_explicit] = "no_factor"
-    return MatchResult(factor_idx=factor_idx, method=method, reason=reason, detail=detail)
+    missed = factor_idx < 0
+    matched[missed] = None
+    rule_file[missed] = None
+    rule_line[missed] = -1
+    return MatchResult(factor_idx=factor_idx, method=method, reason=reason, detail=detail,
+                       matched_text=matched, rule_file=rule_file, rule_line=rule_line)
+
+
+def own_text(descriptions: pd.Series) -> pd.Series:
+    """Descriptions with their context clauses taken out (see the module docstring).
+
+    Parameters
+    ----------
+    descriptions : pandas.Series of str
+        Distinct description texts, already on one line.
+
+    Returns
+    -------
+    pandas.Series of str
+        The same texts with each context clause replaced by ``" ¦ "``.
+
+    Examples
+    --------
+    >>> own_text(pd.Series(["Stålbjelke HEB 240 innfestet i limtresøyler"]))[0]
+    'Stålbjelke HEB 240  ¦ '
+    """
+    return descriptions.str.replace(_CONTEXT, _CUT, case=False, regex=True)
 
 
 def _text(lines: pd.DataFrame, column: str) -> pd.Series:
-    """A text column with blanks as missing; an absent column is all missing."""
+    """Read a text column with blanks as missing; an absent column is all missing."""
     if column not in lines.columns:
         return pd.Series(np.full(len(lines), None, dtype=object), index=lines.index, dtype=object)
     return clean_text(lines[column])
 
 
-def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings):
-    """Factor row and matching pattern per distinct description (highest priority first)."""
-    idx = np.full(len(descriptions), -1, dtype=np.int64)
-    detail = np.full(len(descriptions), None, dtype=object)
-    open_ = np.ones(len(descriptions), dtype=bool)
+def _quote(template: str, values: np.ndarray) -> np.ndarray:
+    """``template`` with each value in double quotes, over an object array."""
+    head, tail = template.split("{}")
+    return (head + '"' + pd.Series(values, dtype=object).astype(str) + '"' + tail).to_numpy(object)
+
+
+def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings) -> dict:
+    """Factor row per distinct description: own text first, then the whole text.
+
+    Within each pass the highest-priority alias wins (ties: the earlier row).
+    """
+    n = len(descriptions)
+    found = {"idx": np.full(n, -1, dtype=np.int64), "row": np.full(n, -1, dtype=np.int64)}
+    open_ = np.ones(n, dtype=bool)
     targets = factor_ids.get_indexer(pd.Index(mappings.aliases["factor_id"], dtype=object))
     flat = descriptions.str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
-    for pattern, target in zip(mappings.aliases["pattern"], targets, strict=True):
-        if target < 0 or not open_.any():
-            continue  # mapping to a factor this table does not have
-        hit = open_ & flat.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
-        idx[hit] = target
-        detail[hit] = pattern
-        open_ &= ~hit
-    return idx, detail
+    own = own_text(flat)
+    text = pd.Series(np.full(n, None, dtype=object), dtype=object)
+    for candidate in (own, flat):
+        for row, (pattern, target) in enumerate(zip(mappings.aliases["pattern"], targets,
+                                                    strict=True)):
+            if target < 0 or not open_.any():
+                continue  # mapping to a factor this table does not have
+            todo = np.flatnonzero(open_)  # only texts still without a factor are searched
+            hit = todo[candidate.iloc[todo].str.contains(pattern, case=False, regex=True)
+                       .to_numpy(dtype=bool)]
+            if len(hit):
+                found["idx"][hit] = target
+                found["row"][hit] = row
+                text.iloc[hit] = candidate.iloc[hit].str.extract(f"({pattern})",
+                                                                 flags=re.IGNORECASE)[0].to_numpy()
+                open_[hit] = False
+    text = text.fillna("").str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
+    return _rule_fields(found, mappings.aliases, text,
+                        'description names {}', "description matches")
 
 
-def _by_code(codes: pd.Series, factor_ids: pd.Index, mappings: Mappings):
-    """Factor row and matching prefix per distinct item code (longest prefix first)."""
-    idx = np.full(len(codes), -1, dtype=np.int64)
-    detail = np.full(len(codes), None, dtype=object)
-    open_ = np.ones(len(codes), dtype=bool)
+def _by_code(codes: pd.Series, factor_ids: pd.Index, mappings: Mappings) -> dict:
+    """Factor row per distinct item code (longest prefix first)."""
+    n = len(codes)
+    found = {"idx": np.full(n, -1, dtype=np.int64), "row": np.full(n, -1, dtype=np.int64)}
+    open_ = np.ones(n, dtype=bool)
     upper = codes.str.strip().str.upper()
     targets = factor_ids.get_indexer(pd.Index(mappings.item_codes["factor_id"], dtype=object))
-    for prefix, target in zip(mappings.item_codes["item_code_prefix"], targets, strict=True):
+    for row, (prefix, target) in enumerate(zip(mappings.item_codes["item_code_prefix"], targets,
+                                               strict=True)):
         if target < 0 or not open_.any():
             continue
-        hit = open_ & upper.str.startswith(prefix).to_numpy(dtype=bool)
-        idx[hit] = target
-        detail[hit] = prefix
-        open_ &= ~hit
-    return idx, detail
+        todo = np.flatnonzero(open_)
+        hit = todo[upper.iloc[todo].str.startswith(prefix).to_numpy(dtype=bool)]
+        found["idx"][hit] = target
+        found["row"][hit] = row
+        open_[hit] = False
+    prefix = mappings.item_codes["item_code_prefix"].to_numpy(dtype=object)
+    text = pd.Series(np.append(prefix, None)[found["row"]], dtype=object)
+    return _rule_fields(found, mappings.item_codes, text, 'item code starts with {}', "")
+
+
+def _rule_fields(found: dict, table: pd.DataFrame, text: pd.Series, said: str, bare: str) -> dict:
+    """Detail, matched text, file and line per distinct value from the winning rule row."""
+    row = found["row"]
+    hit = row >= 0
+    file = np.append(table["file"].to_numpy(dtype=object), None)[row]
+    line = np.append(table["line"].to_numpy(dtype=np.int64), -1)[row]
+    where = (" (" + pd.Series(file, dtype=object).astype(str) + " line "
+             + pd.Series(line).astype(str) + ")")
+    stated = pd.Series(_quote(said, text.to_numpy(dtype=object)), dtype=object)
+    stated = stated.where(text.fillna("") != "", bare)  # a pattern of conditions only
+    detail = (stated + where).where(hit, None).to_numpy(dtype=object)
+    return {"idx": found["idx"], "detail": detail, "matched": text.where(hit, None).to_numpy(object),
+            "file": file, "line": line}

@@ -38,6 +38,17 @@ thickness : float64
 thickness_mm : float64
     The same in millimetres, as bills of quantities often write it; used
     where ``thickness`` is empty. [mm]
+section_width_mm, section_depth_mm : float64
+    Cross-section read from a description (``48x198``, kerb ``12 x 30 cm``). [mm]
+spacing_mm : float64
+    Centre-to-centre spacing read from a description (``c/c 600``). [mm]
+diameter_mm, nominal_diameter_mm : float64
+    Diameter as written after ``Ø``/``OD`` (outside diameter of plastic
+    pipes) and nominal diameter after ``DN``. [mm]
+sdr, sn : float64
+    Pipe pressure class (standard dimension ratio) and ring stiffness class. [-]
+dimension_source : str
+    The description fragments the dimensions above were read from.
 kg_co2e : float64
     Emissions. [kg CO2e]
 reason : category
