@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from klimafotavtrykk.bid_template import write_template
-from klimafotavtrykk.competition import load_competition
 from klimafotavtrykk.errors import WeightWarning
 from klimafotavtrykk.reports import write_evaluation_workbook
 from klimafotavtrykk.tender import score_bids
+from klimafotavtrykk.tender.competition import load_competition
+from klimafotavtrykk.tender.template import write_template
 
 N_LINES = 5_000
 VARIANTS = 4

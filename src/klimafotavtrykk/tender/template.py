@@ -21,7 +21,7 @@ Header rows are locked (sheet protection without a password: it guards
 against slips, not against a determined bidder); input cells are unlocked and
 carry data validation (lists, numbers only where numbers belong).
 
-Reading lives in :mod:`klimafotavtrykk.bid_reader` (:func:`read_bid`,
+Reading lives in :mod:`klimafotavtrykk.tender.reader` (:func:`read_bid`,
 :func:`bid_frames` ...; importable from here too): it goes through the
 library's reader for untrusted workbooks, which refuses hostile files and maps
 the headers through ``data/headers/aliases.csv``, and turns the sheets into
@@ -59,7 +59,7 @@ import pandas as pd
 from klimafotavtrykk.messages import t
 from klimafotavtrykk.provenance import column_letter
 
-#: Reading lives in :mod:`klimafotavtrykk.bid_reader`; these names stay importable from here.
+#: Reading lives in :mod:`klimafotavtrykk.tender.reader`; these names stay importable from here.
 _READER_NAMES: tuple[str, ...] = ("Bid", "read_bid", "read_site_sheet", "bid_aliases",
                                   "bid_frames", "parse_yes_no", "parse_dataset_type",
                                   "site_amounts")
@@ -359,7 +359,7 @@ def _column_values(frame: pd.DataFrame, column: Column, lang: str) -> list:
         stamps = pd.to_datetime(values, errors="coerce")
         return [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
     if column.choices == "yes_no":
-        from klimafotavtrykk.bid_reader import parse_yes_no
+        from klimafotavtrykk.tender.reader import parse_yes_no
 
         flags = parse_yes_no(values)
         return [None if pd.isna(v) else t("bid.yes" if v else "bid.no", lang) for v in flags]
@@ -377,7 +377,7 @@ def _plain_text(value) -> str:
 
 def __getattr__(name: str):
     if name in _READER_NAMES:
-        from klimafotavtrykk import bid_reader
+        from klimafotavtrykk.tender import reader
 
-        return getattr(bid_reader, name)
-    raise AttributeError(f"module 'klimafotavtrykk.bid_template' has no attribute {name!r}")
+        return getattr(reader, name)
+    raise AttributeError(f"module 'klimafotavtrykk.tender.template' has no attribute {name!r}")

@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from klimafotavtrykk.bid_template import (
+from klimafotavtrykk.errors import InputError, UnsafeWorkbookError
+from klimafotavtrykk.quantities.headers import header_aliases, normalise_header
+from klimafotavtrykk.tender.template import (
     MATERIAL_COLUMNS,
     SITE_COLUMNS,
     bid_aliases,
@@ -21,8 +23,6 @@ from klimafotavtrykk.bid_template import (
     template_headers,
     write_template,
 )
-from klimafotavtrykk.errors import InputError, UnsafeWorkbookError
-from klimafotavtrykk.quantities.headers import header_aliases, normalise_header
 
 
 @pytest.fixture

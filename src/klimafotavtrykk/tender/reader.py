@@ -6,7 +6,7 @@ archive check, one parser open), reads the materials and site sheets as bills
 of quantities with the bid's own columns kept (:func:`bid_aliases`), and the
 declaration sheet; :func:`bid_frames` then types the columns and lists every
 cell it could not understand. The sheets and columns are described in
-:mod:`klimafotavtrykk.bid_template`, which re-exports these names.
+:mod:`klimafotavtrykk.tender.template`, which re-exports these names.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.bid_template import (
+from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.messages import t
+from klimafotavtrykk.tender.template import (
     DATASET_TYPES,
     DECLARATION_FIELDS,
     MATERIAL_COLUMNS,
     SITE_COLUMNS,
     _plain_text,
 )
-from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.messages import t
 
 __all__ = ["Bid", "read_bid", "read_site_sheet", "bid_aliases", "bid_frames", "parse_yes_no",
            "parse_dataset_type", "site_amounts"]

@@ -1,6 +1,6 @@
 """Score many bid files: read, compute, check, score and rank, with an audit trail.
 
-:func:`score_bids` reads each bid workbook (:func:`klimafotavtrykk.bid_template.read_bid`),
+:func:`score_bids` reads each bid workbook (:func:`klimafotavtrykk.tender.template.read_bid`),
 computes it (:func:`evaluate_bid`) and scores the batch
 (:func:`klimafotavtrykk.scoring.score`). Bids are independent, so reading and
 computing run on any :mod:`concurrent.futures` executor, one task per file;
@@ -9,7 +9,7 @@ and only the downgraded lines), never whole frames unless per-line detail is
 asked for. A file that cannot be read, or is hostile, becomes a rejected bid
 and the batch goes on.
 
-How one bid is computed is described in :mod:`klimafotavtrykk.tender_worker`.
+How one bid is computed is described in :mod:`klimafotavtrykk.tender.evaluation`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk.competition import Competition, load_competition
 from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.tender_worker import (
+from klimafotavtrykk.tender.competition import Competition, load_competition
+from klimafotavtrykk.tender.evaluation import (
     DOWNGRADES,
     FINDING_KINDS,
     BidSummary,
@@ -287,7 +287,7 @@ def competition_parameters(competition: Competition) -> pd.DataFrame:
         ``source`` (``source_id``, citation or ``client``) and ``note``; then
         one row per product limit.
     """
-    from klimafotavtrykk.competition import _KEYS  # dotted key -> rule field, same package
+    from klimafotavtrykk.tender.competition import _KEYS  # dotted key -> rule field, same package
 
     comp = competition
     rows = []

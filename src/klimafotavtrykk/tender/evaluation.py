@@ -1,6 +1,6 @@
 """Compute one bid: the task each worker of :func:`klimafotavtrykk.tender.score_bids` runs.
 
-:func:`score_bid` reads a bid file (:func:`klimafotavtrykk.bid_reader.read_bid`)
+:func:`score_bid` reads a bid file (:func:`klimafotavtrykk.tender.reader.read_bid`)
 and computes it (:func:`evaluate_bid`) into a small, picklable
 :class:`BidSummary`: totals, per module, shares and only the downgraded
 lines; per-line frames only when detail is asked for. Any failure becomes a
@@ -41,8 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.bid_reader import Bid, read_bid
-from klimafotavtrykk.competition import Competition
+from klimafotavtrykk.tender.competition import Competition
+from klimafotavtrykk.tender.reader import Bid, read_bid
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["BidSummary", "DOWNGRADES", "FINDING_KINDS", "evaluate_bid", "score_bid"]
@@ -141,7 +141,7 @@ def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, fa
     Parameters
     ----------
     bid : Bid
-        As :func:`~klimafotavtrykk.bid_template.read_bid` returns it (or built
+        As :func:`~klimafotavtrykk.tender.template.read_bid` returns it (or built
         from frames in a notebook).
     competition : Competition
     detail : bool

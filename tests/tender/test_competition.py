@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from klimafotavtrykk.competition import CLIENT_SOURCE, load_competition
 from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.tender.competition import CLIENT_SOURCE, load_competition
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "anbud" / "konkurranse.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "anbud" / "konkurranse.toml"
 
 MINIMAL = """\
 name = "Test"

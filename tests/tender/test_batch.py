@@ -1,4 +1,4 @@
-"""Batch scoring of bids (tender.py): each case worked by hand.
+"""Batch scoring of bids (klimafotavtrykk.tender): each case worked by hand.
 
 The factor table and mappings here are made up for hand calculation:
 
@@ -23,8 +23,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from klimafotavtrykk.bid_template import Bid, bid_frames, write_template
-from klimafotavtrykk.competition import Competition, ProductLimit
 from klimafotavtrykk.errors import InputError, WeightWarning
 from klimafotavtrykk.factors import factor_table_from_frame
 from klimafotavtrykk.matching import mappings_from_frames
@@ -38,6 +36,8 @@ from klimafotavtrykk.tender import (
     evaluate_summaries,
     score_bids,
 )
+from klimafotavtrykk.tender.competition import Competition, ProductLimit
+from klimafotavtrykk.tender.template import Bid, bid_frames, write_template
 
 TENDER_DATE = dt.date(2025, 4, 1)
 VALID = dt.datetime(2030, 1, 1)
@@ -383,7 +383,7 @@ def test_dask_distributed_executor(tmp_path, factors, mappings):
 
 # ----------------------------------------------------------------------------- command line
 
-EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples"
 
 
 @needs_reader
