@@ -30,9 +30,7 @@ import pytest
 
 from klimafotavtrykk.errors import WeightWarning
 from klimafotavtrykk.reports import write_evaluation_workbook
-from klimafotavtrykk.tender import score_bids
-from klimafotavtrykk.tender.competition import load_competition
-from klimafotavtrykk.tender.template import write_template
+from klimafotavtrykk.tender import load_competition, score_bids, write_template
 
 N_LINES = 5_000
 VARIANTS = 4

@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from build_examples import LINES, THICKNESS_MM  # noqa: E402  (the school's bill of quantities)
 
-from klimafotavtrykk.tender.template import write_template  # noqa: E402
+from klimafotavtrykk.tender import write_template  # noqa: E402
 
 __all__ = ["BIDS", "quantities", "build"]
 

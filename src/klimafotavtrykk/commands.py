@@ -60,7 +60,7 @@ def read_site(path: str):
     """The workbook's site sheet (*Byggeplass*), or None: :func:`klimafotavtrykk.tender.read_site_sheet`."""
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm") or not Path(path).is_file():
         return None
-    from klimafotavtrykk.tender.template import read_site_sheet
+    from klimafotavtrykk.tender import read_site_sheet
 
     found = read_site_sheet(path)
     return None if found is None else found[0]
@@ -377,7 +377,7 @@ def anbud_mal(args: argparse.Namespace) -> int:
     int
         0.
     """
-    from klimafotavtrykk.tender.template import write_template
+    from klimafotavtrykk.tender import write_template
 
     lang = args.lang
     _check_output_folder(args.output)

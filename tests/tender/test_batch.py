@@ -37,7 +37,8 @@ from klimafotavtrykk.tender import (
     score_bids,
 )
 from klimafotavtrykk.tender.competition import Competition, ProductLimit
-from klimafotavtrykk.tender.template import Bid, bid_frames, write_template
+from klimafotavtrykk.tender.reader import Bid, bid_frames
+from klimafotavtrykk.tender.template import write_template
 
 TENDER_DATE = dt.date(2025, 4, 1)
 VALID = dt.datetime(2030, 1, 1)

@@ -3,7 +3,8 @@
 A client describes a competition in ``konkurranse.toml``
 (:mod:`~klimafotavtrykk.tender.competition`), attaches the bid climate
 workbook to the tender (:mod:`~klimafotavtrykk.tender.template`), reads each
-filled bid back (:mod:`~klimafotavtrykk.tender.reader`), computes it
+filled bid back (:mod:`~klimafotavtrykk.tender.reader`; both
+take the workbook's layout from :mod:`~klimafotavtrykk.tender.schema`), computes it
 (:mod:`~klimafotavtrykk.tender.evaluation`) and scores the batch
 (:mod:`~klimafotavtrykk.tender.batch`). The point models themselves live in
 :mod:`klimafotavtrykk.scoring`.
@@ -18,7 +19,6 @@ from __future__ import annotations
 from klimafotavtrykk.tender.batch import (
     Evaluation,
     bid_paths,
-    competition_parameters,
     evaluate_summaries,
     score_bids,
 )
@@ -26,6 +26,7 @@ from klimafotavtrykk.tender.competition import (
     CLIENT_SOURCE,
     Competition,
     ProductLimit,
+    competition_parameters,
     load_competition,
 )
 from klimafotavtrykk.tender.evaluation import (
@@ -35,26 +36,20 @@ from klimafotavtrykk.tender.evaluation import (
     evaluate_bid,
     score_bid,
 )
-from klimafotavtrykk.tender.reader import (
-    Bid,
-    bid_aliases,
-    bid_frames,
-    parse_dataset_type,
-    parse_yes_no,
-    read_bid,
-    read_site_sheet,
-    site_amounts,
-)
-from klimafotavtrykk.tender.template import (
+from klimafotavtrykk.tender.reader import Bid, bid_frames, read_bid, read_site_sheet, site_amounts
+from klimafotavtrykk.tender.schema import (
     DATASET_TYPES,
     DECLARATION_FIELDS,
     MATERIAL_COLUMNS,
     SHEETS,
     SITE_COLUMNS,
     Column,
+    bid_aliases,
+    parse_dataset_type,
+    parse_yes_no,
     template_headers,
-    write_template,
 )
+from klimafotavtrykk.tender.template import write_template
 
 __all__ = [
     # the competition

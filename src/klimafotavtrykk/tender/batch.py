@@ -29,19 +29,16 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.tender.competition import Competition, load_competition
+from klimafotavtrykk.tender.competition import Competition, competition_parameters, load_competition
 from klimafotavtrykk.tender.evaluation import (
     DOWNGRADES,
-    FINDING_KINDS,
     BidSummary,
     _empty_findings,
-    evaluate_bid,
     score_bid,
 )
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["BidSummary", "Evaluation", "DOWNGRADES", "FINDING_KINDS", "bid_paths", "evaluate_bid",
-           "evaluate_summaries", "competition_parameters", "score_bid", "score_bids"]
+__all__ = ["Evaluation", "bid_paths", "evaluate_summaries", "score_bids"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -275,42 +272,6 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         metadata={"version": __version__,
                   "downgraded": int(findings["kind"].isin(DOWNGRADES).sum())},
         warnings=tuple(dict.fromkeys(notes)))
-
-
-def competition_parameters(competition: Competition) -> pd.DataFrame:
-    """Every parameter of a competition with its value, source and note, for the audit trail.
-
-    Returns
-    -------
-    DataFrame
-        ``parameter`` (dotted key of ``konkurranse.toml``), ``value``,
-        ``source`` (``source_id``, citation or ``client``) and ``note``; then
-        one row per product limit.
-    """
-    from klimafotavtrykk.tender.competition import _KEYS  # dotted key -> rule field, same package
-
-    comp = competition
-    rows = []
-    for key in sorted(set(comp.sources) | set(comp.notes)):
-        field_name = _KEYS.get(key, (None,))[0]
-        if field_name:
-            value = getattr(comp.rule, field_name)
-        elif key == "profile":
-            value = comp.profile.name
-        elif key == "tender_date":
-            value = comp.tender_date.isoformat()
-        elif key == "building_parts":
-            value = ", ".join(comp.building_parts)
-        elif key.startswith("committed."):
-            value = getattr(comp, key.split(".", 1)[1])
-        else:
-            value = getattr(comp, key, None)
-        rows.append((key, str(value).lower() if isinstance(value, bool) else value,
-                     comp.sources.get(key), comp.notes.get(key)))
-    for limit in comp.product_limits:
-        rows.append((f"gates.product_limits[{limit.key_column}={limit.key}]",
-                     f"{limit.limit_kg_co2e:g} kg CO2e/{limit.declared_unit}", limit.source, None))
-    return pd.DataFrame(rows, columns=["parameter", "value", "source", "note"], dtype=object)
 
 
 def _name(summary: BidSummary) -> str:

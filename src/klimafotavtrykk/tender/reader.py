@@ -5,8 +5,8 @@ untrusted workbooks (:func:`klimafotavtrykk.quantities.open_workbook`: one
 archive check, one parser open), reads the materials and site sheets as bills
 of quantities with the bid's own columns kept (:func:`bid_aliases`), and the
 declaration sheet; :func:`bid_frames` then types the columns and lists every
-cell it could not understand. The sheets and columns are described in
-:mod:`klimafotavtrykk.tender.template`, which re-exports these names.
+cell it could not understand. The sheets and columns are those of
+:mod:`klimafotavtrykk.tender.schema`.
 """
 
 from __future__ import annotations
@@ -20,20 +20,23 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.messages import t
-from klimafotavtrykk.tender.template import (
-    DATASET_TYPES,
+from klimafotavtrykk.messages import LANGUAGES, t
+from klimafotavtrykk.tender.schema import (
     DECLARATION_FIELDS,
     MATERIAL_COLUMNS,
+    SITE_CATEGORIES,
     SITE_COLUMNS,
-    _plain_text,
+    bid_aliases,
+    fold,
+    lookup_folded,
+    parse_dataset_type,
+    parse_yes_no,
+    plain_text,
+    sheet_names,
 )
 
-__all__ = ["Bid", "read_bid", "read_site_sheet", "bid_aliases", "bid_frames", "parse_yes_no",
-           "parse_dataset_type", "site_amounts"]
+__all__ = ["Bid", "read_bid", "read_site_sheet", "bid_frames", "site_amounts"]
 
-_YES = ("ja", "j", "yes", "y", "true", "1", "x")
-_NO = ("nei", "n", "no", "false", "0")
 # Site-sheet units that the unit registry does not know, by meaning (spellings only).
 _NM3 = ("nm3", "nm³", "sm3", "sm³", "normalkubikkmeter")
 _TKM = ("tonnkm", "tonn-km", "tonnkilometer", "tkm", "tonne-km", "tonne km", "t km", "t*km")
@@ -72,12 +75,6 @@ class Bid:
     declaration: dict[str, Any]
     findings: pd.DataFrame
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _sheet_names(key: str) -> tuple[str, ...]:
-    from klimafotavtrykk.messages import LANGUAGES
-
-    return tuple(dict.fromkeys(t(f"bid.sheet.{key}", lang) for lang in LANGUAGES))
 
 
 def read_bid(path: str | Path) -> Bid:
@@ -127,7 +124,7 @@ def read_bid(path: str | Path) -> Bid:
 
 def _read_named(book, key: str, aliases: dict[str, str]):
     """Read the sheet of ``key`` under its bokmål or English name: (name, items, meta)."""
-    names = _sheet_names(key)
+    names = sheet_names(key)
     last = None
     for name in names:
         try:
@@ -164,61 +161,35 @@ def _reader_cells(meta, site_units: bool = False) -> pd.DataFrame:
                                     + cells["found"].astype(str)).to_numpy(dtype=object)})
 
 
-def bid_aliases() -> dict[str, str]:
-    """Normalised header -> canonical name, for every bid column in either language."""
-    from klimafotavtrykk.messages import LANGUAGES
-    from klimafotavtrykk.quantities.headers import normalise_header
-
-    out = {}
-    for column in (*MATERIAL_COLUMNS, *SITE_COLUMNS):
-        for lang in LANGUAGES:
-            out[normalise_header(t(f"bid.header.{column.name}", lang))] = column.name
-        out[normalise_header(column.name)] = column.name
-    return out
-
-
 def _read_declaration(book, file: str) -> dict[str, Any]:
     """Bidder, organisation number, date and price from the declaration sheet.
 
     The labels in column A are matched in either language; a missing sheet
     or label leaves the value None (a missing price rejects the bid later).
     """
-    from klimafotavtrykk.messages import LANGUAGES
     from klimafotavtrykk.provenance import source_ref
 
-    labels = {_fold(t(f"bid.declaration.{name}", lang)): name
+    labels = {fold(t(f"bid.declaration.{name}", lang)): name
               for name in DECLARATION_FIELDS for lang in LANGUAGES}
     out: dict[str, Any] = dict.fromkeys(DECLARATION_FIELDS)
-    names = [n for n in _sheet_names("declaration") if n in book.sheet_names]
+    names = [n for n in sheet_names("declaration") if n in book.sheet_names]
     if not names:
         return out
     rows = book.rows(names[0])
     for i, row in enumerate(rows[:50], start=1):  # a label column of a few rows, not line items
         if len(row) < 2 or not isinstance(row[0], str):
             continue
-        name = labels.get(_fold(row[0]))
+        name = labels.get(fold(row[0]))
         if name:
             out[name] = row[1] if row[1] != "" else None
             out[f"{name}_ref"] = source_ref(file, names[0], f"B{i}")
     out["price_nok"] = _to_float(out["price_nok"])
     for name in ("bidder", "org_number"):
         if out[name] is not None:
-            out[name] = _plain_text(out[name]).strip() or None
+            out[name] = plain_text(out[name]).strip() or None
     if isinstance(out["date"], dt.datetime):
         out["date"] = out["date"].date()
     return out
-
-
-def _fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-def _lookup_folded(values, known: dict[str, str]) -> pd.Series:
-    """``known[_fold(value)]`` per value, None when blank or unknown; each distinct value folded once."""
-    series = pd.Series(values, dtype=object)
-    codes, distinct = pd.factorize(series)
-    hits = np.array([known.get(_fold(d)) for d in distinct] + [None], dtype=object)
-    return pd.Series(hits[codes], index=series.index, dtype=object)
 
 
 def _to_float(value) -> float:
@@ -231,32 +202,6 @@ def _to_float(value) -> float:
         return float(text)
     except ValueError:
         return float("nan")
-
-
-def parse_yes_no(values) -> pd.Series:
-    """``ja``/``nei`` (or ``yes``/``no``, ``x``, ``1``/``0``) as a boolean Series; blank and other text <NA>.
-
-    Each distinct spelling is folded once.
-    """
-    series = pd.Series(values, dtype=object)
-    codes, distinct = pd.factorize(series.astype(str).where(series.notna()))
-    folded = [d.strip().casefold() for d in distinct]  # each distinct spelling, not each row
-    mapped = pd.array([True if d in _YES else False if d in _NO else pd.NA for d in folded],
-                      dtype="boolean")
-    out = pd.array(np.full(len(series), pd.NA), dtype="boolean")
-    hit = codes >= 0
-    out[hit] = mapped[codes[hit]]
-    return pd.Series(out, index=series.index, name="committed")
-
-
-def parse_dataset_type(values) -> pd.Series:
-    """Dataset-type labels in either language (or canonical) -> ``product_epd`` ... ; others None."""
-    from klimafotavtrykk.messages import LANGUAGES
-
-    known = {_fold(d): d for d in DATASET_TYPES}
-    known |= {_fold(t(f"bid.dataset_type.{d}", lang)): d for d in DATASET_TYPES for lang in LANGUAGES}
-    known |= {_fold(d.replace("_", " ")): d for d in DATASET_TYPES}
-    return _lookup_folded(values, known)
 
 
 def site_amounts(quantity, unit) -> pd.DataFrame:
@@ -407,7 +352,7 @@ def _clean_text(values) -> pd.Series:
     """Stripped text with blanks as None; numbers written as text without a trailing ``.0``."""
     series = pd.Series(values, dtype=object)
     codes, distinct = pd.factorize(series)
-    cleaned = np.array([_plain_text(d).strip() or None for d in distinct] + [None], dtype=object)
+    cleaned = np.array([plain_text(d).strip() or None for d in distinct] + [None], dtype=object)
     return pd.Series(cleaned[codes], index=series.index, dtype=object)
 
 
@@ -444,12 +389,9 @@ def _one_date(value):
 
 
 def _site_category(values: pd.Series) -> np.ndarray:
-    from klimafotavtrykk.messages import LANGUAGES
-
-    keys = ("machine", "heating", "mass_transport", "other")
-    known = {_fold(t(f"bid.category.{k}", lang)): k for k in keys for lang in LANGUAGES}
-    known |= {k: k for k in keys}
-    hit = _lookup_folded(values, known).to_numpy(dtype=object)
+    known = {fold(t(f"bid.category.{k}", lang)): k for k in SITE_CATEGORIES for lang in LANGUAGES}
+    known |= {k: k for k in SITE_CATEGORIES}
+    hit = lookup_folded(values, known).to_numpy(dtype=object)
     return np.where(pd.isna(hit), "other", hit).astype(object)
 
 
@@ -458,11 +400,11 @@ def _machine_class(values: pd.Series) -> pd.Series:
     from klimafotavtrykk.site_data import load_machinery
 
     table = load_machinery().drop_duplicates("machine_class")
-    known = {_fold(k): k for k in table["machine_class"]}
+    known = {fold(k): k for k in table["machine_class"]}
     for lang in ("nb", "en"):
-        known |= {_fold(n): k for n, k in zip(table[f"name_{lang}"], table["machine_class"],
+        known |= {fold(n): k for n, k in zip(table[f"name_{lang}"], table["machine_class"],
                                               strict=True)}
-    hit = _lookup_folded(values, known)
+    hit = lookup_folded(values, known)
     out = hit.where(hit.notna(), values).astype(object)
     return out.where(out.notna(), np.nan)  # blanks NaN, as Series.map leaves them
 
