@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests of the bid workbook (template, reader)."""
+"""Fixtures shared by the tender tests: a filled bid workbook, and factors and mappings made up
+for hand calculation (see tests/tender/test_evaluation.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+
+from klimafotavtrykk.factors import factor_table_from_frame
+from klimafotavtrykk.matching import mappings_from_frames
 
 
 @pytest.fixture
@@ -31,3 +35,24 @@ def filled():
     declaration = {"bidder": "Bygg AS", "org_number": "999 888 777",
                    "date": dt.datetime(2025, 3, 28), "price_nok": 12_500_000.0}
     return rows, site, declaration
+
+
+@pytest.fixture
+def factors():
+    return factor_table_from_frame(pd.DataFrame({
+        "factor_id": ["concrete", "rebar"],
+        "declared_unit": ["m3", "kg"],
+        "A1-A3": ["300", "1.0"],
+        "dataset_type": ["generic", "generic"],
+        "material_group": ["concrete", "steel"],
+        "density_kg_m3": ["2400", ""],
+        "source": ["hand example", "hand example"],
+    }), name="hand")
+
+
+@pytest.fixture
+def mappings():
+    return mappings_from_frames(
+        pd.DataFrame({"pattern": ["betong", "armering"], "factor_id": ["concrete", "rebar"],
+                      "priority": ["1", "1"]}),
+        pd.DataFrame(columns=["item_code_prefix", "factor_id"]))

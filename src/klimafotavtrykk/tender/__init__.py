@@ -5,7 +5,8 @@ A client describes a competition in ``konkurranse.toml``
 workbook to the tender (:mod:`~klimafotavtrykk.tender.template`), reads each
 filled bid back (:mod:`~klimafotavtrykk.tender.reader`; both
 take the workbook's layout from :mod:`~klimafotavtrykk.tender.schema`), computes it
-(:mod:`~klimafotavtrykk.tender.evaluation`) and scores the batch
+(:mod:`~klimafotavtrykk.tender.evaluation`, with
+:mod:`~klimafotavtrykk.tender.materials` and :mod:`~klimafotavtrykk.tender.site_energy`) and scores the batch
 (:mod:`~klimafotavtrykk.tender.batch`). The point models themselves live in
 :mod:`klimafotavtrykk.scoring`.
 
@@ -20,6 +21,7 @@ from klimafotavtrykk.tender.batch import (
     Evaluation,
     bid_paths,
     evaluate_summaries,
+    score_bid,
     score_bids,
 )
 from klimafotavtrykk.tender.competition import (
@@ -29,13 +31,8 @@ from klimafotavtrykk.tender.competition import (
     competition_parameters,
     load_competition,
 )
-from klimafotavtrykk.tender.evaluation import (
-    DOWNGRADES,
-    FINDING_KINDS,
-    BidSummary,
-    evaluate_bid,
-    score_bid,
-)
+from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
+from klimafotavtrykk.tender.findings import DOWNGRADES, FINDING_KINDS
 from klimafotavtrykk.tender.reader import Bid, bid_frames, read_bid, read_site_sheet, site_amounts
 from klimafotavtrykk.tender.schema import (
     DATASET_TYPES,

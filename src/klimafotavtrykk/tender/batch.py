@@ -1,6 +1,6 @@
 """Score many bid files: read, compute, check, score and rank, with an audit trail.
 
-:func:`score_bids` reads each bid workbook (:func:`klimafotavtrykk.tender.template.read_bid`),
+:func:`score_bids` reads each bid workbook (:func:`klimafotavtrykk.tender.reader.read_bid`),
 computes it (:func:`evaluate_bid`) and scores the batch
 (:func:`klimafotavtrykk.scoring.score`). Bids are independent, so reading and
 computing run on any :mod:`concurrent.futures` executor, one task per file;
@@ -30,15 +30,14 @@ import pandas as pd
 from klimafotavtrykk import __version__
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.tender.competition import Competition, competition_parameters, load_competition
-from klimafotavtrykk.tender.evaluation import (
-    DOWNGRADES,
-    BidSummary,
-    _empty_findings,
-    score_bid,
-)
+from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
+from klimafotavtrykk.tender.findings import DOWNGRADES, empty_findings
+from klimafotavtrykk.tender.reader import read_bid
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["Evaluation", "bid_paths", "evaluate_summaries", "score_bids"]
+__all__ = ["Evaluation", "bid_paths", "evaluate_summaries", "score_bid", "score_bids"]
+
+_BLAS_LIMITED = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -254,7 +253,7 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
     points = _points(ranking, rule)
     rejected = _rejected(summaries, ranking)
     findings = [s.findings for s in ok if s.findings is not None and len(s.findings)]
-    findings = (pd.concat(findings, ignore_index=True) if findings else _empty_findings())
+    findings = (pd.concat(findings, ignore_index=True) if findings else empty_findings())
     lines = None
     if any(s.lines is not None for s in ok):
         lines = pd.concat([s.lines for s in ok if s.lines is not None], ignore_index=True)
@@ -272,6 +271,51 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         metadata={"version": __version__,
                   "downgraded": int(findings["kind"].isin(DOWNGRADES).sum())},
         warnings=tuple(dict.fromkeys(notes)))
+
+
+def score_bid(path: str | Path, competition: Competition, detail: bool = False,
+              parent_pid: int | None = None, factors=None, mappings=None) -> BidSummary:
+    """Read and compute one bid file; any failure becomes a rejected summary.
+
+    This is the task each worker runs. In a worker process (``parent_pid``
+    differs from the worker's), BLAS is limited to one thread first.
+
+    Parameters
+    ----------
+    path : str or Path
+    competition : Competition
+    detail : bool
+        Also return every line.
+    parent_pid : int, optional
+        Process id of the caller of :func:`score_bids`.
+    factors, mappings : optional
+        As for :func:`evaluate_bid`.
+
+    Returns
+    -------
+    BidSummary
+    """
+    if parent_pid is not None and parent_pid != os.getpid():
+        _limit_blas()
+    path = Path(path)
+    try:
+        return evaluate_bid(read_bid(path), competition, detail=detail, factors=factors,
+                            mappings=mappings)
+    except Exception as exc:  # noqa: BLE001 - the batch boundary: a bad bid is reported, not raised
+        code = getattr(exc, "code", None) or type(exc).__name__
+        text = getattr(exc, "problem", None) or (str(exc).splitlines()[0] if str(exc)
+                                                  else type(exc).__name__)
+        return BidSummary(file=path.name, ok=False, reason=str(code), detail=str(text))
+
+
+def _limit_blas() -> None:
+    """Limit BLAS and OpenMP pools to one thread in this worker process, once."""
+    global _BLAS_LIMITED
+    if not _BLAS_LIMITED:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
+        _BLAS_LIMITED = True
 
 
 def _name(summary: BidSummary) -> str:

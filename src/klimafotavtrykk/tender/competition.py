@@ -164,6 +164,12 @@ class Competition:
     sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def scoring_profile(self) -> Profile:
+        """The profile with the competition's study period and building parts: what bids are computed under."""
+        return dataclasses.replace(self.profile, reference_study_period=self.reference_study_period,
+                                   building_parts=self.building_parts)
+
     def product_limits_frame(self) -> pd.DataFrame:
         """Product limits as the frame :func:`~klimafotavtrykk.scoring.product_limit_gate` takes."""
         columns = [f.name for f in dataclasses.fields(ProductLimit)]

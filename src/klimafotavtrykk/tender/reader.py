@@ -146,7 +146,7 @@ def _with_columns(items: pd.DataFrame, columns) -> pd.DataFrame:
 
 
 def _reader_cells(meta, site_units: bool = False) -> pd.DataFrame:
-    """The reader's per-cell findings (text numbers, unknown units ...) as bid findings.
+    """Turn the reader's per-cell findings (text numbers, unknown units ...) into bid findings.
 
     On the site sheet, units the site sheet knows (Nm3, tonne-km) are not reported.
     """
@@ -349,7 +349,7 @@ def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
 
 
 def _clean_text(values) -> pd.Series:
-    """Stripped text with blanks as None; numbers written as text without a trailing ``.0``."""
+    """Strip text, blanks to None; numbers written as text lose a trailing ``.0``."""
     series = pd.Series(values, dtype=object)
     codes, distinct = pd.factorize(series)
     cleaned = np.array([plain_text(d).strip() or None for d in distinct] + [None], dtype=object)

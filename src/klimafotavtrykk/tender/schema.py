@@ -196,14 +196,14 @@ def validation_lists(lang: str) -> dict[str, list[str]]:
 # ============================================================================ cell values
 
 def plain_text(value) -> str:
-    """A cell value as text; a whole float without its ``.0`` (``7.0`` -> ``"7"``)."""
+    """Write a cell value as text; a whole float without its ``.0`` (``7.0`` -> ``"7"``)."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
 
 
 def fold(text) -> str:
-    """A label as compared: inner blanks collapsed, case folded."""
+    """Fold a label for comparison: inner blanks collapsed, case folded."""
     return " ".join(str(text).split()).casefold()
 
 

@@ -169,7 +169,7 @@ def _protect(sheet) -> None:
 
 
 def _validation(column: Column, ranges: dict[str, str], lang: str, cls):
-    """Data validation for a column, or None for free text."""
+    """Build the data validation of a column; None for free text."""
     text = {"title": t(f"bid.header.{column.name}", lang), "msg": t(f"bid.hint.{column.kind}", lang)}
     if column.kind == "list":
         # a warning, not a stop: an unlisted unit or carrier is read and reported, not refused
