@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_metres
 from klimafotavtrykk.tender.competition import Competition
 from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES, TOTAL_MODULES
@@ -543,11 +544,11 @@ def _bid_factors(generic, m: pd.DataFrame, first: np.ndarray, label: np.ndarray,
     use_own = np.isfinite(own) & (line_dim > 0)  # mass lines need no conversion
     mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
     # a layer given per m2 with its thickness: area mass = thickness x density, as the engine does
-    metres = parse_units(["mm"])["scale"].iloc[0]
-    thickness = pd.to_numeric(m["thickness_mm"], errors="coerce").to_numpy(dtype=float)[first] * metres
+    thickness = thickness_in_metres(
+        pd.to_numeric(m["thickness_mm"], errors="coerce").to_numpy(dtype=float)[first])
     area, volume = dim_index["area"], dim_index["volume"]
     layered = np.isnan(mass_per_base[:, area]) & np.isfinite(thickness)
-    mass_per_base[layered, area] = thickness[layered] * mass_per_base[layered, volume]
+    mass_per_base[layered, area] = layer_area_mass(thickness[layered], mass_per_base[layered, volume])
     mass_per_declared = declared_scale * mass_per_base[np.arange(n_e), declared_dim]
     ratio = np.where(has_g, mass_per_declared / generic.mass_per_declared_unit[at], np.nan)
     modules = np.where(has_g[:, None], generic.modules[at] * ratio[:, None], np.nan)
