@@ -33,3 +33,12 @@ def test_line_mass_per_base_takes_the_layer_rule_on_area_lines_only():
     got = line_mass_per_base(mass_per_base, f, dims, thickness)
     # m2 with 5 cm: 0.05 x 2 400 = 120; m2 without: the factor's 50; m3: 2 400; kg: 1
     assert got == pytest.approx([120.0, 50.0, 2_400.0, 1.0])
+
+
+def test_a_unit_of_no_material_dimension_has_no_mass():
+    # 10 hours of a factor declared per kg: no mass, so no conversion (was read as 10 kg)
+    mass_per_base = np.full((1, len(DIMENSIONS)), np.nan)
+    mass_per_base[0, MASS] = 1.0
+    got = line_mass_per_base(mass_per_base, np.zeros(1, dtype=np.int64), np.array([-1]),
+                             np.array([np.nan]))
+    assert np.isnan(got).all()

@@ -113,6 +113,8 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness):
 
     An area line (m²) with a thickness, of a factor with a density, gets
     :func:`layer_area_mass` as its mass per m² (asphalt: m² × m × kg/m³).
+    A line whose unit is of no material dimension (hours, kWh ...) has none,
+    so it never converts to the factor's unit through mass.
 
     Parameters
     ----------
@@ -132,7 +134,8 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness):
     numpy.ndarray
         Mass per base unit of the line's unit; NaN where unknown. [kg per base unit]
     """
-    mass = mass_per_base[factor, np.where(line_dimension >= 0, line_dimension, 0)]
+    material = line_dimension >= 0
+    mass = np.where(material, mass_per_base[factor, np.where(material, line_dimension, 0)], np.nan)
     layered = (line_dimension == _AREA) & ~np.isnan(thickness)
     if layered.any():
         mass = np.where(layered, layer_area_mass(thickness, mass_per_base[factor, _VOLUME]), mass)
