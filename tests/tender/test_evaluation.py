@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.profiles import Profile
 from klimafotavtrykk.scoring import ScoringRule
 from klimafotavtrykk.tender import (
@@ -108,6 +109,19 @@ def test_gwp_without_epd_number_is_not_used(factors, mappings):
     result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
     assert result.kg_co2e == pytest.approx(375.0)        # generic 300 x 1.25
     assert list(result.findings["kind"]) == ["missing_epd_id"]
+
+
+def test_epd_rows_pass_the_factor_table_checks(factors, mappings):
+    # An unknown declared unit is a finding and the line is scored generic: 1 x 300 x 1.25 = 375.
+    rows = materials(("Betong", 1.0, "m3", "N-1", "furlong", 100.0, VALID, "ja"))
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert list(result.findings["kind"]) == ["unknown_epd_unit"]
+    assert result.kg_co2e == pytest.approx(375.0)
+    # A mass of 0 kg per m3 is refused exactly as in a factor file (density must be positive).
+    rows["epd_declared_unit"], rows["mass_per_unit"] = "m3", 0.0
+    with pytest.raises(DataError, match="density_kg_m3 must be positive") as info:
+        evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert (info.value.file, info.value.row) == ("EPDs of bid.xlsx", 2)
 
 
 def test_product_limit_gate_rejects_a_bid(factors, mappings):

@@ -12,7 +12,6 @@ returns a frozen dataclass or a frame.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,8 @@ from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES, TOTAL_MODULES
 
 __all__ = ["EpdClaims", "GenericMatch", "LineEmissions", "ScoredLines", "MaterialEmissions",
-           "epd_claims", "generic_match", "claim_factor_table", "line_emissions", "scored_lines",
+           "epd_claims", "generic_match", "claim_factor_table", "epd_factor_rows", "line_emissions",
+           "scored_lines",
            "material_findings", "product_limit_findings", "material_lines", "evaluate_materials"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
@@ -514,14 +514,58 @@ def _bid_factors(generic, m: pd.DataFrame, first: np.ndarray, label: np.ndarray,
                  gidx: np.ndarray, file: str):
     """Build the shipped factors plus one row per distinct EPD claim of the bid.
 
+    The rows go through :func:`~klimafotavtrykk.factors.add_factor_rows`, so
+    they pass the checks a user's factor file passes.
+    """
+    from klimafotavtrykk.factors import add_factor_rows
+
+    ids = np.array([f"EPD {x}" for x in label], dtype=object)
+    rows = epd_factor_rows(generic, m, first, ids, kuniques, gidx, file)
+    return add_factor_rows(generic, rows, name=f"EPDs of {file}"), ids
+
+
+def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np.ndarray, kuniques,
+                    gidx: np.ndarray, file: str) -> pd.DataFrame:
+    """Write one factor row per distinct EPD claim, in the user-factor schema of :mod:`~klimafotavtrykk.factors`.
+
     An EPD row takes A1-A3 from the bid; mass conversions, the other modules
     (converted by mass), service life, waste and transport defaults from the
     generic factor its first line matches; the bid's own mass per quantity
-    unit, where given, replaces the generic conversion for that dimension.
+    unit, where given, replaces the generic conversion for that dimension,
+    and a layer given per m² with its thickness gets thickness × density as
+    its area mass (:func:`~klimafotavtrykk.lifecycle.conversion.layer_area_mass`).
+
+    Parameters
+    ----------
+    generic : FactorTable
+        Generic factors.
+    materials : DataFrame
+        The bid's material lines.
+    first : numpy.ndarray of int64
+        Line of each claim's first occurrence.
+    ids : numpy.ndarray of object
+        Factor id of each claim's row.
+    kuniques : pandas.MultiIndex
+        The distinct claims: EPD number, declared unit, GWP A1-A3 [kg CO2e
+        per declared unit], dataset type.
+    gidx : numpy.ndarray of int64
+        Generic factor row each line matches; -1 none.
+    file : str
+        The bid's file name, cited in each row's source.
+
+    Returns
+    -------
+    DataFrame
+        ``factor_id``, ``declared_unit``, ``name_nb``, ``material_group``
+        (when the generic table has it), ``dataset_type``, ``source``, a
+        column per module [kg CO2e per declared unit], the mass columns of
+        :data:`~klimafotavtrykk.factors.MASS_COLUMNS`, ``service_life_years``
+        [a], ``waste_rate`` [-], ``transport_km`` [km] and ``transport_mode``.
     """
-    from klimafotavtrykk.factors import FactorTable
+    from klimafotavtrykk.factors import MASS_COLUMNS
     from klimafotavtrykk.units import parse_units
 
+    m = materials
     g = np.asarray(gidx)[first]
     has_g = g >= 0
     at = np.maximum(g, 0)
@@ -543,7 +587,6 @@ def _bid_factors(generic, m: pd.DataFrame, first: np.ndarray, label: np.ndarray,
     own = m["mass_per_unit"].to_numpy(dtype=float)[first] / line_scale  # [kg per base unit]
     use_own = np.isfinite(own) & (line_dim > 0)  # mass lines need no conversion
     mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
-    # a layer given per m2 with its thickness: area mass = thickness x density, as the engine does
     thickness = thickness_in_metres(
         pd.to_numeric(m["thickness_mm"], errors="coerce").to_numpy(dtype=float)[first])
     area, volume = dim_index["area"], dim_index["volume"]
@@ -558,32 +601,20 @@ def _bid_factors(generic, m: pd.DataFrame, first: np.ndarray, label: np.ndarray,
         return np.where(has_g, array[at], missing)
 
     products = m["product"].to_numpy(dtype=object)[first]
-    ids = np.array([f"EPD {x}" for x in label], dtype=object)
-    frame = pd.DataFrame({
-        "factor_id": ids, "declared_unit": units, "name_nb": products,
-        "material_group": inherit(generic.frame["material_group"].to_numpy(dtype=object), None)
-        if "material_group" in generic.frame else None,
+    group = ({"material_group": inherit(generic.frame["material_group"].to_numpy(dtype=object), None)}
+             if "material_group" in generic.frame else {})
+    return pd.DataFrame({
+        "factor_id": ids, "declared_unit": units, "name_nb": products, **group,
         "dataset_type": kind,
         "source": [f"EPD {i}" + (f" ({p})" if isinstance(p, str) else "") + f", {file}"
                    for i, p in zip(kuniques.get_level_values(0), products, strict=True)],
-    }).set_index("factor_id", drop=False)
-    keep = [c for c in frame.columns if c in generic.frame.columns]
-    combined = pd.concat([generic.frame[keep], frame[keep]])
-    digest = hashlib.sha256((generic.sha256 + frame.to_csv()).encode()).hexdigest()
-    return FactorTable(
-        frame=combined, ids=pd.Index(np.concatenate([generic.ids.to_numpy(dtype=object), ids])),
-        modules=np.vstack([generic.modules, modules]),
-        declared_dimension=np.concatenate([generic.declared_dimension, declared_dim]),
-        declared_scale=np.concatenate([generic.declared_scale, declared_scale]),
-        mass_per_base=np.vstack([generic.mass_per_base, mass_per_base]),
-        service_life=np.concatenate([generic.service_life, inherit(generic.service_life, np.nan)]),
-        waste_rate=np.concatenate([generic.waste_rate, inherit(generic.waste_rate, np.nan)]),
-        transport_km=np.concatenate([generic.transport_km, inherit(generic.transport_km, np.nan)]),
-        transport_mode=np.concatenate([generic.transport_mode,
-                                       inherit(generic.transport_mode, None)]),
-        is_generic=np.concatenate([generic.is_generic, kind == "generic"]),
-        indicator=np.concatenate([generic.indicator, np.full(n_e, "", dtype=object)]),
-        sha256=digest, name=f"{generic.name} + EPDs of {file}"), ids
+        **{module: modules[:, j] for j, module in enumerate(MODULES)},
+        **{MASS_COLUMNS[d]: mass_per_base[:, j] for j, d in enumerate(DIMENSIONS) if MASS_COLUMNS[d]},
+        "service_life_years": inherit(generic.service_life, np.nan),
+        "waste_rate": inherit(generic.waste_rate, np.nan),
+        "transport_km": inherit(generic.transport_km, np.nan),
+        "transport_mode": inherit(generic.transport_mode, None),
+    })
 
 
 def _per_row(result, n: int, offset: int):
