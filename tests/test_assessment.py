@@ -133,6 +133,10 @@ def test_a_line_in_hours_is_not_computed_as_mass(calc):
               "building_part": ["232"]})
     assert r.unmatched["reason"].tolist() == ["incompatible_unit"]
     assert r.lines.empty
+    # the same for the site units Nm3 and tonne-km on a bill-of-quantities line
+    r = calc({"factor_id": ["paint", "paint"], "quantity": [10.0, 10.0], "unit": ["Nm3", "tonnkm"],
+              "building_part": ["232", "232"]})
+    assert r.unmatched["reason"].tolist() == ["incompatible_unit", "incompatible_unit"]
 
 
 def test_indicator_not_accepted(truck, no_mappings):

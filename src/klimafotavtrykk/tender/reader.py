@@ -37,10 +37,12 @@ from klimafotavtrykk.tender.schema import (
 
 __all__ = ["Bid", "read_bid", "read_site_sheet", "bid_frames", "site_amounts"]
 
-# Site-sheet units that the unit registry does not know, by meaning (spellings only).
-_NM3 = ("nm3", "nm³", "sm3", "sm³", "normalkubikkmeter")
-_TKM = ("tonnkm", "tonn-km", "tonnkilometer", "tkm", "tonne-km", "tonne km", "t km", "t*km")
-_AMOUNT_BY_DIMENSION = {"volume": "litres", "energy": "kwh", "mass": "kg", "time": "machine_hours"}
+#: Column of the site activity table that takes an amount, by the dimension of its unit.
+_AMOUNT_BY_DIMENSION = {"volume": "litres", "energy": "kwh", "normal_volume": "nm3", "mass": "kg",
+                        "time": "machine_hours", "transport_work": "tonne_km"}
+#: Unit of each amount column, as spelled in ``data/units/aliases.csv``.
+_AMOUNT_UNITS = {"litres": "l", "kwh": "kWh", "nm3": "Nm3", "kg": "kg", "machine_hours": "h",
+                 "tonne_km": "tkm"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +118,7 @@ def read_bid(path: str | Path) -> Bid:
                   for w in metas[key].warnings]
     declaration = _read_declaration(book, path.name)
     materials, site, findings = bid_frames(tables["materials"], tables["site"])
-    cells = [_reader_cells(m, site_units=key == "site") for key, m in metas.items()]
+    cells = [_reader_cells(m) for m in metas.values()]
     findings = pd.concat([findings, *cells], ignore_index=True)
     return Bid(file=path.name, sha256=book.sha256, materials=materials, site=site,
                declaration=declaration, findings=findings, warnings=tuple(dict.fromkeys(notes)))
@@ -145,17 +147,11 @@ def _with_columns(items: pd.DataFrame, columns) -> pd.DataFrame:
     return items.assign(**missing) if missing else items
 
 
-def _reader_cells(meta, site_units: bool = False) -> pd.DataFrame:
-    """Turn the reader's per-cell findings (text numbers, unknown units ...) into bid findings.
-
-    On the site sheet, units the site sheet knows (Nm3, tonne-km) are not reported.
-    """
+def _reader_cells(meta) -> pd.DataFrame:
+    """Turn the reader's per-cell findings (text numbers, unknown units ...) into bid findings."""
     cells = getattr(meta, "cells", None)
     if cells is None or not len(cells):
         return pd.DataFrame(columns=["source_ref", "kind", "detail"])
-    if site_units:
-        known = site_amounts(np.ones(len(cells)), cells["found"].astype(object))["unit_known"]
-        cells = cells[~((cells["kind"] == "unknown_unit").to_numpy() & known.to_numpy())]
     return pd.DataFrame({"source_ref": cells["source_ref"].to_numpy(dtype=object), "kind": "reader",
                          "detail": (cells["kind"].astype(str) + ": "
                                     + cells["found"].astype(str)).to_numpy(dtype=object)})
@@ -205,10 +201,11 @@ def _to_float(value) -> float:
 
 
 def site_amounts(quantity, unit) -> pd.DataFrame:
-    """Site amounts by unit: litres, kWh, Nm³, kg, machine hours or tonne-km.
+    """Sort site amounts by unit into litres, kWh, Nm³, kg, machine hours or tonne-km.
 
-    Each distinct unit spelling is parsed once (the unit registry, plus the
-    site-only spellings of Nm³ and tonne-km).
+    Each distinct unit spelling is parsed once, through ``data/units/aliases.csv``
+    and the unit registry (:func:`klimafotavtrykk.units.unit_codes`), and
+    converted to its column's unit.
 
     Parameters
     ----------
@@ -220,38 +217,25 @@ def site_amounts(quantity, unit) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``litres`` [L], ``kwh`` [kWh], ``nm3`` [m³], ``kg`` [kg],
+        Columns ``litres`` [L], ``kwh`` [kWh], ``nm3`` [Nm³], ``kg`` [kg],
         ``machine_hours`` [h], ``tonne_km`` [t km] (NaN where not that unit)
-        and ``unit_known`` (bool).
+        and ``unit_known`` (bool: the unit is known and of one of these).
     """
-    from klimafotavtrykk.units import parse_units
+    from klimafotavtrykk.units import parse_units, unit_codes
 
     q = np.asarray(quantity, dtype=float)
-    texts = pd.Series(unit, dtype=object)
-    codes, distinct = pd.factorize(texts.where(texts.notna(), None))
-    folded = pd.Series(distinct, dtype=object).astype(str).str.strip()
-    parsed = parse_units(folded.tolist()) if len(folded) else pd.DataFrame(
-        columns=["dimension", "scale", "known"])
-    lower = folded.str.casefold()
-    reference = parse_units(["l", "kWh", "kg", "h"])["scale"].to_numpy(float)  # per column unit
-    per_column = dict(zip(("volume", "energy", "mass", "time"), reference, strict=True))
-    out = {c: np.full(len(q), np.nan) for c in ("litres", "kwh", "nm3", "kg", "machine_hours",
-                                                "tonne_km")}
-    known = np.zeros(len(q), dtype=bool)
-    for k, spelling in enumerate(folded):  # distinct unit spellings, a handful
-        rows = codes == k
-        if lower[k] in _NM3:
-            out["nm3"][rows], known[rows] = q[rows], True
-            continue
-        if lower[k] in _TKM:
-            out["tonne_km"][rows], known[rows] = q[rows], True
-            continue
-        info = parsed.loc[spelling]
-        column = _AMOUNT_BY_DIMENSION.get(info["dimension"]) if bool(info["known"]) else None
-        if column:
-            out[column][rows] = q[rows] * float(info["scale"]) / per_column[info["dimension"]]
-            known[rows] = True
-    return pd.DataFrame({**out, "unit_known": known})
+    codes, parsed = unit_codes(pd.Series(unit, dtype=object))
+    reference = parse_units(list(_AMOUNT_UNITS.values()))["scale"].to_numpy(dtype=float)
+    per_column = dict(zip(_AMOUNT_UNITS, reference, strict=True))  # base units per column unit
+    column = parsed["dimension"].map(_AMOUNT_BY_DIMENSION).where(parsed["known"].astype(bool))
+    line_column = np.append(column.to_numpy(dtype=object), None)[codes]
+    line_scale = np.append(parsed["scale"].to_numpy(dtype=float), np.nan)[codes]
+    out = {}
+    for name, unit_scale in per_column.items():  # six amount columns, not rows
+        rows = line_column == name
+        out[name] = np.where(rows, q * line_scale / unit_scale, np.nan)
+    known = pd.notna(line_column) & (codes >= 0)
+    return pd.DataFrame({**out, "unit_known": known.astype(bool)})
 
 
 def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
@@ -441,5 +425,5 @@ def read_site_sheet(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame] | Non
     items = _with_columns(items, SITE_COLUMNS)
     empty = pd.DataFrame(columns=items.columns[:0])
     _, site, findings = bid_frames(empty, items)
-    cells = _reader_cells(meta, site_units=True)
+    cells = _reader_cells(meta)
     return site, pd.concat([findings, cells], ignore_index=True)
