@@ -68,7 +68,7 @@ _BLANKS = re.compile(r"\s+")
 
 @functools.cache
 def registry() -> pint.UnitRegistry:
-    """The library's pint registry, built on first use and never changed.
+    """Return the library's pint registry, built on first use and never changed.
 
     It is pint's default registry plus ``piece`` as a dimension of its own,
     and ``normal_cubic_meter`` (Nm³, an amount of gas at normal conditions,

@@ -1,5 +1,8 @@
-"""Fixtures shared by the tender tests: a filled bid workbook, and factors and mappings made up
-for hand calculation (see tests/tender/test_evaluation.py)."""
+"""Fixtures shared by the tender tests.
+
+A filled bid workbook, and factors and mappings made up for hand calculation
+(see tests/tender/test_evaluation.py).
+"""
 
 from __future__ import annotations
 

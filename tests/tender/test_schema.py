@@ -7,11 +7,14 @@ import pandas as pd
 from klimafotavtrykk.quantities.headers import header_aliases, normalise_header
 from klimafotavtrykk.tender.schema import (
     MATERIAL_COLUMNS,
+    SITE_CATEGORIES,
     SITE_COLUMNS,
     bid_aliases,
     parse_dataset_type,
     parse_yes_no,
+    sheet_names,
     template_headers,
+    validation_lists,
 )
 
 
@@ -35,3 +38,19 @@ def test_yes_no_in_both_languages():
 def test_dataset_types_in_both_languages():
     found = parse_dataset_type(["produkt-EPD", "Industry EPD", "generisk", "product_epd", "x", None])
     assert list(found) == ["product_epd", "industry_epd", "generic", "product_epd", None, None]
+
+
+def test_sheet_names_in_both_languages():
+    assert sheet_names("materials") == ("Materialer", "Materials")
+    assert sheet_names("site") == ("Byggeplass", "Site")
+
+
+def test_every_list_column_has_its_list():
+    for lang in ("nb", "en"):
+        lists = validation_lists(lang)
+        for column in (*MATERIAL_COLUMNS, *SITE_COLUMNS):
+            if column.kind == "list":
+                assert lists[column.choices], column.name
+        assert len(lists["categories"]) == len(SITE_CATEGORIES)
+        assert len(lists["yes_no"]) == 2
+    assert validation_lists("en")["yes_no"] == ["yes", "no"]
