@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from klimafotavtrykk.errors import DataError
-from klimafotavtrykk.factors import add_factor_rows, factor_table_from_frame, load_factors
+from klimafotavtrykk.factors import (
+    add_factor_rows,
+    declarable_units,
+    factor_table_from_frame,
+    load_factors,
+)
+from klimafotavtrykk.units import parse_units
 
 MINIMAL = "factor_id,declared_unit,A1-A3,A4,C4,D,service_life_years,density_kg_m3,source\n"
 
@@ -103,3 +109,10 @@ def test_a_known_factor_id_is_refused_unless_replaced():
     assert table.modules[1, 0] == pytest.approx(0.4)
     assert table.is_generic.tolist() == [True, False]
     assert table.frame.loc["rebar", "source"] == "own EPD"
+
+
+def test_declarable_units():
+    # a factor is declared per an amount of material: m3, tonne, piece; not per hour,
+    # lump sum, Nm3 of gas or an unknown spelling
+    units = parse_units(["m3", "tonn", "stk", "timer", "RS", "Nm3", "furlong"])
+    assert declarable_units(units).tolist() == [True, True, True, False, False, False, False]

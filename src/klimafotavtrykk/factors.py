@@ -41,6 +41,7 @@ __all__ = [
     "load_transport_modes",
     "factor_table_from_frame",
     "add_factor_rows",
+    "declarable_units",
     "transport_modes_from_frame",
     "load_sources",
     "MASS_COLUMNS",
@@ -211,6 +212,24 @@ def transport_modes_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Tr
     return TransportModes(frame=frame, ids=pd.Index(frame.index, dtype=object), kg_co2e_per_tkm=values)
 
 
+def declarable_units(units: pd.DataFrame) -> np.ndarray:
+    """Tell which parsed units a factor may be declared per: known, and of a material dimension.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`~klimafotavtrykk.units.parse_units` of distinct spellings.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Per row of ``units``: known, with a dimension of
+        :data:`~klimafotavtrykk.vocabulary.DIMENSIONS` (``m3``, ``tonn``,
+        ``stk`` yes; ``timer``, ``RS``, ``furlong`` no).
+    """
+    return (units["known"].astype(bool) & units["dimension"].isin(DIMENSIONS)).to_numpy(dtype=bool)
+
+
 def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> FactorTable:
     """Validate a factor table given as a frame and build its arrays.
 
@@ -244,8 +263,7 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
             modules[:, j] = _numeric(table[module], module, name, allow_not_declared=True)
 
     units = parse_units(pd.unique(table["declared_unit"].astype(str)))
-    unknown = units.index[~units["known"].astype(bool)
-                          | ~units["dimension"].isin(DIMENSIONS)]
+    unknown = units.index[~declarable_units(units)]
     if len(unknown):
         bad = table["declared_unit"].astype(str).isin(unknown)
         raise DataError(f"declared_unit {unknown[0]!r} is not a unit of {list(DIMENSIONS)}",

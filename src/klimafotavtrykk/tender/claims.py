@@ -37,7 +37,8 @@ class EpdClaims:
     has_value, has_id, has_unit : numpy.ndarray of bool
         The line gives a GWP value, an EPD number, a declared unit.
     unit_ok : numpy.ndarray of bool
-        The declared unit is known and of a dimension a factor may be declared in.
+        The declared unit is one a factor may be declared per
+        (:func:`~klimafotavtrykk.factors.declarable_units`), the rule a factor file follows.
     usable : numpy.ndarray of bool
         Value, number and a usable unit: the line has an EPD row.
     valid_until : pandas.Series of datetime64
@@ -93,6 +94,7 @@ def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
     -------
     EpdClaims
     """
+    from klimafotavtrykk.factors import declarable_units
     from klimafotavtrykk.units import parse_units
 
     m = materials
@@ -101,9 +103,7 @@ def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
     unit = m["epd_declared_unit"].astype(object).where(m["epd_declared_unit"].notna(), None)
     has_unit = unit.notna().to_numpy()
     codes, spellings = pd.factorize(unit)
-    units = parse_units(list(spellings)) if len(spellings) else None
-    unit_ok_u = (units["known"].astype(bool) & units["dimension"].isin(DIMENSIONS)).to_numpy() \
-        if units is not None else []
+    unit_ok_u = declarable_units(parse_units(list(spellings))) if len(spellings) else []
     unit_ok = np.append(np.asarray(unit_ok_u, dtype=bool), False)[codes]
     usable = has_value & has_id & unit_ok
     valid_until = pd.to_datetime(m["epd_valid_until"], errors="coerce")
