@@ -1,12 +1,13 @@
 """Tenders: the competition file, the bid workbook, and scoring many bids.
 
 A client describes a competition in ``konkurranse.toml``
-(:mod:`~klimafotavtrykk.tender.competition`), attaches the bid climate
-workbook to the tender (:mod:`~klimafotavtrykk.tender.template`), reads each
-filled bid back (:mod:`~klimafotavtrykk.tender.reader`; both
-take the workbook's layout from :mod:`~klimafotavtrykk.tender.schema`), computes it
-(:mod:`~klimafotavtrykk.tender.evaluation`, with
-:mod:`~klimafotavtrykk.tender.materials` and :mod:`~klimafotavtrykk.tender.site_energy`) and scores the batch
+(:mod:`~klimafotavtrykk.tender.competition`) and attaches the bid climate
+workbook to the tender (:mod:`~klimafotavtrykk.tender.template`); each filled
+bid is read back (:mod:`~klimafotavtrykk.tender.reader`; writer and reader
+both take the workbook's layout from :mod:`~klimafotavtrykk.tender.schema`),
+computed (:mod:`~klimafotavtrykk.tender.evaluation`, with
+:mod:`~klimafotavtrykk.tender.claims`, :mod:`~klimafotavtrykk.tender.materials`
+and :mod:`~klimafotavtrykk.tender.site_energy`) and the batch scored
 (:mod:`~klimafotavtrykk.tender.batch`). The point models themselves live in
 :mod:`klimafotavtrykk.scoring`.
 
