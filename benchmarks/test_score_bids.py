@@ -28,11 +28,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from klimafotavtrykk.bid_template import write_template
-from klimafotavtrykk.competition import load_competition
 from klimafotavtrykk.errors import WeightWarning
 from klimafotavtrykk.reports import write_evaluation_workbook
-from klimafotavtrykk.tender import score_bids
+from klimafotavtrykk.tender import load_competition, score_bids, write_template
 
 N_LINES = 5_000
 VARIANTS = 4

@@ -141,7 +141,7 @@ SITE_ROWS: tuple[tuple, ...] = (
 
 
 def _write_site_sheet(wb: Workbook, bold: Font) -> None:
-    from klimafotavtrykk.bid_template import template_headers
+    from klimafotavtrykk.tender import template_headers
 
     ws = wb.create_sheet(SITE_SHEET)
     for col, header in enumerate(template_headers("nb")["site"], start=1):

@@ -126,6 +126,19 @@ def test_every_line_is_computed_or_reported(calc, hand_factors, truck, no_mappin
     assert sorted([*r.lines["row_id"], *r.unmatched["row_id"]]) == list(range(8))
 
 
+def test_a_line_in_hours_is_not_computed_as_mass(calc):
+    # 10 timer of paint (declared per kg): hours have no mass, so the line is reported as
+    # incompatible_unit; before, it was read as 10 kg.
+    r = calc({"factor_id": ["paint"], "quantity": [10.0], "unit": ["timer"],
+              "building_part": ["232"]})
+    assert r.unmatched["reason"].tolist() == ["incompatible_unit"]
+    assert r.lines.empty
+    # the same for the site units Nm3 and tonne-km on a bill-of-quantities line
+    r = calc({"factor_id": ["paint", "paint"], "quantity": [10.0, 10.0], "unit": ["Nm3", "tonnkm"],
+              "building_part": ["232", "232"]})
+    assert r.unmatched["reason"].tolist() == ["incompatible_unit", "incompatible_unit"]
+
+
 def test_indicator_not_accepted(truck, no_mappings):
     total = pd.DataFrame({"factor_id": ["x"], "declared_unit": ["kg"], "A1-A3": [1.0],
                           "indicator": ["gwp-total"], "source": ["hand"]})

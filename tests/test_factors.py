@@ -5,7 +5,13 @@ import pandas as pd
 import pytest
 
 from klimafotavtrykk.errors import DataError
-from klimafotavtrykk.factors import factor_table_from_frame, load_factors
+from klimafotavtrykk.factors import (
+    add_factor_rows,
+    declarable_units,
+    factor_table_from_frame,
+    load_factors,
+)
+from klimafotavtrykk.units import parse_units
 
 MINIMAL = "factor_id,declared_unit,A1-A3,A4,C4,D,service_life_years,density_kg_m3,source\n"
 
@@ -68,3 +74,63 @@ def test_shipped_rows_carry_their_end_of_life_scenario():
     frame = load_factors().frame
     assert frame.at["concrete_c30_37", "eol_source_id"] == "br18-tabel7-2023"
     assert "#B1477" in frame.at["concrete_c30_37", "eol_scenario"]
+
+
+# ----------------------------------------------------------------------------- add_factor_rows
+
+def _base():
+    # concrete per m3 (A1-A3 300, 2 400 kg/m3) and rebar per kg (A1-A3 1.0), both generic
+    return factor_table_from_frame(pd.DataFrame({
+        "factor_id": ["concrete", "rebar"], "declared_unit": ["m3", "kg"], "A1-A3": ["300", "1.0"],
+        "density_kg_m3": ["2400", ""], "dataset_type": ["generic", "generic"],
+        "source": ["hand example", "hand example"]}), name="base")
+
+
+def test_added_rows_are_appended_with_their_arrays():
+    base = _base()
+    rows = pd.DataFrame({"factor_id": ["EPD 1"], "declared_unit": ["tonn"], "A1-A3": [95.0],
+                         "C3": [2.5], "source": ["EPD 1, bid.xlsx"]})
+    table = add_factor_rows(base, rows, name="bid")
+    assert list(table.ids) == ["concrete", "rebar", "EPD 1"]
+    assert list(base.ids) == ["concrete", "rebar"]                   # the base is not changed
+    assert table.modules[2, 0] == 95.0                                # A1-A3 per tonne
+    assert table.declared_scale.tolist() == [1.0, 1.0, 1000.0]         # 1 tonn = 1 000 kg
+    assert table.mass_per_declared_unit[2] == pytest.approx(1_000.0)
+    assert table.mass_per_declared_unit[0] == pytest.approx(2_400.0)  # 1 m3 x 2 400 kg/m3
+    assert table.is_generic.tolist() == [True, True, False]          # no dataset_type: product EPD
+    assert table.frame.loc["EPD 1", "source"] == "EPD 1, bid.xlsx"
+    assert table.name == "base + bid" and table.sha256 != base.sha256
+
+
+def test_added_rows_pass_the_same_checks_as_a_file():
+    rows = pd.DataFrame({"factor_id": ["EPD 1"], "declared_unit": ["furlong"], "A1-A3": [95.0],
+                         "source": ["EPD 1"]})
+    with pytest.raises(DataError) as direct:
+        factor_table_from_frame(rows, name="bid")
+    with pytest.raises(DataError, match="declared_unit 'furlong'") as added:
+        add_factor_rows(_base(), rows, name="bid")
+    assert str(added.value) == str(direct.value)
+    assert (added.value.file, added.value.row) == ("bid", 2)
+    with pytest.raises(DataError, match="no source"):
+        add_factor_rows(_base(), rows.assign(declared_unit="kg", source=""), name="bid")
+
+
+def test_a_known_factor_id_is_refused_unless_replaced():
+    rows = pd.DataFrame({"factor_id": ["rebar"], "declared_unit": ["kg"], "A1-A3": [0.4],
+                         "source": ["own EPD"]})
+    with pytest.raises(DataError, match="'rebar' is already in base") as info:
+        add_factor_rows(_base(), rows, name="mine")
+    assert info.value.row == 2
+    table = add_factor_rows(_base(), rows, name="mine", replace=True)
+    # the user's row wins: rebar now 0.4 and a product EPD; the other row stays first
+    assert list(table.ids) == ["concrete", "rebar"]
+    assert table.modules[1, 0] == pytest.approx(0.4)
+    assert table.is_generic.tolist() == [True, False]
+    assert table.frame.loc["rebar", "source"] == "own EPD"
+
+
+def test_declarable_units():
+    # a factor is declared per an amount of material: m3, tonne, piece; not per hour,
+    # lump sum, Nm3 of gas or an unknown spelling
+    units = parse_units(["m3", "tonn", "stk", "timer", "RS", "Nm3", "furlong"])
+    assert declarable_units(units).tolist() == [True, True, True, False, False, False, False]

@@ -31,6 +31,10 @@ from klimafotavtrykk.units import normalise_spelling, parse_units, unit_codes
         ("timer", "time", 1.0),
         ("uke", "time", 168.0),     # 7 × 24 h
         ("dag", "time", 24.0),      # a day, not a decagram
+        ("Nm3", "normal_volume", 1.0),   # gas at normal conditions: never a plain volume
+        ("Sm³", "normal_volume", 1.0),
+        ("tonnkm", "transport_work", 1.0),
+        ("T  KM", "transport_work", 1.0),
     ],
 )
 def test_spellings_of_norwegian_boqs(spelling, dimension, scale):

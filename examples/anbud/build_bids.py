@@ -3,7 +3,7 @@
 Five fictitious bidders return the climate workbook of the school in
 ``examples/skole.xlsx`` (quantities from ``examples/build_examples.py``),
 each filled in with the library's own template writer
-(:func:`klimafotavtrykk.bid_template.write_template`). They differ in
+(:func:`klimafotavtrykk.tender.template.write_template`). They differ in
 concrete class, steel and machine park:
 
 ====  ==========================  ===========================================================
@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from build_examples import LINES, THICKNESS_MM  # noqa: E402  (the school's bill of quantities)
 
-from klimafotavtrykk.bid_template import write_template  # noqa: E402
+from klimafotavtrykk.tender import write_template  # noqa: E402
 
 __all__ = ["BIDS", "quantities", "build"]
 

@@ -24,7 +24,7 @@ _EXPORTS = {
     "compare": "klimafotavtrykk.alternatives",
     "substitute": "klimafotavtrykk.alternatives",
     "score_bids": "klimafotavtrykk.tender",
-    "load_competition": "klimafotavtrykk.competition",
+    "load_competition": "klimafotavtrykk.tender",
 }
 
 __all__ = ["__version__", "plot", *_EXPORTS]

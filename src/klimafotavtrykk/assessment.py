@@ -22,7 +22,11 @@ from klimafotavtrykk.factors import (
     load_factors,
     load_transport_modes,
 )
-from klimafotavtrykk.lifecycle.conversion import declared_quantity
+from klimafotavtrykk.lifecycle.conversion import (
+    declared_quantity,
+    line_mass_per_base,
+    thickness_in_metres,
+)
 from klimafotavtrykk.lifecycle.engine import (
     line_results,
     module_intensities,
@@ -34,7 +38,7 @@ from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import implausible_lines
 from klimafotavtrykk.profiles import Profile, resolve_profile
-from klimafotavtrykk.units import parse_units, unit_codes
+from klimafotavtrykk.units import unit_codes
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
     LINE_COLUMNS,
@@ -270,7 +274,7 @@ def calculate(
     q_decl = declared_quantity(
         quantity,
         line_scale,
-        _mass_per_line_base(table, f, line_dim, items["thickness"].to_numpy(dtype=float)),
+        line_mass_per_base(table.mass_per_base, f, line_dim, items["thickness"].to_numpy(dtype=float)),
         table.declared_scale[f],
         table.mass_per_base[f, decl_dim],
         line_dim == decl_dim,
@@ -411,8 +415,7 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"waste rate must be a share in [0, 1), line {at}",
                          cell=_ref(items, at), expected="0 <= waste_rate < 1",
                          found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
-    metres_per_mm = parse_units(["mm"])["scale"].iloc[0]
-    items["thickness"] = items["thickness"].fillna(items["thickness_mm"] * metres_per_mm)
+    items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
     thickness = items["thickness"].to_numpy()
     if (thickness <= 0).any():
         at = items.index[np.flatnonzero(thickness <= 0)[0]]
@@ -580,19 +583,6 @@ def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, 
                   "they are computed: check them (result.metadata['implausible_lines'])",
                   PlausibilityWarning, stacklevel=3)
     return found
-
-
-def _mass_per_line_base(table: FactorTable, f, line_dim, thickness) -> np.ndarray:
-    """Mass per base unit of each line's own unit [kg per kg, m³, m², m, piece].
-
-    An area line with a thickness [m] of a factor with a density gets
-    thickness × density as its area mass (asphalt: m² × m × kg/m³).
-    """
-    mass = table.mass_per_base[f, np.where(line_dim >= 0, line_dim, 0)]
-    layered = (line_dim == _DIM["area"]) & ~np.isnan(thickness)
-    if layered.any():
-        mass = np.where(layered, thickness * table.mass_per_base[f, _DIM["volume"]], mass)
-    return mass
 
 
 def _factor_table(factors) -> FactorTable:

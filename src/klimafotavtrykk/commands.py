@@ -57,10 +57,10 @@ def read_items(path: str, sheet: str | None = None):
 
 
 def read_site(path: str):
-    """The workbook's site sheet (*Byggeplass*), or None: :func:`bid_template.read_site_sheet`."""
+    """The workbook's site sheet (*Byggeplass*), or None: :func:`klimafotavtrykk.tender.read_site_sheet`."""
     if Path(path).suffix.lower() not in (".xlsx", ".xlsm") or not Path(path).is_file():
         return None
-    from klimafotavtrykk.bid_template import read_site_sheet
+    from klimafotavtrykk.tender import read_site_sheet
 
     found = read_site_sheet(path)
     return None if found is None else found[0]
@@ -377,7 +377,7 @@ def anbud_mal(args: argparse.Namespace) -> int:
     int
         0.
     """
-    from klimafotavtrykk.bid_template import write_template
+    from klimafotavtrykk.tender import write_template
 
     lang = args.lang
     _check_output_folder(args.output)
@@ -427,8 +427,8 @@ def anbud_score(args: argparse.Namespace) -> int:
     int
         0. Unreadable bids are reported in the evaluation, not raised.
     """
-    from klimafotavtrykk.competition import load_competition
     from klimafotavtrykk.tender import score_bids
+    from klimafotavtrykk.tender.competition import load_competition
 
     lang = args.lang
     _check_output_folder(args.output)

@@ -3,7 +3,8 @@
 A factor table is wide: one row per factor, one column per declared module
 (kg CO₂e per declared unit; empty means "not declared", never zero). The
 shipped tables live in ``data/emission_factors/``; a user's own EPD values in
-the same schema load with :func:`load_factors`.
+the same schema load with :func:`load_factors`; rows in that schema extend a
+table through :func:`add_factor_rows`, with the same checks.
 
 Minimum user schema: ``factor_id``, ``declared_unit``, module columns named
 by their codes (``A1-A3``, ``A4`` ... ``D``), ``source`` (or ``source_id``),
@@ -41,6 +42,8 @@ __all__ = [
     "load_factors",
     "load_transport_modes",
     "factor_table_from_frame",
+    "add_factor_rows",
+    "declarable_units",
     "transport_modes_from_frame",
     "load_sources",
     "MASS_COLUMNS",
@@ -211,6 +214,24 @@ def transport_modes_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Tr
     return TransportModes(frame=frame, ids=pd.Index(frame.index, dtype=object), kg_co2e_per_tkm=values)
 
 
+def declarable_units(units: pd.DataFrame) -> np.ndarray:
+    """Tell which parsed units a factor may be declared per: known, and of a material dimension.
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        :func:`~klimafotavtrykk.units.parse_units` of distinct spellings.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Per row of ``units``: known, with a dimension of
+        :data:`~klimafotavtrykk.vocabulary.DIMENSIONS` (``m3``, ``tonn``,
+        ``stk`` yes; ``timer``, ``RS``, ``furlong`` no).
+    """
+    return (units["known"].astype(bool) & units["dimension"].isin(DIMENSIONS)).to_numpy(dtype=bool)
+
+
 def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> FactorTable:
     """Validate a factor table given as a frame and build its arrays.
 
@@ -245,8 +266,7 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
             modules[:, j] = _numeric(table[module], module, name, allow_not_declared=True)
 
     units = parse_units(pd.unique(table["declared_unit"].astype(str)))
-    unknown = units.index[~units["known"].astype(bool)
-                          | ~units["dimension"].isin(DIMENSIONS)]
+    unknown = units.index[~declarable_units(units)]
     if len(unknown):
         bad = table["declared_unit"].astype(str).isin(unknown)
         raise DataError(f"declared_unit {unknown[0]!r} is not a unit of {list(DIMENSIONS)}",
@@ -304,6 +324,80 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
         indicator=indicator.to_numpy(dtype=object),
         sha256=digest,
         name=name,
+    )
+
+
+def add_factor_rows(table: FactorTable, rows: pd.DataFrame, *, name: str = "<rows>",
+                    replace: bool = False) -> FactorTable:
+    """Add factor rows given in the user schema to a factor table, validated as a file's rows are.
+
+    The rows pass exactly the checks of :func:`factor_table_from_frame`
+    (columns, sources, numbers, declared units, waste rates, dataset types),
+    so a row that would be refused in a user's CSV is refused here too.
+
+    Parameters
+    ----------
+    table : FactorTable
+        The table to extend; it is not changed.
+    rows : pandas.DataFrame
+        New rows: ``factor_id``, ``declared_unit``, module columns, a source
+        and the optional columns of the module docstring.
+    name : str
+        Name of the rows in error messages and in the new table's name.
+    replace : bool
+        What a ``factor_id`` that ``table`` already has means: False raises
+        :class:`~klimafotavtrykk.errors.DataError`; True lets the new row win
+        (the old row is dropped).
+
+    Returns
+    -------
+    FactorTable
+        The rows of ``table`` (less the replaced ones), then ``rows`` in the
+        order given. ``frame`` has the columns of both; ``sha256`` covers both.
+
+    Raises
+    ------
+    DataError
+        Naming ``name`` and the row (header = row 1) when a row breaks the
+        schema, or repeats a factor id of ``table`` without ``replace``.
+
+    Examples
+    --------
+    >>> base = factor_table_from_frame(pd.DataFrame({
+    ...     "factor_id": ["concrete"], "declared_unit": ["m3"], "A1-A3": ["300"],
+    ...     "source": ["hand example"]}))
+    >>> epd = pd.DataFrame({"factor_id": ["EPD 1"], "declared_unit": ["tonn"],
+    ...                     "A1-A3": [95.0], "source": ["EPD 1, bid.xlsx"]})
+    >>> both = add_factor_rows(base, epd, name="bid.xlsx")
+    >>> list(both.ids), both.declared_scale.tolist()
+    (['concrete', 'EPD 1'], [1.0, 1000.0])
+    """
+    added = factor_table_from_frame(rows, name=name)
+    clash = added.ids.isin(table.ids)
+    if clash.any() and not replace:
+        first = int(np.flatnonzero(clash)[0])
+        raise DataError(f"factor_id {added.ids[first]!r} is already in {table.name}", file=name,
+                        row=first + 2)
+    keep = ~table.ids.isin(added.ids)
+
+    def joined(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+        return np.concatenate([old[keep], new])
+
+    return FactorTable(
+        frame=pd.concat([table.frame[keep], added.frame]),
+        ids=pd.Index(joined(table.ids.to_numpy(dtype=object), added.ids.to_numpy(dtype=object))),
+        modules=joined(table.modules, added.modules),
+        declared_dimension=joined(table.declared_dimension, added.declared_dimension),
+        declared_scale=joined(table.declared_scale, added.declared_scale),
+        mass_per_base=joined(table.mass_per_base, added.mass_per_base),
+        service_life=joined(table.service_life, added.service_life),
+        waste_rate=joined(table.waste_rate, added.waste_rate),
+        transport_km=joined(table.transport_km, added.transport_km),
+        transport_mode=joined(table.transport_mode, added.transport_mode),
+        is_generic=joined(table.is_generic, added.is_generic),
+        indicator=joined(table.indicator, added.indicator),
+        sha256=hashlib.sha256((table.sha256 + added.sha256).encode()).hexdigest(),
+        name=f"{table.name} + {name}",
     )
 
 

@@ -518,7 +518,7 @@ def _value_column(tidy: pd.DataFrame, per_m2_year: bool) -> str:
 
 
 def _wide(tidy: pd.DataFrame, index: str, value: str) -> pd.DataFrame:
-    """Sum ``value`` into index × module, in the order the index first appears. [kg CO₂e]"""
+    """Sum ``value`` into index × module, in the order the index first appears [kg CO₂e]."""
     order = pd.unique(tidy[index])
     wide = (tidy.assign(module=tidy["module"].astype(str))
             .groupby([index, "module"], sort=False)[value].sum()

@@ -7,19 +7,21 @@ distinct values (see :func:`unit_codes`).
 
 Dimensions and the base unit each scale refers to:
 
-=========  ==========  ==============================
-dimension  base unit   examples
-=========  ==========  ==============================
-mass       kg          kg, tonn, t
-volume     m³          m3, m³, l
-area       m²          m2, kvm, sqm
-length     m           m, lm, mm
-piece      piece       stk, pcs
-time       h           time, timer, uke
-energy     kWh         kWh, MJ
-lump_sum   –           RS, R.S.
-percent    –           %
-=========  ==========  ==============================
+==============  ==========  ====================================
+dimension       base unit   examples
+==============  ==========  ====================================
+mass            kg          kg, tonn, t
+volume          m³          m3, m³, l
+area            m²          m2, kvm, sqm
+length          m           m, lm, mm
+piece           piece       stk, pcs
+time            h           time, timer, uke
+energy          kWh         kWh, MJ
+normal_volume   Nm³         Nm3, Sm3 (gas at normal conditions)
+transport_work  t km        tonnkm, tkm
+lump_sum        –           RS, R.S.
+percent         –           %
+==============  ==========  ====================================
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ BASE_UNITS: dict[str, str] = {
     "piece": "piece",
     "time": "hour",
     "energy": "kilowatt_hour",
+    "normal_volume": "normal_cubic_meter",
+    "transport_work": "tonne * kilometer",
 }
 
 #: Canonical names that carry no physical quantity.
@@ -64,9 +68,11 @@ _BLANKS = re.compile(r"\s+")
 
 @functools.cache
 def registry() -> pint.UnitRegistry:
-    """The library's pint registry, built on first use and never changed.
+    """Return the library's pint registry, built on first use and never changed.
 
-    It is pint's default registry plus ``piece`` as a dimension of its own.
+    It is pint's default registry plus ``piece`` as a dimension of its own,
+    and ``normal_cubic_meter`` (Nm³, an amount of gas at normal conditions,
+    which the library never converts to a plain volume) as another.
 
     Returns
     -------
@@ -76,6 +82,7 @@ def registry() -> pint.UnitRegistry:
 
     ureg = pint.UnitRegistry()
     ureg.define("piece = [piece]")
+    ureg.define("normal_cubic_meter = [normal_volume]")
     return ureg
 
 

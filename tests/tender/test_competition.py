@@ -6,10 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from klimafotavtrykk.competition import CLIENT_SOURCE, load_competition
 from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.tender.competition import (
+    CLIENT_SOURCE,
+    competition_parameters,
+    load_competition,
+)
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "anbud" / "konkurranse.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "anbud" / "konkurranse.toml"
 
 MINIMAL = """\
 name = "Test"
@@ -75,6 +79,24 @@ def test_overrides_and_a_local_profile(tmp_path):
     assert c.sources["reference_study_period"] == CLIENT_SOURCE
     assert c.sources["weights.climate"] == "kommunestyrevedtak 2024"
     assert c.sources["weights.price"] == "same"  # a dotted key without quotes is a nested table
+
+
+def test_scoring_profile_and_parameters_of_a_local_profile(tmp_path):
+    # mine.toml says 30 years; the competition says 60 and the parts 22 and 23: bids are
+    # computed under 60 years and those parts, with the rest of the profile as it is
+    write(tmp_path, 'name = "mine"\nreference_study_period = 30\nmodules = ["A1-A3"]\n', "mine.toml")
+    text = MINIMAL.replace(
+        'profile = "tek17"', 'profile = "mine.toml"\nreference_study_period = 60\n'
+        'building_parts = ["22", "23"]')
+    c = load_competition(write(tmp_path, text))
+    profile = c.scoring_profile
+    assert profile.reference_study_period == 60.0 and profile.building_parts == ("22", "23")
+    assert profile.modules == ("A1-A3",) and c.profile.reference_study_period == 30.0
+    rows = competition_parameters(c).set_index("parameter")
+    assert rows.loc["reference_study_period", "value"] == 60.0
+    assert rows.loc["reference_study_period", "source"] == CLIENT_SOURCE
+    assert rows.loc["building_parts", "value"] == "22, 23"
+    assert rows.loc["weights.climate", "value"] == 0.3
 
 
 @pytest.mark.parametrize(

@@ -1,108 +1,14 @@
-"""The bid climate workbook: writing the template, reading a filled bid back."""
+"""Reading a filled bid workbook back: frames, findings, safety."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
-from klimafotavtrykk.bid_template import (
-    MATERIAL_COLUMNS,
-    SITE_COLUMNS,
-    bid_aliases,
-    bid_frames,
-    parse_dataset_type,
-    parse_yes_no,
-    read_bid,
-    site_amounts,
-    template_headers,
-    write_template,
-)
 from klimafotavtrykk.errors import InputError, UnsafeWorkbookError
-from klimafotavtrykk.quantities.headers import header_aliases, normalise_header
-
-
-@pytest.fixture
-def filled():
-    rows = pd.DataFrame({
-        "post_number": ["251.01", "251.02"], "item_code": ["LD1.1191", "LC2.117"],
-        "building_part": ["251", "251"], "description": ["Påstøp, betong B30", "Armering"],
-        "quantity": [92.0, 5.5], "unit": ["m3", "tonn"], "product": ["Lavkarbon B30", None],
-        "epd_id": ["NEPD-434-305-EN", None], "epd_declared_unit": ["m3", None],
-        "epd_gwp_a1a3": [215.5, None], "dataset_type": ["product_epd", None],
-        "epd_valid_until": [dt.datetime(2027, 6, 30), None], "mass_per_unit": [2_400.0, None],
-        "transport_km": [25.0, None], "transport_mode": ["truck_concrete", None],
-        "waste_rate": [0.02, None], "committed": [True, None],
-    })
-    site = pd.DataFrame({
-        "category": ["maskin", "massetransport"], "activity": ["Graving", "Masser ut"],
-        "machine": ["Gravemaskin 1", None], "machine_class": ["Gravemaskin", None],
-        "carrier": ["hvo100", None], "quantity": [1_200.0, 40_000.0], "unit": ["l", "tonnkm"],
-        "rated_power_kw": [None, None], "vehicle_class": [None, "truck_long_haul"],
-        "committed": [True, False],
-    })
-    declaration = {"bidder": "Bygg AS", "org_number": "999 888 777",
-                   "date": dt.datetime(2025, 3, 28), "price_nok": 12_500_000.0}
-    return rows, site, declaration
-
-
-@pytest.mark.parametrize("lang", ["nb", "en"])
-def test_template_sheets_headers_protection_and_validation(tmp_path, lang):
-    path = write_template(tmp_path / "mal.xlsx", lang=lang)
-    book = load_workbook(path)
-    names = {"nb": ["Veiledning", "Materialer", "Byggeplass", "Erklæring", "Lister"],
-             "en": ["Instructions", "Materials", "Site", "Declaration", "Lister"]}[lang]
-    assert book.sheetnames == names
-    assert book["Lister"].sheet_state == "hidden"
-    materials, site = book[names[1]], book[names[2]]
-    headers = template_headers(lang)
-    assert [c.value for c in materials[1]] == headers["materials"]
-    assert [c.value for c in site[1]] == headers["site"]
-    assert materials.protection.sheet and site.protection.sheet
-    assert materials["A1"].protection.locked and materials["I1"].protection.locked  # headers
-    # input columns are unlocked by column style (empty cells are not written)
-    assert not materials.column_dimensions["I"].protection.locked
-    rules = {str(v.sqref).split(":")[0]: v for v in materials.data_validations.dataValidation}
-    committed = MATERIAL_COLUMNS.index(next(c for c in MATERIAL_COLUMNS if c.name == "committed"))
-    gwp = [c.name for c in MATERIAL_COLUMNS].index("epd_gwp_a1a3")
-    letter = {i: chr(ord("A") + i) for i in range(26)}
-    assert rules[f"{letter[committed]}2"].type == "list"
-    assert rules[f"{letter[committed]}2"].formula1.startswith("'Lister'!")
-    assert rules[f"{letter[gwp]}2"].type == "decimal"
-    assert rules[f"{letter[gwp]}2"].operator == "greaterThanOrEqual"
-
-
-def test_every_template_header_maps_to_a_column():
-    line = header_aliases()
-    bid = bid_aliases()
-    for lang in ("nb", "en"):
-        for header, column in zip(template_headers(lang)["materials"] + template_headers(lang)["site"],
-                                  [*MATERIAL_COLUMNS, *SITE_COLUMNS], strict=True):
-            key = normalise_header(header)
-            assert bid.get(key) == column.name
-            if key in line:        # where the reader maps it too, it must agree
-                assert line[key] == column.name
-
-
-def test_prefilled_quantities_are_locked_and_text_made_safe(tmp_path):
-    quantities = pd.DataFrame({"post_number": ["1"], "description": ['=HYPERLINK("x")'],
-                               "quantity": [3.0], "unit": ["m3"], "building_part": ["251"]})
-    path = write_template(tmp_path / "mal.xlsx", quantities=quantities)
-    sheet = load_workbook(path)["Materialer"]
-    assert sheet["D2"].value == "'=HYPERLINK(\"x\")" and sheet["D2"].data_type == "s"
-    assert sheet["E2"].value == 3.0 and sheet["E2"].protection.locked
-    assert not sheet.column_dimensions["I"].protection.locked   # the bidder's EPD column is open
-    assert not sheet.column_dimensions["E"].protection.locked   # so are rows below for additions
-
-
-def test_template_is_byte_for_byte_reproducible(tmp_path, filled):
-    rows, site, declaration = filled
-    one = write_template(tmp_path / "1.xlsx", rows=rows, site=site, declaration=declaration)
-    two = write_template(tmp_path / "2.xlsx", rows=rows, site=site, declaration=declaration)
-    assert one.read_bytes() == two.read_bytes()
+from klimafotavtrykk.tender.reader import bid_frames, read_bid, site_amounts
+from klimafotavtrykk.tender.template import write_template
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -150,18 +56,6 @@ def test_workbook_without_bid_sheets_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="Materialer or Materials") as info:
         read_bid(tmp_path / "feil.xlsx")
     assert info.value.code == "sheet_not_found"
-
-
-# ----------------------------------------------------------------------------- parsing
-
-def test_yes_no_in_both_languages():
-    flags = parse_yes_no(["ja", "Nei", "yes", "NO", "x", "", None, "kanskje"])
-    assert list(flags.astype(object)) == [True, False, True, False, True, pd.NA, pd.NA, pd.NA]
-
-
-def test_dataset_types_in_both_languages():
-    found = parse_dataset_type(["produkt-EPD", "Industry EPD", "generisk", "product_epd", "x", None])
-    assert list(found) == ["product_epd", "industry_epd", "generic", "product_epd", None, None]
 
 
 def test_site_amounts_by_unit():

@@ -45,7 +45,8 @@ from klimafotavtrykk.errors import InputError, ProfileError
 from klimafotavtrykk.profiles import Profile, load_profile
 from klimafotavtrykk.scoring import ScoringRule, load_procurement_defaults
 
-__all__ = ["Competition", "ProductLimit", "load_competition", "CLIENT_SOURCE"]
+__all__ = ["Competition", "ProductLimit", "load_competition", "competition_parameters",
+           "CLIENT_SOURCE"]
 
 #: Source recorded for a value the client states in the file without citing one.
 CLIENT_SOURCE = "client"
@@ -163,6 +164,12 @@ class Competition:
     sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def scoring_profile(self) -> Profile:
+        """The profile with the competition's study period and building parts: what bids are computed under."""
+        return dataclasses.replace(self.profile, reference_study_period=self.reference_study_period,
+                                   building_parts=self.building_parts)
+
     def product_limits_frame(self) -> pd.DataFrame:
         """Product limits as the frame :func:`~klimafotavtrykk.scoring.product_limit_gate` takes."""
         columns = [f.name for f in dataclasses.fields(ProductLimit)]
@@ -240,6 +247,40 @@ def load_competition(path: str | Path) -> Competition:
         building_parts=tuple(str(p) for p in parts), rule=rule, product_limits=limits,
         material_fallback=material, site_fallback=site,
         description=checked.get("description", ""), path=file, sources=sources, notes=notes)
+
+
+def competition_parameters(competition: Competition) -> pd.DataFrame:
+    """Every parameter of a competition with its value, source and note, for the audit trail.
+
+    Returns
+    -------
+    DataFrame
+        ``parameter`` (dotted key of ``konkurranse.toml``), ``value``,
+        ``source`` (``source_id``, citation or ``client``) and ``note``; then
+        one row per product limit.
+    """
+    comp = competition
+    rows = []
+    for key in sorted(set(comp.sources) | set(comp.notes)):
+        field_name = _KEYS.get(key, (None,))[0]
+        if field_name:
+            value = getattr(comp.rule, field_name)
+        elif key == "profile":
+            value = comp.profile.name
+        elif key == "tender_date":
+            value = comp.tender_date.isoformat()
+        elif key == "building_parts":
+            value = ", ".join(comp.building_parts)
+        elif key.startswith("committed."):
+            value = getattr(comp, key.split(".", 1)[1])
+        else:
+            value = getattr(comp, key, None)
+        rows.append((key, str(value).lower() if isinstance(value, bool) else value,
+                     comp.sources.get(key), comp.notes.get(key)))
+    for limit in comp.product_limits:
+        rows.append((f"gates.product_limits[{limit.key_column}={limit.key}]",
+                     f"{limit.limit_kg_co2e:g} kg CO2e/{limit.declared_unit}", limit.source, None))
+    return pd.DataFrame(rows, columns=["parameter", "value", "source", "note"], dtype=object)
 
 
 def _error(file: str, key: str, problem: str, expected=None, found=None) -> InputError:

@@ -1,6 +1,6 @@
 """Score many bid files: read, compute, check, score and rank, with an audit trail.
 
-:func:`score_bids` reads each bid workbook (:func:`klimafotavtrykk.bid_template.read_bid`),
+:func:`score_bids` reads each bid workbook (:func:`klimafotavtrykk.tender.reader.read_bid`),
 computes it (:func:`evaluate_bid`) and scores the batch
 (:func:`klimafotavtrykk.scoring.score`). Bids are independent, so reading and
 computing run on any :mod:`concurrent.futures` executor, one task per file;
@@ -9,7 +9,7 @@ and only the downgraded lines), never whole frames unless per-line detail is
 asked for. A file that cannot be read, or is hostile, becomes a rejected bid
 and the batch goes on.
 
-How one bid is computed is described in :mod:`klimafotavtrykk.tender_worker`.
+How one bid is computed is described in :mod:`klimafotavtrykk.tender.evaluation`.
 """
 
 from __future__ import annotations
@@ -28,20 +28,16 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk.competition import Competition, load_competition
 from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.tender_worker import (
-    DOWNGRADES,
-    FINDING_KINDS,
-    BidSummary,
-    _empty_findings,
-    evaluate_bid,
-    score_bid,
-)
+from klimafotavtrykk.tender.competition import Competition, competition_parameters, load_competition
+from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
+from klimafotavtrykk.tender.findings import DOWNGRADES, empty_findings
+from klimafotavtrykk.tender.reader import read_bid
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["BidSummary", "Evaluation", "DOWNGRADES", "FINDING_KINDS", "bid_paths", "evaluate_bid",
-           "evaluate_summaries", "competition_parameters", "score_bid", "score_bids"]
+__all__ = ["Evaluation", "bid_paths", "evaluate_summaries", "score_bid", "score_bids"]
+
+_BLAS_LIMITED = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -257,7 +253,7 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
     points = _points(ranking, rule)
     rejected = _rejected(summaries, ranking)
     findings = [s.findings for s in ok if s.findings is not None and len(s.findings)]
-    findings = (pd.concat(findings, ignore_index=True) if findings else _empty_findings())
+    findings = (pd.concat(findings, ignore_index=True) if findings else empty_findings())
     lines = None
     if any(s.lines is not None for s in ok):
         lines = pd.concat([s.lines for s in ok if s.lines is not None], ignore_index=True)
@@ -277,40 +273,49 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         warnings=tuple(dict.fromkeys(notes)))
 
 
-def competition_parameters(competition: Competition) -> pd.DataFrame:
-    """Every parameter of a competition with its value, source and note, for the audit trail.
+def score_bid(path: str | Path, competition: Competition, detail: bool = False,
+              parent_pid: int | None = None, factors=None, mappings=None) -> BidSummary:
+    """Read and compute one bid file; any failure becomes a rejected summary.
+
+    This is the task each worker runs. In a worker process (``parent_pid``
+    differs from the worker's), BLAS is limited to one thread first.
+
+    Parameters
+    ----------
+    path : str or Path
+    competition : Competition
+    detail : bool
+        Also return every line.
+    parent_pid : int, optional
+        Process id of the caller of :func:`score_bids`.
+    factors, mappings : optional
+        As for :func:`evaluate_bid`.
 
     Returns
     -------
-    DataFrame
-        ``parameter`` (dotted key of ``konkurranse.toml``), ``value``,
-        ``source`` (``source_id``, citation or ``client``) and ``note``; then
-        one row per product limit.
+    BidSummary
     """
-    from klimafotavtrykk.competition import _KEYS  # dotted key -> rule field, same package
+    if parent_pid is not None and parent_pid != os.getpid():
+        _limit_blas()
+    path = Path(path)
+    try:
+        return evaluate_bid(read_bid(path), competition, detail=detail, factors=factors,
+                            mappings=mappings)
+    except Exception as exc:  # noqa: BLE001 - the batch boundary: a bad bid is reported, not raised
+        code = getattr(exc, "code", None) or type(exc).__name__
+        text = getattr(exc, "problem", None) or (str(exc).splitlines()[0] if str(exc)
+                                                  else type(exc).__name__)
+        return BidSummary(file=path.name, ok=False, reason=str(code), detail=str(text))
 
-    comp = competition
-    rows = []
-    for key in sorted(set(comp.sources) | set(comp.notes)):
-        field_name = _KEYS.get(key, (None,))[0]
-        if field_name:
-            value = getattr(comp.rule, field_name)
-        elif key == "profile":
-            value = comp.profile.name
-        elif key == "tender_date":
-            value = comp.tender_date.isoformat()
-        elif key == "building_parts":
-            value = ", ".join(comp.building_parts)
-        elif key.startswith("committed."):
-            value = getattr(comp, key.split(".", 1)[1])
-        else:
-            value = getattr(comp, key, None)
-        rows.append((key, str(value).lower() if isinstance(value, bool) else value,
-                     comp.sources.get(key), comp.notes.get(key)))
-    for limit in comp.product_limits:
-        rows.append((f"gates.product_limits[{limit.key_column}={limit.key}]",
-                     f"{limit.limit_kg_co2e:g} kg CO2e/{limit.declared_unit}", limit.source, None))
-    return pd.DataFrame(rows, columns=["parameter", "value", "source", "note"], dtype=object)
+
+def _limit_blas() -> None:
+    """Limit BLAS and OpenMP pools to one thread in this worker process, once."""
+    global _BLAS_LIMITED
+    if not _BLAS_LIMITED:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
+        _BLAS_LIMITED = True
 
 
 def _name(summary: BidSummary) -> str:

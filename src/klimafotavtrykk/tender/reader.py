@@ -5,8 +5,8 @@ untrusted workbooks (:func:`klimafotavtrykk.quantities.open_workbook`: one
 archive check, one parser open), reads the materials and site sheets as bills
 of quantities with the bid's own columns kept (:func:`bid_aliases`), and the
 declaration sheet; :func:`bid_frames` then types the columns and lists every
-cell it could not understand. The sheets and columns are described in
-:mod:`klimafotavtrykk.bid_template`, which re-exports these names.
+cell it could not understand. The sheets and columns are those of
+:mod:`klimafotavtrykk.tender.schema`.
 """
 
 from __future__ import annotations
@@ -19,25 +19,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.bid_template import (
-    DATASET_TYPES,
+from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.messages import LANGUAGES, t
+from klimafotavtrykk.tender.schema import (
     DECLARATION_FIELDS,
     MATERIAL_COLUMNS,
+    SITE_CATEGORIES,
     SITE_COLUMNS,
-    _plain_text,
+    bid_aliases,
+    fold,
+    lookup_folded,
+    parse_dataset_type,
+    parse_yes_no,
+    plain_text,
+    sheet_names,
 )
-from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.messages import t
 
-__all__ = ["Bid", "read_bid", "read_site_sheet", "bid_aliases", "bid_frames", "parse_yes_no",
-           "parse_dataset_type", "site_amounts"]
+__all__ = ["Bid", "read_bid", "read_site_sheet", "bid_frames", "site_amounts"]
 
-_YES = ("ja", "j", "yes", "y", "true", "1", "x")
-_NO = ("nei", "n", "no", "false", "0")
-# Site-sheet units that the unit registry does not know, by meaning (spellings only).
-_NM3 = ("nm3", "nm³", "sm3", "sm³", "normalkubikkmeter")
-_TKM = ("tonnkm", "tonn-km", "tonnkilometer", "tkm", "tonne-km", "tonne km", "t km", "t*km")
-_AMOUNT_BY_DIMENSION = {"volume": "litres", "energy": "kwh", "mass": "kg", "time": "machine_hours"}
+#: Column of the site activity table that takes an amount, by the dimension of its unit.
+_AMOUNT_BY_DIMENSION = {"volume": "litres", "energy": "kwh", "normal_volume": "nm3", "mass": "kg",
+                        "time": "machine_hours", "transport_work": "tonne_km"}
+#: Unit of each amount column, as spelled in ``data/units/aliases.csv``.
+_AMOUNT_UNITS = {"litres": "l", "kwh": "kWh", "nm3": "Nm3", "kg": "kg", "machine_hours": "h",
+                 "tonne_km": "tkm"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,12 +77,6 @@ class Bid:
     declaration: dict[str, Any]
     findings: pd.DataFrame
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _sheet_names(key: str) -> tuple[str, ...]:
-    from klimafotavtrykk.messages import LANGUAGES
-
-    return tuple(dict.fromkeys(t(f"bid.sheet.{key}", lang) for lang in LANGUAGES))
 
 
 def read_bid(path: str | Path) -> Bid:
@@ -119,7 +118,7 @@ def read_bid(path: str | Path) -> Bid:
                   for w in metas[key].warnings]
     declaration = _read_declaration(book, path.name)
     materials, site, findings = bid_frames(tables["materials"], tables["site"])
-    cells = [_reader_cells(m, site_units=key == "site") for key, m in metas.items()]
+    cells = [_reader_cells(m) for m in metas.values()]
     findings = pd.concat([findings, *cells], ignore_index=True)
     return Bid(file=path.name, sha256=book.sha256, materials=materials, site=site,
                declaration=declaration, findings=findings, warnings=tuple(dict.fromkeys(notes)))
@@ -127,7 +126,7 @@ def read_bid(path: str | Path) -> Bid:
 
 def _read_named(book, key: str, aliases: dict[str, str]):
     """Read the sheet of ``key`` under its bokmål or English name: (name, items, meta)."""
-    names = _sheet_names(key)
+    names = sheet_names(key)
     last = None
     for name in names:
         try:
@@ -148,33 +147,14 @@ def _with_columns(items: pd.DataFrame, columns) -> pd.DataFrame:
     return items.assign(**missing) if missing else items
 
 
-def _reader_cells(meta, site_units: bool = False) -> pd.DataFrame:
-    """The reader's per-cell findings (text numbers, unknown units ...) as bid findings.
-
-    On the site sheet, units the site sheet knows (Nm3, tonne-km) are not reported.
-    """
+def _reader_cells(meta) -> pd.DataFrame:
+    """Turn the reader's per-cell findings (text numbers, unknown units ...) into bid findings."""
     cells = getattr(meta, "cells", None)
     if cells is None or not len(cells):
         return pd.DataFrame(columns=["source_ref", "kind", "detail"])
-    if site_units:
-        known = site_amounts(np.ones(len(cells)), cells["found"].astype(object))["unit_known"]
-        cells = cells[~((cells["kind"] == "unknown_unit").to_numpy() & known.to_numpy())]
     return pd.DataFrame({"source_ref": cells["source_ref"].to_numpy(dtype=object), "kind": "reader",
                          "detail": (cells["kind"].astype(str) + ": "
                                     + cells["found"].astype(str)).to_numpy(dtype=object)})
-
-
-def bid_aliases() -> dict[str, str]:
-    """Normalised header -> canonical name, for every bid column in either language."""
-    from klimafotavtrykk.messages import LANGUAGES
-    from klimafotavtrykk.quantities.headers import normalise_header
-
-    out = {}
-    for column in (*MATERIAL_COLUMNS, *SITE_COLUMNS):
-        for lang in LANGUAGES:
-            out[normalise_header(t(f"bid.header.{column.name}", lang))] = column.name
-        out[normalise_header(column.name)] = column.name
-    return out
 
 
 def _read_declaration(book, file: str) -> dict[str, Any]:
@@ -183,42 +163,29 @@ def _read_declaration(book, file: str) -> dict[str, Any]:
     The labels in column A are matched in either language; a missing sheet
     or label leaves the value None (a missing price rejects the bid later).
     """
-    from klimafotavtrykk.messages import LANGUAGES
     from klimafotavtrykk.provenance import source_ref
 
-    labels = {_fold(t(f"bid.declaration.{name}", lang)): name
+    labels = {fold(t(f"bid.declaration.{name}", lang)): name
               for name in DECLARATION_FIELDS for lang in LANGUAGES}
     out: dict[str, Any] = dict.fromkeys(DECLARATION_FIELDS)
-    names = [n for n in _sheet_names("declaration") if n in book.sheet_names]
+    names = [n for n in sheet_names("declaration") if n in book.sheet_names]
     if not names:
         return out
     rows = book.rows(names[0])
     for i, row in enumerate(rows[:50], start=1):  # a label column of a few rows, not line items
         if len(row) < 2 or not isinstance(row[0], str):
             continue
-        name = labels.get(_fold(row[0]))
+        name = labels.get(fold(row[0]))
         if name:
             out[name] = row[1] if row[1] != "" else None
             out[f"{name}_ref"] = source_ref(file, names[0], f"B{i}")
     out["price_nok"] = _to_float(out["price_nok"])
     for name in ("bidder", "org_number"):
         if out[name] is not None:
-            out[name] = _plain_text(out[name]).strip() or None
+            out[name] = plain_text(out[name]).strip() or None
     if isinstance(out["date"], dt.datetime):
         out["date"] = out["date"].date()
     return out
-
-
-def _fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-def _lookup_folded(values, known: dict[str, str]) -> pd.Series:
-    """``known[_fold(value)]`` per value, None when blank or unknown; each distinct value folded once."""
-    series = pd.Series(values, dtype=object)
-    codes, distinct = pd.factorize(series)
-    hits = np.array([known.get(_fold(d)) for d in distinct] + [None], dtype=object)
-    return pd.Series(hits[codes], index=series.index, dtype=object)
 
 
 def _to_float(value) -> float:
@@ -233,37 +200,12 @@ def _to_float(value) -> float:
         return float("nan")
 
 
-def parse_yes_no(values) -> pd.Series:
-    """``ja``/``nei`` (or ``yes``/``no``, ``x``, ``1``/``0``) as a boolean Series; blank and other text <NA>.
-
-    Each distinct spelling is folded once.
-    """
-    series = pd.Series(values, dtype=object)
-    codes, distinct = pd.factorize(series.astype(str).where(series.notna()))
-    folded = [d.strip().casefold() for d in distinct]  # each distinct spelling, not each row
-    mapped = pd.array([True if d in _YES else False if d in _NO else pd.NA for d in folded],
-                      dtype="boolean")
-    out = pd.array(np.full(len(series), pd.NA), dtype="boolean")
-    hit = codes >= 0
-    out[hit] = mapped[codes[hit]]
-    return pd.Series(out, index=series.index, name="committed")
-
-
-def parse_dataset_type(values) -> pd.Series:
-    """Dataset-type labels in either language (or canonical) -> ``product_epd`` ... ; others None."""
-    from klimafotavtrykk.messages import LANGUAGES
-
-    known = {_fold(d): d for d in DATASET_TYPES}
-    known |= {_fold(t(f"bid.dataset_type.{d}", lang)): d for d in DATASET_TYPES for lang in LANGUAGES}
-    known |= {_fold(d.replace("_", " ")): d for d in DATASET_TYPES}
-    return _lookup_folded(values, known)
-
-
 def site_amounts(quantity, unit) -> pd.DataFrame:
-    """Site amounts by unit: litres, kWh, Nm³, kg, machine hours or tonne-km.
+    """Sort site amounts by unit into litres, kWh, Nm³, kg, machine hours or tonne-km.
 
-    Each distinct unit spelling is parsed once (the unit registry, plus the
-    site-only spellings of Nm³ and tonne-km).
+    Each distinct unit spelling is parsed once, through ``data/units/aliases.csv``
+    and the unit registry (:func:`klimafotavtrykk.units.unit_codes`), and
+    converted to its column's unit.
 
     Parameters
     ----------
@@ -275,38 +217,25 @@ def site_amounts(quantity, unit) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``litres`` [L], ``kwh`` [kWh], ``nm3`` [m³], ``kg`` [kg],
+        Columns ``litres`` [L], ``kwh`` [kWh], ``nm3`` [Nm³], ``kg`` [kg],
         ``machine_hours`` [h], ``tonne_km`` [t km] (NaN where not that unit)
-        and ``unit_known`` (bool).
+        and ``unit_known`` (bool: the unit is known and of one of these).
     """
-    from klimafotavtrykk.units import parse_units
+    from klimafotavtrykk.units import parse_units, unit_codes
 
     q = np.asarray(quantity, dtype=float)
-    texts = pd.Series(unit, dtype=object)
-    codes, distinct = pd.factorize(texts.where(texts.notna(), None))
-    folded = pd.Series(distinct, dtype=object).astype(str).str.strip()
-    parsed = parse_units(folded.tolist()) if len(folded) else pd.DataFrame(
-        columns=["dimension", "scale", "known"])
-    lower = folded.str.casefold()
-    reference = parse_units(["l", "kWh", "kg", "h"])["scale"].to_numpy(float)  # per column unit
-    per_column = dict(zip(("volume", "energy", "mass", "time"), reference, strict=True))
-    out = {c: np.full(len(q), np.nan) for c in ("litres", "kwh", "nm3", "kg", "machine_hours",
-                                                "tonne_km")}
-    known = np.zeros(len(q), dtype=bool)
-    for k, spelling in enumerate(folded):  # distinct unit spellings, a handful
-        rows = codes == k
-        if lower[k] in _NM3:
-            out["nm3"][rows], known[rows] = q[rows], True
-            continue
-        if lower[k] in _TKM:
-            out["tonne_km"][rows], known[rows] = q[rows], True
-            continue
-        info = parsed.loc[spelling]
-        column = _AMOUNT_BY_DIMENSION.get(info["dimension"]) if bool(info["known"]) else None
-        if column:
-            out[column][rows] = q[rows] * float(info["scale"]) / per_column[info["dimension"]]
-            known[rows] = True
-    return pd.DataFrame({**out, "unit_known": known})
+    codes, parsed = unit_codes(pd.Series(unit, dtype=object))
+    reference = parse_units(list(_AMOUNT_UNITS.values()))["scale"].to_numpy(dtype=float)
+    per_column = dict(zip(_AMOUNT_UNITS, reference, strict=True))  # base units per column unit
+    column = parsed["dimension"].map(_AMOUNT_BY_DIMENSION).where(parsed["known"].astype(bool))
+    line_column = np.append(column.to_numpy(dtype=object), None)[codes]
+    line_scale = np.append(parsed["scale"].to_numpy(dtype=float), np.nan)[codes]
+    out = {}
+    for name, unit_scale in per_column.items():  # six amount columns, not rows
+        rows = line_column == name
+        out[name] = np.where(rows, q * line_scale / unit_scale, np.nan)
+    known = pd.notna(line_column) & (codes >= 0)
+    return pd.DataFrame({**out, "unit_known": known.astype(bool)})
 
 
 def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
@@ -404,10 +333,10 @@ def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
 
 
 def _clean_text(values) -> pd.Series:
-    """Stripped text with blanks as None; numbers written as text without a trailing ``.0``."""
+    """Strip text, blanks to None; numbers written as text lose a trailing ``.0``."""
     series = pd.Series(values, dtype=object)
     codes, distinct = pd.factorize(series)
-    cleaned = np.array([_plain_text(d).strip() or None for d in distinct] + [None], dtype=object)
+    cleaned = np.array([plain_text(d).strip() or None for d in distinct] + [None], dtype=object)
     return pd.Series(cleaned[codes], index=series.index, dtype=object)
 
 
@@ -444,25 +373,22 @@ def _one_date(value):
 
 
 def _site_category(values: pd.Series) -> np.ndarray:
-    from klimafotavtrykk.messages import LANGUAGES
-
-    keys = ("machine", "heating", "mass_transport", "other")
-    known = {_fold(t(f"bid.category.{k}", lang)): k for k in keys for lang in LANGUAGES}
-    known |= {k: k for k in keys}
-    hit = _lookup_folded(values, known).to_numpy(dtype=object)
+    known = {fold(t(f"bid.category.{k}", lang)): k for k in SITE_CATEGORIES for lang in LANGUAGES}
+    known |= {k: k for k in SITE_CATEGORIES}
+    hit = lookup_folded(values, known).to_numpy(dtype=object)
     return np.where(pd.isna(hit), "other", hit).astype(object)
 
 
 def _machine_class(values: pd.Series) -> pd.Series:
     """Machine-class names in either language (or keys) -> keys; unknown text kept for the model to report."""
-    from klimafotavtrykk.site_data import load_machinery
+    from klimafotavtrykk.site import load_machinery
 
     table = load_machinery().drop_duplicates("machine_class")
-    known = {_fold(k): k for k in table["machine_class"]}
+    known = {fold(k): k for k in table["machine_class"]}
     for lang in ("nb", "en"):
-        known |= {_fold(n): k for n, k in zip(table[f"name_{lang}"], table["machine_class"],
+        known |= {fold(n): k for n, k in zip(table[f"name_{lang}"], table["machine_class"],
                                               strict=True)}
-    hit = _lookup_folded(values, known)
+    hit = lookup_folded(values, known)
     out = hit.where(hit.notna(), values).astype(object)
     return out.where(out.notna(), np.nan)  # blanks NaN, as Series.map leaves them
 
@@ -499,5 +425,5 @@ def read_site_sheet(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame] | Non
     items = _with_columns(items, SITE_COLUMNS)
     empty = pd.DataFrame(columns=items.columns[:0])
     _, site, findings = bid_frames(empty, items)
-    cells = _reader_cells(meta, site_units=True)
+    cells = _reader_cells(meta)
     return site, pd.concat([findings, cells], ignore_index=True)

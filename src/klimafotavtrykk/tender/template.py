@@ -1,56 +1,17 @@
-"""The bid climate workbook (*klimaskjema*): write the template, read a filled bid.
+"""Write the bid climate workbook (*klimaskjema*) that a client attaches to a tender.
 
-A client attaches the template to a tender; each bidder returns it filled in.
-It has four sheets (bokmål names; English with ``lang="en"``):
-
-``Veiledning``
-    How to fill it in.
-``Materialer``
-    One row per product line: the tender's quantities (pre-filled from a bill
-    of quantities with ``quantities=``) and the bidder's product, EPD number,
-    EPD declared unit, GWP A1-A3 per declared unit, dataset type, EPD
-    valid-until date, transport, waste and whether the bidder commits to it.
-``Byggeplass``
-    One row per machine, heating/drying job or mass-transport job: category,
-    energy carrier, amount and unit (litres, kWh, Nm³, kg, hours or
-    tonne-km), rated power, vehicle class, committed yes/no.
-``Erklæring``
-    Bidder, organisation number, date and offered price.
+Each bidder returns it filled in; :mod:`klimafotavtrykk.tender.reader` reads
+it back. The sheets, columns and lists are those of
+:mod:`klimafotavtrykk.tender.schema`.
 
 Header rows are locked (sheet protection without a password: it guards
 against slips, not against a determined bidder); input cells are unlocked and
 carry data validation (lists, numbers only where numbers belong).
-
-Reading lives in :mod:`klimafotavtrykk.bid_reader` (:func:`read_bid`,
-:func:`bid_frames` ...; importable from here too): it goes through the
-library's reader for untrusted workbooks, which refuses hostile files and maps
-the headers through ``data/headers/aliases.csv``, and turns the sheets into
-the frames the engine and the site model take.
-
-Bid columns beyond :data:`~klimafotavtrykk.vocabulary.LINE_COLUMNS`
---------------------------------------------------------------------
-product : str
-    Product name as offered.
-epd_id : str
-    EPD registration number as written (``NEPD-434-305-EN``).
-epd_declared_unit : str
-    Unit the EPD declares per (``m3``, ``kg``, ``tonn`` ...).
-epd_gwp_a1a3 : float64
-    GWP of modules A1-A3 per declared unit. [kg CO2e per declared unit]
-dataset_type : str
-    ``product_epd``, ``industry_epd`` or ``generic``.
-epd_valid_until : datetime64
-    Last day the EPD is valid.
-mass_per_unit : float64
-    Mass of one unit of the line's quantity, for conversions. [kg per unit]
-committed : boolean
-    The bidder commits to the line (``ja``/``nei``); <NA> when blank.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,124 +19,22 @@ import pandas as pd
 
 from klimafotavtrykk.messages import t
 from klimafotavtrykk.provenance import column_letter
+from klimafotavtrykk.tender.schema import (
+    DATASET_TYPES,
+    DECLARATION_FIELDS,
+    MATERIAL_COLUMNS,
+    SITE_COLUMNS,
+    Column,
+    parse_yes_no,
+    plain_text,
+    validation_lists,
+)
 
-#: Reading lives in :mod:`klimafotavtrykk.bid_reader`; these names stay importable from here.
-_READER_NAMES: tuple[str, ...] = ("Bid", "read_bid", "read_site_sheet", "bid_aliases",
-                                  "bid_frames", "parse_yes_no", "parse_dataset_type",
-                                  "site_amounts")
-
-__all__ = ["SHEETS", "MATERIAL_COLUMNS", "SITE_COLUMNS", "DECLARATION_FIELDS", "DATASET_TYPES",
-           "Column", "template_headers", "write_template", *_READER_NAMES]
-
-#: Sheet keys in workbook order; names come from ``messages`` (``bid.sheet.<key>``).
-SHEETS: tuple[str, ...] = ("guide", "materials", "site", "declaration")
-#: Dataset types a bid may declare (as in factor tables).
-DATASET_TYPES: tuple[str, ...] = ("product_epd", "industry_epd", "generic")
-#: Fields of the declaration sheet, in row order.
-DECLARATION_FIELDS: tuple[str, ...] = ("bidder", "org_number", "date", "price_nok")
+__all__ = ["write_template"]
 
 _FIRST_DATA_ROW = 2      # header on row 1
 _INPUT_ROWS = 300        # empty input rows prepared below pre-filled ones
 _LISTS_SHEET = "Lister"  # hidden sheet holding the validation lists
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a bid sheet.
-
-    Attributes
-    ----------
-    name : str
-        Canonical column name; the header text is ``messages`` key ``bid.header.<name>``.
-    kind : str
-        ``text``, ``number`` (>= 0), ``share`` (0 <= x < 1), ``date`` or ``list``.
-    choices : str, optional
-        For ``list``: which list (:func:`_lists`).
-    width : float
-        Column width. [characters]
-    prefilled : bool
-        Filled from the tender's bill of quantities (locked when pre-filled).
-    """
-
-    name: str
-    kind: str = "text"
-    choices: str | None = None
-    width: float = 14.0
-    prefilled: bool = False
-
-
-#: Columns of the materials sheet, in order.
-MATERIAL_COLUMNS: tuple[Column, ...] = (
-    Column("post_number", width=10, prefilled=True),
-    Column("item_code", width=14, prefilled=True),
-    Column("building_part", width=12, prefilled=True),
-    Column("description", width=50, prefilled=True),
-    Column("quantity", "number", width=11, prefilled=True),
-    Column("unit", "list", "units", width=8, prefilled=True),
-    Column("thickness_mm", "number", width=11, prefilled=True),
-    Column("product", width=30),
-    Column("epd_id", width=20),
-    Column("epd_declared_unit", "list", "units", width=11),
-    Column("epd_gwp_a1a3", "number", width=16),
-    Column("dataset_type", "list", "dataset_types", width=14),
-    Column("epd_valid_until", "date", width=13),
-    Column("mass_per_unit", "number", width=13),
-    Column("transport_km", "number", width=12),
-    Column("transport_mode", "list", "transport_modes", width=18),
-    Column("waste_rate", "share", width=10),
-    Column("committed", "list", "yes_no", width=12),
-)
-
-#: Columns of the site sheet, in order.
-SITE_COLUMNS: tuple[Column, ...] = (
-    Column("category", "list", "categories", width=20),
-    Column("activity", width=30),
-    Column("machine", width=24),
-    Column("machine_class", "list", "machine_classes", width=24),
-    Column("carrier", "list", "carriers", width=18),
-    Column("quantity", "number", width=11),
-    Column("unit", "list", "site_units", width=10),
-    Column("rated_power_kw", "number", width=12),
-    Column("vehicle_class", "list", "transport_modes", width=18),
-    Column("committed", "list", "yes_no", width=12),
-)
-
-def template_headers(lang: str = "nb") -> dict[str, list[str]]:
-    """Header texts of the two tables, by sheet key.
-
-    Parameters
-    ----------
-    lang : {"nb", "en"}
-
-    Returns
-    -------
-    dict
-        ``{"materials": [...], "site": [...]}`` in column order.
-    """
-    return {"materials": [t(f"bid.header.{c.name}", lang) for c in MATERIAL_COLUMNS],
-            "site": [t(f"bid.header.{c.name}", lang) for c in SITE_COLUMNS]}
-
-
-# ============================================================================ writing
-
-def _lists(lang: str) -> dict[str, list[str]]:
-    """Validation lists, from the shipped tables where one exists."""
-    from klimafotavtrykk.factors import load_transport_modes
-    from klimafotavtrykk.site_data import load_energy_carriers, load_machinery
-
-    machinery = load_machinery().drop_duplicates("machine_class")
-    carriers = list(dict.fromkeys(load_energy_carriers()["carrier"]))
-    return {
-        "units": ["m3", "m2", "m", "kg", "tonn", "stk"],
-        "site_units": [t(f"bid.site_unit.{u}", lang) for u in ("l", "kwh", "nm3", "kg", "hours", "tkm")],
-        "dataset_types": [t(f"bid.dataset_type.{d}", lang) for d in DATASET_TYPES],
-        "yes_no": [t("bid.yes", lang), t("bid.no", lang)],
-        "transport_modes": list(load_transport_modes().ids),
-        "carriers": ["electricity", *carriers],
-        "machine_classes": machinery[f"name_{lang}"].astype(str).tolist(),
-        "categories": [t(f"bid.category.{c}", lang) for c in ("machine", "heating", "mass_transport",
-                                                              "other")],
-    }
 
 
 def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame | None = None,
@@ -212,7 +71,7 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
     from klimafotavtrykk.reports import FIXED_TIME, pin_zip_times, safe_text
 
     path = Path(path)
-    lists = _lists(lang)
+    lists = validation_lists(lang)
     book = Workbook()
     guide = book.active
     guide.title = t("bid.sheet.guide", lang)
@@ -310,7 +169,7 @@ def _protect(sheet) -> None:
 
 
 def _validation(column: Column, ranges: dict[str, str], lang: str, cls):
-    """Data validation for a column, or None for free text."""
+    """Build the data validation of a column; None for free text."""
     text = {"title": t(f"bid.header.{column.name}", lang), "msg": t(f"bid.hint.{column.kind}", lang)}
     if column.kind == "list":
         # a warning, not a stop: an unlisted unit or carrier is read and reported, not refused
@@ -359,25 +218,9 @@ def _column_values(frame: pd.DataFrame, column: Column, lang: str) -> list:
         stamps = pd.to_datetime(values, errors="coerce")
         return [None if pd.isna(v) else v.to_pydatetime() for v in stamps]
     if column.choices == "yes_no":
-        from klimafotavtrykk.bid_reader import parse_yes_no
-
         flags = parse_yes_no(values)
         return [None if pd.isna(v) else t("bid.yes" if v else "bid.no", lang) for v in flags]
     if column.choices == "dataset_types":
         labels = {d: t(f"bid.dataset_type.{d}", lang) for d in DATASET_TYPES}
         return [labels.get(v, v) for v in values]
-    return [None if v is None else _plain_text(v) for v in values]
-
-
-def _plain_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def __getattr__(name: str):
-    if name in _READER_NAMES:
-        from klimafotavtrykk import bid_reader
-
-        return getattr(bid_reader, name)
-    raise AttributeError(f"module 'klimafotavtrykk.bid_template' has no attribute {name!r}")
+    return [None if v is None else plain_text(v) for v in values]

@@ -1,0 +1,286 @@
+"""What a bid claims through EPDs, and the factor rows those claims become.
+
+:func:`epd_claims` says which material lines carry a usable EPD value;
+:func:`generic_match` finds the generic factor each line stands on; and
+:func:`claim_factor_table` turns each distinct claim into a row in the
+user-factor schema (:func:`epd_factor_rows`), added to the generic table
+through :func:`~klimafotavtrykk.factors.add_factor_rows`, so the rows pass
+the checks a user's factor file passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_metres
+from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
+
+__all__ = ["EpdClaims", "GenericMatch", "epd_claims", "generic_match", "claim_factor_table",
+           "epd_factor_rows"]
+
+_COL = {m: j for j, m in enumerate(MODULES)}
+
+
+@dataclass(frozen=True, eq=False)
+class EpdClaims:
+    """What each material line claims through an EPD, and whether the claim is usable.
+
+    Attributes
+    ----------
+    value : numpy.ndarray
+        GWP A1-A3 as declared; NaN when blank. [kg CO2e per declared unit]
+    unit : pandas.Series
+        Declared unit as written; None when blank.
+    has_value, has_id, has_unit : numpy.ndarray of bool
+        The line gives a GWP value, an EPD number, a declared unit.
+    unit_ok : numpy.ndarray of bool
+        The declared unit is one a factor may be declared per
+        (:func:`~klimafotavtrykk.factors.declarable_units`), the rule a factor file follows.
+    usable : numpy.ndarray of bool
+        Value, number and a usable unit: the line has an EPD row.
+    valid_until : pandas.Series of datetime64
+        Last day the EPD is valid; NaT when blank.
+    expired : numpy.ndarray of bool
+        A usable EPD that expired before the tender date.
+    dataset_type : numpy.ndarray of object
+        Dataset type of the EPD row: as declared (default ``product_epd``),
+        ``generic`` when expired.
+    """
+
+    value: np.ndarray
+    unit: pd.Series
+    has_value: np.ndarray
+    has_id: np.ndarray
+    has_unit: np.ndarray
+    unit_ok: np.ndarray
+    usable: np.ndarray
+    valid_until: pd.Series
+    expired: np.ndarray
+    dataset_type: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class GenericMatch:
+    """The shipped (generic) factor each material line matches.
+
+    Attributes
+    ----------
+    index : numpy.ndarray of int64
+        Row in the generic table; -1 where the line matches none.
+    factor_id : numpy.ndarray of object
+        Its factor id; None where the line matches none.
+    """
+
+    index: np.ndarray
+    factor_id: np.ndarray
+
+
+# ============================================================================ steps
+
+def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
+    """Which lines carry a usable EPD value, and which of those expired.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        The bid's material lines (:func:`~klimafotavtrykk.tender.reader.bid_frames`).
+    tender_date : datetime.date
+        An EPD valid until before this day counts as generic.
+
+    Returns
+    -------
+    EpdClaims
+    """
+    from klimafotavtrykk.factors import declarable_units
+    from klimafotavtrykk.units import parse_units
+
+    m = materials
+    value = m["epd_gwp_a1a3"].to_numpy(dtype=float)
+    has_value, has_id = np.isfinite(value), m["epd_id"].notna().to_numpy()
+    unit = m["epd_declared_unit"].astype(object).where(m["epd_declared_unit"].notna(), None)
+    has_unit = unit.notna().to_numpy()
+    codes, spellings = pd.factorize(unit)
+    unit_ok_u = declarable_units(parse_units(list(spellings))) if len(spellings) else []
+    unit_ok = np.append(np.asarray(unit_ok_u, dtype=bool), False)[codes]
+    usable = has_value & has_id & unit_ok
+    valid_until = pd.to_datetime(m["epd_valid_until"], errors="coerce")
+    expired = usable & (valid_until < pd.Timestamp(tender_date)).to_numpy()
+    declared_type = m["dataset_type"].astype(object).where(m["dataset_type"].notna(), "product_epd")
+    return EpdClaims(value=value, unit=unit, has_value=has_value, has_id=has_id, has_unit=has_unit,
+                     unit_ok=unit_ok, usable=usable, valid_until=valid_until, expired=expired,
+                     dataset_type=np.where(expired, "generic", declared_type.to_numpy(dtype=object)))
+
+
+def generic_match(materials: pd.DataFrame, generic, mappings) -> GenericMatch:
+    """Find the generic factor each line matches, by description or NS 3420 code (never by id).
+
+    Parameters
+    ----------
+    materials : DataFrame
+        The bid's material lines.
+    generic : FactorTable
+        Generic factors.
+    mappings : Mappings or None
+        Description and NS 3420 mappings; None for the shipped ones.
+
+    Returns
+    -------
+    GenericMatch
+    """
+    from klimafotavtrykk.matching import match_factors
+
+    match = match_factors(materials.assign(factor_id=None), generic.ids, mappings)
+    index = match.factor_idx
+    ids = np.where(index >= 0, generic.ids.to_numpy(dtype=object)[np.maximum(index, 0)], None)
+    return GenericMatch(index=index, factor_id=ids)
+
+
+def claim_factor_table(generic, materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
+                       file: str):
+    """Add one factor row per distinct EPD claim (number, unit, value, type) to the generic ones.
+
+    Parameters
+    ----------
+    generic : FactorTable
+        Generic factors.
+    materials : DataFrame
+        The bid's material lines.
+    claims : EpdClaims
+    match : GenericMatch
+    file : str
+        The bid's file name, cited in each EPD row's source.
+
+    Returns
+    -------
+    table : FactorTable
+        ``generic`` with the EPD rows appended (``generic`` itself when no line has one).
+    epd_ids : numpy.ndarray of object
+        Factor id of each line's EPD row; None for lines without one.
+    """
+    m = materials
+    epd_ids = np.full(len(m), None, dtype=object)
+    if not claims.usable.any():
+        return generic, epd_ids
+    at = np.flatnonzero(claims.usable)
+    key = pd.MultiIndex.from_arrays([m["epd_id"].to_numpy(dtype=object)[at],
+                                     claims.unit.to_numpy(dtype=object)[at], claims.value[at],
+                                     claims.dataset_type[at]])
+    kcodes, kuniques = key.factorize()
+    first = at[pd.Series(np.arange(len(at))).groupby(kcodes).first().to_numpy()]
+    names = kuniques.get_level_values(0).to_numpy(dtype=object)
+    suffix = pd.Series(names).groupby(names).cumcount().to_numpy()
+    label = np.array([f"{x} #{k + 1}" if k else str(x) for x, k in zip(names, suffix, strict=True)],
+                     dtype=object)
+    table, ids = _bid_factors(generic, m, first, label, kuniques, match.index, file)
+    epd_ids[at] = ids[kcodes]
+    return table, epd_ids
+
+
+def _bid_factors(generic, m: pd.DataFrame, first: np.ndarray, label: np.ndarray, kuniques,
+                 gidx: np.ndarray, file: str):
+    """Build the shipped factors plus one row per distinct EPD claim of the bid.
+
+    The rows go through :func:`~klimafotavtrykk.factors.add_factor_rows`, so
+    they pass the checks a user's factor file passes.
+    """
+    from klimafotavtrykk.factors import add_factor_rows
+
+    ids = np.array([f"EPD {x}" for x in label], dtype=object)
+    rows = epd_factor_rows(generic, m, first, ids, kuniques, gidx, file)
+    return add_factor_rows(generic, rows, name=f"EPDs of {file}"), ids
+
+
+def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np.ndarray, kuniques,
+                    gidx: np.ndarray, file: str) -> pd.DataFrame:
+    """Write one factor row per distinct EPD claim, in the user-factor schema of :mod:`~klimafotavtrykk.factors`.
+
+    An EPD row takes A1-A3 from the bid; mass conversions, the other modules
+    (converted by mass), service life, waste and transport defaults from the
+    generic factor its first line matches; the bid's own mass per quantity
+    unit, where given, replaces the generic conversion for that dimension,
+    and a layer given per m² with its thickness gets thickness × density as
+    its area mass (:func:`~klimafotavtrykk.lifecycle.conversion.layer_area_mass`).
+
+    Parameters
+    ----------
+    generic : FactorTable
+        Generic factors.
+    materials : DataFrame
+        The bid's material lines.
+    first : numpy.ndarray of int64
+        Line of each claim's first occurrence.
+    ids : numpy.ndarray of object
+        Factor id of each claim's row.
+    kuniques : pandas.MultiIndex
+        The distinct claims: EPD number, declared unit, GWP A1-A3 [kg CO2e
+        per declared unit], dataset type.
+    gidx : numpy.ndarray of int64
+        Generic factor row each line matches; -1 none.
+    file : str
+        The bid's file name, cited in each row's source.
+
+    Returns
+    -------
+    DataFrame
+        ``factor_id``, ``declared_unit``, ``name_nb``, ``material_group``
+        (when the generic table has it), ``dataset_type``, ``source``, a
+        column per module [kg CO2e per declared unit], the mass columns of
+        :data:`~klimafotavtrykk.factors.MASS_COLUMNS`, ``service_life_years``
+        [a], ``waste_rate`` [-], ``transport_km`` [km] and ``transport_mode``.
+    """
+    from klimafotavtrykk.factors import MASS_COLUMNS
+    from klimafotavtrykk.units import parse_units
+
+    m = materials
+    g = np.asarray(gidx)[first]
+    has_g = g >= 0
+    at = np.maximum(g, 0)
+    n_e = len(first)
+    units = kuniques.get_level_values(1).to_numpy(dtype=object)
+    value = kuniques.get_level_values(2).to_numpy(dtype=float)
+    kind = kuniques.get_level_values(3).to_numpy(dtype=object)
+    parsed = parse_units(pd.unique(pd.Series(units, dtype=object)))
+    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    declared_dim = pd.Series(units).map(parsed["dimension"]).map(dim_index).to_numpy(dtype=np.int64)
+    declared_scale = pd.Series(units).map(parsed["scale"]).to_numpy(dtype=float)
+
+    nan_row = np.full(generic.mass_per_base.shape[1], np.nan)
+    mass_per_base = np.where(has_g[:, None], generic.mass_per_base[at], nan_row)
+    line_units = pd.Series(m["unit"].to_numpy(dtype=object)[first], dtype=object).astype(str)
+    line_info = parse_units(pd.unique(line_units))
+    line_dim = line_units.map(line_info["dimension"]).map(dim_index).fillna(-1).to_numpy(dtype=np.int64)
+    line_scale = line_units.map(line_info["scale"]).to_numpy(dtype=float)
+    own = m["mass_per_unit"].to_numpy(dtype=float)[first] / line_scale  # [kg per base unit]
+    use_own = np.isfinite(own) & (line_dim > 0)  # mass lines need no conversion
+    mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
+    thickness = thickness_in_metres(
+        pd.to_numeric(m["thickness_mm"], errors="coerce").to_numpy(dtype=float)[first])
+    area, volume = dim_index["area"], dim_index["volume"]
+    layered = np.isnan(mass_per_base[:, area]) & np.isfinite(thickness)
+    mass_per_base[layered, area] = layer_area_mass(thickness[layered], mass_per_base[layered, volume])
+    mass_per_declared = declared_scale * mass_per_base[np.arange(n_e), declared_dim]
+    ratio = np.where(has_g, mass_per_declared / generic.mass_per_declared_unit[at], np.nan)
+    modules = np.where(has_g[:, None], generic.modules[at] * ratio[:, None], np.nan)
+    modules[:, _COL["A1-A3"]] = value
+
+    def inherit(array, missing):
+        return np.where(has_g, array[at], missing)
+
+    products = m["product"].to_numpy(dtype=object)[first]
+    group = ({"material_group": inherit(generic.frame["material_group"].to_numpy(dtype=object), None)}
+             if "material_group" in generic.frame else {})
+    return pd.DataFrame({
+        "factor_id": ids, "declared_unit": units, "name_nb": products, **group,
+        "dataset_type": kind,
+        "source": [f"EPD {i}" + (f" ({p})" if isinstance(p, str) else "") + f", {file}"
+                   for i, p in zip(kuniques.get_level_values(0), products, strict=True)],
+        **{module: modules[:, j] for j, module in enumerate(MODULES)},
+        **{MASS_COLUMNS[d]: mass_per_base[:, j] for j, d in enumerate(DIMENSIONS) if MASS_COLUMNS[d]},
+        "service_life_years": inherit(generic.service_life, np.nan),
+        "waste_rate": inherit(generic.waste_rate, np.nan),
+        "transport_km": inherit(generic.transport_km, np.nan),
+        "transport_mode": inherit(generic.transport_mode, None),
+    })

@@ -1,0 +1,61 @@
+"""What the evaluation of a bid lists: the kinds of findings and their frame.
+
+A finding is a line or cell of a bid that was downgraded, not computed, or
+not understood. Every finding frame has the columns of
+:data:`FINDING_COLUMNS`; user-facing texts are ``messages`` keys
+``finding.<kind>``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DOWNGRADES", "FINDING_KINDS", "FINDING_COLUMNS", "empty_findings", "sorted_findings"]
+
+#: Finding kinds that lower what a bid claims (a downgraded line).
+DOWNGRADES: tuple[str, ...] = (
+    "expired_epd", "uncommitted", "uncommitted_site", "missing_epd_id", "missing_epd_value",
+    "unknown_epd_unit", "epd_not_usable")
+#: Every finding kind, in the order the evaluation lists them (messages: ``finding.<kind>``).
+FINDING_KINDS: tuple[str, ...] = (
+    "product_limit_exceeded", "product_limit_unit_mismatch", *DOWNGRADES, "bad_dataset_type",
+    "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed", "reader")
+#: Columns of a finding frame: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
+FINDING_COLUMNS: tuple[str, ...] = ("file", "source_ref", "kind", "reason", "detail",
+                                    "kg_co2e_claimed", "kg_co2e")
+
+
+def empty_findings() -> pd.DataFrame:
+    """Return a finding frame without rows, with the columns' dtypes.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`FINDING_COLUMNS`; the ``kg_`` ones float, the others object.
+    """
+    return pd.DataFrame({c: pd.Series(dtype=float if c.startswith("kg") else object)
+                         for c in FINDING_COLUMNS})
+
+
+def sorted_findings(frames, file: str) -> pd.DataFrame:
+    """Put the findings of one bid in one frame, in the order of :data:`FINDING_KINDS`.
+
+    Parameters
+    ----------
+    frames : list of DataFrame
+        Finding frames (any subset of :data:`FINDING_COLUMNS`); empty ones are skipped.
+    file : str
+        The bid's file name, set on every row.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`FINDING_COLUMNS`; rows sorted by kind, stable within a kind.
+    """
+    frames = [f for f in frames if len(f)]
+    findings = (pd.concat(frames, ignore_index=True).reindex(columns=list(FINDING_COLUMNS))
+                if frames else empty_findings())
+    findings["file"] = file
+    order = pd.Categorical(findings["kind"], categories=list(FINDING_KINDS)).codes
+    return findings.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)

@@ -1,0 +1,379 @@
+"""The material lines of one bid: EPD claims, generic fallbacks, product limits.
+
+:func:`evaluate_materials` computes every line of a bid's materials sheet
+twice in one calculation: as claimed (the bid's EPD, or the generic factor
+the line matches) and as the fallback (that generic factor, with the
+profile's markup unless the competition says otherwise). What is scored is
+chosen per line (:func:`scored_lines`): an uncommitted claim is never better
+than its fallback (KOFA 2024/1940). Each step is a small function that
+returns a frozen dataclass or a frame; the EPD claims and their factor rows
+are :mod:`~klimafotavtrykk.tender.claims`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.tender.claims import (
+    EpdClaims,
+    GenericMatch,
+    claim_factor_table,
+    epd_claims,
+    generic_match,
+)
+from klimafotavtrykk.tender.competition import Competition
+from klimafotavtrykk.tender.findings import empty_findings
+from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
+
+__all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "line_emissions", "scored_lines",
+           "material_findings", "product_limit_findings", "material_lines", "evaluate_materials"]
+
+_COL = {m: j for j, m in enumerate(MODULES)}
+_TOTAL = [_COL[m] for m in TOTAL_MODULES]
+_GATE_KINDS = ("product_limit_exceeded", "product_limit_unit_mismatch")
+
+
+@dataclass(frozen=True, eq=False)
+class LineEmissions:
+    """Module values per material line, as claimed and with the generic fallback.
+
+    Attributes
+    ----------
+    claimed : numpy.ndarray
+        Shape (n, len(MODULES)); NaN where the line was not computed. [kg CO2e]
+    reason : numpy.ndarray of object
+        Why the claimed line was not computed (``unmatched`` reason); None where it was.
+    source : numpy.ndarray of object
+        Source of the factor the claimed line used.
+    fallback : numpy.ndarray
+        Shape (n, len(MODULES)); NaN for lines without a usable EPD (their
+        claim is the generic value already). [kg CO2e]
+    """
+
+    claimed: np.ndarray
+    reason: np.ndarray
+    source: np.ndarray
+    fallback: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class ScoredLines:
+    """What is scored per material line.
+
+    Attributes
+    ----------
+    total_claimed, total_fallback, scored : numpy.ndarray
+        Totals over :data:`~klimafotavtrykk.vocabulary.TOTAL_MODULES`; NaN when
+        not computed. [kg CO2e]
+    use_fallback : numpy.ndarray of bool
+        The fallback is scored instead of the claim.
+    computed : numpy.ndarray of bool
+        The line has a scored value.
+    modules : numpy.ndarray
+        Shape (n, len(MODULES)): the module values scored. [kg CO2e]
+    status : numpy.ndarray of object
+        ``epd``, ``epd_generic``, ``generic``, ``fallback`` or ``not_computed``.
+    """
+
+    total_claimed: np.ndarray
+    total_fallback: np.ndarray
+    scored: np.ndarray
+    use_fallback: np.ndarray
+    computed: np.ndarray
+    modules: np.ndarray
+    status: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class MaterialEmissions:
+    """The materials sheet of one bid, computed.
+
+    Attributes
+    ----------
+    total, total_claimed : float
+        Scored (after fallbacks) and claimed emissions of the computed lines. [kg CO2e]
+    by_module : numpy.ndarray
+        Scored emissions per module of :data:`~klimafotavtrykk.vocabulary.MODULES`. [kg CO2e]
+    findings : DataFrame
+        Downgraded, not computed and over-limit lines (finding columns).
+    gate : str
+        Product-limit failure codes joined by ``;`` (``""``: passed).
+    lines : DataFrame or None
+        Every line with its result, when detail was asked for.
+    n_lines, n_computed, n_epd, n_downgraded, n_not_computed : int
+        Line counts.
+    """
+
+    total: float
+    total_claimed: float
+    by_module: np.ndarray
+    findings: pd.DataFrame
+    gate: str
+    lines: pd.DataFrame | None
+    n_lines: int
+    n_computed: int
+    n_epd: int
+    n_downgraded: int
+    n_not_computed: int
+
+
+# ============================================================================ steps
+
+def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch, epd_ids,
+                   table, competition: Competition, mappings) -> LineEmissions:
+    """Compute every line as claimed and, where it has an EPD, with its generic fallback.
+
+    Claimed rows (EPD row or generic factor) and fallback rows (generic
+    factor) go through one :func:`~klimafotavtrykk.assessment.calculate`;
+    when the competition's fallback is plain ``generic``, the fallback rows
+    are computed apart without the markup.
+
+    Returns
+    -------
+    LineEmissions
+    """
+    from klimafotavtrykk.assessment import calculate
+
+    m = materials
+    n = len(m)
+    profile = competition.scoring_profile
+    claimed = m.assign(row_id=np.arange(n),
+                       factor_id=np.where(claims.usable, epd_ids, match.factor_id))
+    fb_rows = np.flatnonzero(claims.usable)
+    fallback = m.iloc[fb_rows].assign(row_id=n + np.arange(len(fb_rows)),
+                                      factor_id=match.factor_id[fb_rows])
+    no_markup = competition.material_fallback == "generic"
+    frames = [claimed] if no_markup else [claimed, fallback]
+    result = calculate(pd.concat(frames, ignore_index=True), profile, factors=table,
+                       bta_m2=competition.bta_m2, mappings=mappings)
+    k_claim, reason, source = _per_row(result, n, 0)
+    k_fb = np.full((n, len(MODULES)), np.nan)
+    if no_markup and len(fb_rows):
+        fb_result = calculate(fallback, dataclasses.replace(profile, generic_markup=0.0),
+                              factors=table, bta_m2=competition.bta_m2, mappings=mappings)
+    else:
+        fb_result = result
+    sub, _, _ = _per_row(fb_result, len(fb_rows), n)
+    k_fb[fb_rows] = sub
+    return LineEmissions(claimed=k_claim, reason=reason, source=source, fallback=k_fb)
+
+
+def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
+                 ) -> ScoredLines:
+    """Choose per line what is scored: the claim, or the fallback when the claim is not committed.
+
+    A committed EPD claim is scored as claimed; an uncommitted one at
+    :func:`~klimafotavtrykk.scoring.committed_emissions` (never below the
+    fallback); a line whose EPD row cannot be computed falls back.
+
+    Returns
+    -------
+    ScoredLines
+    """
+    from klimafotavtrykk.scoring import committed_emissions
+
+    k_claim, k_fb = emissions.claimed, emissions.fallback
+    usable, expired = claims.usable, claims.expired
+    total_claim = np.where(np.isnan(k_claim).all(axis=1), np.nan, np.nansum(k_claim[:, _TOTAL], axis=1))
+    total_fb = np.where(np.isnan(k_fb).all(axis=1), np.nan, np.nansum(k_fb[:, _TOTAL], axis=1))
+    committed = materials["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    claim_ok, fb_ok = np.isfinite(total_claim), np.isfinite(total_fb)
+    scored = np.where(claim_ok, committed_emissions(total_claim, total_fb, committed | ~usable),
+                      np.where(usable & fb_ok, total_fb, np.nan))
+    use_fb = usable & fb_ok & (~claim_ok | (scored != total_claim))
+    computed = np.isfinite(scored)
+    status = np.select([~computed, use_fb, usable & ~expired, usable & expired],
+                       ["not_computed", "fallback", "epd", "epd_generic"], "generic").astype(object)
+    return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
+                       use_fallback=use_fb, computed=computed,
+                       modules=np.where(use_fb[:, None], k_fb, k_claim), status=status)
+
+
+def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
+                      scored: ScoredLines) -> pd.DataFrame:
+    """Downgraded and not computed material lines, one finding each.
+
+    Returns
+    -------
+    DataFrame
+        ``source_ref``, ``kind``, ``reason``, ``detail``, ``kg_co2e_claimed``
+        and ``kg_co2e`` [kg CO2e]; kinds in the order they are checked.
+    """
+    m = materials
+    committed = m["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    claim_ok = np.isfinite(scored.total_claimed)
+    fb_ok = np.isfinite(scored.total_fallback)
+    c = claims
+    kinds = {
+        "missing_epd_id": c.has_value & ~c.has_id,
+        "missing_epd_value": c.has_id & ~(c.has_value & c.has_unit),
+        "unknown_epd_unit": c.has_value & c.has_id & c.has_unit & ~c.unit_ok,
+        "expired_epd": c.expired,
+        "uncommitted": c.usable & ~committed,
+        "epd_not_usable": c.usable & ~claim_ok & fb_ok,
+        "not_computed": not_computed(emissions, scored),
+    }
+    detail_text = {
+        "expired_epd": m["epd_id"].astype(str) + " "
+        + c.valid_until.dt.strftime("%Y-%m-%d").fillna(""),
+        "unknown_epd_unit": c.unit.astype(str),
+    }
+    reason = pd.Series(np.where(claim_ok, None, emissions.reason), dtype=object)
+    found = [pd.DataFrame({
+        "source_ref": m["source_ref"][mask].to_numpy(dtype=object), "kind": name,
+        "reason": reason[mask].fillna("").to_numpy(dtype=object),
+        "detail": (detail_text[name][mask] if name in detail_text else m["epd_id"][mask]).astype(object)
+        .where(lambda s: s.notna(), "").astype(str).to_numpy(dtype=object),
+        "kg_co2e_claimed": scored.total_claimed[mask], "kg_co2e": scored.scored[mask]})
+        for name, mask in kinds.items() if mask.any()]
+    return pd.concat(found, ignore_index=True) if found else empty_findings()
+
+
+def not_computed(emissions: LineEmissions, scored: ScoredLines) -> np.ndarray:
+    """Lines without a scored value for a reason other than being out of scope (bool)."""
+    return ~scored.computed & (emissions.reason != "out_of_scope")
+
+
+def product_limit_findings(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
+                           generic, scored: ScoredLines, competition: Competition, file: str
+                           ) -> tuple[str, pd.DataFrame]:
+    """Check every usable EPD value against the competition's per-product A1-A3 limits.
+
+    Returns
+    -------
+    gate : str
+        Failure codes of the bid joined by ``;``; ``""`` when it passes or
+        the competition sets no limits.
+    findings : DataFrame
+        One finding per line over its limit or given in another unit.
+    """
+    from klimafotavtrykk.scoring import product_limit_gate
+
+    usable = claims.usable
+    if not (competition.product_limits and usable.any()):
+        return "", empty_findings()
+    g_frame = generic.frame.reset_index(drop=True)
+    group = np.append(g_frame["material_group"].to_numpy(dtype=object)
+                      if "material_group" in g_frame else np.full(len(g_frame), None),
+                      None)[match.index]
+    checked = pd.DataFrame({"bidder": file, "A1-A3": claims.value, "declared_unit": claims.unit,
+                            "factor_id": match.factor_id, "material_group": group})[usable]
+    per_line, per_bidder = product_limit_gate(checked, competition.product_limits_frame())
+    gate = str(per_bidder.iloc[0]) if len(per_bidder) else ""
+    failed = per_line["gate"].astype(str).isin(_GATE_KINDS).to_numpy()
+    if not failed.any():
+        return gate, empty_findings()
+    rows = np.flatnonzero(usable)[failed]
+    limits = per_line["limit_kg_co2e"].to_numpy()[failed]
+    value, unit = claims.value, claims.unit.to_numpy(dtype=object)
+    return gate, pd.DataFrame({
+        "source_ref": materials["source_ref"].to_numpy(dtype=object)[rows],
+        "kind": per_line["gate"].astype(str).to_numpy(dtype=object)[failed],
+        "reason": "", "kg_co2e_claimed": scored.total_claimed[rows], "kg_co2e": scored.scored[rows],
+        "detail": [f"{v:g} > {lim:g} kg CO2e/{u}" for v, lim, u in
+                   zip(value[rows], limits, unit[rows], strict=True)]})
+
+
+def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch, generic,
+                   epd_ids, emissions: LineEmissions, scored: ScoredLines, modules) -> pd.DataFrame:
+    """Every material line with its factor, status and result (the per-line detail).
+
+    Parameters
+    ----------
+    modules : tuple of str
+        Modules in the profile's scope; a column each. [kg CO2e]
+
+    Returns
+    -------
+    DataFrame
+    """
+    m = materials
+    use_fb, usable = scored.use_fallback, claims.usable
+    generic_source = np.append(generic.frame.reset_index(drop=True)["source"].to_numpy(dtype=object),
+                               None)[match.index]
+    return pd.DataFrame({
+        "sheet": "materials", "row_id": np.arange(len(m)),
+        **{c: m[c].to_numpy(dtype=object) for c in (
+            "source_ref", "post_number", "item_code", "building_part", "description", "unit",
+            "product", "epd_id")},
+        "quantity": m["quantity"].to_numpy(dtype=float),
+        "dataset_type": np.where(usable & ~use_fb, claims.dataset_type,
+                                 np.where(scored.computed, "generic", None)),
+        "committed": m["committed"].to_numpy(),
+        "factor_id": np.where(use_fb | ~usable, match.factor_id, epd_ids),
+        "factor_source": np.where(use_fb | ~usable, generic_source, emissions.source),
+        "line_status": scored.status,
+        "reason": np.where(scored.computed, None, emissions.reason),
+        "kg_co2e_claimed": scored.total_claimed, "kg_co2e": scored.scored,
+        **{mod: scored.modules[:, _COL[mod]] for mod in MODULES if mod in modules},
+    })
+
+
+def evaluate_materials(bid, competition: Competition, *, detail: bool = False, factors=None,
+                       mappings=None) -> MaterialEmissions:
+    """Claimed and fallback emissions of every material line of a bid, and what is scored.
+
+    Parameters
+    ----------
+    bid : Bid
+        The bid, as read.
+    competition : Competition
+    detail : bool
+        Also return every line with its result.
+    factors : FactorTable, optional
+        Generic factors; default the shipped ones.
+    mappings : Mappings, optional
+        Description and NS 3420 mappings; default the shipped ones.
+
+    Returns
+    -------
+    MaterialEmissions
+    """
+    from klimafotavtrykk.factors import load_factors
+
+    generic = load_factors() if factors is None else factors
+    m = bid.materials.reset_index(drop=True)
+    match = generic_match(m, generic, mappings)
+    claims = epd_claims(m, competition.tender_date)
+    table, epd_ids = claim_factor_table(generic, m, claims, match, bid.file)
+    emissions = line_emissions(m, claims, match, epd_ids, table, competition, mappings)
+    scored = scored_lines(m, claims, emissions)
+    findings = material_findings(m, claims, emissions, scored)
+    gate, over = product_limit_findings(m, claims, match, generic, scored, competition, bid.file)
+    if len(over):
+        findings = pd.concat([findings, over], ignore_index=True)
+    lines = (material_lines(m, claims, match, generic, epd_ids, emissions, scored,
+                            competition.scoring_profile.modules) if detail else None)
+    computed = scored.computed
+    return MaterialEmissions(
+        total=float(np.nansum(np.where(computed, scored.scored, 0.0))),
+        total_claimed=float(np.nansum(np.where(np.isfinite(scored.total_claimed),
+                                               scored.total_claimed, 0.0))),
+        by_module=np.nansum(np.where(computed[:, None], scored.modules, 0.0), axis=0),
+        findings=findings.assign(file=bid.file), gate=gate, lines=lines, n_lines=len(m),
+        n_computed=int(computed.sum()), n_epd=int(claims.usable.sum()),
+        n_downgraded=int((scored.use_fallback | (claims.expired & ~scored.use_fallback)).sum()),
+        n_not_computed=int(not_computed(emissions, scored).sum()))
+
+
+# ============================================================================ helpers
+
+def _per_row(result, n: int, offset: int):
+    """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``."""
+    k = np.full((n, len(MODULES)), np.nan)
+    lines = result.lines
+    rows = lines["row_id"].to_numpy(dtype=np.int64) - offset
+    inside = (rows >= 0) & (rows < n)
+    k[rows[inside]] = lines[list(MODULES)].to_numpy(dtype=float)[inside]
+    source = np.full(n, None, dtype=object)
+    source[rows[inside]] = lines["factor_source"].to_numpy(dtype=object)[inside]
+    reason = np.full(n, None, dtype=object)
+    un = result.unmatched
+    urows = un["row_id"].to_numpy(dtype=np.int64) - offset
+    uin = (urows >= 0) & (urows < n)
+    reason[urows[uin]] = un["reason"].astype(object).to_numpy()[uin]
+    return k, reason, source

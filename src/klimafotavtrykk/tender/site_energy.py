@@ -1,0 +1,229 @@
+"""The site sheet of one bid: A5 site energy, mass transport and emission-free shares.
+
+:func:`evaluate_site` computes every site row twice in one call of
+:func:`~klimafotavtrykk.site.calculate_site`: as claimed, and, for rows the
+bidder did not commit to, on the competition's fallback carrier (fossil
+diesel by default). What is scored is chosen per row
+(:func:`~klimafotavtrykk.scoring.committed_emissions`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.site import SHARE_BASES
+from klimafotavtrykk.tender.findings import FINDING_COLUMNS, empty_findings
+
+__all__ = ["SiteRows", "SiteEmissions", "site_rows", "site_findings", "site_lines", "evaluate_site"]
+
+
+@dataclass(frozen=True, eq=False)
+class SiteRows:
+    """Site rows computed as claimed and with fallbacks.
+
+    Attributes
+    ----------
+    result : SiteResult
+        The one site calculation: claimed rows (``row_id`` 0 .. n-1), then
+        fallback rows of the uncommitted ones.
+    committed : numpy.ndarray of bool
+        The bidder commits to the row.
+    claimed, scored : numpy.ndarray
+        Per row as claimed, and as scored after the fallback; NaN when not
+        computed. [kg CO2e]
+    use_fallback : numpy.ndarray of bool
+        The fallback row is scored instead of the claim.
+    chosen : numpy.ndarray of int64
+        Row of ``result.lines`` scored for each site row; -1 when none.
+    computed : numpy.ndarray of bool
+        The claimed row was computed.
+    """
+
+    result: object
+    committed: np.ndarray
+    claimed: np.ndarray
+    scored: np.ndarray
+    use_fallback: np.ndarray
+    chosen: np.ndarray
+    computed: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class SiteEmissions:
+    """The site sheet of one bid, computed.
+
+    Attributes
+    ----------
+    total, total_claimed : float
+        Site energy A5, scored and claimed. [kg CO2e]
+    mass_transport : float
+        Mass transport, scored; outside A5. [kg CO2e]
+    rows : int
+        Number of site rows.
+    shares : dict
+        Emission-free share of site energy by basis
+        (:data:`~klimafotavtrykk.site.SHARE_BASES`), after fallbacks; NaN
+        without site rows. [-]
+    findings : DataFrame
+        Site rows not computed or not committed (finding columns).
+    lines : DataFrame or None
+        Every site row with its result, when detail was asked for.
+    """
+
+    total: float
+    total_claimed: float
+    mass_transport: float
+    rows: int
+    shares: dict[str, float]
+    findings: pd.DataFrame
+    lines: pd.DataFrame | None
+
+
+def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
+    """Compute site rows as claimed and, where not committed, on the fallback carrier.
+
+    Parameters
+    ----------
+    activities : DataFrame
+        The bid's site rows (:func:`~klimafotavtrykk.tender.reader.bid_frames`), 0-indexed.
+    fallback_carrier : str
+        Carrier an uncommitted row is scored on (e.g. ``diesel``).
+
+    Returns
+    -------
+    SiteRows
+    """
+    from klimafotavtrykk.scoring import committed_emissions
+    from klimafotavtrykk.site import calculate_site
+
+    acts = activities
+    n = len(acts)
+    committed = acts["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    fb_rows = np.flatnonzero(~committed)
+    fallback = acts.iloc[fb_rows].assign(row_id=n + np.arange(len(fb_rows)),
+                                         carrier=fallback_carrier)
+    frame = pd.concat([acts.assign(row_id=np.arange(n)), fallback], ignore_index=True)
+    result = calculate_site(frame.drop(columns=["committed", "category"]))
+    lines = result.lines
+    rid = lines["row_id"].to_numpy(dtype=np.int64)
+    kg_all = np.full(n + len(fb_rows), np.nan)
+    kg_all[rid] = lines["kg_co2e"].to_numpy(dtype=float)
+    pos = np.full(n + len(fb_rows), -1)
+    pos[rid] = np.arange(len(lines))
+    claim = kg_all[:n]
+    fb = np.full(n, np.nan)
+    fb[fb_rows] = kg_all[n:]
+    scored = committed_emissions(claim, fb, committed)
+    use_fb = ~committed & np.isfinite(fb) & (scored != claim) & np.isfinite(claim)
+    pos_fb = np.full(n, -1)
+    pos_fb[fb_rows] = pos[n:]
+    return SiteRows(result=result, committed=committed, claimed=claim, scored=scored,
+                    use_fallback=use_fb, chosen=np.where(use_fb, pos_fb, pos[:n]),
+                    computed=np.isfinite(claim))
+
+
+def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
+    """Site rows the site model could not compute, and computed rows not committed.
+
+    Returns
+    -------
+    DataFrame
+        Finding columns; kinds ``site_not_computed`` and ``uncommitted_site``.
+    """
+    acts = activities
+    n = len(acts)
+    unmatched = rows.result.unmatched
+    urow = unmatched["row_id"].to_numpy(dtype=np.int64)
+    claimed_un = urow < n
+    refs = _refs(acts)
+    found = []
+    if claimed_un.any():
+        found.append(pd.DataFrame({"source_ref": refs[urow[claimed_un]], "kind": "site_not_computed",
+                                   "reason": unmatched["reason"].astype(str).to_numpy()[claimed_un],
+                                   "detail": unmatched["detail"].astype(str).to_numpy()[claimed_un]}))
+    uncommitted = ~rows.committed & rows.computed
+    if uncommitted.any():
+        found.append(pd.DataFrame({
+            "source_ref": refs[uncommitted], "kind": "uncommitted_site", "reason": "",
+            "detail": acts["carrier"].astype(object).fillna("").astype(str).to_numpy()[uncommitted],
+            "kg_co2e_claimed": rows.claimed[uncommitted], "kg_co2e": rows.scored[uncommitted]}))
+    if not found:
+        return empty_findings()
+    return pd.concat(found, ignore_index=True).reindex(columns=list(FINDING_COLUMNS))
+
+
+def site_lines(activities: pd.DataFrame, rows: SiteRows, site_mask: np.ndarray) -> pd.DataFrame:
+    """Every site row with its carrier, status and result (the per-line detail).
+
+    Returns
+    -------
+    DataFrame
+        ``A5`` [kg CO2e] only on site-energy rows (not mass transport).
+    """
+    acts = activities
+    lines = rows.result.lines
+    ok = rows.computed
+    carrier = np.append(lines["carrier_key"].to_numpy(dtype=object), None)[rows.chosen]
+    source = np.append(lines["factor_source"].to_numpy(dtype=object), None)[rows.chosen]
+    return pd.DataFrame({
+        "sheet": "site", "row_id": np.arange(len(acts)), "source_ref": _refs(acts),
+        "description": acts["activity"].to_numpy(dtype=object),
+        "product": acts["machine"].to_numpy(dtype=object),
+        "committed": acts["committed"].to_numpy(),
+        "factor_id": carrier, "factor_source": source,
+        "line_status": np.select([~ok, rows.use_fallback], ["not_computed", "fallback"], "site"),
+        "kg_co2e_claimed": rows.claimed, "kg_co2e": np.where(ok, rows.scored, np.nan),
+        "A5": np.where(site_mask, rows.scored, np.nan),
+    })
+
+
+def evaluate_site(bid, competition, *, detail: bool = False) -> SiteEmissions:
+    """Site energy (A5) and mass transport, claimed and with fallbacks, and emission-free shares.
+
+    Parameters
+    ----------
+    bid : Bid
+        The bid, as read.
+    competition : Competition
+        Gives the fallback carrier (``site_fallback``).
+    detail : bool
+        Also return every site row with its result.
+
+    Returns
+    -------
+    SiteEmissions
+    """
+    from klimafotavtrykk.site import energy_class_shares
+
+    acts = bid.site.reset_index(drop=True)
+    n = len(acts)
+    if n == 0:
+        return SiteEmissions(total=0.0, total_claimed=0.0, mass_transport=0.0, rows=0,
+                             shares=dict.fromkeys(SHARE_BASES, math.nan),
+                             findings=empty_findings(), lines=None)
+    rows = site_rows(acts, competition.site_fallback)
+    scope = acts["scope"].to_numpy(dtype=object)
+    site_mask = rows.computed & (scope == "site")
+    mass_mask = rows.computed & (scope == "mass_transport")
+    pick = rows.result.lines.iloc[rows.chosen[site_mask]]
+    shares = energy_class_shares(pick["energy_class"].to_numpy(dtype=object),
+                                 pick["energy_kwh"].to_numpy(dtype=float),
+                                 acts["machine_hours"].to_numpy(dtype=float)[site_mask],
+                                 acts["machine"].to_numpy(dtype=object)[site_mask])
+    return SiteEmissions(
+        total=float(np.nansum(np.where(site_mask, rows.scored, 0.0))),
+        total_claimed=float(np.nansum(np.where(site_mask, rows.claimed, 0.0))),
+        mass_transport=float(np.nansum(np.where(mass_mask, rows.scored, 0.0))),
+        rows=n, shares={b: float(shares.loc[b, "emission_free"]) for b in SHARE_BASES},
+        findings=site_findings(acts, rows),
+        lines=site_lines(acts, rows, site_mask) if detail else None)
+
+
+def _refs(activities: pd.DataFrame) -> np.ndarray:
+    if "source_ref" in activities:
+        return activities["source_ref"].to_numpy(dtype=object)
+    return np.full(len(activities), None)

@@ -1,0 +1,190 @@
+"""One bid computed (tender.evaluation, tender.materials, tender.site_energy): each case worked by hand.
+
+The factor table and mappings here are made up for hand calculation:
+
+- ``concrete``: generic, 300 kg CO2e/m3 A1-A3, 2 400 kg/m3, material group ``concrete``;
+- ``rebar``: generic, 1.0 kg CO2e/kg A1-A3, material group ``steel``.
+
+The profile counts A1-A3 only, with the 25 % markup on generic data that TEK17 uses
+(data/profiles/tek17.toml, ``generic_markup``), so every number below is a product.
+"""
+
+
+import datetime as dt
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from klimafotavtrykk.errors import DataError
+from klimafotavtrykk.profiles import Profile
+from klimafotavtrykk.scoring import ScoringRule
+from klimafotavtrykk.tender import (
+    evaluate_bid,
+    evaluate_summaries,
+)
+from klimafotavtrykk.tender.competition import Competition, ProductLimit
+from klimafotavtrykk.tender.reader import Bid, bid_frames
+
+TENDER_DATE = dt.date(2025, 4, 1)
+VALID = dt.datetime(2030, 1, 1)
+EXPIRED = dt.datetime(2024, 12, 31)   # before the tender date
+
+
+def competition(**rule) -> Competition:
+    profile = Profile(name="a1a3", reference_study_period=50.0, modules=("A1-A3",),
+                      generic_markup=0.25)
+    settings = {"price_weight": 0.7, "climate_weight": 0.3, "bta_m2": 100.0, **rule}
+    limits = settings.pop("product_limits", ())
+    return Competition(name="test", profile=profile, bta_m2=100.0, tender_date=TENDER_DATE,
+                       reference_study_period=50.0, building_parts=(),
+                       rule=ScoringRule(**settings), product_limits=limits)
+
+
+def materials(*rows) -> pd.DataFrame:
+    """Rows of (description, quantity, unit, epd_id, epd unit, GWP, valid until, committed)."""
+    columns = ["description", "quantity", "unit", "epd_id", "epd_declared_unit", "epd_gwp_a1a3",
+               "epd_valid_until", "committed"]
+    frame = pd.DataFrame(list(rows), columns=columns)
+    frame["source_ref"] = [f"[bid.xlsx]Materialer!E{i}" for i in range(2, 2 + len(frame))]
+    frame["dataset_type"] = np.where(frame["epd_id"].notna(), "produkt-EPD", None)
+    return frame
+
+
+def bid(rows: pd.DataFrame, site: pd.DataFrame | None = None, name="bid.xlsx", price=1e6) -> Bid:
+    site = pd.DataFrame(columns=["quantity", "unit"]) if site is None else site
+    m, s, found = bid_frames(rows, site)
+    return Bid(file=name, sha256=None, materials=m, site=s,
+               declaration={"bidder": name.split(".")[0], "price_nok": price}, findings=found)
+
+
+def test_expired_epd_counts_as_generic_with_markup_and_uncommitted_line_falls_back(
+        factors, mappings):
+    rows = materials(
+        ("Betong B30", 10.0, "m3", "NEPD-1", "m3", 200.0, VALID, "ja"),
+        ("Betong B35", 10.0, "m3", "NEPD-2", "m3", 200.0, EXPIRED, "ja"),
+        ("Armering", 1.0, "tonn", "NEPD-3", "tonn", 500.0, VALID, "nei"),
+        ("Betong uten EPD", 5.0, "m3", None, None, None, None, None),
+    )
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings,
+                          detail=True)
+    lines = result.lines.set_index("source_ref")
+    # NEPD-1, committed and valid: 10 m3 x 200 = 2 000
+    assert lines.at["[bid.xlsx]Materialer!E2", "kg_co2e"] == pytest.approx(2_000.0)
+    # NEPD-2 expired on 2024-12-31, before the tender date 2025-04-01: generic,
+    # so the 25 % markup applies: 10 x 200 x 1.25 = 2 500
+    assert lines.at["[bid.xlsx]Materialer!E3", "kg_co2e"] == pytest.approx(2_500.0)
+    assert lines.at["[bid.xlsx]Materialer!E3", "line_status"] == "epd_generic"
+    # NEPD-3 not committed: claimed 1 t x 500 = 500; fallback generic rebar
+    # 1 000 kg x 1.0 x 1.25 = 1 250; scored at max(500, 1 250) = 1 250 (KOFA 2024/1940)
+    assert lines.at["[bid.xlsx]Materialer!E4", "kg_co2e_claimed"] == pytest.approx(500.0)
+    assert lines.at["[bid.xlsx]Materialer!E4", "kg_co2e"] == pytest.approx(1_250.0)
+    assert lines.at["[bid.xlsx]Materialer!E4", "line_status"] == "fallback"
+    assert lines.at["[bid.xlsx]Materialer!E4", "factor_id"] == "rebar"
+    # no EPD: generic concrete 5 x 300 x 1.25 = 1 875
+    assert lines.at["[bid.xlsx]Materialer!E5", "kg_co2e"] == pytest.approx(1_875.0)
+    # totals: 2 000 + 2 500 + 1 250 + 1 875 = 7 625 scored; 2 000 + 2 500 + 500 + 1 875 claimed
+    assert result.kg_co2e == pytest.approx(7_625.0)
+    assert result.kg_co2e_claimed == pytest.approx(6_875.0)
+    kinds = result.findings.set_index("source_ref")["kind"]
+    assert kinds["[bid.xlsx]Materialer!E3"] == "expired_epd"
+    assert kinds["[bid.xlsx]Materialer!E4"] == "uncommitted"
+    assert result.counts["downgraded"] == 2
+
+
+def test_epd_row_takes_mass_conversion_from_the_generic_match(factors, mappings):
+    # EPD per tonne on a line in m3: 2 m3 x 2 400 kg/m3 (generic concrete) = 4.8 t x 100 = 480
+    rows = materials(("Betong", 2.0, "m3", "NEPD-9", "tonn", 100.0, VALID, "ja"))
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert result.kg_co2e == pytest.approx(480.0)
+    # the bid's own mass per m3 wins: 2 m3 x 2 000 kg/m3 = 4 t x 100 = 400
+    rows["mass_per_unit"] = 2_000.0
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert result.kg_co2e == pytest.approx(400.0)
+
+
+def test_gwp_without_epd_number_is_not_used(factors, mappings):
+    rows = materials(("Betong", 1.0, "m3", None, "m3", 10.0, VALID, "ja"))
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert result.kg_co2e == pytest.approx(375.0)        # generic 300 x 1.25
+    assert list(result.findings["kind"]) == ["missing_epd_id"]
+
+
+def test_epd_rows_pass_the_factor_table_checks(factors, mappings):
+    # An unknown declared unit is a finding and the line is scored generic: 1 x 300 x 1.25 = 375.
+    rows = materials(("Betong", 1.0, "m3", "N-1", "furlong", 100.0, VALID, "ja"))
+    result = evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert list(result.findings["kind"]) == ["unknown_epd_unit"]
+    assert result.kg_co2e == pytest.approx(375.0)
+    # A mass of 0 kg per m3 is refused exactly as in a factor file (density must be positive).
+    rows["epd_declared_unit"], rows["mass_per_unit"] = "m3", 0.0
+    with pytest.raises(DataError, match="density_kg_m3 must be positive") as info:
+        evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert (info.value.file, info.value.row) == ("EPDs of bid.xlsx", 2)
+
+
+def test_product_limit_gate_rejects_a_bid(factors, mappings):
+    limit = ProductLimit("material_group", "concrete", "m3", 250.0, "client")
+    comp = competition(product_limits=(limit,))
+    over = evaluate_bid(bid(materials(("Betong", 1.0, "m3", "N-1", "m3", 290.0, VALID, "ja")),
+                            name="over.xlsx"), comp, factors=factors, mappings=mappings)
+    under = evaluate_bid(bid(materials(("Betong", 1.0, "m3", "N-2", "m3", 240.0, VALID, "ja")),
+                             name="under.xlsx"), comp, factors=factors, mappings=mappings)
+    assert over.product_gate == "product_limit_exceeded"
+    assert under.product_gate == ""
+    evaluation = evaluate_summaries(comp, [over, under])
+    assert evaluation.ranking.loc["over.xlsx", "status"] == "rejected"
+    assert evaluation.ranking.loc["under.xlsx", "rank"] == 1
+    rejected = evaluation.rejected.set_index("file")
+    assert rejected.loc["over.xlsx", "stage"] == "gate"
+    assert "product_limit_exceeded" in rejected.loc["over.xlsx", "reason"]
+
+
+def test_uncommitted_claim_earns_no_climate_points(factors, mappings):
+    # Three bids of 10 m3 concrete. "claims" commits to an EPD of 150 kg/m3 (1 500 kg);
+    # "uncommitted" declares the same EPD without committing: scored as generic
+    # 10 x 300 x 1.25 = 3 750, exactly as "generic", which declares nothing.
+    comp = competition(price_weight=0.7, climate_weight=0.3, basis="kg_co2e")
+    bids = [
+        bid(materials(("Betong", 10.0, "m3", "N-1", "m3", 150.0, VALID, "ja")), name="claims.xlsx"),
+        bid(materials(("Betong", 10.0, "m3", "N-1", "m3", 150.0, VALID, "nei")),
+            name="uncommitted.xlsx"),
+        bid(materials(("Betong", 10.0, "m3", None, None, None, None, None)), name="generic.xlsx"),
+    ]
+    summaries = [evaluate_bid(b, comp, factors=factors, mappings=mappings) for b in bids]
+    evaluation = evaluate_summaries(comp, summaries)
+    points = evaluation.ranking["points_climate"]
+    # linear: best 1 500; 3 750 gives 10 - 10 x (3 750 - 1 500) / 1 500 = -5
+    assert points["claims.xlsx"] == pytest.approx(10.0)
+    assert points["uncommitted.xlsx"] == pytest.approx(-5.0)
+    assert points["generic.xlsx"] == pytest.approx(-5.0)
+    listed = evaluation.findings
+    assert list(listed.loc[listed["kind"] == "uncommitted", "file"]) == ["uncommitted.xlsx"]
+
+
+def test_site_rows_uncommitted_electric_machine_scored_as_diesel(factors, mappings):
+    # 100 L of diesel (3.34752 kg CO2e/L, data/emission_factors/energy_carriers.csv, wtw)
+    # and 1 000 kWh of Norwegian electricity (0.015 kg CO2e/kWh, same file). The electric
+    # row is not committed: its fallback is diesel at equal delivered energy,
+    # 1 000 kWh / 9.77778 kWh/L = 102.27 L x 3.34752 = 342.36 kg.
+    site = pd.DataFrame({
+        "category": ["maskin", "maskin"], "machine": ["D", "E"], "carrier": ["diesel", "electricity"],
+        "quantity": [100.0, 1_000.0], "unit": ["l", "kWh"], "committed": ["ja", "nei"],
+        "source_ref": ["[bid.xlsx]Byggeplass!F2", "[bid.xlsx]Byggeplass!F3"]})
+    rows = materials(("Betong", 1.0, "m3", None, None, None, None, None))
+    result = evaluate_bid(bid(rows, site), competition(), factors=factors, mappings=mappings)
+    assert result.site_kg_co2e_claimed == pytest.approx(100 * 3.34752 + 1_000 * 0.015)
+    assert result.site_kg_co2e == pytest.approx(100 * 3.34752 + 1_000 / 9.77778 * 3.34752,
+                                                 rel=1e-5)
+    # no emission-free energy left once the uncommitted electric row is diesel
+    assert result.zero_emission_shares["energy"] == pytest.approx(0.0)
+    assert list(result.findings["kind"]) == ["uncommitted_site"]
+
+
+
+def test_summaries_pickle_for_worker_pools(factors, mappings):
+    result = evaluate_bid(bid(materials(("Betong", 1.0, "m3", None, None, None, None, None))),
+                          competition(), factors=factors, mappings=mappings)
+    again = pickle.loads(pickle.dumps(result))
+    assert again.kg_co2e == result.kg_co2e == pytest.approx(375.0)
