@@ -351,6 +351,9 @@ def test_biogenic_rows_are_refused_by_tek17_not_computed_wrong():
         ("Branndør stål EI60, 1000x2100", "door_internal_steel_piece"),
         ("Dør EI30 i stål til trapperom", "door_internal_steel_piece"),
         ("Branndører, EI30, til korridor", "door_internal_wood_classified_piece"),
+        ("Skyvedør i glass mot terrasse", "window_door_wood_aluminium_glazed"),
+        ("Balkongdør tre/alu, 3-lags glass", "window_door_wood_aluminium_glazed"),
+        ("Terrassedør i tre, helglasset", "window_door_wood_glazed"),
     ],
 )
 def test_new_coverage_aliases_match_typical_descriptions(description, expected):
@@ -368,6 +371,11 @@ def test_new_coverage_aliases_match_typical_descriptions(description, expected):
         ("Takstein av tegl på betongtakstoler", "concrete_roof_tile"),
         ("Ytterdør stål EI30, utvendig", "door_internal_steel_piece"),
         ("Branndør, aluminium, glassfelt", "door_internal_wood_classified_piece"),
+        ("Beslag rundt balkongdør, stål", "window_door_wood_aluminium_glazed"),
+        ("Terskel til terrassedør, eik", "window_door_wood_aluminium_glazed"),
+        ("Skyvedør garderobe, laminat", "window_door_wood_aluminium_glazed"),
+        ("Glassdør i innvendig glassvegg", "window_door_wood_aluminium_glazed"),
+        ("Automatisk skyvedør i glass, hovedinngang", "window_door_wood_aluminium_glazed"),
     ],
 )
 def test_new_coverage_aliases_do_not_match_counter_examples(description, not_expected):
@@ -433,3 +441,12 @@ def test_material_groups_use_the_shipped_names():
     assert rows.at["crushed_rock_aggregate", "material_group"] == "earthworks"
     assert rows.at["kerb_concrete_12x30", "material_group"] == "precast_concrete"
     assert rows.at["kerb_granite_12x30", "material_group"] == "natural_stone"
+
+
+def test_window_door_piece_mass_is_module_area_times_area_mass():
+    """A glazed window door per piece: M10x21 (2.1 m2) x Boverket's kg/m2."""
+    rows = new_factors().set_index("factor_id")
+    # Boverket 6000000114: 36.0 kg/m2 x 2.1 m2 = 75.6 kg; 6000000113: 34.7 x 2.1 = 72.87 kg
+    assert float(rows.at["window_door_wood_aluminium_glazed", "piece_mass_kg"]) == pytest.approx(75.6)
+    assert float(rows.at["window_door_wood_glazed", "piece_mass_kg"]) == pytest.approx(72.87)
+    assert rows.at["window_door_wood_glazed", "B2"] == ""  # maintenance is real (as windows)
