@@ -192,6 +192,9 @@ def test_linear_masses_follow_from_the_nominal_wall(factor_id, expected):
     ("Rørdeler PE100, sveisebend", "civil_pe_pipe_proxy"),
     ("Betongkum DN1200 for spillvann", "civil_concrete_manhole_proxy"),
     ("Kantstein av betong, 15 x 25 cm", "civil_concrete_kerb_proxy"),
+    # blasting: explosive per pfm3 at a medium-rock specific charge (materials_groundworks.csv)
+    ("Sprenging av fjell i vegskjæring", "blasting_explosives_surface"),
+    ("Grøftesprenging for VA-ledninger", "blasting_explosives_surface"),
     # building texts keep their own factors
     ("Fundament på fjell, plasstøpt betong B30", "concrete_c30_37"),
     ("Armering, kamstål B500NC", "rebar_scrap"),
@@ -202,8 +205,6 @@ def test_civil_aliases(description, expected):
 
 
 @pytest.mark.parametrize("description", [
-    "Sprenging av fjell i vegskjæring",                       # explosives: no sourced factor
-    "Grøftesprenging for VA-ledninger",
     "Innkjøring av matjord, levert",
     "Kumlokk og rammer av støpejern",
 ])
@@ -296,11 +297,12 @@ def test_road_example_runs_and_keeps_every_line():
     assert len(r.lines) + len(r.unmatched) == len(lines)
     reasons = r.unmatched.set_index("post_number")["reason"]
     assert reasons["01.1"] == "lump_sum"
-    assert reasons["02.6"] == "no_factor"          # blasting
+    assert "02.6" not in reasons.index             # blasting now converts (explosive per pfm3)
     assert reasons["06.11"] == "incompatible_unit"  # concrete pipe in metres: no kg/m by DN
     computed = r.lines.set_index("post_number")
     # concrete kerb 12 x 30 cm in metres converts through its section (0.12 x 0.30 x 2400 = 86.4 kg/m)
     assert computed.loc["05.1", "factor_id"] == "kerb_concrete_12x30"
+    assert computed.loc["02.6", "factor_id"] == "blasting_explosives_surface"
     # 04.1: 1 950 m2 × 0.05 m × 2 400 kg/m3 = 234 t; A4 = 234 × 25 × 0.17375 = 1 016.4375
     assert computed.loc["04.1", "A4"] == pytest.approx(1016.4375)
     # module totals equal the sum over the computed lines
