@@ -296,6 +296,7 @@ def calculate(
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
         (line_lump, "lump_sum"),
+        (match.reason == "labour_only", "labour_only"),
         (~line_known, "unknown_unit"),
         (match.reason == "unknown_factor", "unknown_factor"),
         (match.reason == "no_factor", "no_factor"),
