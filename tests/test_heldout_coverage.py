@@ -26,8 +26,10 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 MIN_SHARE_COMPUTED = {"barnehage": 0.14, "kontor": 0.20, "gate": 0.18}
 MIN_SHARE_RIGHT = {"barnehage": 0.66, "kontor": 0.92, "gate": 1.00}
 #: Highest accepted count of out-of-scope lines (lump sums, labour, temporary
-#: works) that the engine nevertheless computed. Goal: 0.
-MAX_OUT_OF_SCOPE_COMPUTED = {"barnehage": 1, "kontor": 1, "gate": 0}
+#: works) that the engine nevertheless computed. Goal: 0, reached with the labour-only
+#: patterns (data/mappings/labour_only.csv): "Montasje av stålkonstruksjoner" (kontor) was
+#: computed as structural steel before.
+MAX_OUT_OF_SCOPE_COMPUTED = {"barnehage": 0, "kontor": 0, "gate": 0}
 
 #: Our material groups (the distinct ``material_group`` values of the shipped
 #: factor tables when the key was written); the key may name others only in
