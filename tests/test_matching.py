@@ -165,6 +165,7 @@ LABOUR_LINES = [
     "Kranleie, mobilkran for montasje av limtre og takstoler",
     "Stillas, leie inkl. montering og demontering",
     "Leie av lift, 4 uker",
+    "Byggekran, leie inkl. kranfører",
     "Rigg og drift av byggeplass",
     "Prosjektering, arbeidstegninger og detaljering tømrer",
     "Trafikkavvikling og midlertidig skilting",
@@ -190,6 +191,7 @@ MATERIAL_LINES = [
     "Supply and erection of steel beams",
     "Inspeksjonsluke i himling, 600x600",
     "Riggbrakker, nye, til permanent bruk som bod",
+    "Kabel for leietakers tavle, 5x16 mm²",
 ]
 
 
