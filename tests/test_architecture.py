@@ -11,7 +11,7 @@ counting imports inside functions too. docs/design/layout.md explains it.
 - bottom (vocabulary, errors, units, provenance, _data, _frames): only bottom.
 - readers (quantities): only bottom.
 - scoring: only bottom; it scores numbers, not files or assessments.
-- engine (lifecycle, matching, factors, profiles, site, assessment,
+- engine (lifecycle, matching, factors, profiles, site, assessment, hints,
   alternatives): bottom and engine. One exception, ``ENGINE_READS``:
   ``alternatives`` calls the reader when it is given a path (lazily).
 - presentation: ``messages`` only bottom (every layer above may use it);
@@ -73,6 +73,7 @@ LAYERS = {
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,
     "site": ENGINE,
     "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE,
+    "hints": ENGINE,
     "scoring": SCORING,
     "tender": TENDER,
     "reports": PRESENTATION, "plotting": PRESENTATION,

@@ -6,6 +6,7 @@ CLI is tested apart from them. One test runs the real engine on hand-solvable
 factors; the last ones run the shipped example end to end.
 """
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -187,6 +188,22 @@ def test_unmatched_list_is_capped(capsys, fake):
     assert "  rund sum (RS): ingen fysisk mengde: 25" in out
     assert sum("Rigg og drift" in line for line in out) == 20
     assert out[-1] == "  … og 5 til"   # 25 - 20
+
+
+def test_unmatched_lines_show_what_to_do(capsys, fake):
+    result = hand_assessment(n_unmatched=1)
+    fake["result"] = dataclasses.replace(result, unmatched=result.unmatched.assign(
+        hint=["add_density"], hint_factor=["xps"], hint_declared_unit=["kg"]))
+    assert main(["--lang", "en", "beregn", "skole.xlsx"]) == 0
+    row = [line for line in capsys.readouterr().out.splitlines() if "Rigg og drift 0" in line]
+    assert row[0].endswith("lump sum (RS): no physical quantity – the factor 'xps' is per kg and "
+                           "has no density: add density_kg_m3 to the factor row, or give the "
+                           "quantity in kg")
+    assert main(["beregn", "skole.xlsx"]) == 0
+    row = [line for line in capsys.readouterr().out.splitlines() if "Rigg og drift 0" in line]
+    assert row[0].endswith("rund sum (RS): ingen fysisk mengde – faktoren «xps» er per kg og har "
+                           "ingen densitet: legg density_kg_m3 til faktorraden, eller oppgi "
+                           "mengden i kg")
 
 
 def test_json_is_exactly_to_dict(capsys, fake):

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from klimafotavtrykk.errors import DataError
-from klimafotavtrykk.matching import mappings_from_frames, match_factors
+from klimafotavtrykk.matching import labour_only, mappings_from_frames, match_factors
 
 IDS = pd.Index(["concrete_c30_37", "concrete_lowcarbon_b_b30", "glulam", "rebar"], dtype=object)
 
@@ -151,3 +151,83 @@ def test_explicit_factor_detail(mappings):
     r = match_factors(pd.DataFrame({"factor_id": ["glulam"]}), IDS, mappings)
     assert r.detail.tolist() == ['factor id "glulam" given on the line']
     assert r.matched_text.tolist() == ["glulam"]
+
+
+# ---------------------------------------------------------------- labour only (issue 11)
+# Each line decided by hand: does the line deliver a product (material) or only work,
+# hire, temporary works or design? "Levering og montasje" delivers; "Montasje av" alone
+# does not.
+LABOUR_LINES = [
+    "Montasje av stålkonstruksjoner",
+    "Montering av vinduer levert av byggherre",
+    "Innmontering av dører levert av annen entreprenør",
+    "Kun montasje av innredning",
+    "Kranleie, mobilkran for montasje av limtre og takstoler",
+    "Stillas, leie inkl. montering og demontering",
+    "Leie av lift, 4 uker",
+    "Byggekran, leie inkl. kranfører",
+    "Rigg og drift av byggeplass",
+    "Prosjektering, arbeidstegninger og detaljering tømrer",
+    "Trafikkavvikling og midlertidig skilting",
+    "Midlertidig gangvei, asfaltert, fjernes ved anleggsslutt",
+    "Opprydding og bortkjøring av avfall",
+    "Vinterdrift, oppvarming og tildekking",
+    "Forskaling fundamenter, glatt, inkl. stag",
+    "Timearbeid tømrer, regningsarbeid",
+    "Trykkprøving og desinfeksjon av vannledning",
+    "Erection of steel structure",
+    "Detail design RIB steel connections",
+]
+MATERIAL_LINES = [
+    "Levering og montasje av stålkonstruksjoner",
+    "Levering og montering av vinduer, tre/aluminium",
+    "Montasje av stålbjelker inkl. levering",
+    "Heis, 13 pers., inkl. montasje",
+    "Limtrebjelke GL30c 140x405, inkl. beslag og montering",
+    "Takstoler, prefabrikkerte fagverk C24, inkl. prosjektering",
+    "Fasadeplater fibersement, inkl. stillas",
+    "Plasstøpt betong B30, inkl. forskaling",
+    "Stålsøyle HUP 100x100x5, montert på fundament",
+    "Supply and erection of steel beams",
+    "Inspeksjonsluke i himling, 600x600",
+    "Riggbrakker, nye, til permanent bruk som bod",
+    "Kabel for leietakers tavle, 5x16 mm²",
+]
+
+
+@pytest.mark.parametrize("description", LABOUR_LINES)
+def test_labour_only_lines_are_recognised(description):
+    assert labour_only(pd.Series([description])).tolist() == [True]
+
+
+@pytest.mark.parametrize("description", MATERIAL_LINES)
+def test_material_lines_are_not_labour(description):
+    assert labour_only(pd.Series([description])).tolist() == [False]
+
+
+def test_labour_line_gets_no_factor_and_says_why(mappings):
+    lines = pd.DataFrame({
+        "description": ["Montasje av stålkonstruksjoner", "Montasje av stålkonstruksjoner",
+                        "Levering og montasje av stålkonstruksjoner"],
+        "factor_id": [None, "steel", None],
+        "item_code": [None, None, None],
+    })
+    ids = pd.Index(["steel"])
+    aliases = pd.DataFrame({"pattern": ["stål"], "factor_id": ["steel"], "priority": ["1"]})
+    codes = pd.DataFrame({"item_code_prefix": ["ZZ9"], "factor_id": ["steel"]})
+    result = match_factors(lines, ids, mappings_from_frames(aliases, codes))
+    # a line that names its factor is taken at its word; the delivering line is steel
+    assert result.reason.tolist() == ["labour_only", None, None]
+    assert result.factor_idx.tolist() == [-1, 0, 0]
+    assert result.detail[0] == 'description reads as labour: "Montasje av" (labour_only.csv line 2)'
+
+
+def test_labour_table_may_be_replaced_or_emptied():
+    aliases = pd.DataFrame({"pattern": ["stål"], "factor_id": ["steel"], "priority": ["1"]})
+    codes = pd.DataFrame({"item_code_prefix": ["ZZ9"], "factor_id": ["steel"]})
+    none = pd.DataFrame({"pattern": [], "unless": []})
+    lines = pd.DataFrame({"description": ["Montasje av stålkonstruksjoner"]})
+    result = match_factors(lines, pd.Index(["steel"]), mappings_from_frames(aliases, codes, labour=none))
+    assert result.reason.tolist() == [None]
+    with pytest.raises(DataError, match="does not compile"):
+        mappings_from_frames(aliases, codes, labour=pd.DataFrame({"pattern": ["(x"], "unless": [""]}))

@@ -39,7 +39,7 @@ FILE_PREFIXES = {
     "errors.csv": {"input_error", "error", "field"}, "cli.csv": {"cli"}, "output.csv": {"out"},
     "report.csv": {"sheet", "summary"}, "explanations.csv": {"explanation"},
     "findings.csv": {"finding"}, "bid_template.csv": {"bid"}, "evaluation.csv": {"eval"},
-    "plot.csv": {"plot"},
+    "plot.csv": {"plot"}, "hints.csv": {"hint"},
 }  # fmt: skip
 
 # ----------------------------------------------------------------------------- catalogue

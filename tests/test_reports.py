@@ -60,7 +60,7 @@ def hand_assessment(descriptions=("Plasstøpt betong", "Vindu"), item_codes=("LB
     unmatched = pd.DataFrame({
         "row_id": [2], "source_ref": ["[s.xlsx]Mengder!E7"], "item_code": [None],
         "description": [unmatched_text], "building_part": ["21"], "quantity": [1.0],
-        "unit": ["RS"], "reason": ["lump_sum"], "detail": [None]})
+        "unit": ["RS"], "reason": ["lump_sum"], "detail": [None], "hint": ["lump_sum"]})
     coverage = pd.Series({"A1-A3": 1.0, "A4": 1.0, "A5": 0.5, "B2": 0.0, "B4": 1.0})
     return Assessment(lines=lines, unmatched=unmatched, by_module=by_module,
                       by_building_part=by_part, profile=profile, coverage=coverage, bta_m2=100.0,
@@ -146,6 +146,14 @@ def test_lines_and_unmatched_sheets():
     assert unmatched["Origin (file, sheet, cell)"].tolist() == ["[s.xlsx]Mengder!E7"]
     nb = summary_frames(hand_assessment(), lang="nb")["Ikke beregnet"]
     assert nb["Årsak"].tolist() == ["rund sum (RS): ingen fysisk mengde"]
+    # the hint of the lump sum, after the reason and before the analyst's detail
+    assert list(unmatched.columns[-3:]) == ["Reason", "What to do", "Detail"]
+    assert unmatched["What to do"].tolist() == [
+        "a lump sum has no quantity to compute with: if the line is material, give the quantity "
+        "in m3, m2, m, kg or pcs; otherwise it is rightly left out"]
+    assert nb["Hva du kan gjøre"].tolist() == [
+        "en rund sum har ingen mengde å regne på: er linjen materiale, oppgi mengden i m3, m2, m, "
+        "kg eller stk; ellers er det riktig at den ikke regnes med"]
 
 
 # ----------------------------------------------------------------------------- workbook

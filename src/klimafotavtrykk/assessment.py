@@ -22,6 +22,7 @@ from klimafotavtrykk.factors import (
     load_factors,
     load_transport_modes,
 )
+from klimafotavtrykk.hints import unmatched_hints
 from klimafotavtrykk.lifecycle.conversion import (
     declared_quantity,
     line_mass_per_base,
@@ -64,7 +65,11 @@ class Assessment:
         [kg CO2e] and ``kg_co2e`` (sum of the modules but D) [kg CO2e].
     unmatched : pandas.DataFrame
         Input lines not computed: the input columns plus ``reason`` (a key of
-        :data:`klimafotavtrykk.vocabulary.REASONS`) and ``detail``.
+        :data:`klimafotavtrykk.vocabulary.REASONS`), ``detail`` and what the
+        user can do: ``hint`` (a key of :data:`klimafotavtrykk.hints.HINTS`)
+        with ``hint_factor``, ``hint_declared_unit``, ``hint_indicator`` and
+        ``hint_accepted`` (see :func:`klimafotavtrykk.hints.unmatched_hints`;
+        :func:`klimafotavtrykk.messages.hint_text` writes the text).
     by_module : pandas.Series
         Emissions per module, indexed by :data:`MODULES`. [kg CO2e]
     by_building_part : pandas.DataFrame
@@ -296,6 +301,7 @@ def calculate(
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
         (line_lump, "lump_sum"),
+        (match.reason == "labour_only", "labour_only"),
         (~line_known, "unknown_unit"),
         (match.reason == "unknown_factor", "unknown_factor"),
         (match.reason == "no_factor", "no_factor"),
@@ -350,6 +356,11 @@ def calculate(
     computed["kg_co2e"] = per_line[:, [_COL[m] for m in TOTAL_MODULES]].sum(axis=1)
 
     unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok])
+    hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
+                            ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
+                            items["factor_id"].to_numpy(dtype=object)[~ok],
+                            profile.accepted_indicators)
+    unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
     coverage = _coverage(table, rows, row, profile)
     metadata = {
         "version": __version__,

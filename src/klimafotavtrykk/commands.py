@@ -27,6 +27,7 @@ from pathlib import Path
 from klimafotavtrykk.messages import (
     format_number,
     format_share,
+    hint_text,
     module_label,
     reason_text,
     t,
@@ -300,11 +301,14 @@ def _unmatched_text(unmatched, lang: str) -> list[str]:
     descriptions = _column_text(head, "description")
     quantities = head["quantity"] if "quantity" in head.columns else [None] * len(head)
     units = _column_text(head, "unit")
+    hints = hint_text(head, lang).tolist()
     rows = []
-    for ref, row_id, text, q, unit, reason in zip(refs, fallback, descriptions, quantities, units,
-                                                  head["reason"].astype(str), strict=True):
+    for ref, row_id, text, q, unit, reason, hint in zip(refs, fallback, descriptions, quantities,
+                                                        units, head["reason"].astype(str), hints,
+                                                        strict=True):
         amount = f"{_quantity(q, lang)} {unit}".strip()
-        rows.append([ref or row_id, _shorten(text), amount, texts[reason]])
+        said = t("out.unmatched_hint", lang, reason=texts[reason], hint=hint) if hint else texts[reason]
+        rows.append([ref or row_id, _shorten(text), amount, said])
     out += [""] + _table(rows, "<<><", header=False)
     if n > UNMATCHED_LIST_LIMIT:
         out.append("  " + t("out.more", lang, n=format_number(n - UNMATCHED_LIST_LIMIT, lang)))

@@ -10,6 +10,16 @@ Three ways, tried in this order for each line:
 3. ``item_code``: the longest prefix in ``data/mappings/ns3420.csv`` of the
    line's NS 3420 item code.
 
+Before 2 and 3, a line whose description reads as work without material
+(``data/mappings/labour_only.csv``: ``"Montasje av stålkonstruksjoner"``,
+``"Kranleie, mobilkran ..."``, ``"Stillas, leie ..."``, formwork, design) gets
+no factor and the reason ``labour_only``: it would otherwise count its
+material a second time, or a crane as glulam. A row applies where its
+``pattern`` matches and its ``unless`` does not; most patterns hold at the
+start of the text only, because the first words name what the line is
+(``"Levering og montasje av ..."`` delivers the material, ``"Montasje av ..."``
+does not). A line that names its ``factor_id`` is never labour only.
+
 Work is done per distinct description and per distinct code, never per line.
 
 The line's own material before its context
@@ -55,7 +65,7 @@ from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import clean_text
 from klimafotavtrykk.errors import DataError
 
-__all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_text"]
+__all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_text", "labour_only"]
 
 _CUT = " ¦ "  # what a context clause is replaced by
 
@@ -80,10 +90,15 @@ class Mappings:
     item_codes : pandas.DataFrame
         ``item_code_prefix``, ``factor_id``, ``file``, ``line``, sorted by prefix
         length (longest first).
+    labour : pandas.DataFrame or None
+        ``pattern``, ``unless``, ``kind``, ``file``, ``line``: descriptions of
+        work without material (see the module docstring); None for the shipped
+        ``labour_only.csv``, an empty frame for none.
     """
 
     aliases: pd.DataFrame
     item_codes: pd.DataFrame
+    labour: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,13 +112,16 @@ class MatchResult:
     method : numpy.ndarray of object
         ``"factor_id"``, ``"alias"``, ``"item_code"`` or None.
     reason : numpy.ndarray of object
-        ``"unknown_factor"`` or ``"no_factor"`` where unmatched, else None.
+        ``"unknown_factor"``, ``"labour_only"`` or ``"no_factor"`` where
+        unmatched, else None.
     detail : numpy.ndarray of object
         How the line found its factor, in plain English without patterns:
         ``'factor id "x" given on the line'``, ``'description names "XPS"
         (material_aliases.csv line 52)'``, ``'item code starts with "LB2"
         (ns3420.csv line 5)'``; for ``unknown_factor`` the id that is not in
-        the table, for ``no_factor`` None.
+        the table, for ``labour_only`` the words that read as work
+        (``'description reads as labour: "Montasje av" (labour_only.csv
+        line 2)'``), for ``no_factor`` None.
     matched_text : numpy.ndarray of object
         The text that decided: the factor id given, the part of the
         description the alias matched (empty for a pattern made only of
@@ -131,7 +149,43 @@ def load_mappings() -> Mappings:
     aliases = pd.concat([_read_with_lines(p) for p in alias_paths], ignore_index=True)
     codes = pd.concat([_read_with_lines(p) for p in code_paths], ignore_index=True)
     names = (", ".join(p.name for p in alias_paths), ", ".join(p.name for p in code_paths))
-    return mappings_from_frames(aliases, codes, names=names)
+    return mappings_from_frames(aliases, codes, names=names,
+                                labour=load_labour_patterns())
+
+
+@functools.cache
+def load_labour_patterns() -> pd.DataFrame:
+    """Load ``data/mappings/labour_only.csv``: descriptions of work without material.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pattern``, ``unless`` (empty for none), ``kind``, ``note``,
+        ``source_id``, ``file`` and ``line`` (header = line 1).
+
+    Raises
+    ------
+    DataError
+        When a column is missing or a pattern does not compile.
+    """
+    path = data_path("mappings") / "labour_only.csv"
+    return _labour_table(_read_with_lines(path), path.name)
+
+
+def _labour_table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Check a labour-pattern frame: columns present, every pattern compiles."""
+    missing = [c for c in ("pattern", "unless") if c not in frame.columns]
+    if missing:
+        raise DataError(f"missing columns {missing}", file=name)
+    frame = _with_lines(frame.fillna({"unless": ""}), name)
+    for column in ("pattern", "unless"):
+        for i, pattern in enumerate(frame[column]):  # data rows, not line items
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise DataError(f"{column} {pattern!r} does not compile: {exc}", file=name,
+                                row=i + 2) from None
+    return frame.reset_index(drop=True)
 
 
 def _read_with_lines(path) -> pd.DataFrame:
@@ -141,8 +195,26 @@ def _read_with_lines(path) -> pd.DataFrame:
 
 
 def mappings_from_frames(aliases: pd.DataFrame, item_codes: pd.DataFrame,
-                         names: tuple[str, str] = ("aliases", "item codes")) -> Mappings:
-    """Validate mapping frames (``pattern, factor_id, priority`` and ``item_code_prefix, factor_id``)."""
+                         names: tuple[str, str] = ("aliases", "item codes"),
+                         labour: pd.DataFrame | None = None) -> Mappings:
+    """Validate mapping frames.
+
+    Parameters
+    ----------
+    aliases : pandas.DataFrame
+        ``pattern``, ``factor_id``, ``priority``.
+    item_codes : pandas.DataFrame
+        ``item_code_prefix``, ``factor_id``.
+    names : tuple of str
+        Names of the two tables, for error messages.
+    labour : pandas.DataFrame, optional
+        ``pattern`` and ``unless`` of descriptions that are work without
+        material; None uses the shipped ``labour_only.csv``.
+
+    Returns
+    -------
+    Mappings
+    """
     for frame, columns, name in ((aliases, ("pattern", "factor_id", "priority"), names[0]),
                                  (item_codes, ("item_code_prefix", "factor_id"), names[1])):
         missing = [c for c in columns if c not in frame.columns]
@@ -161,7 +233,9 @@ def mappings_from_frames(aliases: pd.DataFrame, item_codes: pd.DataFrame,
     aliases = aliases.sort_values("priority", ascending=False, kind="stable").reset_index(drop=True)
     item_codes = item_codes.assign(item_code_prefix=item_codes["item_code_prefix"].str.strip().str.upper())
     order = item_codes["item_code_prefix"].str.len().sort_values(ascending=False, kind="stable").index
-    return Mappings(aliases=aliases, item_codes=item_codes.loc[order].reset_index(drop=True))
+    labour = load_labour_patterns() if labour is None else _labour_table(labour, "labour")
+    return Mappings(aliases=aliases, item_codes=item_codes.loc[order].reset_index(drop=True),
+                    labour=labour)
 
 
 def _with_lines(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -213,6 +287,16 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
                                         given)
 
     todo = ~has_explicit
+    labour = np.zeros(n, dtype=bool)
+    if todo.any():
+        codes, uniques = pd.factorize(_text(lines, "description")[todo])
+        if len(uniques):
+            per_unique = _by_labour(pd.Series(uniques, dtype=object), mappings.labour)
+            hit_detail = np.append(per_unique, None)[codes]
+            at = np.flatnonzero(todo)[hit_detail != None]  # noqa: E711 (object array)
+            labour[at] = True
+            detail[at] = hit_detail[hit_detail != None]  # noqa: E711
+            todo[at] = False
     for column, resolver in (("description", _by_alias), ("item_code", _by_code)):
         if not todo.any():
             break
@@ -235,7 +319,8 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
 
     reason = np.full(n, None, dtype=object)
     reason[(factor_idx < 0) & has_explicit] = "unknown_factor"
-    reason[(factor_idx < 0) & ~has_explicit] = "no_factor"
+    reason[(factor_idx < 0) & ~has_explicit & ~labour] = "no_factor"
+    reason[labour] = "labour_only"
     missed = factor_idx < 0
     matched[missed] = None
     rule_file[missed] = None
@@ -263,6 +348,62 @@ def own_text(descriptions: pd.Series) -> pd.Series:
     'Stålbjelke HEB 240  ¦ '
     """
     return descriptions.str.replace(_CONTEXT, _CUT, case=False, regex=True)
+
+
+def labour_only(descriptions: pd.Series, labour: pd.DataFrame | None = None) -> np.ndarray:
+    """Which descriptions read as work without material (labour, hire, temporary works, design).
+
+    Parameters
+    ----------
+    descriptions : pandas.Series of str
+        Description texts (distinct ones, for speed).
+    labour : pandas.DataFrame, optional
+        Labour patterns (``pattern``, ``unless``); default the shipped
+        ``data/mappings/labour_only.csv``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where a row's ``pattern`` matches and its ``unless`` does not.
+
+    Examples
+    --------
+    >>> labour_only(pd.Series(["Montasje av stålkonstruksjoner",
+    ...                        "Levering og montasje av stålbjelker HEB 300"])).tolist()
+    [True, False]
+    """
+    table = load_labour_patterns() if labour is None else _labour_table(labour, "labour")
+    return _by_labour(descriptions.fillna("").astype(str), table) != None  # noqa: E711
+
+
+def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarray:
+    """Detail text per distinct description that reads as work without material, else None."""
+    labour = load_labour_patterns() if labour is None else labour
+    n = len(descriptions)
+    row = np.full(n, -1, dtype=np.int64)
+    flat = descriptions.str.replace(r"\s+", " ", regex=True)
+    words = pd.Series(np.full(n, None, dtype=object), dtype=object)
+    for i, (pattern, unless) in enumerate(zip(labour["pattern"], labour["unless"], strict=True)):
+        todo = np.flatnonzero(row < 0)  # a handful of data rows; texts still open only
+        if not len(todo):
+            break
+        text = flat.iloc[todo]
+        hit = text.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
+        if unless:
+            hit = hit & ~text.str.contains(unless, case=False, regex=True).to_numpy(dtype=bool)
+        if hit.any():
+            row[todo[hit]] = i
+            words.iloc[todo[hit]] = text[hit].str.extract(f"({pattern})",
+                                                          flags=re.IGNORECASE)[0].to_numpy()
+    found = row >= 0
+    words = words.fillna("").str.replace(r"^\W+", "", regex=True).str.strip()
+    file = np.append(labour["file"].to_numpy(dtype=object), None)[row]
+    line = np.append(labour["line"].to_numpy(dtype=np.int64), -1)[row]
+    detail = (pd.Series(_quote("description reads as labour: {}", words.to_numpy(dtype=object)),
+                        dtype=object)
+              + " (" + pd.Series(file, dtype=object).astype(str) + " line "
+              + pd.Series(line).astype(str) + ")")
+    return np.where(found, detail.to_numpy(dtype=object), None)
 
 
 def _text(lines: pd.DataFrame, column: str) -> pd.Series:

@@ -50,6 +50,8 @@ __all__ = [
     "format_number",
     "format_share",
     "reason_text",
+    "HINT_FIELDS",
+    "hint_text",
     "module_label",
     "column_label",
     "render_error",
@@ -211,6 +213,63 @@ def reason_text(reason: str, lang: str = "nb") -> str:
     if entry is None:
         return REASONS.get(str(reason), str(reason))
     return entry[check_language(lang)]
+
+
+#: Placeholder of a hint text (``data/messages/hints.csv``) -> column of the unmatched frame.
+HINT_FIELDS: dict[str, str] = {
+    "factor": "hint_factor",
+    "declared_unit": "hint_declared_unit",
+    "indicator": "hint_indicator",
+    "accepted": "hint_accepted",
+    "unit": "unit",
+    "building_part": "building_part",
+    "transport_mode": "transport_mode",
+}
+
+
+def hint_text(unmatched, lang: str = "nb"):
+    """Write what the user can do about each line not computed, in ``lang``.
+
+    Parameters
+    ----------
+    unmatched : pandas.DataFrame
+        ``Assessment.unmatched``: a ``hint`` key per line (see
+        :mod:`klimafotavtrykk.hints`) and the columns of :data:`HINT_FIELDS`
+        (absent ones read as empty).
+    lang : {"nb", "en"}
+
+    Returns
+    -------
+    pandas.Series of str
+        The hint text of each line, on the frame's index; ``""`` where the
+        line has no hint. Each distinct (key, fields) is written once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"hint": ["add_density"], "hint_factor": ["xps"],
+    ...                       "hint_declared_unit": ["kg"], "unit": ["m3"]})
+    >>> hint_text(frame, "en")[0]
+    "the factor 'xps' is per kg and has no density: add density_kg_m3 to the factor row, or give the quantity in kg"
+    """
+    check_language(lang)
+    columns = ["hint", *HINT_FIELDS.values()]
+    fields = unmatched.reindex(columns=columns).astype(object)
+    fields = fields.where(fields.notna(), "").astype(str)
+    distinct = fields.drop_duplicates()
+    texts = [_hint(values, lang) for values in distinct.itertuples(index=False)]  # distinct only
+    keyed = distinct.assign(hint_text=texts)
+    text = fields.merge(keyed, how="left", on=columns)["hint_text"]
+    return text.set_axis(unmatched.index).rename("hint_text")
+
+
+def _hint(values: tuple, lang: str) -> str:
+    """One hint text from (key, *fields in HINT_FIELDS order); "" for no or an unknown key."""
+    key, *rest = values
+    entry = _catalogue().get(f"hint.{key}") if key else None
+    if entry is None:
+        return ""
+    return entry[lang].format(**dict(zip(HINT_FIELDS, rest, strict=True)))
 
 
 def module_label(module: str, lang: str = "nb") -> str:

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.messages import column_label, reason_text, t
+from klimafotavtrykk.messages import column_label, hint_text, reason_text, t
 from klimafotavtrykk.vocabulary import MODULES
 
 __all__ = [
@@ -70,7 +70,7 @@ _LINE_COLUMNS = (
 )
 _UNMATCHED_COLUMNS = (
     "source_ref", "post_number", "item_code", "description", "building_part", "quantity", "unit",
-    "reason", "detail",
+    "reason", "hint", "detail",
 )
 # Excel display formats (the stored value keeps its full precision).
 _KG_FORMAT = "#,##0"
@@ -306,6 +306,7 @@ def _unmatched(result, lang: str) -> pd.DataFrame:
     reasons = frame["reason"].astype(object)
     texts = {r: reason_text(r, lang) for r in pd.unique(reasons.dropna())}
     frame["reason"] = reasons.map(texts)
+    frame["hint"] = hint_text(result.unmatched, lang).to_numpy(dtype=object)
     return _relabel(frame, lang)
 
 

@@ -138,6 +138,7 @@ FACTOR_TEXT_COLUMNS: tuple[str, ...] = (
 REASONS: dict[str, str] = {
     "missing_quantity": "quantity is empty or not a number",
     "lump_sum": "lump-sum unit (RS): no physical quantity",
+    "labour_only": "the description reads as labour, hire, temporary works or design, not material",
     "unknown_unit": "unit spelling is not known",
     "no_factor": "no factor id, item-code mapping or material alias matched",
     "unknown_factor": "factor id is not in the factor table",

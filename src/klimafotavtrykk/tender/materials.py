@@ -234,8 +234,14 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
 
 
 def not_computed(emissions: LineEmissions, scored: ScoredLines) -> np.ndarray:
-    """Lines without a scored value for a reason other than being out of scope (bool)."""
-    return ~scored.computed & (emissions.reason != "out_of_scope")
+    """Lines without a scored value for a reason other than being out of scope (bool).
+
+    Out of scope are lines outside the profile's building parts and lines that
+    are labour, hire or temporary works (``labour_only``): neither is a
+    material line missing from the bid.
+    """
+    reason = emissions.reason
+    return ~scored.computed & (reason != "out_of_scope") & (reason != "labour_only")
 
 
 def product_limit_findings(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
