@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -14,12 +15,19 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import clean_text, text_codes
-from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
+from klimafotavtrykk.errors import (
+    DefaultValueWarning,
+    InputError,
+    MissingColumnError,
+    PlausibilityWarning,
+)
 from klimafotavtrykk.factors import (
     FactorTable,
     TransportModes,
+    add_factor_rows,
     factor_table_from_frame,
     load_factors,
+    load_scenario_defaults,
     load_transport_modes,
 )
 from klimafotavtrykk.lifecycle.conversion import (
@@ -33,11 +41,13 @@ from klimafotavtrykk.lifecycle.engine import (
     scope_mask,
     totals_by_group,
 )
+from klimafotavtrykk.lifecycle.scenarios import group_scenarios
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import implausible_lines
 from klimafotavtrykk.profiles import Profile, resolve_profile
+from klimafotavtrykk.provenance import file_sha256
 from klimafotavtrykk.units import unit_codes
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
@@ -167,6 +177,7 @@ def calculate(
     profile: str | Path | Profile = "tek17",
     *,
     factors: FactorTable | pd.DataFrame | str | Path | None = None,
+    extend: bool = True,
     bta_m2: float | None = None,
     mappings: Mappings | None = None,
     transport_modes: TransportModes | None = None,
@@ -191,7 +202,25 @@ def calculate(
         ``"tek17"`` (default), ``"ns3720"``, ``"en15978"``, a TOML file, or a
         :class:`~klimafotavtrykk.profiles.Profile`.
     factors : FactorTable, DataFrame, path or None
-        Factor table; None uses the shipped generic data.
+        None uses the shipped factors. A frame or a path (CSV or .xlsx in the
+        schema of :mod:`klimafotavtrykk.factors`) holds the user's own rows,
+        which extend the shipped table (see ``extend``). A
+        :class:`~klimafotavtrykk.factors.FactorTable` is used as it is: it
+        was composed on purpose (``load_factors("mine.csv")`` alone, or
+        :func:`~klimafotavtrykk.factors.add_factor_rows`), so it is neither
+        extended nor given default scenarios.
+    extend : bool
+        For a frame or path: True (default) adds its rows to the shipped
+        table; a user row wins over the shipped row with its ``factor_id``
+        (a row ``concrete_c30_37`` replaces the shipped one, so lines
+        matched to it by alias or NS 3420 code get the user's value), new
+        ids are added and lines naming them in ``factor_id`` use them; every
+        other line still finds the shipped rows. False uses the user's rows
+        alone. Either way, a user row that declares no ``A4`` and lacks
+        ``transport_km`` or ``transport_mode``, or declares no ``A5`` and
+        gives no ``waste_rate``, takes the scenario of its
+        ``material_group`` from ``data/emission_factors/scenario_defaults.csv``,
+        where the profile counts that module (see Warns).
     bta_m2 : float, optional
         Gross area for intensities. [m²]
     mappings : Mappings, optional
@@ -221,7 +250,14 @@ def calculate(
     -------
     Assessment
         Every input line is either in ``lines`` or in ``unmatched`` with its
-        reason; module totals equal the sum over ``lines``.
+        reason; module totals equal the sum over ``lines``. With a user
+        frame or path, ``metadata`` also holds ``factor_tables`` (name and
+        sha256 of the shipped table, when extended, and of the user's file
+        or frame), ``user_factor_ids``, ``replaced_factor_ids`` (shipped ids
+        the user's rows replaced), ``defaults_applied`` (per user row whose
+        default scenario was used by a computed line: ``factor_id``,
+        ``material_group``, ``filled``, ``source``) and
+        ``no_default_factor_ids`` (used user rows left without A4 or A5).
 
     Raises
     ------
@@ -233,6 +269,12 @@ def calculate(
 
     Warns
     -----
+    DefaultValueWarning
+        Once, when user rows took a group's default transport or waste
+        scenario, or when some have neither a scenario nor a known
+        ``material_group`` (their A4 or A5 is then not computed; give
+        ``transport_km`` and ``transport_mode``, ``waste_rate``, or a
+        ``material_group``).
     PlausibilityWarning
         When lines have a negative quantity or more than any real line can
         hold (``data/units/plausible_quantities.csv``); they are computed
@@ -251,7 +293,7 @@ def calculate(
                          found=str(bta_m2), code="bad_area")
     items = prepare_lines(lines)
     profile = resolve_profile(profile)
-    table = _factor_table(factors)
+    table, user = _factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
     n = len(items)
 
@@ -305,6 +347,9 @@ def calculate(
     )
     ok = reason == None  # noqa: E711 (object array)
 
+    user_meta: dict[str, Any] = {}
+    if user is not None:
+        table, user_meta = _user_scenarios(table, user, np.unique(fidx[ok]), profile, modes)
     rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
@@ -359,6 +404,7 @@ def calculate(
         "input_lines": n,
         "site_counted": bool(site_result is not None and profile.site_energy),
         "implausible_lines": implausible,
+        **user_meta,
     }
     return Assessment(
         lines=computed.reset_index(drop=True),
@@ -585,14 +631,108 @@ def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, 
     return found
 
 
-def _factor_table(factors) -> FactorTable:
+@dataclass(frozen=True)
+class _UserFactors:
+    """Which rows of the table are the user's, and what they replaced."""
+
+    ids: pd.Index          # the user's factor ids
+    replaced: list[str]    # shipped ids the user's rows replaced
+    tables: list[dict[str, str]]  # name and sha256 of each table, shipped first
+
+
+def _factor_table(factors, extend: bool = True) -> tuple[FactorTable, _UserFactors | None]:
+    """Choose the factor table, and say which part is the user's (None: no user rows)."""
     if factors is None:
-        return load_factors()
+        return load_factors(), None
     if isinstance(factors, FactorTable):
-        return factors
+        return factors, None
     if isinstance(factors, pd.DataFrame):
-        return factor_table_from_frame(factors)
-    return load_factors(factors)
+        own = factor_table_from_frame(factors)
+        digest = own.sha256
+    else:
+        own = load_factors(factors)
+        paths = [factors] if isinstance(factors, str | Path) else list(factors)
+        digest = (file_sha256(paths[0]) if len(paths) == 1
+                  else ", ".join(file_sha256(p) for p in paths))
+    tables = [{"name": own.name, "sha256": digest}]
+    if not extend:
+        return own, _UserFactors(ids=own.ids, replaced=[], tables=tables)
+    shipped = load_factors()
+    replaced = own.ids[own.ids.isin(shipped.ids)]
+    table = add_factor_rows(shipped, own, replace=True)
+    return table, _UserFactors(ids=own.ids, replaced=[str(i) for i in replaced],
+                               tables=[{"name": shipped.name, "sha256": shipped.sha256}, *tables])
+
+
+def _user_scenarios(table: FactorTable, user: _UserFactors, used: np.ndarray, profile: Profile,
+                    modes: TransportModes) -> tuple[FactorTable, dict[str, Any]]:
+    """Give the user's rows used by computed lines their group's A4/A5 scenario where they lack one.
+
+    Only where the profile counts A4 (transport) or A5 (waste); a default
+    naming a transport mode ``modes`` lacks is no default. Returns the table
+    with the filled arrays and the metadata that states what was done.
+    """
+    meta: dict[str, Any] = {
+        "factor_tables": user.tables,
+        "user_factor_ids": [str(i) for i in user.ids],
+        "replaced_factor_ids": user.replaced,
+        "defaults_applied": [],
+        "no_default_factor_ids": [],
+    }
+    at = used[table.ids[used].isin(user.ids)]
+    if not len(at):
+        return table, meta
+    defaults = load_scenario_defaults()
+    groups = defaults.frame[defaults.frame["transport_mode"].isin(modes.ids)]
+    frame = table.frame
+    rows = pd.DataFrame({
+        "material_group": _column(frame, "material_group", at),
+        "A4": table.modules[at, _COL["A4"]], "A5": table.modules[at, _COL["A5"]],
+        "transport_km": table.transport_km[at], "transport_mode": table.transport_mode[at],
+        "waste_rate": table.waste_rate[at],
+    }, index=pd.Index(table.ids[at], dtype=object))
+    filled, record = group_scenarios(rows, groups, transport="A4" in profile.modules,
+                                     waste="A5" in profile.modules)
+    if not len(record):
+        return table, meta
+
+    def put(array: np.ndarray, column: str) -> np.ndarray:
+        out = array.copy()
+        out[at] = filled[column].to_numpy(dtype=out.dtype)
+        return out
+
+    table = dataclasses.replace(table, transport_km=put(table.transport_km, "transport_km"),
+                                transport_mode=put(table.transport_mode, "transport_mode"),
+                                waste_rate=put(table.waste_rate, "waste_rate"))
+    applied = record[record["filled"] != ""]
+    sources = defaults.frame["source"]
+    meta["defaults_applied"] = [
+        {"factor_id": str(fid), "material_group": str(r.material_group), "filled": r.filled,
+         "source": f"{defaults.name} row {r.source_row}: {sources[r.material_group]}"}
+        for fid, r in zip(applied.index, applied.itertuples(), strict=True)]  # user rows, not lines
+    meta["no_default_factor_ids"] = [str(i) for i in record.index[record["missing"] != ""]]
+    _warn_defaults(record)
+    return table, meta
+
+
+def _warn_defaults(record: pd.DataFrame) -> None:
+    """One DefaultValueWarning for the run: rows given a group scenario, rows left without one."""
+    applied = record.index[record["filled"] != ""]
+    missing = record[record["missing"] != ""]
+    parts = []
+    if len(applied):
+        parts.append(f"{len(applied)} own factor row(s) without transport or waste scenario took "
+                     "their material group's default from scenario_defaults.csv (e.g. "
+                     f"{', '.join(map(str, applied[:3]))}; result.metadata['defaults_applied'])")
+    if len(missing):
+        modules = "/".join(sorted(set(", ".join(missing["missing"]).split(", "))))
+        parts.append(f"{len(missing)} own factor row(s) have no transport or waste scenario and "
+                     "no material_group with a default "
+                     f"(e.g. {', '.join(map(str, missing.index[:3]))}): their {modules} "
+                     f"{'are' if '/' in modules else 'is'} not computed; give transport_km and "
+                     "transport_mode, waste_rate, or a material_group of scenario_defaults.csv "
+                     "in the factor table")
+    warnings.warn("; ".join(parts), DefaultValueWarning, stacklevel=4)
 
 
 def _reasons(*rules) -> np.ndarray:
