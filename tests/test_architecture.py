@@ -73,6 +73,7 @@ LAYERS = {
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,
     "site": ENGINE,
     "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE,
+    "user_factors": ENGINE,
     "scoring": SCORING,
     "tender": TENDER,
     "reports": PRESENTATION, "plotting": PRESENTATION,

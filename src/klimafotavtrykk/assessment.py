@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -15,21 +14,8 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import clean_text, text_codes
-from klimafotavtrykk.errors import (
-    DefaultValueWarning,
-    InputError,
-    MissingColumnError,
-    PlausibilityWarning,
-)
-from klimafotavtrykk.factors import (
-    FactorTable,
-    TransportModes,
-    add_factor_rows,
-    factor_table_from_frame,
-    load_factors,
-    load_scenario_defaults,
-    load_transport_modes,
-)
+from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
+from klimafotavtrykk.factors import FactorTable, TransportModes, load_transport_modes
 from klimafotavtrykk.lifecycle.conversion import (
     declared_quantity,
     line_mass_per_base,
@@ -41,14 +27,13 @@ from klimafotavtrykk.lifecycle.engine import (
     scope_mask,
     totals_by_group,
 )
-from klimafotavtrykk.lifecycle.scenarios import group_scenarios
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import implausible_lines
 from klimafotavtrykk.profiles import Profile, resolve_profile
-from klimafotavtrykk.provenance import file_sha256
 from klimafotavtrykk.units import unit_codes
+from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
     LINE_COLUMNS,
@@ -293,7 +278,7 @@ def calculate(
                          found=str(bta_m2), code="bad_area")
     items = prepare_lines(lines)
     profile = resolve_profile(profile)
-    table, user = _factor_table(factors, extend)
+    table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
     n = len(items)
 
@@ -349,7 +334,7 @@ def calculate(
 
     user_meta: dict[str, Any] = {}
     if user is not None:
-        table, user_meta = _user_scenarios(table, user, np.unique(fidx[ok]), profile, modes)
+        table, user_meta = apply_group_scenarios(table, user, np.unique(fidx[ok]), profile, modes)
     rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
@@ -629,110 +614,6 @@ def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, 
                   "they are computed: check them (result.metadata['implausible_lines'])",
                   PlausibilityWarning, stacklevel=3)
     return found
-
-
-@dataclass(frozen=True)
-class _UserFactors:
-    """Which rows of the table are the user's, and what they replaced."""
-
-    ids: pd.Index          # the user's factor ids
-    replaced: list[str]    # shipped ids the user's rows replaced
-    tables: list[dict[str, str]]  # name and sha256 of each table, shipped first
-
-
-def _factor_table(factors, extend: bool = True) -> tuple[FactorTable, _UserFactors | None]:
-    """Choose the factor table, and say which part is the user's (None: no user rows)."""
-    if factors is None:
-        return load_factors(), None
-    if isinstance(factors, FactorTable):
-        return factors, None
-    if isinstance(factors, pd.DataFrame):
-        own = factor_table_from_frame(factors)
-        digest = own.sha256
-    else:
-        own = load_factors(factors)
-        paths = [factors] if isinstance(factors, str | Path) else list(factors)
-        digest = (file_sha256(paths[0]) if len(paths) == 1
-                  else ", ".join(file_sha256(p) for p in paths))
-    tables = [{"name": own.name, "sha256": digest}]
-    if not extend:
-        return own, _UserFactors(ids=own.ids, replaced=[], tables=tables)
-    shipped = load_factors()
-    replaced = own.ids[own.ids.isin(shipped.ids)]
-    table = add_factor_rows(shipped, own, replace=True)
-    return table, _UserFactors(ids=own.ids, replaced=[str(i) for i in replaced],
-                               tables=[{"name": shipped.name, "sha256": shipped.sha256}, *tables])
-
-
-def _user_scenarios(table: FactorTable, user: _UserFactors, used: np.ndarray, profile: Profile,
-                    modes: TransportModes) -> tuple[FactorTable, dict[str, Any]]:
-    """Give the user's rows used by computed lines their group's A4/A5 scenario where they lack one.
-
-    Only where the profile counts A4 (transport) or A5 (waste); a default
-    naming a transport mode ``modes`` lacks is no default. Returns the table
-    with the filled arrays and the metadata that states what was done.
-    """
-    meta: dict[str, Any] = {
-        "factor_tables": user.tables,
-        "user_factor_ids": [str(i) for i in user.ids],
-        "replaced_factor_ids": user.replaced,
-        "defaults_applied": [],
-        "no_default_factor_ids": [],
-    }
-    at = used[table.ids[used].isin(user.ids)]
-    if not len(at):
-        return table, meta
-    defaults = load_scenario_defaults()
-    groups = defaults.frame[defaults.frame["transport_mode"].isin(modes.ids)]
-    frame = table.frame
-    rows = pd.DataFrame({
-        "material_group": _column(frame, "material_group", at),
-        "A4": table.modules[at, _COL["A4"]], "A5": table.modules[at, _COL["A5"]],
-        "transport_km": table.transport_km[at], "transport_mode": table.transport_mode[at],
-        "waste_rate": table.waste_rate[at],
-    }, index=pd.Index(table.ids[at], dtype=object))
-    filled, record = group_scenarios(rows, groups, transport="A4" in profile.modules,
-                                     waste="A5" in profile.modules)
-    if not len(record):
-        return table, meta
-
-    def put(array: np.ndarray, column: str) -> np.ndarray:
-        out = array.copy()
-        out[at] = filled[column].to_numpy(dtype=out.dtype)
-        return out
-
-    table = dataclasses.replace(table, transport_km=put(table.transport_km, "transport_km"),
-                                transport_mode=put(table.transport_mode, "transport_mode"),
-                                waste_rate=put(table.waste_rate, "waste_rate"))
-    applied = record[record["filled"] != ""]
-    sources = defaults.frame["source"]
-    meta["defaults_applied"] = [
-        {"factor_id": str(fid), "material_group": str(r.material_group), "filled": r.filled,
-         "source": f"{defaults.name} row {r.source_row}: {sources[r.material_group]}"}
-        for fid, r in zip(applied.index, applied.itertuples(), strict=True)]  # user rows, not lines
-    meta["no_default_factor_ids"] = [str(i) for i in record.index[record["missing"] != ""]]
-    _warn_defaults(record)
-    return table, meta
-
-
-def _warn_defaults(record: pd.DataFrame) -> None:
-    """One DefaultValueWarning for the run: rows given a group scenario, rows left without one."""
-    applied = record.index[record["filled"] != ""]
-    missing = record[record["missing"] != ""]
-    parts = []
-    if len(applied):
-        parts.append(f"{len(applied)} own factor row(s) without transport or waste scenario took "
-                     "their material group's default from scenario_defaults.csv (e.g. "
-                     f"{', '.join(map(str, applied[:3]))}; result.metadata['defaults_applied'])")
-    if len(missing):
-        modules = "/".join(sorted(set(", ".join(missing["missing"]).split(", "))))
-        parts.append(f"{len(missing)} own factor row(s) have no transport or waste scenario and "
-                     "no material_group with a default "
-                     f"(e.g. {', '.join(map(str, missing.index[:3]))}): their {modules} "
-                     f"{'are' if '/' in modules else 'is'} not computed; give transport_km and "
-                     "transport_mode, waste_rate, or a material_group of scenario_defaults.csv "
-                     "in the factor table")
-    warnings.warn("; ".join(parts), DefaultValueWarning, stacklevel=4)
 
 
 def _reasons(*rules) -> np.ndarray:

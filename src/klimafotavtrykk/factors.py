@@ -3,8 +3,11 @@
 A factor table is wide: one row per factor, one column per declared module
 (kg CO₂e per declared unit; empty means "not declared", never zero). The
 shipped tables live in ``data/emission_factors/``; a user's own EPD values in
-the same schema load with :func:`load_factors`; rows in that schema extend a
-table through :func:`add_factor_rows`, with the same checks.
+the same schema load with :func:`load_factors` (a table of those rows alone);
+rows in that schema extend a table through :func:`add_factor_rows`, with the
+same checks. :func:`~klimafotavtrykk.assessment.calculate` given a user's
+frame or file extends the shipped table this way
+(:mod:`klimafotavtrykk.user_factors`).
 
 Minimum user schema: ``factor_id``, ``declared_unit``, module columns named
 by their codes (``A1-A3``, ``A4`` ... ``D``), ``source`` (or ``source_id``),
