@@ -74,6 +74,7 @@ LAYERS = {
     "site": ENGINE,
     "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE,
     "hints": ENGINE,
+    "user_factors": ENGINE,
     "scoring": SCORING,
     "tender": TENDER,
     "reports": PRESENTATION, "plotting": PRESENTATION,

@@ -288,3 +288,135 @@ def test_implausible_quantities_are_warned_listed_and_still_computed(calc):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         calc(THREE_LINES)      # nothing to say about plausible lines
+
+
+# ------------------------------------------------------------- the user's own factor table
+
+def _own_factors():
+    # concrete_c30_37 replaces the shipped row (Boverket 0.116 kg/kg) with an EPD at 0.080 kg/kg;
+    # my_insulation is new (3.0 kg CO2e per m2). No dataset_type: product EPDs, no markup.
+    return pd.DataFrame({
+        "factor_id": ["concrete_c30_37", "my_insulation"], "declared_unit": ["kg", "m2"],
+        "A1-A3": [0.080, 3.0], "density_kg_m3": [2350.0, np.nan],
+        "material_group": ["concrete", "insulation"], "source": ["EPD A", "EPD B"]})
+
+
+OWN_LINES = pd.DataFrame({
+    "description": ["Plasstøpt betong B30", "Isolasjon, egen EPD", "Gipsplater"],
+    "factor_id": [None, "my_insulation", None],
+    "quantity": [10.0, 100.0, 500.0], "unit": ["m3", "m2", "kg"],
+    "building_part": ["251", "232", "232"]})
+
+
+def _product_stage_only():
+    return dataclasses.replace(load_profile("tek17"), modules=("A1-A3",))
+
+
+def test_own_factors_extend_the_shipped_table():
+    r = kf.calculate(OWN_LINES, _product_stage_only(), factors=_own_factors())
+    # B30 by alias -> concrete_c30_37, now the user's: 10 m3 × 2 350 kg/m3 × 0.080 = 1 880
+    # my_insulation named on the line: 100 m2 × 3.0 = 300
+    # Gipsplater by alias -> shipped gypsum_board_standard (generic, tek17 markup 25 %):
+    #   500 kg × 0.227 × 1.25 = 141.875
+    assert r.unmatched.empty
+    assert r.lines["factor_id"].tolist() == ["concrete_c30_37", "my_insulation",
+                                             "gypsum_board_standard"]
+    assert r.lines["A1-A3"].tolist() == pytest.approx([1880.0, 300.0, 141.875])
+    assert r.total == pytest.approx(2321.875)
+    meta = r.metadata
+    assert meta["user_factor_ids"] == ["concrete_c30_37", "my_insulation"]
+    assert meta["replaced_factor_ids"] == ["concrete_c30_37"]
+    shipped, own = meta["factor_tables"]
+    assert shipped["sha256"] == kf.load_factors().sha256 and "materials.csv" in shipped["name"]
+    assert own["name"] == "<frame>" and len(own["sha256"]) == 64
+
+
+def test_own_factor_file_is_named_with_its_hash(tmp_path):
+    path = tmp_path / "mine_epd.csv"
+    _own_factors().to_csv(path, index=False)
+    r = kf.calculate(OWN_LINES, _product_stage_only(), factors=path)
+    import hashlib
+
+    assert r.metadata["factor_tables"][1] == {
+        "name": "mine_epd.csv", "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    assert r.total == pytest.approx(2321.875)
+
+
+def test_own_factors_alone_on_request(tmp_path):
+    # extend=False, or a FactorTable loaded from the file: only the user's rows. The alias
+    # still points at concrete_c30_37 (now the user's); Gipsplater finds nothing.
+    for kw in ({"factors": _own_factors(), "extend": False},
+               {"factors": kf.load_factors(_write(tmp_path, _own_factors()))}):
+        r = kf.calculate(OWN_LINES, _product_stage_only(), **kw)
+        assert r.lines["A1-A3"].tolist() == pytest.approx([1880.0, 300.0])
+        assert r.unmatched["reason"].tolist() == ["no_factor"]
+
+
+def _write(folder, frame):
+    path = folder / "own.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _one_concrete(**columns):
+    return pd.DataFrame({"factor_id": ["my_concrete"], "declared_unit": ["kg"], "A1-A3": [0.080],
+                         "density_kg_m3": [2350.0], "source": ["EPD A"], **columns})
+
+
+CONCRETE_LINE = pd.DataFrame({"factor_id": ["my_concrete"], "quantity": [10.0], "unit": ["m3"],
+                              "building_part": ["251"]})
+
+
+def test_own_row_without_scenario_gets_its_group_default():
+    with pytest.warns(kf_errors().DefaultValueWarning, match="1 own factor row"):
+        r = kf.calculate(CONCRETE_LINE, "tek17", factors=_one_concrete(material_group=["concrete"]))
+    # 10 m3 × 2 350 kg/m3 = 23 500 kg; A1-A3 = 23 500 × 0.080 = 1 880
+    # A4: scenario_defaults.csv, concrete: 35 km by truck_concrete, 0.10425 kg CO2e/tkm
+    #     (transport_modes.csv) -> 23.5 t × 35 km × 0.10425 = 85.745625
+    # A5: waste 3 % of (A1-A3 + A4) (lifecycle.construction.site_waste, Boverket A5.1)
+    #     = 0.03 × 1 965.745625 = 58.97236875
+    line = r.lines.iloc[0]
+    assert line["A1-A3"] == pytest.approx(1880.0)
+    assert line["A4"] == pytest.approx(85.745625)
+    assert line["A5"] == pytest.approx(58.97236875)
+    assert r.total == pytest.approx(1880.0 + 85.745625 + 58.97236875)
+    (applied,) = r.metadata["defaults_applied"]
+    assert applied["factor_id"] == "my_concrete" and applied["material_group"] == "concrete"
+    assert applied["filled"] == "transport_km, transport_mode, waste_rate"
+    assert applied["source"].startswith("scenario_defaults.csv row 2: ")
+    assert r.metadata["no_default_factor_ids"] == []
+
+
+def test_own_distance_keeps_and_only_the_mode_is_filled():
+    with pytest.warns(kf_errors().DefaultValueWarning):
+        r = kf.calculate(CONCRETE_LINE, "tek17", factors=_one_concrete(
+            material_group=["concrete"], transport_km=[100.0], waste_rate=[0.0]))
+    # 23.5 t × 100 km × 0.10425 = 244.9875; the row's own waste rate 0 -> A5 = 0
+    assert r.lines["A4"].iloc[0] == pytest.approx(244.9875)
+    assert r.lines["A5"].iloc[0] == pytest.approx(0.0)
+    assert r.metadata["defaults_applied"][0]["filled"] == "transport_mode"
+
+
+def test_own_row_without_group_is_named_never_a_silent_zero():
+    with pytest.warns(kf_errors().DefaultValueWarning, match="A4/A5 are not computed") as caught:
+        r = kf.calculate(CONCRETE_LINE, "tek17", factors=_one_concrete())
+    assert len(caught) == 1 and "material_group" in str(caught[0].message)
+    assert r.metadata["no_default_factor_ids"] == ["my_concrete"]
+    assert r.metadata["defaults_applied"] == []
+    assert r.lines["A4"].iloc[0] == 0.0 and r.coverage["A4"] == 0.0
+
+
+def test_no_default_where_the_profile_leaves_a4_a5_out():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = kf.calculate(CONCRETE_LINE, _product_stage_only(),
+                         factors=_one_concrete(material_group=["concrete"]))
+    assert r.metadata["defaults_applied"] == [] and r.total == pytest.approx(1880.0)
+
+
+def kf_errors():
+    from klimafotavtrykk import errors
+
+    return errors

@@ -239,13 +239,29 @@ def test_report_with_json_keeps_stdout_clean(tmp_path, capsys, fake):
     assert openpyxl.load_workbook(path).sheetnames[0] == "Summary"
 
 
-def test_users_factor_table_goes_to_load_factors(monkeypatch, fake, capsys):
-    seen = []
-    import klimafotavtrykk.factors as factors
-
-    monkeypatch.setattr(factors, "load_factors", lambda path: seen.append(path) or "TABLE")
+def test_users_factor_table_goes_to_the_engine_as_a_path(fake, capsys):
+    # the path, not a table loaded alone: calculate() adds its rows to the shipped ones
     assert main(["beregn", "skole.xlsx", "--faktorer", "egne.csv"]) == 0
-    assert seen == ["egne.csv"] and fake["assess"][1] == "TABLE"
+    assert fake["assess"][1] == "egne.csv"
+
+
+def test_own_factor_table_extends_the_shipped_one(tmp_path, capsys):
+    # before: "Beregnede linjer: 0 av 110", since no alias pointed at the user's ids.
+    # One row replaces a shipped id, one is new and unused: every line still finds its factor.
+    mine = tmp_path / "mine_epd.csv"
+    mine.write_text("factor_id,declared_unit,A1-A3,density_kg_m3,material_group,source\n"
+                    "concrete_c30_37,kg,0.080,2350,concrete,EPD X\n"
+                    "my_board,kg,0.5,,board,EPD Y\n", encoding="utf-8")
+    assert main(["beregn", str(EXAMPLE)]) == 0
+    shipped = capsys.readouterr().out.splitlines()
+    assert main(["beregn", str(EXAMPLE), "--faktorer", str(mine)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == shipped[2] and not out[2].startswith("Beregnede linjer: 0 av")
+    assert out[3] == ("Egne faktorer (mine_epd.csv): 1 erstattet medfølgende rader, 1 lagt til; "
+                      "alle andre linjer bruker de medfølgende faktorene.")
+    assert main(["beregn", str(EXAMPLE), "--factors", str(mine), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.splitlines()[3].startswith(
+        "Own factors (mine_epd.csv): 1 replaced shipped rows, 1 added;")
 
 
 # ----------------------------------------------------------------------------- errors

@@ -21,6 +21,7 @@ SOURCES = DATA / "sources.csv"
 MATERIALS = DATA / "emission_factors" / "materials.csv"
 MATERIAL_FILES = sorted((DATA / "emission_factors").glob("materials*.csv"))
 TRANSPORT = DATA / "emission_factors" / "transport_modes.csv"
+SCENARIOS = DATA / "emission_factors" / "scenario_defaults.csv"
 ALIASES = DATA / "mappings" / "material_aliases.csv"
 NS3420_FILES = sorted((DATA / "mappings").glob("ns3420*.csv"))
 EXAMPLE = ROOT / "examples" / "skole.xlsx"
@@ -230,6 +231,25 @@ def test_transport_modes_table():
     assert {"truck_long_haul", "truck_distribution", "truck_concrete", "ship"} <= set(
         rows["transport_mode"]
     )
+
+
+# -------------------------------------------------------- scenario_defaults.csv
+
+
+def test_scenario_defaults_table():
+    """One sourced, flagged transport and waste scenario per material group, modes that exist."""
+    rows = read(SCENARIOS)
+    assert rows["material_group"].is_unique
+    assert (rows["source_id"] != "").all() and set(rows["source_id"]) <= known_sources()
+    assert set(rows["transport_mode"]) <= set(read(TRANSPORT)["transport_mode"])
+    km, waste = as_number(rows["transport_km"]), as_number(rows["waste_rate"])
+    assert len(km) == len(rows) and (km > 0).all()
+    assert len(waste) == len(rows) and ((waste >= 0) & (waste < 1)).all()
+    # every row is a group default, not the published figure of one product: flagged and reasoned
+    assert (rows["is_default"] == "true").all() and (rows["default_reason"] != "").all()
+    # the groups are those of the shipped factor tables
+    shipped = set(pd.concat([read(p)["material_group"] for p in MATERIAL_FILES]))
+    assert set(rows["material_group"]) <= shipped
 
 
 # -------------------------------------------------------------------- mappings

@@ -134,3 +134,78 @@ def test_declarable_units():
     # lump sum, Nm3 of gas or an unknown spelling
     units = parse_units(["m3", "tonn", "stk", "timer", "RS", "Nm3", "furlong"])
     assert declarable_units(units).tolist() == [True, True, True, False, False, False, False]
+
+
+def test_a_validated_table_can_be_added_as_rows():
+    own = factor_table_from_frame(pd.DataFrame({
+        "factor_id": ["rebar", "glulam"], "declared_unit": ["kg", "m3"], "A1-A3": ["0.4", "150"],
+        "density_kg_m3": ["", "430"], "source": ["own EPD", "own EPD"]}), name="mine.csv")
+    table = add_factor_rows(_base(), own, replace=True)
+    assert list(table.ids) == ["concrete", "rebar", "glulam"]
+    assert table.modules[:, 0].tolist() == pytest.approx([300.0, 0.4, 150.0])
+    assert table.name == "base + mine.csv"
+
+
+# ----------------------------------------------------- impossible values cannot win
+
+CHEAT = "factor_id,declared_unit,A1-A3,C3,indicator,source\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        # a bidder claims a negative product stage for a shipped id: no fossil GWP is negative
+        ("concrete_c30_37,kg,-5,,gwp-ghg,EPD X", r"A1-A3 is negative \(-5\)"),
+        ("concrete_c30_37,kg,-5,,,EPD X", r"A1-A3 is negative"),     # no indicator: refused too
+        ("concrete_c30_37,kg,0.1,-2,gwp-ghg,EPD X", r"C3 is negative"),
+        ("concrete_c30_37,kg,NaN,,gwp-ghg,EPD X", "A1-A3 must be a number"),
+        ("concrete_c30_37,kg,,,gwp-ghg,EPD X", "A1-A3 is not declared"),
+        ("concrete_c30_37,kg,inf,,gwp-ghg,EPD X", "A1-A3 must be a number"),
+    ],
+)
+def test_impossible_values_are_refused_naming_file_and_row(tmp_path, row, match):
+    import klimafotavtrykk as kf
+
+    path = tmp_path / "bid_epd.csv"
+    path.write_text(CHEAT + "my_ok,kg,0.2,,gwp-ghg,EPD Y\n" + row + "\n", encoding="utf-8")
+    lines = pd.DataFrame({"description": ["Plasstøpt betong B30"], "quantity": [1.0],
+                          "unit": ["m3"], "building_part": ["251"]})
+    with pytest.raises(DataError, match=match) as info:
+        kf.calculate(lines, "tek17", factors=path)
+    assert info.value.row == 3 and info.value.file.endswith("bid_epd.csv")
+
+
+def test_impossible_values_in_a_frame_are_refused_too():
+    rows = pd.DataFrame({"factor_id": ["concrete_c30_37"], "declared_unit": ["kg"],
+                         "A1-A3": [np.nan], "source": ["EPD X"]})
+    with pytest.raises(DataError, match="A1-A3 is not declared") as info:
+        add_factor_rows(load_factors(), rows, name="EPDs of bid.xlsx", replace=True)
+    assert (info.value.file, info.value.row) == ("EPDs of bid.xlsx", 2)
+
+
+def test_biogenic_uptake_may_be_negative_under_gwp_total():
+    # parquet under GWP-total: carbon uptake makes A1-A3 negative (shipped row parquet_multilayer)
+    table = factor_table_from_frame(pd.DataFrame({
+        "factor_id": ["wood"], "declared_unit": ["m3"], "A1-A3": [-700.0], "B1": [-1.0],
+        "D": [-50.0], "indicator": ["gwp-total"], "source": ["EPD W"]}))
+    assert table.modules[0, 0] == -700.0
+
+
+def test_shipped_scenario_defaults_load():
+    from klimafotavtrykk.factors import load_scenario_defaults
+
+    defaults = load_scenario_defaults().frame
+    # data/emission_factors/scenario_defaults.csv, row 2: ready-mix concrete, 35 km, 3 % waste
+    assert defaults.loc["concrete", ["transport_km", "transport_mode", "waste_rate", "row"]].tolist() \
+        == [35.0, "truck_concrete", 0.03, 2]
+
+
+def test_scenario_defaults_refuse_an_unknown_mode():
+    from klimafotavtrykk.factors import scenario_defaults_from_frame
+
+    frame = pd.DataFrame({"material_group": ["steel"], "transport_km": ["100"],
+                          "transport_mode": ["zeppelin"], "waste_rate": ["0.05"],
+                          "source_id": ["boverket-klimatdatabas-2025"]})
+    with pytest.raises(DataError, match="transport_mode 'zeppelin'") as info:
+        scenario_defaults_from_frame(frame, name="groups.csv")
+    assert (info.value.file, info.value.row) == ("groups.csv", 2)

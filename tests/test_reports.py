@@ -237,3 +237,25 @@ def test_report_lists_site_rows_and_site_contributions(tmp_path):
     assert len(site_rows) == 6  # the road example's site sheet has six rows, none dropped
     parts = [row[0] for row in book["Bygningsdeler"].iter_rows(min_row=2, values_only=True)]
     assert {"Byggeplass", "Massetransport"} <= set(parts)
+
+
+def test_summary_names_the_users_factor_table_and_its_defaults():
+    import dataclasses
+
+    result = hand_assessment()
+    meta = {**result.metadata,
+            "factor_tables": [{"name": "materials.csv", "sha256": "a" * 64},
+                              {"name": "mine.csv", "sha256": "b" * 64}],
+            "user_factor_ids": ["concrete_c30_37", "my_board"],
+            "replaced_factor_ids": ["concrete_c30_37"], "no_default_factor_ids": [],
+            "defaults_applied": [{"factor_id": "concrete_c30_37", "material_group": "concrete",
+                                  "filled": "waste_rate", "source": "scenario_defaults.csv row 2"}]}
+    frame = summary_frames(dataclasses.replace(result, metadata=meta), lang="en")["Summary"]
+    rows = list(frame.itertuples(index=False, name=None))
+    assert ("Factor tables (SHA-256)", f"mine.csv ({'b' * 64})") in rows
+    assert ("Own factors (id)", "concrete_c30_37, my_board") in rows
+    assert ("Shipped factors replaced by own (id)", "concrete_c30_37") in rows
+    assert ("Own factors given the material group's default transport/waste",
+            "concrete_c30_37: waste_rate (scenario_defaults.csv row 2)") in rows
+    # an empty list is left out, not shown as an empty cell
+    assert not any(label.startswith("Own factors without") for label, _ in rows)

@@ -15,13 +15,7 @@ import pandas as pd
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import clean_text, text_codes
 from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
-from klimafotavtrykk.factors import (
-    FactorTable,
-    TransportModes,
-    factor_table_from_frame,
-    load_factors,
-    load_transport_modes,
-)
+from klimafotavtrykk.factors import FactorTable, TransportModes, load_transport_modes
 from klimafotavtrykk.hints import unmatched_hints
 from klimafotavtrykk.lifecycle.conversion import (
     declared_quantity,
@@ -40,6 +34,7 @@ from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import implausible_lines
 from klimafotavtrykk.profiles import Profile, resolve_profile
 from klimafotavtrykk.units import unit_codes
+from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
     LINE_COLUMNS,
@@ -172,6 +167,7 @@ def calculate(
     profile: str | Path | Profile = "tek17",
     *,
     factors: FactorTable | pd.DataFrame | str | Path | None = None,
+    extend: bool = True,
     bta_m2: float | None = None,
     mappings: Mappings | None = None,
     transport_modes: TransportModes | None = None,
@@ -196,7 +192,25 @@ def calculate(
         ``"tek17"`` (default), ``"ns3720"``, ``"en15978"``, a TOML file, or a
         :class:`~klimafotavtrykk.profiles.Profile`.
     factors : FactorTable, DataFrame, path or None
-        Factor table; None uses the shipped generic data.
+        None uses the shipped factors. A frame or a path (CSV or .xlsx in the
+        schema of :mod:`klimafotavtrykk.factors`) holds the user's own rows,
+        which extend the shipped table (see ``extend``). A
+        :class:`~klimafotavtrykk.factors.FactorTable` is used as it is: it
+        was composed on purpose (``load_factors("mine.csv")`` alone, or
+        :func:`~klimafotavtrykk.factors.add_factor_rows`), so it is neither
+        extended nor given default scenarios.
+    extend : bool
+        For a frame or path: True (default) adds its rows to the shipped
+        table; a user row wins over the shipped row with its ``factor_id``
+        (a row ``concrete_c30_37`` replaces the shipped one, so lines
+        matched to it by alias or NS 3420 code get the user's value), new
+        ids are added and lines naming them in ``factor_id`` use them; every
+        other line still finds the shipped rows. False uses the user's rows
+        alone. Either way, a user row that declares no ``A4`` and lacks
+        ``transport_km`` or ``transport_mode``, or declares no ``A5`` and
+        gives no ``waste_rate``, takes the scenario of its
+        ``material_group`` from ``data/emission_factors/scenario_defaults.csv``,
+        where the profile counts that module (see Warns).
     bta_m2 : float, optional
         Gross area for intensities. [m²]
     mappings : Mappings, optional
@@ -226,7 +240,14 @@ def calculate(
     -------
     Assessment
         Every input line is either in ``lines`` or in ``unmatched`` with its
-        reason; module totals equal the sum over ``lines``.
+        reason; module totals equal the sum over ``lines``. With a user
+        frame or path, ``metadata`` also holds ``factor_tables`` (name and
+        sha256 of the shipped table, when extended, and of the user's file
+        or frame), ``user_factor_ids``, ``replaced_factor_ids`` (shipped ids
+        the user's rows replaced), ``defaults_applied`` (per user row whose
+        default scenario was used by a computed line: ``factor_id``,
+        ``material_group``, ``filled``, ``source``) and
+        ``no_default_factor_ids`` (used user rows left without A4 or A5).
 
     Raises
     ------
@@ -238,6 +259,12 @@ def calculate(
 
     Warns
     -----
+    DefaultValueWarning
+        Once, when user rows took a group's default transport or waste
+        scenario, or when some have neither a scenario nor a known
+        ``material_group`` (their A4 or A5 is then not computed; give
+        ``transport_km`` and ``transport_mode``, ``waste_rate``, or a
+        ``material_group``).
     PlausibilityWarning
         When lines have a negative quantity or more than any real line can
         hold (``data/units/plausible_quantities.csv``); they are computed
@@ -256,7 +283,7 @@ def calculate(
                          found=str(bta_m2), code="bad_area")
     items = prepare_lines(lines)
     profile = resolve_profile(profile)
-    table = _factor_table(factors)
+    table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
     n = len(items)
 
@@ -311,6 +338,9 @@ def calculate(
     )
     ok = reason == None  # noqa: E711 (object array)
 
+    user_meta: dict[str, Any] = {}
+    if user is not None:
+        table, user_meta = apply_group_scenarios(table, user, np.unique(fidx[ok]), profile, modes)
     rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
@@ -370,6 +400,7 @@ def calculate(
         "input_lines": n,
         "site_counted": bool(site_result is not None and profile.site_energy),
         "implausible_lines": implausible,
+        **user_meta,
     }
     return Assessment(
         lines=computed.reset_index(drop=True),
@@ -594,16 +625,6 @@ def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, 
                   "they are computed: check them (result.metadata['implausible_lines'])",
                   PlausibilityWarning, stacklevel=3)
     return found
-
-
-def _factor_table(factors) -> FactorTable:
-    if factors is None:
-        return load_factors()
-    if isinstance(factors, FactorTable):
-        return factors
-    if isinstance(factors, pd.DataFrame):
-        return factor_table_from_frame(factors)
-    return load_factors(factors)
 
 
 def _reasons(*rules) -> np.ndarray:

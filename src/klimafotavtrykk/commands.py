@@ -102,11 +102,7 @@ def beregn(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         items, meta = read_items(args.file, args.sheet)
-        factors = None
-        if args.factors:
-            from klimafotavtrykk.factors import load_factors
-
-            factors = load_factors(args.factors)
+        factors = args.factors or None  # a path: its rows extend the shipped table
         site = read_site(args.file)
         extra = {} if site is None else {"site": site}
         result = assess(items, profile=args.profile, factors=factors, bta_m2=args.bta,
@@ -190,6 +186,7 @@ def render_text(result, lang: str = "nb") -> str:
         t("out.profile", lang, title=title, period=period),
         t("out.lines", lang, computed=format_number(n_lines, lang),
           total=format_number(n_lines + n_unmatched, lang)),
+        *_user_factor_line(meta, lang),
         "",
         t("out.total", lang, total=format_number(result.total, lang)),
     ]
@@ -272,6 +269,20 @@ def _part_table(result, lang: str) -> list[str]:
         last.append(format_number(result.d, lang))
     rows.append(last)
     return _table(rows, "<" + ">" * (len(header) - 1), header=True)
+
+
+def _user_factor_line(meta, lang: str) -> list[str]:
+    """One line saying how the user's factor table changed the shipped one; none without one."""
+    if "user_factor_ids" not in meta:
+        return []
+    tables = meta.get("factor_tables") or [{}]
+    n_own, n_replaced = len(meta["user_factor_ids"]), len(meta.get("replaced_factor_ids", []))
+    if len(tables) < 2:  # the user's table alone (extend=False)
+        return [t("out.user_factors_alone", lang, file=tables[-1].get("name", ""),
+                  n=format_number(n_own, lang))]
+    return [t("out.user_factors", lang, file=tables[-1].get("name", ""),
+              replaced=format_number(n_replaced, lang),
+              added=format_number(n_own - n_replaced, lang))]
 
 
 def _coverage_warnings(coverage, lang: str) -> list[str]:

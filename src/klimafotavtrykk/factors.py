@@ -3,8 +3,11 @@
 A factor table is wide: one row per factor, one column per declared module
 (kg CO₂e per declared unit; empty means "not declared", never zero). The
 shipped tables live in ``data/emission_factors/``; a user's own EPD values in
-the same schema load with :func:`load_factors`; rows in that schema extend a
-table through :func:`add_factor_rows`, with the same checks.
+the same schema load with :func:`load_factors` (a table of those rows alone);
+rows in that schema extend a table through :func:`add_factor_rows`, with the
+same checks. :func:`~klimafotavtrykk.assessment.calculate` given a user's
+frame or file extends the shipped table this way
+(:mod:`klimafotavtrykk.user_factors`).
 
 Minimum user schema: ``factor_id``, ``declared_unit``, module columns named
 by their codes (``A1-A3``, ``A4`` ... ``D``), ``source`` (or ``source_id``),
@@ -15,6 +18,12 @@ and for conversions between kg, m³, m² and m: ``density_kg_m3``,
 a user table without the column is taken as product EPDs). ``eol_scenario`` and
 ``eol_source_id`` (the source of C1-C4 and D, a key of ``data/sources.csv``) are
 carried with the row; an unknown ``eol_source_id`` is an error.
+
+Every row declares ``A1-A3`` (EN 15804 makes the product stage mandatory), and
+no module but ``B1`` (carbonation) and ``D`` is negative unless the row's
+``indicator`` is ``gwp-total`` (biogenic uptake): a row breaking either is
+refused with a :class:`~klimafotavtrykk.errors.DataError` naming file and row,
+so an impossible value cannot replace a shipped one.
 """
 
 from __future__ import annotations
@@ -43,6 +52,9 @@ __all__ = [
     "load_transport_modes",
     "factor_table_from_frame",
     "add_factor_rows",
+    "ScenarioDefaults",
+    "load_scenario_defaults",
+    "scenario_defaults_from_frame",
     "declarable_units",
     "transport_modes_from_frame",
     "load_sources",
@@ -62,6 +74,10 @@ _DATASET_TYPES = ("generic", "industry_epd", "product_epd")
 _OPTIONAL_NUMERIC = ("service_life_years", "waste_rate", "transport_km",
                      *[c for c in MASS_COLUMNS.values() if c])
 _NOT_DECLARED = ("", "nd", "mna", "ina", "not declared")
+#: Indicators that count biogenic uptake, so that any module may be negative.
+_BIOGENIC_INDICATORS = ("gwp-total",)
+#: Modules that may be negative whatever the indicator: carbonation (B1), benefits (D).
+_MAY_BE_NEGATIVE = ("B1", "D")
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,6 +160,23 @@ class TransportModes:
     kg_co2e_per_tkm: np.ndarray
 
 
+@dataclass(frozen=True, eq=False)
+class ScenarioDefaults:
+    """Transport and site-waste scenarios per material group, for rows that give neither.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The table, indexed by ``material_group``; ``row`` is the row number in
+        the file (header = row 1) and ``source`` the readable citation.
+    name : str
+        File the table came from.
+    """
+
+    frame: pd.DataFrame
+    name: str
+
+
 # ----------------------------------------------------------------------------- loading
 
 @functools.cache
@@ -214,6 +247,68 @@ def transport_modes_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Tr
     return TransportModes(frame=frame, ids=pd.Index(frame.index, dtype=object), kg_co2e_per_tkm=values)
 
 
+@functools.cache
+def load_scenario_defaults() -> ScenarioDefaults:
+    """Load the shipped group scenarios ``data/emission_factors/scenario_defaults.csv``."""
+    path = data_path("emission_factors", "scenario_defaults.csv")
+    return scenario_defaults_from_frame(_read_csv(path), name=path.name,
+                                        modes=load_transport_modes())
+
+
+def scenario_defaults_from_frame(table: pd.DataFrame, name: str = "<frame>",
+                                 modes: TransportModes | None = None) -> ScenarioDefaults:
+    """Validate a table of group scenarios.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``material_group`` (unique), ``transport_km`` [km], ``transport_mode``
+        (a key of ``modes``), ``waste_rate`` [-] and ``source_id`` (a key of
+        ``data/sources.csv``); ``source_detail`` optional.
+    name : str
+        Name used in error messages and in the result's metadata.
+    modes : TransportModes, optional
+        Transport modes the table may name; default the shipped ones.
+
+    Returns
+    -------
+    ScenarioDefaults
+
+    Raises
+    ------
+    DataError
+        Naming file and row, when a column is missing, a group repeats, a
+        number does not parse or is out of range, a mode or source is unknown.
+    """
+    table = table.copy()
+    _require(table, ("material_group", "transport_km", "transport_mode", "waste_rate", "source_id"),
+             name)
+    group = table["material_group"].astype(str).str.strip()
+    dup = group.duplicated() | (group == "")
+    if dup.any():
+        raise DataError(f"material_group {group[dup].iloc[0]!r} is empty or appears twice", file=name,
+                        row=int(np.flatnonzero(dup)[0]) + 2)
+    km = _numeric(table["transport_km"], "transport_km", name)
+    waste = _numeric(table["waste_rate"], "waste_rate", name)
+    bad = np.isnan(km) | (km < 0) | np.isnan(waste) | (waste < 0) | (waste >= 1)
+    if bad.any():
+        raise DataError("transport_km must be >= 0 and waste_rate a share in [0, 1)", file=name,
+                        row=int(np.flatnonzero(bad)[0]) + 2)
+    mode = table["transport_mode"].astype(str).str.strip()
+    known = (modes or load_transport_modes()).ids
+    unknown = ~mode.isin(known)
+    if unknown.any():
+        raise DataError(f"transport_mode {mode[unknown].iloc[0]!r}; valid: {list(known)}", file=name,
+                        row=int(np.flatnonzero(unknown)[0]) + 2)
+    frame = pd.DataFrame({
+        "transport_km": km, "transport_mode": mode.to_numpy(dtype=object), "waste_rate": waste,
+        "source_id": table["source_id"].astype(str).str.strip().to_numpy(dtype=object),
+        "source": _source_text(table.drop(columns="source", errors="ignore"), name).to_numpy(),
+        "row": np.arange(len(table)) + 2,
+    }, index=pd.Index(group.to_numpy(dtype=object), name="material_group"))
+    return ScenarioDefaults(frame=frame, name=name)
+
+
 def declarable_units(units: pd.DataFrame) -> np.ndarray:
     """Tell which parsed units a factor may be declared per: known, and of a material dimension.
 
@@ -265,6 +360,10 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
         if module in table.columns:
             modules[:, j] = _numeric(table[module], module, name, allow_not_declared=True)
 
+    indicator = (table["indicator"].fillna("").astype(str).str.strip().str.lower()
+                 if "indicator" in table.columns else pd.Series("", index=table.index))
+    _check_module_values(modules, indicator.to_numpy(dtype=object), name)
+
     units = parse_units(pd.unique(table["declared_unit"].astype(str)))
     unknown = units.index[~declarable_units(units)]
     if len(unknown):
@@ -299,8 +398,6 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
     if bad_type.any():
         raise DataError(f"dataset_type {dataset_type[bad_type].iloc[0]!r}; valid: {list(_DATASET_TYPES)}",
                         file=name, row=int(np.flatnonzero(bad_type)[0]) + 2)
-    indicator = (table["indicator"].fillna("").astype(str).str.strip().str.lower()
-                 if "indicator" in table.columns else pd.Series("", index=table.index))
     mode = (table["transport_mode"].astype(object).where(table["transport_mode"].notna(), None)
             if "transport_mode" in table.columns else pd.Series(None, index=table.index, dtype=object))
     mode_text = mode.astype(str).str.strip()
@@ -327,8 +424,8 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
     )
 
 
-def add_factor_rows(table: FactorTable, rows: pd.DataFrame, *, name: str = "<rows>",
-                    replace: bool = False) -> FactorTable:
+def add_factor_rows(table: FactorTable, rows: pd.DataFrame | FactorTable, *,
+                    name: str | None = None, replace: bool = False) -> FactorTable:
     """Add factor rows given in the user schema to a factor table, validated as a file's rows are.
 
     The rows pass exactly the checks of :func:`factor_table_from_frame`
@@ -339,11 +436,13 @@ def add_factor_rows(table: FactorTable, rows: pd.DataFrame, *, name: str = "<row
     ----------
     table : FactorTable
         The table to extend; it is not changed.
-    rows : pandas.DataFrame
+    rows : pandas.DataFrame or FactorTable
         New rows: ``factor_id``, ``declared_unit``, module columns, a source
-        and the optional columns of the module docstring.
-    name : str
-        Name of the rows in error messages and in the new table's name.
+        and the optional columns of the module docstring; or a table already
+        validated (:func:`load_factors` of a user's file).
+    name : str, optional
+        Name of the rows in error messages and in the new table's name;
+        default ``"<rows>"``, or the name of a FactorTable given as ``rows``.
     replace : bool
         What a ``factor_id`` that ``table`` already has means: False raises
         :class:`~klimafotavtrykk.errors.DataError`; True lets the new row win
@@ -372,7 +471,11 @@ def add_factor_rows(table: FactorTable, rows: pd.DataFrame, *, name: str = "<row
     >>> list(both.ids), both.declared_scale.tolist()
     (['concrete', 'EPD 1'], [1.0, 1000.0])
     """
-    added = factor_table_from_frame(rows, name=name)
+    if isinstance(rows, FactorTable):
+        added, name = rows, name or rows.name
+    else:
+        name = name or "<rows>"
+        added = factor_table_from_frame(rows, name=name)
     clash = added.ids.isin(table.ids)
     if clash.any() and not replace:
         first = int(np.flatnonzero(clash)[0])
@@ -431,7 +534,7 @@ def _numeric(column: pd.Series, label: str, name, allow_not_declared: bool = Fal
     text = column.astype(str).str.strip()
     blank = text.str.lower().isin(_NOT_DECLARED) | column.isna()
     values = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = values.isna() & ~blank
+    bad = (values.isna() | np.isinf(values)) & ~blank  # "NaN" and "inf" are no values
     if bad.any():
         what = "a number or empty (not declared)" if allow_not_declared else "a number or empty"
         raise DataError(f"{label} must be {what}, found {text[bad].iloc[0]!r}",
@@ -443,6 +546,23 @@ def _positive(values: np.ndarray, label: str, name) -> None:
     bad = values <= 0
     if bad.any():
         raise DataError(f"{label} must be positive", file=str(name), row=int(np.flatnonzero(bad)[0]) + 2)
+
+
+def _check_module_values(modules: np.ndarray, indicator: np.ndarray, name) -> None:
+    """Refuse a row without A1-A3, or with a negative value its indicator cannot have."""
+    missing = np.isnan(modules[:, MODULES.index("A1-A3")])
+    if missing.any():
+        raise DataError("A1-A3 is not declared: every factor row needs its product stage "
+                        "(EN 15804 makes A1-A3 mandatory)", file=str(name),
+                        row=int(np.flatnonzero(missing)[0]) + 2)
+    fixed = [j for j, m in enumerate(MODULES) if m not in _MAY_BE_NEGATIVE]
+    negative = (modules[:, fixed] < 0) & ~np.isin(indicator, _BIOGENIC_INDICATORS)[:, None]
+    if negative.any():
+        at, col = (int(v[0]) for v in np.nonzero(negative))
+        raise DataError(f"{MODULES[fixed[col]]} is negative ({modules[at, fixed[col]]:g}): only a "
+                        f"row with indicator {' or '.join(_BIOGENIC_INDICATORS)} (biogenic "
+                        "uptake) may have negative values outside B1 and D", file=str(name),
+                        row=at + 2)
 
 
 def _source_text(table: pd.DataFrame, name: str) -> pd.Series:

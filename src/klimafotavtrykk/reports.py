@@ -263,6 +263,15 @@ def _summary(result, lang: str) -> pd.DataFrame:
                 "input_lines"):
         if key in meta:
             rows.append((t(f"summary.{key}", lang), meta.pop(key)))
+    for table in meta.pop("factor_tables", None) or []:  # shipped, then the user's
+        rows.append((t("summary.factor_tables", lang), f"{table['name']} ({table['sha256']})"))
+    for key in ("user_factor_ids", "replaced_factor_ids", "no_default_factor_ids"):
+        if key in meta:
+            rows.append((t(f"summary.{key}", lang), meta.pop(key) or None))
+    if "defaults_applied" in meta:
+        rows.append((t("summary.defaults_applied", lang),
+                     [f"{d['factor_id']}: {d['filled']} ({d['source']})"
+                      for d in meta.pop("defaults_applied")] or None))
     if "implausible_lines" in meta:   # listed one by one in result.metadata; counted here
         rows.append((t("summary.implausible_lines", lang), len(meta.pop("implausible_lines"))))
     rows += list(meta.items())  # anything else the engine records, under its own key

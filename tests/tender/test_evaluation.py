@@ -188,3 +188,14 @@ def test_summaries_pickle_for_worker_pools(factors, mappings):
                           competition(), factors=factors, mappings=mappings)
     again = pickle.loads(pickle.dumps(result))
     assert again.kg_co2e == result.kg_co2e == pytest.approx(375.0)
+
+
+def test_negative_epd_claim_cannot_win(factors, mappings):
+    # a bidder claims A1-A3 = -5 kg CO2e per m3 for concrete: no fossil GWP is negative, so the
+    # EPD row is refused as a data error naming the bid's EPD rows and the row, not scored
+    from klimafotavtrykk.errors import DataError
+
+    rows = materials(("Betong B30", 10.0, "m3", "NEPD-1", "m3", -5.0, VALID, "ja"))
+    with pytest.raises(DataError, match=r"A1-A3 is negative \(-5\)") as info:
+        evaluate_bid(bid(rows), competition(), factors=factors, mappings=mappings)
+    assert (info.value.file, info.value.row) == ("EPDs of bid.xlsx", 2)
