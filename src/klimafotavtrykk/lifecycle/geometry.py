@@ -186,23 +186,27 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     n = len(descriptions)
     columns = {c: np.full(n, np.nan) for c in DERIVED_COLUMNS[:3]}
     columns.update({c: np.full(n, None, dtype=object) for c in DERIVED_COLUMNS[3:]})
+    area = (line_dimension == _AREA) & np.isnan(explicit_thickness)
+    length = line_dimension == _LENGTH
+    if not ((factor >= 0) & (area | length)).any():  # e.g. a bill in kg and m³ only
+        return pd.DataFrame(columns, index=descriptions.index)
     f = np.where(factor >= 0, factor, 0)
     density = table.mass_per_base[f, _VOLUME]
     own = table.mass_per_base[f, np.where(line_dimension >= 0, line_dimension, 0)]
     pipes = pipe_materials(table.frame)  # per factor row, a few hundred rows
     pipe = pipes[f]
-    area = (line_dimension == _AREA) & np.isnan(explicit_thickness)
-    length = line_dimension == _LENGTH
     needs = (factor >= 0) & np.isnan(own) & (area | length) & (~np.isnan(density) | (pipe != None))  # noqa: E711
     if not needs.any():
         return pd.DataFrame(columns, index=descriptions.index)
     at = np.flatnonzero(needs)
-    keys = pd.MultiIndex.from_arrays([descriptions.iloc[at].astype(object).fillna("").to_numpy(),
-                                      f[at], line_dimension[at]])
-    codes, uniques = keys.factorize()
-    u_text = pd.Series(uniques.get_level_values(0), dtype=object)
-    u_f = uniques.get_level_values(1).to_numpy(dtype=np.int64)
-    u_dim = uniques.get_level_values(2).to_numpy(dtype=np.int64)
+    # one integer key per (text, factor, dimension): cheaper than factorizing tuples
+    t_codes, t_uniques = pd.factorize(descriptions.iloc[at].astype(object).fillna("").to_numpy())
+    n_dim = len(DIMENSIONS) + 1
+    key = (t_codes.astype(np.int64) * len(table) + f[at]) * n_dim + (line_dimension[at] + 1)
+    codes, u_key = pd.factorize(key)
+    u_text = pd.Series(np.asarray(t_uniques, dtype=object)[u_key // n_dim // len(table)], dtype=object)
+    u_f = (u_key // n_dim) % len(table)
+    u_dim = u_key % n_dim - 1
     group = table.frame["material_group"] if "material_group" in table.frame.columns else None
     u_group = (np.full(len(u_f), "", dtype=object) if group is None
                else group.to_numpy(dtype=object)[u_f])
