@@ -26,3 +26,31 @@ def test_calculate_tek17(benchmark, n_lines):
     kf.calculate(lines.head(10))  # load data files once, outside the timing
     result = benchmark(kf.calculate, lines, profile="tek17")
     assert len(result.lines) + len(result.unmatched) == n_lines
+
+
+def described_boq(n_lines, n_texts=2_000, seed=12):
+    """Lines in m² and m whose thickness, section or pipe size is in the description."""
+    rng = np.random.default_rng(seed)
+    kinds = [("Isolasjon steinull {} mm", "m2", "stone_wool_batts"),
+             ("Bindingsverk 48x{} C24 c/c 600", "m2", "sawn_timber"),
+             ("Lekter 36x{} mm", "m", "sawn_timber"),
+             ("PVC SN8 Ø{}", "m", "civil_pvc_pipe_proxy")]
+    sizes = np.array([48, 98, 110, 148, 160, 198, 200, 250])
+    pick = rng.integers(0, len(kinds), n_texts)
+    texts = np.array([kinds[k][0].format(sizes[i % len(sizes)]) + f", pos {i}" for i, k in enumerate(pick)])
+    line_text = rng.integers(0, n_texts, n_lines)
+    return pd.DataFrame({
+        "description": texts[line_text],
+        "factor_id": np.array([kinds[k][2] for k in pick])[line_text],
+        "quantity": rng.random(n_lines) * 100.0,
+        "unit": np.array([kinds[k][1] for k in pick])[line_text],
+        "building_part": "231",
+    })
+
+
+@pytest.mark.parametrize("n_lines", [100_000])
+def test_calculate_dimensions_from_text(benchmark, n_lines):
+    lines = described_boq(n_lines)
+    kf.calculate(lines.head(10))
+    result = benchmark(kf.calculate, lines, profile="tek17")
+    assert len(result.lines) + len(result.unmatched) == n_lines

@@ -211,16 +211,6 @@ def test_kerb_sections():
     assert float(concrete.iloc[0]["linear_mass_kg_m"]) == pytest.approx(86.4)
 
 
-def test_timber_framing_rule():
-    """Timber framing rule."""
-    rows = read(CONVERSIONS / "timber_framing.csv")
-    hit = rows[(rows["stud_width_mm"] == "48") & (rows["stud_depth_mm"] == "198") & (rows["spacing_mm"] == "600")]
-    # studs 1 / 0.6 = 1.6667 m/m2; plates 2 / 2.4 = 0.8333 m/m2; total 2.5 m/m2;
-    # x 0.048 x 0.198 = 0.009504 m2 -> 0.02376 m3/m2; + 15 % -> 0.027324 m3/m2
-    assert float(hit.iloc[0]["timber_m3_per_m2"]) == pytest.approx(0.027324, abs=1e-5)
-    assert (rows["source_id"] != "").all() and (rows["default_reason"] != "").all()
-
-
 # --------------------------------------------------------------------- aliases
 
 

@@ -28,6 +28,7 @@ from klimafotavtrykk.lifecycle.engine import (
     scope_mask,
     totals_by_group,
 )
+from klimafotavtrykk.lifecycle.geometry import derive_dimensions
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
@@ -57,13 +58,19 @@ class Assessment:
         ``factor_name``, ``factor_source``, ``match_method``,
         ``declared_quantity`` [declared unit], ``declared_unit``, ``mass`` [kg],
         ``replacements`` [-], one column per module in :data:`MODULES`
-        [kg CO2e] and ``kg_co2e`` (sum of the modules but D) [kg CO2e].
+        [kg CO2e], ``kg_co2e`` (sum of the modules but D) [kg CO2e], and the
+        audit of dimensions read from the description
+        (:func:`~klimafotavtrykk.lifecycle.geometry.derive_dimensions`):
+        ``dimension_source`` (the text read), ``dimension_note`` and
+        ``conversion`` (the rule and numbers used), None where unused.
     unmatched : pandas.DataFrame
         Input lines not computed: the input columns plus ``reason`` (a key of
-        :data:`klimafotavtrykk.vocabulary.REASONS`), ``detail`` and what the
-        user can do: ``hint`` (a key of :data:`klimafotavtrykk.hints.HINTS`)
-        with ``hint_factor``, ``hint_declared_unit``, ``hint_indicator`` and
-        ``hint_accepted`` (see :func:`klimafotavtrykk.hints.unmatched_hints`;
+        :data:`klimafotavtrykk.vocabulary.REASONS`), ``detail``, the same
+        three dimension columns (``dimension_note`` says why a line that
+        needed a dimension got none), and what the user can do: ``hint``
+        (a key of :data:`klimafotavtrykk.hints.HINTS`) with ``hint_factor``,
+        ``hint_declared_unit``, ``hint_indicator`` and ``hint_accepted`` (see
+        :func:`klimafotavtrykk.hints.unmatched_hints`;
         :func:`klimafotavtrykk.messages.hint_text` writes the text).
     by_module : pandas.Series
         Emissions per module, indexed by :data:`MODULES`. [kg CO2e]
@@ -303,10 +310,15 @@ def calculate(
     quantity = items["quantity"].to_numpy(dtype=float)
     implausible = _warn_implausible(items, implausible_lines(quantity, line_scale, line_dim))
     decl_dim = table.declared_dimension[f]
+    explicit = items["thickness"].to_numpy(dtype=float)
+    derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table)
     q_decl = declared_quantity(
         quantity,
         line_scale,
-        line_mass_per_base(table.mass_per_base, f, line_dim, items["thickness"].to_numpy(dtype=float)),
+        line_mass_per_base(table.mass_per_base, f, line_dim,
+                           np.where(np.isnan(explicit), derived["thickness"].to_numpy(), explicit),
+                           section=derived["section"].to_numpy(),
+                           linear_mass=derived["linear_mass"].to_numpy()),
         table.declared_scale[f],
         table.mass_per_base[f, decl_dim],
         line_dim == decl_dim,
@@ -381,11 +393,13 @@ def calculate(
         declared_unit=frame["declared_unit"].to_numpy(dtype=object)[matched_f],
         mass=qty * table.mass_per_declared_unit[matched_f],
         replacements=n_repl[row],
+        **_audit(derived, ok),
     )
     computed = pd.concat([computed, detail], axis=1)
     computed["kg_co2e"] = per_line[:, [_COL[m] for m in TOTAL_MODULES]].sum(axis=1)
 
-    unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok])
+    unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok],
+                                      **_audit(derived, ~ok))
     hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
                             ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
                             items["factor_id"].to_numpy(dtype=object)[~ok],
@@ -625,6 +639,12 @@ def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, 
                   "they are computed: check them (result.metadata['implausible_lines'])",
                   PlausibilityWarning, stacklevel=3)
     return found
+
+
+def _audit(derived: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Columns that say which dimension a description gave and how it was used."""
+    return {c: derived[c].to_numpy(dtype=object)[rows]
+            for c in ("dimension_source", "dimension_note", "conversion")}
 
 
 def _reasons(*rules) -> np.ndarray:

@@ -44,7 +44,9 @@ text before the next rule looks at it, so that a number is read once:
    never a thickness already written as layers (rule 6). ``hver side`` and
    ``begge sider`` are not multiplied: the thickness stays per side and the
    note says so. Several different thicknesses that none of the rules above
-   combine (``13 mm ... 15 mm``) leave the thickness empty, with a note. In a
+   combine (``13 mm ... 15 mm``), or a build-up of rule 5 or 6 beside another
+   thickness (``2x13 mm gips ..., 100 mm mineralull``), leave the thickness
+   empty, with a note. In a
    pipe line (the text names ``SDR`` or ``SN``, or its first word ends in
    ``rør`` or ``ledning``, as ``Spillvannsrør``, not ``Rørisolasjon``) without an explicit diameter the one ``n mm`` is
    the outside diameter, not a thickness.
@@ -227,20 +229,28 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
 
     thickness = named_mm.copy()
     source = named["text"].copy()
-    rest = thickness.isna()
+    # a build-up (2x13 mm, 50 + 50 mm) beside another plain thickness names two layers
+    # of different materials ("2x13 mm gips ..., 100 mm mineralull"): none is read
+    plain_left = (distinct > 0) & ~as_diameter
+    built = layered_mm.notna() | sum_mm.notna()
+    rest = thickness.isna() & ~plain_left
     thickness = thickness.where(~rest, layered_mm)
     source = source.where(~(rest & layered_mm.notna()), cross["text"] + " (layers)")
-    rest = thickness.isna()
+    rest = thickness.isna() & ~plain_left
     thickness = thickness.where(~rest, sum_mm)
     source = source.where(~(rest & sum_mm.notna()), summed["text"])
-    rest = thickness.isna() & single
+    rest = thickness.isna() & single & ~built
     times = count.where(rest & count.notna())
     thickness = thickness.where(~rest, one_mm * times.fillna(1.0))
     source = source.where(~rest, plain_text.where(times.isna(),
                                                   plain_text + " x " + layers["text"]))
     out["thickness_mm"] = thickness
     thickness_source = source
-    notes.append(plain_text.where(several & thickness.isna()).map(
+    notes.append(plain_text.where(several & ~built & thickness.isna()).map(
+        "several thicknesses ({}): none read".format, na_action="ignore"))
+    mixed = built & plain_left & thickness.isna()
+    build_up = cross["text"].where(layered_mm.notna(), summed["text"])
+    notes.append((build_up.str.strip() + "; " + plain_text).where(mixed).map(
         "several thicknesses ({}): none read".format, na_action="ignore"))
     notes.append(pd.Series(np.where(sides & thickness.notna(), "thickness is per side", None),
                            index=text.index, dtype=object))

@@ -2,7 +2,8 @@
 
 The layer rule lives here too: a line in m² with a thickness is a volume
 (m² × thickness -> m³, thickness in mm -> m), and its mass is that volume ×
-the density (:func:`line_mass_per_base`).
+the density (:func:`line_mass_per_base`). So does the section rule: a line in
+m with a cross-section is a volume (m × m² -> m³) × the density.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import numpy as np
 
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
-__all__ = ["declared_quantity", "thickness_in_metres", "layer_area_mass", "line_mass_per_base"]
+__all__ = ["declared_quantity", "thickness_in_metres", "layer_area_mass", "section_line_mass",
+           "line_mass_per_base"]
 
 _AREA = DIMENSIONS.index("area")
 _VOLUME = DIMENSIONS.index("volume")
+_LENGTH = DIMENSIONS.index("length")
 
 
 def declared_quantity(quantity, scale, mass_per_line_base, declared_scale, mass_per_declared_base,
@@ -108,11 +111,39 @@ def layer_area_mass(thickness, density):
     return thickness * density
 
 
-def line_mass_per_base(mass_per_base, factor, line_dimension, thickness):
-    """Mass per base unit of each line's own unit, with the layer rule for area lines.
+def section_line_mass(section, density):
+    """Mass per metre of a bar, kerb or pipe wall: 1 m × section -> m³, × density -> kg.
+
+    Parameters
+    ----------
+    section : numeric
+        Cross-section area of the material. [m²]
+    density : numeric
+        Density of the material. [kg m⁻³]
+
+    Returns
+    -------
+    numeric
+        Linear mass. [kg m⁻¹]
+
+    Examples
+    --------
+    A 12 x 30 cm concrete kerb at 2 400 kg/m³: 0.12 × 0.30 × 2 400 = 86.4 kg per metre:
+
+    >>> round(float(section_line_mass(0.036, 2400.0)), 6)
+    86.4
+    """
+    return section * density
+
+
+def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section=None,
+                       linear_mass=None):
+    """Mass per base unit of each line's own unit, with the layer and section rules.
 
     An area line (m²) with a thickness, of a factor with a density, gets
     :func:`layer_area_mass` as its mass per m² (asphalt: m² × m × kg/m³).
+    A length line (m) with a section gets :func:`section_line_mass`, and one
+    with its own linear mass (a pipe's tabulated kg/m) that mass.
     A line whose unit is of no material dimension (hours, kWh ...) has none,
     so it never converts to the factor's unit through mass.
 
@@ -128,6 +159,10 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness):
         line's unit; -1 for a unit of another dimension.
     thickness : numpy.ndarray
         Layer thickness; NaN when not given. [m]
+    section : numpy.ndarray, optional
+        Material cross-section of length lines; NaN when not given. [m²]
+    linear_mass : numpy.ndarray, optional
+        Mass per metre of length lines, used as given; NaN when not given. [kg m⁻¹]
 
     Returns
     -------
@@ -139,6 +174,13 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness):
     layered = (line_dimension == _AREA) & ~np.isnan(thickness)
     if layered.any():
         mass = np.where(layered, layer_area_mass(thickness, mass_per_base[factor, _VOLUME]), mass)
+    if section is not None:
+        sectioned = (line_dimension == _LENGTH) & ~np.isnan(section)
+        if sectioned.any():
+            mass = np.where(sectioned, section_line_mass(section, mass_per_base[factor, _VOLUME]),
+                            mass)
+    if linear_mass is not None:
+        mass = np.where((line_dimension == _LENGTH) & ~np.isnan(linear_mass), linear_mass, mass)
     return mass
 
 

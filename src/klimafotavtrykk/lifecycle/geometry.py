@@ -1,0 +1,363 @@
+"""What a line's description adds to its quantity: a thickness, a section or a pipe mass.
+
+An area or length line whose factor gives a density but no mass per m² or per
+metre cannot reach the factor's unit by itself. Its description often can:
+``"Isolasjon 200 mm"`` is 0.2 m³ per m², ``"Lekter 36x48 mm"`` 0.001728 m³
+per metre, ``"PVC SN8 Ø110"`` 1.71 kg per metre. :func:`derive_dimensions`
+reads those descriptions (:func:`klimafotavtrykk.dimensions.parse_dimensions`,
+once per distinct text and factor) and returns, per line, the equivalent
+thickness [m], the section [m²] or the mass per metre [kg m⁻¹] that
+:func:`klimafotavtrykk.lifecycle.conversion.line_mass_per_base` multiplies by
+the density. The rules, in order:
+
+- area line: an explicit ``thickness``/``thickness_mm`` column wins and this
+  module is not asked; a factor with its own area mass keeps it. A timber
+  factor (``material_group`` ``timber``) with a section and a c/c spacing in
+  the text is a framed wall: :func:`~klimafotavtrykk.dimensions.framing_volume_per_area`
+  with the plates and extras of ``data/geometry/framing.toml``. Otherwise the
+  thickness read from the text, but not for a metal factor (groups ``steel``,
+  ``metal``) above 10 mm: that is a profile height, not a solid layer.
+- length line of a pipe factor (its group ``pipe`` or its English name says
+  pipe): the mass per metre of ``data/conversions/pipe_masses.csv`` for the
+  material, size and class (the manufacturer's published mass where there is
+  one); else, for a plastic pipe with an outside diameter and an SDR class
+  (or a ring-stiffness class that ``pipe_ring_stiffness.csv`` maps to one),
+  the wall area :func:`~klimafotavtrykk.dimensions.pipe_material_area`.
+- length line of any other factor: the section read from the text
+  (``12x30 cm``, ``36x48 mm``, ``140x405``); a kerb section written without a
+  unit and under 100 on its larger side is in centimetres (``Kantstein 15x25``).
+
+A line that needed a dimension and got none says why in ``dimension_note``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.dimensions import (
+    framing_volume_per_area,
+    load_framing_allowance,
+    parse_dimensions,
+    pipe_material_area,
+    pipe_wall_thickness,
+    section_area,
+    thickness_m,
+)
+from klimafotavtrykk.vocabulary import DIMENSIONS
+
+__all__ = ["DERIVED_COLUMNS", "derive_dimensions", "pipe_materials", "load_pipe_masses",
+           "load_ring_stiffness"]
+
+#: Columns of :func:`derive_dimensions`: ``thickness`` [m], ``section`` [m²],
+#: ``linear_mass`` [kg m⁻¹], then the audit texts.
+DERIVED_COLUMNS: tuple[str, ...] = ("thickness", "section", "linear_mass", "dimension_source",
+                                    "dimension_note", "conversion")
+
+_AREA = DIMENSIONS.index("area")
+_VOLUME = DIMENSIONS.index("volume")
+_LENGTH = DIMENSIONS.index("length")
+
+#: Pipe material of a factor, read from its id and English name (first that matches).
+_PIPE_MATERIALS = (
+    ("pvc_u", r"\bpvc"),
+    ("pe100", r"\bpe(?:100|80)?\b|\bpe\d|polyethylene|polyolefin"),
+    ("pp", r"\bpp\b|polypropylene"),
+    ("concrete", r"concrete"),
+    ("ductile_iron", r"ductile"),
+)
+_PLASTIC = ("pvc_u", "pe100", "pp")
+#: Metal sheet and plate in a bill of quantities measured in m² is 0.4-3 mm (cladding,
+#: roofing, flashing) and seldom over 10 mm; a larger "thickness" next to a metal factor
+#: is a profile height (``stålstender 70 mm``, ``C-profil 150 mm``), never a solid layer.
+_METAL_GROUPS = ("steel", "metal")
+_SHEET_MAX_MM = 10.0
+
+
+@functools.cache
+def load_pipe_masses() -> pd.DataFrame:
+    """Mass per metre of pipe by material, size and class, ``data/conversions/pipe_masses.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``"material|size_basis|size|class"`` (``"pvc_u|outside_diameter|110|SN8"``),
+        with ``linear_mass`` [kg m⁻¹], the manufacturer's published mass where
+        the row gives one, else the derived one, ``mass_basis``
+        (``published``/``derived``) and ``source_id``.
+    """
+    from klimafotavtrykk._data import data_path
+
+    raw = pd.read_csv(data_path("conversions", "pipe_masses.csv"), dtype={"pipe_class": str})
+    published = raw["published_linear_mass_kg_m"].astype(float)
+    key = (raw["material"] + "|" + raw["size_basis"] + "|"
+           + raw["nominal_size_mm"].astype(float).map("{:g}".format) + "|"
+           + raw["pipe_class"].str.replace(" ", "", regex=False).str.upper())
+    return pd.DataFrame({
+        "linear_mass": published.fillna(raw["linear_mass_kg_m"].astype(float)).to_numpy(),
+        "mass_basis": np.where(published.notna(), "published", "derived"),
+        "source_id": raw["source_id"].to_numpy(dtype=object),
+    }, index=pd.Index(key, name="key"))
+
+
+@functools.cache
+def load_ring_stiffness() -> pd.DataFrame:
+    """SDR series of each ring-stiffness class, ``data/conversions/pipe_ring_stiffness.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``"material|SN"`` (``"pvc_u|8"``), with ``sdr`` [-] and ``source_id``.
+    """
+    from klimafotavtrykk._data import data_path
+
+    raw = pd.read_csv(data_path("conversions", "pipe_ring_stiffness.csv"))
+    key = raw["material"] + "|" + raw["ring_stiffness_sn"].astype(float).map("{:g}".format)
+    return pd.DataFrame({"sdr": raw["sdr"].astype(float).to_numpy(),
+                         "source_id": raw["source_id"].to_numpy(dtype=object)},
+                        index=pd.Index(key, name="key"))
+
+
+def pipe_materials(frame: pd.DataFrame) -> np.ndarray:
+    """Pipe material of each factor row; None where the row is not a pipe.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Factor table rows with ``material_group`` and, where present,
+        ``name_en``; the index is the factor id.
+
+    Returns
+    -------
+    numpy.ndarray of object
+        ``pvc_u``, ``pe100``, ``pp``, ``concrete``, ``ductile_iron`` (the
+        materials of ``pipe_masses.csv``), ``other`` for a pipe of another
+        material, None for a factor that is not a pipe.
+    """
+    name = frame["name_en"] if "name_en" in frame.columns else pd.Series("", index=frame.index)
+    text = (pd.Series(frame.index.astype(str), index=frame.index).str.replace("_", " ")
+            + " " + name.fillna("").astype(str)).str.lower()
+    group = frame["material_group"] if "material_group" in frame.columns else pd.Series("", index=frame.index)
+    is_pipe = (group.astype(str) == "pipe") | text.str.contains(r"\bpipes?\b", regex=True)
+    out = np.full(len(frame), None, dtype=object)
+    found = np.zeros(len(frame), dtype=bool)
+    for material, pattern in _PIPE_MATERIALS:  # a handful of materials over the factor rows
+        hit = is_pipe.to_numpy() & ~found & text.str.contains(pattern, regex=True).to_numpy()
+        out[hit] = material
+        found |= hit
+    out[is_pipe.to_numpy() & ~found] = "other"
+    return out
+
+
+def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimension: np.ndarray,
+                      explicit_thickness: np.ndarray, table) -> pd.DataFrame:
+    """Thickness, section or mass per metre that each line's description gives.
+
+    Only lines that need one are read: area lines without an explicit
+    thickness and length lines, whose matched factor has a density but no
+    mass per base unit of the line's dimension, or is a pipe. The
+    description is parsed once per distinct (text, factor) pair.
+
+    Parameters
+    ----------
+    descriptions : pandas.Series
+        Item texts of the lines.
+    factor : numpy.ndarray of int64
+        Matched factor row of each line, -1 where unmatched.
+    line_dimension : numpy.ndarray of int64
+        Index into :data:`~klimafotavtrykk.vocabulary.DIMENSIONS` of each line's unit.
+    explicit_thickness : numpy.ndarray
+        Thickness from the line's own columns, NaN where none. [m]
+    table : klimafotavtrykk.factors.FactorTable
+        The factor table the lines matched.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned to ``descriptions``: ``thickness`` [m] (area lines),
+        ``section`` [m²] (length lines: material volume per metre),
+        ``linear_mass`` [kg m⁻¹] (pipes with a tabulated mass), NaN where
+        none; ``dimension_source`` (the text read), ``dimension_note`` (why a
+        line needing a dimension got none, or what was seen and not read) and
+        ``conversion`` (the rule and numbers used), None where empty.
+    """
+    n = len(descriptions)
+    columns = {c: np.full(n, np.nan) for c in DERIVED_COLUMNS[:3]}
+    columns.update({c: np.full(n, None, dtype=object) for c in DERIVED_COLUMNS[3:]})
+    area = (line_dimension == _AREA) & np.isnan(explicit_thickness)
+    length = line_dimension == _LENGTH
+    if not ((factor >= 0) & (area | length)).any():  # e.g. a bill in kg and m³ only
+        return pd.DataFrame(columns, index=descriptions.index)
+    f = np.where(factor >= 0, factor, 0)
+    density = table.mass_per_base[f, _VOLUME]
+    own = table.mass_per_base[f, np.where(line_dimension >= 0, line_dimension, 0)]
+    pipes = pipe_materials(table.frame)  # per factor row, a few hundred rows
+    pipe = pipes[f]
+    needs = (factor >= 0) & np.isnan(own) & (area | length) & (~np.isnan(density) | (pipe != None))  # noqa: E711
+    if not needs.any():
+        return pd.DataFrame(columns, index=descriptions.index)
+    at = np.flatnonzero(needs)
+    # one integer key per (text, factor, dimension): cheaper than factorizing tuples
+    t_codes, t_uniques = pd.factorize(descriptions.iloc[at].astype(object).fillna("").to_numpy())
+    n_dim = len(DIMENSIONS) + 1
+    key = (t_codes.astype(np.int64) * len(table) + f[at]) * n_dim + (line_dimension[at] + 1)
+    codes, u_key = pd.factorize(key)
+    u_text = pd.Series(np.asarray(t_uniques, dtype=object)[u_key // n_dim // len(table)], dtype=object)
+    u_f = (u_key // n_dim) % len(table)
+    u_dim = u_key % n_dim - 1
+    group = table.frame["material_group"] if "material_group" in table.frame.columns else None
+    u_group = (np.full(len(u_f), "", dtype=object) if group is None
+               else group.to_numpy(dtype=object)[u_f])
+    kerb = _kerbs(table.frame)[u_f]
+    derived = _rules(parse_dimensions(u_text), u_dim == _AREA, u_group, density[at][_first(codes)],
+                     pipes[u_f], kerb)
+    for column in DERIVED_COLUMNS:
+        dtype = float if column in DERIVED_COLUMNS[:3] else object
+        columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
+    return pd.DataFrame(columns, index=descriptions.index)
+
+
+def _first(codes: np.ndarray) -> np.ndarray:
+    """Position of the first occurrence of each code 0 .. k-1."""
+    _, first = np.unique(codes, return_index=True)
+    return first
+
+
+def _kerbs(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each factor row is a kerb (its group, id or English name says so)."""
+    name = frame["name_en"].fillna("") if "name_en" in frame.columns else ""
+    text = pd.Series(frame.index.astype(str), index=frame.index) + " " + name
+    group = frame["material_group"] if "material_group" in frame.columns else ""
+    return ((group == "kerb") | text.str.contains("kerb", case=False)).to_numpy(dtype=bool)
+
+
+def _rules(parsed: pd.DataFrame, area: np.ndarray, group: np.ndarray, density: np.ndarray,
+           pipe: np.ndarray, kerb: np.ndarray) -> pd.DataFrame:
+    """Apply the rules of the module docstring to distinct (text, factor, dimension) rows."""
+    timber = group == "timber"
+    m = len(parsed)
+    idx = parsed.index
+    thickness = np.full(m, np.nan)
+    section = np.full(m, np.nan)
+    linear = np.full(m, np.nan)
+    conversion = pd.Series(None, index=idx, dtype=object)
+    note = pd.Series(None, index=idx, dtype=object)
+    rho = _fmt(pd.Series(density, index=idx))
+    per_rho = " × density " + rho + " kg/m³"
+    # kerbs are sized in cm (12x30, 15x25; data/conversions/kerb_sections.csv: 100-150 by
+    # 250-300 mm): a kerb section under 10 on its larger side was written in cm
+    in_cm = ~area & kerb & (np.fmax(parsed["section_width_mm"], parsed["section_depth_mm"]) < 100)
+    parsed = parsed.assign(section_width_mm=parsed["section_width_mm"].where(~in_cm, parsed["section_width_mm"] * 10),
+                           section_depth_mm=parsed["section_depth_mm"].where(~in_cm, parsed["section_depth_mm"] * 10))
+    width, depth = parsed["section_width_mm"].to_numpy(), parsed["section_depth_mm"].to_numpy()
+    spacing = parsed["spacing_mm"].to_numpy()
+    has_section = ~np.isnan(width) & ~np.isnan(depth)
+    section_text = _fmt(parsed["section_width_mm"]) + "x" + _fmt(parsed["section_depth_mm"]) + " mm"
+    is_pipe = pipe != None  # noqa: E711 (object array)
+
+    # area lines: a framed timber wall, else a thickness
+    allowance = load_framing_allowance()
+    framed = area & timber & has_section & ~np.isnan(spacing)
+    if framed.any():
+        thickness[framed] = framing_volume_per_area(width[framed], depth[framed], spacing[framed],
+                                                    allowance)
+        conversion[framed] = (
+            "framed wall " + section_text[framed] + " c/c " + _fmt(parsed["spacing_mm"])[framed]
+            + " mm from text: (1/c/c + " + f"{allowance.plates:g} plates / {allowance.wall_height_m:g} m)"
+            + f" × section × (1 + {allowance.extra_share:g}) = "
+            + _fmt(pd.Series(thickness, index=idx))[framed]
+            + " m³/m² (plates and extras per data/geometry/framing.toml)" + per_rho[framed])
+    mm = parsed["thickness_mm"].to_numpy()
+    profile = area & np.isin(group, _METAL_GROUPS) & (mm > _SHEET_MAX_MM)
+    note[profile] = ("a metal " + _fmt(parsed["thickness_mm"]) + " mm thick on an area line is a "
+                     "profile size, not a solid layer: give the mass or a thickness column")[profile]
+    layer = area & ~framed & ~np.isnan(mm) & ~profile
+    thickness[layer] = thickness_m(mm[layer])
+    conversion[layer] = ("thickness " + _fmt(parsed["thickness_mm"])[layer] + " mm from text"
+                         + per_rho[layer])
+    note[area & ~framed & ~layer & ~profile] = "no thickness in the text"
+
+    # length lines: pipes by size and class, anything else by its section
+    pipes = ~area & is_pipe
+    if pipes.any():
+        p_lin, p_sec, p_conv, p_note = _pipe_rule(parsed[pipes], pipe[pipes], density[pipes])
+        linear[pipes], section[pipes] = p_lin, p_sec
+        conversion[pipes], note[pipes] = p_conv, p_note
+    solid = ~area & ~is_pipe & has_section
+    section[solid] = section_area(width[solid], depth[solid])
+    conversion[solid] = ("section " + section_text[solid] + " from text = "
+                         + _fmt(pd.Series(section, index=idx))[solid] + " m²" + per_rho[solid])
+    note[~area & ~is_pipe & ~has_section] = "no section in the text"
+
+    joined = note.fillna("").str.cat(parsed["dimension_note"].fillna(""), sep="; ").str.strip("; ")
+    note = joined.where(joined != "", None)
+    used = ~np.isnan(thickness) | ~np.isnan(section) | ~np.isnan(linear)
+    return pd.DataFrame({"thickness": thickness, "section": section, "linear_mass": linear,
+                         "dimension_source": parsed["dimension_source"].where(used, None),
+                         "dimension_note": note, "conversion": conversion}, index=idx)
+
+
+def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
+    """Mass per metre or wall section of pipe lines: the table first, then geometry."""
+    idx = parsed.index
+    masses = load_pipe_masses()
+    ring = load_ring_stiffness()
+    mat = pd.Series(material, index=idx, dtype=object)
+    od = parsed["diameter_mm"]
+    dn = parsed["nominal_diameter_mm"]
+    sdr_class = "SDR" + _fmt(parsed["sdr"])
+    sn_class = "SN" + _fmt(parsed["sn"])
+    klass = sdr_class.where(parsed["sdr"].notna(), sn_class)
+    od_key = mat + "|outside_diameter|" + _fmt(od) + "|" + klass
+    dn_key = mat + "|DN|" + _fmt(dn) + "|" + klass
+    row = masses.index.get_indexer(od_key.fillna(""))
+    row = np.where(row >= 0, row, masses.index.get_indexer(dn_key.fillna("")))
+    listed = row >= 0
+    linear = np.where(listed, masses["linear_mass"].to_numpy()[row], np.nan)
+    basis = pd.Series(masses["mass_basis"].to_numpy()[row], index=idx).where(listed)
+    size = ("Ø" + _fmt(od)).where(od.notna(), "DN" + _fmt(dn))
+    conversion = pd.Series(None, index=idx, dtype=object)
+    conversion[listed] = (size + " " + klass + " " + mat + ": " + basis + " "
+                          + _fmt(pd.Series(linear, index=idx)) + " kg/m from "
+                          "data/conversions/pipe_masses.csv")[listed]
+
+    # geometry: outside diameter and an SDR (given, or the ring-stiffness class's series)
+    sdr = parsed["sdr"].to_numpy()
+    ring_row = ring.index.get_indexer((mat + "|" + _fmt(parsed["sn"])).fillna(""))
+    from_ring = np.isnan(sdr) & (ring_row >= 0)
+    sdr = np.where(from_ring, ring["sdr"].to_numpy()[ring_row], sdr)
+    plastic = mat.isin(_PLASTIC).to_numpy()
+    geometric = ~listed & plastic & od.notna().to_numpy() & ~np.isnan(sdr) & ~np.isnan(density)
+    section = np.full(len(idx), np.nan)
+    wall = pipe_wall_thickness(od.to_numpy(), sdr)
+    section[geometric] = pipe_material_area(od.to_numpy()[geometric], wall[geometric])
+    sdr_text = "SDR " + _fmt(pd.Series(sdr, index=idx))
+    ring_text = pd.Series(np.where(from_ring, " (" + sn_class + " = " + sdr_text
+                                   + ", data/conversions/pipe_ring_stiffness.csv)", ""), index=idx)
+    conversion[geometric] = (
+        "Ø" + _fmt(od) + " " + sdr_text + ring_text + " from text: wall " + _fmt(pd.Series(wall, index=idx))
+        + " mm, π × (d − e) × e = " + _fmt(pd.Series(section, index=idx)) + " m² × density "
+        + _fmt(pd.Series(density, index=idx)) + " kg/m³")[geometric]
+
+    note = pd.Series(None, index=idx, dtype=object)
+    rest = ~listed & ~geometric
+    no_size = od.isna() & dn.isna()
+    note[rest & no_size.to_numpy()] = "pipe: no diameter in the text"
+    no_class = ~no_size & parsed["sdr"].isna() & parsed["sn"].isna()
+    note[rest & no_class.to_numpy()] = "pipe: no SDR or SN class in the text"
+    unlisted = rest & ~no_size.to_numpy() & ~no_class.to_numpy()
+    note[unlisted] = (mat + " pipe " + size + " " + klass
+                      + ": not in data/conversions/pipe_masses.csv, and no wall from "
+                        "an outside diameter and SDR")[unlisted]
+    concrete = rest & (mat == "concrete").to_numpy() & ~no_size.to_numpy()
+    note[concrete] = ("concrete pipe " + size + ": data/conversions/pipe_masses.csv has no kg/m "
+                      "for concrete pipes (give linear_mass_kg_m in a factor table, or the "
+                      "quantity in kg)")[concrete]
+    return linear, section, conversion, note
+
+
+def _fmt(values: pd.Series) -> pd.Series:
+    """Write numbers as short text (4 significant digits), NaN kept."""
+    return values.astype(float).map(lambda v: f"{v:.4g}", na_action="ignore").astype(object)
