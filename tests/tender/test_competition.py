@@ -39,7 +39,7 @@ def test_the_example_competition():
     assert c.tender_date == dt.date(2025, 4, 1)
     assert c.reference_study_period == 50  # TEK17 profile
     assert c.rule.weights == {"price": 0.6, "quality": 0.1, "climate": 0.3}
-    assert c.rule.frame_kg_co2e_per_m2 == 380 and c.rule.frame_period == "study_period"
+    assert c.rule.frame_kg_co2e_per_m2 == 410 and c.rule.frame_period == "study_period"
     assert c.rule.bta_m2 == 2400
     limits = c.product_limits_frame()
     assert limits.to_dict("records") == [{"key_column": "material_group", "key": "concrete",
