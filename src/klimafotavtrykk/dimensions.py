@@ -79,6 +79,8 @@ __all__ = [
 ]
 
 #: Numeric columns returned by :func:`parse_dimensions`, all [mm] but ``sdr`` and ``sn`` [-].
+#: ``length_mm`` is a piece's length (``L=3,2 m``), ``height_mm`` a second cross size
+#: (``h=600 mm``, ``bredde 1,2 m``), ``range_*_mm`` the ends of a range written with a unit.
 DIMENSION_COLUMNS: tuple[str, ...] = (
     "thickness_mm",
     "section_width_mm",
@@ -88,6 +90,10 @@ DIMENSION_COLUMNS: tuple[str, ...] = (
     "nominal_diameter_mm",
     "sdr",
     "sn",
+    "length_mm",
+    "height_mm",
+    "range_low_mm",
+    "range_high_mm",
 )
 
 _NUM = r"\d+(?:[.,]\d+)?"
@@ -110,6 +116,12 @@ _CROSS = (rf"(?P<text>{_FREE}(?P<a>{_NUM})\s*[x*]\s*(?P<b>{_NUM})(?:\s*(?P<unit>
           r"(?!\s*[x*]\s*\d)(?![\d.,]\d)")
 _NAMED = (r"(?P<text>(?:\btykkelse|\btykk|\bt\s*=)\s*:?\s*(?:ca\.?\s*)?"
           rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)\b)")
+_LENGTH = (r"(?P<text>(?:\bL\s*=|\blengde\s*=?)\s*:?\s*(?:ca\.?\s*)?"
+           rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)?\b)")
+_HEIGHT = (r"(?P<text>(?:\bh\s*=|\bhøyde\s*=?|\bbredde\s*=?)\s*:?\s*(?:ca\.?\s*)?"
+           rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)?\b)")
+_UNIT_RANGE = (rf"(?P<text>{_FREE}(?P<low>{_NUM})\s*-\s*(?P<high>{_NUM})\s*"
+               r"(?P<unit>mm|cm)\b)")
 _PLAIN = rf"(?P<text>{_FREE}(?P<value>{_NUM})\s*(?P<unit>mm|cm)\b)"
 _LAYERS = r"(?P<text>(?:(?<![\w.,])(?P<digit>[1-4])\s*-?\s*|\b(?P<word>to|tre|fire)\s+)lag\b)"
 _SIDES = r"\b(?:hver\s+side|begge\s+sider)\b"
@@ -171,6 +183,16 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
 
     text = _cut(text, _PROFILE)
 
+    for column, pattern in (("length_mm", _LENGTH), ("height_mm", _HEIGHT)):
+        found = _first(text, pattern)
+        # without a unit: metres below 10 (L=3,2), else millimetres (h=600)
+        size = _number(found["value"])
+        unit = found["unit"].map(_MM_PER).fillna(pd.Series(np.where(size < 10, 1000.0, 1.0),
+                                                           index=text.index))
+        out[column] = size * unit
+        sources[column] = found["text"]
+        text = _cut(text, pattern)
+
     spacing = _first(text, _SPACING)
     value = _number(spacing["value"])
     metres = spacing["unit"].eq("m") | (spacing["unit"].isna() & (value < 10))
@@ -186,6 +208,10 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
         sources[column] = found["text"]
         text = _cut(text, pattern)
 
+    unit_range = _first(text, _UNIT_RANGE)
+    range_unit = unit_range["unit"].map(_MM_PER)
+    out["range_low_mm"] = _number(unit_range["low"]) * range_unit
+    out["range_high_mm"] = _number(unit_range["high"]) * range_unit
     ranges = _all(text, _RANGE)
     notes.append(_join(ranges["text"], "range {} read as a grading, not a thickness"))
     text = _cut(text, _RANGE)
@@ -239,6 +265,13 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     rest = thickness.isna() & ~plain_left
     thickness = thickness.where(~rest, sum_mm)
     source = source.where(~(rest & sum_mm.notna()), summed["text"])
+    # a build-up equal to the one stated thickness ("200 mm (2x100)") restates it
+    built_mm = layered_mm.fillna(sum_mm)
+    restated = thickness.isna() & single & built & np.isclose(built_mm, one_mm)
+    thickness = thickness.where(~restated, one_mm)
+    build_text = cross["text"].where(layered_mm.notna(), summed["text"]).str.strip()
+    source = source.where(~restated, plain_text + " (= " + build_text + ")")
+    built = built & ~restated
     rest = thickness.isna() & single & ~built
     times = count.where(rest & count.notna())
     thickness = thickness.where(~rest, one_mm * times.fillna(1.0))
@@ -255,7 +288,8 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     notes.append(pd.Series(np.where(sides & thickness.notna(), "thickness is per side", None),
                            index=text.index, dtype=object))
 
-    order = [thickness_source, section_source, sources["spacing_mm"], plain_diameter,
+    order = [thickness_source, section_source, sources["spacing_mm"], sources["length_mm"],
+             sources["height_mm"], plain_diameter,
              *(sources[c] for c in ("diameter_mm", "nominal_diameter_mm", "sdr", "sn"))]
     out["dimension_source"] = _join_columns(order, text.index)
     out["dimension_note"] = _join_columns(notes, text.index)
