@@ -102,7 +102,8 @@ def hollow_section_area(b_mm, h_mm, t_mm, hot_finished):
     ``A = 2t(b + h − 2t) − (4 − π)(ro² − ri²)`` with the corner radii the
     standards use for calculated properties: cold-formed (EN 10219-2 [1]_)
     ``ro = 2t`` for ``t ≤ 6 mm``, ``2.5t`` for ``6 < t ≤ 10 mm``, ``3t`` above,
-    and hot-finished (EN 10210-2 [2]_) ``ro = 1.5t``; ``ri = ro − t``.
+    with ``ri = ro − t``, and hot-finished (EN 10210-2 [2]_) ``ro = 1.5t``,
+    ``ri = t``.
 
     Parameters
     ----------
@@ -138,7 +139,7 @@ def hollow_section_area(b_mm, h_mm, t_mm, hot_finished):
     t = np.asarray(t_mm, dtype=float)
     cold = np.where(t <= 6, 2.0, np.where(t <= 10, 2.5, 3.0)) * t
     ro = np.where(hot_finished, 1.5 * t, cold)
-    ri = ro - t
+    ri = np.where(hot_finished, t, ro - t)
     return 2 * t * (b_mm + h_mm - 2 * t) - (4 - np.pi) * (ro ** 2 - ri ** 2)
 
 

@@ -21,6 +21,9 @@ text before the next rule looks at it, so that a number is read once:
    ``VKR 100x100x5``, ``HD 265``) are type names, never dimensions.
    Strength and product classes (``B30``, ``C24``, ``GL30c``, ``M60``,
    ``PE100``) carry no length unit and are never read either.
+   A piece's length ``L=3,2 m``, ``lengde 3200 mm`` (``length_mm``) and a
+   second cross size ``h=600 mm``, ``høyde 600``, ``bredde 1,2 m``
+   (``height_mm``) are read next; without a unit a value below 10 is metres.
 2. Spacing: ``c/c 600``, ``cc600``, ``c-c 600 mm``, ``senteravstand 600``;
    ``c/c 0,6 m``. A spacing written without a unit and below 10 is metres
    (``c/c 0,6``), otherwise millimetres.
@@ -31,7 +34,9 @@ text before the next rule looks at it, so that a number is read once:
    ring stiffness ``SN8``, ``SN 4``.
 4. Ranges ``a-b`` and ``a/b`` (``0-150 mm``, ``16-32 mm``, ``Fk 0/32``) are
    grading fractions or tolerances, never a thickness; they are named in
-   ``dimension_note``.
+   ``dimension_note``. The first range written with ``mm``/``cm`` is kept in
+   ``range_low_mm``/``range_high_mm``: the engine reads it as a thickness
+   range on a screed or mortar line only.
 5. ``a + b mm`` is one build-up of two layers: the thickness is the sum.
 6. ``a x b`` (also ``a*b``, ``a × b``) with a unit or none: a count of
    layers when ``a`` is a whole number from 1 to 4 (``2x13 mm`` gypsum is
@@ -46,7 +51,8 @@ text before the next rule looks at it, so that a number is read once:
    note says so. Several different thicknesses that none of the rules above
    combine (``13 mm ... 15 mm``), or a build-up of rule 5 or 6 beside another
    thickness (``2x13 mm gips ..., 100 mm mineralull``), leave the thickness
-   empty, with a note. In a
+   empty, with a note; but a build-up equal to the one stated thickness
+   restates it (``Steinull 200 mm (2x100)`` is 200 mm). In a
    pipe line (the text names ``SDR`` or ``SN``, or its first word ends in
    ``rør`` or ``ledning``, as ``Spillvannsrør``, not ``Rørisolasjon``) without an explicit diameter the one ``n mm`` is
    the outside diameter, not a thickness.

@@ -27,6 +27,23 @@ the density. The rules, in order:
   (``12x30 cm``, ``36x48 mm``, ``140x405``); a kerb section written without a
   unit and under 100 on its larger side is in centimetres (``Kantstein 15x25``).
 
+- area line of a steel factor (group ``steel``, declared per kg) naming a mesh
+  (``Armeringsnett K131``): 2 × the K number [mm²/m] × 7850 kg/m³ per m²
+  (:func:`~klimafotavtrykk.designations.mesh_area_mass`), laps not included.
+- area line of a mortar factor (group ``mortar``: screed, plaster) with no
+  thickness but a range in mm (``Avretting 10-30 mm``): the mean, 20 mm, a
+  reasoned default said in ``conversion``; on any other factor a range stays a
+  grading.
+- length line of a steel factor naming a section: ``HEA``/``HEB``/``IPE`` by
+  ``data/conversions/steel_sections.csv``, hollow ``HUP``/``KKR``/``VKR`` by
+  :func:`~klimafotavtrykk.designations.hollow_section_area` × 7850 kg/m³.
+- length line with a thickness and a height or width but no section
+  (``XPS 100 mm, h=600 mm``): thickness × height.
+- piece line of a factor with an area mass (windows, doors, glazing) and a
+  size of two numbers ≥ 300 mm (``1200x1400``) or door modules (``M10x21``):
+  w × h per piece. Piece line with a length (``L=3,2 m``) of a steel section,
+  or of a section and a density (``Limtresøyle 140x140``): kg/m × length.
+
 A line that needed a dimension and got none says why in ``dimension_note``.
 """
 
