@@ -331,10 +331,11 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     mesh_area = parsed["mesh_area_mm2_m"].to_numpy()
     mesh = area & steel & ~np.isnan(mesh_area)
     area_mass[mesh] = mesh_area_mass(mesh_area[mesh])
-    conversion[mesh] = ("mesh " + parsed["designation_source"].astype(object) + " from text: "
-                        + _fmt(parsed["mesh_area_mm2_m"]) + " mm²/m each way, 2 × A × "
-                        + f"{STEEL_DENSITY:g} kg/m³ = " + _fmt(pd.Series(area_mass, index=idx))
-                        + " kg/m² (laps not included)")[mesh]
+    if mesh.any():
+        conversion[mesh] = ("mesh " + parsed["designation_source"].astype(object) + " from text: "
+                            + _fmt(parsed["mesh_area_mm2_m"]) + " mm²/m each way, 2 × A × "
+                            + f"{STEEL_DENSITY:g} kg/m³ = " + _fmt(pd.Series(area_mass, index=idx))
+                            + " kg/m² (laps not included)")[mesh]
     mm = parsed["thickness_mm"].to_numpy()
     # a screed or mortar layer written as a range (10-30 mm) is laid between those
     # thicknesses: the mean is a reasoned default, said in the audit column
@@ -348,10 +349,11 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     thickness[layer] = thickness_m(mm[layer])
     conversion[layer] = ("thickness " + _fmt(parsed["thickness_mm"])[layer] + " mm from text"
                          + per_rho[layer])
-    conversion[screed] = ("thickness range " + _fmt(parsed["range_low_mm"]) + "-"
-                          + _fmt(parsed["range_high_mm"]) + " mm from text: mean "
-                          + _fmt(pd.Series(mm, index=idx)) + " mm (reasoned default)"
-                          + per_rho)[screed]
+    if screed.any():
+        conversion[screed] = ("thickness range " + _fmt(parsed["range_low_mm"]) + "-"
+                              + _fmt(parsed["range_high_mm"]) + " mm from text: mean "
+                              + _fmt(pd.Series(mm, index=idx)) + " mm (reasoned default)"
+                              + per_rho)[screed]
     note[area & ~framed & ~layer & ~profile & ~mesh] = "no thickness in the text"
 
     # length lines: pipes by size and class, anything else by its section
@@ -362,20 +364,23 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     steel_row = sections.index.get_indexer((series + "|" + parsed["steel_size"].astype(object)).fillna(""))
     rolled = has_steel & ~hollow & (steel_row >= 0)
     linear[rolled] = sections["linear_mass"].to_numpy()[steel_row[rolled]]
-    conversion[rolled] = (parsed["designation_source"].astype(object) + " from text: "
-                          + _fmt(pd.Series(linear, index=idx))
-                          + " kg/m (data/conversions/steel_sections.csv)")[rolled]
+    if rolled.any():
+        conversion[rolled] = (parsed["designation_source"].astype(object) + " from text: "
+                              + _fmt(pd.Series(linear, index=idx))
+                              + " kg/m (data/conversions/steel_sections.csv)")[rolled]
     hollow_area = hollow_section_area(parsed["hollow_b_mm"].to_numpy(), parsed["hollow_h_mm"].to_numpy(),
                                       parsed["hollow_t_mm"].to_numpy(), (series == "VKR").to_numpy())
     linear[hollow] = hollow_area[hollow] * 1e-6 * STEEL_DENSITY
     standard = pd.Series(np.where((series == "VKR").to_numpy(), "EN 10210-2", "EN 10219-2"), index=idx)
-    conversion[hollow] = (parsed["designation_source"].astype(object) + " from text: hollow section "
-                          "area " + _fmt(pd.Series(hollow_area, index=idx)) + " mm² (" + standard
-                          + " corner radii) × " + f"{STEEL_DENSITY:g}" + " kg/m³ = "
-                          + _fmt(pd.Series(linear, index=idx)) + " kg/m")[hollow]
+    if hollow.any():
+        conversion[hollow] = (parsed["designation_source"].astype(object) + " from text: hollow section "
+                              "area " + _fmt(pd.Series(hollow_area, index=idx)) + " mm² (" + standard
+                              + " corner radii) × " + f"{STEEL_DENSITY:g}" + " kg/m³ = "
+                              + _fmt(pd.Series(linear, index=idx)) + " kg/m")[hollow]
     steel_done = rolled | hollow
-    note[has_steel & ~steel_done] = ("steel section " + parsed["designation_source"].astype(object)
-                                     + ": not in data/conversions/steel_sections.csv")[has_steel & ~steel_done]
+    if (has_steel & ~steel_done).any():
+        note[has_steel & ~steel_done] = ("steel section " + parsed["designation_source"].astype(object)
+                                         + ": not in data/conversions/steel_sections.csv")[has_steel & ~steel_done]
 
     pipes = length & is_pipe & ~steel_done
     if pipes.any():
@@ -391,9 +396,10 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     tall = parsed["height_mm"].to_numpy()
     strip = length & ~is_pipe & ~has_section & ~steel_done & ~np.isnan(mm) & ~np.isnan(tall)
     section[strip] = section_area(mm[strip], tall[strip])
-    conversion[strip] = ("thickness " + _fmt(parsed["thickness_mm"]) + " mm × height/width "
-                         + _fmt(parsed["height_mm"]) + " mm from text = "
-                         + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)[strip]
+    if strip.any():
+        conversion[strip] = ("thickness " + _fmt(parsed["thickness_mm"]) + " mm × height/width "
+                             + _fmt(parsed["height_mm"]) + " mm from text = "
+                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)[strip]
     note[length & ~is_pipe & ~has_section & ~steel_done & ~strip] = "no section in the text"
 
     # piece lines: a window or door by its size, a bar or column by its length
@@ -402,20 +408,22 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     sized = (piece & ~np.isnan(factor_area_mass) & (np.fmin(side_w, side_h) >= _PIECE_SIDE_MIN_MM))
     piece_area[sized] = section_area(side_w[sized], side_h[sized])
     size_text = parsed["section_width_mm"].notna().map({True: "", False: " (modules of 100 mm)"})
-    conversion[sized] = (_fmt(pd.Series(side_w, index=idx)) + "x" + _fmt(pd.Series(side_h, index=idx))
-                         + " mm" + size_text + " from text = " + _fmt(pd.Series(piece_area, index=idx))
-                         + " m² per piece × area mass " + _fmt(pd.Series(factor_area_mass, index=idx))
-                         + " kg/m²")[sized]
+    if sized.any():
+        conversion[sized] = (_fmt(pd.Series(side_w, index=idx)) + "x" + _fmt(pd.Series(side_h, index=idx))
+                             + " mm" + size_text + " from text = " + _fmt(pd.Series(piece_area, index=idx))
+                             + " m² per piece × area mass " + _fmt(pd.Series(factor_area_mass, index=idx))
+                             + " kg/m²")[sized]
     long = parsed["length_mm"].to_numpy()
     bar = piece & ~sized & ~np.isnan(long) & (steel_done | (has_section & ~np.isnan(density)))
     solid_bar = bar & ~steel_done
     section[solid_bar] = section_area(width[solid_bar], depth[solid_bar])
     piece_length[bar] = long[bar] / 1000.0
     per_metre = pd.Series(np.where(steel_done, linear, section * density), index=idx)
-    conversion[bar] = (conversion.fillna("section " + section_text + " from text = "
-                                         + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)
-                       + "; × length " + _fmt(parsed["length_mm"]) + " mm = "
-                       + _fmt(per_metre * long / 1000.0) + " kg per piece")[bar]
+    if bar.any():
+        conversion[bar] = (conversion.fillna("section " + section_text + " from text = "
+                                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)
+                           + "; × length " + _fmt(parsed["length_mm"]) + " mm = "
+                           + _fmt(per_metre * long / 1000.0) + " kg per piece")[bar]
     note[piece & ~sized & ~bar] = "no size or length in the text"
 
     joined = note.fillna("").str.cat(parsed["dimension_note"].fillna(""), sep="; ").str.strip("; ")
