@@ -72,7 +72,7 @@ LAYERS = {
     "quantities": READERS,
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,
     "site": ENGINE,
-    "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE,
+    "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE, "designations": ENGINE,
     "hints": ENGINE,
     "user_factors": ENGINE,
     "scoring": SCORING,

@@ -62,9 +62,9 @@ CASES = [
     ("XPS 100 mm under gulv", {"thickness_mm": 100}),
     ("Markisolasjon XPS 300 kPa, 100 mm, under såler", {"thickness_mm": 100}),
     ("Isolasjon steinull 150 + 50 mm", {"thickness_mm": 200}),
-    ("Forsterkningslag 0-150 mm knust fjell, tykkelse 500 mm", {"thickness_mm": 500}),
-    ("Bærelag, knust fjell 0-32 mm", {}),                     # grading only
-    ("Pukk 16-32 mm under gulv på grunn", {}),
+    ("Forsterkningslag 0-150 mm knust fjell, tykkelse 500 mm", {"thickness_mm": 500, "range_low_mm": 0, "range_high_mm": 150}),
+    ("Bærelag, knust fjell 0-32 mm", {"range_low_mm": 0, "range_high_mm": 32}),                     # grading only
+    ("Pukk 16-32 mm under gulv på grunn", {"range_low_mm": 16, "range_high_mm": 32}),
     ("Bærelag av knust fjell Fk 0/32, 100 mm, levert", {"thickness_mm": 100}),
     ("Forsterkningslag Fk 22/120, t = 0,5 m", {"thickness_mm": 500}),
     ("Asfaltdekke Agb 16, bærelag 50 mm, kjørebane", {"thickness_mm": 50}),
@@ -91,7 +91,7 @@ CASES = [
     ("Gips 13 mm og 15 mm", {}),                                  # two thicknesses: none read
     ("Innerdører, tre, lyd- og brannklassifisert, EI30 35 dB", {}),
     ("Vinduer, tre/aluminium, 3-lags isolerglass, U-verdi 0,8", {}),
-    ("Kobberrør 15-28 mm, tappevann", {}),
+    ("Kobberrør 15-28 mm, tappevann", {"range_low_mm": 15, "range_high_mm": 28}),
     ("Rigg og drift av byggeplass", {}),
 ]
 

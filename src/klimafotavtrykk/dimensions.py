@@ -21,6 +21,9 @@ text before the next rule looks at it, so that a number is read once:
    ``VKR 100x100x5``, ``HD 265``) are type names, never dimensions.
    Strength and product classes (``B30``, ``C24``, ``GL30c``, ``M60``,
    ``PE100``) carry no length unit and are never read either.
+   A piece's length ``L=3,2 m``, ``lengde 3200 mm`` (``length_mm``) and a
+   second cross size ``h=600 mm``, ``høyde 600``, ``bredde 1,2 m``
+   (``height_mm``) are read next; without a unit a value below 10 is metres.
 2. Spacing: ``c/c 600``, ``cc600``, ``c-c 600 mm``, ``senteravstand 600``;
    ``c/c 0,6 m``. A spacing written without a unit and below 10 is metres
    (``c/c 0,6``), otherwise millimetres.
@@ -31,7 +34,9 @@ text before the next rule looks at it, so that a number is read once:
    ring stiffness ``SN8``, ``SN 4``.
 4. Ranges ``a-b`` and ``a/b`` (``0-150 mm``, ``16-32 mm``, ``Fk 0/32``) are
    grading fractions or tolerances, never a thickness; they are named in
-   ``dimension_note``.
+   ``dimension_note``. The first range written with ``mm``/``cm`` is kept in
+   ``range_low_mm``/``range_high_mm``: the engine reads it as a thickness
+   range on a screed or mortar line only.
 5. ``a + b mm`` is one build-up of two layers: the thickness is the sum.
 6. ``a x b`` (also ``a*b``, ``a × b``) with a unit or none: a count of
    layers when ``a`` is a whole number from 1 to 4 (``2x13 mm`` gypsum is
@@ -46,7 +51,8 @@ text before the next rule looks at it, so that a number is read once:
    note says so. Several different thicknesses that none of the rules above
    combine (``13 mm ... 15 mm``), or a build-up of rule 5 or 6 beside another
    thickness (``2x13 mm gips ..., 100 mm mineralull``), leave the thickness
-   empty, with a note. In a
+   empty, with a note; but a build-up equal to the one stated thickness
+   restates it (``Steinull 200 mm (2x100)`` is 200 mm). In a
    pipe line (the text names ``SDR`` or ``SN``, or its first word ends in
    ``rør`` or ``ledning``, as ``Spillvannsrør``, not ``Rørisolasjon``) without an explicit diameter the one ``n mm`` is
    the outside diameter, not a thickness.
@@ -79,6 +85,8 @@ __all__ = [
 ]
 
 #: Numeric columns returned by :func:`parse_dimensions`, all [mm] but ``sdr`` and ``sn`` [-].
+#: ``length_mm`` is a piece's length (``L=3,2 m``), ``height_mm`` a second cross size
+#: (``h=600 mm``, ``bredde 1,2 m``), ``range_*_mm`` the ends of a range written with a unit.
 DIMENSION_COLUMNS: tuple[str, ...] = (
     "thickness_mm",
     "section_width_mm",
@@ -88,6 +96,10 @@ DIMENSION_COLUMNS: tuple[str, ...] = (
     "nominal_diameter_mm",
     "sdr",
     "sn",
+    "length_mm",
+    "height_mm",
+    "range_low_mm",
+    "range_high_mm",
 )
 
 _NUM = r"\d+(?:[.,]\d+)?"
@@ -110,6 +122,12 @@ _CROSS = (rf"(?P<text>{_FREE}(?P<a>{_NUM})\s*[x*]\s*(?P<b>{_NUM})(?:\s*(?P<unit>
           r"(?!\s*[x*]\s*\d)(?![\d.,]\d)")
 _NAMED = (r"(?P<text>(?:\btykkelse|\btykk|\bt\s*=)\s*:?\s*(?:ca\.?\s*)?"
           rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)\b)")
+_LENGTH = (r"(?P<text>(?:\bL\s*=|\blengde\s*=?)\s*:?\s*(?:ca\.?\s*)?"
+           rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)?\b)")
+_HEIGHT = (r"(?P<text>(?:\bh\s*=|\bhøyde\s*=?|\bbredde\s*=?)\s*:?\s*(?:ca\.?\s*)?"
+           rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)?\b)")
+_UNIT_RANGE = (rf"(?P<text>{_FREE}(?P<low>{_NUM})\s*-\s*(?P<high>{_NUM})\s*"
+               r"(?P<unit>mm|cm)\b)")
 _PLAIN = rf"(?P<text>{_FREE}(?P<value>{_NUM})\s*(?P<unit>mm|cm)\b)"
 _LAYERS = r"(?P<text>(?:(?<![\w.,])(?P<digit>[1-4])\s*-?\s*|\b(?P<word>to|tre|fire)\s+)lag\b)"
 _SIDES = r"\b(?:hver\s+side|begge\s+sider)\b"
@@ -171,6 +189,16 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
 
     text = _cut(text, _PROFILE)
 
+    for column, pattern in (("length_mm", _LENGTH), ("height_mm", _HEIGHT)):
+        found = _first(text, pattern)
+        # without a unit: metres below 10 (L=3,2), else millimetres (h=600)
+        size = _number(found["value"])
+        unit = found["unit"].map(_MM_PER).fillna(pd.Series(np.where(size < 10, 1000.0, 1.0),
+                                                           index=text.index))
+        out[column] = size * unit
+        sources[column] = found["text"]
+        text = _cut(text, pattern)
+
     spacing = _first(text, _SPACING)
     value = _number(spacing["value"])
     metres = spacing["unit"].eq("m") | (spacing["unit"].isna() & (value < 10))
@@ -186,6 +214,10 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
         sources[column] = found["text"]
         text = _cut(text, pattern)
 
+    unit_range = _first(text, _UNIT_RANGE)
+    range_unit = unit_range["unit"].map(_MM_PER)
+    out["range_low_mm"] = _number(unit_range["low"]) * range_unit
+    out["range_high_mm"] = _number(unit_range["high"]) * range_unit
     ranges = _all(text, _RANGE)
     notes.append(_join(ranges["text"], "range {} read as a grading, not a thickness"))
     text = _cut(text, _RANGE)
@@ -239,6 +271,13 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     rest = thickness.isna() & ~plain_left
     thickness = thickness.where(~rest, sum_mm)
     source = source.where(~(rest & sum_mm.notna()), summed["text"])
+    # a build-up equal to the one stated thickness ("200 mm (2x100)") restates it
+    built_mm = layered_mm.fillna(sum_mm)
+    restated = thickness.isna() & single & built & np.isclose(built_mm, one_mm)
+    thickness = thickness.where(~restated, one_mm)
+    build_text = cross["text"].where(layered_mm.notna(), summed["text"]).str.strip()
+    source = source.where(~restated, plain_text + " (= " + build_text + ")")
+    built = built & ~restated
     rest = thickness.isna() & single & ~built
     times = count.where(rest & count.notna())
     thickness = thickness.where(~rest, one_mm * times.fillna(1.0))
@@ -255,7 +294,8 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     notes.append(pd.Series(np.where(sides & thickness.notna(), "thickness is per side", None),
                            index=text.index, dtype=object))
 
-    order = [thickness_source, section_source, sources["spacing_mm"], plain_diameter,
+    order = [thickness_source, section_source, sources["spacing_mm"], sources["length_mm"],
+             sources["height_mm"], plain_diameter,
              *(sources[c] for c in ("diameter_mm", "nominal_diameter_mm", "sdr", "sn"))]
     out["dimension_source"] = _join_columns(order, text.index)
     out["dimension_note"] = _join_columns(notes, text.index)

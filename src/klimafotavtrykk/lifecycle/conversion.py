@@ -15,11 +15,12 @@ import numpy as np
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
 __all__ = ["declared_quantity", "thickness_in_metres", "layer_area_mass", "section_line_mass",
-           "line_mass_per_base"]
+           "piece_mass_from_area", "piece_mass_from_length", "line_mass_per_base"]
 
 _AREA = DIMENSIONS.index("area")
 _VOLUME = DIMENSIONS.index("volume")
 _LENGTH = DIMENSIONS.index("length")
+_PIECE = DIMENSIONS.index("piece")
 
 
 def declared_quantity(quantity, scale, mass_per_line_base, declared_scale, mass_per_declared_base,
@@ -136,8 +137,56 @@ def section_line_mass(section, density):
     return section * density
 
 
+def piece_mass_from_area(piece_area, area_mass):
+    """Mass of one piece from its area: a window 1.2 × 1.4 m at 39.2 kg/m².
+
+    Parameters
+    ----------
+    piece_area : numeric
+        Area of one piece (width × height). [m²]
+    area_mass : numeric
+        Mass per square metre of the product. [kg m⁻²]
+
+    Returns
+    -------
+    numeric
+        Mass per piece. [kg]
+
+    Examples
+    --------
+    1.2 × 1.4 = 1.68 m² at 39.2 kg/m²: 65.856 kg per window.
+
+    >>> round(float(piece_mass_from_area(1.68, 39.2)), 3)
+    65.856
+    """
+    return piece_area * area_mass
+
+
+def piece_mass_from_length(piece_length, linear_mass):
+    """Mass of one bar or column from its length: 3.2 m of a 14.41 kg/m section.
+
+    Parameters
+    ----------
+    piece_length : numeric
+        Length of one piece. [m]
+    linear_mass : numeric
+        Mass per metre. [kg m⁻¹]
+
+    Returns
+    -------
+    numeric
+        Mass per piece. [kg]
+
+    Examples
+    --------
+    >>> round(float(piece_mass_from_length(3.2, 14.41)), 3)
+    46.112
+    """
+    return piece_length * linear_mass
+
+
 def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section=None,
-                       linear_mass=None):
+                       linear_mass=None, area_mass=None, piece_area=None, piece_length=None):
     """Mass per base unit of each line's own unit, with the layer and section rules.
 
     An area line (m²) with a thickness, of a factor with a density, gets
@@ -163,6 +212,16 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section
         Material cross-section of length lines; NaN when not given. [m²]
     linear_mass : numpy.ndarray, optional
         Mass per metre of length lines, used as given; NaN when not given. [kg m⁻¹]
+    area_mass : numpy.ndarray, optional
+        Mass per m² of area lines, used as given (a reinforcement mesh); NaN
+        when not given. [kg m⁻²]
+    piece_area : numpy.ndarray, optional
+        Area of one piece of piece lines (a window's w × h), times the
+        factor's area mass (:func:`piece_mass_from_area`). [m²]
+    piece_length : numpy.ndarray, optional
+        Length of one piece of piece lines, times its mass per metre:
+        ``linear_mass`` where given, else ``section`` × density
+        (:func:`piece_mass_from_length`). [m]
 
     Returns
     -------
@@ -181,6 +240,23 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section
                             mass)
     if linear_mass is not None:
         mass = np.where((line_dimension == _LENGTH) & ~np.isnan(linear_mass), linear_mass, mass)
+    if area_mass is not None:
+        mass = np.where((line_dimension == _AREA) & ~np.isnan(area_mass), area_mass, mass)
+    piece = line_dimension == _PIECE
+    if piece_area is not None:
+        by_area = piece & ~np.isnan(piece_area)
+        if by_area.any():
+            mass = np.where(by_area, piece_mass_from_area(piece_area, mass_per_base[factor, _AREA]),
+                            mass)
+    if piece_length is not None:
+        per_metre = np.full(len(piece_length), np.nan)
+        if section is not None:
+            per_metre = section_line_mass(section, mass_per_base[factor, _VOLUME])
+        if linear_mass is not None:
+            per_metre = np.where(np.isnan(linear_mass), per_metre, linear_mass)
+        by_length = piece & ~np.isnan(piece_length) & ~np.isnan(per_metre)
+        if by_length.any():
+            mass = np.where(by_length, piece_mass_from_length(piece_length, per_metre), mass)
     return mass
 
 

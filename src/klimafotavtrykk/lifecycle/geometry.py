@@ -27,6 +27,23 @@ the density. The rules, in order:
   (``12x30 cm``, ``36x48 mm``, ``140x405``); a kerb section written without a
   unit and under 100 on its larger side is in centimetres (``Kantstein 15x25``).
 
+- area line of a steel factor (group ``steel``, declared per kg) naming a mesh
+  (``Armeringsnett K131``): 2 × the K number [mm²/m] × 7850 kg/m³ per m²
+  (:func:`~klimafotavtrykk.designations.mesh_area_mass`), laps not included.
+- area line of a mortar factor (group ``mortar``: screed, plaster) with no
+  thickness but a range in mm (``Avretting 10-30 mm``): the mean, 20 mm, a
+  reasoned default said in ``conversion``; on any other factor a range stays a
+  grading.
+- length line of a steel factor naming a section: ``HEA``/``HEB``/``IPE`` by
+  ``data/conversions/steel_sections.csv``, hollow ``HUP``/``KKR``/``VKR`` by
+  :func:`~klimafotavtrykk.designations.hollow_section_area` × 7850 kg/m³.
+- length line with a thickness and a height or width but no section
+  (``XPS 100 mm, h=600 mm``): thickness × height.
+- piece line of a factor with an area mass (windows, doors, glazing) and a
+  size of two numbers ≥ 300 mm (``1200x1400``) or door modules (``M10x21``):
+  w × h per piece. Piece line with a length (``L=3,2 m``) of a steel section,
+  or of a section and a density (``Limtresøyle 140x140``): kg/m × length.
+
 A line that needed a dimension and got none says why in ``dimension_note``.
 """
 
@@ -37,6 +54,12 @@ import functools
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk.designations import (
+    STEEL_DENSITY,
+    hollow_section_area,
+    mesh_area_mass,
+    parse_designations,
+)
 from klimafotavtrykk.dimensions import (
     framing_volume_per_area,
     load_framing_allowance,
@@ -49,16 +72,21 @@ from klimafotavtrykk.dimensions import (
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
 __all__ = ["DERIVED_COLUMNS", "derive_dimensions", "pipe_materials", "load_pipe_masses",
-           "load_ring_stiffness"]
+           "load_ring_stiffness", "load_steel_sections"]
 
-#: Columns of :func:`derive_dimensions`: ``thickness`` [m], ``section`` [m²],
-#: ``linear_mass`` [kg m⁻¹], then the audit texts.
-DERIVED_COLUMNS: tuple[str, ...] = ("thickness", "section", "linear_mass", "dimension_source",
-                                    "dimension_note", "conversion")
+#: Numeric columns of :func:`derive_dimensions`: ``thickness`` [m], ``section`` [m²],
+#: ``linear_mass`` [kg m⁻¹], ``area_mass`` [kg m⁻²], ``piece_area`` [m²], ``piece_length`` [m].
+_NUMERIC = ("thickness", "section", "linear_mass", "area_mass", "piece_area", "piece_length")
+#: Columns of :func:`derive_dimensions`: the numbers, then the audit texts.
+DERIVED_COLUMNS: tuple[str, ...] = (*_NUMERIC, "dimension_source", "dimension_note", "conversion")
 
 _AREA = DIMENSIONS.index("area")
 _VOLUME = DIMENSIONS.index("volume")
 _LENGTH = DIMENSIONS.index("length")
+_PIECE = DIMENSIONS.index("piece")
+_MASS = DIMENSIONS.index("mass")
+#: A window or door is at least 300 mm on each side; smaller pairs are sections.
+_PIECE_SIDE_MIN_MM = 300.0
 
 #: Pipe material of a factor, read from its id and English name (first that matches).
 _PIPE_MATERIALS = (
@@ -100,6 +128,25 @@ def load_pipe_masses() -> pd.DataFrame:
         "mass_basis": np.where(published.notna(), "published", "derived"),
         "source_id": raw["source_id"].to_numpy(dtype=object),
     }, index=pd.Index(key, name="key"))
+
+
+@functools.cache
+def load_steel_sections() -> pd.DataFrame:
+    """Mass per metre of rolled steel sections, ``data/conversions/steel_sections.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``"series|size"`` (``"HEA|260"``), with ``linear_mass``
+        [kg m⁻¹] and ``source_id``.
+    """
+    from klimafotavtrykk._data import data_path
+
+    raw = pd.read_csv(data_path("conversions", "steel_sections.csv"))
+    key = raw["series"].str.upper() + "|" + raw["size"].astype(int).astype(str)
+    return pd.DataFrame({"linear_mass": raw["linear_mass_kg_m"].astype(float).to_numpy(),
+                         "source_id": raw["source_id"].to_numpy(dtype=object)},
+                        index=pd.Index(key, name="key"))
 
 
 @functools.cache
@@ -184,10 +231,10 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
         ``conversion`` (the rule and numbers used), None where empty.
     """
     n = len(descriptions)
-    columns = {c: np.full(n, np.nan) for c in DERIVED_COLUMNS[:3]}
-    columns.update({c: np.full(n, None, dtype=object) for c in DERIVED_COLUMNS[3:]})
+    columns = {c: np.full(n, np.nan) for c in _NUMERIC}
+    columns.update({c: np.full(n, None, dtype=object) for c in DERIVED_COLUMNS[len(_NUMERIC):]})
     area = (line_dimension == _AREA) & np.isnan(explicit_thickness)
-    length = line_dimension == _LENGTH
+    length = (line_dimension == _LENGTH) | (line_dimension == _PIECE)
     if not ((factor >= 0) & (area | length)).any():  # e.g. a bill in kg and m³ only
         return pd.DataFrame(columns, index=descriptions.index)
     f = np.where(factor >= 0, factor, 0)
@@ -195,7 +242,10 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     own = table.mass_per_base[f, np.where(line_dimension >= 0, line_dimension, 0)]
     pipes = pipe_materials(table.frame)  # per factor row, a few hundred rows
     pipe = pipes[f]
-    needs = (factor >= 0) & np.isnan(own) & (area | length) & (~np.isnan(density) | (pipe != None))  # noqa: E711
+    area_mass = table.mass_per_base[f, _AREA]
+    piece_sized = (line_dimension == _PIECE) & ~np.isnan(area_mass)
+    needs = ((factor >= 0) & np.isnan(own) & (area | length)
+             & (~np.isnan(density) | (pipe != None) | piece_sized))  # noqa: E711
     if not needs.any():
         return pd.DataFrame(columns, index=descriptions.index)
     at = np.flatnonzero(needs)
@@ -211,10 +261,12 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     u_group = (np.full(len(u_f), "", dtype=object) if group is None
                else group.to_numpy(dtype=object)[u_f])
     kerb = _kerbs(table.frame)[u_f]
-    derived = _rules(parse_dimensions(u_text), u_dim == _AREA, u_group, density[at][_first(codes)],
-                     pipes[u_f], kerb)
+    steel = (u_group == "steel") & (table.declared_dimension[u_f] == _MASS)
+    parsed = pd.concat([parse_dimensions(u_text), parse_designations(u_text)], axis=1)
+    derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
+                     table.mass_per_base[u_f, _AREA], steel)
     for column in DERIVED_COLUMNS:
-        dtype = float if column in DERIVED_COLUMNS[:3] else object
+        dtype = float if column in _NUMERIC else object
         columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
     return pd.DataFrame(columns, index=descriptions.index)
 
@@ -233,22 +285,29 @@ def _kerbs(frame: pd.DataFrame) -> np.ndarray:
     return ((group == "kerb") | text.str.contains("kerb", case=False)).to_numpy(dtype=bool)
 
 
-def _rules(parsed: pd.DataFrame, area: np.ndarray, group: np.ndarray, density: np.ndarray,
-           pipe: np.ndarray, kerb: np.ndarray) -> pd.DataFrame:
+def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np.ndarray,
+           pipe: np.ndarray, kerb: np.ndarray, factor_area_mass: np.ndarray,
+           steel: np.ndarray) -> pd.DataFrame:
     """Apply the rules of the module docstring to distinct (text, factor, dimension) rows."""
+    area = dim == _AREA
+    length = dim == _LENGTH
+    piece = dim == _PIECE
     timber = group == "timber"
     m = len(parsed)
     idx = parsed.index
     thickness = np.full(m, np.nan)
     section = np.full(m, np.nan)
     linear = np.full(m, np.nan)
+    area_mass = np.full(m, np.nan)
+    piece_area = np.full(m, np.nan)
+    piece_length = np.full(m, np.nan)
     conversion = pd.Series(None, index=idx, dtype=object)
     note = pd.Series(None, index=idx, dtype=object)
     rho = _fmt(pd.Series(density, index=idx))
     per_rho = " × density " + rho + " kg/m³"
     # kerbs are sized in cm (12x30, 15x25; data/conversions/kerb_sections.csv: 100-150 by
     # 250-300 mm): a kerb section under 10 on its larger side was written in cm
-    in_cm = ~area & kerb & (np.fmax(parsed["section_width_mm"], parsed["section_depth_mm"]) < 100)
+    in_cm = length & kerb & (np.fmax(parsed["section_width_mm"], parsed["section_depth_mm"]) < 100)
     parsed = parsed.assign(section_width_mm=parsed["section_width_mm"].where(~in_cm, parsed["section_width_mm"] * 10),
                            section_depth_mm=parsed["section_depth_mm"].where(~in_cm, parsed["section_depth_mm"] * 10))
     width, depth = parsed["section_width_mm"].to_numpy(), parsed["section_depth_mm"].to_numpy()
@@ -269,33 +328,117 @@ def _rules(parsed: pd.DataFrame, area: np.ndarray, group: np.ndarray, density: n
             + f" × section × (1 + {allowance.extra_share:g}) = "
             + _fmt(pd.Series(thickness, index=idx))[framed]
             + " m³/m² (plates and extras per data/geometry/framing.toml)" + per_rho[framed])
+    mesh_area = parsed["mesh_area_mm2_m"].to_numpy()
+    mesh = area & steel & ~np.isnan(mesh_area)
+    area_mass[mesh] = mesh_area_mass(mesh_area[mesh])
+    if mesh.any():
+        conversion[mesh] = ("mesh " + parsed["designation_source"].astype(object) + " from text: "
+                            + _fmt(parsed["mesh_area_mm2_m"]) + " mm²/m each way, 2 × A × "
+                            + f"{STEEL_DENSITY:g} kg/m³ = " + _fmt(pd.Series(area_mass, index=idx))
+                            + " kg/m² (laps not included)")[mesh]
     mm = parsed["thickness_mm"].to_numpy()
+    # a screed or mortar layer written as a range (10-30 mm) is laid between those
+    # thicknesses: the mean is a reasoned default, said in the audit column
+    low, high = parsed["range_low_mm"].to_numpy(), parsed["range_high_mm"].to_numpy()
+    screed = area & (group == "mortar") & np.isnan(mm) & ~np.isnan(high) & ~mesh
+    mm = np.where(screed, (low + high) / 2.0, mm)
     profile = area & np.isin(group, _METAL_GROUPS) & (mm > _SHEET_MAX_MM)
     note[profile] = ("a metal " + _fmt(parsed["thickness_mm"]) + " mm thick on an area line is a "
                      "profile size, not a solid layer: give the mass or a thickness column")[profile]
-    layer = area & ~framed & ~np.isnan(mm) & ~profile
+    layer = area & ~framed & ~np.isnan(mm) & ~profile & ~mesh
     thickness[layer] = thickness_m(mm[layer])
     conversion[layer] = ("thickness " + _fmt(parsed["thickness_mm"])[layer] + " mm from text"
                          + per_rho[layer])
-    note[area & ~framed & ~layer & ~profile] = "no thickness in the text"
+    if screed.any():
+        conversion[screed] = ("thickness range " + _fmt(parsed["range_low_mm"]) + "-"
+                              + _fmt(parsed["range_high_mm"]) + " mm from text: mean "
+                              + _fmt(pd.Series(mm, index=idx)) + " mm (reasoned default)"
+                              + per_rho)[screed]
+    note[area & ~framed & ~layer & ~profile & ~mesh] = "no thickness in the text"
 
     # length lines: pipes by size and class, anything else by its section
-    pipes = ~area & is_pipe
+    sections = load_steel_sections()
+    series = parsed["steel_series"].astype(object)
+    has_steel = (length | piece) & steel & series.notna().to_numpy()
+    hollow = has_steel & ~np.isnan(parsed["hollow_t_mm"].to_numpy())
+    steel_row = sections.index.get_indexer((series + "|" + parsed["steel_size"].astype(object)).fillna(""))
+    rolled = has_steel & ~hollow & (steel_row >= 0)
+    linear[rolled] = sections["linear_mass"].to_numpy()[steel_row[rolled]]
+    if rolled.any():
+        conversion[rolled] = (parsed["designation_source"].astype(object) + " from text: "
+                              + _fmt(pd.Series(linear, index=idx))
+                              + " kg/m (data/conversions/steel_sections.csv)")[rolled]
+    hollow_area = hollow_section_area(parsed["hollow_b_mm"].to_numpy(), parsed["hollow_h_mm"].to_numpy(),
+                                      parsed["hollow_t_mm"].to_numpy(), (series == "VKR").to_numpy())
+    linear[hollow] = hollow_area[hollow] * 1e-6 * STEEL_DENSITY
+    standard = pd.Series(np.where((series == "VKR").to_numpy(), "EN 10210-2", "EN 10219-2"), index=idx)
+    if hollow.any():
+        conversion[hollow] = (parsed["designation_source"].astype(object) + " from text: hollow section "
+                              "area " + _fmt(pd.Series(hollow_area, index=idx)) + " mm² (" + standard
+                              + " corner radii) × " + f"{STEEL_DENSITY:g}" + " kg/m³ = "
+                              + _fmt(pd.Series(linear, index=idx)) + " kg/m")[hollow]
+    steel_done = rolled | hollow
+    if (has_steel & ~steel_done).any():
+        note[has_steel & ~steel_done] = ("steel section " + parsed["designation_source"].astype(object)
+                                         + ": not in data/conversions/steel_sections.csv")[has_steel & ~steel_done]
+
+    pipes = length & is_pipe & ~steel_done
     if pipes.any():
         p_lin, p_sec, p_conv, p_note = _pipe_rule(parsed[pipes], pipe[pipes], density[pipes])
         linear[pipes], section[pipes] = p_lin, p_sec
         conversion[pipes], note[pipes] = p_conv, p_note
-    solid = ~area & ~is_pipe & has_section
+    solid = length & ~is_pipe & has_section & ~steel_done
     section[solid] = section_area(width[solid], depth[solid])
     conversion[solid] = ("section " + section_text[solid] + " from text = "
                          + _fmt(pd.Series(section, index=idx))[solid] + " m²" + per_rho[solid])
-    note[~area & ~is_pipe & ~has_section] = "no section in the text"
+    # a layer on a length line: its thickness × its height or width (edge insulation
+    # "100 mm, h=600 mm") is the section
+    tall = parsed["height_mm"].to_numpy()
+    strip = length & ~is_pipe & ~has_section & ~steel_done & ~np.isnan(mm) & ~np.isnan(tall)
+    section[strip] = section_area(mm[strip], tall[strip])
+    if strip.any():
+        conversion[strip] = ("thickness " + _fmt(parsed["thickness_mm"]) + " mm × height/width "
+                             + _fmt(parsed["height_mm"]) + " mm from text = "
+                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)[strip]
+    note[length & ~is_pipe & ~has_section & ~steel_done & ~strip] = "no section in the text"
+
+    # piece lines: a window or door by its size, a bar or column by its length
+    side_w = parsed["section_width_mm"].fillna(parsed["module_width_mm"]).to_numpy()
+    side_h = parsed["section_depth_mm"].fillna(parsed["module_height_mm"]).to_numpy()
+    sized = (piece & ~np.isnan(factor_area_mass) & (np.fmin(side_w, side_h) >= _PIECE_SIDE_MIN_MM))
+    piece_area[sized] = section_area(side_w[sized], side_h[sized])
+    size_text = parsed["section_width_mm"].notna().map({True: "", False: " (modules of 100 mm)"})
+    if sized.any():
+        conversion[sized] = (_fmt(pd.Series(side_w, index=idx)) + "x" + _fmt(pd.Series(side_h, index=idx))
+                             + " mm" + size_text + " from text = " + _fmt(pd.Series(piece_area, index=idx))
+                             + " m² per piece × area mass " + _fmt(pd.Series(factor_area_mass, index=idx))
+                             + " kg/m²")[sized]
+    long = parsed["length_mm"].to_numpy()
+    bar = piece & ~sized & ~np.isnan(long) & (steel_done | (has_section & ~np.isnan(density)))
+    solid_bar = bar & ~steel_done
+    section[solid_bar] = section_area(width[solid_bar], depth[solid_bar])
+    piece_length[bar] = long[bar] / 1000.0
+    per_metre = pd.Series(np.where(steel_done, linear, section * density), index=idx)
+    if bar.any():
+        conversion[bar] = (conversion.fillna("section " + section_text + " from text = "
+                                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)
+                           + "; × length " + _fmt(parsed["length_mm"]) + " mm = "
+                           + _fmt(per_metre * long / 1000.0) + " kg per piece")[bar]
+    note[piece & ~sized & ~bar] = "no size or length in the text"
 
     joined = note.fillna("").str.cat(parsed["dimension_note"].fillna(""), sep="; ").str.strip("; ")
     note = joined.where(joined != "", None)
-    used = ~np.isnan(thickness) | ~np.isnan(section) | ~np.isnan(linear)
+    used = np.where(piece, ~np.isnan(piece_area) | ~np.isnan(piece_length),
+                    ~np.isnan(thickness) | ~np.isnan(section) | ~np.isnan(linear)
+                    | ~np.isnan(area_mass))
+    conversion[~used] = None
+    source = parsed["dimension_source"].fillna(parsed["designation_source"])
+    both = parsed["dimension_source"].notna() & parsed["designation_source"].notna()
+    source[both] = (parsed["designation_source"] + "; " + parsed["dimension_source"])[both]
     return pd.DataFrame({"thickness": thickness, "section": section, "linear_mass": linear,
-                         "dimension_source": parsed["dimension_source"].where(used, None),
+                         "area_mass": area_mass, "piece_area": piece_area,
+                         "piece_length": piece_length,
+                         "dimension_source": source.where(used, None),
                          "dimension_note": note, "conversion": conversion}, index=idx)
 
 
