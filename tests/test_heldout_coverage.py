@@ -27,8 +27,12 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 #: 0.531 / 0.544 / 0.490, right 0.882 / 0.919 / 0.917 (measured, rounded down). Lines
 #: that now compute include some the matcher gives a wrong factor ("Bindingsverk i stål"
 #: -> sawn timber) and ceramic tiles, whose group floor_covering the key calls ceramic.
-MIN_SHARE_COMPUTED = {"barnehage": 0.53, "kontor": 0.54, "gate": 0.48}
-MIN_SHARE_RIGHT = {"barnehage": 0.88, "kontor": 0.91, "gate": 0.91}
+#: 2026-12-07, branch matchdata (material word after i/av outranks the product noun, layered
+#: build-ups reported as `assembly`, board wind barriers and impact-sound boards): computed
+#: 0.531 / 0.529 / 0.490, right 0.971 / 0.944 / 0.917. kontor computes one line fewer: steel
+#: framing in m2 is now steel (no area conversion) instead of timber computed wrongly.
+MIN_SHARE_COMPUTED = {"barnehage": 0.53, "kontor": 0.52, "gate": 0.48}
+MIN_SHARE_RIGHT = {"barnehage": 0.97, "kontor": 0.94, "gate": 0.91}
 #: Highest accepted count of out-of-scope lines (lump sums, labour, temporary
 #: works) that the engine nevertheless computed. Goal: 0.
 MAX_OUT_OF_SCOPE_COMPUTED = {"barnehage": 0, "kontor": 0, "gate": 0}
