@@ -31,8 +31,10 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 #: build-ups reported as `assembly`, board wind barriers and impact-sound boards): computed
 #: 0.531 / 0.529 / 0.490, right 0.971 / 0.944 / 0.917. kontor computes one line fewer: steel
 #: framing in m2 is now steel (no area conversion) instead of timber computed wrongly.
-MIN_SHARE_COMPUTED = {"barnehage": 0.53, "kontor": 0.52, "gate": 0.48}
-MIN_SHARE_RIGHT = {"barnehage": 0.97, "kontor": 0.94, "gate": 0.91}
+#: Then roofing underlay, steel/aluminium flashings and gutters per m, timber cladding and
+#: levelling courses of sand: computed 0.578 / 0.544 / 0.4898, right 0.973 / 0.946 / 0.958.
+MIN_SHARE_COMPUTED = {"barnehage": 0.57, "kontor": 0.54, "gate": 0.48}
+MIN_SHARE_RIGHT = {"barnehage": 0.97, "kontor": 0.94, "gate": 0.95}
 #: Highest accepted count of out-of-scope lines (lump sums, labour, temporary
 #: works) that the engine nevertheless computed. Goal: 0.
 MAX_OUT_OF_SCOPE_COMPUTED = {"barnehage": 0, "kontor": 0, "gate": 0}

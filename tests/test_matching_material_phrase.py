@@ -109,3 +109,51 @@ def test_assembly_line_reaches_the_result_with_its_hint():
                                             "unit": ["m2"]}), profile="en17472")
     assert result.unmatched["reason"].tolist() == ["assembly"]
     assert result.unmatched["hint"].tolist() == ["assembly"]
+
+
+#: Roofing underlay and metal flashings: lines and the factor decided by hand.
+SHEET_AND_UNDERLAY = {
+    "Undertaksduk, diffusjonsåpen, på sperrer": "roofing_underlay_pp_proxy",
+    "Undertak av diffusjonsåpen duk, klemt med lekter": "roofing_underlay_pp_proxy",
+    "Vindusbeslag, stål 0,6 mm, lakkert": "steel_flashing_girth_300",
+    "Takrenner og nedløp, lakkert stål": "steel_flashing_girth_300",
+    "Beslag av aluminium 0,7 mm, parapet": "aluminium_flashing_girth_300",
+    "Takrenne Ø125, aluminium": "aluminium_flashing_girth_300",
+    # not underlays or flashings
+    "Undertak av taktro og papp": "sawn_timber",
+    "Stålplate, trapesprofil 0,7 mm": "steel_sheet",
+    "Aluminiumsplate 2 mm": "aluminium_sheet",
+    "Limtrebjelke GL30c, inkl. beslag": "glulam",
+    # a levelling course under paving is its sand or gravel; a cement levelling layer is screed
+    "Sand 0-4 mm avrettingslag under heller, 3 cm": "gravel_sand_natural",
+    "Avrettingslag av grus 0-8 mm": "gravel_sand_natural",
+    "Avrettingslag 20 mm, sementbasert": "screed",
+    "Avrettingsmasse 10 mm": "screed",
+}
+
+
+@pytest.mark.parametrize("description, expected", SHEET_AND_UNDERLAY.items())
+def test_underlay_and_flashing_aliases(ids, description, expected):
+    result = _match(ids, [description])
+    assert ids[result.factor_idx[0]] == expected
+
+
+def test_flashing_and_underlay_masses_by_hand():
+    import warnings
+
+    import klimafotavtrykk as kf
+
+    lines = pd.DataFrame({"description": ["Beslag, stål", "Takrenne, aluminium",
+                                          "Undertaksduk, diffusjonsåpen"],
+                          "quantity": [10.0, 10.0, 100.0], "unit": ["m", "m", "m2"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = kf.calculate(lines, profile="en17472")
+    a1a3 = result.lines["A1-A3"].to_numpy()
+    # girth 0.3 m x 0.6 mm x 7850 kg/m3 = 1.413 kg/m; Boverket steel sheet 2.59 kg CO2e/kg
+    # girth 0.3 m x 0.7 mm x 2700 kg/m3 = 0.567 kg/m; Boverket aluminium sheet 10.0 kg CO2e/kg
+    # BR18 table 7 PP underlay 0.15 kg/m2; Boverket polyolefin 2.22 kg CO2e/kg
+    typical = [10 * 0.3 * 0.0006 * 7850 * 2.59, 10 * 0.3 * 0.0007 * 2700 * 10.0, 100 * 0.15 * 2.22]
+    ratio = a1a3 / typical  # one profile-wide factor on generic data (1 or Boverket's 1.25)
+    assert ratio == pytest.approx([ratio[0]] * 3)
+    assert ratio[0] in (pytest.approx(1.0), pytest.approx(1.25))
