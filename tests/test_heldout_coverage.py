@@ -23,15 +23,11 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 
 #: Lowest accepted figures per workbook. Raise them as coverage improves.
 #: Goals (issue 11): share_computed 0.95 (buildings) / 0.90 (civil), share_right 0.95.
-#: 2026-12-07, after the data, matching, labour-only and dimension merges: computed
-#: 0.531 / 0.544 / 0.490, right 0.882 / 0.919 / 0.917 (measured, rounded down). Lines
-#: that now compute include some the matcher gives a wrong factor ("Bindingsverk i stål"
-#: -> sawn timber) and ceramic tiles, whose group floor_covering the key calls ceramic.
-#: After sizes in the text (windows w x h, steel sections, mesh K numbers, restated
-#: build-ups, edge strips, screed ranges): computed 0.625 / 0.618 / 0.510, right
-#: 0.900 / 0.929 / 0.920 (36/40, 39/42, 23/25), rounded down.
-MIN_SHARE_COMPUTED = {"barnehage": 0.62, "kontor": 0.61, "gate": 0.51}
-MIN_SHARE_RIGHT = {"barnehage": 0.90, "kontor": 0.92, "gate": 0.92}
+#: 2026-12-07, after the data, matching, labour-only, dimension and size merges: computed
+#: 0.672 / 0.618 / 0.510, right 0.977 / 0.952 / 0.960 (measured, rounded down). The right
+#: share meets the goal; the computed share does not yet (see the lines measure.py prints).
+MIN_SHARE_COMPUTED = {"barnehage": 0.67, "kontor": 0.61, "gate": 0.51}
+MIN_SHARE_RIGHT = {"barnehage": 0.97, "kontor": 0.95, "gate": 0.96}
 #: Highest accepted count of out-of-scope lines (lump sums, labour, temporary
 #: works) that the engine nevertheless computed. Goal: 0.
 MAX_OUT_OF_SCOPE_COMPUTED = {"barnehage": 0, "kontor": 0, "gate": 0}

@@ -344,6 +344,7 @@ def calculate(
         (~in_part_scope, "out_of_scope"),
         (line_lump, "lump_sum"),
         (match.reason == "labour_only", "labour_only"),
+        (match.reason == "assembly", "assembly"),
         (~line_known, "unknown_unit"),
         (match.reason == "unknown_factor", "unknown_factor"),
         (match.reason == "no_factor", "no_factor"),

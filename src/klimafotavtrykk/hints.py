@@ -53,6 +53,7 @@ HINTS: dict[str, str] = {
     "out_of_scope": "correct the building part, or accept that the line is left out",
     "lump_sum": "give a physical quantity if the line is material",
     "labour_only": "write that the line delivers material, or give factor_id",
+    "assembly": "split the build-up into one line per layer",
     "unknown_unit": "write a known unit, or add the spelling to data/units/aliases.csv",
     "unknown_factor": "check the factor id, or add the factor to a factor table",
     "no_factor": "give factor_id, an alias row or a factor table of one's own",
@@ -78,7 +79,7 @@ _MASS, _VOLUME, _AREA, _LENGTH, _PIECE = (DIMENSIONS.index(d) for d in
 _ADD_MASS = {_VOLUME: "add_density", _AREA: "add_area_mass", _LENGTH: "add_linear_mass",
              _PIECE: "add_piece_mass"}
 #: Reasons whose hint key is the reason itself.
-_SAME = ("missing_quantity", "missing_building_part", "out_of_scope", "lump_sum", "labour_only",
+_SAME = ("missing_quantity", "missing_building_part", "out_of_scope", "lump_sum", "labour_only", "assembly",
          "unknown_unit", "unknown_factor", "no_factor", "indicator_not_accepted",
          "unknown_transport_mode")
 

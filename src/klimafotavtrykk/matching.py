@@ -20,6 +20,14 @@ start of the text only, because the first words name what the line is
 (``"Levering og montasje av ..."`` delivers the material, ``"Montasje av ..."``
 does not). A line that names its ``factor_id`` is never labour only.
 
+Then, also before 2 and 3, a line that lists several layers, each with its
+own size (``"Innervegg: 48x98 stender, 2x13 mm gips hver side, 100 mm
+mineralull"``, in m² of wall) gets no factor and the reason ``assembly``: one
+alias would compute one layer and call it the wall. The rule: the line's own
+text (below) split at commas, at least two parts each carrying a size (a
+number with ``mm``, or ``48x98``), and at least two different factors found
+among those parts. Splitting the line into its layers computes it.
+
 Work is done per distinct description and per distinct code, never per line.
 
 The line's own material before its context
@@ -45,7 +53,11 @@ next comma, semicolon or parenthesis:
   the object stays own text (``"Fuging av hulldekke"``).
 
 ``i`` and ``av`` after a product noun are never context: ``"Søyler i limtre"``
-and ``"Kantstein av betong"`` name the material. When no alias matches the
+and ``"Kantstein av betong"`` name the material. Such a material word outranks
+the product noun: ``"Bindingsverk i stål"`` is steel although ``bindingsverk``
+alone reads as timber. The alias tables carry this as patterns on the phrase
+(``i stål``, ``av stål``, ``stål-``) with a priority above the product nouns'
+(see ``data/mappings/README.md``). When no alias matches the
 own text, the whole description is tried as before, so a line whose only
 material word sits in a context clause (``"Graving av jordmasser, til
 deponi"``) still matches, and a pattern's own exclusions (a manhole pattern
@@ -65,9 +77,13 @@ from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import clean_text
 from klimafotavtrykk.errors import DataError
 
-__all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_text", "labour_only"]
+__all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_text", "labour_only",
+           "assembly"]
 
 _CUT = " ¦ "  # what a context clause is replaced by
+
+#: A size in a part of the text: a number with mm, or a section such as 48x98 (see ``assembly``).
+_SIZE = r"\d\s*mm\b|\d\s*[x×]\s*\d"
 
 #: A context clause: marker to the next comma, semicolon or parenthesis (see the module docstring).
 _CONTEXT = (
@@ -112,8 +128,8 @@ class MatchResult:
     method : numpy.ndarray of object
         ``"factor_id"``, ``"alias"``, ``"item_code"`` or None.
     reason : numpy.ndarray of object
-        ``"unknown_factor"``, ``"labour_only"`` or ``"no_factor"`` where
-        unmatched, else None.
+        ``"unknown_factor"``, ``"labour_only"``, ``"assembly"`` or
+        ``"no_factor"`` where unmatched, else None.
     detail : numpy.ndarray of object
         How the line found its factor, in plain English without patterns:
         ``'factor id "x" given on the line'``, ``'description names "XPS"
@@ -121,7 +137,9 @@ class MatchResult:
         (ns3420.csv line 5)'``; for ``unknown_factor`` the id that is not in
         the table, for ``labour_only`` the words that read as work
         (``'description reads as labour: "Montasje av" (labour_only.csv
-        line 2)'``), for ``no_factor`` None.
+        line 2)'``), for ``assembly`` the layers found (``'description lists
+        layers of 2 materials: "gypsum_board_standard", "stone_wool_batts"'``),
+        for ``no_factor`` None.
     matched_text : numpy.ndarray of object
         The text that decided: the factor id given, the part of the
         description the alias matched (empty for a pattern made only of
@@ -297,6 +315,16 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
             labour[at] = True
             detail[at] = hit_detail[hit_detail != None]  # noqa: E711
             todo[at] = False
+    layered = np.zeros(n, dtype=bool)
+    if todo.any():
+        codes, uniques = pd.factorize(_text(lines, "description")[todo])
+        if len(uniques):
+            per_unique = _by_assembly(pd.Series(uniques, dtype=object), factor_ids, mappings)
+            hit_detail = np.append(per_unique, None)[codes]
+            at = np.flatnonzero(todo)[hit_detail != None]  # noqa: E711 (object array)
+            layered[at] = True
+            detail[at] = hit_detail[hit_detail != None]  # noqa: E711
+            todo[at] = False
     for column, resolver in (("description", _by_alias), ("item_code", _by_code)):
         if not todo.any():
             break
@@ -319,8 +347,9 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
 
     reason = np.full(n, None, dtype=object)
     reason[(factor_idx < 0) & has_explicit] = "unknown_factor"
-    reason[(factor_idx < 0) & ~has_explicit & ~labour] = "no_factor"
+    reason[(factor_idx < 0) & ~has_explicit & ~labour & ~layered] = "no_factor"
     reason[labour] = "labour_only"
+    reason[layered] = "assembly"
     missed = factor_idx < 0
     matched[missed] = None
     rule_file[missed] = None
@@ -376,6 +405,60 @@ def labour_only(descriptions: pd.Series, labour: pd.DataFrame | None = None) -> 
     return _by_labour(descriptions.fillna("").astype(str), table) != None  # noqa: E711
 
 
+def assembly(descriptions: pd.Series, factor_ids: pd.Index | None = None,
+             mappings: Mappings | None = None) -> np.ndarray:
+    """Which descriptions list several layers of different materials, each with its size.
+
+    Parameters
+    ----------
+    descriptions : pandas.Series of str
+        Description texts (distinct ones, for speed).
+    factor_ids : pandas.Index, optional
+        Ids of the factor table; default every factor the aliases name.
+    mappings : Mappings, optional
+        Defaults to the shipped tables.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where at least two comma-separated parts of the own text carry a
+        size and their aliases name at least two different factors.
+
+    Examples
+    --------
+    >>> assembly(pd.Series(["Innervegg: 48x98 stender, 2x13 mm gips, 100 mm mineralull",
+    ...                     "Steinull 200 mm (2x100) i yttervegg"])).tolist()
+    [True, False]
+    """
+    mappings = mappings or load_mappings()
+    if factor_ids is None:
+        factor_ids = pd.Index(mappings.aliases["factor_id"].unique(), dtype=object)
+    return _by_assembly(descriptions.fillna("").astype(str), factor_ids, mappings) != None  # noqa: E711
+
+
+def _by_assembly(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings) -> np.ndarray:
+    """Detail text per distinct description that lists layers of two or more materials, else None."""
+    flat = descriptions.str.replace(r"\s+", " ", regex=True)
+    parts = own_text(flat).str.split(r"[,;]").explode()
+    parts = parts[parts.str.contains(_SIZE, case=False, regex=True)].str.strip()
+    result = np.full(len(descriptions), None, dtype=object)
+    if parts.empty:
+        return result
+    codes, uniques = pd.factorize(parts)
+    hit = _alias_hits(pd.Series(uniques, dtype=object), factor_ids, mappings, (False,))["idx"]
+    layers = pd.DataFrame({"text": parts.index, "factor": hit[codes]})
+    layers = layers[layers["factor"] >= 0].drop_duplicates()
+    names = pd.Series(factor_ids.to_numpy(dtype=object)[layers["factor"].to_numpy()],
+                      index=layers["text"].to_numpy(), dtype=object)
+    grouped = names.groupby(level=0).agg(list)
+    many = grouped[grouped.str.len() >= 2]
+    if len(many):
+        listed = many.map(lambda ids: ", ".join(f'"{i}"' for i in ids))  # one per layered text
+        result[many.index.to_numpy()] = ("description lists layers of " + many.str.len().astype(str)
+                                         + " materials: " + listed).to_numpy(dtype=object)
+    return result
+
+
 def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarray:
     """Detail text per distinct description that reads as work without material, else None."""
     labour = load_labour_patterns() if labour is None else labour
@@ -424,6 +507,14 @@ def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings)
 
     Within each pass the highest-priority alias wins (ties: the earlier row).
     """
+    found = _alias_hits(descriptions, factor_ids, mappings, (True, False))
+    return _rule_fields(found, mappings.aliases, found["text"],
+                        'description names {}', "description matches")
+
+
+def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings,
+                passes: tuple[bool, ...]) -> dict:
+    """Alias row and factor row per distinct text, trying the own text (True) and/or the whole text."""
     n = len(descriptions)
     found = {"idx": np.full(n, -1, dtype=np.int64), "row": np.full(n, -1, dtype=np.int64)}
     open_ = np.ones(n, dtype=bool)
@@ -431,7 +522,7 @@ def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings)
     flat = descriptions.str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
     own = own_text(flat)
     text = pd.Series(np.full(n, None, dtype=object), dtype=object)
-    for candidate in (own, flat):
+    for candidate in (own if cut else flat for cut in passes):
         for row, (pattern, target) in enumerate(zip(mappings.aliases["pattern"], targets,
                                                     strict=True)):
             if target < 0 or not open_.any():
@@ -445,9 +536,8 @@ def _by_alias(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings)
                 text.iloc[hit] = candidate.iloc[hit].str.extract(f"({pattern})",
                                                                  flags=re.IGNORECASE)[0].to_numpy()
                 open_[hit] = False
-    text = text.fillna("").str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
-    return _rule_fields(found, mappings.aliases, text,
-                        'description names {}', "description matches")
+    found["text"] = text.fillna("").str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
+    return found
 
 
 def _by_code(codes: pd.Series, factor_ids: pd.Index, mappings: Mappings) -> dict:
