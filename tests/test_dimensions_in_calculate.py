@@ -60,6 +60,18 @@ def test_stud_wall_in_m2_becomes_timber_volume_with_plates():
     assert "plates" in line["conversion"] and "framing.toml" in line["conversion"]
 
 
+def test_stud_wall_without_spacing_takes_the_default_c_c_and_says_so():
+    # No c/c in the text: data/geometry/framing.toml's default c/c 600 mm, so the same
+    # 13 054.041 kg and 1 044.3233 kg CO2e as the wall above; the conversion says it was assumed.
+    line = one(run(["Bindingsverk av heltre C24, 48x198 mm, yttervegger"], [1050.0], ["m2"]))
+    assert line["mass"] == pytest.approx(13_054.041, rel=1e-6)
+    assert line["A1-A3"] == pytest.approx(1_044.3233, rel=1e-6)
+    assert "no c/c in the text" in line["conversion"]
+    # boards laid edge to edge are no stud wall: no default spacing without a framing word
+    boards = run(["Kledning, liggende panel 19x148 mm, furu"], [100.0], ["m2"])
+    assert "c/c" not in str(boards.lines.get("conversion", pd.Series(dtype=object)).tolist())
+
+
 def test_gypsum_in_m2_takes_thickness_times_density():
     # "Gipsplater" matches gypsum_board_standard: A1-A3 0.227 kg CO2e/kg, density
     # 710 kg/m3 and no area mass of its own, so the 13 mm of the text is used:

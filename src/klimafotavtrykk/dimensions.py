@@ -547,12 +547,20 @@ class FramingAllowance:
         of studs and plates. [-]
     sources : dict
         ``source_id`` per field.
+    default_spacing_mm : float
+        Stud spacing taken when a framing line gives a section but no c/c;
+        NaN means none is taken. [mm]
+    framing_words : str
+        Regular expression a line must match to be a stud wall when its
+        spacing is taken by default.
     """
 
     plates: float
     wall_height_m: float
     extra_share: float
     sources: dict
+    default_spacing_mm: float = float("nan")
+    framing_words: str = ""
 
     def __post_init__(self):
         """Check that the numbers can describe a wall."""
@@ -573,7 +581,9 @@ def load_framing_allowance() -> FramingAllowance:
     with open(data_path("geometry", "framing.toml"), "rb") as fh:
         raw = tomllib.load(fh)
     return FramingAllowance(plates=float(raw["plates"]), wall_height_m=float(raw["wall_height_m"]),
-                            extra_share=float(raw["extra_share"]), sources=dict(raw["sources"]))
+                            extra_share=float(raw["extra_share"]), sources=dict(raw["sources"]),
+                            default_spacing_mm=float(raw.get("default_spacing_mm", "nan")),
+                            framing_words=str(raw.get("framing_words", "")))
 
 
 def fill_thickness(thickness, thickness_mm, parsed: pd.DataFrame) -> pd.Series:

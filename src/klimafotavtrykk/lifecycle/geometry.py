@@ -263,6 +263,10 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     kerb = _kerbs(table.frame)[u_f]
     steel = (u_group == "steel") & (table.declared_dimension[u_f] == _MASS)
     parsed = pd.concat([parse_dimensions(u_text), parse_designations(u_text)], axis=1)
+    allowance = load_framing_allowance()
+    parsed["framing_words"] = (u_text.str.contains(allowance.framing_words, case=False, regex=True)
+                               .to_numpy(dtype=bool) if allowance.framing_words
+                               else np.zeros(len(u_text), dtype=bool))
     derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
                      table.mass_per_base[u_f, _AREA], steel)
     for column in DERIVED_COLUMNS:
@@ -311,20 +315,29 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     parsed = parsed.assign(section_width_mm=parsed["section_width_mm"].where(~in_cm, parsed["section_width_mm"] * 10),
                            section_depth_mm=parsed["section_depth_mm"].where(~in_cm, parsed["section_depth_mm"] * 10))
     width, depth = parsed["section_width_mm"].to_numpy(), parsed["section_depth_mm"].to_numpy()
-    spacing = parsed["spacing_mm"].to_numpy()
     has_section = ~np.isnan(width) & ~np.isnan(depth)
+    allowance = load_framing_allowance()
+    # a stud wall that names its section but no spacing takes the default c/c (framing.toml)
+    default_spacing = (area & timber & has_section & np.isnan(parsed["spacing_mm"].to_numpy())
+                       & parsed["framing_words"].to_numpy(dtype=bool)
+                       & np.isfinite(allowance.default_spacing_mm))
+    spacing = np.where(default_spacing, allowance.default_spacing_mm, parsed["spacing_mm"].to_numpy())
+    spacing_text = pd.Series(np.where(default_spacing,
+                                      f"{allowance.default_spacing_mm:g} mm (no c/c in the text: "
+                                      "reasoned default of data/geometry/framing.toml)",
+                                      (_fmt(parsed["spacing_mm"]).fillna("").astype(str) + " mm from text").to_numpy(dtype=object)),
+                             index=idx)
     section_text = _fmt(parsed["section_width_mm"]) + "x" + _fmt(parsed["section_depth_mm"]) + " mm"
     is_pipe = pipe != None  # noqa: E711 (object array)
 
     # area lines: a framed timber wall, else a thickness
-    allowance = load_framing_allowance()
     framed = area & timber & has_section & ~np.isnan(spacing)
     if framed.any():
         thickness[framed] = framing_volume_per_area(width[framed], depth[framed], spacing[framed],
                                                     allowance)
         conversion[framed] = (
-            "framed wall " + section_text[framed] + " c/c " + _fmt(parsed["spacing_mm"])[framed]
-            + " mm from text: (1/c/c + " + f"{allowance.plates:g} plates / {allowance.wall_height_m:g} m)"
+            "framed wall " + section_text[framed] + " c/c " + spacing_text[framed]
+            + ": (1/c/c + " + f"{allowance.plates:g} plates / {allowance.wall_height_m:g} m)"
             + f" × section × (1 + {allowance.extra_share:g}) = "
             + _fmt(pd.Series(thickness, index=idx))[framed]
             + " m³/m² (plates and extras per data/geometry/framing.toml)" + per_rho[framed])
