@@ -274,6 +274,9 @@ def test_aliases_match_typical_descriptions(description, expected):
         ("PE100 SDR11 Ø400 hovedledning", "pe100_sdr11_d40"),
         ("PVC SN8 Ø1100 overvann", "pvc_sn8_d110"),
         ("Kantstein, granitt", "kerb_granite_12x30"),
+        ("Kumlokk og ramme DN1200 for betongkum", "civil_concrete_manhole_dn1200"),
+        ("Sandfangkum av plast (PP) DN1000", "civil_concrete_manhole_dn1000"),
+        ("Kumkjegle betong DN1200", "civil_concrete_manhole_dn1200"),
     ],
 )
 def test_aliases_do_not_match_counter_examples(description, not_expected):
