@@ -203,6 +203,11 @@ def test_linear_masses_follow_from_the_nominal_wall(factor_id, expected):
     # a manhole of another size, or a single ring, stays on the per-kg proxy
     ("Betongkum DN2000 for spillvann", "civil_concrete_manhole_proxy"),
     ("Kumring betong DN1200, 1 m", "civil_concrete_manhole_proxy"),
+    ("Fiberduk, geotekstil bruksklasse 3, på planum", "civil_geotextile_class3"),
+    ("Geotekstil N3 under forsterkningslag", "civil_geotextile_class3"),
+    # another class (or none) stays on the per-kg proxy
+    ("Fiberduk klasse 2 mellom stedlige masser og drensmasser", "geotextile_polyolefin_proxy"),
+    ("Fiberduk klasse 3x, spesial", "geotextile_polyolefin_proxy"),
     ("Kantstein av betong, 15 x 25 cm", "civil_concrete_kerb_proxy"),
     # blasting: explosive per pfm3 at a medium-rock specific charge (materials_groundworks.csv)
     ("Sprenging av fjell i vegskjæring", "blasting_explosives_surface"),
@@ -234,6 +239,13 @@ def test_concrete_manhole_per_piece_is_rings_and_base():
     r = run([{"description": "Betongkum DN1200 for spillvann, komplett med kjegle",
               "quantity": 7.0, "unit": "stk"}])
     assert line(r)["mass"] == pytest.approx(25004.6, rel=1e-4)
+
+
+def test_geotextile_class3_per_m2():
+    # 2 900 m2 x 0.15 kg/m2 (reasoned default area mass) = 435 kg
+    r = run([{"description": "Fiberduk, geotekstil bruksklasse 3, på planum",
+              "quantity": 2900.0, "unit": "m2"}])
+    assert line(r)["mass"] == pytest.approx(435.0)
 
 
 def test_removing_asphalt_is_not_new_asphalt():
