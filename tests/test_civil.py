@@ -208,6 +208,9 @@ def test_linear_masses_follow_from_the_nominal_wall(factor_id, expected):
     # another class (or none) stays on the per-kg proxy
     ("Fiberduk klasse 2 mellom stedlige masser og drensmasser", "geotextile_polyolefin_proxy"),
     ("Fiberduk klasse 3x, spesial", "geotextile_polyolefin_proxy"),
+    ("Gatelysmaster, varmforsinket stål, 8 m", "civil_lighting_column_8m"),
+    # another height stays on galvanised steel per kg
+    ("Gatelysmaster, varmforsinket stål, 10 m", "steel_galvanised"),
     ("Kantstein av betong, 15 x 25 cm", "civil_concrete_kerb_proxy"),
     # blasting: explosive per pfm3 at a medium-rock specific charge (materials_groundworks.csv)
     ("Sprenging av fjell i vegskjæring", "blasting_explosives_surface"),
@@ -246,6 +249,13 @@ def test_geotextile_class3_per_m2():
     r = run([{"description": "Fiberduk, geotekstil bruksklasse 3, på planum",
               "quantity": 2900.0, "unit": "m2"}])
     assert line(r)["mass"] == pytest.approx(435.0)
+
+
+def test_lighting_column_8m_per_piece():
+    # tube Ø114.3 x 4 mm over 8 m: pi x 110.3 x 4 mm2 = 1386.07 mm2 x 7850 kg/m3 x 8 m = 87.05 kg;
+    # foot plate 0.3 x 0.3 x 0.02 m3 x 7850 = 14.13 kg; 101.2 kg per column; 11 columns -> 1113.2 kg
+    r = run([{"description": "Gatelysmaster, varmforsinket stål, 8 m", "quantity": 11.0, "unit": "stk"}])
+    assert line(r)["mass"] == pytest.approx(1113.2, abs=0.1)
 
 
 def test_removing_asphalt_is_not_new_asphalt():
