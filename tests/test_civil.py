@@ -162,13 +162,16 @@ def test_pvc_pipe_in_metres():
 
 def test_pipe_size_from_the_text_or_reported():
     r = run([{"description": "Stikkledning vann PE100 SDR11 Ø75", "quantity": 80.0, "unit": "m"},
-             {"description": "Betongrør DN400", "quantity": 24.0, "unit": "m"}])
+             {"description": "Betongrør DN400", "quantity": 24.0, "unit": "m"},
+             {"description": "Betongrør DN2000", "quantity": 24.0, "unit": "m"}])
     # PE100 OD 75 SDR 11 from data/conversions/pipe_masses.csv (wall 6.8 mm, vesbo-pe100):
     # π × (75 − 6.8) × 6.8 mm² × 950 kg/m³ = 1.3841 kg/m; 80 m -> 110.73 kg
-    assert r.lines["mass"].tolist() == pytest.approx([110.73], abs=0.01)
-    # no kg/m for concrete pipes by DN: still not computed, and the note says why
+    # concrete DN400, ASTM C76 Wall B t = 400/12 + 25 = 58.33 mm:
+    # π/4 × (516.67² − 400²) mm² × 2400 kg/m³ = 201.58 kg/m; 24 m -> 4 838.0 kg
+    assert r.lines["mass"].tolist() == pytest.approx([110.73, 4838.0], abs=0.1)
+    # DN2000 is not in the table: not computed, and the note says why
     assert r.unmatched["reason"].tolist() == ["incompatible_unit"]
-    assert "concrete pipe DN400" in r.unmatched["dimension_note"].iloc[0]
+    assert "concrete pipe DN2000" in r.unmatched["dimension_note"].iloc[0]
 
 
 @pytest.mark.parametrize(("factor_id", "expected"), [
@@ -194,7 +197,20 @@ def test_linear_masses_follow_from_the_nominal_wall(factor_id, expected):
     ("Trykkledning PE100 SDR11 Ø225", "civil_pe100_sdr11_d225"),
     ("Overvannsledning PVC SN8 Ø315", "civil_pvc_sn8_d315"),
     ("Rørdeler PE100, sveisebend", "civil_pe_pipe_proxy"),
-    ("Betongkum DN1200 for spillvann", "civil_concrete_manhole_proxy"),
+    ("Betongkum DN1200 for spillvann", "civil_concrete_manhole_dn1200"),
+    ("Betongkum DN1600 for vannkum med ventiler", "civil_concrete_manhole_dn1600"),
+    ("Kum betong Ø1000, komplett", "civil_concrete_manhole_dn1000"),
+    # a manhole of another size, or a single ring, stays on the per-kg proxy
+    ("Betongkum DN2000 for spillvann", "civil_concrete_manhole_proxy"),
+    ("Kumring betong DN1200, 1 m", "civil_concrete_manhole_proxy"),
+    ("Fiberduk, geotekstil bruksklasse 3, på planum", "civil_geotextile_class3"),
+    ("Geotekstil N3 under forsterkningslag", "civil_geotextile_class3"),
+    # another class (or none) stays on the per-kg proxy
+    ("Fiberduk klasse 2 mellom stedlige masser og drensmasser", "geotextile_polyolefin_proxy"),
+    ("Fiberduk klasse 3x, spesial", "geotextile_polyolefin_proxy"),
+    ("Gatelysmaster, varmforsinket stål, 8 m", "civil_lighting_column_8m"),
+    # another height stays on galvanised steel per kg
+    ("Gatelysmaster, varmforsinket stål, 10 m", "steel_galvanised"),
     ("Kantstein av betong, 15 x 25 cm", "civil_concrete_kerb_proxy"),
     # blasting: explosive per pfm3 at a medium-rock specific charge (materials_groundworks.csv)
     ("Sprenging av fjell i vegskjæring", "blasting_explosives_surface"),
@@ -216,6 +232,30 @@ def test_blasting_and_products_without_factor_are_reported_never_zero(descriptio
     r = run([{"description": description, "quantity": 10.0, "unit": "m3"}])
     assert r.lines.empty
     assert r.unmatched["reason"].tolist() == ["no_factor"]
+
+
+def test_concrete_manhole_per_piece_is_rings_and_base():
+    # DN1200, wall 120 mm (DN/10, reasoned default), outer 1.44 m, depth 2.5 m (reasoned default),
+    # base 150 mm (loe-ror-basal-vannkum): rings pi/4 x (1.44^2 - 1.2^2) x 2.5 = pi/4 x 0.6336 x 2.5
+    # = 1.24407 m3; base pi/4 x 1.44^2 x 0.15 = pi/4 x 2.0736 x 0.15 = 0.24429 m3;
+    # 1.48836 m3 x 2400 kg/m3 = 3572.1 kg per manhole; 7 manholes -> 25 004.6 kg.
+    r = run([{"description": "Betongkum DN1200 for spillvann, komplett med kjegle",
+              "quantity": 7.0, "unit": "stk"}])
+    assert line(r)["mass"] == pytest.approx(25004.6, rel=1e-4)
+
+
+def test_geotextile_class3_per_m2():
+    # 2 900 m2 x 0.15 kg/m2 (reasoned default area mass) = 435 kg
+    r = run([{"description": "Fiberduk, geotekstil bruksklasse 3, på planum",
+              "quantity": 2900.0, "unit": "m2"}])
+    assert line(r)["mass"] == pytest.approx(435.0)
+
+
+def test_lighting_column_8m_per_piece():
+    # tube Ø114.3 x 4 mm over 8 m: pi x 110.3 x 4 mm2 = 1386.07 mm2 x 7850 kg/m3 x 8 m = 87.05 kg;
+    # foot plate 0.3 x 0.3 x 0.02 m3 x 7850 = 14.13 kg; 101.2 kg per column; 11 columns -> 1113.2 kg
+    r = run([{"description": "Gatelysmaster, varmforsinket stål, 8 m", "quantity": 11.0, "unit": "stk"}])
+    assert line(r)["mass"] == pytest.approx(1113.2, abs=0.1)
 
 
 def test_removing_asphalt_is_not_new_asphalt():
@@ -302,8 +342,10 @@ def test_road_example_runs_and_keeps_every_line():
     reasons = r.unmatched.set_index("post_number")["reason"]
     assert reasons["01.1"] == "lump_sum"
     assert "02.6" not in reasons.index             # blasting now converts (explosive per pfm3)
-    assert reasons["06.11"] == "incompatible_unit"  # concrete pipe in metres: no kg/m by DN
+    assert "06.11" not in reasons.index            # concrete pipe DN400 converts by its DN
     computed = r.lines.set_index("post_number")
+    # 06.11: 24 m × 201.58 kg/m (DN400, ASTM C76 Wall B t = 58.33 mm, 2400 kg/m3) = 4 838.0 kg
+    assert computed.loc["06.11", "mass"] == pytest.approx(4838.0, abs=0.1)
     # concrete kerb 12 x 30 cm in metres converts through its section (0.12 x 0.30 x 2400 = 86.4 kg/m)
     assert computed.loc["05.1", "factor_id"] == "kerb_concrete_12x30"
     assert computed.loc["02.6", "factor_id"] == "blasting_explosives_surface"

@@ -184,12 +184,17 @@ def test_pipe_table_rows_are_consistent():
     assert rows["material"].isin(["pe100", "pvc_u", "pp", "concrete", "ductile_iron"]).all()
     assert not rows.duplicated(["material", "nominal_size_mm", "pipe_class"]).any()
     assert set(rows["source_id"]) <= sources()
-    plastic = rows[rows["wall_thickness_mm"] != ""]
+    plastic = rows[(rows["wall_thickness_mm"] != "") & (rows["size_basis"] == "outside_diameter")]
     for _, r in plastic.iterrows():
         od, e, rho = float(r["nominal_size_mm"]), float(r["wall_thickness_mm"]), float(r["density_kg_m3"])
         assert float(r["linear_mass_kg_m"]) == pytest.approx(math.pi * (od - e) * e * 1e-6 * rho, rel=1e-3)
     # ductile iron K9 DN200: 194 kg per 6 m pipe -> 32.33 kg/m
     assert float(pipe("ductile_iron", 200, "K9")["linear_mass_kg_m"]) == pytest.approx(32.333, abs=1e-3)
+    # concrete DN600 (inner diameter), ASTM C76 Wall B t = 600/12 + 25 = 75 mm, outer 750 mm:
+    # pi/4 x (750^2 - 600^2) = pi/4 x 202 500 mm2 = 0.159043 m2 x 2400 kg/m3 = 381.70 kg/m
+    concrete = pipe("concrete", 600, "")
+    assert float(concrete["linear_mass_kg_m"]) == pytest.approx(381.70, abs=0.01)
+    assert concrete["is_default"] == "true" and concrete["default_reason"] != ""
 
 
 def test_pipe_factor_rows_use_the_pipe_table():
@@ -269,6 +274,9 @@ def test_aliases_match_typical_descriptions(description, expected):
         ("PE100 SDR11 Ø400 hovedledning", "pe100_sdr11_d40"),
         ("PVC SN8 Ø1100 overvann", "pvc_sn8_d110"),
         ("Kantstein, granitt", "kerb_granite_12x30"),
+        ("Kumlokk og ramme DN1200 for betongkum", "civil_concrete_manhole_dn1200"),
+        ("Sandfangkum av plast (PP) DN1000", "civil_concrete_manhole_dn1000"),
+        ("Kumkjegle betong DN1200", "civil_concrete_manhole_dn1200"),
     ],
 )
 def test_aliases_do_not_match_counter_examples(description, not_expected):

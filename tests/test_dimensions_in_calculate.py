@@ -157,12 +157,21 @@ def test_grading_range_is_no_thickness():
     assert "0-32 mm read as a grading" in row["dimension_note"]
 
 
-def test_concrete_pipe_by_dn_stays_unmatched_with_its_reason():
-    # pipe_masses.csv has no concrete rows (coverage_data.md 3c: kg/m table not reached).
-    result = run(["Betongrør DN400"], [50.0], ["m"], factor_id=["civil_concrete_pipe_proxy"])
+def test_concrete_pipe_by_dn_takes_the_wall_b_mass():
+    # DN is the inner diameter; ASTM C76 Wall B: t = 400/12 + 25 = 58.333 mm, outer 516.667 mm.
+    # pi/4 x (516.667^2 - 400^2) mm2 = pi/4 x 106 944.4 = 83 993.5 mm2 = 0.0839935 m2
+    # x 2400 kg/m3 = 201.584 kg/m; 50 m -> 10 079.2 kg.
+    line = one(run(["Betongrør DN400"], [50.0], ["m"], factor_id=["civil_concrete_pipe_proxy"]))
+    assert line["mass"] == pytest.approx(10079.2, rel=1e-4)
+    assert "DN400 concrete" in line["conversion"] and "pipe_masses.csv" in line["conversion"]
+
+
+def test_concrete_pipe_of_unlisted_dn_stays_unmatched_with_its_reason():
+    # pipe_masses.csv lists DN300-1000 for concrete; DN2000 is not there.
+    result = run(["Betongrør DN2000"], [50.0], ["m"], factor_id=["civil_concrete_pipe_proxy"])
     assert len(result.lines) == 0
     note = result.unmatched.iloc[0]["dimension_note"]
-    assert "concrete pipe DN400" in note and "pipe_masses.csv" in note
+    assert "concrete pipe DN2000" in note and "pipe_masses.csv" in note
 
 
 @pytest.mark.parametrize("width, depth, height, no_extra, with_extra", [

@@ -26,7 +26,10 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 #: 2026-12-07, after the data, matching, labour-only, dimension and size merges: computed
 #: 0.672 / 0.618 / 0.510, right 0.977 / 0.952 / 0.960 (measured, rounded down). The right
 #: share meets the goal; the computed share does not yet (see the lines measure.py prints).
-MIN_SHARE_COMPUTED = {"barnehage": 0.67, "kontor": 0.61, "gate": 0.51}
+#: With concrete pipes by DN, whole concrete manholes per piece, class-3 geotextile per m²
+#: and 8 m lighting columns the street (gate) measures 32 of 49 = 0.653 computed, 31 of 32
+#: = 0.969 right (2026-12-07).
+MIN_SHARE_COMPUTED = {"barnehage": 0.67, "kontor": 0.61, "gate": 0.65}
 MIN_SHARE_RIGHT = {"barnehage": 0.97, "kontor": 0.95, "gate": 0.96}
 #: Highest accepted count of out-of-scope lines (lump sums, labour, temporary
 #: works) that the engine nevertheless computed. Goal: 0.

@@ -71,7 +71,7 @@ OWN_MATERIAL = [
     ("Stålbjelke HEB 240 innfestet i limtresøyler", "steel_structural"),       # was glulam
     ("Utstøping av stålrørspeler, betong B35", "concrete_c35_45"),              # was steel
     ("Bakstøp av kantstein, betong B30", "concrete_c30_37"),                    # was concrete kerb
-    ("Betongkum DN1200 inkl. lokk og ramme", "civil_concrete_manhole_proxy"),  # was refused
+    ("Betongkum DN1200 inkl. lokk og ramme", "civil_concrete_manhole_dn1200"),  # was refused; the lid is context
     ("Stålsøyler HEB 200 for limtrebjelker", "steel_structural"),
     ("Gipsplater 13 mm, festet til stålstendere", "gypsum_board_standard"),
     ("Trekledning 19x148 mm med beslag av aluminium", "planed_timber"),
@@ -92,7 +92,7 @@ OWN_MATERIAL = [
     ("Kantstein av betong, 12 x 30 cm", "kerb_concrete_12x30"),   # the kerb by its section
     ("Søyler i limtre", "glulam"),
     ("Rør av betong DN600", "civil_concrete_pipe_proxy"),
-    ("Betongkum DN1200 for spillvann, komplett med kjegle", "civil_concrete_manhole_proxy"),
+    ("Betongkum DN1200 for spillvann, komplett med kjegle", "civil_concrete_manhole_dn1200"),
     ("Vinduer, tre, 3-lags isolerglass", "window_wood"),
     ("Maling av utvendig trekledning, 2 strøk", "paint_acrylic"),
     ("Hulldekker HD 265, lavkarbon", "precast_hollow_core_climate_improved"),

@@ -122,7 +122,7 @@ def load_pipe_masses() -> pd.DataFrame:
     published = raw["published_linear_mass_kg_m"].astype(float)
     key = (raw["material"] + "|" + raw["size_basis"] + "|"
            + raw["nominal_size_mm"].astype(float).map("{:g}".format) + "|"
-           + raw["pipe_class"].str.replace(" ", "", regex=False).str.upper())
+           + raw["pipe_class"].fillna("").str.replace(" ", "", regex=False).str.upper())
     return pd.DataFrame({
         "linear_mass": published.fillna(raw["linear_mass_kg_m"].astype(float)).to_numpy(),
         "mass_basis": np.where(published.notna(), "published", "derived"),
@@ -466,6 +466,8 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     sdr_class = "SDR" + _fmt(parsed["sdr"])
     sn_class = "SN" + _fmt(parsed["sn"])
     klass = sdr_class.where(parsed["sdr"].notna(), sn_class)
+    # a concrete pipe has no SDR or SN class: its rows carry an empty class
+    klass = klass.where(klass.notna() | (mat != "concrete"), "")
     od_key = mat + "|outside_diameter|" + _fmt(od) + "|" + klass
     dn_key = mat + "|DN|" + _fmt(dn) + "|" + klass
     row = masses.index.get_indexer(od_key.fillna(""))
@@ -475,7 +477,7 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     basis = pd.Series(masses["mass_basis"].to_numpy()[row], index=idx).where(listed)
     size = ("Ø" + _fmt(od)).where(od.notna(), "DN" + _fmt(dn))
     conversion = pd.Series(None, index=idx, dtype=object)
-    conversion[listed] = (size + " " + klass + " " + mat + ": " + basis + " "
+    conversion[listed] = (size + (" " + klass).where(klass != "", "") + " " + mat + ": " + basis + " "
                           + _fmt(pd.Series(linear, index=idx)) + " kg/m from "
                           "data/conversions/pipe_masses.csv")[listed]
 
