@@ -17,13 +17,14 @@ Every reader works on the distinct texts only (:func:`parse_designations`).
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import pandas as pd
 
 __all__ = ["DESIGNATION_COLUMNS", "parse_designations", "hollow_section_area",
-           "mesh_area_mass", "STEEL_DENSITY"]
+           "mesh_area_mass", "steel_density"]
 
 #: Columns of :func:`parse_designations`.
 DESIGNATION_COLUMNS: tuple[str, ...] = (
@@ -31,8 +32,18 @@ DESIGNATION_COLUMNS: tuple[str, ...] = (
     "mesh_area_mm2_m", "module_width_mm", "module_height_mm", "designation_source",
 )
 
-#: Density of steel used by EN 10219-2 and EN 10210-2 for section masses. [kg m⁻³]
-STEEL_DENSITY = 7850.0
+
+
+@functools.cache
+def steel_density() -> float:
+    """Density of steel for calculated section masses, ``data/geometry/steel.toml`` [kg m⁻³]."""
+    import tomllib
+
+    from klimafotavtrykk._data import data_path
+
+    with open(data_path("geometry", "steel.toml"), "rb") as fh:
+        return float(tomllib.load(fh)["density_kg_m3"])
+
 
 _NUM = r"\d+(?:[.,]\d+)?"
 _ROLLED = r"(?P<text>\b(?P<series>HEA|HEB|HEM|IPE)\s*-?\s*(?P<size>\d{2,4})\b)"
@@ -143,7 +154,7 @@ def hollow_section_area(b_mm, h_mm, t_mm, hot_finished):
     return 2 * t * (b_mm + h_mm - 2 * t) - (4 - np.pi) * (ro ** 2 - ri ** 2)
 
 
-def mesh_area_mass(area_mm2_m, density=STEEL_DENSITY):
+def mesh_area_mass(area_mm2_m, density=None):
     """Mass per square metre of a mesh with the same steel area in both directions.
 
     Each direction holds ``A`` mm² of bar per metre width, i.e. ``A × 10⁻⁶`` m³
@@ -155,7 +166,7 @@ def mesh_area_mass(area_mm2_m, density=STEEL_DENSITY):
     area_mm2_m : numeric
         Steel area per metre in each direction (the K number). [mm² m⁻¹]
     density : numeric, optional
-        Steel density. [kg m⁻³]
+        Steel density; default :func:`steel_density`. [kg m⁻³]
 
     Returns
     -------
@@ -169,7 +180,7 @@ def mesh_area_mass(area_mm2_m, density=STEEL_DENSITY):
     >>> round(float(mesh_area_mass(131)), 4)
     2.0567
     """
-    return 2.0 * area_mm2_m * 1e-6 * density
+    return 2.0 * area_mm2_m * 1e-6 * (steel_density() if density is None else density)
 
 
 def _first(text: pd.Series, pattern: str) -> pd.DataFrame:

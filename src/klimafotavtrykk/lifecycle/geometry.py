@@ -55,10 +55,10 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.designations import (
-    STEEL_DENSITY,
     hollow_section_area,
     mesh_area_mass,
     parse_designations,
+    steel_density,
 )
 from klimafotavtrykk.dimensions import (
     framing_volume_per_area,
@@ -347,7 +347,7 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     if mesh.any():
         conversion[mesh] = ("mesh " + parsed["designation_source"].astype(object) + " from text: "
                             + _fmt(parsed["mesh_area_mm2_m"]) + " mm²/m each way, 2 × A × "
-                            + f"{STEEL_DENSITY:g} kg/m³ = " + _fmt(pd.Series(area_mass, index=idx))
+                            + f"{steel_density():g} kg/m³ = " + _fmt(pd.Series(area_mass, index=idx))
                             + " kg/m² (laps not included)")[mesh]
     mm = parsed["thickness_mm"].to_numpy()
     # a screed or mortar layer written as a range (10-30 mm) is laid between those
@@ -383,12 +383,12 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                               + " kg/m (data/conversions/steel_sections.csv)")[rolled]
     hollow_area = hollow_section_area(parsed["hollow_b_mm"].to_numpy(), parsed["hollow_h_mm"].to_numpy(),
                                       parsed["hollow_t_mm"].to_numpy(), (series == "VKR").to_numpy())
-    linear[hollow] = hollow_area[hollow] * 1e-6 * STEEL_DENSITY
+    linear[hollow] = hollow_area[hollow] * 1e-6 * steel_density()
     standard = pd.Series(np.where((series == "VKR").to_numpy(), "EN 10210-2", "EN 10219-2"), index=idx)
     if hollow.any():
         conversion[hollow] = (parsed["designation_source"].astype(object) + " from text: hollow section "
                               "area " + _fmt(pd.Series(hollow_area, index=idx)) + " mm² (" + standard
-                              + " corner radii) × " + f"{STEEL_DENSITY:g}" + " kg/m³ = "
+                              + " corner radii) × " + f"{steel_density():g}" + " kg/m³ = "
                               + _fmt(pd.Series(linear, index=idx)) + " kg/m")[hollow]
     steel_done = rolled | hollow
     if (has_steel & ~steel_done).any():
