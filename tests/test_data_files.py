@@ -410,3 +410,14 @@ def test_example_workbook_is_reproducible(tmp_path):
         for name in old.namelist():
             assert old.read(name) == new.read(name), name
             assert old.getinfo(name).date_time == new.getinfo(name).date_time
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "geometry").glob("*.toml")), ids=lambda p: p.name)
+def test_every_geometry_number_cites_a_known_source(path):
+    """Each number of a geometry file names a source_id that sources.csv knows."""
+    import tomllib
+
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    known = set(pd.read_csv(DATA / "sources.csv")["source_id"])
+    numbers = [k for k, v in raw.items() if isinstance(v, int | float)]
+    assert numbers and all(raw["sources"].get(k) in known for k in numbers)
