@@ -126,6 +126,23 @@ def test_a_column_without_its_length_is_not_guessed():
     assert "14.41 kg/m" in row["dimension_note"] and "length" in row["dimension_note"]
 
 
+@pytest.mark.parametrize(
+    "description",
+    ["Garderobeskap, laminert spon, 10 plasser", "Utvendig trapp i trykkimpregnert tre, 5 trinn",
+     "Snøfangere, 3 m, stål"],
+)
+def test_items_without_a_piece_mass_name_their_material_and_ask_for_the_mass(description):
+    """Furniture, timber stairs and snow guards per piece: matched to their material, not computed.
+
+    No source gives a mass per piece of these items, so none is invented: the line is
+    reported as needing a piece mass (hint ``add_piece_mass``), not as an unknown material.
+    """
+    r = compute(description, 2.0, "stk")
+    assert r.lines.empty
+    assert r.unmatched.iloc[0]["reason"] == "incompatible_unit"
+    assert r.unmatched.iloc[0]["hint"] == "add_piece_mass"
+
+
 def test_a_tie_rod_per_piece_says_what_is_missing():
     """A steel rod is matched to steel, and a piece of it needs a mass: not computed, with a hint."""
     r = compute("Strekkstag rundstål Ø20 med strammer", 8.0, "stk")
@@ -188,6 +205,9 @@ def test_items_per_piece_and_per_metre_compute(description, quantity, unit, fact
         ("Gerikter rundt dører, furu", "timber_moulding_12x58"),
         ("Listverk, hvitmalt", "timber_moulding_12x58"),
         ("Håndløper i eik, Ø50, på vegg", "timber_handrail_d45"),
+        ("Innvendig trapp i heltre eik, 14 trinn", "sawn_timber"),
+        ("Kjøkkeninnredning, melaminbelagt spon", "particle_board"),
+        ("Snøfangerrør, 2 rør, på konsoller", "steel_galvanised"),
     ],
 )
 def test_piece_aliases_match_other_phrasings(description, expected):
@@ -214,6 +234,13 @@ def test_piece_aliases_match_other_phrasings(description, expected):
         ("Rekkverk i tre, terrasse", "steel_railing_galvanised_per_m"),
         ("Rekkverk glass med stålstolper", "steel_railing_galvanised_per_m"),
         ("Hulldekker HD 265", "steel_structural"),
+        ("Glasstak over inngangsparti, aluminium", "door_sliding_entrance_aluminium_piece"),
+        ("Gulvbelegg på betongtrapp, inkl. trinnlister", "precast_stair_piece"),
+        ("Fliser på balkong i betong", "precast_balcony_piece"),
+        ("Tettelister i dører", "timber_moulding_12x58"),
+        ("Snøfangere i aluminium", "steel_galvanised"),
+        ("Trapp i stål med trinn i eik", "sawn_timber"),
+        ("Sponplater 22 mm, gulv", "sawn_timber"),
     ],
 )
 def test_piece_aliases_leave_near_misses_alone(description, not_expected):
