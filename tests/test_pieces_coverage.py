@@ -124,6 +124,10 @@ def test_a_column_without_its_length_is_not_guessed():
     assert row["reason"] == "incompatible_unit"
     # cold-formed 100x100x5: 1835.6 mm² × 7850 kg/m³ = 14.41 kg/m (designations docstring)
     assert "14.41 kg/m" in row["dimension_note"] and "length" in row["dimension_note"]
+    assert row["hint"] == "add_piece_length"
+    from klimafotavtrykk.messages import hint_text
+
+    assert "L=3.2 m" in hint_text(r.unmatched, "en").iloc[0]
 
 
 @pytest.mark.parametrize(
