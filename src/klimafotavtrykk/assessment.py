@@ -407,7 +407,8 @@ def calculate(
     hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
                             ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
                             items["factor_id"].to_numpy(dtype=object)[~ok],
-                            profile.accepted_indicators)
+                            profile.accepted_indicators,
+                            per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok])
     unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
     coverage = _coverage(table, rows, row, profile)
     metadata = {

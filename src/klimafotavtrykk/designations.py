@@ -7,6 +7,11 @@ names; this module reads the type names that themselves give a size or a mass:
   height, for a lookup in ``data/conversions/steel_sections.csv``) and hollow
   sections ``HUP 150x150x8``, ``KKR 100x100x5``, ``VKR 120x80x6`` (``b x h x t``
   [mm], for :func:`hollow_section_area`); ``RHS``/``SHS`` are read as ``KKR``;
+- circular hollow sections and steel tubes ``CHS 219,1x12,5``, ``Ø219x12,5``
+  (outside diameter x wall [mm], for :func:`circular_hollow_area`), series
+  ``CHS``; a diameter without a wall (``Ø16``, ``Ø110``) is no section;
+- hollow-core slab units ``HD 265``, ``HD/F 320``: the number is the slab depth
+  [mm];
 - reinforcement mesh ``K131``, ``K189``: the Norwegian mesh name is the
   steel area per metre in each direction [mm² m⁻¹] (``K131`` = Ø5 c/c 150:
   π/4 × 5² / 0.150 = 130.9 mm²/m);
@@ -24,12 +29,13 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["DESIGNATION_COLUMNS", "parse_designations", "hollow_section_area",
-           "mesh_area_mass", "steel_density"]
+           "circular_hollow_area", "mesh_area_mass", "steel_density"]
 
 #: Columns of :func:`parse_designations`.
 DESIGNATION_COLUMNS: tuple[str, ...] = (
     "steel_series", "steel_size", "hollow_b_mm", "hollow_h_mm", "hollow_t_mm",
-    "mesh_area_mm2_m", "module_width_mm", "module_height_mm", "designation_source",
+    "mesh_area_mm2_m", "module_width_mm", "module_height_mm", "slab_depth_mm",
+    "designation_source",
 )
 
 
@@ -49,6 +55,9 @@ _NUM = r"\d+(?:[.,]\d+)?"
 _ROLLED = r"(?P<text>\b(?P<series>HEA|HEB|HEM|IPE)\s*-?\s*(?P<size>\d{2,4})\b)"
 _HOLLOW = (rf"(?P<text>\b(?P<series>HUP|KKR|VKR|RHS|SHS)\s*-?\s*(?P<b>{_NUM})\s*[x*]\s*"
            rf"(?P<h>{_NUM})\s*[x*]\s*(?P<t>{_NUM})(?:\s*mm\b)?)")
+_CIRCULAR = (rf"(?P<text>(?:\bCHS\s*-?\s*|(?<!\w)[Øø]\s*)(?P<d>{_NUM})\s*[x*]\s*(?P<t>{_NUM})"
+             r"(?![\d.,]*\s*[x*]\s*\d)(?:\s*mm\b)?)")
+_SLAB = r"(?P<text>\bHD\s*(?:/\s*F)?\s*-?\s*(?P<depth>\d{3})\b)"
 _MESH = r"(?P<text>\bK\s*-?\s*(?P<area>\d{3})\b)"
 _MODULE = r"(?P<text>\bM\s*(?P<w>\d{1,2})\s*[x*]\s*(?P<h>\d{1,2})\b)"
 _MESH_CONTEXT = r"armering|nett"
@@ -84,21 +93,28 @@ def parse_designations(descriptions: pd.Series) -> pd.DataFrame:
     out = pd.DataFrame(index=text.index)
     rolled = _first(text, _ROLLED)
     hollow = _first(text, _HOLLOW)
+    circular = _first(text, _CIRCULAR)
     is_hollow = hollow["text"].notna()
+    is_circular = circular["text"].notna() & ~is_hollow & rolled["text"].isna()
     out["steel_series"] = hollow["series"].str.upper().replace(_SERIES_ALIAS).where(
-        is_hollow, rolled["series"].str.upper())
+        is_hollow, rolled["series"].str.upper()).where(~is_circular, "CHS")
     out["steel_size"] = (hollow["b"] + "x" + hollow["h"] + "x" + hollow["t"]).where(
-        is_hollow, rolled["size"])
+        is_hollow, rolled["size"]).where(~is_circular, circular["d"] + "x" + circular["t"])
     for column, group in (("hollow_b_mm", "b"), ("hollow_h_mm", "h"), ("hollow_t_mm", "t")):
         out[column] = _number(hollow[group])
+    for column, group in (("hollow_b_mm", "d"), ("hollow_h_mm", "d"), ("hollow_t_mm", "t")):
+        out[column] = out[column].where(~is_circular, _number(circular[group]))
     mesh = _first(text, _MESH)
     steel_net = text.str.contains(_MESH_CONTEXT, case=False, regex=True)
     out["mesh_area_mm2_m"] = _number(mesh["area"]).where(steel_net)
     module = _first(text, _MODULE)
     out["module_width_mm"] = _number(module["w"]) * 100.0
     out["module_height_mm"] = _number(module["h"]) * 100.0
-    source = hollow["text"].where(is_hollow, rolled["text"])
-    source = source.fillna(mesh["text"].where(steel_net)).fillna(module["text"])
+    slab = _first(text, _SLAB)
+    out["slab_depth_mm"] = _number(slab["depth"])
+    source = hollow["text"].where(is_hollow, rolled["text"]).where(~is_circular, circular["text"])
+    source = (source.fillna(mesh["text"].where(steel_net)).fillna(module["text"])
+              .fillna(slab["text"]))
     out["designation_source"] = source.str.strip()
     result = out.reindex(codes)
     result.index = descriptions.index
@@ -152,6 +168,39 @@ def hollow_section_area(b_mm, h_mm, t_mm, hot_finished):
     ro = np.where(hot_finished, 1.5 * t, cold)
     ri = np.where(hot_finished, t, ro - t)
     return 2 * t * (b_mm + h_mm - 2 * t) - (4 - np.pi) * (ro ** 2 - ri ** 2)
+
+
+def circular_hollow_area(d_mm, t_mm):
+    """Cross-section area of a circular hollow section or steel tube.
+
+    ``A = π t (D − t)`` for outside diameter ``D`` and wall ``t``, the
+    formula EN 10219-2 and EN 10210-2 use for calculated properties [1]_.
+
+    Parameters
+    ----------
+    d_mm : numeric
+        Outside diameter. [mm]
+    t_mm : numeric
+        Wall thickness. [mm]
+
+    Returns
+    -------
+    numeric
+        Steel area. [mm²]
+
+    References
+    ----------
+    .. [1] EN 10219-2:2006 and EN 10210-2:2006, sectional properties of
+       circular hollow sections.
+
+    Examples
+    --------
+    Ø219 x 12.5: π × 12.5 × 206.5 = 8109.25 mm², × 7850 kg/m³ = 63.66 kg/m.
+
+    >>> round(float(circular_hollow_area(219, 12.5)), 1)
+    8109.2
+    """
+    return np.pi * t_mm * (d_mm - t_mm)
 
 
 def mesh_area_mass(area_mm2_m, density=None):

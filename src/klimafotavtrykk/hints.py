@@ -23,7 +23,9 @@ factor has no density
 line in m³, or m² with a      ``add_density``
 thickness; no density
 line in m, no linear mass     ``add_linear_mass``
-line in pieces, no piece mass ``add_piece_mass``
+line in pieces, no piece mass ``add_piece_mass``; ``add_piece_length`` when
+                              the description gives the mass per metre (a
+                              steel section) but not the length of a piece
 the line's mass is known but  ``add_density``, ``add_area_mass``,
 the factor lacks the mass of  ``add_linear_mass`` or ``add_piece_mass`` by the
 its own declared unit         declared unit's dimension
@@ -66,6 +68,7 @@ HINTS: dict[str, str] = {
     "add_area_mass": "add area_mass_kg_m2 to the factor",
     "add_linear_mass": "add linear_mass_kg_m to the factor",
     "add_piece_mass": "add piece_mass_kg to the factor",
+    "add_piece_length": "write the length of one piece in the description (L=3,2 m)",
     "convert_unit": "give the quantity in the factor's declared unit",
 }
 
@@ -86,7 +89,8 @@ _SAME = ("missing_quantity", "missing_building_part", "out_of_scope", "lump_sum"
 
 def unmatched_hints(reason: np.ndarray, factor_idx: np.ndarray, line_dimension: np.ndarray,
                     thickness_given: np.ndarray, table: FactorTable, given_factor_id,
-                    accepted_indicators: Sequence[str] = ()) -> pd.DataFrame:
+                    accepted_indicators: Sequence[str] = (),
+                    per_metre_given: np.ndarray | None = None) -> pd.DataFrame:
     """Hint key and text fields for each line not computed.
 
     Parameters
@@ -106,6 +110,10 @@ def unmatched_hints(reason: np.ndarray, factor_idx: np.ndarray, line_dimension: 
         ``factor_id`` as written on each line (None where none).
     accepted_indicators : sequence of str
         Indicators the profile accepts.
+    per_metre_given : numpy.ndarray of bool, optional
+        Whether the description gives the line's mass per metre (a steel
+        section such as ``HUP 100x100x5``); a line in pieces with it lacks
+        only the length of one piece (``add_piece_length``).
 
     Returns
     -------
@@ -129,6 +137,11 @@ def unmatched_hints(reason: np.ndarray, factor_idx: np.ndarray, line_dimension: 
     if len(bad_unit):
         hint[bad_unit] = _conversion_hints(f[bad_unit], np.asarray(line_dimension)[bad_unit],
                                            np.asarray(thickness_given, dtype=bool)[bad_unit], table)
+
+    if per_metre_given is not None:
+        lacks_length = ((hint == "add_piece_mass") & np.asarray(per_metre_given, dtype=bool)
+                        & (np.asarray(line_dimension) == _PIECE))
+        hint[lacks_length] = "add_piece_length"
 
     given = pd.Series(np.asarray(given_factor_id, dtype=object), dtype=object)
     ids = table.ids.to_numpy(dtype=object)[f]

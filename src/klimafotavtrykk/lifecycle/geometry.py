@@ -34,15 +34,22 @@ the density. The rules, in order:
   thickness but a range in mm (``Avretting 10-30 mm``): the mean, 20 mm, a
   reasoned default said in ``conversion``; on any other factor a range stays a
   grading.
+- area line of a hollow-core factor (its id or English name says hollow core)
+  naming its unit type (``Hulldekker HD 265``) and no thickness: the depth,
+  265 mm, × the factor's effective density.
 - length line of a steel factor naming a section: ``HEA``/``HEB``/``IPE`` by
   ``data/conversions/steel_sections.csv``, hollow ``HUP``/``KKR``/``VKR`` by
-  :func:`~klimafotavtrykk.designations.hollow_section_area` × 7850 kg/m³.
+  :func:`~klimafotavtrykk.designations.hollow_section_area` and tubes
+  (``CHS 219x12,5``, ``Ø219x12,5``) by
+  :func:`~klimafotavtrykk.designations.circular_hollow_area`, × 7850 kg/m³.
 - length line with a thickness and a height or width but no section
   (``XPS 100 mm, h=600 mm``): thickness × height.
 - piece line of a factor with an area mass (windows, doors, glazing) and a
   size of two numbers ≥ 300 mm (``1200x1400``) or door modules (``M10x21``):
   w × h per piece. Piece line with a length (``L=3,2 m``) of a steel section,
-  or of a section and a density (``Limtresøyle 140x140``): kg/m × length.
+  or of a section and a density (``Limtresøyle 140x140``): kg/m × length. A
+  steel section without a length per piece is not computed; its note gives the
+  kg/m and asks for the length (none is guessed).
 
 A line that needed a dimension and got none says why in ``dimension_note``.
 """
@@ -55,6 +62,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.designations import (
+    circular_hollow_area,
     hollow_section_area,
     mesh_area_mass,
     parse_designations,
@@ -268,7 +276,7 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
                                .to_numpy(dtype=bool) if allowance.framing_words
                                else np.zeros(len(u_text), dtype=bool))
     derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
-                     table.mass_per_base[u_f, _AREA], steel)
+                     table.mass_per_base[u_f, _AREA], steel, _hollow_core(table.frame)[u_f])
     for column in DERIVED_COLUMNS:
         dtype = float if column in _NUMERIC else object
         columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
@@ -281,6 +289,13 @@ def _first(codes: np.ndarray) -> np.ndarray:
     return first
 
 
+def _hollow_core(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each factor row is a hollow-core slab unit (its id or English name says so)."""
+    name = frame["name_en"].fillna("") if "name_en" in frame.columns else ""
+    text = pd.Series(frame.index.astype(str), index=frame.index).str.replace("_", " ") + " " + name
+    return text.str.contains(r"hollow[\s-]?core", case=False, regex=True).to_numpy(dtype=bool)
+
+
 def _kerbs(frame: pd.DataFrame) -> np.ndarray:
     """Whether each factor row is a kerb (its group, id or English name says so)."""
     name = frame["name_en"].fillna("") if "name_en" in frame.columns else ""
@@ -291,7 +306,7 @@ def _kerbs(frame: pd.DataFrame) -> np.ndarray:
 
 def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np.ndarray,
            pipe: np.ndarray, kerb: np.ndarray, factor_area_mass: np.ndarray,
-           steel: np.ndarray) -> pd.DataFrame:
+           steel: np.ndarray, hollow_core: np.ndarray) -> pd.DataFrame:
     """Apply the rules of the module docstring to distinct (text, factor, dimension) rows."""
     area = dim == _AREA
     length = dim == _LENGTH
@@ -350,6 +365,10 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                             + f"{steel_density():g} kg/m³ = " + _fmt(pd.Series(area_mass, index=idx))
                             + " kg/m² (laps not included)")[mesh]
     mm = parsed["thickness_mm"].to_numpy()
+    # a hollow-core unit names its depth in its type (HD 265): the slab's gross volume per
+    # m² is that depth, and the factor's density is the effective one of the hollow slab
+    slab = area & hollow_core & np.isnan(mm) & ~np.isnan(parsed["slab_depth_mm"].to_numpy())
+    mm = np.where(slab, parsed["slab_depth_mm"].to_numpy(), mm)
     # a screed or mortar layer written as a range (10-30 mm) is laid between those
     # thicknesses: the mean is a reasoned default, said in the audit column
     low, high = parsed["range_low_mm"].to_numpy(), parsed["range_high_mm"].to_numpy()
@@ -362,6 +381,10 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     thickness[layer] = thickness_m(mm[layer])
     conversion[layer] = ("thickness " + _fmt(parsed["thickness_mm"])[layer] + " mm from text"
                          + per_rho[layer])
+    if slab.any():
+        conversion[slab] = (parsed["designation_source"].astype(object) + " from text: slab depth "
+                            + _fmt(parsed["slab_depth_mm"]) + " mm" + per_rho
+                            + " (effective density of hollow-core slab)")[slab]
     if screed.any():
         conversion[screed] = ("thickness range " + _fmt(parsed["range_low_mm"]) + "-"
                               + _fmt(parsed["range_high_mm"]) + " mm from text: mean "
@@ -381,14 +404,18 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
         conversion[rolled] = (parsed["designation_source"].astype(object) + " from text: "
                               + _fmt(pd.Series(linear, index=idx))
                               + " kg/m (data/conversions/steel_sections.csv)")[rolled]
-    hollow_area = hollow_section_area(parsed["hollow_b_mm"].to_numpy(), parsed["hollow_h_mm"].to_numpy(),
-                                      parsed["hollow_t_mm"].to_numpy(), (series == "VKR").to_numpy())
+    circular = (series == "CHS").to_numpy()
+    hollow_area = np.where(circular,
+                           circular_hollow_area(parsed["hollow_b_mm"].to_numpy(), parsed["hollow_t_mm"].to_numpy()),
+                           hollow_section_area(parsed["hollow_b_mm"].to_numpy(), parsed["hollow_h_mm"].to_numpy(),
+                                               parsed["hollow_t_mm"].to_numpy(), (series == "VKR").to_numpy()))
     linear[hollow] = hollow_area[hollow] * 1e-6 * steel_density()
-    standard = pd.Series(np.where((series == "VKR").to_numpy(), "EN 10210-2", "EN 10219-2"), index=idx)
+    standard = pd.Series(np.where((series == "VKR").to_numpy(), "EN 10210-2 corner radii",
+                                  np.where(circular, "π t (D − t)", "EN 10219-2 corner radii")), index=idx)
     if hollow.any():
         conversion[hollow] = (parsed["designation_source"].astype(object) + " from text: hollow section "
                               "area " + _fmt(pd.Series(hollow_area, index=idx)) + " mm² (" + standard
-                              + " corner radii) × " + f"{steel_density():g}" + " kg/m³ = "
+                              + ") × " + f"{steel_density():g}" + " kg/m³ = "
                               + _fmt(pd.Series(linear, index=idx)) + " kg/m")[hollow]
     steel_done = rolled | hollow
     if (has_steel & ~steel_done).any():
@@ -438,6 +465,13 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                            + "; × length " + _fmt(parsed["length_mm"]) + " mm = "
                            + _fmt(per_metre * long / 1000.0) + " kg per piece")[bar]
     note[piece & ~sized & ~bar] = "no size or length in the text"
+    # a section's mass per metre is known, but not how long one piece is: never guessed
+    unmeasured = piece & ~sized & ~bar & steel_done
+    if unmeasured.any():
+        note[unmeasured] = (parsed["designation_source"].astype(object) + " from text = "
+                            + _fmt(pd.Series(linear, index=idx)) + " kg/m, but no length of one "
+                            "piece in the text: write it (L=3,2 m) or give the quantity in m or kg"
+                            )[unmeasured]
 
     joined = note.fillna("").str.cat(parsed["dimension_note"].fillna(""), sep="; ").str.strip("; ")
     note = joined.where(joined != "", None)
