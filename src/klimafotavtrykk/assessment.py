@@ -14,6 +14,12 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import clean_text, text_codes
+from klimafotavtrykk.assemblies import (
+    LAYER_COLUMNS,
+    expand_layers,
+    fold_layers,
+    refuse_incomplete,
+)
 from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
 from klimafotavtrykk.factors import FactorTable, TransportModes, load_transport_modes
 from klimafotavtrykk.hints import unmatched_hints
@@ -292,9 +298,8 @@ def calculate(
     profile = resolve_profile(profile)
     table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
+    items, match, original = _layers_as_lines(items, table, mappings)
     n = len(items)
-
-    match = match_factors(items, table.ids, mappings)
     fidx = match.factor_idx
     f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
 
@@ -352,6 +357,7 @@ def calculate(
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
     )
+    reason = refuse_incomplete(reason, items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
     ok = reason == None  # noqa: E711 (object array)
 
     user_meta: dict[str, Any] = {}
@@ -409,13 +415,14 @@ def calculate(
                             items["factor_id"].to_numpy(dtype=object)[~ok],
                             profile.accepted_indicators)
     unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
+    computed, unmatched = fold_layers(computed, unmatched, original, MODULES)
     coverage = _coverage(table, rows, row, profile)
     metadata = {
         "version": __version__,
         "factor_table": table.name,
         "factor_table_sha256": table.sha256,
         "indicators": sorted({str(i) or "unspecified" for i in table.indicator[np.unique(matched_f)]}),
-        "input_lines": n,
+        "input_lines": len(original),
         "site_counted": bool(site_result is not None and profile.site_energy),
         "implausible_lines": implausible,
         **user_meta,
@@ -490,6 +497,20 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None):
+    """Match the lines; a build-up line (reason ``assembly``) becomes one row per layer.
+
+    Returns the rows to compute, their match, and the lines as given (for
+    :func:`~klimafotavtrykk.assemblies.fold_layers`).
+    """
+    match = match_factors(items, table.ids, mappings)
+    layered = match.reason == "assembly"
+    if not layered.any():
+        return items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items
+    rows = expand_layers(items, layered)
+    return rows, match_factors(rows, table.ids, mappings), items
+
 
 @dataclass(frozen=True)
 class _Rows:
