@@ -46,7 +46,7 @@ import pandas as pd
 from klimafotavtrykk.matching import own_text
 
 __all__ = ["SIDES", "LINE_REASONS", "split_layers", "expand_layers", "refuse_incomplete",
-           "fold_layers", "LAYER_COLUMNS"]
+           "fold_layers", "line_positions", "LAYER_COLUMNS"]
 
 #: Words that put a layer on both faces of a wall (case-insensitive regular expression).
 SIDES = (r"\b(?:hver|begge|pr\.?|per|på\s+hver)\s+sider?\b|\b(?:2|to)\s+sider\b"
@@ -152,6 +152,24 @@ def expand_layers(items: pd.DataFrame, layered: np.ndarray) -> pd.DataFrame:
     return out
 
 
+def line_positions(rows: pd.DataFrame) -> np.ndarray:
+    """Position in the input lines of each row of :func:`expand_layers`.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        The expanded frame, in its order.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        For every row, the input line it comes from (a layer's build-up line).
+    """
+    line = rows[_LINE].to_numpy(dtype=np.int64)
+    starts = (line < 0) | np.r_[True, line[1:] != line[:-1]]
+    return np.cumsum(starts) - 1
+
+
 def fold_layers(computed: pd.DataFrame, unmatched: pd.DataFrame, items: pd.DataFrame,
                 modules: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sum the computed layers of each build-up back into its line; fold unmatched layers too.
@@ -221,34 +239,35 @@ def _fold_computed(computed: pd.DataFrame, items: pd.DataFrame, modules) -> pd.D
     layer = line >= 0
     plain = computed.loc[~layer].assign(layers=None)
     if not layer.any():
-        return plain.drop(columns=[_LINE, _LAYER, _SIDES])
+        return plain.drop(columns=list(LAYER_COLUMNS))
     part = computed.loc[layer]
     keys, first = np.unique(line[layer], return_index=True)
     group = np.searchsorted(keys, line[layer])
-    sums = {c: np.bincount(group, weights=part[c].to_numpy(dtype=float), minlength=len(keys))
+    n = len(keys)
+    sums = {c: np.bincount(group, weights=part[c].to_numpy(dtype=float), minlength=n)
             for c in (*modules, "kg_co2e", "mass")}
-    sides = part[_SIDES].to_numpy(dtype=np.int64)
-    said = (part[_LAYER].astype(str) + np.where(sides > 1, " (× 2 sides)", "") + " → "
+    two = part[_SIDES].to_numpy(dtype=np.int64) > 1
+    said = (part[_LAYER].astype(str) + np.where(two, " (× 2 sides)", "") + " → "
             + part["factor_id"].astype(str) + ": "
-            + part["kg_co2e"].map("{:.6g}".format) + " kg CO2e")
-    text = lambda s: s.astype(str).groupby(group).agg(" + ".join).to_numpy(dtype=object)  # noqa: E731
-    joined = lambda s: s.fillna("").astype(str).groupby(group).agg(  # noqa: E731
-        lambda g: "; ".join(v for v in g if v)).to_numpy(dtype=object)
-    unique = lambda s: s.astype(str).groupby(group).agg(  # noqa: E731
-        lambda g: ", ".join(dict.fromkeys(g))).to_numpy(dtype=object)
+            + pd.Series(np.round(part["kg_co2e"].to_numpy(dtype=float), 3), index=part.index).astype(str)
+            + " kg CO2e")
+    conversion = part[_LAYER].astype(str) + ": " + part["conversion"].fillna("no conversion").astype(str)
     folded = items.iloc[keys].copy()
     folded = folded.assign(
-        factor_id=text(part["factor_id"]), factor_name=text(part["factor_name"]),
-        factor_source=unique(part["factor_source"]), match_method="assembly",
-        indicator=unique(part["indicator"]), declared_quantity=np.nan,
-        declared_unit=unique(part["declared_unit"]), replacements=np.nan,
-        dimension_source=joined(part["dimension_source"]),
-        dimension_note=joined(part["dimension_note"]),
-        conversion=joined(part[_LAYER].astype(str) + ": " + part["conversion"].fillna("no conversion")),
-        layers=said.groupby(group).agg("; ".join).to_numpy(dtype=object),
-        **{c: v for c, v in sums.items()})
-    folded.index = items.index[keys]
-    out = pd.concat([plain.drop(columns=[_LINE, _LAYER, _SIDES]), folded], axis=0)
+        factor_id=_join(part["factor_id"], group, n, " + "),
+        factor_name=_join(part["factor_name"], group, n, " + "),
+        factor_source=_join(part["factor_source"], group, n, "; ", unique=True),
+        match_method="assembly",
+        indicator=_join(part["indicator"], group, n, ", ", unique=True),
+        declared_quantity=np.nan,
+        declared_unit=_join(part["declared_unit"], group, n, ", ", unique=True),
+        replacements=np.nan,
+        dimension_source=_join(part["dimension_source"], group, n, "; "),
+        dimension_note=_join(part["dimension_note"], group, n, "; "),
+        conversion=_join(conversion, group, n, "; "),
+        layers=_join(said, group, n, "; "),
+        **sums)
+    out = pd.concat([plain.drop(columns=list(LAYER_COLUMNS)), folded], axis=0)
     order = np.concatenate([plain.index.to_numpy(), computed.index.to_numpy()[layer][first]])
     return out.iloc[np.argsort(order, kind="stable")]
 
@@ -258,18 +277,19 @@ def _fold_unmatched(unmatched: pd.DataFrame, items: pd.DataFrame) -> pd.DataFram
     layer = line >= 0
     plain = unmatched.loc[~layer]
     if not layer.any():
-        return plain.drop(columns=[_LINE, _LAYER, _SIDES])
+        return plain.drop(columns=list(LAYER_COLUMNS))
     part = unmatched.loc[layer]
     keys, first = np.unique(line[layer], return_index=True)
     group = np.searchsorted(keys, line[layer])
     first_reason = part["reason"].to_numpy(dtype=object)[first]
     own = np.isin(first_reason, LINE_REASONS)
     note = part["dimension_note"].fillna("").astype(str)
+    factor = part["hint_factor"].fillna("").astype(str)
     why = (part[_LAYER].astype(str) + ": "
            + part["reason"].astype(str).where(part["reason"] != "assembly", "computable")
-           + part["hint_factor"].fillna("").astype(str).map(lambda f: f" ({f})" if f else "")
+           + factor.where(factor == "", " (" + factor + ")")
            + note.where(note == "", " - " + note))
-    detail = "layers: " + why.groupby(group).agg("; ".join).to_numpy(dtype=object)
+    detail = "layers: " + _join(why, group, len(keys), "; ")
     folded = items.iloc[keys].copy()
     folded = folded.assign(
         reason=np.where(own, first_reason, "assembly"),
@@ -277,7 +297,28 @@ def _fold_unmatched(unmatched: pd.DataFrame, items: pd.DataFrame) -> pd.DataFram
         dimension_source=None, dimension_note=None, conversion=None,
         hint=np.where(own, part["hint"].to_numpy(dtype=object)[first], "assembly"),
         hint_factor=None, hint_declared_unit=None, hint_indicator=None, hint_accepted=None)
-    folded.index = items.index[keys]
-    out = pd.concat([plain.drop(columns=[_LINE, _LAYER, _SIDES]), folded], axis=0)
+    out = pd.concat([plain.drop(columns=list(LAYER_COLUMNS)), folded], axis=0)
     order = np.concatenate([plain.index.to_numpy(), unmatched.index.to_numpy()[layer][first]])
     return out.iloc[np.argsort(order, kind="stable")]
+
+
+def _join(values: pd.Series, group: np.ndarray, n: int, sep: str, unique: bool = False) -> np.ndarray:
+    """Join the texts of each group (rows of one group contiguous, in order) with ``sep``.
+
+    Works by layer position, not by line: one vectorised step per position in the
+    longest build-up. Empty texts are left out; ``unique`` keeps each text once per group.
+    """
+    text = values.fillna("").astype(str).to_numpy(dtype=object)
+    keep = text != ""
+    if unique:
+        keep &= ~pd.DataFrame({"g": group, "t": text}).duplicated().to_numpy()
+    g, t = group[keep], text[keep]
+    out = np.full(n, "", dtype=object)
+    if not len(g):
+        return out
+    start = np.r_[0, np.flatnonzero(np.diff(g)) + 1]
+    rank = np.arange(len(g)) - np.repeat(start, np.diff(np.r_[start, len(g)]))
+    for j in range(int(rank.max()) + 1):  # a build-up has a handful of layers
+        at = rank == j
+        out[g[at]] = out[g[at]] + (sep if j else "") + t[at]
+    return out

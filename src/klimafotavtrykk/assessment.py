@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -18,6 +19,7 @@ from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
     expand_layers,
     fold_layers,
+    line_positions,
     refuse_incomplete,
 )
 from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
@@ -509,7 +511,17 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
     if not layered.any():
         return items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items
     rows = expand_layers(items, layered)
-    return rows, match_factors(rows, table.ids, mappings), items
+    line = rows[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
+    layer = line >= 0
+    # ordinary lines keep their match; only the layers' texts are matched again
+    of_line = line_positions(rows)
+    again = match_factors(rows.loc[layer], table.ids, mappings)
+    fields = {}
+    for name in ("factor_idx", "method", "reason", "detail", "matched_text", "rule_file", "rule_line"):
+        value = getattr(match, name)[of_line].copy()
+        value[layer] = getattr(again, name)
+        fields[name] = value
+    return rows, dataclasses.replace(match, **fields), items
 
 
 @dataclass(frozen=True)
