@@ -70,7 +70,11 @@ class Assessment:
         audit of dimensions read from the description
         (:func:`~klimafotavtrykk.lifecycle.geometry.derive_dimensions`):
         ``dimension_source`` (the text read), ``dimension_note`` and
-        ``conversion`` (the rule and numbers used), None where unused.
+        ``conversion`` (the rule and numbers used), None where unused; and
+        ``layers``: for a build-up computed layer by layer
+        (:mod:`klimafotavtrykk.assemblies`), each layer with its factor and
+        kg CO2e (its ``factor_id`` lists the layers' factors joined by
+        ``" + "``), None for other lines.
     unmatched : pandas.DataFrame
         Input lines not computed: the input columns plus ``reason`` (a key of
         :data:`klimafotavtrykk.vocabulary.REASONS`), ``detail``, the same

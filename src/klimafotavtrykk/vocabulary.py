@@ -49,6 +49,9 @@ sdr, sn : float64
     Pipe pressure class (standard dimension ratio) and ring stiffness class. [-]
 dimension_source : str
     The description fragments the dimensions above were read from.
+layers : str
+    For a build-up line computed layer by layer (``klimafotavtrykk.assemblies``):
+    each layer's text, the factor it took and its emissions; None for other lines.
 kg_co2e : float64
     Emissions. [kg CO2e]
 reason : category
