@@ -73,6 +73,7 @@ LAYERS = {
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,
     "site": ENGINE,
     "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE, "designations": ENGINE,
+    "assemblies": ENGINE,
     "hints": ENGINE,
     "user_factors": ENGINE,
     "scoring": SCORING,

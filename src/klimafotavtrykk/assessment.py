@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -14,6 +15,13 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import clean_text, text_codes
+from klimafotavtrykk.assemblies import (
+    LAYER_COLUMNS,
+    expand_layers,
+    fold_layers,
+    line_positions,
+    refuse_incomplete,
+)
 from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
 from klimafotavtrykk.factors import FactorTable, TransportModes, load_transport_modes
 from klimafotavtrykk.hints import unmatched_hints
@@ -62,7 +70,11 @@ class Assessment:
         audit of dimensions read from the description
         (:func:`~klimafotavtrykk.lifecycle.geometry.derive_dimensions`):
         ``dimension_source`` (the text read), ``dimension_note`` and
-        ``conversion`` (the rule and numbers used), None where unused.
+        ``conversion`` (the rule and numbers used), None where unused; and
+        ``layers``: for a build-up computed layer by layer
+        (:mod:`klimafotavtrykk.assemblies`), each layer with its factor and
+        kg CO2e (its ``factor_id`` lists the layers' factors joined by
+        ``" + "``), None for other lines.
     unmatched : pandas.DataFrame
         Input lines not computed: the input columns plus ``reason`` (a key of
         :data:`klimafotavtrykk.vocabulary.REASONS`), ``detail``, the same
@@ -292,9 +304,8 @@ def calculate(
     profile = resolve_profile(profile)
     table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
+    items, match, original = _layers_as_lines(items, table, mappings)
     n = len(items)
-
-    match = match_factors(items, table.ids, mappings)
     fidx = match.factor_idx
     f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
 
@@ -352,6 +363,7 @@ def calculate(
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
     )
+    reason = refuse_incomplete(reason, items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
     ok = reason == None  # noqa: E711 (object array)
 
     user_meta: dict[str, Any] = {}
@@ -410,13 +422,14 @@ def calculate(
                             profile.accepted_indicators,
                             per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok])
     unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
+    computed, unmatched = fold_layers(computed, unmatched, original, MODULES)
     coverage = _coverage(table, rows, row, profile)
     metadata = {
         "version": __version__,
         "factor_table": table.name,
         "factor_table_sha256": table.sha256,
         "indicators": sorted({str(i) or "unspecified" for i in table.indicator[np.unique(matched_f)]}),
-        "input_lines": n,
+        "input_lines": len(original),
         "site_counted": bool(site_result is not None and profile.site_energy),
         "implausible_lines": implausible,
         **user_meta,
@@ -491,6 +504,30 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None):
+    """Match the lines; a build-up line (reason ``assembly``) becomes one row per layer.
+
+    Returns the rows to compute, their match, and the lines as given (for
+    :func:`~klimafotavtrykk.assemblies.fold_layers`).
+    """
+    match = match_factors(items, table.ids, mappings)
+    layered = match.reason == "assembly"
+    if not layered.any():
+        return items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items
+    rows = expand_layers(items, layered)
+    line = rows[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
+    layer = line >= 0
+    # ordinary lines keep their match; only the layers' texts are matched again
+    of_line = line_positions(rows)
+    again = match_factors(rows.loc[layer], table.ids, mappings)
+    fields = {}
+    for name in ("factor_idx", "method", "reason", "detail", "matched_text", "rule_file", "rule_line"):
+        value = getattr(match, name)[of_line].copy()
+        value[layer] = getattr(again, name)
+        fields[name] = value
+    return rows, dataclasses.replace(match, **fields), items
+
 
 @dataclass(frozen=True)
 class _Rows:

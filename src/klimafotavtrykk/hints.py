@@ -55,7 +55,7 @@ HINTS: dict[str, str] = {
     "out_of_scope": "correct the building part, or accept that the line is left out",
     "lump_sum": "give a physical quantity if the line is material",
     "labour_only": "write that the line delivers material, or give factor_id",
-    "assembly": "split the build-up into one line per layer",
+    "assembly": "name the material and size of the layer that failed, or split the line",
     "unknown_unit": "write a known unit, or add the spelling to data/units/aliases.csv",
     "unknown_factor": "check the factor id, or add the factor to a factor table",
     "no_factor": "give factor_id, an alias row or a factor table of one's own",

@@ -26,7 +26,9 @@ mineralull"``, in m² of wall) gets no factor and the reason ``assembly``: one
 alias would compute one layer and call it the wall. The rule: the line's own
 text (below) split at commas, at least two parts each carrying a size (a
 number with ``mm``, or ``48x98``), and at least two different factors found
-among those parts. Splitting the line into its layers computes it.
+among those parts. :func:`klimafotavtrykk.calculate` then computes such a
+line layer by layer (:mod:`klimafotavtrykk.assemblies`); the reason stays
+where a layer cannot be computed.
 
 Work is done per distinct description and per distinct code, never per line.
 

@@ -49,6 +49,9 @@ sdr, sn : float64
     Pipe pressure class (standard dimension ratio) and ring stiffness class. [-]
 dimension_source : str
     The description fragments the dimensions above were read from.
+layers : str
+    For a build-up line computed layer by layer (``klimafotavtrykk.assemblies``):
+    each layer's text, the factor it took and its emissions; None for other lines.
 kg_co2e : float64
     Emissions. [kg CO2e]
 reason : category
@@ -139,8 +142,8 @@ REASONS: dict[str, str] = {
     "missing_quantity": "quantity is empty or not a number",
     "lump_sum": "lump-sum unit (RS): no physical quantity",
     "labour_only": "the description reads as labour, hire, temporary works or design, not material",
-    "assembly": "the description lists layers of several materials (a wall or floor build-up), "
-                "not one material",
+    "assembly": "the description lists layers of several materials (a wall or floor build-up) "
+                "and at least one layer could not be computed (the detail names each layer)",
     "unknown_unit": "unit spelling is not known",
     "no_factor": "no factor id, item-code mapping or material alias matched",
     "unknown_factor": "factor id is not in the factor table",

@@ -14,7 +14,10 @@ the density. The rules, in order:
   module is not asked; a factor with its own area mass keeps it. A timber
   factor (``material_group`` ``timber``) with a section and a c/c spacing in
   the text is a framed wall: :func:`~klimafotavtrykk.dimensions.framing_volume_per_area`
-  with the plates and extras of ``data/geometry/framing.toml``. Otherwise the
+  with the plates and extras of ``data/geometry/framing.toml``. A timber
+  factor with a section but no stud wall (``"Kledning 19x148"``: cladding,
+  decking, panelling) is a layer of boards as thick as the section's smaller
+  side (overlaps not counted). Otherwise the
   thickness read from the text, but not for a metal factor (groups ``steel``,
   ``metal``) above 10 mm: that is a profile height, not a solid layer.
 - length line of a pipe factor (its group ``pipe`` or its English name says
@@ -374,6 +377,10 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     low, high = parsed["range_low_mm"].to_numpy(), parsed["range_high_mm"].to_numpy()
     screed = area & (group == "mortar") & np.isnan(mm) & ~np.isnan(high) & ~mesh
     mm = np.where(screed, (low + high) / 2.0, mm)
+    # timber boards named by their section on an area line (cladding, decking, panelling:
+    # "Kledning 19x148"), not a stud wall: the board's smaller side is the layer thickness
+    board = area & timber & has_section & ~framed & np.isnan(mm)
+    mm = np.where(board, np.fmin(width, depth), mm)
     profile = area & np.isin(group, _METAL_GROUPS) & (mm > _SHEET_MAX_MM)
     note[profile] = ("a metal " + _fmt(parsed["thickness_mm"]) + " mm thick on an area line is a "
                      "profile size, not a solid layer: give the mass or a thickness column")[profile]
@@ -390,6 +397,10 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                               + _fmt(parsed["range_high_mm"]) + " mm from text: mean "
                               + _fmt(pd.Series(mm, index=idx)) + " mm (reasoned default)"
                               + per_rho)[screed]
+    if board.any():
+        conversion[board] = ("board " + section_text + " from text: its smaller side, "
+                             + _fmt(pd.Series(mm, index=idx)) + " mm, is the layer thickness "
+                             "(overlaps not counted)" + per_rho)[board]
     note[area & ~framed & ~layer & ~profile & ~mesh] = "no thickness in the text"
 
     # length lines: pipes by size and class, anything else by its section
