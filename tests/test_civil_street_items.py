@@ -207,3 +207,22 @@ def test_new_rows_carry_their_sources_and_flag_the_reasoned_masses():
         assert str(row["is_default"]).lower() == "true", fid
         assert str(row["default_reason"]).strip(), fid
         assert str(row["eol_scenario"]).strip(), fid
+
+
+def test_pvc_pipe_without_a_class_is_read_as_sn8():
+    r = run([
+        {"description": "Drensrør PVC Ø110, slisset", "quantity": 100.0, "unit": "m"},
+        {"description": "Avløpsrør PVC Ø140", "quantity": 10.0, "unit": "m"},
+        {"description": "Avløpsrør PVC SN4 Ø125", "quantity": 10.0, "unit": "m"},
+    ])
+    out = r.lines.set_index("description")
+    # Ø110 SN 8 (assumed): the manufacturer's published 1.71 kg/m (plastmec-en1401) x 100 m = 171 kg
+    assert out.loc["Drensrør PVC Ø110, slisset", "mass"] == pytest.approx(171.0)
+    assert "SN8 assumed" in out.loc["Drensrør PVC Ø110, slisset", "conversion"]
+    # Ø140 is not in the pipe table: SN 8 = SDR 34, e = 140 / 34 = 4.1176 mm,
+    # pi x (140 - 4.1176) x 4.1176 = 1 757.8 mm2 x 1 400 kg/m3 = 2.4609 kg/m x 10 m = 24.609 kg
+    e = 140 / 34
+    assert math.pi * (140 - e) * e * 1e-6 * 1400 * 10 == pytest.approx(24.609, abs=1e-3)
+    assert out.loc["Avløpsrør PVC Ø140", "mass"] == pytest.approx(24.609, abs=1e-3)
+    # a class in the text wins: SN 4 Ø125 published 1.95 kg/m (not SN 8's 2.22) x 10 m = 19.5 kg
+    assert out.loc["Avløpsrør PVC SN4 Ø125", "mass"] == pytest.approx(19.5)

@@ -22,7 +22,9 @@ the density. The rules, in order:
   material, size and class (the manufacturer's published mass where there is
   one); else, for a plastic pipe with an outside diameter and an SDR class
   (or a ring-stiffness class that ``pipe_ring_stiffness.csv`` maps to one),
-  the wall area :func:`~klimafotavtrykk.dimensions.pipe_material_area`.
+  the wall area :func:`~klimafotavtrykk.dimensions.pipe_material_area`. A plastic pipe
+  whose text names no class takes its material's usual class from
+  ``data/conversions/pipe_default_class.csv`` (PVC-U ground pipe: SN 8), said in ``conversion``.
 - length line of any other factor: the section read from the text
   (``12x30 cm``, ``36x48 mm``, ``140x405``); a kerb section written without a
   unit and under 100 on its larger side is in centimetres (``Kantstein 15x25``).
@@ -72,7 +74,7 @@ from klimafotavtrykk.dimensions import (
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
 __all__ = ["DERIVED_COLUMNS", "derive_dimensions", "pipe_materials", "load_pipe_masses",
-           "load_ring_stiffness", "load_steel_sections"]
+           "load_ring_stiffness", "load_default_pipe_class", "load_steel_sections"]
 
 #: Numeric columns of :func:`derive_dimensions`: ``thickness`` [m], ``section`` [m²],
 #: ``linear_mass`` [kg m⁻¹], ``area_mass`` [kg m⁻²], ``piece_area`` [m²], ``piece_length`` [m].
@@ -165,6 +167,24 @@ def load_ring_stiffness() -> pd.DataFrame:
     return pd.DataFrame({"sdr": raw["sdr"].astype(float).to_numpy(),
                          "source_id": raw["source_id"].to_numpy(dtype=object)},
                         index=pd.Index(key, name="key"))
+
+
+@functools.cache
+def load_default_pipe_class() -> pd.DataFrame:
+    """Class taken for a pipe whose text names none, ``data/conversions/pipe_default_class.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by pipe ``material`` (``"pvc_u"``), with ``sn``, the ring-stiffness class
+        assumed [kN m⁻²], and ``source_id``.
+    """
+    from klimafotavtrykk._data import data_path
+
+    raw = pd.read_csv(data_path("conversions", "pipe_default_class.csv"))
+    return pd.DataFrame({"sn": raw["ring_stiffness_sn"].astype(float).to_numpy(),
+                         "source_id": raw["source_id"].to_numpy(dtype=object)},
+                        index=pd.Index(raw["material"], name="material"))
 
 
 def pipe_materials(frame: pd.DataFrame) -> np.ndarray:
@@ -463,8 +483,13 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     mat = pd.Series(material, index=idx, dtype=object)
     od = parsed["diameter_mm"]
     dn = parsed["nominal_diameter_mm"]
+    # a plastic pipe whose text names no class takes its material's usual class, where
+    # data/conversions/pipe_default_class.csv gives one (PVC-U ground pipe: SN 8)
+    usual = load_default_pipe_class()
+    assumed = parsed["sdr"].isna() & parsed["sn"].isna() & mat.isin(usual.index)
+    sn = parsed["sn"].where(~assumed, mat.map(usual["sn"]))
     sdr_class = "SDR" + _fmt(parsed["sdr"])
-    sn_class = "SN" + _fmt(parsed["sn"])
+    sn_class = "SN" + _fmt(sn)
     klass = sdr_class.where(parsed["sdr"].notna(), sn_class)
     # a concrete pipe has no SDR or SN class: its rows carry an empty class
     klass = klass.where(klass.notna() | (mat != "concrete"), "")
@@ -480,10 +505,13 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     conversion[listed] = (size + (" " + klass).where(klass != "", "") + " " + mat + ": " + basis + " "
                           + _fmt(pd.Series(linear, index=idx)) + " kg/m from "
                           "data/conversions/pipe_masses.csv")[listed]
+    said = assumed.to_numpy() & listed
+    conversion[said] = (conversion + " (no class in the text: " + klass
+                        + " assumed, data/conversions/pipe_default_class.csv)")[said]
 
     # geometry: outside diameter and an SDR (given, or the ring-stiffness class's series)
     sdr = parsed["sdr"].to_numpy()
-    ring_row = ring.index.get_indexer((mat + "|" + _fmt(parsed["sn"])).fillna(""))
+    ring_row = ring.index.get_indexer((mat + "|" + _fmt(sn)).fillna(""))
     from_ring = np.isnan(sdr) & (ring_row >= 0)
     sdr = np.where(from_ring, ring["sdr"].to_numpy()[ring_row], sdr)
     plastic = mat.isin(_PLASTIC).to_numpy()
@@ -499,11 +527,15 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
         + " mm, π × (d − e) × e = " + _fmt(pd.Series(section, index=idx)) + " m² × density "
         + _fmt(pd.Series(density, index=idx)) + " kg/m³")[geometric]
 
+    guessed = assumed.to_numpy() & geometric
+    conversion[guessed] = (conversion + " (no class in the text: " + klass
+                           + " assumed, data/conversions/pipe_default_class.csv)")[guessed]
+
     note = pd.Series(None, index=idx, dtype=object)
     rest = ~listed & ~geometric
     no_size = od.isna() & dn.isna()
     note[rest & no_size.to_numpy()] = "pipe: no diameter in the text"
-    no_class = ~no_size & parsed["sdr"].isna() & parsed["sn"].isna()
+    no_class = ~no_size & parsed["sdr"].isna() & sn.isna()
     note[rest & no_class.to_numpy()] = "pipe: no SDR or SN class in the text"
     unlisted = rest & ~no_size.to_numpy() & ~no_class.to_numpy()
     note[unlisted] = (mat + " pipe " + size + " " + klass
