@@ -205,9 +205,9 @@ def test_linear_masses_follow_from_the_nominal_wall(factor_id, expected):
     ("Kumring betong DN1200, 1 m", "civil_concrete_manhole_proxy"),
     ("Fiberduk, geotekstil bruksklasse 3, på planum", "civil_geotextile_class3"),
     ("Geotekstil N3 under forsterkningslag", "civil_geotextile_class3"),
-    # another class (or none) stays on the per-kg proxy
-    ("Fiberduk klasse 2 mellom stedlige masser og drensmasser", "geotextile_polyolefin_proxy"),
-    ("Fiberduk klasse 3x, spesial", "geotextile_polyolefin_proxy"),
+    # another class (or none) takes the per-m2 row with the same reasoned area mass
+    ("Fiberduk klasse 2 mellom stedlige masser og drensmasser", "civil_geotextile_per_m2"),
+    ("Fiberduk klasse 3x, spesial", "civil_geotextile_per_m2"),
     ("Gatelysmaster, varmforsinket stål, 8 m", "civil_lighting_column_8m"),
     # another height stays on galvanised steel per kg
     ("Gatelysmaster, varmforsinket stål, 10 m", "steel_galvanised"),

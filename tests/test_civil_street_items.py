@@ -226,3 +226,25 @@ def test_pvc_pipe_without_a_class_is_read_as_sn8():
     assert out.loc["Avløpsrør PVC Ø140", "mass"] == pytest.approx(24.609, abs=1e-3)
     # a class in the text wins: SN 4 Ø125 published 1.95 kg/m (not SN 8's 2.22) x 10 m = 19.5 kg
     assert out.loc["Avløpsrør PVC SN4 Ø125", "mass"] == pytest.approx(19.5)
+
+
+@pytest.mark.parametrize(("description", "expected"), [
+    ("Filterduk rundt drensgrøft, bruksklasse N2", "civil_geotextile_per_m2"),
+    ("Geotekstil under gangvei", "civil_geotextile_per_m2"),
+    ("Fiberduk bruksklasse 4 mot bløt leire", "civil_geotextile_per_m2"),
+    ("Fiberduk klasse 3 under forsterkningslag", "civil_geotextile_class3"),
+])
+def test_geotextile_lines_in_m2_take_an_area_mass(description, expected):
+    r = run([{"description": description, "quantity": 400.0, "unit": "m2"}])
+    out = r.lines.iloc[0]
+    assert out["factor_id"] == expected
+    # 400 m2 x 0.15 kg/m2 (reasoned default, both rows) = 60 kg
+    assert out["mass"] == pytest.approx(60.0)
+
+
+@pytest.mark.parametrize("description", [
+    "Sedumtak inkl. drenslag og filterduk",
+    "Drenering med drensplate, med fiberduk på baksiden",
+])
+def test_a_product_that_includes_a_geotextile_is_not_read_as_one(description):
+    assert factor_of(description, unit="m2") != "civil_geotextile_per_m2"
