@@ -248,3 +248,29 @@ def test_geotextile_lines_in_m2_take_an_area_mass(description, expected):
 ])
 def test_a_product_that_includes_a_geotextile_is_not_read_as_one(description):
     assert factor_of(description, unit="m2") != "civil_geotextile_per_m2"
+
+
+def test_aluminium_cable_counts_its_conductors():
+    r = run([
+        {"description": "Jordkabel TFXP 4X16 Al til lysmaster", "quantity": 250.0, "unit": "m"},
+        {"description": "Kraftkabel 3x240 mm² aluminium", "quantity": 10.0, "unit": "m"},
+    ])
+    out = r.lines.set_index("description")
+    # 4 x 16 mm2 = 64 mm2 = 0.000064 m2 x 2 700 kg/m3 = 0.1728 kg/m x 250 m = 43.2 kg of aluminium;
+    # A1-A3 = 43.2 x 6.0 kg CO2e/kg (Boverket 6000000159) x 1.25 = 324.0 kg CO2e
+    cable = out.loc["Jordkabel TFXP 4X16 Al til lysmaster"]
+    assert cable["mass"] == pytest.approx(43.2)
+    assert cable["A1-A3"] == pytest.approx(324.0)
+    assert "insulation and sheath not counted" in cable["conversion"]
+    # 3 x 240 mm2 = 720 mm2 x 2 700 kg/m3 = 1.944 kg/m x 10 m = 19.44 kg
+    assert out.loc["Kraftkabel 3x240 mm² aluminium", "mass"] == pytest.approx(19.44)
+
+
+@pytest.mark.parametrize("description", [
+    "Kabel 4x16 Cu, PFSP",
+    "Trekkerør for kabel, Ø110",
+    "Kabelgrøft for Al-kabel, graving",
+    "Fiberkabel 24 fiber",
+])
+def test_copper_cables_ducts_and_trenches_are_not_aluminium_cable(description):
+    assert factor_of(description, unit="m") != "civil_power_cable_al_conductors"

@@ -25,6 +25,9 @@ the density. The rules, in order:
   the wall area :func:`~klimafotavtrykk.dimensions.pipe_material_area`. A plastic pipe
   whose text names no class takes its material's usual class from
   ``data/conversions/pipe_default_class.csv`` (PVC-U ground pipe: SN 8), said in ``conversion``.
+- length line of a cable factor (group ``electrical``): the metal of its conductors, count ×
+  cross-section read from the text (``4x16 mm²``: 64 mm²) × the factor's density; insulation
+  and sheath are not counted, and the conversion says so.
 - length line of any other factor: the section read from the text
   (``12x30 cm``, ``36x48 mm``, ``140x405``); a kerb section written without a
   unit and under 100 on its larger side is in centimetres (``Kantstein 15x25``).
@@ -104,6 +107,9 @@ _PLASTIC = ("pvc_u", "pe100", "pp")
 #: is a profile height (``stålstender 70 mm``, ``C-profil 150 mm``), never a solid layer.
 _METAL_GROUPS = ("steel", "metal")
 _SHEET_MAX_MM = 10.0
+#: A cable's conductors written as count × cross-section: ``4x16 mm²``, ``3 x 240``, ``5x2,5``.
+_CONDUCTORS = (r"(?P<text>(?<![\w.,])(?P<n>[1-9]\d?)\s*[xX×*]\s*(?P<a>\d+(?:[.,]\d+)?)"
+               r"\s*(?:mm²|mm2|mm\^2|kvmm)?)(?![\d.,]*\s*[xX×*]\s*\d)")
 
 
 @functools.cache
@@ -287,6 +293,11 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     parsed["framing_words"] = (u_text.str.contains(allowance.framing_words, case=False, regex=True)
                                .to_numpy(dtype=bool) if allowance.framing_words
                                else np.zeros(len(u_text), dtype=bool))
+    conductors = u_text.str.extract(_CONDUCTORS)
+    count, area = (pd.to_numeric(conductors[c].str.replace(",", ".", regex=False), errors="coerce")
+                   for c in ("n", "a"))
+    parsed["conductor_mm2"] = (count * area).to_numpy(dtype=float)
+    parsed["conductor_text"] = conductors["text"].str.strip().to_numpy(dtype=object)
     derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
                      table.mass_per_base[u_f, _AREA], steel)
     for column in DERIVED_COLUMNS:
@@ -420,20 +431,29 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
         p_lin, p_sec, p_conv, p_note = _pipe_rule(parsed[pipes], pipe[pipes], density[pipes])
         linear[pipes], section[pipes] = p_lin, p_sec
         conversion[pipes], note[pipes] = p_conv, p_note
-    solid = length & ~is_pipe & has_section & ~steel_done
+    # a cable (group electrical): the metal of its conductors, count × cross-section (4x16 mm²)
+    conductor = parsed["conductor_mm2"].to_numpy(dtype=float)
+    cable = length & (group == "electrical") & ~np.isnan(conductor) & ~steel_done
+    section[cable] = conductor[cable] * 1e-6
+    if cable.any():
+        conversion[cable] = ("conductors " + parsed["conductor_text"].astype(object) + " from text = "
+                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho
+                             + " (insulation and sheath not counted)")[cable]
+    solid = length & ~is_pipe & has_section & ~steel_done & ~cable
     section[solid] = section_area(width[solid], depth[solid])
     conversion[solid] = ("section " + section_text[solid] + " from text = "
                          + _fmt(pd.Series(section, index=idx))[solid] + " m²" + per_rho[solid])
     # a layer on a length line: its thickness × its height or width (edge insulation
     # "100 mm, h=600 mm") is the section
     tall = parsed["height_mm"].to_numpy()
-    strip = length & ~is_pipe & ~has_section & ~steel_done & ~np.isnan(mm) & ~np.isnan(tall)
+    strip = (length & ~is_pipe & ~has_section & ~steel_done & ~cable & ~np.isnan(mm)
+             & ~np.isnan(tall))
     section[strip] = section_area(mm[strip], tall[strip])
     if strip.any():
         conversion[strip] = ("thickness " + _fmt(parsed["thickness_mm"]) + " mm × height/width "
                              + _fmt(parsed["height_mm"]) + " mm from text = "
                              + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)[strip]
-    note[length & ~is_pipe & ~has_section & ~steel_done & ~strip] = "no section in the text"
+    note[length & ~is_pipe & ~has_section & ~steel_done & ~strip & ~cable] = "no section in the text"
 
     # piece lines: a window or door by its size, a bar or column by its length
     side_w = parsed["section_width_mm"].fillna(parsed["module_width_mm"]).to_numpy()
