@@ -101,8 +101,9 @@ OWN_MATERIAL = [
     ("Graving av jordmasser, til deponi", "civil_soil_in_situ"),
     ("Forsterkningslag av stedlig sprengstein, 300 mm, under fortau", "civil_rock_in_situ"),
     ("Masseutskifting med sprengstein under bygg", "civil_rock_in_situ"),
-    ("Lokk og ramme til betongkum", None),
-    ("Kumlokk og rammer av støpejern", None),
+    # a cover and frame is its own product (cast iron per piece), not the manhole it sits on
+    ("Lokk og ramme til betongkum", "civil_manhole_cover_cast_iron_d400"),
+    ("Kumlokk og rammer av støpejern", "civil_manhole_cover_cast_iron_d400"),
 ]
 
 

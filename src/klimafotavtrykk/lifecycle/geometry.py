@@ -25,7 +25,12 @@ the density. The rules, in order:
   material, size and class (the manufacturer's published mass where there is
   one); else, for a plastic pipe with an outside diameter and an SDR class
   (or a ring-stiffness class that ``pipe_ring_stiffness.csv`` maps to one),
-  the wall area :func:`~klimafotavtrykk.dimensions.pipe_material_area`.
+  the wall area :func:`~klimafotavtrykk.dimensions.pipe_material_area`. A plastic pipe
+  whose text names no class takes its material's usual class from
+  ``data/conversions/pipe_default_class.csv`` (PVC-U ground pipe: SN 8), said in ``conversion``.
+- length line of a cable factor (group ``electrical``): the metal of its conductors, count ×
+  cross-section read from the text (``4x16 mm²``: 64 mm²) × the factor's density; insulation
+  and sheath are not counted, and the conversion says so.
 - length line of any other factor: the section read from the text
   (``12x30 cm``, ``36x48 mm``, ``140x405``); a kerb section written without a
   unit and under 100 on its larger side is in centimetres (``Kantstein 15x25``).
@@ -83,7 +88,7 @@ from klimafotavtrykk.dimensions import (
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
 __all__ = ["DERIVED_COLUMNS", "derive_dimensions", "pipe_materials", "load_pipe_masses",
-           "load_ring_stiffness", "load_steel_sections"]
+           "load_ring_stiffness", "load_default_pipe_class", "load_steel_sections"]
 
 #: Numeric columns of :func:`derive_dimensions`: ``thickness`` [m], ``section`` [m²],
 #: ``linear_mass`` [kg m⁻¹], ``area_mass`` [kg m⁻²], ``piece_area`` [m²], ``piece_length`` [m].
@@ -113,6 +118,9 @@ _PLASTIC = ("pvc_u", "pe100", "pp")
 #: is a profile height (``stålstender 70 mm``, ``C-profil 150 mm``), never a solid layer.
 _METAL_GROUPS = ("steel", "metal")
 _SHEET_MAX_MM = 10.0
+#: A cable's conductors written as count × cross-section: ``4x16 mm²``, ``3 x 240``, ``5x2,5``.
+_CONDUCTORS = (r"(?P<text>(?<![\w.,])(?P<n>[1-9]\d?)\s*[xX×*]\s*(?P<a>\d+(?:[.,]\d+)?)"
+               r"\s*(?:mm²|mm2|mm\^2|kvmm)?)(?![\d.,]*\s*[xX×*]\s*\d)")
 
 
 @functools.cache
@@ -176,6 +184,24 @@ def load_ring_stiffness() -> pd.DataFrame:
     return pd.DataFrame({"sdr": raw["sdr"].astype(float).to_numpy(),
                          "source_id": raw["source_id"].to_numpy(dtype=object)},
                         index=pd.Index(key, name="key"))
+
+
+@functools.cache
+def load_default_pipe_class() -> pd.DataFrame:
+    """Class taken for a pipe whose text names none, ``data/conversions/pipe_default_class.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by pipe ``material`` (``"pvc_u"``), with ``sn``, the ring-stiffness class
+        assumed [kN m⁻²], and ``source_id``.
+    """
+    from klimafotavtrykk._data import data_path
+
+    raw = pd.read_csv(data_path("conversions", "pipe_default_class.csv"))
+    return pd.DataFrame({"sn": raw["ring_stiffness_sn"].astype(float).to_numpy(),
+                         "source_id": raw["source_id"].to_numpy(dtype=object)},
+                        index=pd.Index(raw["material"], name="material"))
 
 
 def pipe_materials(frame: pd.DataFrame) -> np.ndarray:
@@ -278,6 +304,11 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     parsed["framing_words"] = (u_text.str.contains(allowance.framing_words, case=False, regex=True)
                                .to_numpy(dtype=bool) if allowance.framing_words
                                else np.zeros(len(u_text), dtype=bool))
+    conductors = u_text.str.extract(_CONDUCTORS)
+    count, area = (pd.to_numeric(conductors[c].str.replace(",", ".", regex=False), errors="coerce")
+                   for c in ("n", "a"))
+    parsed["conductor_mm2"] = (count * area).to_numpy(dtype=float)
+    parsed["conductor_text"] = conductors["text"].str.strip().to_numpy(dtype=object)
     derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
                      table.mass_per_base[u_f, _AREA], steel, _hollow_core(table.frame)[u_f])
     for column in DERIVED_COLUMNS:
@@ -438,20 +469,29 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
         p_lin, p_sec, p_conv, p_note = _pipe_rule(parsed[pipes], pipe[pipes], density[pipes])
         linear[pipes], section[pipes] = p_lin, p_sec
         conversion[pipes], note[pipes] = p_conv, p_note
-    solid = length & ~is_pipe & has_section & ~steel_done
+    # a cable (group electrical): the metal of its conductors, count × cross-section (4x16 mm²)
+    conductor = parsed["conductor_mm2"].to_numpy(dtype=float)
+    cable = length & (group == "electrical") & ~np.isnan(conductor) & ~steel_done
+    section[cable] = conductor[cable] * 1e-6
+    if cable.any():
+        conversion[cable] = ("conductors " + parsed["conductor_text"].astype(object) + " from text = "
+                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho
+                             + " (insulation and sheath not counted)")[cable]
+    solid = length & ~is_pipe & has_section & ~steel_done & ~cable
     section[solid] = section_area(width[solid], depth[solid])
     conversion[solid] = ("section " + section_text[solid] + " from text = "
                          + _fmt(pd.Series(section, index=idx))[solid] + " m²" + per_rho[solid])
     # a layer on a length line: its thickness × its height or width (edge insulation
     # "100 mm, h=600 mm") is the section
     tall = parsed["height_mm"].to_numpy()
-    strip = length & ~is_pipe & ~has_section & ~steel_done & ~np.isnan(mm) & ~np.isnan(tall)
+    strip = (length & ~is_pipe & ~has_section & ~steel_done & ~cable & ~np.isnan(mm)
+             & ~np.isnan(tall))
     section[strip] = section_area(mm[strip], tall[strip])
     if strip.any():
         conversion[strip] = ("thickness " + _fmt(parsed["thickness_mm"]) + " mm × height/width "
                              + _fmt(parsed["height_mm"]) + " mm from text = "
                              + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)[strip]
-    note[length & ~is_pipe & ~has_section & ~steel_done & ~strip] = "no section in the text"
+    note[length & ~is_pipe & ~has_section & ~steel_done & ~strip & ~cable] = "no section in the text"
 
     # piece lines: a window or door by its size, a bar or column by its length
     side_w = parsed["section_width_mm"].fillna(parsed["module_width_mm"]).to_numpy()
@@ -508,8 +548,13 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     mat = pd.Series(material, index=idx, dtype=object)
     od = parsed["diameter_mm"]
     dn = parsed["nominal_diameter_mm"]
+    # a plastic pipe whose text names no class takes its material's usual class, where
+    # data/conversions/pipe_default_class.csv gives one (PVC-U ground pipe: SN 8)
+    usual = load_default_pipe_class()
+    assumed = parsed["sdr"].isna() & parsed["sn"].isna() & mat.isin(usual.index)
+    sn = parsed["sn"].where(~assumed, mat.map(usual["sn"]))
     sdr_class = "SDR" + _fmt(parsed["sdr"])
-    sn_class = "SN" + _fmt(parsed["sn"])
+    sn_class = "SN" + _fmt(sn)
     klass = sdr_class.where(parsed["sdr"].notna(), sn_class)
     # a concrete pipe has no SDR or SN class: its rows carry an empty class
     klass = klass.where(klass.notna() | (mat != "concrete"), "")
@@ -525,10 +570,13 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     conversion[listed] = (size + (" " + klass).where(klass != "", "") + " " + mat + ": " + basis + " "
                           + _fmt(pd.Series(linear, index=idx)) + " kg/m from "
                           "data/conversions/pipe_masses.csv")[listed]
+    said = assumed.to_numpy() & listed
+    conversion[said] = (conversion + " (no class in the text: " + klass
+                        + " assumed, data/conversions/pipe_default_class.csv)")[said]
 
     # geometry: outside diameter and an SDR (given, or the ring-stiffness class's series)
     sdr = parsed["sdr"].to_numpy()
-    ring_row = ring.index.get_indexer((mat + "|" + _fmt(parsed["sn"])).fillna(""))
+    ring_row = ring.index.get_indexer((mat + "|" + _fmt(sn)).fillna(""))
     from_ring = np.isnan(sdr) & (ring_row >= 0)
     sdr = np.where(from_ring, ring["sdr"].to_numpy()[ring_row], sdr)
     plastic = mat.isin(_PLASTIC).to_numpy()
@@ -544,11 +592,15 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
         + " mm, π × (d − e) × e = " + _fmt(pd.Series(section, index=idx)) + " m² × density "
         + _fmt(pd.Series(density, index=idx)) + " kg/m³")[geometric]
 
+    guessed = assumed.to_numpy() & geometric
+    conversion[guessed] = (conversion + " (no class in the text: " + klass
+                           + " assumed, data/conversions/pipe_default_class.csv)")[guessed]
+
     note = pd.Series(None, index=idx, dtype=object)
     rest = ~listed & ~geometric
     no_size = od.isna() & dn.isna()
     note[rest & no_size.to_numpy()] = "pipe: no diameter in the text"
-    no_class = ~no_size & parsed["sdr"].isna() & parsed["sn"].isna()
+    no_class = ~no_size & parsed["sdr"].isna() & sn.isna()
     note[rest & no_class.to_numpy()] = "pipe: no SDR or SN class in the text"
     unlisted = rest & ~no_size.to_numpy() & ~no_class.to_numpy()
     note[unlisted] = (mat + " pipe " + size + " " + klass
