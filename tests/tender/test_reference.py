@@ -328,3 +328,32 @@ def test_shipped_bid_b_is_evaluated_as_if_it_had_not_edited_the_tender_lines(tmp
         "[b_tradisjonsbygg.xlsx]Materialer!E111"]
     assert "b_untouched.xlsx" not in set(evaluation.findings.query(
         "kind in ['changed_quantity', 'deleted_line', 'added_line']")["file"])
+
+
+def test_ns3459_tender_keys_the_template_and_reads_back_clean(tmp_path):
+    """An NS 3459 price request is a tender bill too (fixture: tests/fixtures/ns3459)."""
+    import importlib.util
+    import sys
+    import warnings
+    from pathlib import Path
+
+    from klimafotavtrykk.errors import DataQualityWarning
+    from klimafotavtrykk.quantities import read_boq
+    from klimafotavtrykk.tender.reference import read_tender_quantities
+
+    maker = Path(__file__).parents[1] / "fixtures" / "ns3459" / "make_ns3459.py"
+    spec = importlib.util.spec_from_file_location("make_ns3459", maker)
+    mk = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_ns3459", mk)
+    spec.loader.exec_module(mk)
+    xml = mk.write_ns3459(tmp_path / "foresporsel.xml", mk.nested_request())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        reference = read_tender_quantities(xml)
+        items, _ = read_boq(xml)
+    # the eight posts, keyed by their post numbers
+    assert [k.split("#")[0] for k in reference.lines["line_key"]] == [
+        "01.1", "01.2", "01.2.1", "01.2.2", "01.2.2.1", "01.1.1", "01.1.1.1", "02.1"]
+    bid = read_bid(write_template(tmp_path / "mal.xlsx", quantities=items))
+    result = reconcile(bid.materials, reference, "tender", bid.file, bid.columns)
+    assert len(result.findings) == 0 and len(result.evaluated) == 8

@@ -333,6 +333,8 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     quantity; added, duplicate and negative-quantity lines are not computed
     (listed in the detail as ``not_counted``). Under ``quantity_rule =
     "reject"`` any difference adds the gate code ``quantity_deviation``.
+    What the bid claims (``total_claimed``) is then its EPD values at the
+    tender's quantities, too.
 
     Parameters
     ----------
