@@ -339,7 +339,7 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
     negative = quantity < 0
     found = [_frame(m["source_ref"][negative],
                     "negative_quantity", _shown(m["quantity"][negative], True)
-                    + " " + _shown(m["unit"][negative], False))]
+                    + " " + _shown(m["unit"][negative], False))] if negative.any() else []
     if tender is None:
         excluded = m[negative].assign(exclusion="negative_quantity")
         evaluated = m[~negative].assign(origin="bid").reset_index(drop=True)
@@ -355,7 +355,7 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
     added = pos < 0
     rows, ref_rows = np.flatnonzero(matched), pos[matched]
     bid_lines, tender_lines = m.iloc[rows], ref.iloc[ref_rows]
-    named = _tender_line(tender_lines)
+    named = None
     for name in KEY_FIELDS:
         number = name in _NUMBER_FIELDS
         bid_values = (bid_lines[name] if name in bid_lines.columns
@@ -363,6 +363,7 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
         differs = _differs(bid_values, tender_lines[name], number)
         if not differs.any():
             continue
+        named = _tender_line(tender_lines) if named is None else named
         shown = _shown(bid_values[differs], number) + " ≠ " + _shown(
             tender_lines[name][differs], number)
         if name == "quantity":  # say the unit too: 1.4 m3 ≠ 140 m3
@@ -374,11 +375,14 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
     deleted = np.ones(len(ref), dtype=bool)
     deleted[ref_rows] = False
     gone = ref[deleted]
-    found.append(_frame(np.full(int(deleted.sum()), _sheet_ref(m, file), dtype=object),
-                        "deleted_line",
-                        _tender_line(gone) + " · " + _shown(gone["description"], False) + ", "
-                        + _shown(gone["quantity"], True) + " " + _shown(gone["unit"], False)))
+    if deleted.any():
+        found.append(_frame(np.full(int(deleted.sum()), _sheet_ref(m, file), dtype=object),
+                            "deleted_line",
+                            _tender_line(gone) + " · " + _shown(gone["description"], False) + ", "
+                            + _shown(gone["quantity"], True) + " " + _shown(gone["unit"], False)))
     for mask, kind in ((added, "added_line"), (duplicate, "duplicate_line")):
+        if not mask.any():
+            continue
         found.append(_frame(m["source_ref"][mask], kind,
                             _shown(m["description"][mask], False) + ", "
                             + _shown(m["quantity"][mask], True) + " "
