@@ -10,7 +10,10 @@ concrete class, steel and machine park:
 file  bidder                      what it shows
 ====  ==========================  ===========================================================
 a     Grønn Betong og Bygg AS     low-carbon concrete class A, scrap-based steel, electric site
-b     Tradisjonsbygg AS           industry-EPD concrete, primary steel, diesel machines
+b     Tradisjonsbygg AS           industry-EPD concrete, primary steel, diesel machines; its
+                                  workbook was edited: one quantity divided by ten, one tender
+                                  line deleted and a credit line of -50 m3 added (the
+                                  competition's tender_quantities check finds all three)
 c     Fjordbygg Entreprenør AS    low-carbon class B; its rebar EPD expired before the tender
                                   date, so it counts as generic with the profile's markup
 d     Nordlys Totalentreprise AS  low-carbon class A, but the hollow-core slabs and the electric
@@ -38,9 +41,9 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from build_examples import LINES, THICKNESS_MM  # noqa: E402  (the school's bill of quantities)
-
+from klimafotavtrykk.quantities import read_boq  # noqa: E402
 from klimafotavtrykk.tender import write_template  # noqa: E402
+from klimafotavtrykk.tender.reference import with_line_keys  # noqa: E402
 
 __all__ = ["BIDS", "quantities", "build"]
 
@@ -123,16 +126,32 @@ BIDS = {
 }
 
 
+#: The tender's bill of quantities, the file konkurranse.toml names as ``tender_quantities``.
+TENDER = HERE.parent / "skole.xlsx"
+_PREFILLED = ["post_number", "item_code", "building_part", "description", "quantity", "unit",
+              "thickness_mm"]
+
+# Bid b's edits to the client's lines (what the quantity check finds): description prefix ->
+# new quantity, a line deleted, and a line added with a credit.
+_B_CHANGED = {"Plasstøpt betong B30 lavkarbon B, såler": 14.0}   # 140 m3 typed as 14
+_B_DELETED = "Hulldekker HD 320"
+_B_ADDED = {"description": "Fradrag: gjenbrukt betong fra riving", "quantity": -50.0, "unit": "m3",
+            "building_part": "216"}
+
+
 def quantities() -> pd.DataFrame:
-    """The school's bill of quantities as the template's materials columns."""
-    counters: dict[str, int] = {}
-    rows = []
-    for part, code, text, unit, quantity in LINES:
-        counters[part] = counters.get(part, 0) + 1
-        rows.append({"post_number": f"{part}.{counters[part]:02d}", "item_code": code,
-                     "building_part": part, "description": text, "quantity": quantity,
-                     "unit": unit, "thickness_mm": THICKNESS_MM.get(text)})
-    return pd.DataFrame(rows)
+    """The school's bill of quantities as the template pre-fills it: its lines and their keys."""
+    items, _ = read_boq(TENDER)
+    return with_line_keys(items[_PREFILLED])
+
+
+def _edited(rows: pd.DataFrame) -> pd.DataFrame:
+    """Bid b's workbook: one quantity changed, one line deleted, one credit line added."""
+    rows = rows.copy()
+    for prefix, quantity in _B_CHANGED.items():
+        rows.loc[rows["description"].str.startswith(prefix), "quantity"] = quantity
+    rows = rows[~rows["description"].str.startswith(_B_DELETED)]
+    return pd.concat([rows, pd.DataFrame([_B_ADDED])], ignore_index=True)
 
 
 def _filled(claims: dict) -> pd.DataFrame:
@@ -155,7 +174,10 @@ def build(folder: Path = HERE) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for file, (bidder, org, price, _, claims, site) in BIDS.items():
-        written.append(write_template(out / file, lang="nb", rows=_filled(claims), site=site,
+        rows = _filled(claims)
+        if file.startswith("b_"):
+            rows = _edited(rows)
+        written.append(write_template(out / file, lang="nb", rows=rows, site=site,
                                       declaration={"bidder": bidder, "org_number": org,
                                                    "date": dt.datetime(2025, 3, 28),
                                                    "price_nok": float(price)}))

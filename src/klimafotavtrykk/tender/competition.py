@@ -25,6 +25,8 @@ File layout (every table but ``[weights]`` optional)::
                    [[gates.product_limits]] factor_id | material_group, declared_unit,
                    limit_kg_co2e, source
     [committed]    material_fallback, site_fallback
+    tender_quantities = "skole.xlsx"   # the tender's bill of quantities, relative to this file
+    quantity_rule = "tender"           # or "reject"
     [sources]      "dotted.key" = "source_id or citation"
     [notes]        "dotted.key" = "why"
 """
@@ -44,6 +46,7 @@ import pandas as pd
 from klimafotavtrykk.errors import InputError, ProfileError
 from klimafotavtrykk.profiles import Profile, load_profile
 from klimafotavtrykk.scoring import ScoringRule, load_procurement_defaults
+from klimafotavtrykk.tender.reference import QUANTITY_RULES, TenderQuantities
 
 __all__ = ["Competition", "ProductLimit", "load_competition", "competition_parameters",
            "CLIENT_SOURCE"]
@@ -82,6 +85,10 @@ _KEYS: dict[str, tuple[str | None, str | None, str]] = {
     "gates.product_limits": (None, None, "limits"),
     "committed.material_fallback": (None, "material_fallback", "text"),
     "committed.site_fallback": (None, "site_fallback", "text"),
+    # -- tender quantities (issue 12 item 1): the tender's bill of quantities is the reference
+    "tender_quantities": (None, None, "text"),
+    "quantity_rule": (None, "quantity_rule", "text"),
+    # -- end tender quantities
 }
 _TABLES = {"weights", "points", "price", "climate", "gates", "committed"}
 _REQUIRED = ("name", "profile", "bta_m2", "tender_date", "weights")
@@ -142,6 +149,13 @@ class Competition:
     description : str
     path : str or None
         File the competition was read from.
+    tender_quantities : TenderQuantities or None
+        The tender's bill of quantities, keyed by line: every bid line is
+        matched to it (:func:`~klimafotavtrykk.tender.reference.reconcile`).
+        None: bids are evaluated at their own quantities (negative ones refused).
+    quantity_rule : str
+        ``"tender"`` (a line that differs is evaluated at the tender's
+        quantity and flagged) or ``"reject"`` (the bid is rejected).
     sources : dict
         Dotted parameter key -> ``source_id``, citation, ``"client"`` (the
         client's own choice) or ``"profile:<name>:<source_id>"``.
@@ -161,6 +175,8 @@ class Competition:
     site_fallback: str = "diesel"
     description: str = ""
     path: str | None = None
+    tender_quantities: TenderQuantities | None = field(default=None, compare=False, hash=False)
+    quantity_rule: str = "tender"
     sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
@@ -230,6 +246,13 @@ def load_competition(path: str | Path) -> Competition:
         raise _error(file, "committed.material_fallback", "unknown choice",
                      expected=" | ".join(_MATERIAL_FALLBACKS), found=material)
     site = checked.get("committed.site_fallback", defaults["site_fallback"])
+    # -- tender quantities (issue 12 item 1)
+    quantity_rule = checked.get("quantity_rule", defaults["quantity_rule"])
+    if quantity_rule not in QUANTITY_RULES:
+        raise _error(file, "quantity_rule", "unknown choice", expected=" | ".join(QUANTITY_RULES),
+                     found=quantity_rule)
+    reference = (_tender_quantities(file, path, checked["tender_quantities"])
+                 if "tender_quantities" in checked else None)
 
     used = {key for key, (rule_field, _, _) in _KEYS.items()
             if rule_field is None or getattr(rule, rule_field) is not None}
@@ -246,7 +269,8 @@ def load_competition(path: str | Path) -> Competition:
         tender_date=checked["tender_date"], reference_study_period=float(period),
         building_parts=tuple(str(p) for p in parts), rule=rule, product_limits=limits,
         material_fallback=material, site_fallback=site,
-        description=checked.get("description", ""), path=file, sources=sources, notes=notes)
+        description=checked.get("description", ""), path=file, tender_quantities=reference,
+        quantity_rule=quantity_rule, sources=sources, notes=notes)
 
 
 def competition_parameters(competition: Competition) -> pd.DataFrame:
@@ -273,6 +297,8 @@ def competition_parameters(competition: Competition) -> pd.DataFrame:
             value = ", ".join(comp.building_parts)
         elif key.startswith("committed."):
             value = getattr(comp, key.split(".", 1)[1])
+        elif key == "tender_quantities":  # tender quantities (issue 12 item 1): file and hash
+            value = str(comp.tender_quantities)
         else:
             value = getattr(comp, key, None)
         rows.append((key, str(value).lower() if isinstance(value, bool) else value,
@@ -399,6 +425,19 @@ def _limits(file: str, key: str, value: Any) -> tuple[ProductLimit, ...]:
         out.append(ProductLimit(column, ident[1], entry["declared_unit"].strip(), float(limit),
                                 source.strip()))
     return tuple(out)
+
+
+def _tender_quantities(file: str, path: Path, name: str) -> TenderQuantities:
+    """Read the tender's bill of quantities named in the file, relative to the file's folder."""
+    from klimafotavtrykk.tender.reference import read_tender_quantities
+
+    target = path.parent / name
+    if not target.is_file():
+        raise _error(file, "tender_quantities", "file not found", found=str(target))
+    try:
+        return read_tender_quantities(target)
+    except InputError as exc:
+        raise _error(file, "tender_quantities", exc.problem, found=str(target)) from None
 
 
 def _profile(file: str, path: Path, name: str) -> Profile:

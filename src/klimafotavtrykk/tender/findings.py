@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk.tender.reference import QUANTITY_FINDINGS
+
 __all__ = ["DOWNGRADES", "FINDING_KINDS", "FINDING_COLUMNS", "empty_findings", "sorted_findings"]
 
 #: Finding kinds that lower what a bid claims (a downgraded line).
@@ -19,7 +21,7 @@ DOWNGRADES: tuple[str, ...] = (
     "unknown_epd_unit", "epd_not_usable")
 #: Every finding kind, in the order the evaluation lists them (messages: ``finding.<kind>``).
 FINDING_KINDS: tuple[str, ...] = (
-    "product_limit_exceeded", "product_limit_unit_mismatch", *DOWNGRADES, "bad_dataset_type",
+    "product_limit_exceeded", "product_limit_unit_mismatch", *QUANTITY_FINDINGS, *DOWNGRADES, "bad_dataset_type",
     "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed", "reader")
 #: Columns of a finding frame: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FINDING_COLUMNS: tuple[str, ...] = ("file", "source_ref", "kind", "reason", "detail",

@@ -5,7 +5,9 @@ twice in one calculation: as claimed (the bid's EPD, or the generic factor
 the line matches) and as the fallback (that generic factor, with the
 profile's markup unless the competition says otherwise). What is scored is
 chosen per line (:func:`scored_lines`): an uncommitted claim is never better
-than its fallback (KOFA 2024/1940). Each step is a small function that
+than its fallback (KOFA 2024/1940). Before that, the lines are matched to the
+tender's own bill of quantities (:mod:`~klimafotavtrykk.tender.reference`),
+so a bid is always computed on the tender's job. Each step is a small function that
 returns a frozen dataclass or a frame; the EPD claims and their factor rows
 are :mod:`~klimafotavtrykk.tender.claims`.
 """
@@ -27,6 +29,7 @@ from klimafotavtrykk.tender.claims import (
 )
 from klimafotavtrykk.tender.competition import Competition
 from klimafotavtrykk.tender.findings import empty_findings
+from klimafotavtrykk.tender.reference import reconcile
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "line_emissions", "scored_lines",
@@ -323,6 +326,16 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
                        mappings=None) -> MaterialEmissions:
     """Claimed and fallback emissions of every material line of a bid, and what is scored.
 
+    The bid's lines are first matched to the competition's tender quantities
+    (:func:`~klimafotavtrykk.tender.reference.reconcile`): matched lines are
+    computed with the tender's quantity, unit, building part and text, tender
+    lines missing from the bid with the generic value at the tender's
+    quantity; added, duplicate and negative-quantity lines are not computed
+    (listed in the detail as ``not_counted``). Under ``quantity_rule =
+    "reject"`` any difference adds the gate code ``quantity_deviation``.
+    What the bid claims (``total_claimed``) is then its EPD values at the
+    tender's quantities, too.
+
     Parameters
     ----------
     bid : Bid
@@ -342,28 +355,54 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     from klimafotavtrykk.factors import load_factors
 
     generic = load_factors() if factors is None else factors
-    m = bid.materials.reset_index(drop=True)
+    # the tender's quantities first: matched lines take the tender's values, deleted lines
+    # come back without a claim, added and negative lines are not counted
+    rec = reconcile(bid.materials, competition.tender_quantities, competition.quantity_rule,
+                    bid.file, getattr(bid, "columns", None))
+    m = rec.evaluated.reset_index(drop=True)
+    deleted = (m.pop("origin") == "tender").to_numpy(dtype=bool)
     match = generic_match(m, generic, mappings)
     claims = epd_claims(m, competition.tender_date)
     table, epd_ids = claim_factor_table(generic, m, claims, match, bid.file)
     emissions = line_emissions(m, claims, match, epd_ids, table, competition, mappings)
     scored = scored_lines(m, claims, emissions)
     findings = material_findings(m, claims, emissions, scored)
+    if len(rec.findings):
+        findings = pd.concat([rec.findings.assign(reason="", kg_co2e_claimed=np.nan, kg_co2e=np.nan),
+                              findings], ignore_index=True)
     gate, over = product_limit_findings(m, claims, match, generic, scored, competition, bid.file)
     if len(over):
         findings = pd.concat([findings, over], ignore_index=True)
-    lines = (material_lines(m, claims, match, generic, epd_ids, emissions, scored,
-                            competition.scoring_profile.modules) if detail else None)
+    lines = None
+    if detail:
+        lines = material_lines(m, claims, match, generic, epd_ids, emissions, scored,
+                               competition.scoring_profile.modules)
+        lines["line_status"] = np.where(deleted, "deleted", lines["line_status"].to_numpy(dtype=object))
+        lines = _with_excluded(lines, rec.excluded)
     computed = scored.computed
     return MaterialEmissions(
         total=float(np.nansum(np.where(computed, scored.scored, 0.0))),
         total_claimed=float(np.nansum(np.where(np.isfinite(scored.total_claimed),
                                                scored.total_claimed, 0.0))),
         by_module=np.nansum(np.where(computed[:, None], scored.modules, 0.0), axis=0),
-        findings=findings.assign(file=bid.file), gate=gate, lines=lines, n_lines=len(m),
+        findings=findings.assign(file=bid.file), gate=";".join(g for g in (gate, rec.gate) if g),
+        lines=lines, n_lines=len(m),
         n_computed=int(computed.sum()), n_epd=int(claims.usable.sum()),
         n_downgraded=int((scored.use_fallback | (claims.expired & ~scored.use_fallback)).sum()),
         n_not_computed=int(not_computed(emissions, scored).sum()))
+
+
+def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
+    """Append the bid lines not counted (added, duplicate, negative) to the per-line detail."""
+    if not len(excluded):
+        return lines
+    shown = [c for c in ("source_ref", "post_number", "item_code", "building_part", "description",
+                         "unit", "product", "epd_id", "committed") if c in excluded.columns]
+    extra = excluded[shown].assign(
+        sheet="materials", row_id=len(lines) + np.arange(len(excluded)),
+        quantity=pd.to_numeric(excluded["quantity"], errors="coerce").to_numpy(dtype=float),
+        line_status="not_counted")
+    return pd.concat([lines, extra.reindex(columns=lines.columns)], ignore_index=True)
 
 
 # ============================================================================ helpers

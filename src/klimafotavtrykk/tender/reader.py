@@ -68,6 +68,9 @@ class Bid:
         Cells that were read but not understood: ``source_ref``, ``kind``, ``detail``.
     warnings : tuple of str
         The reader's warnings.
+    columns : dict
+        Column name -> column letter of the materials sheet as read, so that
+        a finding can name the cell of the field it is about.
     """
 
     file: str
@@ -77,6 +80,7 @@ class Bid:
     declaration: dict[str, Any]
     findings: pd.DataFrame
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def read_bid(path: str | Path) -> Bid:
@@ -120,8 +124,11 @@ def read_bid(path: str | Path) -> Bid:
     materials, site, findings = bid_frames(tables["materials"], tables["site"])
     cells = [_reader_cells(m) for m in metas.values()]
     findings = pd.concat([findings, *cells], ignore_index=True)
+    letters = {**getattr(metas["materials"], "columns", {}),
+               **getattr(metas["materials"], "extra_columns", {})}  # for findings at a field's cell
     return Bid(file=path.name, sha256=book.sha256, materials=materials, site=site,
-               declaration=declaration, findings=findings, warnings=tuple(dict.fromkeys(notes)))
+               declaration=declaration, findings=findings, warnings=tuple(dict.fromkeys(notes)),
+               columns=letters)
 
 
 def _read_named(book, key: str, aliases: dict[str, str]):
@@ -276,6 +283,7 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
     for name in ("epd_gwp_a1a3", "mass_per_unit"):
         m[name] = _numbers(m[name])
     m["epd_id"] = _clean_text(m["epd_id"])
+    m["line_key"] = _clean_text(m["line_key"]) if "line_key" in m.columns else None  # tender key
     raw_type = _clean_text(m["dataset_type"])
     m["dataset_type"] = parse_dataset_type(raw_type)
     found.append(_finding(m, raw_type.notna() & m["dataset_type"].isna(), "bad_dataset_type", raw_type))

@@ -38,6 +38,10 @@ mass_per_unit : float64
     Mass of one unit of the line's quantity, for conversions. [kg per unit]
 committed : boolean
     The bidder commits to the line (``ja``/``nei``); <NA> when blank.
+line_key : str
+    The tender line's key (:func:`~klimafotavtrykk.tender.reference.line_keys`,
+    ``216.01#5c0e9a1f``), pre-filled and locked: how a bid line is matched to
+    the tender's line.
 """
 
 from __future__ import annotations
@@ -112,6 +116,8 @@ MATERIAL_COLUMNS: tuple[Column, ...] = (
     Column("transport_mode", "list", "transport_modes", width=18),
     Column("waste_rate", "share", width=10),
     Column("committed", "list", "yes_no", width=12),
+    # the tender line's key (tender.reference.line_keys): locked, read back to match the line
+    Column("line_key", width=18, prefilled=True),
 )
 
 #: Columns of the site sheet, in order.

@@ -51,10 +51,15 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
     quantities : DataFrame, optional
         The tender's bill of quantities (as :func:`~klimafotavtrykk.quantities.read_boq`
         returns it) to pre-fill the materials sheet; pre-filled cells are locked.
+        Each line gets its key (:func:`~klimafotavtrykk.tender.reference.line_keys`)
+        in the locked last column, the key a competition naming the same bill
+        (``tender_quantities``) matches the bid's lines by.
     rows, site : DataFrame, optional
         Filled-in material rows and site rows (canonical column names of
         :data:`MATERIAL_COLUMNS` / :data:`SITE_COLUMNS`), written unlocked: how
-        the examples and tests build filled bids from the same writer.
+        the examples and tests build filled bids from the same writer. Rows
+        keep the ``line_key`` they carry (e.g. from
+        :func:`~klimafotavtrykk.tender.reference.with_line_keys`).
     declaration : dict, optional
         Values for :data:`DECLARATION_FIELDS`.
 
@@ -202,7 +207,9 @@ def _prefill(quantities, rows) -> tuple[pd.DataFrame, int]:
         return rows.reset_index(drop=True), 0
     if quantities is None:
         return pd.DataFrame(columns=[c.name for c in MATERIAL_COLUMNS]), 0
-    frame = quantities.reset_index(drop=True)
+    from klimafotavtrykk.tender.reference import with_line_keys
+
+    frame = with_line_keys(quantities.reset_index(drop=True))
     return frame, len(frame)
 
 
