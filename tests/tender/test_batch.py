@@ -114,9 +114,11 @@ def test_quality_and_prices_given_per_file_or_bidder():
     ranking = evaluation.ranking
     assert ranking.loc["a.xlsx", "points_quality"] == 6.0
     assert ranking.loc["b.xlsx", "points_price"] == pytest.approx(7.5)   # 10 - 10 x 25/100
-    with pytest.raises(InputError, match="not in the batch") as info:
-        evaluate_summaries(comp, sums, quality={"a.xlsx": 6.0, "nobody": 1.0})
-    assert info.value.code == "tender.bad_values"
+    # a row for no bid of the batch is a notice, not an error after every bid was read;
+    # b then has no quality points and is rejected for it
+    later = evaluate_summaries(comp, sums, quality={"a.xlsx": 6.0, "nobody": 1.0})
+    assert later.notices == (("eval.notice.quality_unknown", {"name": "nobody"}),)
+    assert later.ranking.loc["b.xlsx", "explanation"] == "missing_quality"
 
 
 def test_rejected_file_is_listed_and_the_rest_ranked():
