@@ -192,7 +192,7 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
         Before any bid is read: when the competition file is invalid, no bid
         file is found, the rule needs quality points and none are given
         (``tender.quality_missing``), or a quality point or price is not a
-        number in its range (``tender.bad_values``).
+        number in its range (``tender.values_out_of_range``).
 
     Warns
     -----
@@ -235,13 +235,12 @@ def check_inputs(competition: Competition, *, quality=None, prices=None):
     Raises
     ------
     InputError
-        ``tender.quality_missing`` or ``tender.bad_values``.
+        ``tender.quality_missing`` or ``tender.values_out_of_range``.
     """
     rule = competition.rule
     if rule.quality_weight > 0 and quality is None:
         raise InputError(f"the competition weighs quality ({rule.quality_weight:g}): "
-                         "give the quality points", expected="quality points per bid",
-                         code="tender.quality_missing")
+                         "give the quality points", code="tender.quality_missing")
     quality = check_values("quality", quality, 0.0, rule.max_points)
     prices = check_values("prices", prices, 0.0, rule.max_price_nok, strict_low=True)
     return quality, prices

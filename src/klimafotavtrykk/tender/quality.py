@@ -68,18 +68,18 @@ def read_quality(path: str | Path, max_points: float) -> dict[str, float]:
     keys, texts = keys[~blank].to_numpy(), texts[~blank]
     points = pd.to_numeric(texts.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False),
                            errors="coerce").to_numpy(dtype=float)
+    scale = f"0 ≤ x ≤ {max_points:g}"
     _refuse(file, "A", lines[keys == ""], [""] * int((keys == "").sum()),
-            "a quality row names no bid", "tender.quality_no_bid", "a bid file or bidder")
+            "a quality row names no bid", "tender.quality_no_bid", None)
     bad = ~pd.Series(points).map(math.isfinite).to_numpy(dtype=bool)
     _refuse(file, "B", lines[bad], texts.to_numpy()[bad], "quality points are not a number",
-            "tender.quality_not_a_number", f"a number from 0 to {max_points:g}")
+            "tender.quality_not_a_number", scale)
     outside = ~bad & ((points < 0) | (points > max_points))
     _refuse(file, "B", lines[outside], texts.to_numpy()[outside],
-            "quality points outside the competition's scale", "tender.quality_out_of_scale",
-            f"0 to {max_points:g}")
+            "quality points outside the competition's scale", "tender.quality_out_of_scale", scale)
     repeated = pd.Series(keys).duplicated(keep=False).to_numpy()
     _refuse(file, "A", lines[repeated], keys[repeated], "a bid has more than one quality row",
-            "tender.quality_duplicate", "one row per bid")
+            "tender.quality_duplicate", None)
     return dict(zip(keys.tolist(), points.tolist(), strict=True))
 
 
@@ -105,7 +105,7 @@ def check_values(name: str, values: Mapping | None, low: float, high: float,
     Raises
     ------
     InputError
-        ``tender.bad_values``, naming every bad key and value.
+        ``tender.values_out_of_range``, naming every bad key and value.
     """
     if values is None:
         return None
@@ -120,9 +120,9 @@ def check_values(name: str, values: Mapping | None, low: float, high: float,
             bad.append(f"{key}: {value!r}")
         out[str(key)] = number
     if bad:
-        bound = f"{'>' if strict_low else '>='} {low:g} and <= {high:g}"
+        bound = f"{low:g} {'<' if strict_low else '≤'} x ≤ {high:g}"
         raise InputError(f"{name} must be finite numbers {bound}", expected=bound,
-                         found="; ".join(bad), code="tender.bad_values")
+                         found="; ".join(bad), code="tender.values_out_of_range")
     return out
 
 
