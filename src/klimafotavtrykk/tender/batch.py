@@ -13,8 +13,9 @@ The batch never breaks half-way: the competition, the quality points and
 every other value the client gives are checked before the first bid is read
 (:mod:`~klimafotavtrykk.tender.quality`); a file that is not a regular file
 (a FIFO, a device) is refused without being opened; a worker process that
-dies costs only the bid it was reading (:func:`run_tasks`: the bids it held
-are retried one by one, the rest go to a fresh pool). Bids with the same
+dies costs only the bid it was reading
+(:func:`~klimafotavtrykk.tender.workers.run_tasks`: the bids it held are
+retried one by one, the rest go to a fresh pool). Bids with the same
 content are flagged (:mod:`~klimafotavtrykk.tender.duplicates`), and equal
 totals are decided only by the competition's tie rules, never by file name.
 
@@ -26,10 +27,8 @@ from __future__ import annotations
 import functools
 import math
 import os
-import stat
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import BrokenExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,9 +44,10 @@ from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
 from klimafotavtrykk.tender.findings import DOWNGRADES, empty_findings
 from klimafotavtrykk.tender.quality import check_values
 from klimafotavtrykk.tender.reader import read_bid
+from klimafotavtrykk.tender.workers import not_regular, run_tasks
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["Evaluation", "bid_paths", "check_inputs", "evaluate_summaries", "run_tasks", "score_bid",
+__all__ = ["Evaluation", "bid_paths", "check_inputs", "evaluate_summaries", "score_bid",
            "score_bids"]
 
 _BLAS_LIMITED = False
@@ -164,7 +164,8 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
         limited to one thread in this process while the batch runs, and in
         each worker process. When a worker process dies, the bids it may have
         held are retried one at a time and the rest go to a fresh
-        ``ProcessPoolExecutor`` (:func:`run_tasks`); ``executor`` itself is
+        ``ProcessPoolExecutor`` (:func:`~klimafotavtrykk.tender.workers.run_tasks`);
+        ``executor`` itself is
         the caller's to shut down.
     detail : bool
         Keep every line of every bid (``Evaluation.lines``).
@@ -244,135 +245,6 @@ def check_inputs(competition: Competition, *, quality=None, prices=None):
     quality = check_values("quality", quality, 0.0, rule.max_points)
     prices = check_values("prices", prices, 0.0, rule.max_price_nok, strict_low=True)
     return quality, prices
-
-
-def run_tasks(task: Callable[[Path], BidSummary], files: list[Path], *, executor=None,
-              progress: Callable[[int, int, str], None] | None = None) -> list[BidSummary]:
-    """Run ``task`` on every file; a file that is not a regular file, or kills its worker, is rejected.
-
-    A non-regular file (FIFO, socket, device) is refused here without being
-    opened. With a process pool, a worker that dies breaks the pool and every
-    bid still waiting in it; those bids are run again: the first few in
-    submission order, which the dead worker may have held, one at a time
-    (the one that kills its worker again is rejected as ``worker_died``), and
-    the rest in a fresh pool of the same size. Each round settles at least
-    one bid, so the loop ends.
-
-    Parameters
-    ----------
-    task : callable
-        ``task(path) -> BidSummary``; picklable for a process pool.
-    files : list of Path
-    executor : concurrent.futures.Executor, optional
-        None runs the tasks here, one by one.
-    progress : callable, optional
-        ``progress(done, total, file_name)``.
-
-    Returns
-    -------
-    list of BidSummary
-        In the order of ``files``.
-    """
-    n = len(files)
-    results: list[BidSummary | None] = [None] * n
-    done = 0
-
-    def settle(i: int, summary: BidSummary) -> None:
-        nonlocal done
-        results[i] = summary
-        done += 1
-        if progress:
-            progress(done, n, files[i].name)
-
-    todo = []
-    for i, path in enumerate(files):
-        refused = _not_regular(path)
-        if refused is not None:
-            settle(i, refused)
-        else:
-            todo.append(i)
-    if executor is None:
-        for i in todo:
-            settle(i, task(files[i]))
-        return results
-    workers = max(1, int(getattr(executor, "_max_workers", None) or os.cpu_count() or 1))
-    context = getattr(executor, "_mp_context", None)
-    pool, own = executor, []
-    try:
-        while todo:
-            broken = _submit_all(pool, task, files, todo, settle)
-            if not broken:
-                break
-            suspects, todo = broken[: 2 * workers + 1], broken[2 * workers + 1:]
-            _one_by_one(task, files, suspects, settle, context, own)
-            if todo:
-                pool = _fresh_pool(workers, context)
-                own.append(pool)
-    finally:
-        for made in own:
-            made.shutdown(wait=True, cancel_futures=True)
-    return results
-
-
-def _submit_all(pool, task, files, todo, settle) -> list[int]:
-    """Submit ``todo`` to ``pool``; settle what finishes; return the indices a broken pool lost."""
-    broken: list[int] = []
-    futures = {}
-    for i in todo:
-        try:
-            futures[pool.submit(task, files[i])] = i
-        except BrokenExecutor:
-            broken.append(i)
-    for future in as_completed(futures):
-        i = futures[future]
-        try:
-            settle(i, future.result())
-        except BrokenExecutor:
-            broken.append(i)
-        except Exception as exc:  # noqa: BLE001 - an error in transit rejects its bid only
-            settle(i, BidSummary(file=files[i].name, ok=False, reason=type(exc).__name__,
-                                 detail=str(exc)[:200]))
-    return sorted(broken)  # submission order: the first ones were in the dead worker's hands
-
-
-def _one_by_one(task, files, indices, settle, context, own) -> None:
-    """Run each bid alone in a one-worker pool; a bid whose worker dies is rejected."""
-    pool = None
-    for i in indices:
-        if pool is None:
-            pool = _fresh_pool(1, context)
-            own.append(pool)
-        try:
-            settle(i, pool.submit(task, files[i]).result())
-        except BrokenExecutor:
-            settle(i, BidSummary(file=files[i].name, ok=False, reason="worker_died",
-                                 detail="the process reading this file stopped"))
-            pool = None
-        except Exception as exc:  # noqa: BLE001 - as in _submit_all
-            settle(i, BidSummary(file=files[i].name, ok=False, reason=type(exc).__name__,
-                                 detail=str(exc)[:200]))
-
-
-def _fresh_pool(workers: int, context):
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
-
-
-def _not_regular(path: Path) -> BidSummary | None:
-    """A rejected summary for a path that is no regular file (checked by stat, never opened)."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        return BidSummary(file=path.name, ok=False, reason="file_not_found", detail=str(path))
-    except OSError as exc:
-        return BidSummary(file=path.name, ok=False, reason="unreadable_file",
-                          detail=exc.strerror or type(exc).__name__)
-    if stat.S_ISREG(mode):
-        return None
-    kind = ("fifo" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "socket" if stat.S_ISSOCK(mode) else "directory" if stat.S_ISDIR(mode) else "other")
-    return BidSummary(file=path.name, ok=False, reason="not_regular_file", detail=kind)
 
 
 def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary], *,
@@ -536,7 +408,7 @@ def score_bid(path: str | Path, competition: Competition, detail: bool = False,
     if parent_pid is not None and parent_pid != os.getpid():
         _limit_blas()
     path = Path(path)
-    refused = _not_regular(path)  # a FIFO or device is never opened
+    refused = not_regular(path)  # a FIFO or device is never opened
     if refused is not None:
         return refused
     try:
