@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import math
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["content_fingerprint", "duplicate_groups", "DUPLICATE_NAMES_SHOWN"]
@@ -47,10 +46,9 @@ def content_fingerprint(bid) -> str:
             refs = frame["source_ref"].astype(str).str.replace(r"^\[[^\]]*\]", "", regex=True)
             frame = frame.assign(source_ref=refs)
         frame = frame.reindex(columns=sorted(map(str, frame.columns)))
-        digest.update(f"{name}:{len(frame)}:{','.join(frame.columns)}\n".encode())
-        if len(frame):
-            hashed = pd.util.hash_pandas_object(frame.astype(object), index=False)
-            digest.update(hashed.to_numpy(dtype=np.uint64).tobytes())
+        digest.update(f"{name}:{len(frame)}\n".encode())
+        # CSV text of the whole frame: one vectorised pass, floats written in full (repr)
+        digest.update(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     price = bid.declaration.get("price_nok")
     digest.update(f"price:{price!r}".encode())
     return digest.hexdigest()
