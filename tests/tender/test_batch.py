@@ -207,8 +207,11 @@ def test_two_runs_give_identical_frames_and_workbooks(tmp_path, factors, mapping
                                executor=executor, detail=True))
     pd.testing.assert_frame_equal(runs[0].ranking, runs[1].ranking)
     pd.testing.assert_frame_equal(runs[0].lines, runs[1].lines)
-    # a and b tie on points and emissions: the file name decides
+    # a and b tie on points and emissions: no tie rule (the default), so they share rank 1
+    # and need the client's decision; the file name only orders the rows for display
     assert list(runs[0].ranking.index) == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert runs[0].ranking["rank"].tolist() == [1, 1, 3]
+    assert runs[0].ranking["tie_rule"].tolist() == ["manual", "manual", ""]
     books = [write_evaluation_workbook(r, tmp_path / f"e{i}.xlsx").read_bytes()
              for i, r in enumerate(runs)]
     assert books[0] == books[1]
