@@ -406,26 +406,19 @@ def anbud_mal(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_quality(path: str) -> dict[str, float]:
-    """Quality points per bid from a CSV: first column the bid file (or bidder), second the points.
+def read_quality(path: str, max_points: float | None = None) -> dict[str, float]:
+    """Quality points per bid from a CSV: :func:`klimafotavtrykk.tender.quality.read_quality`.
 
-    The file is the client's own evaluation, not a bid; a decimal comma is accepted.
+    ``max_points`` is the top of the competition's scale [points]; default the
+    shipped default scale (``data/procurement/defaults.toml``).
     """
-    import pandas as pd
+    from klimafotavtrykk.tender.quality import read_quality as read
 
-    from klimafotavtrykk.errors import InputError
+    if max_points is None:
+        from klimafotavtrykk.scoring import load_procurement_defaults
 
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python",
-                            encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"cannot read the quality points: {exc}", file=str(path),
-                         code="unreadable_file") from None
-    if frame.shape[1] < 2:
-        raise InputError("the quality file needs two columns: bid file (or bidder) and points",
-                         file=str(path), expected="file,points", code="missing_column")
-    points = pd.to_numeric(frame.iloc[:, 1].str.replace(",", ".", regex=False), errors="coerce")
-    return dict(zip(frame.iloc[:, 0].str.strip(), points, strict=True))
+        max_points = float(load_procurement_defaults()["max_points"])
+    return read(path, max_points)
 
 
 def anbud_score(args: argparse.Namespace) -> int:
@@ -440,15 +433,20 @@ def anbud_score(args: argparse.Namespace) -> int:
     Returns
     -------
     int
-        0. Unreadable bids are reported in the evaluation, not raised.
+        0; 1 when no bid could be ranked (every bid rejected: the reasons are
+        printed, and the workbook is written). Unreadable bids are reported in
+        the evaluation, not raised. The competition, the quality points and
+        the output folder are checked before the first bid is read.
     """
     from klimafotavtrykk.tender import score_bids
+    from klimafotavtrykk.tender.batch import check_inputs
     from klimafotavtrykk.tender.competition import load_competition
 
     lang = args.lang
     _check_output_folder(args.output)
     competition = load_competition(args.competition)
-    quality = read_quality(args.quality) if args.quality else None
+    quality = read_quality(args.quality, competition.rule.max_points) if args.quality else None
+    check_inputs(competition, quality=quality)  # fail now, not after reading every bid
     stderr = sys.stderr
     live = stderr.isatty()
 
@@ -480,7 +478,8 @@ def anbud_score(args: argparse.Namespace) -> int:
     sys.stdout.write(render_evaluation(evaluation, lang))
     if written is not None:
         sys.stdout.write("\n" + t("cli.out.evaluation_written", lang, path=written) + "\n")
-    return 0
+    ranked = evaluation.ranking["status"].astype(str) == "ranked" if len(evaluation.ranking) else []
+    return 0 if any(ranked) else 1
 
 
 def render_evaluation(evaluation, lang: str = "nb") -> str:
@@ -511,9 +510,13 @@ def render_evaluation(evaluation, lang: str = "nb") -> str:
            t("cli.out.ranking", lang)]
     ranked = ranking[ranking["status"].astype(str) == "ranked"] if len(ranking) else ranking
     for file, row in ranked.iterrows():  # one row per bid: a few dozen at most on screen
-        out.append("  " + t("cli.out.rank_line", lang, rank=int(row["rank"]), bidder=row["bidder"],
-                            file=file, total=format_number(row["total"], lang, 2),
-                            kg=format_number(row["kg_co2e"], lang)))
+        line = "  " + t("cli.out.rank_line", lang, rank=int(row["rank"]), bidder=row["bidder"],
+                        file=file, total=format_number(row["total"], lang, 2),
+                        kg=format_number(row["kg_co2e"], lang))
+        tie = str(row.get("tie_rule", "") or "")
+        if tie:
+            line += " – " + t("cli.out.tie_note", lang, rule=t(f"eval.tie.{tie}", lang))
+        out.append(line)
     rejected = evaluation.rejected
     if len(rejected):
         out.append("")
@@ -535,6 +538,9 @@ def render_evaluation(evaluation, lang: str = "nb") -> str:
     if downgraded:
         out.append(t("cli.out.downgraded", lang, n=format_number(downgraded, lang),
                      sheet=t("eval.sheet.findings", lang)))
+    notices = [t(key, lang, **fields) for key, fields in getattr(evaluation, "notices", ())]
+    if notices:
+        out += ["", *notices]
     return "\n".join(out) + "\n"
 
 

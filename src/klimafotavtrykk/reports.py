@@ -399,10 +399,11 @@ def pin_zip_times(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
 
 
 _EVAL_RANKING = (
-    "rank", "file", "bidder", "org_number", "status", "total", "points_price", "points_quality",
+    "rank", "tie_rule", "file", "bidder", "org_number", "status", "total", "points_price", "points_quality",
     "points_climate", "kg_co2e", "kg_co2e_per_m2", "kg_co2e_claimed", "site_kg_co2e",
     "mass_transport_kg_co2e", "zero_emission_share", "price_nok", "co2_addon_nok",
     "evaluated_price_nok", "n_downgraded", "n_not_computed", "explanation", "sha256",
+    "duplicate_group",
 )
 _EVAL_LINES = (
     "file", "sheet", "source_ref", "post_number", "item_code", "building_part", "description",
@@ -548,6 +549,8 @@ def _eval_summary(evaluation, lang: str) -> pd.DataFrame:
         (t("eval.version", lang), evaluation.metadata.get("version")),
     ]
     rows += [(t("eval.warning", lang), text) for text in evaluation.warnings]
+    rows += [(t("eval.warning", lang), t(key, lang, **fields))
+             for key, fields in getattr(evaluation, "notices", ())]
     return pd.DataFrame(rows, columns=[column_label("field", lang), column_label("value", lang)],
                         dtype=object)
 
@@ -556,6 +559,7 @@ def _eval_ranking(evaluation, lang: str) -> pd.DataFrame:
     frame = evaluation.ranking.reset_index().reindex(columns=list(_EVAL_RANKING))
     frame["status"] = _codes_text(frame["status"], ("eval.status.",), lang)
     frame["explanation"] = _codes_text(frame["explanation"], ("explanation.",), lang)
+    frame["tie_rule"] = _codes_text(frame["tie_rule"], ("eval.tie.",), lang)
     frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), None)
     return _eval_relabel(frame, lang)
 

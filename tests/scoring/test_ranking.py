@@ -48,11 +48,13 @@ def test_score_on_reduction_against_the_reference():
 
 
 def test_score_on_the_emission_free_share_needs_no_emissions():
-    # shares 0.5 / 0.25 / 0.5, relative: 10, 5, 10; A and C tie, emissions unknown, name decides
+    # shares 0.5 / 0.25 / 0.5, relative: 10, 5, 10; A and C tie and no rule decides (the
+    # default): they share rank 1 and need the client's decision; B is third
     rule = ScoringRule(climate_weight=1.0, climate_model="zero_emission_share")
     out = score(rule, bids(np.nan, np.nan, np.nan), zero_emission_share=bids(0.5, 0.25, 0.5))
     assert out["points_climate"].tolist() == pytest.approx([10, 5, 10])
-    assert out["rank"].tolist() == [1, 3, 2]
+    assert out["rank"].tolist() == [1, 3, 1]
+    assert out["tie_rule"].tolist() == ["manual", "", "manual"]
     assert out.attrs["basis"] == "zero_emission_share"
     assert out.attrs["zero_emission_basis"] == "energy"  # default, data/procurement/defaults.toml
 
@@ -80,20 +82,64 @@ def test_weighted_total_with_price_quality_and_climate():
     assert out.attrs["effective_climate_weight"] == pytest.approx(0.6 / 2.1)
 
 
-def test_ties_rank_deterministically():
-    # weights 0.5/0.5. Y: price 120 -> 8, E 100 -> 10: total 9.  X: price 100 -> 10, E 120 -> 8: 9.
-    # a and b: price 110 -> 9, E 110 -> 9: total 9. All tie at 9:
-    # lower emissions first (Y 100, then a and b 110, then X 120); a before b by name.
+def test_ties_are_never_decided_by_name_or_order():
+    # weights 0.5/0.5. Y: price 120 -> 10 - 10 x 20/100 = 8, E 100 -> 10: total 9.
+    # X: price 100 -> 10, E 120 -> 8: total 9.  a and b: price 110 -> 9, E 110 -> 9: total 9.
+    # All four tie at 9. Default rule ("manual"): all share rank 1, the client decides.
     prices = pd.Series({"X": 100.0, "b": 110.0, "Y": 120.0, "a": 110.0})
     emissions = pd.Series({"X": 120.0, "b": 110.0, "Y": 100.0, "a": 110.0})
     rule = ScoringRule(price_weight=0.5, climate_weight=0.5, basis="kg_co2e")
     out = score(rule, emissions, prices)
     assert out["total"].tolist() == pytest.approx([9, 9, 9, 9])
-    assert out["rank"].to_dict() == {"X": 4, "b": 3, "Y": 1, "a": 2}
-    assert out.loc["a", "explanation"].endswith("tie_bidder")
-    assert out.loc["X", "explanation"].endswith("tie_emissions")
+    assert out["rank"].to_dict() == {"X": 1, "b": 1, "Y": 1, "a": 1}
+    assert set(out["tie_rule"]) == {"manual"}
+    assert all(e.endswith("tie_manual") for e in out["explanation"])
     shuffled = score(rule, emissions.iloc[::-1], prices.iloc[[2, 0, 3, 1]])
     assert shuffled["rank"].to_dict() == out["rank"].to_dict()
+
+
+def test_tie_rules_decide_in_the_competitions_order():
+    # Same four bids, all at 9 points (see above).
+    # tie_break = price, climate: X 100 NOK first (price decided); a and b 110 NOK, then both
+    # 110 kg: still equal, they share rank 2 (manual); Y 120 NOK last, rank 4 (price decided).
+    prices = pd.Series({"X": 100.0, "b": 110.0, "Y": 120.0, "a": 110.0})
+    emissions = pd.Series({"X": 120.0, "b": 110.0, "Y": 100.0, "a": 110.0})
+    rule = ScoringRule(price_weight=0.5, climate_weight=0.5, basis="kg_co2e",
+                       tie_break=("price", "climate"))
+    out = score(rule, emissions, prices)
+    assert out["rank"].to_dict() == {"X": 1, "a": 2, "b": 2, "Y": 4}
+    assert out["tie_rule"].to_dict() == {"X": "price", "a": "manual", "b": "manual", "Y": "price"}
+    assert out.loc["X", "explanation"].endswith("tie_price")
+    # tie_break = climate: Y 100 kg first; a and b 110 kg share rank 2; X 120 kg rank 4
+    rule = ScoringRule(price_weight=0.5, climate_weight=0.5, basis="kg_co2e", tie_break=["climate"])
+    out = score(rule, emissions, prices)
+    assert out["rank"].to_dict() == {"Y": 1, "a": 2, "b": 2, "X": 4}
+    assert out["tie_rule"].to_dict() == {"Y": "climate", "a": "manual", "b": "manual",
+                                         "X": "climate"}
+
+
+def test_rank_bids_names_the_rule_at_which_each_bid_parted():
+    # All total 8. price: A 100, B 110, C 110 -> A alone after price (rank 1, price decided);
+    # B and C equal on price, climate 3 < 4 -> B rank 2, C rank 3, both decided by climate.
+    total = bids(8.0, 8.0, 8.0)
+    keys = pd.DataFrame({"price": [100.0, 110.0, 110.0], "climate": [5.0, 3.0, 4.0]},
+                        index=total.index)
+    rank, tie = rank_bids(total, keys)
+    assert rank.tolist() == [1, 2, 3]
+    assert tie.tolist() == ["tie_price", "tie_climate", "tie_climate"]
+
+
+def test_tie_break_is_validated():
+    with pytest.raises(InputError, match="tie_break: unknown choice") as info:
+        ScoringRule(climate_weight=1.0, basis="kg_co2e", tie_break=("name",))
+    assert info.value.code == "scoring.invalid_rule"
+    with pytest.raises(InputError, match="only be the last"):
+        ScoringRule(climate_weight=1.0, basis="kg_co2e", tie_break=("manual", "climate"))
+    with pytest.raises(InputError, match="award criterion"):
+        ScoringRule(climate_weight=1.0, basis="kg_co2e", tie_break=("price",))    # price does not weigh here
+    with pytest.raises(InputError, match="listed twice"):
+        ScoringRule(climate_weight=1.0, basis="kg_co2e", tie_break=("climate", "climate"))
+    assert ScoringRule(climate_weight=1.0, basis="kg_co2e").tie_break == ("manual",)  # defaults
 
 
 def test_missing_input_rejects_only_that_bid():
@@ -119,7 +165,7 @@ def test_inputs_must_name_the_same_bidders():
 
 
 def test_rank_bids_leaves_invalid_bids_unranked():
-    rank, tie = rank_bids(bids(5, 9, 7), bids(1, 1, 1), valid=[True, False, True])
+    rank, tie = rank_bids(bids(5, 9, 7), valid=[True, False, True])
     assert rank.tolist() == [2, pd.NA, 1] and tie.tolist() == ["", "", ""]
 
 
@@ -128,7 +174,8 @@ def test_rank_bids_leaves_invalid_bids_unranked():
 def test_ranking_ignores_input_order_and_effective_weights_add_up(values, rnd):
     e = pd.Series(values, index=[f"bid{i:02d}" for i in range(len(values))])
     p = pd.Series(values[::-1], index=e.index)
-    rule = ScoringRule(price_weight=0.5, climate_weight=0.5, basis="kg_co2e")
+    rule = ScoringRule(price_weight=0.5, climate_weight=0.5, basis="kg_co2e",
+                       tie_break=("climate",))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", WeightWarning)
         out = score(rule, e, p)
@@ -136,7 +183,12 @@ def test_ranking_ignores_input_order_and_effective_weights_add_up(values, rnd):
         rnd.shuffle(order)
         again = score(rule, e[order], p[order])
     assert again["rank"].to_dict() == out["rank"].to_dict()
-    assert sorted(out["rank"]) == list(range(1, len(values) + 1))
+    assert again["tie_rule"].to_dict() == out["tie_rule"].to_dict()
+    distinct = {f"{v:.12g}" for v in values}   # values equal to 12 digits count as equal
+    if len(distinct) == len(values):  # bids i and n-1-i tie on total, never on emissions
+        assert sorted(out["rank"]) == list(range(1, len(values) + 1))
+    else:  # equal values can make equal bids: they share the best rank of their group
+        assert out["rank"].min() == 1 and out["rank"].max() <= len(values)
     eff = out.attrs["effective_weights"]
     if not np.isnan(eff["climate"]):
         assert sum(eff.values()) == pytest.approx(1.0)

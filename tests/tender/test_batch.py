@@ -114,9 +114,11 @@ def test_quality_and_prices_given_per_file_or_bidder():
     ranking = evaluation.ranking
     assert ranking.loc["a.xlsx", "points_quality"] == 6.0
     assert ranking.loc["b.xlsx", "points_price"] == pytest.approx(7.5)   # 10 - 10 x 25/100
-    with pytest.raises(InputError, match="not in the batch") as info:
-        evaluate_summaries(comp, sums, quality={"a.xlsx": 6.0, "nobody": 1.0})
-    assert info.value.code == "tender.bad_values"
+    # a row for no bid of the batch is a notice, not an error after every bid was read;
+    # b then has no quality points and is rejected for it
+    later = evaluate_summaries(comp, sums, quality={"a.xlsx": 6.0, "nobody": 1.0})
+    assert later.notices == (("eval.notice.quality_unknown", {"name": "nobody"}),)
+    assert later.ranking.loc["b.xlsx", "explanation"] == "missing_quality"
 
 
 def test_rejected_file_is_listed_and_the_rest_ranked():
@@ -205,8 +207,11 @@ def test_two_runs_give_identical_frames_and_workbooks(tmp_path, factors, mapping
                                executor=executor, detail=True))
     pd.testing.assert_frame_equal(runs[0].ranking, runs[1].ranking)
     pd.testing.assert_frame_equal(runs[0].lines, runs[1].lines)
-    # a and b tie on points and emissions: the file name decides
+    # a and b tie on points and emissions: no tie rule (the default), so they share rank 1
+    # and need the client's decision; the file name only orders the rows for display
     assert list(runs[0].ranking.index) == ["a.xlsx", "b.xlsx", "c.xlsx"]
+    assert runs[0].ranking["rank"].tolist() == [1, 1, 3]
+    assert runs[0].ranking["tie_rule"].tolist() == ["manual", "manual", ""]
     books = [write_evaluation_workbook(r, tmp_path / f"e{i}.xlsx").read_bytes()
              for i, r in enumerate(runs)]
     assert books[0] == books[1]

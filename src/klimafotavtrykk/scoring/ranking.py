@@ -22,7 +22,12 @@ points_price, points_quality, points_climate : float64
 total : float64
     Σ weight × points. [points]
 rank : Int64
-    1 is best; <NA> for rejected bids.
+    1 is best; <NA> for rejected bids. Bids with equal totals that no tie
+    rule of the competition separates share a rank.
+tie_rule : str
+    For a bid whose total equals another's: the tie rule that decided
+    (``price``, ``quality``, ``climate``) or ``manual`` (the client must
+    decide); ``""`` otherwise.
 status : str
     ``"ranked"`` or ``"rejected"``.
 explanation : str
@@ -54,12 +59,12 @@ from klimafotavtrykk.scoring.weights import (
     weighted_total,
 )
 
-__all__ = ["EXPLANATIONS", "rank_bids", "score"]
+__all__ = ["EXPLANATIONS", "rank_bids", "score", "tie_keys"]
 
 #: Codes of the ``explanation`` column and what they mean (reports translate them).
 EXPLANATIONS: dict[str, str] = {
     "invalid_emissions": "emissions missing, not a number or negative: bid rejected",
-    "missing_price": "price missing or not positive: bid rejected",
+    "missing_price": "price missing: bid rejected",
     "missing_quality": "quality points missing: bid rejected",
     "missing_zero_emission_share": "share of emission-free site energy missing: bid rejected",
     "frame_exceeded": "emissions per m² BTA above the competition's frame: bid rejected",
@@ -71,55 +76,109 @@ EXPLANATIONS: dict[str, str] = {
     "negative_points": "linear model gave negative points (allowed, KOFA 2015/60)",
     "points_clipped_at_zero": "linear model would give negative points; clipped at 0 by the rule",
     "co2_addon": "CO2-price add-on added to the evaluated price",
-    "tie_emissions": "equal total as another bid: lower emissions rank first",
-    "tie_bidder": "equal total and emissions as another bid: bidder name decides",
+    "invalid_price": "price not a finite positive amount the scoring can hold: bid rejected",
+    "tie_price": "equal total as another bid: the lower offered price decided (tie rule)",
+    "tie_quality": "equal total as another bid: more quality points decided (tie rule)",
+    "tie_climate": "equal total as another bid: the better climate value decided (tie rule)",
+    "tie_manual": "equal total as another bid and no tie rule decides: needs the client's manual decision",
 }
 
-#: Totals equal to this many decimals of a point count as tied; emissions to this many of a kg.
+#: Totals equal to this many decimals of a point count as tied.
 _TIE_DECIMALS_POINTS = 9
-_TIE_DECIMALS_KG = 6
+#: Tie-rule values equal to this many significant digits count as equal.
+_TIE_DIGITS = 12
 
 
 # ---------------------------------------------------------------- ranking
 
 
-def rank_bids(total, emissions, valid=None) -> tuple[pd.Series, pd.Series]:
-    """Rank bids: higher total first, then lower emissions, then bidder name.
+def rank_bids(total, tie_keys: pd.DataFrame | None = None, valid=None
+              ) -> tuple[pd.Series, pd.Series]:
+    """Rank bids by total; equal totals by the tie rules given, else shared.
 
-    Totals equal to 1e-9 points and emissions equal to 1e-6 kg count as equal,
-    so that rounding noise never decides. The order is the same for the same
-    inputs, in any input order.
+    Totals equal to 1e-9 points count as equal, and tie values equal to 12
+    significant digits, so that rounding noise never decides. Neither the
+    bidder's name nor the input order ever decides: bids still equal after
+    every tie rule share the best rank of their group (1, 1, 3) and are
+    marked ``tie_manual``. The result is the same in any input order.
 
     Parameters
     ----------
     total : Series
         Total points, indexed by bidder. [points]
-    emissions : Series
-        Emissions, same index. [kg CO2e]; NaN ranks after any number.
+    tie_keys : DataFrame, optional
+        One column per tie rule, in the order they apply, named after the rule
+        (``price``, ``quality``, ``climate``), same index as ``total``; lower
+        is better (negate a value where more is better). NaN ranks after any
+        number. None: no tie rule.
     valid : array-like of bool, optional
         Bids to rank; the others get <NA>.
 
     Returns
     -------
     rank : Series of Int64
-        1 is best.
+        1 is best; tied bids share a rank.
     tie : Series of str
-        ``"tie_bidder"``, ``"tie_emissions"`` or ``""``.
+        ``tie_<rule>`` for a bid whose tie with another was decided by that
+        rule (the rule at which it parted from the last bid still equal to
+        it), ``tie_manual`` when no rule decides, ``""`` without a tie.
     """
     valid = np.ones(len(total), bool) if valid is None else np.asarray(valid, bool)
-    keys = pd.DataFrame({
-        "t": -np.round(total.to_numpy(dtype=float), _TIE_DECIMALS_POINTS),
-        "e": np.round(emissions.reindex(total.index).to_numpy(dtype=float), _TIE_DECIMALS_KG),
-        "b": total.index.astype(str),
-    })[valid]
-    order = keys.sort_values(["t", "e", "b"], kind="mergesort", na_position="last").index
+    tie_keys = pd.DataFrame(index=total.index) if tie_keys is None else tie_keys.reindex(total.index)
+    rules = [str(c) for c in tie_keys.columns]
+    keys = pd.DataFrame({"t": -np.round(total.to_numpy(dtype=float), _TIE_DECIMALS_POINTS)},
+                        index=np.arange(len(total)))
+    for i, rule in enumerate(rules):
+        keys[f"k{i}"] = _significant(tie_keys[rule].to_numpy(dtype=float))
+    columns = list(keys.columns)
+    keys = keys[valid]
+    ordered = keys.sort_values(columns, kind="mergesort", na_position="last")
+    first = ~ordered.duplicated(subset=columns, keep="first").to_numpy()
+    position = np.arange(1, len(ordered) + 1)
+    shared = np.maximum.accumulate(np.where(first, position, 0)) if len(ordered) else position
     rank = pd.Series(pd.NA, index=total.index, dtype="Int64")
-    rank.iloc[order.to_numpy()] = np.arange(1, len(order) + 1)
-    same_t = keys.groupby("t", dropna=False)["b"].transform("size").to_numpy() > 1
-    same_te = keys.groupby(["t", "e"], dropna=False)["b"].transform("size").to_numpy() > 1
+    rank.iloc[ordered.index.to_numpy()] = shared
     tie = np.full(len(total), "", dtype=object)
-    tie[np.flatnonzero(valid)] = np.where(same_te, "tie_bidder", np.where(same_t, "tie_emissions", ""))
+    if len(keys):
+        sizes = [keys.groupby(columns[: k + 1], dropna=False)["t"].transform("size").to_numpy()
+                 for k in range(len(columns))]
+        decided = np.where(sizes[-1] > 1, "tie_manual", "")
+        for k in range(len(rules), 0, -1):  # the first rule at which the bid stands alone
+            decided = np.where((sizes[k - 1] > 1) & (sizes[k] == 1), f"tie_{rules[k - 1]}", decided)
+        tie[np.flatnonzero(valid)] = np.where(sizes[0] > 1, decided, "")
     return rank.rename("rank"), pd.Series(tie, index=total.index, name="tie").astype(str)
+
+
+def _significant(values: np.ndarray, digits: int = _TIE_DIGITS) -> np.ndarray:
+    """Values rounded to ``digits`` significant digits (NaN and infinities kept)."""
+    return np.array([float(f"{v:.{digits}g}") for v in values], dtype=float)  # one per bid
+
+
+def tie_keys(rule: ScoringRule, price, quality, climate_value) -> pd.DataFrame:
+    """The values the competition's tie rules compare, lower is better.
+
+    Parameters
+    ----------
+    rule : ScoringRule
+        Its :attr:`~ScoringRule.tie_rules`, in order.
+    price : Series
+        Offered price. [NOK]; ``price``: the lower wins.
+    quality : Series
+        Quality points. [points]; ``quality``: more wins.
+    climate_value : Series
+        The value the climate criterion scores (emissions, per m², or the
+        emission-free share); ``climate``: the better wins (lower emissions,
+        higher share).
+
+    Returns
+    -------
+    DataFrame
+        One column per tie rule, in the rule's order.
+    """
+    higher_is_better = rule.climate_model == "zero_emission_share"
+    values = {"price": price, "quality": -quality,
+              "climate": -climate_value if higher_is_better else climate_value}
+    return pd.DataFrame({r: values[r] for r in rule.tie_rules}, index=price.index)
 
 # ---------------------------------------------------------------- orchestration of one competition
 
@@ -240,7 +299,9 @@ def score(rule: ScoringRule, emissions: pd.Series, prices: pd.Series | None = No
         bad_e = ~np.isfinite(e) | (e < 0)
         reasons = {
             "invalid_emissions": bad_e & rule.needs_emissions,
-            "missing_price": needs["prices"] & ~(price > 0),
+            "missing_price": needs["prices"] & np.isnan(price),
+            "invalid_price": needs["prices"] & ~np.isnan(price) & ~(
+                (price > 0) & (price <= rule.max_price_nok)),
             "missing_quality": needs["quality"] & ~np.isfinite(qual),
             "missing_zero_emission_share": needs["zero_emission_share"] & ~np.isfinite(share),
         }
@@ -268,7 +329,9 @@ def score(rule: ScoringRule, emissions: pd.Series, prices: pd.Series | None = No
         "climate": climate if rule.climate_weight > 0 else nan,
     }, index=index)
     total = weighted_total(points.fillna(0.0), rule.weights).where(valid)
-    rank, tie = rank_bids(total, emissions, valid)
+    keys = tie_keys(rule, pd.Series(price, index=index), pd.Series(qual, index=index),
+                    pd.Series(value, index=index))
+    rank, tie = rank_bids(total, keys, valid)
 
     eff = effective_weights(points[valid], rule.weights)
     if model == "co2_price":
@@ -302,6 +365,7 @@ def score(rule: ScoringRule, emissions: pd.Series, prices: pd.Series | None = No
         "points_climate": points["climate"],
         "total": total,
         "rank": rank,
+        "tie_rule": tie.str.removeprefix("tie_").to_numpy(dtype=object),
         "status": np.where(valid, "ranked", "rejected"),
         "explanation": _join_codes(columns),
     }, index=index)

@@ -23,6 +23,7 @@ __all__ = [
     "BASES",
     "ZERO_EMISSION_BASES",
     "CRITERIA",
+    "TIE_RULES",
     "load_procurement_defaults",
     "ScoringRule",
 ]
@@ -38,6 +39,10 @@ BASES: tuple[str, ...] = ("kg_co2e", "kg_co2e_per_m2")
 ZERO_EMISSION_BASES: tuple[str, ...] = ("energy", "machine_hours", "machine_count")
 #: Award criteria, in report order.
 CRITERIA: tuple[str, ...] = ("price", "quality", "climate")
+#: What may decide between bids with equal totals, in the order a competition lists them:
+#: ``price`` (lower offered price), ``quality`` (more quality points), ``climate`` (better
+#: climate value); ``manual`` (only last) leaves the remaining ties to the client.
+TIE_RULES: tuple[str, ...] = ("price", "quality", "climate", "manual")
 
 #: Weights must add up to one within this tolerance.
 _WEIGHT_TOLERANCE = 1e-9
@@ -132,6 +137,13 @@ class ScoringRule:
         Gate on the emission-free share. [-]
     min_climate_weight : float
         Warn below this effective (and nominal) climate weight. [-]
+    tie_break : tuple of str
+        Rules of :data:`TIE_RULES` that decide between bids with equal totals,
+        in order; bids still equal after them share a rank and need the
+        client's manual decision. Default ``("manual",)``: no rule, every tie
+        is the client's to decide (``data/procurement/defaults.toml``).
+    max_price_nok : float
+        Highest price a bid can be scored with. [NOK]
     """
 
     price_weight: float = 0.0
@@ -153,12 +165,14 @@ class ScoringRule:
     reference_study_period: float | None = None
     min_zero_emission_share: float | None = None
     min_climate_weight: float | None = None
+    tie_break: tuple[str, ...] | None = None
+    max_price_nok: float | None = None
 
     def __post_init__(self):
         put = functools.partial(object.__setattr__, self)
         for name in ("climate_model", "price_model", "max_points", "allow_negative_points",
                      "zero_emission_basis", "zero_emission_scale", "frame_period",
-                     "min_climate_weight"):
+                     "min_climate_weight", "tie_break", "max_price_nok"):
             if getattr(self, name) is None:
                 put(name, _default(name))
         if self.basis is None:
@@ -169,6 +183,10 @@ class ScoringRule:
             value = getattr(self, f.name)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 put(f.name, float(value))
+        if isinstance(self.tie_break, str) or not isinstance(self.tie_break, list | tuple):
+            raise _rule_error("tie_break", "must be a list of rules", '["price", "climate"]',
+                              self.tie_break)
+        put("tie_break", tuple(self.tie_break))
         self._validate()
 
     def _validate(self):
@@ -218,6 +236,25 @@ class ScoringRule:
                 _number("reference_study_period", self.reference_study_period, low=0.0, strict=True)
         if self.min_zero_emission_share is not None:
             _number("min_zero_emission_share", self.min_zero_emission_share, low=0.0, high=1.0)
+        _number("max_price_nok", self.max_price_nok, low=0.0, strict=True)
+        self._validate_tie_break()
+
+    def _validate_tie_break(self):
+        rules = self.tie_break
+        for name in rules:
+            _choice("tie_break", name, TIE_RULES)
+        if len(set(rules)) != len(rules):
+            raise _rule_error("tie_break", "a rule is listed twice", " | ".join(TIE_RULES),
+                              ", ".join(rules))
+        if "manual" in rules[:-1] or not rules:
+            raise _rule_error("tie_break", "'manual' can only be the last rule, and the list "
+                              "cannot be empty", '["price", "climate"] or ["manual"]', ", ".join(rules))
+        unused = [r for r in rules if r in CRITERIA and self.weights[r] == 0
+                  and not (r == "climate" and self.climate_model == "co2_price")
+                  and not (r == "price" and self.climate_model == "co2_price")]
+        if unused:
+            raise _rule_error("tie_break", "a tie rule must be an award criterion of the competition",
+                              ", ".join(c for c in CRITERIA if self.weights[c] > 0), unused[0])
 
     @property
     def weights(self) -> dict[str, float]:
@@ -234,6 +271,11 @@ class ScoringRule:
     def needs_share(self) -> bool:
         """Whether the emission-free share takes part in points or gates."""
         return self.climate_model == "zero_emission_share" or self.min_zero_emission_share is not None
+
+    @property
+    def tie_rules(self) -> tuple[str, ...]:
+        """The tie rules that decide automatically (``tie_break`` without ``manual``)."""
+        return tuple(r for r in self.tie_break if r != "manual")
 
 
 def _rule_error(name, problem, expected, found) -> InputError:

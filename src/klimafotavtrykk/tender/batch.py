@@ -9,6 +9,16 @@ and only the downgraded lines), never whole frames unless per-line detail is
 asked for. A file that cannot be read, or is hostile, becomes a rejected bid
 and the batch goes on.
 
+The batch never breaks half-way: the competition, the quality points and
+every other value the client gives are checked before the first bid is read
+(:mod:`~klimafotavtrykk.tender.quality`); a file that is not a regular file
+(a FIFO, a device) is refused without being opened; a worker process that
+dies costs only the bid it was reading
+(:func:`~klimafotavtrykk.tender.workers.run_tasks`: the bids it held are
+retried one by one, the rest go to a fresh pool). Bids with the same
+content are flagged (:mod:`~klimafotavtrykk.tender.duplicates`), and equal
+totals are decided only by the competition's tie rules, never by file name.
+
 How one bid is computed is described in :mod:`klimafotavtrykk.tender.evaluation`.
 """
 
@@ -19,7 +29,6 @@ import math
 import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,12 +39,16 @@ import pandas as pd
 from klimafotavtrykk import __version__
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.tender.competition import Competition, competition_parameters, load_competition
+from klimafotavtrykk.tender.duplicates import duplicate_groups, names_text
 from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
 from klimafotavtrykk.tender.findings import DOWNGRADES, empty_findings
+from klimafotavtrykk.tender.quality import check_values
 from klimafotavtrykk.tender.reader import read_bid
+from klimafotavtrykk.tender.workers import not_regular, run_tasks
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["Evaluation", "bid_paths", "evaluate_summaries", "score_bid", "score_bids"]
+__all__ = ["Evaluation", "bid_paths", "check_inputs", "evaluate_summaries", "score_bid",
+           "score_bids"]
 
 _BLAS_LIMITED = False
 
@@ -53,7 +66,10 @@ class Evaluation:
         (points, total, rank, status, explanation codes ...),
         ``kg_co2e_claimed`` [kg CO2e], ``site_kg_co2e``,
         ``mass_transport_kg_co2e`` [kg CO2e], ``n_downgraded``,
-        ``n_not_computed`` and ``sha256``.
+        ``n_not_computed``, ``sha256`` and ``duplicate_group`` (the first file
+        name of the bid's group of duplicates, ``""`` for none). Bids with
+        equal totals that no tie rule separates share a rank (``tie_rule``
+        ``manual``); the row order among them is by file name only for display.
     points : DataFrame
         Points per criterion and their weighted contributions per bid. [points]
     rejected : DataFrame
@@ -78,6 +94,9 @@ class Evaluation:
         ``version`` of the library and the number of ``downgraded`` lines.
     warnings : tuple of str
         Weight warnings (§ 7-9) and notes from reading and computing.
+    notices : tuple of (str, dict)
+        Notes for the client as message keys (``data/messages``) and their
+        fields, e.g. a quality row for a bid that could not be read.
     """
 
     competition: Competition
@@ -93,6 +112,7 @@ class Evaluation:
     parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    notices: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 # ============================================================================ many bids
@@ -103,9 +123,10 @@ def bid_paths(paths) -> list[Path]:
     Parameters
     ----------
     paths : str, Path or iterable of them
-        A folder (every file in it except hidden files and Excel lock files
-        ``~$…``; whatever else is there is tried and, if it is no bid,
-        rejected), one file, or several files and folders.
+        A folder (every entry in it except subfolders, hidden files and Excel
+        lock files ``~$…``; whatever else is there, FIFOs and devices too, is
+        listed and, if it is no bid, rejected), one file, or several files
+        and folders.
 
     Returns
     -------
@@ -117,7 +138,7 @@ def bid_paths(paths) -> list[Path]:
         path = Path(item)
         if path.is_dir():
             out += [p for p in path.iterdir()
-                    if p.is_file() and not p.name.startswith((".", "~$"))]
+                    if not p.is_dir() and not p.name.startswith((".", "~$"))]
         else:
             out.append(path)
     return sorted(dict.fromkeys(out), key=lambda p: (p.name, str(p)))
@@ -141,7 +162,11 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
         ``ThreadPoolExecutor``, or a ``dask.distributed`` client's
         ``client.get_executor()``. None runs them one by one here. BLAS is
         limited to one thread in this process while the batch runs, and in
-        each worker process.
+        each worker process. When a worker process dies, the bids it may have
+        held are retried one at a time and the rest go to a fresh
+        ``ProcessPoolExecutor`` (:func:`~klimafotavtrykk.tender.workers.run_tasks`);
+        ``executor`` itself is
+        the caller's to shut down.
     detail : bool
         Keep every line of every bid (``Evaluation.lines``).
     prices : mapping, optional
@@ -158,14 +183,17 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
     Returns
     -------
     Evaluation
-        The same inputs give the same frames: bids are keyed and sorted by
-        file name, and ties are broken by emissions, then file name.
+        The same inputs give the same frames, in any order of reading: bids
+        are keyed and sorted by file name, and equal totals are decided by the
+        competition's tie rules or left to the client (never by file name).
 
     Raises
     ------
     InputError
-        When the competition file is invalid, no bid file is found, or the
-        rule lacks an input it needs (e.g. quality points).
+        Before any bid is read: when the competition file is invalid, no bid
+        file is found, the rule needs quality points and none are given
+        (``tender.quality_missing``), or a quality point or price is not a
+        number in its range (``tender.values_out_of_range``).
 
     Warns
     -----
@@ -176,46 +204,79 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
     from threadpoolctl import threadpool_limits
 
     comp = competition if isinstance(competition, Competition) else load_competition(competition)
+    quality, prices = check_inputs(comp, quality=quality, prices=prices)
     files = bid_paths(paths)
     if not files:
         raise InputError("no bid files found", found=str(paths), code="tender.no_bids")
     task = functools.partial(score_bid, competition=comp, detail=detail, parent_pid=os.getpid(),
                              factors=factors, mappings=mappings)
-    summaries: list[BidSummary | None] = [None] * len(files)
     with threadpool_limits(limits=1):
-        if executor is None:
-            for i, path in enumerate(files):
-                summaries[i] = task(path)
-                if progress:
-                    progress(i + 1, len(files), path.name)
-        else:
-            futures = {executor.submit(task, path): i for i, path in enumerate(files)}
-            for done, future in enumerate(as_completed(futures), start=1):
-                i = futures[future]
-                try:
-                    summaries[i] = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker that died rejects its bid only
-                    summaries[i] = BidSummary(file=files[i].name, ok=False,
-                                              reason=type(exc).__name__, detail=str(exc)[:200])
-                if progress:
-                    progress(done, len(files), files[i].name)
+        summaries = run_tasks(task, files, executor=executor, progress=progress)
     return evaluate_summaries(comp, summaries, prices=prices, quality=quality)
+
+
+def check_inputs(competition: Competition, *, quality=None, prices=None):
+    """Check the client's values against the competition before any bid is read.
+
+    Parameters
+    ----------
+    competition : Competition
+    quality : mapping, optional
+        Quality points per bid file or bidder; needed when quality weighs,
+        each in ``[0, rule.max_points]``. [points]
+    prices : mapping, optional
+        Prices per bid file or bidder, each finite, positive and at most
+        ``rule.max_price_nok``. [NOK]
+
+    Returns
+    -------
+    quality, prices : dict or None
+        The values as float.
+
+    Raises
+    ------
+    InputError
+        ``tender.quality_missing`` or ``tender.values_out_of_range``.
+    """
+    rule = competition.rule
+    if rule.quality_weight > 0 and quality is None:
+        raise InputError(f"the competition weighs quality ({rule.quality_weight:g}): "
+                         "give the quality points", code="tender.quality_missing")
+    quality = check_values("quality", quality, 0.0, rule.max_points)
+    prices = check_values("prices", prices, 0.0, rule.max_price_nok, strict_low=True)
+    return quality, prices
 
 
 def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary], *,
                        prices=None, quality=None) -> Evaluation:
-    """Score and rank bid summaries (the second half of :func:`score_bids`)."""
+    """Score and rank bid summaries (the second half of :func:`score_bids`).
+
+    Besides scoring (:func:`klimafotavtrykk.scoring.score`), this flags
+    duplicates (a finding on each bid naming the others), puts a finding on
+    the price cell of a bid refused for its price, and turns quality points
+    or prices given for a bid that could not be read, or for no bid at all,
+    into notices (never an error after the bids are read).
+    """
     from klimafotavtrykk.scoring import score
 
+    quality, prices = check_inputs(competition, quality=quality, prices=prices)
     summaries = sorted(summaries, key=lambda s: s.file)
     ok = [s for s in summaries if s.ok]
+    unreadable = {s.file for s in summaries if not s.ok}
     rule = competition.rule
     index = pd.Index([s.file for s in ok], name="file", dtype=object)
     bidder = pd.Series([_name(s) for s in ok], index=index, dtype=object)
     emissions = pd.Series([s.kg_co2e for s in ok], index=index, dtype=float)
-    price = _per_bid("prices", prices, index, bidder) if prices is not None else pd.Series(
-        [s.price_nok for s in ok], index=index, dtype=float)
-    qual = _per_bid("quality", quality, index, bidder) if quality is not None else None
+    notices: list[tuple[str, dict[str, str]]] = []
+    if prices is not None:
+        price = _per_bid("prices", prices, index, bidder, unreadable, notices)
+    else:
+        price = pd.Series([s.price_nok for s in ok], index=index, dtype=float)
+    qual = None
+    if quality is not None:
+        qual = _per_bid("quality", quality, index, bidder, unreadable, notices)
+        if rule.quality_weight == 0:
+            notices.append(("eval.notice.quality_unused", {}))
     share = pd.Series([s.zero_emission_shares.get(rule.zero_emission_basis, math.nan) for s in ok],
                       index=index, dtype=float)
     gates = pd.Series([s.product_gate for s in ok], index=index, dtype=object)
@@ -230,9 +291,12 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
             warnings.warn(w.message, w.category, stacklevel=2)
         attrs = scored.attrs
     else:
-        scored = pd.DataFrame(index=index, columns=["rank", "status", "total", "explanation"])
+        scored = pd.DataFrame(index=index, columns=["rank", "tie_rule", "status", "total",
+                                                    "explanation"])
         attrs = {"effective_weights": {}, "effective_climate_weight": math.nan,
                  "nominal_climate_weight": rule.climate_weight}
+    duplicates = duplicate_groups(list(index), [s.sha256 for s in ok],
+                                  [getattr(s, "content_sha256", None) for s in ok])
     info = pd.DataFrame({
         "bidder": bidder,
         "org_number": pd.Series([s.org_number for s in ok], index=index, dtype=object),
@@ -242,6 +306,7 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         "n_downgraded": [s.counts.get("downgraded", 0) for s in ok],
         "n_not_computed": [s.counts.get("not_computed", 0) for s in ok],
         "sha256": [s.sha256 for s in ok],
+        "duplicate_group": duplicates["group"].to_numpy(dtype=object),
     }, index=index)
     ranking = pd.concat([info[["bidder", "org_number"]], scored, info.drop(columns=["bidder",
                                                                                    "org_number"])],
@@ -252,8 +317,11 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
     ranking = ranking.iloc[np.lexsort((ranking.index.to_numpy(dtype=str), order))]
     points = _points(ranking, rule)
     rejected = _rejected(summaries, ranking)
-    findings = [s.findings for s in ok if s.findings is not None and len(s.findings)]
-    findings = (pd.concat(findings, ignore_index=True) if findings else empty_findings())
+    own = [s.findings for s in ok if s.findings is not None and len(s.findings)]
+    batch = _batch_findings(ok, ranking, duplicates, prices is None)
+    findings = pd.concat([f for f in (batch, *own) if len(f)], ignore_index=True) if (
+        len(batch) or own) else empty_findings()
+    findings = findings.sort_values("file", kind="mergesort")  # each bid's rows together
     lines = None
     if any(s.lines is not None for s in ok):
         lines = pd.concat([s.lines for s in ok if s.lines is not None], ignore_index=True)
@@ -261,6 +329,7 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
     by_module = pd.DataFrame([list(s.by_module) for s in ok], index=index, columns=list(MODULES),
                              dtype=float)
     notes += [w for s in ok for w in s.warnings]
+    notices += _ranking_notices(ranking, duplicates, len(summaries))
     return Evaluation(
         competition=competition, ranking=ranking, points=points, rejected=rejected,
         findings=findings.reset_index(drop=True), lines=lines, by_module=by_module,
@@ -270,7 +339,48 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         parameters=competition_parameters(competition),
         metadata={"version": __version__,
                   "downgraded": int(findings["kind"].isin(DOWNGRADES).sum())},
-        warnings=tuple(dict.fromkeys(notes)))
+        warnings=tuple(dict.fromkeys(notes)), notices=tuple(notices))
+
+
+def _batch_findings(ok, ranking: pd.DataFrame, duplicates: pd.DataFrame,
+                    declared_prices: bool) -> pd.DataFrame:
+    """Findings only the batch sees: duplicates of other bids, and a price that cannot be scored."""
+    rows = []
+    for file, same_file, same_content in zip(duplicates.index, duplicates["same_file"],
+                                             duplicates["same_content"], strict=True):
+        for kind, others in (("duplicate_file", same_file), ("duplicate_content", same_content)):
+            if others:
+                rows.append({"file": file, "source_ref": None, "kind": kind, "reason": "",
+                             "detail": names_text(others)})
+    if declared_prices and len(ranking):
+        codes = ranking["explanation"].astype(str).str.split(";")
+        refused = codes.map(lambda c: "invalid_price" in c or "missing_price" in c)  # per bid
+        for s in ok:
+            if refused.get(s.file, False):
+                rows.append({"file": s.file, "source_ref": getattr(s, "price_ref", None),
+                             "kind": "invalid_price", "reason": "",
+                             "detail": "" if s.price_nok is None or math.isnan(s.price_nok)
+                             else repr(s.price_nok)})
+    frame = pd.DataFrame(rows).reindex(columns=list(empty_findings().columns))
+    return frame.astype({c: float for c in frame.columns if c.startswith("kg")})
+
+
+def _ranking_notices(ranking: pd.DataFrame, duplicates: pd.DataFrame, n_files: int):
+    """Notices on the whole ranking: groups of duplicates, ties left to the client, nothing ranked."""
+    out = []
+    groups = duplicates[duplicates["group"] != ""].groupby("group").size()
+    for first, size in groups.items():  # one per group of duplicates
+        members = duplicates.index[duplicates["group"] == first]
+        out.append(("eval.notice.duplicates", {"n": str(size), "files": names_text(members)}))
+    if "tie_rule" in ranking and len(ranking):
+        manual = ranking[ranking["tie_rule"].astype(str) == "manual"]
+        for rank, files in manual.groupby("rank").groups.items():
+            out.append(("eval.notice.tie_manual", {"rank": str(rank), "n": str(len(files)),
+                                                   "files": names_text(files)}))
+    ranked = int((ranking["status"].astype(str) == "ranked").sum()) if "status" in ranking else 0
+    if n_files and not ranked:
+        out.append(("eval.notice.all_rejected", {"n": str(n_files)}))
+    return out
 
 
 def score_bid(path: str | Path, competition: Competition, detail: bool = False,
@@ -298,6 +408,9 @@ def score_bid(path: str | Path, competition: Competition, detail: bool = False,
     if parent_pid is not None and parent_pid != os.getpid():
         _limit_blas()
     path = Path(path)
+    refused = not_regular(path)  # a FIFO or device is never opened
+    if refused is not None:
+        return refused
     try:
         return evaluate_bid(read_bid(path), competition, detail=detail, factors=factors,
                             mappings=mappings)
@@ -322,17 +435,21 @@ def _name(summary: BidSummary) -> str:
     return str(summary.bidder) if summary.bidder not in (None, "") else Path(summary.file).stem
 
 
-def _per_bid(name: str, values, index: pd.Index, bidder: pd.Series) -> pd.Series:
-    """Values given per file name or per bidder name, aligned to the bids."""
+def _per_bid(name: str, values, index: pd.Index, bidder: pd.Series, unreadable: set[str],
+             notices: list) -> pd.Series:
+    """Values given per file name or per bidder name, aligned to the bids.
+
+    A value for a file that could not be read, or for no bid of the batch,
+    becomes a notice (``eval.notice.<name>_unreadable`` or ``_unknown``).
+    """
     given = {str(k): v for k, v in dict(values).items()}
     by_file = pd.Series(index.map(given), index=index, dtype=object)
     by_bidder = pd.Series(bidder.map(given).to_numpy(), index=index, dtype=object)
     chosen = by_file.where(by_file.notna(), by_bidder)  # per file first, else per bidder
     out = pd.to_numeric(chosen, errors="coerce").astype(float)
-    unknown = sorted(set(given) - set(index) - set(bidder))
-    if unknown:
-        raise InputError(f"{name} given for bids that are not in the batch: {unknown}",
-                         expected=", ".join(index), found=", ".join(unknown), code="tender.bad_values")
+    for key in sorted(set(given) - set(index) - set(bidder)):  # a few rows at most
+        kind = "unreadable" if key in unreadable else "unknown"
+        notices.append((f"eval.notice.{name}_{kind}", {"name": key}))
     return out
 
 

@@ -15,10 +15,11 @@ File layout (every table but ``[weights]`` optional)::
     tender_date = 2025-04-01       # EPDs expired at this date count as generic
     # reference_study_period = 50  # [a]; default: the profile's
     # building_parts = ["22", "23"]  # default: the profile's
+    # tie_break = ["price", "climate"]  # what decides equal totals; default ["manual"]
 
     [weights]      price, quality, climate [-]; min_climate [-]
     [points]       max [points], allow_negative
-    [price]        model
+    [price]        model, max_nok
     [climate]      model, basis, co2_price_nok_per_kg, reference, full_points_reduction,
                    zero_emission_basis, zero_emission_scale
     [gates]        frame_kg_co2e_per_m2, frame_period, min_zero_emission_share,
@@ -89,6 +90,9 @@ _KEYS: dict[str, tuple[str | None, str | None, str]] = {
     "tender_quantities": (None, None, "text"),
     "quantity_rule": (None, "quantity_rule", "text"),
     # -- end tender quantities
+    # --- tender-batch (issue #12): tie rules and the highest price that can be scored
+    "tie_break": ("tie_break", "tie_break", "texts"),
+    "price.max_nok": ("max_price_nok", "max_price_nok", "number"),
 }
 _TABLES = {"weights", "points", "price", "climate", "gates", "committed"}
 _REQUIRED = ("name", "profile", "bta_m2", "tender_date", "weights")
@@ -301,6 +305,8 @@ def competition_parameters(competition: Competition) -> pd.DataFrame:
             value = str(comp.tender_quantities)
         else:
             value = getattr(comp, key, None)
+        if isinstance(value, tuple):  # tie_break
+            value = ", ".join(value)
         rows.append((key, str(value).lower() if isinstance(value, bool) else value,
                      comp.sources.get(key), comp.notes.get(key)))
     for limit in comp.product_limits:

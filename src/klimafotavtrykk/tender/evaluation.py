@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.tender.competition import Competition
+from klimafotavtrykk.tender.duplicates import content_fingerprint
 from klimafotavtrykk.tender.findings import DOWNGRADES, FINDING_KINDS, sorted_findings
 from klimafotavtrykk.tender.materials import evaluate_materials
 from klimafotavtrykk.tender.reader import Bid
@@ -88,6 +89,11 @@ class BidSummary:
     lines : DataFrame or None
         Every line with its result, only when detail was asked for.
     warnings : tuple of str
+    content_sha256 : str or None
+        Hash of what the bid is evaluated on, without its file name
+        (:func:`~klimafotavtrykk.tender.duplicates.content_fingerprint`).
+    price_ref : str or None
+        Cell of the declared price, as Excel writes it.
     """
 
     file: str
@@ -112,6 +118,8 @@ class BidSummary:
     findings: pd.DataFrame | None = None
     lines: pd.DataFrame | None = None
     warnings: tuple[str, ...] = ()
+    content_sha256: str | None = None
+    price_ref: str | None = None
 
 
 def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, factors=None,
@@ -170,4 +178,5 @@ def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, fa
         counts={"lines": materials.n_lines, "computed": materials.n_computed,
                 "epd": materials.n_epd, "downgraded": materials.n_downgraded,
                 "not_computed": materials.n_not_computed, "site_rows": site.rows},
-        findings=findings, lines=lines, warnings=notes)
+        findings=findings, lines=lines, warnings=notes,
+        content_sha256=content_fingerprint(bid), price_ref=d.get("price_nok_ref"))

@@ -13,15 +13,17 @@ import pandas as pd
 
 from klimafotavtrykk.tender.reference import QUANTITY_FINDINGS
 
-__all__ = ["DOWNGRADES", "FINDING_KINDS", "FINDING_COLUMNS", "empty_findings", "sorted_findings"]
+__all__ = ["BATCH_KINDS", "DOWNGRADES", "FINDING_KINDS", "FINDING_COLUMNS", "empty_findings", "sorted_findings"]
 
 #: Finding kinds that lower what a bid claims (a downgraded line).
 DOWNGRADES: tuple[str, ...] = (
     "expired_epd", "uncommitted", "uncommitted_site", "missing_epd_id", "missing_epd_value",
     "unknown_epd_unit", "epd_not_usable")
+#: Findings on a whole bid that only the batch sees (tender-batch): duplicates and the price.
+BATCH_KINDS: tuple[str, ...] = ("duplicate_file", "duplicate_content", "invalid_price")
 #: Every finding kind, in the order the evaluation lists them (messages: ``finding.<kind>``).
 FINDING_KINDS: tuple[str, ...] = (
-    "product_limit_exceeded", "product_limit_unit_mismatch", *QUANTITY_FINDINGS, *DOWNGRADES, "bad_dataset_type",
+    *BATCH_KINDS, "product_limit_exceeded", "product_limit_unit_mismatch", *QUANTITY_FINDINGS, *DOWNGRADES, "bad_dataset_type",
     "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed", "reader")
 #: Columns of a finding frame: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FINDING_COLUMNS: tuple[str, ...] = ("file", "source_ref", "kind", "reason", "detail",
