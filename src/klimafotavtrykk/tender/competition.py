@@ -15,6 +15,7 @@ File layout (every table but ``[weights]`` optional)::
     tender_date = 2025-04-01       # EPDs expired at this date count as generic
     # reference_study_period = 50  # [a]; default: the profile's
     # building_parts = ["22", "23"]  # default: the profile's
+    # accepted_epds = ["NEPD-1234-567-NO"]  # EPDs whose documentation the client accepted
 
     [weights]      price, quality, climate [-]; min_climate [-]
     [points]       max [points], allow_negative
@@ -82,6 +83,10 @@ _KEYS: dict[str, tuple[str | None, str | None, str]] = {
     "gates.product_limits": (None, None, "limits"),
     "committed.material_fallback": (None, "material_fallback", "text"),
     "committed.site_fallback": (None, "site_fallback", "text"),
+    # --- EPD checks (tender/epd_checks.py): EPD numbers whose documentation the client has
+    # accepted; their values stand below the plausible range, in an unknown number format,
+    # without a valid-until date or with one too late (never when expired).
+    "accepted_epds": (None, None, "texts"),
 }
 _TABLES = {"weights", "points", "price", "climate", "gates", "committed"}
 _REQUIRED = ("name", "profile", "bta_m2", "tender_date", "weights")
@@ -139,6 +144,9 @@ class Competition:
     site_fallback : str
         Energy carrier an uncommitted emission-free machine or activity is
         scored as (a key of the site model, e.g. ``diesel``).
+    accepted_epds : tuple of str
+        EPD numbers whose documentation the client has accepted
+        (:mod:`~klimafotavtrykk.tender.epd_checks`).
     description : str
     path : str or None
         File the competition was read from.
@@ -159,6 +167,7 @@ class Competition:
     product_limits: tuple[ProductLimit, ...] = ()
     material_fallback: str = "generic_with_markup"
     site_fallback: str = "diesel"
+    accepted_epds: tuple[str, ...] = ()
     description: str = ""
     path: str | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -246,6 +255,7 @@ def load_competition(path: str | Path) -> Competition:
         tender_date=checked["tender_date"], reference_study_period=float(period),
         building_parts=tuple(str(p) for p in parts), rule=rule, product_limits=limits,
         material_fallback=material, site_fallback=site,
+        accepted_epds=tuple(checked.get("accepted_epds", ())),
         description=checked.get("description", ""), path=file, sources=sources, notes=notes)
 
 
@@ -271,6 +281,8 @@ def competition_parameters(competition: Competition) -> pd.DataFrame:
             value = comp.tender_date.isoformat()
         elif key == "building_parts":
             value = ", ".join(comp.building_parts)
+        elif key == "accepted_epds":
+            value = ", ".join(comp.accepted_epds)
         elif key.startswith("committed."):
             value = getattr(comp, key.split(".", 1)[1])
         else:

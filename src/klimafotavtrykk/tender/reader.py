@@ -68,6 +68,10 @@ class Bid:
         Cells that were read but not understood: ``source_ref``, ``kind``, ``detail``.
     warnings : tuple of str
         The reader's warnings.
+    columns : dict
+        Column letter of each materials column in the sheet as read
+        (canonical name -> ``"K"``), so findings name the right cell; empty
+        for a bid built from frames (the template's letters apply).
     """
 
     file: str
@@ -77,6 +81,7 @@ class Bid:
     declaration: dict[str, Any]
     findings: pd.DataFrame
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def read_bid(path: str | Path) -> Bid:
@@ -120,8 +125,11 @@ def read_bid(path: str | Path) -> Bid:
     materials, site, findings = bid_frames(tables["materials"], tables["site"])
     cells = [_reader_cells(m) for m in metas.values()]
     findings = pd.concat([findings, *cells], ignore_index=True)
+    meta = metas["materials"]
+    columns = {**(getattr(meta, "columns", None) or {}), **(getattr(meta, "extra_columns", None) or {})}
     return Bid(file=path.name, sha256=book.sha256, materials=materials, site=site,
-               declaration=declaration, findings=findings, warnings=tuple(dict.fromkeys(notes)))
+               declaration=declaration, findings=findings, warnings=tuple(dict.fromkeys(notes)),
+               columns=columns)
 
 
 def _read_named(book, key: str, aliases: dict[str, str]):
