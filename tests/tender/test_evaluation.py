@@ -90,7 +90,7 @@ def test_expired_epd_counts_as_generic_with_markup_and_uncommitted_line_falls_ba
     assert result.kg_co2e == pytest.approx(8_875.0)
     assert result.kg_co2e_claimed == pytest.approx(6_375.0)
     kinds = result.findings.set_index("source_ref")["kind"]
-    assert kinds["[bid.xlsx]Materialer!E3"] == "expired_epd"
+    assert kinds["[bid.xlsx]Materialer!M3"] == "expired_epd"     # the valid-until cell
     assert kinds["[bid.xlsx]Materialer!E4"] == "uncommitted"
     assert result.counts["downgraded"] == 2
 

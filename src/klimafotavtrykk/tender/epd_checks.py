@@ -228,8 +228,8 @@ def cell_refs(source_refs, column: str) -> np.ndarray:
     numpy.ndarray of object
     """
     refs = pd.Series(source_refs, dtype=object)
-    return refs.astype(str).str.replace(r"!\$?[A-Za-z]+\$?(\d+)$", rf"!{column}\1", regex=True
-                                        ).where(refs.notna(), None).to_numpy(dtype=object)
+    moved = refs.astype(str).str.replace(r"!\$?[A-Za-z]+\$?(\d+)$", rf"!{column}\1", regex=True)
+    return np.where(refs.notna().to_numpy(), moved.to_numpy(dtype=object), None)
 
 
 def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -> EpdChecks:

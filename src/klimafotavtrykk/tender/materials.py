@@ -264,8 +264,12 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
         "unknown_epd_unit": c.unit.astype(str),
     }
     reason = pd.Series(np.where(claim_ok, None, emissions.reason), dtype=object)
+    refs = m["source_ref"].to_numpy(dtype=object)
+    expired_cell = {**template_columns(), **(columns or {})}["epd_valid_until"]
     found += [pd.DataFrame({
-        "source_ref": m["source_ref"][mask].to_numpy(dtype=object), "kind": name,
+        "source_ref": (cell_refs(refs[mask], expired_cell) if name == "expired_epd"
+                       else refs[mask]),  # an expired EPD is found at its valid-until date
+        "kind": name,
         "reason": reason[mask].fillna("").to_numpy(dtype=object),
         "detail": (detail_text[name][mask] if name in detail_text else m["epd_id"][mask]).astype(object)
         .where(lambda s: s.notna(), "").astype(str).to_numpy(dtype=object),
