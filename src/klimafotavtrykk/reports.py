@@ -408,7 +408,7 @@ _EVAL_LINES = (
     "file", "sheet", "source_ref", "post_number", "item_code", "building_part", "description",
     "quantity", "unit", "product", "epd_id", "dataset_type", "committed", "factor_id",
     "factor_source", "line_status", "reason", "epd_declared_unit", "epd_gwp_a1a3",
-    "gwp_a1a3_evaluated", "checks", "epd_range", "epd_range_source", "kg_co2e_claimed", "kg_co2e",
+    "gwp_a1a3_evaluated", "gwp_a1a3_generic", "checks", "epd_range", "epd_range_source", "kg_co2e_claimed", "kg_co2e",
 )
 _EVAL_KG = {"kg_co2e", "kg_co2e_claimed", "site_kg_co2e", "mass_transport_kg_co2e"}
 

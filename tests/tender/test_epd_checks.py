@@ -116,6 +116,8 @@ def test_the_evaluation_shows_declared_and_evaluated_value_why_and_the_range():
     assert "Klimatdatabas" in b30["epd_range_source"]
     assert b30["kg_co2e"] == pytest.approx(10 * B30_GENERIC)               # 3 407.5
     assert glulam["gwp_a1a3_evaluated"] == pytest.approx(40.0)
+    assert glulam["gwp_a1a3_generic"] == pytest.approx(GLULAM_GENERIC)     # 57.505, the reference
+    assert b30["gwp_a1a3_generic"] == pytest.approx(B30_GENERIC)
     assert pd.isna(glulam["checks"])
     assert glulam["epd_range"] == "25\u2013200 kg CO2e/m3"
     detail = result.findings.set_index("kind").at["epd_below_range", "detail"]

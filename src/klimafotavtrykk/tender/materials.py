@@ -400,9 +400,10 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     """Every material line with its factor, status and result (the per-line detail).
 
     Besides the line and its result, each line shows what the bid declared
-    and what was evaluated: ``epd_gwp_a1a3`` (declared) and
-    ``gwp_a1a3_evaluated`` (the A1-A3 scored, per the same declared unit)
-    [kg CO2e per declared unit], ``checks`` (why they differ: finding kinds
+    and what was evaluated: ``epd_gwp_a1a3`` (declared),
+    ``gwp_a1a3_evaluated`` (the A1-A3 scored) and ``gwp_a1a3_generic`` (the
+    generic value with markup, the reference), all per the EPD's declared
+    unit [kg CO2e per declared unit], ``checks`` (why they differ: finding kinds
     joined by ``;``), ``epd_range`` and ``epd_range_source``.
 
     Parameters
@@ -438,7 +439,9 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
         "reason": np.where(scored.computed, None, emissions.reason),
         "epd_declared_unit": claims.unit.to_numpy(dtype=object),
         "epd_gwp_a1a3": claims.value,
-        "gwp_a1a3_evaluated": _evaluated_per_declared_unit(m, claims, scored, checks),
+        "gwp_a1a3_evaluated": _per_declared_unit(m, claims, scored.modules, scored.computed, checks),
+        "gwp_a1a3_generic": _per_declared_unit(m, claims, emissions.generic,
+                                               np.isfinite(emissions.generic).any(axis=1), checks),
         "checks": np.where(why == "", None, why),
         "epd_range": None if checks is None else checks.range_text,
         "epd_range_source": None if checks is None else checks.range_source,
@@ -447,12 +450,12 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     })
 
 
-def _evaluated_per_declared_unit(m: pd.DataFrame, claims: EpdClaims, scored: ScoredLines,
-                                 checks: EpdChecks | None) -> np.ndarray:
-    """A1-A3 scored per declared unit of the line's EPD [kg CO2e per declared unit]; NaN without an EPD.
+def _per_declared_unit(m: pd.DataFrame, claims: EpdClaims, modules: np.ndarray, computed,
+                       checks: EpdChecks | None) -> np.ndarray:
+    """A1-A3 of ``modules`` per declared unit of the line's EPD [kg CO2e per declared unit]; NaN without an EPD.
 
     The line's quantity is converted to the declared unit with the line's
-    conversions (:attr:`EpdChecks.mass_per_base`); A1-A3 scored over it.
+    conversions (:attr:`EpdChecks.mass_per_base`); A1-A3 over it.
     """
     from klimafotavtrykk.units import parse_units
     from klimafotavtrykk.vocabulary import DIMENSIONS
@@ -476,8 +479,8 @@ def _evaluated_per_declared_unit(m: pd.DataFrame, claims: EpdClaims, scored: Sco
         same = (l_dim == d_dim) & (l_dim >= 0)
         declared_qty = np.where(same, m["quantity"].to_numpy(dtype=float) * l_scale / d_scale,
                                 kg / (d_scale * mpb[rows, np.maximum(d_dim, 0)]))
-        value = scored.modules[:, _COL["A1-A3"]] / declared_qty
-    return np.where(claims.usable & (l_dim >= 0) & (d_dim >= 0) & scored.computed, value, np.nan)
+        value = modules[:, _COL["A1-A3"]] / declared_qty
+    return np.where(claims.usable & (l_dim >= 0) & (d_dim >= 0) & computed, value, np.nan)
 
 
 def evaluate_materials(bid, competition: Competition, *, detail: bool = False, factors=None,
