@@ -33,10 +33,12 @@ import pandas as pd
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk.errors import DataError
+from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
 __all__ = ["EpdChecks", "load_epd_ranges", "load_epd_number_formats", "normalise_epd_number",
-           "epd_number_operator", "check_claims", "cell_refs", "DOWNGRADING_CHECKS"]
+           "epd_number_operator", "check_claims", "check_findings", "per_declared_unit",
+           "template_columns", "cell_refs", "DOWNGRADING_CHECKS"]
 
 #: Check kinds that make a claim count as not made (generic with markup), in the order listed.
 DOWNGRADING_CHECKS: tuple[str, ...] = (
@@ -290,6 +292,130 @@ def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -
     return EpdChecks(operator=operator, accepted=accepted, flags=flags, downgrade=downgrade, why=why,
                      range_id=rng["range_id"], range_text=rng["text"], range_source=rng["source"],
                      value_in_range_unit=rng["value"], mass_per_base=mass_per_base)
+
+
+def template_columns() -> dict[str, str]:
+    """Column letter of each materials column in the bid template (:data:`~klimafotavtrykk.tender.schema.MATERIAL_COLUMNS`)."""
+    from klimafotavtrykk.provenance import column_letter
+    from klimafotavtrykk.tender.schema import MATERIAL_COLUMNS
+
+    return {c.name: column_letter(j) for j, c in enumerate(MATERIAL_COLUMNS)}
+
+
+#: Bid column whose cell each EPD check names.
+_CHECK_CELL = {
+    "epd_negative_value": "epd_gwp_a1a3", "epd_bad_mass": "mass_per_unit",
+    "epd_number_malformed": "epd_id", "epd_missing_valid_until": "epd_valid_until",
+    "epd_validity_too_long": "epd_valid_until", "epd_implausible": "epd_gwp_a1a3",
+    "epd_below_range": "epd_gwp_a1a3", "epd_range_not_comparable": "epd_gwp_a1a3",
+    "epd_above_range": "epd_gwp_a1a3", "epd_accepted": "epd_id",
+}
+
+
+def check_findings(materials: pd.DataFrame, claims, checks: EpdChecks, kg_claimed: np.ndarray,
+                   kg_scored: np.ndarray, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """One finding per EPD check that failed (or was accepted), at the cell it concerns.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        The bid's material lines.
+    claims : EpdClaims
+    checks : EpdChecks
+    kg_claimed, kg_scored : numpy.ndarray
+        Each line's total as claimed and as scored. [kg CO2e]
+    columns : dict, optional
+        Column letter of each bid column in the sheet as read; default the
+        template's (:func:`template_columns`).
+
+    Returns
+    -------
+    DataFrame
+        Finding columns; ``detail`` gives the value found and, for the range
+        checks, the bound it crossed and the range's id.
+    """
+    any_flag = np.zeros(len(materials), dtype=bool)
+    for mask in checks.flags.values():
+        any_flag |= mask
+    at = np.flatnonzero(any_flag)  # format details for the flagged lines only
+    if not len(at):
+        return empty_findings()
+    m = materials.iloc[at]
+    letters = {**template_columns(), **(columns or {})}
+    number = m["epd_id"].astype(object).where(m["epd_id"].notna(), "").astype(str)
+    value = pd.Series(claims.value[at], index=m.index).map("{:g}".format)
+    unit = claims.unit.iloc[at].set_axis(m.index).astype(object)
+    unit = unit.where(unit.notna(), "").astype(str)
+    in_range = pd.Series(checks.value_in_range_unit[at], index=m.index).map("{:.4g}".format)
+    ranges = pd.Series(checks.range_text[at], index=m.index, dtype=object).fillna("").astype(str)
+    rid = pd.Series(checks.range_id[at], index=m.index, dtype=object).fillna("").astype(str)
+    date = claims.valid_until.iloc[at].set_axis(m.index).dt.strftime("%Y-%m-%d").fillna("")
+    range_detail = (value + " kg CO2e/" + unit + " = " + in_range + " (" + ranges + ", " + rid + ")")
+    detail = {
+        "epd_negative_value": value + " kg CO2e/" + unit,
+        "epd_bad_mass": m["mass_per_unit"].map("{:g}".format),
+        "epd_number_malformed": number, "epd_missing_valid_until": number,
+        "epd_validity_too_long": number + " " + date,
+        "epd_implausible": range_detail, "epd_below_range": range_detail,
+        "epd_range_not_comparable": value + " kg CO2e/" + unit + " (" + ranges + ", " + rid + ")",
+        "epd_above_range": range_detail, "epd_accepted": number,
+    }
+    refs = m["source_ref"].to_numpy(dtype=object)
+    claimed, kg = kg_claimed[at], kg_scored[at]
+    found = [pd.DataFrame({
+        "source_ref": cell_refs(refs[mask[at]], letters[_CHECK_CELL[kind]]), "kind": kind,
+        "reason": "", "detail": detail[kind][mask[at]].to_numpy(dtype=object),
+        "kg_co2e_claimed": claimed[mask[at]], "kg_co2e": kg[mask[at]]})
+        for kind, mask in checks.flags.items() if mask.any()]
+    return pd.concat(found, ignore_index=True) if found else empty_findings()
+
+
+def per_declared_unit(m: pd.DataFrame, claims, a1a3: np.ndarray, computed,
+                      checks: EpdChecks | None) -> np.ndarray:
+    """A line's A1-A3 per declared unit of its EPD; NaN without an EPD.
+
+    The line's quantity is converted to the declared unit with the line's
+    conversions (:attr:`EpdChecks.mass_per_base`).
+
+    Parameters
+    ----------
+    m : DataFrame
+        The bid's material lines.
+    claims : EpdClaims
+    a1a3 : numpy.ndarray
+        A1-A3 of each line. [kg CO2e]
+    computed : numpy.ndarray of bool
+        Lines with a value.
+    checks : EpdChecks or None
+
+    Returns
+    -------
+    numpy.ndarray
+        [kg CO2e per declared unit]
+    """
+    from klimafotavtrykk.units import parse_units
+
+    n = len(m)
+    if checks is None or not claims.usable.any():
+        return np.full(n, np.nan)
+    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    line_u = m["unit"].astype(object).where(m["unit"].notna(), None)
+    decl_u = claims.unit
+    parsed = parse_units(pd.unique(pd.concat([line_u, decl_u]).dropna()))
+    dim = parsed["dimension"].map(dim_index)
+    l_dim = line_u.map(dim).fillna(-1).to_numpy(dtype=np.int64)
+    d_dim = decl_u.map(dim).fillna(-1).to_numpy(dtype=np.int64)
+    l_scale = line_u.map(parsed["scale"]).to_numpy(dtype=float)
+    d_scale = decl_u.map(parsed["scale"]).to_numpy(dtype=float)
+    rows = np.arange(n)
+    mpb = checks.mass_per_base
+    kg = m["quantity"].to_numpy(dtype=float) * l_scale * mpb[rows, np.maximum(l_dim, 0)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        same = (l_dim == d_dim) & (l_dim >= 0)
+        declared_qty = np.where(same, m["quantity"].to_numpy(dtype=float) * l_scale / d_scale,
+                                kg / (d_scale * mpb[rows, np.maximum(d_dim, 0)]))
+        value = a1a3 / declared_qty
+    return np.where(claims.usable & (l_dim >= 0) & (d_dim >= 0) & computed, value, np.nan)
 
 
 # ============================================================================ helpers

@@ -29,13 +29,19 @@ from klimafotavtrykk.tender.claims import (
     generic_match,
 )
 from klimafotavtrykk.tender.competition import Competition
-from klimafotavtrykk.tender.epd_checks import EpdChecks, cell_refs, check_claims
+from klimafotavtrykk.tender.epd_checks import (
+    EpdChecks,
+    cell_refs,
+    check_claims,
+    check_findings,
+    per_declared_unit,
+    template_columns,
+)
 from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "line_emissions", "scored_lines",
-           "material_findings", "check_findings", "template_columns", "product_limit_findings",
-           "material_lines", "evaluate_materials"]
+           "material_findings", "product_limit_findings", "material_lines", "evaluate_materials"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 _TOTAL = [_COL[m] for m in TOTAL_MODULES]
@@ -233,7 +239,7 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
         number, the valid-until date or the mass per unit).
     columns : dict, optional
         Column letter of each bid column in the sheet as read; default the
-        template's (:func:`template_columns`).
+        template's (:func:`~klimafotavtrykk.tender.epd_checks.template_columns`).
 
     Returns
     -------
@@ -244,7 +250,7 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
     m = materials
     found = []
     if checks is not None:
-        found.append(check_findings(m, claims, checks, scored, columns))
+        found.append(check_findings(m, claims, checks, scored.total_claimed, scored.scored, columns))
     committed = m["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     claim_ok = np.isfinite(scored.total_claimed)
     fb_ok = np.isfinite(scored.total_fallback)
@@ -276,70 +282,6 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
         "kg_co2e_claimed": scored.total_claimed[mask], "kg_co2e": scored.scored[mask]})
         for name, mask in kinds.items() if mask.any()]
     found = [f for f in found if len(f)]
-    return pd.concat(found, ignore_index=True) if found else empty_findings()
-
-
-def template_columns() -> dict[str, str]:
-    """Column letter of each materials column in the bid template (:data:`~klimafotavtrykk.tender.schema.MATERIAL_COLUMNS`)."""
-    from klimafotavtrykk.provenance import column_letter
-    from klimafotavtrykk.tender.schema import MATERIAL_COLUMNS
-
-    return {c.name: column_letter(j) for j, c in enumerate(MATERIAL_COLUMNS)}
-
-
-#: Bid column whose cell each EPD check names.
-_CHECK_CELL = {
-    "epd_negative_value": "epd_gwp_a1a3", "epd_bad_mass": "mass_per_unit",
-    "epd_number_malformed": "epd_id", "epd_missing_valid_until": "epd_valid_until",
-    "epd_validity_too_long": "epd_valid_until", "epd_implausible": "epd_gwp_a1a3",
-    "epd_below_range": "epd_gwp_a1a3", "epd_range_not_comparable": "epd_gwp_a1a3",
-    "epd_above_range": "epd_gwp_a1a3", "epd_accepted": "epd_id",
-}
-
-
-def check_findings(materials: pd.DataFrame, claims: EpdClaims, checks: EpdChecks,
-                   scored: ScoredLines, columns: dict[str, str] | None = None) -> pd.DataFrame:
-    """One finding per EPD check that failed (or was accepted), at the cell it concerns.
-
-    Returns
-    -------
-    DataFrame
-        Finding columns; ``detail`` gives the value found and, for the range
-        checks, the bound it crossed and the range's id.
-    """
-    any_flag = np.zeros(len(materials), dtype=bool)
-    for mask in checks.flags.values():
-        any_flag |= mask
-    at = np.flatnonzero(any_flag)  # format details for the flagged lines only
-    if not len(at):
-        return empty_findings()
-    m = materials.iloc[at]
-    letters = {**template_columns(), **(columns or {})}
-    number = m["epd_id"].astype(object).where(m["epd_id"].notna(), "").astype(str)
-    value = pd.Series(claims.value[at], index=m.index).map("{:g}".format)
-    unit = claims.unit.iloc[at].set_axis(m.index).astype(object)
-    unit = unit.where(unit.notna(), "").astype(str)
-    in_range = pd.Series(checks.value_in_range_unit[at], index=m.index).map("{:.4g}".format)
-    ranges = pd.Series(checks.range_text[at], index=m.index, dtype=object).fillna("").astype(str)
-    rid = pd.Series(checks.range_id[at], index=m.index, dtype=object).fillna("").astype(str)
-    date = claims.valid_until.iloc[at].set_axis(m.index).dt.strftime("%Y-%m-%d").fillna("")
-    range_detail = (value + " kg CO2e/" + unit + " = " + in_range + " (" + ranges + ", " + rid + ")")
-    detail = {
-        "epd_negative_value": value + " kg CO2e/" + unit,
-        "epd_bad_mass": m["mass_per_unit"].map("{:g}".format),
-        "epd_number_malformed": number, "epd_missing_valid_until": number,
-        "epd_validity_too_long": number + " " + date,
-        "epd_implausible": range_detail, "epd_below_range": range_detail,
-        "epd_range_not_comparable": value + " kg CO2e/" + unit + " (" + ranges + ", " + rid + ")",
-        "epd_above_range": range_detail, "epd_accepted": number,
-    }
-    refs = m["source_ref"].to_numpy(dtype=object)
-    claimed, kg = scored.total_claimed[at], scored.scored[at]
-    found = [pd.DataFrame({
-        "source_ref": cell_refs(refs[mask[at]], letters[_CHECK_CELL[kind]]), "kind": kind,
-        "reason": "", "detail": detail[kind][mask[at]].to_numpy(dtype=object),
-        "kg_co2e_claimed": claimed[mask[at]], "kg_co2e": kg[mask[at]]})
-        for kind, mask in checks.flags.items() if mask.any()]
     return pd.concat(found, ignore_index=True) if found else empty_findings()
 
 
@@ -439,48 +381,16 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
         "reason": np.where(scored.computed, None, emissions.reason),
         "epd_declared_unit": claims.unit.to_numpy(dtype=object),
         "epd_gwp_a1a3": claims.value,
-        "gwp_a1a3_evaluated": _per_declared_unit(m, claims, scored.modules, scored.computed, checks),
-        "gwp_a1a3_generic": _per_declared_unit(m, claims, emissions.generic,
-                                               np.isfinite(emissions.generic).any(axis=1), checks),
+        "gwp_a1a3_evaluated": per_declared_unit(m, claims, scored.modules[:, _COL["A1-A3"]],
+                                                scored.computed, checks),
+        "gwp_a1a3_generic": per_declared_unit(m, claims, emissions.generic[:, _COL["A1-A3"]],
+                                              np.isfinite(emissions.generic).any(axis=1), checks),
         "checks": np.where(why == "", None, why),
         "epd_range": None if checks is None else checks.range_text,
         "epd_range_source": None if checks is None else checks.range_source,
         "kg_co2e_claimed": scored.total_claimed, "kg_co2e": scored.scored,
         **{mod: scored.modules[:, _COL[mod]] for mod in MODULES if mod in modules},
     })
-
-
-def _per_declared_unit(m: pd.DataFrame, claims: EpdClaims, modules: np.ndarray, computed,
-                       checks: EpdChecks | None) -> np.ndarray:
-    """A1-A3 of ``modules`` per declared unit of the line's EPD [kg CO2e per declared unit]; NaN without an EPD.
-
-    The line's quantity is converted to the declared unit with the line's
-    conversions (:attr:`EpdChecks.mass_per_base`); A1-A3 over it.
-    """
-    from klimafotavtrykk.units import parse_units
-    from klimafotavtrykk.vocabulary import DIMENSIONS
-
-    n = len(m)
-    if checks is None or not claims.usable.any():
-        return np.full(n, np.nan)
-    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
-    line_u = m["unit"].astype(object).where(m["unit"].notna(), None)
-    decl_u = claims.unit
-    parsed = parse_units(pd.unique(pd.concat([line_u, decl_u]).dropna()))
-    dim = parsed["dimension"].map(dim_index)
-    l_dim = line_u.map(dim).fillna(-1).to_numpy(dtype=np.int64)
-    d_dim = decl_u.map(dim).fillna(-1).to_numpy(dtype=np.int64)
-    l_scale = line_u.map(parsed["scale"]).to_numpy(dtype=float)
-    d_scale = decl_u.map(parsed["scale"]).to_numpy(dtype=float)
-    rows = np.arange(n)
-    mpb = checks.mass_per_base
-    kg = m["quantity"].to_numpy(dtype=float) * l_scale * mpb[rows, np.maximum(l_dim, 0)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        same = (l_dim == d_dim) & (l_dim >= 0)
-        declared_qty = np.where(same, m["quantity"].to_numpy(dtype=float) * l_scale / d_scale,
-                                kg / (d_scale * mpb[rows, np.maximum(d_dim, 0)]))
-        value = modules[:, _COL["A1-A3"]] / declared_qty
-    return np.where(claims.usable & (l_dim >= 0) & (d_dim >= 0) & computed, value, np.nan)
 
 
 def evaluate_materials(bid, competition: Competition, *, detail: bool = False, factors=None,
