@@ -253,3 +253,23 @@ def test_ranges_and_formats_cite_known_sources():
     checked = formats["validity_years"].notna()
     assert formats.loc[checked, "validity_margin_days"].notna().all()
     assert (formats.loc[checked, "validity_source_id"] != "").all()
+
+
+def test_competition_file_names_the_accepted_epds(tmp_path):
+    from klimafotavtrykk.errors import InputError
+    from klimafotavtrykk.tender.competition import competition_parameters, load_competition
+
+    text = ('name = "t"\nprofile = "tek17"\nbta_m2 = 100\ntender_date = 2025-04-01\n'
+            'accepted_epds = ["NEPD-1234-567-NO", "S-P-01730"]\n'
+            '[weights]\nprice = 0.7\nclimate = 0.3\n')
+    path = tmp_path / "konkurranse.toml"
+    path.write_text(text, encoding="utf-8")
+    comp = load_competition(path)
+    assert comp.accepted_epds == ("NEPD-1234-567-NO", "S-P-01730")
+    listed = competition_parameters(comp).set_index("parameter")
+    assert listed.at["accepted_epds", "value"] == "NEPD-1234-567-NO, S-P-01730"
+    assert listed.at["accepted_epds", "source"] == "client"
+    path.write_text(text.replace('["NEPD-1234-567-NO", "S-P-01730"]', '"NEPD-1234-567-NO"'),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="accepted_epds"):
+        load_competition(path)
