@@ -55,7 +55,7 @@ def _bid_rows(n_lines: int, seed: int) -> pd.DataFrame:
         "post_number": [f"{i // 100}.{i % 100:02d}" for i in range(n_lines)],
         "building_part": part[pick], "description": text[pick], "unit": unit[pick],
         "quantity": rng.uniform(1.0, 50.0, n_lines).round(1),
-        "epd_id": np.where(epd, "EKS-EPD-101", None), "epd_declared_unit": np.where(epd, "m3", None),
+        "epd_id": np.where(epd, "NEPD-1234-567-NO", None), "epd_declared_unit": np.where(epd, "m3", None),
         "epd_gwp_a1a3": np.where(epd, 180.0 + 10 * seed, np.nan),
         "dataset_type": np.where(epd, "product_epd", None),
         "epd_valid_until": np.where(epd, dt.datetime(2029, 12, 31), None),

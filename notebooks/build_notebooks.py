@@ -668,6 +668,25 @@ ANBUD = [
         kvalitet.to_frame("Kvalitetspoeng")
     '''),
     md('''
+        ## EPD-kontroll
+
+        Hver EPD-verdi i et tilbud kontrolleres før den teller: mot et plausibelt område for
+        materialet (`data/procurement/epd_ranges.csv`), EPD-nummerets form (NEPD-…, S-P-…,
+        EPD-IES-…) og «gyldig til»-datoen. En verdi som ikke består, evalueres med generisk verdi
+        med påslag til oppdragsgiveren godtar dokumentasjonen ved å føre EPD-nummeret i
+        `accepted_epds` i konkurransefila. Eksempeltilbudenes EPD-numre (`EKS-EPD-…`) er
+        oppdiktet og har ikke formen til noen registrering; her godtar oppdragsgiveren dem.
+    '''),
+    code('''
+        import dataclasses
+        import re
+
+        oppdiktet = sorted(set(re.findall(r'"(EKS-EPD-[A-Z0-9-]+)"',
+                                          (ANBUD / "build_bids.py").read_text(encoding="utf-8"))))
+        konkurranse = dataclasses.replace(konkurranse, accepted_epds=tuple(oppdiktet))
+        ", ".join(konkurranse.accepted_epds)
+    '''),
+    md('''
         ## Evaluer tilbudene
 
         `kf.score_bids` leser hver tilbudsfil, beregner den etter konkurransens regler og gir poeng.
@@ -675,7 +694,7 @@ ANBUD = [
         parallelt.
     '''),
     code('''
-        evaluering = kf.score_bids(ANBUD / "konkurranse.toml", ANBUD / "bud", quality=kvalitet.to_dict())
+        evaluering = kf.score_bids(konkurranse, ANBUD / "bud", quality=kvalitet.to_dict())
 
         rangering = evaluering.ranking
         rangering.assign(status=rangering["status"].map(lambda s: t(f"eval.status.{s}")))[["bidder", "rank", "status", "total", "points_price", "points_quality", "points_climate",

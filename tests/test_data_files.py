@@ -27,8 +27,10 @@ NS3420_FILES = sorted((DATA / "mappings").glob("ns3420*.csv"))
 EXAMPLE = ROOT / "examples" / "skole.xlsx"
 EXAMPLE_SCRIPT = ROOT / "examples" / "build_examples.py"
 
-DATA_FILES = sorted((DATA / "emission_factors").glob("*.csv")) + sorted(
-    (DATA / "mappings").glob("*.csv")
+DATA_FILES = (
+    sorted((DATA / "emission_factors").glob("*.csv"))
+    + sorted((DATA / "mappings").glob("*.csv"))
+    + sorted((DATA / "procurement").glob("*.csv"))  # EPD ranges and number formats
 )
 # Exempt from the source rule: data/messages/*.csv hold user-facing texts (key,nb,en), not
 # numbers, so there is nothing in them to cite. The exemption is by folder, here, not a looser
@@ -156,6 +158,10 @@ def test_every_factor_reference_resolves(path):
     named = rows["factor_id"][rows["factor_id"] != ""]
     if path.name.startswith("ns3420"):  # a code prefix may name a material family only
         assert set(named) <= factor_ids()
+    elif "material_group" in rows:  # a row keyed by material group names no factor
+        assert set(named) <= factor_ids()
+        groups = rows.loc[rows["factor_id"] == "", "material_group"]
+        assert (groups != "").all() and set(groups) <= set(materials()["material_group"])
     else:
         assert len(named) == len(rows) and set(named) <= factor_ids()
 

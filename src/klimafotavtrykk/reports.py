@@ -408,7 +408,8 @@ _EVAL_RANKING = (
 _EVAL_LINES = (
     "file", "sheet", "source_ref", "post_number", "item_code", "building_part", "description",
     "quantity", "unit", "product", "epd_id", "dataset_type", "committed", "factor_id",
-    "factor_source", "line_status", "reason", "kg_co2e_claimed", "kg_co2e",
+    "factor_source", "line_status", "reason", "epd_declared_unit", "epd_gwp_a1a3",
+    "gwp_a1a3_evaluated", "gwp_a1a3_generic", "checks", "epd_range", "epd_range_source", "kg_co2e_claimed", "kg_co2e",
 )
 _EVAL_KG = {"kg_co2e", "kg_co2e_claimed", "site_kg_co2e", "mass_transport_kg_co2e"}
 
@@ -578,6 +579,7 @@ def _eval_lines(evaluation, lang: str) -> pd.DataFrame:
     frame["dataset_type"] = _codes_text(frame["dataset_type"], ("bid.dataset_type.",), lang)
     frame["line_status"] = _codes_text(frame["line_status"], ("eval.line.",), lang)
     frame["reason"] = _codes_text(frame["reason"], ("reason.", "site_reason."), lang)
+    frame["checks"] = _codes_text(frame["checks"], ("finding.",), lang)
     yes, no = t("bid.yes", lang), t("bid.no", lang)
     committed = frame["committed"].astype("boolean")
     frame["committed"] = committed.map({True: yes, False: no}).astype(object).where(

@@ -5,7 +5,10 @@
 :func:`claim_factor_table` turns each distinct claim into a row in the
 user-factor schema (:func:`epd_factor_rows`), added to the generic table
 through :func:`~klimafotavtrykk.factors.add_factor_rows`, so the rows pass
-the checks a user's factor file passes.
+the checks a user's factor file passes. A claim whose factor row those
+checks would refuse (a negative A1-A3, a mass per unit of zero or less) is
+marked ``refused`` and gets no row: it is refused at its cell, not the bid
+(:mod:`~klimafotavtrykk.tender.epd_checks` says what else a claim must pass).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_m
 from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
 
 __all__ = ["EpdClaims", "GenericMatch", "epd_claims", "generic_match", "claim_factor_table",
-           "epd_factor_rows"]
+           "epd_factor_rows", "claim_mass_per_base"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 
@@ -46,8 +49,14 @@ class EpdClaims:
     expired : numpy.ndarray of bool
         A usable EPD that expired before the tender date.
     dataset_type : numpy.ndarray of object
-        Dataset type of the EPD row: as declared (default ``product_epd``),
-        ``generic`` when expired.
+        Dataset type of the EPD row as declared (default ``product_epd``).
+    negative_value : numpy.ndarray of bool
+        A usable claim with A1-A3 below zero: no indicator the bid workbook
+        asks for (GWP-GHG/IOBC, biogenic uptake excluded) can be negative.
+    bad_mass : numpy.ndarray of bool
+        A usable claim whose own mass per quantity unit is zero or less.
+    refused : numpy.ndarray of bool
+        ``negative_value | bad_mass``: the claim gets no factor row.
     """
 
     value: np.ndarray
@@ -60,6 +69,9 @@ class EpdClaims:
     valid_until: pd.Series
     expired: np.ndarray
     dataset_type: np.ndarray
+    negative_value: np.ndarray
+    bad_mass: np.ndarray
+    refused: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +93,7 @@ class GenericMatch:
 # ============================================================================ steps
 
 def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
-    """Which lines carry a usable EPD value, and which of those expired.
+    """Which lines carry a usable EPD value, which of those expired, and which are refused.
 
     Parameters
     ----------
@@ -109,9 +121,13 @@ def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
     valid_until = pd.to_datetime(m["epd_valid_until"], errors="coerce")
     expired = usable & (valid_until < pd.Timestamp(tender_date)).to_numpy()
     declared_type = m["dataset_type"].astype(object).where(m["dataset_type"].notna(), "product_epd")
+    negative = usable & (value < 0)
+    own_mass = m["mass_per_unit"].to_numpy(dtype=float)
+    bad_mass = usable & (own_mass <= 0)  # NaN (not given) compares False
     return EpdClaims(value=value, unit=unit, has_value=has_value, has_id=has_id, has_unit=has_unit,
                      unit_ok=unit_ok, usable=usable, valid_until=valid_until, expired=expired,
-                     dataset_type=np.where(expired, "generic", declared_type.to_numpy(dtype=object)))
+                     dataset_type=declared_type.to_numpy(dtype=object), negative_value=negative,
+                     bad_mass=bad_mass, refused=negative | bad_mass)
 
 
 def generic_match(materials: pd.DataFrame, generic, mappings) -> GenericMatch:
@@ -158,13 +174,15 @@ def claim_factor_table(generic, materials: pd.DataFrame, claims: EpdClaims, matc
     table : FactorTable
         ``generic`` with the EPD rows appended (``generic`` itself when no line has one).
     epd_ids : numpy.ndarray of object
-        Factor id of each line's EPD row; None for lines without one.
+        Factor id of each line's EPD row; None for lines without one and for
+        refused claims (:attr:`EpdClaims.refused`).
     """
     m = materials
     epd_ids = np.full(len(m), None, dtype=object)
-    if not claims.usable.any():
+    rows = claims.usable & ~claims.refused
+    if not rows.any():
         return generic, epd_ids
-    at = np.flatnonzero(claims.usable)
+    at = np.flatnonzero(rows)
     key = pd.MultiIndex.from_arrays([m["epd_id"].to_numpy(dtype=object)[at],
                                      claims.unit.to_numpy(dtype=object)[at], claims.value[at],
                                      claims.dataset_type[at]])
@@ -247,20 +265,7 @@ def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np
     declared_dim = pd.Series(units).map(parsed["dimension"]).map(dim_index).to_numpy(dtype=np.int64)
     declared_scale = pd.Series(units).map(parsed["scale"]).to_numpy(dtype=float)
 
-    nan_row = np.full(generic.mass_per_base.shape[1], np.nan)
-    mass_per_base = np.where(has_g[:, None], generic.mass_per_base[at], nan_row)
-    line_units = pd.Series(m["unit"].to_numpy(dtype=object)[first], dtype=object).astype(str)
-    line_info = parse_units(pd.unique(line_units))
-    line_dim = line_units.map(line_info["dimension"]).map(dim_index).fillna(-1).to_numpy(dtype=np.int64)
-    line_scale = line_units.map(line_info["scale"]).to_numpy(dtype=float)
-    own = m["mass_per_unit"].to_numpy(dtype=float)[first] / line_scale  # [kg per base unit]
-    use_own = np.isfinite(own) & (line_dim > 0)  # mass lines need no conversion
-    mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
-    thickness = thickness_in_metres(
-        pd.to_numeric(m["thickness_mm"], errors="coerce").to_numpy(dtype=float)[first])
-    area, volume = dim_index["area"], dim_index["volume"]
-    layered = np.isnan(mass_per_base[:, area]) & np.isfinite(thickness)
-    mass_per_base[layered, area] = layer_area_mass(thickness[layered], mass_per_base[layered, volume])
+    mass_per_base = claim_mass_per_base(generic, m, first, gidx)
     mass_per_declared = declared_scale * mass_per_base[np.arange(n_e), declared_dim]
     ratio = np.where(has_g, mass_per_declared / generic.mass_per_declared_unit[at], np.nan)
     modules = np.where(has_g[:, None], generic.modules[at] * ratio[:, None], np.nan)
@@ -284,3 +289,54 @@ def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np
         "transport_km": inherit(generic.transport_km, np.nan),
         "transport_mode": inherit(generic.transport_mode, None),
     })
+
+
+def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx: np.ndarray
+                        ) -> np.ndarray:
+    """Mass per base unit of each dimension for the claims on ``rows``, as their factor rows get it.
+
+    The generic factor the line matches gives the conversions; the bid's own
+    mass per quantity unit, where given and above zero, replaces the one for
+    the line's dimension; a layer given per m² with a thickness above zero
+    gets thickness × density as its area mass
+    (:func:`~klimafotavtrykk.lifecycle.conversion.layer_area_mass`).
+
+    Parameters
+    ----------
+    generic : FactorTable
+        Generic factors.
+    materials : DataFrame
+        The bid's material lines.
+    rows : numpy.ndarray of int64
+        Lines to convert.
+    gidx : numpy.ndarray of int64
+        Generic factor row each line matches; -1 none.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(rows), len(DIMENSIONS)); NaN where no conversion is known,
+        1 for mass. [kg per kg, m³, m², m, piece]
+    """
+    from klimafotavtrykk.units import parse_units
+
+    m = materials
+    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    g = np.asarray(gidx)[rows]
+    has_g = g >= 0
+    nan_row = np.full(generic.mass_per_base.shape[1], np.nan)
+    mass_per_base = np.where(has_g[:, None], generic.mass_per_base[np.maximum(g, 0)], nan_row)
+    mass_per_base[:, dim_index["mass"]] = 1.0
+    line_units = pd.Series(m["unit"].to_numpy(dtype=object)[rows], dtype=object).astype(str)
+    line_info = parse_units(pd.unique(line_units))
+    line_dim = line_units.map(line_info["dimension"]).map(dim_index).fillna(-1).to_numpy(dtype=np.int64)
+    line_scale = line_units.map(line_info["scale"]).to_numpy(dtype=float)
+    own = m["mass_per_unit"].to_numpy(dtype=float)[rows] / line_scale  # [kg per base unit]
+    use_own = np.isfinite(own) & (own > 0) & (line_dim > 0)  # mass lines need no conversion
+    mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
+    thickness = thickness_in_metres(
+        pd.to_numeric(m["thickness_mm"], errors="coerce").to_numpy(dtype=float)[rows])
+    area, volume = dim_index["area"], dim_index["volume"]
+    layered = np.isnan(mass_per_base[:, area]) & np.isfinite(thickness) & (thickness > 0)
+    mass_per_base[layered, area] = layer_area_mass(thickness[layered], mass_per_base[layered, volume])
+    return mass_per_base

@@ -16,6 +16,7 @@ File layout (every table but ``[weights]`` optional)::
     # reference_study_period = 50  # [a]; default: the profile's
     # building_parts = ["22", "23"]  # default: the profile's
     # tie_break = ["price", "climate"]  # what decides equal totals; default ["manual"]
+    # accepted_epds = ["NEPD-1234-567-NO"]  # EPDs whose documentation the client accepted
 
     [weights]      price, quality, climate [-]; min_climate [-]
     [points]       max [points], allow_negative
@@ -93,6 +94,10 @@ _KEYS: dict[str, tuple[str | None, str | None, str]] = {
     # --- tender-batch (issue #12): tie rules and the highest price that can be scored
     "tie_break": ("tie_break", "tie_break", "texts"),
     "price.max_nok": ("max_price_nok", "max_price_nok", "number"),
+    # --- EPD checks (tender/epd_checks.py): EPD numbers whose documentation the client has
+    # accepted; their values stand below the plausible range, in an unknown number format,
+    # without a valid-until date or with one too late (never when expired).
+    "accepted_epds": (None, None, "texts"),
 }
 _TABLES = {"weights", "points", "price", "climate", "gates", "committed"}
 _REQUIRED = ("name", "profile", "bta_m2", "tender_date", "weights")
@@ -150,6 +155,9 @@ class Competition:
     site_fallback : str
         Energy carrier an uncommitted emission-free machine or activity is
         scored as (a key of the site model, e.g. ``diesel``).
+    accepted_epds : tuple of str
+        EPD numbers whose documentation the client has accepted
+        (:mod:`~klimafotavtrykk.tender.epd_checks`).
     description : str
     path : str or None
         File the competition was read from.
@@ -177,6 +185,7 @@ class Competition:
     product_limits: tuple[ProductLimit, ...] = ()
     material_fallback: str = "generic_with_markup"
     site_fallback: str = "diesel"
+    accepted_epds: tuple[str, ...] = ()
     description: str = ""
     path: str | None = None
     tender_quantities: TenderQuantities | None = field(default=None, compare=False, hash=False)
@@ -273,6 +282,7 @@ def load_competition(path: str | Path) -> Competition:
         tender_date=checked["tender_date"], reference_study_period=float(period),
         building_parts=tuple(str(p) for p in parts), rule=rule, product_limits=limits,
         material_fallback=material, site_fallback=site,
+        accepted_epds=tuple(checked.get("accepted_epds", ())),
         description=checked.get("description", ""), path=file, tender_quantities=reference,
         quantity_rule=quantity_rule, sources=sources, notes=notes)
 
@@ -299,6 +309,8 @@ def competition_parameters(competition: Competition) -> pd.DataFrame:
             value = comp.tender_date.isoformat()
         elif key == "building_parts":
             value = ", ".join(comp.building_parts)
+        elif key == "accepted_epds":
+            value = ", ".join(comp.accepted_epds)
         elif key.startswith("committed."):
             value = getattr(comp, key.split(".", 1)[1])
         elif key == "tender_quantities":  # tender quantities (issue 12 item 1): file and hash

@@ -10,8 +10,11 @@ How a bid is computed (:func:`evaluate_bid`)
 --------------------------------------------
 * Each distinct EPD the bid declares (EPD number, declared unit, GWP A1-A3)
   becomes one row of a per-bid factor table with the dataset type the bid
-  states; an EPD expired at the competition's tender date counts as generic
-  (the profile's markup applies). The EPD gives A1-A3; the other modules,
+  states. A claim counts only when it passes the EPD checks
+  (:mod:`~klimafotavtrykk.tender.epd_checks`: plausible range, registration
+  number, valid-until date; expired at the competition's tender date, it
+  fails): otherwise the line is the generic value with the profile's
+  markup, as a line without a claim. The EPD gives A1-A3; the other modules,
   mass conversions, service life, waste and transport defaults come from the
   shipped generic factor the line matches (by description or NS 3420 code),
   converted by mass, so that bids differ only by what they document.

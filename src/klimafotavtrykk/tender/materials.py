@@ -5,11 +5,15 @@ twice in one calculation: as claimed (the bid's EPD, or the generic factor
 the line matches) and as the fallback (that generic factor, with the
 profile's markup unless the competition says otherwise). What is scored is
 chosen per line (:func:`scored_lines`): an uncommitted claim is never better
-than its fallback (KOFA 2024/1940). Before that, the lines are matched to the
-tender's own bill of quantities (:mod:`~klimafotavtrykk.tender.reference`),
-so a bid is always computed on the tender's job. Each step is a small function that
-returns a frozen dataclass or a frame; the EPD claims and their factor rows
-are :mod:`~klimafotavtrykk.tender.claims`.
+than its fallback (KOFA 2024/1940), and a claim that fails the EPD checks
+(:mod:`~klimafotavtrykk.tender.epd_checks`: plausible range, registration
+number, validity) counts as not made: the line gets the generic value with
+the profile's markup, as a line without a claim does. Before that, the lines
+are matched to the tender's own bill of quantities
+(:mod:`~klimafotavtrykk.tender.reference`), so a bid is always computed on the
+tender's job. Each step is a small function that returns a frozen dataclass or
+a frame; the EPD claims and their factor rows are
+:mod:`~klimafotavtrykk.tender.claims`.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ from klimafotavtrykk.tender.claims import (
     generic_match,
 )
 from klimafotavtrykk.tender.competition import Competition
+from klimafotavtrykk.tender.epd_checks import (
+    EpdChecks,
+    cell_refs,
+    check_claims,
+    check_findings,
+    per_declared_unit,
+    template_columns,
+)
 from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.tender.reference import reconcile
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
@@ -55,12 +67,17 @@ class LineEmissions:
     fallback : numpy.ndarray
         Shape (n, len(MODULES)); NaN for lines without a usable EPD (their
         claim is the generic value already). [kg CO2e]
+    generic : numpy.ndarray
+        Shape (n, len(MODULES)): the generic value with the profile's markup,
+        what a claim that fails the EPD checks is scored at; NaN for lines
+        without a usable EPD. [kg CO2e]
     """
 
     claimed: np.ndarray
     reason: np.ndarray
     source: np.ndarray
     fallback: np.ndarray
+    generic: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,7 +96,10 @@ class ScoredLines:
     modules : numpy.ndarray
         Shape (n, len(MODULES)): the module values scored. [kg CO2e]
     status : numpy.ndarray of object
-        ``epd``, ``epd_generic``, ``generic``, ``fallback`` or ``not_computed``.
+        ``epd``, ``epd_generic`` (expired), ``epd_unverified`` (failed another
+        EPD check), ``generic``, ``fallback`` or ``not_computed``.
+    downgraded : numpy.ndarray of bool
+        The claim failed an EPD check: scored at the generic value with markup.
     """
 
     total_claimed: np.ndarray
@@ -89,6 +109,7 @@ class ScoredLines:
     computed: np.ndarray
     modules: np.ndarray
     status: np.ndarray
+    downgraded: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,12 +149,13 @@ class MaterialEmissions:
 
 def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch, epd_ids,
                    table, competition: Competition, mappings) -> LineEmissions:
-    """Compute every line as claimed and, where it has an EPD, with its generic fallback.
+    """Compute every line as claimed and, where it has an EPD, with its generic value.
 
-    Claimed rows (EPD row or generic factor) and fallback rows (generic
-    factor) go through one :func:`~klimafotavtrykk.assessment.calculate`;
-    when the competition's fallback is plain ``generic``, the fallback rows
-    are computed apart without the markup.
+    Claimed rows (EPD row or generic factor) and the generic rows of lines
+    with a usable EPD (with the profile's markup) go through one
+    :func:`~klimafotavtrykk.assessment.calculate`; when the competition's
+    fallback for uncommitted claims is plain ``generic``, those lines are
+    computed once more apart, without the markup.
 
     Returns
     -------
@@ -149,27 +171,31 @@ def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     fb_rows = np.flatnonzero(claims.usable)
     fallback = m.iloc[fb_rows].assign(row_id=n + np.arange(len(fb_rows)),
                                       factor_id=match.factor_id[fb_rows])
-    no_markup = competition.material_fallback == "generic"
-    frames = [claimed] if no_markup else [claimed, fallback]
-    result = calculate(pd.concat(frames, ignore_index=True), profile, factors=table,
+    result = calculate(pd.concat([claimed, fallback], ignore_index=True), profile, factors=table,
                        bta_m2=competition.bta_m2, mappings=mappings)
     k_claim, reason, source = _per_row(result, n, 0)
-    k_fb = np.full((n, len(MODULES)), np.nan)
-    if no_markup and len(fb_rows):
+    k_generic = np.full((n, len(MODULES)), np.nan)
+    sub, _, _ = _per_row(result, len(fb_rows), n)
+    k_generic[fb_rows] = sub
+    k_fb = k_generic
+    if competition.material_fallback == "generic" and len(fb_rows):
         fb_result = calculate(fallback, dataclasses.replace(profile, generic_markup=0.0),
                               factors=table, bta_m2=competition.bta_m2, mappings=mappings)
-    else:
-        fb_result = result
-    sub, _, _ = _per_row(fb_result, len(fb_rows), n)
-    k_fb[fb_rows] = sub
-    return LineEmissions(claimed=k_claim, reason=reason, source=source, fallback=k_fb)
+        k_fb = np.full((n, len(MODULES)), np.nan)
+        sub, _, _ = _per_row(fb_result, len(fb_rows), n)
+        k_fb[fb_rows] = sub
+    return LineEmissions(claimed=k_claim, reason=reason, source=source, fallback=k_fb,
+                         generic=k_generic)
 
 
-def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
-                 ) -> ScoredLines:
-    """Choose per line what is scored: the claim, or the fallback when the claim is not committed.
+def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
+                 checks: EpdChecks | None = None) -> ScoredLines:
+    """Choose per line what is scored: the claim, its generic value, or the fallback.
 
-    A committed EPD claim is scored as claimed; an uncommitted one at
+    A claim that fails the EPD checks (``checks.downgrade``) counts as not
+    made: the line is scored at its generic value with the profile's markup,
+    whether committed or not. Otherwise a committed EPD claim is scored as
+    claimed; an uncommitted one at
     :func:`~klimafotavtrykk.scoring.committed_emissions` (never below the
     fallback); a line whose EPD row cannot be computed falls back.
 
@@ -179,26 +205,45 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     """
     from klimafotavtrykk.scoring import committed_emissions
 
-    k_claim, k_fb = emissions.claimed, emissions.fallback
+    k_claim, k_fb, k_gen = emissions.claimed, emissions.fallback, emissions.generic
     usable, expired = claims.usable, claims.expired
-    total_claim = np.where(np.isnan(k_claim).all(axis=1), np.nan, np.nansum(k_claim[:, _TOTAL], axis=1))
-    total_fb = np.where(np.isnan(k_fb).all(axis=1), np.nan, np.nansum(k_fb[:, _TOTAL], axis=1))
+    down = (np.zeros(len(usable), dtype=bool) if checks is None else checks.downgrade) & usable
+
+    def total(k):
+        return np.where(np.isnan(k).all(axis=1), np.nan, np.nansum(k[:, _TOTAL], axis=1))
+
+    total_claim, total_fb, total_gen = total(k_claim), total(k_fb), total(k_gen)
     committed = materials["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    stands = usable & ~down                          # a claim that passed the checks
     claim_ok, fb_ok = np.isfinite(total_claim), np.isfinite(total_fb)
     scored = np.where(claim_ok, committed_emissions(total_claim, total_fb, committed | ~usable),
                       np.where(usable & fb_ok, total_fb, np.nan))
-    use_fb = usable & fb_ok & (~claim_ok | (scored != total_claim))
+    scored = np.where(down, total_gen, scored)
+    use_fb = stands & fb_ok & (~claim_ok | (scored != total_claim))
     computed = np.isfinite(scored)
-    status = np.select([~computed, use_fb, usable & ~expired, usable & expired],
-                       ["not_computed", "fallback", "epd", "epd_generic"], "generic").astype(object)
+    status = np.select([~computed, down & expired, down, use_fb, usable],
+                       ["not_computed", "epd_generic", "epd_unverified", "fallback", "epd"],
+                       "generic").astype(object)
+    modules = np.where(down[:, None], k_gen, np.where(use_fb[:, None], k_fb, k_claim))
     return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
-                       use_fallback=use_fb, computed=computed,
-                       modules=np.where(use_fb[:, None], k_fb, k_claim), status=status)
+                       use_fallback=use_fb, computed=computed, modules=modules, status=status,
+                       downgraded=down)
 
 
 def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
-                      scored: ScoredLines) -> pd.DataFrame:
-    """Downgraded and not computed material lines, one finding each.
+                      scored: ScoredLines, checks: EpdChecks | None = None,
+                      columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """Downgraded and not computed material lines, one finding each, and what the EPD checks found.
+
+    Parameters
+    ----------
+    checks : EpdChecks, optional
+        What :func:`~klimafotavtrykk.tender.epd_checks.check_claims` found;
+        each of its findings names the cell it concerns (the GWP, the EPD
+        number, the valid-until date or the mass per unit).
+    columns : dict, optional
+        Column letter of each bid column in the sheet as read; default the
+        template's (:func:`~klimafotavtrykk.tender.epd_checks.template_columns`).
 
     Returns
     -------
@@ -207,6 +252,9 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
         and ``kg_co2e`` [kg CO2e]; kinds in the order they are checked.
     """
     m = materials
+    found = []
+    if checks is not None:
+        found.append(check_findings(m, claims, checks, scored.total_claimed, scored.scored, columns))
     committed = m["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     claim_ok = np.isfinite(scored.total_claimed)
     fb_ok = np.isfinite(scored.total_fallback)
@@ -216,7 +264,7 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
         "missing_epd_value": c.has_id & ~(c.has_value & c.has_unit),
         "unknown_epd_unit": c.has_value & c.has_id & c.has_unit & ~c.unit_ok,
         "expired_epd": c.expired,
-        "uncommitted": c.usable & ~committed,
+        "uncommitted": c.usable & ~committed & ~scored.downgraded,
         "epd_not_usable": c.usable & ~claim_ok & fb_ok,
         "not_computed": not_computed(emissions, scored),
     }
@@ -226,13 +274,18 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
         "unknown_epd_unit": c.unit.astype(str),
     }
     reason = pd.Series(np.where(claim_ok, None, emissions.reason), dtype=object)
-    found = [pd.DataFrame({
-        "source_ref": m["source_ref"][mask].to_numpy(dtype=object), "kind": name,
+    refs = m["source_ref"].to_numpy(dtype=object)
+    expired_cell = {**template_columns(), **(columns or {})}["epd_valid_until"]
+    found += [pd.DataFrame({
+        "source_ref": (cell_refs(refs[mask], expired_cell) if name == "expired_epd"
+                       else refs[mask]),  # an expired EPD is found at its valid-until date
+        "kind": name,
         "reason": reason[mask].fillna("").to_numpy(dtype=object),
         "detail": (detail_text[name][mask] if name in detail_text else m["epd_id"][mask]).astype(object)
         .where(lambda s: s.notna(), "").astype(str).to_numpy(dtype=object),
         "kg_co2e_claimed": scored.total_claimed[mask], "kg_co2e": scored.scored[mask]})
         for name, mask in kinds.items() if mask.any()]
+    found = [f for f in found if len(f)]
     return pd.concat(found, ignore_index=True) if found else empty_findings()
 
 
@@ -288,20 +341,33 @@ def product_limit_findings(materials: pd.DataFrame, claims: EpdClaims, match: Ge
 
 
 def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch, generic,
-                   epd_ids, emissions: LineEmissions, scored: ScoredLines, modules) -> pd.DataFrame:
+                   epd_ids, emissions: LineEmissions, scored: ScoredLines, modules,
+                   checks: EpdChecks | None = None) -> pd.DataFrame:
     """Every material line with its factor, status and result (the per-line detail).
+
+    Besides the line and its result, each line shows what the bid declared
+    and what was evaluated: ``epd_gwp_a1a3`` (declared),
+    ``gwp_a1a3_evaluated`` (the A1-A3 scored) and ``gwp_a1a3_generic`` (the
+    generic value with markup, the reference), all per the EPD's declared
+    unit [kg CO2e per declared unit], ``checks`` (why they differ: finding kinds
+    joined by ``;``), ``epd_range`` and ``epd_range_source``.
 
     Parameters
     ----------
     modules : tuple of str
         Modules in the profile's scope; a column each. [kg CO2e]
+    checks : EpdChecks, optional
 
     Returns
     -------
     DataFrame
     """
     m = materials
-    use_fb, usable = scored.use_fallback, claims.usable
+    use_fb, usable = scored.use_fallback | scored.downgraded, claims.usable
+    n = len(m)
+    why = np.full(n, "", dtype=object) if checks is None else checks.why.copy()
+    uncommitted = usable & scored.use_fallback & ~scored.downgraded
+    why = np.where(uncommitted, np.where(why == "", "uncommitted", why + ";uncommitted"), why)
     generic_source = np.append(generic.frame.reset_index(drop=True)["source"].to_numpy(dtype=object),
                                None)[match.index]
     return pd.DataFrame({
@@ -317,6 +383,15 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
         "factor_source": np.where(use_fb | ~usable, generic_source, emissions.source),
         "line_status": scored.status,
         "reason": np.where(scored.computed, None, emissions.reason),
+        "epd_declared_unit": claims.unit.to_numpy(dtype=object),
+        "epd_gwp_a1a3": claims.value,
+        "gwp_a1a3_evaluated": per_declared_unit(m, claims, scored.modules[:, _COL["A1-A3"]],
+                                                scored.computed, checks),
+        "gwp_a1a3_generic": per_declared_unit(m, claims, emissions.generic[:, _COL["A1-A3"]],
+                                              np.isfinite(emissions.generic).any(axis=1), checks),
+        "checks": np.where(why == "", None, why),
+        "epd_range": None if checks is None else checks.range_text,
+        "epd_range_source": None if checks is None else checks.range_source,
         "kg_co2e_claimed": scored.total_claimed, "kg_co2e": scored.scored,
         **{mod: scored.modules[:, _COL[mod]] for mod in MODULES if mod in modules},
     })
@@ -363,10 +438,12 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     deleted = (m.pop("origin") == "tender").to_numpy(dtype=bool)
     match = generic_match(m, generic, mappings)
     claims = epd_claims(m, competition.tender_date)
+    checks = check_claims(m, claims, match, generic, competition)
     table, epd_ids = claim_factor_table(generic, m, claims, match, bid.file)
     emissions = line_emissions(m, claims, match, epd_ids, table, competition, mappings)
-    scored = scored_lines(m, claims, emissions)
-    findings = material_findings(m, claims, emissions, scored)
+    scored = scored_lines(m, claims, emissions, checks)
+    findings = material_findings(m, claims, emissions, scored, checks,
+                                 getattr(bid, "columns", None))
     if len(rec.findings):
         findings = pd.concat([rec.findings.assign(reason="", kg_co2e_claimed=np.nan, kg_co2e=np.nan),
                               findings], ignore_index=True)
@@ -376,7 +453,7 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     lines = None
     if detail:
         lines = material_lines(m, claims, match, generic, epd_ids, emissions, scored,
-                               competition.scoring_profile.modules)
+                               competition.scoring_profile.modules, checks)
         lines["line_status"] = np.where(deleted, "deleted", lines["line_status"].to_numpy(dtype=object))
         lines = _with_excluded(lines, rec.excluded)
     computed = scored.computed
@@ -388,7 +465,7 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
         findings=findings.assign(file=bid.file), gate=";".join(g for g in (gate, rec.gate) if g),
         lines=lines, n_lines=len(m),
         n_computed=int(computed.sum()), n_epd=int(claims.usable.sum()),
-        n_downgraded=int((scored.use_fallback | (claims.expired & ~scored.use_fallback)).sum()),
+        n_downgraded=int((scored.use_fallback | scored.downgraded).sum()),
         n_not_computed=int(not_computed(emissions, scored).sum()))
 
 

@@ -1,0 +1,492 @@
+"""Checks on what a bid declares through EPDs: plausible range, registration number, validity.
+
+A declared GWP A1-A3 stands only when it passes every check; otherwise the
+line is evaluated as if the claim had not been made (the generic value with
+the profile's markup), and the evaluation says why at the cell concerned.
+
+* **Plausible range.** Each value is compared with the range for the generic
+  factor the line matches, or else for its material group
+  (``data/procurement/epd_ranges.csv``, a source per row), after converting
+  it to the range's unit with the line's mass conversions. Below the range
+  (or not comparable with it for want of a mass): documentation required,
+  the line is evaluated generic until the client accepts the EPD, by naming
+  its number in the competition file (``accepted_epds``). Above the range: a
+  finding only, since declaring more never raises a bid's points.
+* **Registration number.** It must have the form of a known programme's
+  numbers (``data/procurement/epd_number_formats.csv``); the client may
+  accept another by naming it in ``accepted_epds``.
+* **Validity.** An EPD expired on the tender date, one without a valid-until
+  date, and one valid for longer after the tender date than its programme's
+  validity period (it cannot have been issued before the tender then) are
+  evaluated generic; a bidder never gains by leaving out a date or typing a
+  late one. ``accepted_epds`` covers the last two, not expiry.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk._data import data_path
+from klimafotavtrykk.errors import DataError
+from klimafotavtrykk.tender.findings import empty_findings
+from klimafotavtrykk.vocabulary import DIMENSIONS
+
+__all__ = ["EpdChecks", "load_epd_ranges", "load_epd_number_formats", "normalise_epd_number",
+           "epd_number_operator", "check_claims", "check_findings", "per_declared_unit",
+           "template_columns", "cell_refs", "DOWNGRADING_CHECKS"]
+
+#: Check kinds that make a claim count as not made (generic with markup), in the order listed.
+DOWNGRADING_CHECKS: tuple[str, ...] = (
+    "epd_negative_value", "epd_bad_mass", "epd_number_malformed", "epd_missing_valid_until",
+    "epd_validity_too_long", "epd_implausible", "epd_below_range", "epd_range_not_comparable")
+_DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2212]")
+_RANGE_NUMBERS = ("low", "implausible_below", "high")
+
+
+@dataclass(frozen=True, eq=False)
+class EpdChecks:
+    """What the checks found on each material line's EPD claim.
+
+    Attributes
+    ----------
+    operator : numpy.ndarray of object
+        Programme operator whose number format the EPD number has; None when none.
+    accepted : numpy.ndarray of bool
+        The client accepts the EPD by its number (``accepted_epds``).
+    flags : dict of str to numpy.ndarray of bool
+        Per check kind (:data:`DOWNGRADING_CHECKS`, ``epd_above_range``,
+        ``epd_accepted``): the lines it applies to.
+    downgrade : numpy.ndarray of bool
+        The claim counts as not made: expired, refused or failing a check the
+        client did not accept.
+    why : numpy.ndarray of object
+        Check kinds of each line joined by ``;`` (``expired_epd`` included); "" when none.
+    range_id : numpy.ndarray of object
+        Range the line is checked against; None when no range applies.
+    range_text, range_source : numpy.ndarray of object
+        The range as ``low-high kg CO2e/<unit>`` and its source; None when none.
+    value_in_range_unit : numpy.ndarray
+        The declared value in the range's unit; NaN when not comparable. [kg CO2e per range unit]
+    mass_per_base : numpy.ndarray
+        Shape (n, len(DIMENSIONS)): each line's conversions, as its EPD row
+        gets them. [kg per base unit]
+    """
+
+    operator: np.ndarray
+    accepted: np.ndarray
+    flags: dict
+    downgrade: np.ndarray
+    why: np.ndarray
+    range_id: np.ndarray
+    range_text: np.ndarray
+    range_source: np.ndarray
+    value_in_range_unit: np.ndarray
+    mass_per_base: np.ndarray
+
+
+# ============================================================================ data
+
+@functools.cache
+def load_epd_ranges() -> pd.DataFrame:
+    """The plausible ranges of declared GWP A1-A3 (``data/procurement/epd_ranges.csv``).
+
+    Returns
+    -------
+    DataFrame
+        One row per range: ``range_id``, ``factor_id`` or ``material_group``
+        (exactly one), ``declared_unit``, ``low``, ``implausible_below``,
+        ``high`` [kg CO2e per declared unit], ``source_id``, ``source_detail``,
+        and ``source`` (title and year from ``data/sources.csv``).
+
+    Raises
+    ------
+    DataError
+        Naming the file and row when a key is missing or given twice, a bound
+        is not a number or out of order, a unit is unknown or a source unknown.
+    """
+    from klimafotavtrykk.factors import load_sources
+    from klimafotavtrykk.units import parse_units
+
+    path = data_path("procurement", "epd_ranges.csv")
+    name = str(path)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    keyed = (table["factor_id"] != "").astype(int) + (table["material_group"] != "").astype(int)
+    _refuse(keyed != 1, "give exactly one of factor_id or material_group", name)
+    key = np.where(table["factor_id"] != "", "factor_id:" + table["factor_id"],
+                   "material_group:" + table["material_group"])
+    _refuse(pd.Series(key).duplicated().to_numpy(), "range given twice for its key", name)
+    for column in _RANGE_NUMBERS:
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+        _refuse(table[column].isna().to_numpy(), f"{column} must be a number", name)
+    _refuse(~((table["implausible_below"] <= table["low"]) & (table["low"] < table["high"])
+              & (table["implausible_below"] >= 0)).to_numpy(),
+            "bounds must satisfy 0 <= implausible_below <= low < high", name)
+    units = parse_units(pd.unique(table["declared_unit"]))
+    _refuse(~table["declared_unit"].map(units["known"]).astype(bool).to_numpy(),
+            "declared_unit is not a known unit", name)
+    sources = load_sources()
+    _refuse(~table["source_id"].isin(sources.index).to_numpy(),
+            "source_id is not in data/sources.csv", name)
+    cited = sources["title"] + sources["year"].map(lambda y: f" ({y})" if y else "")
+    return table.assign(source=table["source_id"].map(cited))
+
+
+@functools.cache
+def load_epd_number_formats() -> pd.DataFrame:
+    """EPD registration-number formats by programme operator (``data/procurement/epd_number_formats.csv``).
+
+    Returns
+    -------
+    DataFrame
+        ``operator``, ``name``, ``pattern`` (a Python regular expression,
+        matched case-insensitively on the normalised number),
+        ``validity_years`` [a] and ``validity_margin_days`` [d] (NaN: not
+        checked), with their sources.
+
+    Raises
+    ------
+    DataError
+        When a pattern does not compile, or an example does not match its pattern.
+    """
+    path = data_path("procurement", "epd_number_formats.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for i, (pattern, examples) in enumerate(zip(table["pattern"], table["examples"], strict=True)):
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise DataError(f"pattern does not compile: {exc}", file=str(path), row=i + 2) from None
+        for example in (e.strip() for e in examples.split(";") if e.strip()):
+            if not compiled.match(normalise_epd_number(example)):
+                raise DataError(f"example {example!r} does not match its pattern", file=str(path),
+                                row=i + 2)
+    for column in ("validity_years", "validity_margin_days"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    return table
+
+
+def _refuse(bad: np.ndarray, problem: str, name: str) -> None:
+    if bad.any():
+        raise DataError(problem, file=name, row=int(np.flatnonzero(bad)[0]) + 2)
+
+
+# ============================================================================ steps
+
+def normalise_epd_number(text: str) -> str:
+    """Write an EPD number the one way it is compared: dashes as ``-``, blanks collapsed, upper case.
+
+    Examples
+    --------
+    >>> normalise_epd_number(" nepd\u20131234-567-no ")
+    'NEPD-1234-567-NO'
+    """
+    return " ".join(_DASHES.sub("-", str(text)).split()).upper()
+
+
+def epd_number_operator(numbers) -> np.ndarray:
+    """Programme operator whose number format each EPD number has.
+
+    Each distinct number is normalised (:func:`normalise_epd_number`) and
+    matched once against the formats of :func:`load_epd_number_formats`.
+
+    Parameters
+    ----------
+    numbers : array-like of str or None
+
+    Returns
+    -------
+    numpy.ndarray of object
+        The operator key; None for a blank number or one no format matches.
+
+    Examples
+    --------
+    >>> epd_number_operator(["NEPD-434-305-EN", "S-P-01730", "EKS-EPD-101", None]).tolist()
+    ['epd_norge', 'environdec_sp', None, None]
+    """
+    formats = load_epd_number_formats()
+    compiled = [(op, re.compile(p, re.IGNORECASE)) for op, p in zip(formats["operator"],
+                                                                      formats["pattern"], strict=True)]
+    codes, distinct = pd.factorize(pd.Series(numbers, dtype=object))
+    found = [next((op for op, rx in compiled if rx.match(normalise_epd_number(d))), None)
+             for d in distinct]  # distinct numbers only
+    return np.array([*found, None], dtype=object)[codes]
+
+
+def cell_refs(source_refs, column: str) -> np.ndarray:
+    """The cell of ``column`` on the row of each ``source_ref`` (``[f]Sheet!E12`` -> ``[f]Sheet!K12``).
+
+    Parameters
+    ----------
+    source_refs : array-like of str
+    column : str
+        Column letters.
+
+    Returns
+    -------
+    numpy.ndarray of object
+    """
+    refs = pd.Series(source_refs, dtype=object)
+    moved = refs.astype(str).str.replace(r"!\$?[A-Za-z]+\$?(\d+)$", rf"!{column}\1", regex=True)
+    return np.where(refs.notna().to_numpy(), moved.to_numpy(dtype=object), None)
+
+
+def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -> EpdChecks:
+    """Check every usable EPD claim: number, dates, plausible range, client's acceptance.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        The bid's material lines.
+    claims : EpdClaims
+    match : GenericMatch
+    generic : FactorTable
+        Generic factors (their ids and material groups key the ranges).
+    competition : Competition
+        Tender date and ``accepted_epds``.
+
+    Returns
+    -------
+    EpdChecks
+    """
+    from klimafotavtrykk.tender.claims import claim_mass_per_base
+
+    m = materials
+    n = len(m)
+    usable = claims.usable
+    numbers = m["epd_id"].to_numpy(dtype=object)
+    operator = epd_number_operator(numbers)
+    accepted_set = {normalise_epd_number(x) for x in getattr(competition, "accepted_epds", ())}
+    codes, distinct = pd.factorize(pd.Series(numbers, dtype=object))
+    hits = np.array([normalise_epd_number(d) in accepted_set for d in distinct] + [False], dtype=bool)
+    accepted = usable & hits[codes]
+    mass_per_base = claim_mass_per_base(generic, m, np.arange(n), match.index)
+
+    missing_date = usable & claims.valid_until.isna().to_numpy()
+    too_long = usable & _validity_too_long(claims.valid_until, operator, competition.tender_date)
+    rng = _range_check(claims, match, generic, mass_per_base)
+    ok_value = usable & ~claims.refused
+    flags = {
+        "epd_negative_value": claims.negative_value,
+        "epd_bad_mass": claims.bad_mass & ~claims.negative_value,
+        "epd_number_malformed": usable & (operator == None),  # noqa: E711  (object array)
+        "epd_missing_valid_until": missing_date,
+        "epd_validity_too_long": too_long,
+        "epd_implausible": ok_value & rng["implausible"],
+        "epd_below_range": ok_value & rng["below"] & ~rng["implausible"],
+        "epd_range_not_comparable": ok_value & rng["not_comparable"],
+    }
+    open_issue = np.zeros(n, dtype=bool)
+    for kind in DOWNGRADING_CHECKS[2:]:
+        open_issue |= flags[kind]
+    downgrade = usable & (claims.refused | claims.expired | (open_issue & ~accepted))
+    waived = accepted & open_issue & ~claims.refused & ~claims.expired
+    for kind in DOWNGRADING_CHECKS[2:]:  # the client's acceptance answers these findings
+        flags[kind] = flags[kind] & ~waived
+    flags["epd_above_range"] = ok_value & rng["above"]
+    flags["epd_accepted"] = waived
+    why = _joined({"expired_epd": claims.expired, **flags}, n)
+    return EpdChecks(operator=operator, accepted=accepted, flags=flags, downgrade=downgrade, why=why,
+                     range_id=rng["range_id"], range_text=rng["text"], range_source=rng["source"],
+                     value_in_range_unit=rng["value"], mass_per_base=mass_per_base)
+
+
+def template_columns() -> dict[str, str]:
+    """Column letter of each materials column in the bid template (:data:`~klimafotavtrykk.tender.schema.MATERIAL_COLUMNS`)."""
+    from klimafotavtrykk.provenance import column_letter
+    from klimafotavtrykk.tender.schema import MATERIAL_COLUMNS
+
+    return {c.name: column_letter(j) for j, c in enumerate(MATERIAL_COLUMNS)}
+
+
+#: Bid column whose cell each EPD check names.
+_CHECK_CELL = {
+    "epd_negative_value": "epd_gwp_a1a3", "epd_bad_mass": "mass_per_unit",
+    "epd_number_malformed": "epd_id", "epd_missing_valid_until": "epd_valid_until",
+    "epd_validity_too_long": "epd_valid_until", "epd_implausible": "epd_gwp_a1a3",
+    "epd_below_range": "epd_gwp_a1a3", "epd_range_not_comparable": "epd_gwp_a1a3",
+    "epd_above_range": "epd_gwp_a1a3", "epd_accepted": "epd_id",
+}
+
+
+def check_findings(materials: pd.DataFrame, claims, checks: EpdChecks, kg_claimed: np.ndarray,
+                   kg_scored: np.ndarray, columns: dict[str, str] | None = None) -> pd.DataFrame:
+    """One finding per EPD check that failed (or was accepted), at the cell it concerns.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        The bid's material lines.
+    claims : EpdClaims
+    checks : EpdChecks
+    kg_claimed, kg_scored : numpy.ndarray
+        Each line's total as claimed and as scored. [kg CO2e]
+    columns : dict, optional
+        Column letter of each bid column in the sheet as read; default the
+        template's (:func:`template_columns`).
+
+    Returns
+    -------
+    DataFrame
+        Finding columns; ``detail`` gives the value found and, for the range
+        checks, the bound it crossed and the range's id.
+    """
+    any_flag = np.zeros(len(materials), dtype=bool)
+    for mask in checks.flags.values():
+        any_flag |= mask
+    at = np.flatnonzero(any_flag)  # format details for the flagged lines only
+    if not len(at):
+        return empty_findings()
+    m = materials.iloc[at]
+    letters = {**template_columns(), **(columns or {})}
+    number = m["epd_id"].astype(object).where(m["epd_id"].notna(), "").astype(str)
+    value = pd.Series(claims.value[at], index=m.index).map("{:g}".format)
+    unit = claims.unit.iloc[at].set_axis(m.index).astype(object)
+    unit = unit.where(unit.notna(), "").astype(str)
+    in_range = pd.Series(checks.value_in_range_unit[at], index=m.index).map("{:.4g}".format)
+    ranges = pd.Series(checks.range_text[at], index=m.index, dtype=object).fillna("").astype(str)
+    rid = pd.Series(checks.range_id[at], index=m.index, dtype=object).fillna("").astype(str)
+    date = claims.valid_until.iloc[at].set_axis(m.index).dt.strftime("%Y-%m-%d").fillna("")
+    range_detail = (value + " kg CO2e/" + unit + " = " + in_range + " (" + ranges + ", " + rid + ")")
+    detail = {
+        "epd_negative_value": value + " kg CO2e/" + unit,
+        "epd_bad_mass": m["mass_per_unit"].map("{:g}".format),
+        "epd_number_malformed": number, "epd_missing_valid_until": number,
+        "epd_validity_too_long": number + " " + date,
+        "epd_implausible": range_detail, "epd_below_range": range_detail,
+        "epd_range_not_comparable": value + " kg CO2e/" + unit + " (" + ranges + ", " + rid + ")",
+        "epd_above_range": range_detail, "epd_accepted": number,
+    }
+    refs = m["source_ref"].to_numpy(dtype=object)
+    claimed, kg = kg_claimed[at], kg_scored[at]
+    found = [pd.DataFrame({
+        "source_ref": cell_refs(refs[mask[at]], letters[_CHECK_CELL[kind]]), "kind": kind,
+        "reason": "", "detail": detail[kind][mask[at]].to_numpy(dtype=object),
+        "kg_co2e_claimed": claimed[mask[at]], "kg_co2e": kg[mask[at]]})
+        for kind, mask in checks.flags.items() if mask.any()]
+    return pd.concat(found, ignore_index=True) if found else empty_findings()
+
+
+def per_declared_unit(m: pd.DataFrame, claims, a1a3: np.ndarray, computed,
+                      checks: EpdChecks | None) -> np.ndarray:
+    """A line's A1-A3 per declared unit of its EPD; NaN without an EPD.
+
+    The line's quantity is converted to the declared unit with the line's
+    conversions (:attr:`EpdChecks.mass_per_base`).
+
+    Parameters
+    ----------
+    m : DataFrame
+        The bid's material lines.
+    claims : EpdClaims
+    a1a3 : numpy.ndarray
+        A1-A3 of each line. [kg CO2e]
+    computed : numpy.ndarray of bool
+        Lines with a value.
+    checks : EpdChecks or None
+
+    Returns
+    -------
+    numpy.ndarray
+        [kg CO2e per declared unit]
+    """
+    from klimafotavtrykk.units import parse_units
+
+    n = len(m)
+    if checks is None or not claims.usable.any():
+        return np.full(n, np.nan)
+    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    line_u = m["unit"].astype(object).where(m["unit"].notna(), None)
+    decl_u = claims.unit
+    parsed = parse_units(pd.unique(pd.concat([line_u, decl_u]).dropna()))
+    dim = parsed["dimension"].map(dim_index)
+    l_dim = line_u.map(dim).fillna(-1).to_numpy(dtype=np.int64)
+    d_dim = decl_u.map(dim).fillna(-1).to_numpy(dtype=np.int64)
+    l_scale = line_u.map(parsed["scale"]).to_numpy(dtype=float)
+    d_scale = decl_u.map(parsed["scale"]).to_numpy(dtype=float)
+    rows = np.arange(n)
+    mpb = checks.mass_per_base
+    kg = m["quantity"].to_numpy(dtype=float) * l_scale * mpb[rows, np.maximum(l_dim, 0)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        same = (l_dim == d_dim) & (l_dim >= 0)
+        declared_qty = np.where(same, m["quantity"].to_numpy(dtype=float) * l_scale / d_scale,
+                                kg / (d_scale * mpb[rows, np.maximum(d_dim, 0)]))
+        value = a1a3 / declared_qty
+    return np.where(claims.usable & (l_dim >= 0) & (d_dim >= 0) & computed, value, np.nan)
+
+
+# ============================================================================ helpers
+
+def _validity_too_long(valid_until: pd.Series, operator: np.ndarray, tender_date) -> np.ndarray:
+    """Valid-until later than the tender date plus the operator's validity period and margin (bool)."""
+    formats = load_epd_number_formats().set_index("operator")
+    out = np.zeros(len(valid_until), dtype=bool)
+    tender = pd.Timestamp(tender_date)
+    for op in pd.unique(pd.Series(operator, dtype=object).dropna()):  # a few operators, not lines
+        years, margin = formats.at[op, "validity_years"], formats.at[op, "validity_margin_days"]
+        if np.isnan(years):
+            continue
+        latest = tender + pd.DateOffset(years=int(years)) + pd.Timedelta(days=float(margin))
+        out |= (operator == op) & (valid_until > latest).to_numpy()
+    return out
+
+
+def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
+    """Range of each line (by generic factor id, else material group) and the value compared with it."""
+    from klimafotavtrykk.units import parse_units
+
+    ranges = load_epd_ranges()
+    n = len(claims.value)
+    by_factor = {k: i for i, k in enumerate(ranges["factor_id"]) if k}
+    by_group = {k: i for i, k in enumerate(ranges["material_group"]) if k}
+    frame = generic.frame.reset_index(drop=True)
+    groups = (np.append(frame["material_group"].to_numpy(dtype=object), None)[match.index]
+              if "material_group" in frame else np.full(n, None, dtype=object))
+    row = pd.Series(match.factor_id, dtype=object).map(by_factor)
+    row = row.fillna(pd.Series(groups, dtype=object).map(by_group))
+    idx = row.fillna(-1).to_numpy(dtype=np.int64)
+    has = (idx >= 0) & claims.usable
+    at = np.maximum(idx, 0)
+
+    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    r_units = ranges["declared_unit"].to_numpy(dtype=object)[at]
+    d_units = claims.unit.to_numpy(dtype=object)
+    spellings = pd.unique(pd.Series([*r_units, *d_units], dtype=object).dropna())
+    parsed = parse_units(spellings)
+    dim = parsed["dimension"].map(dim_index)
+    r_dim = pd.Series(r_units, dtype=object).map(dim).fillna(-1).to_numpy(dtype=np.int64)
+    d_dim = pd.Series(d_units, dtype=object).map(dim).fillna(-1).to_numpy(dtype=np.int64)
+    r_scale = pd.Series(r_units, dtype=object).map(parsed["scale"]).to_numpy(dtype=float)
+    d_scale = pd.Series(d_units, dtype=object).map(parsed["scale"]).to_numpy(dtype=float)
+    lines = np.arange(n)
+    per_kg_r = r_scale * mass_per_base[lines, np.maximum(r_dim, 0)]   # kg per range unit
+    per_kg_d = d_scale * mass_per_base[lines, np.maximum(d_dim, 0)]   # kg per declared unit
+    same = (r_dim == d_dim) & (r_dim >= 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(same, claims.value * r_scale / d_scale, claims.value * per_kg_r / per_kg_d)
+    value = np.where(has & (r_dim >= 0) & (d_dim >= 0), value, np.nan)
+    comparable = np.isfinite(value)
+    low, impl, high = (ranges[c].to_numpy(dtype=float)[at] for c in _RANGE_NUMBERS)
+    ids = np.where(has, ranges["range_id"].to_numpy(dtype=object)[at], None)
+    per_range = np.array([f"{lo:g}\u2013{hi:g} kg CO2e/{u}" for lo, hi, u in zip(
+        ranges["low"], ranges["high"], ranges["declared_unit"], strict=True)], dtype=object)
+    text = np.where(has, per_range[at], None)  # one text per range row, gathered
+    source = np.where(has, (ranges["source"] + ", " + ranges["source_detail"]
+                            + " (data/procurement/epd_ranges.csv: " + ranges["range_id"] + ")"
+                            ).to_numpy(dtype=object)[at], None)
+    return {"range_id": ids, "text": text.astype(object), "source": source.astype(object),
+            "value": value, "below": has & comparable & (value < low),
+            "implausible": has & comparable & (value < impl),
+            "above": has & comparable & (value > high), "not_comparable": has & ~comparable}
+
+
+def _joined(flags: dict, n: int) -> np.ndarray:
+    """Kinds flagged on each line joined by ``;`` (one pass per kind, not per line)."""
+    out = pd.Series("", index=range(n), dtype=object)
+    for kind, mask in flags.items():
+        hit = pd.Series(np.asarray(mask, dtype=bool))
+        out = out.where(~hit, out.where(out == "", out + ";") + kind)
+    return out.to_numpy(dtype=object)
