@@ -674,18 +674,14 @@ ANBUD = [
         materialet (`data/procurement/epd_ranges.csv`), EPD-nummerets form (NEPD-…, S-P-…,
         EPD-IES-…) og «gyldig til»-datoen. En verdi som ikke består, evalueres med generisk verdi
         med påslag til oppdragsgiveren godtar dokumentasjonen ved å føre EPD-nummeret i
-        `accepted_epds` i konkurransefila. Eksempeltilbudenes EPD-numre (`EKS-EPD-…`) er
-        oppdiktet og har ikke formen til noen registrering; her godtar oppdragsgiveren dem.
+        `accepted_epds` i konkurransefila. Et utløpt EPD godtas aldri: i eksempelet har
+        Fjordbygg et utløpt EPD for armeringen, som derfor regnes generisk med påslag.
+        Områdene for betong:
     '''),
     code('''
-        import dataclasses
-        import re
-
-        oppdiktet = sorted(set(re.findall(r'"(EKS-EPD-[A-Z0-9-]+)"',
-                                          (ANBUD / "build_bids.py").read_text(encoding="utf-8"))))
-        konkurranse = dataclasses.replace(konkurranse, accepted_epds=tuple(oppdiktet))
-        ", ".join(konkurranse.accepted_epds)
-    '''),
+        omrader = pd.read_csv(EKSEMPLER.parent / "data" / "procurement" / "epd_ranges.csv")
+        omrader[omrader["range_id"].str.startswith("concrete")].iloc[:, :7]
+'''),
     md('''
         ## Evaluer tilbudene
 

@@ -22,8 +22,10 @@ e     Rask og Rimelig Bygg AS     no EPDs except one ordinary concrete above the
                                   A1-A3 limit of 240 kg CO2e/m3: the bid is rejected by the gate
 ====  ==========================  ===========================================================
 
-Every EPD number (``EKS-EPD-…``), GWP value, price and quality score here is
-made up for the example: plausible magnitudes, no real product or company.
+Every EPD number, GWP value, price and quality score here is made up for the
+example: plausible magnitudes, no real product or company. The EPD numbers
+have EPD-Norge's format (so the registration-number check passes) with
+leading zeros (``NEPD-00101-00101-NO``), which no real EPD-Norge number has.
 
 Run from the repository root (the output is the same byte for byte each time)::
 
@@ -53,39 +55,39 @@ EXPIRED = dt.date(2024, 6, 30)    # before the tender date
 # Fictitious EPD claims per bid: description prefix -> (product, EPD id, declared unit,
 # GWP A1-A3 per declared unit [kg CO2e], dataset type, valid until, committed).
 _LOW_A = {
-    "Plasstøpt betong B30": ("Lavkarbon A B30", "EKS-EPD-101", "m3", 175.0, "product_epd", VALID, True),
-    "Ringmur, plasstøpt betong B35": ("Lavkarbon A B35", "EKS-EPD-102", "m3", 190.0, "product_epd",
+    "Plasstøpt betong B30": ("Lavkarbon A B30", "NEPD-00101-00101-NO", "m3", 175.0, "product_epd", VALID, True),
+    "Ringmur, plasstøpt betong B35": ("Lavkarbon A B35", "NEPD-00102-00102-NO", "m3", 190.0, "product_epd",
                                       VALID, True),
-    "Vegger i trapperom": ("Lavkarbon A B35", "EKS-EPD-102", "m3", 190.0, "product_epd", VALID, True),
-    "Armering": ("Kamstål B500NC, 100 % skrap", "EKS-EPD-201", "tonn", 320.0, "product_epd", VALID,
+    "Vegger i trapperom": ("Lavkarbon A B35", "NEPD-00102-00102-NO", "m3", 190.0, "product_epd", VALID, True),
+    "Armering": ("Kamstål B500NC, 100 % skrap", "NEPD-00201-00201-NO", "tonn", 320.0, "product_epd", VALID,
                  True),
-    "Stålbjelker IPE/HEA": ("Bjelker S355, EAF", "EKS-EPD-301", "tonn", 650.0, "product_epd", VALID,
+    "Stålbjelker IPE/HEA": ("Bjelker S355, EAF", "NEPD-00301-00301-NO", "tonn", 650.0, "product_epd", VALID,
                             True),
-    "Stålsøyler HEB 200": ("Søyler S355, EAF", "EKS-EPD-301", "tonn", 650.0, "product_epd", VALID,
+    "Stålsøyler HEB 200": ("Søyler S355, EAF", "NEPD-00301-00301-NO", "tonn", 650.0, "product_epd", VALID,
                            True),
-    "Hulldekker HD 265": ("HD 265 lavkarbon", "EKS-EPD-401", "m2", 36.0, "product_epd", VALID, True),
+    "Hulldekker HD 265": ("HD 265 lavkarbon", "NEPD-00401-00401-NO", "m2", 36.0, "product_epd", VALID, True),
 }
 _INDUSTRY = {
-    "Plasstøpt betong B30": ("B30 M60 standard", "EKS-EPD-B30-BRANSJE", "m3", 235.0, "industry_epd",
+    "Plasstøpt betong B30": ("B30 M60 standard", "NEPD-00930-00930-NO", "m3", 235.0, "industry_epd",
                              VALID, True),
-    "Ringmur, plasstøpt betong B35": ("B35 M45 standard", "EKS-EPD-B35-BRANSJE", "m3", 238.0,
+    "Ringmur, plasstøpt betong B35": ("B35 M45 standard", "NEPD-00935-00935-NO", "m3", 238.0,
                                       "industry_epd", VALID, True),
-    "Stålbjelker IPE/HEA": ("Bjelker S355, primærstål", "EKS-EPD-311", "tonn", 1850.0, "product_epd",
+    "Stålbjelker IPE/HEA": ("Bjelker S355, primærstål", "NEPD-00311-00311-NO", "tonn", 1850.0, "product_epd",
                             VALID, True),
 }
 _LOW_B_EXPIRED_REBAR = {
-    "Plasstøpt betong B30": ("Lavkarbon B B30", "EKS-EPD-111", "m3", 215.0, "product_epd", VALID, True),
-    "Ringmur, plasstøpt betong B35": ("Lavkarbon B B35", "EKS-EPD-112", "m3", 228.0, "product_epd",
+    "Plasstøpt betong B30": ("Lavkarbon B B30", "NEPD-00111-00111-NO", "m3", 215.0, "product_epd", VALID, True),
+    "Ringmur, plasstøpt betong B35": ("Lavkarbon B B35", "NEPD-00112-00112-NO", "m3", 228.0, "product_epd",
                                       VALID, True),
-    "Armering": ("Kamstål B500NC", "EKS-EPD-211", "tonn", 300.0, "product_epd", EXPIRED, True),
-    "Hulldekker HD 265": ("HD 265", "EKS-EPD-411", "m2", 58.0, "product_epd", VALID, True),
+    "Armering": ("Kamstål B500NC", "NEPD-00211-00211-NO", "tonn", 300.0, "product_epd", EXPIRED, True),
+    "Hulldekker HD 265": ("HD 265", "NEPD-00411-00411-NO", "m2", 58.0, "product_epd", VALID, True),
 }
 _LOW_A_UNCOMMITTED = {
     **_LOW_A,
-    "Hulldekker HD 265": ("HD 265 lavkarbon", "EKS-EPD-401", "m2", 36.0, "product_epd", VALID, False),
+    "Hulldekker HD 265": ("HD 265 lavkarbon", "NEPD-00401-00401-NO", "m2", 36.0, "product_epd", VALID, False),
 }
 _ABOVE_LIMIT = {
-    "Plasstøpt betong B30": ("B30 standard", "EKS-EPD-121", "m3", 290.0, "product_epd", VALID, True),
+    "Plasstøpt betong B30": ("B30 standard", "NEPD-00121-00121-NO", "m3", 290.0, "product_epd", VALID, True),
 }
 
 

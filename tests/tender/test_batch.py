@@ -249,31 +249,11 @@ def test_cli_template_prefilled_from_the_school(tmp_path, capsys):
     assert filled == list(items["description"])
 
 
-def _example_competition(tmp_path):
-    """The example competition; the client accepts the example's made-up EPD numbers.
-
-    The shipped bids name fictitious EPDs ``EKS-EPD-...``, which have no programme
-    operator's number format (data/procurement/epd_number_formats.csv): named in
-    ``accepted_epds`` they stand, as a client's accepted documentation would. Harmless
-    once the example uses numbers of a known format.
-    """
-    import re
-
-    ids = sorted(set(re.findall(r'"(EKS-EPD-[A-Z0-9-]+)"',
-                                (EXAMPLES / "anbud" / "build_bids.py").read_text(encoding="utf-8"))))
-    text = (EXAMPLES / "anbud" / "konkurranse.toml").read_text(encoding="utf-8")
-    if ids and "accepted_epds" not in text:
-        text = f"accepted_epds = {ids!r}\n".replace("'", '"') + text
-    path = tmp_path / "konkurranse.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_cli_scores_the_example_bids(tmp_path, capsys):
     from klimafotavtrykk.cli import main
 
     out = tmp_path / "evaluering.xlsx"
-    code = main(["anbud", "score", str(_example_competition(tmp_path)),
+    code = main(["anbud", "score", str(EXAMPLES / "anbud" / "konkurranse.toml"),
                  str(EXAMPLES / "anbud" / "bud"), "--kvalitet",
                  str(EXAMPLES / "anbud" / "kvalitet.csv"), "-o", str(out)])
     captured = capsys.readouterr()

@@ -62,7 +62,7 @@ def bid_rows(gwp: float | None) -> pd.DataFrame:
     """The tender's lines with their keys, and one committed EPD value on every line (None: none)."""
     rows = with_line_keys(tender_frame().drop(columns="source_ref"))
     if gwp is not None:
-        rows = rows.assign(product="B30", epd_id="NEPD-1-NO", epd_declared_unit="m3",
+        rows = rows.assign(product="B30", epd_id="NEPD-1234-567-NO", epd_declared_unit="m3",
                            epd_gwp_a1a3=gwp, dataset_type="product_epd", epd_valid_until=VALID,
                            committed=True)
     return rows
