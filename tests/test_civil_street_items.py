@@ -176,7 +176,7 @@ def test_granite_setts_per_m2_as_declared():
 def test_sign_posts_railing_and_bicycle_stands():
     r = run([
         {"description": "Skiltstolpe Ø60, varmforsinket", "quantity": 12.0, "unit": "stk"},
-        {"description": "Rekkverk stål med spiler, varmforsinket", "quantity": 100.0, "unit": "m"},
+        {"description": "Gangrekkverk stål med spiler, varmforsinket", "quantity": 100.0, "unit": "m"},
         {"description": "Sykkelstativ i rustfritt stål", "quantity": 10.0, "unit": "stk"},
     ])
     mass = r.lines.set_index("factor_id")["mass"]
