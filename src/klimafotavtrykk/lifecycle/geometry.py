@@ -434,7 +434,8 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                               + _fmt(parsed["range_high_mm"]) + " mm from text: mean "
                               + _fmt(pd.Series(mm, index=idx)) + " mm (reasoned default)"
                               + per_rho)[screed]
-    note[area & ~framed & ~layer & ~profile & ~mesh & ~studs] = "no thickness in the text"
+    note[area & ~framed & ~layer & ~profile & ~mesh] = "no thickness in the text"
+    note[studs] = None  # the profile height was read as the studs' web
 
     # length lines: pipes by size and class, anything else by its section
     sections = load_steel_sections()
