@@ -1,4 +1,4 @@
-"""Titanium-zinc flashings per metre and lifts per piece (BR18 table 7 rows #G0015, #G0273, #G0460).
+"""Zinc flashings, stainless steel and lifts (BR18 table 7 #G0015, #G0273, #G0460, #G0763; Boverket).
 
 Expected numbers are worked out by hand in the comments from the cited table rows, never
 copied from the code's output.
@@ -95,6 +95,60 @@ def test_zinc_alias_matches_other_phrasings(description):
 def test_zinc_alias_leaves_galvanised_steel_and_paint_alone(description):
     """Galvanised steel and zinc-rich paint are not titanium-zinc sheet."""
     assert "zinc_flashing_girth_300" not in best_alias(description)
+
+
+# ------------------------------------------------------------------ stainless steel
+
+
+def test_stainless_sheet_per_m2_by_hand():
+    """3 m² of 1.2 mm stainless sheet: 3 × 0.0012 m × 7 900 kg/m³ (Boverket 6000000158) = 28.44 kg.
+
+    A1-A3 = 28.44 × 3.4 kg CO2e/kg × 1.25 (ns3720 generic markup) = 120.87 kg CO2e.
+    """
+    r = compute("Beslag på benk, syrefast stål 1,2 mm", 3.0, "m2")
+    line = r.lines.iloc[0]
+    assert line["factor_id"] == "stainless_steel_sheet"
+    assert line["mass"] == pytest.approx(28.44)
+    assert line["A1-A3"] == pytest.approx(28.44 * 3.4 * 1.25)
+
+
+def test_a_stainless_drain_per_piece_asks_for_its_mass_with_the_stainless_row():
+    """No piece mass of a roof drain is known: not computed, and the hint names stainless steel."""
+    r = compute("Sluk og nedløp, rustfritt stål Ø110", 6.0, "stk")
+    assert r.lines.empty
+    row = r.unmatched.iloc[0]
+    assert (row["reason"], row["hint"], row["hint_factor"]) == (
+        "incompatible_unit",
+        "add_piece_mass",
+        "stainless_steel_sheet",
+    )
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Nedløpsrør i rustfritt stål",
+        "Takrenne syrefast stål",
+        "Sykkelstativ, rustfritt",
+        "Benkeplate inox",
+    ],
+)
+def test_stainless_alias_matches_other_phrasings(description):
+    """Stainless and acid-proof steel items find the stainless row."""
+    assert best_alias(description) == {"stainless_steel_sheet"}
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Rustfri armering B500, kantbjelke", "rebar_scrap"),
+        ("Glassrekkverk, håndløper i rustfritt stål", "glass_balustrade_laminated_12mm"),
+    ],
+)
+def test_stainless_alias_leaves_rebar_and_glass_railings_alone(description, expected):
+    """Stainless rebar is rebar; a glass balustrade with a stainless handrail stays glass."""
+    got = best_alias(description)
+    assert "stainless_steel_sheet" not in got and expected in got
 
 
 # ------------------------------------------------------------------ lifts
