@@ -204,9 +204,14 @@ def test_kerb_section_without_unit_is_in_cm():
 
 def test_metal_profile_height_is_no_solid_layer():
     # steel_sheet 7850 kg/m3: 0.9 mm sheet is a layer, 620 m2 x 0.0009 x 7850 = 4 380.3 kg;
-    # "stålstender 70 mm" on light-gauge steel is a profile height, not 70 mm of solid steel.
+    # "stålstender 70 mm" on light-gauge steel is a profile height, not 70 mm of solid steel
+    # (100 m2 x 0.07 x 7850 = 54 950 kg): a stud wall is its studs, (1/0.6 + 2/2.4) x 1.15 =
+    # 2.875 m/m2 x (70 + 2 x 50) mm x 0.6 mm x 7850 kg/m3 = 0.8007 kg/m -> 230.2 kg; a profile
+    # height with no stud wall named is not computed.
     line = one(run(["Stålplatedekke 0,9 mm"], [620.0], ["m2"], factor_id=["steel_sheet"]))
     assert line["mass"] == pytest.approx(4_380.3)
-    result = run(["Systemvegg stålstender 70 mm"], [100.0], ["m2"], factor_id=["steel_light_gauge"])
+    line = one(run(["Systemvegg stålstender 70 mm"], [100.0], ["m2"], factor_id=["steel_light_gauge"]))
+    assert line["mass"] == pytest.approx(100 * 2.875 * 0.8007)
+    result = run(["Lette stålprofiler 70 mm"], [100.0], ["m2"], factor_id=["steel_light_gauge"])
     assert len(result.lines) == 0
     assert "profile size" in result.unmatched.iloc[0]["dimension_note"]

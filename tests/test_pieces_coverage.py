@@ -268,7 +268,7 @@ def test_piece_rows_have_every_column_filled_as_the_other_tables():
     open_b2 = rows["B2"] != "0"
     assert (rows.loc[open_b2, "B2"] == "").all()
     assert rows.loc[open_b2, "eol_scenario"].str.contains("B2 not declared").all()
-    per_unit = rows[["area_mass_kg_m2", "linear_mass_kg_m", "piece_mass_kg"]] != ""
+    per_unit = rows[["density_kg_m3", "area_mass_kg_m2", "linear_mass_kg_m", "piece_mass_kg"]] != ""
     assert per_unit.any(axis=1).all()
 
 

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["DESIGNATION_COLUMNS", "parse_designations", "hollow_section_area",
-           "circular_hollow_area", "mesh_area_mass", "steel_density"]
+           "circular_hollow_area", "mesh_area_mass", "steel_density", "light_stud_line_mass",
+           "stud_height_words"]
 
 #: Columns of :func:`parse_designations`.
 DESIGNATION_COLUMNS: tuple[str, ...] = (
@@ -41,14 +42,59 @@ DESIGNATION_COLUMNS: tuple[str, ...] = (
 
 
 @functools.cache
-def steel_density() -> float:
-    """Density of steel for calculated section masses, ``data/geometry/steel.toml`` [kg m⁻³]."""
+def _steel_geometry() -> dict:
+    """The numbers of ``data/geometry/steel.toml``, read once."""
     import tomllib
 
     from klimafotavtrykk._data import data_path
 
     with open(data_path("geometry", "steel.toml"), "rb") as fh:
-        return float(tomllib.load(fh)["density_kg_m3"])
+        return tomllib.load(fh)
+
+
+def steel_density() -> float:
+    """Density of steel for calculated section masses, ``data/geometry/steel.toml`` [kg m⁻³]."""
+    return float(_steel_geometry()["density_kg_m3"])
+
+
+def stud_height_words() -> str:
+    """Regular expression of a stud's web height in a text, ``data/geometry/steel.toml``.
+
+    A size counts as a web height only right after a stud or profile word
+    (``C-profil 150 mm``, ``stålstender 70 mm``), so a board's thickness on a
+    line that names its studs (``plater 38 mm på stålstendere``) is not one.
+    """
+    return str(_steel_geometry()["stud_height_words"])
+
+
+def light_stud_line_mass(web_mm):
+    """Mass per metre of a cold-formed C stud from its web height.
+
+    The strip the stud is rolled from is the web plus two flanges wide; its
+    thickness and the flange width are those of ``data/geometry/steel.toml``
+    (``stud_flange_mm``, ``stud_sheet_mm``: the nominal drywall stud of
+    EN 14195), × :func:`steel_density`. The small return lips are left out.
+
+    Parameters
+    ----------
+    web_mm : numeric
+        Web height of the stud, the size it is named by (``C-profil 150``). [mm]
+
+    Returns
+    -------
+    numeric
+        Linear mass. [kg m⁻¹]
+
+    Examples
+    --------
+    A 150 mm stud: (150 + 2 × 50) mm × 0.6 mm × 7 850 kg/m³ = 1.1775 kg/m.
+
+    >>> round(float(light_stud_line_mass(150.0)), 4)
+    1.1775
+    """
+    raw = _steel_geometry()
+    strip_mm = web_mm + 2.0 * float(raw["stud_flange_mm"])
+    return strip_mm * float(raw["stud_sheet_mm"]) * 1e-6 * steel_density()
 
 
 _NUM = r"\d+(?:[.,]\d+)?"

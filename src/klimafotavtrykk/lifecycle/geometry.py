@@ -38,6 +38,13 @@ the density. The rules, in order:
 - area line of a steel factor (group ``steel``, declared per kg) naming a mesh
   (``Armeringsnett K131``): 2 × the K number [mm²/m] × 7850 kg/m³ per m²
   (:func:`~klimafotavtrykk.designations.mesh_area_mass`), laps not included.
+- area line of a light-gauge steel factor (its id or English name says light
+  gauge) naming a stud wall (the framing words of ``framing.toml``, or a c/c)
+  and a profile height over 10 mm right after a stud or profile word
+  (``Bindingsverk i stål, C-profil 150 mm c/c 600``; ``steel.toml``
+  ``stud_height_words``): studs and tracks per m² as the timber wall (c/c, plates, extras; the
+  default c/c where none is written) ×
+  :func:`~klimafotavtrykk.designations.light_stud_line_mass`.
 - area line of a mortar factor (group ``mortar``: screed, plaster) with no
   thickness but a range in mm (``Avretting 10-30 mm``): the mean, 20 mm, a
   reasoned default said in ``conversion``; on any other factor a range stays a
@@ -72,9 +79,11 @@ import pandas as pd
 from klimafotavtrykk.designations import (
     circular_hollow_area,
     hollow_section_area,
+    light_stud_line_mass,
     mesh_area_mass,
     parse_designations,
     steel_density,
+    stud_height_words,
 )
 from klimafotavtrykk.dimensions import (
     framing_volume_per_area,
@@ -309,8 +318,11 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
                    for c in ("n", "a"))
     parsed["conductor_mm2"] = (count * area).to_numpy(dtype=float)
     parsed["conductor_text"] = conductors["text"].str.strip().to_numpy(dtype=object)
+    parsed["stud_height_words"] = u_text.str.contains(stud_height_words(), case=False,
+                                                      regex=True).to_numpy(dtype=bool)
     derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
-                     table.mass_per_base[u_f, _AREA], steel, _hollow_core(table.frame)[u_f])
+                     table.mass_per_base[u_f, _AREA], steel, _hollow_core(table.frame)[u_f],
+                     steel & _light_gauge(table.frame)[u_f])
     for column in DERIVED_COLUMNS:
         dtype = float if column in _NUMERIC else object
         columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
@@ -330,6 +342,13 @@ def _hollow_core(frame: pd.DataFrame) -> np.ndarray:
     return text.str.contains(r"hollow[\s-]?core", case=False, regex=True).to_numpy(dtype=bool)
 
 
+def _light_gauge(frame: pd.DataFrame) -> np.ndarray:
+    """Whether each factor row is light-gauge steel (its id or English name says so)."""
+    name = frame["name_en"].fillna("") if "name_en" in frame.columns else ""
+    text = pd.Series(frame.index.astype(str), index=frame.index).str.replace("_", " ") + " " + name
+    return text.str.contains(r"light[\s-]?gauge", case=False, regex=True).to_numpy(dtype=bool)
+
+
 def _kerbs(frame: pd.DataFrame) -> np.ndarray:
     """Whether each factor row is a kerb (its group, id or English name says so)."""
     name = frame["name_en"].fillna("") if "name_en" in frame.columns else ""
@@ -340,7 +359,7 @@ def _kerbs(frame: pd.DataFrame) -> np.ndarray:
 
 def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np.ndarray,
            pipe: np.ndarray, kerb: np.ndarray, factor_area_mass: np.ndarray,
-           steel: np.ndarray, hollow_core: np.ndarray) -> pd.DataFrame:
+           steel: np.ndarray, hollow_core: np.ndarray, light_gauge: np.ndarray) -> pd.DataFrame:
     """Apply the rules of the module docstring to distinct (text, factor, dimension) rows."""
     area = dim == _AREA
     length = dim == _LENGTH
@@ -413,9 +432,34 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     board = area & timber & has_section & ~framed & np.isnan(mm)
     mm = np.where(board, np.fmin(width, depth), mm)
     profile = area & np.isin(group, _METAL_GROUPS) & (mm > _SHEET_MAX_MM)
+    # a light steel stud wall: the profile height is the web of its studs, laid out as the
+    # timber wall's (c/c, plates, extras of framing.toml; the default c/c where none is written)
+    own_spacing = parsed["spacing_mm"].to_numpy()
+    studs = (profile & light_gauge & ~mesh & parsed["stud_height_words"].to_numpy(dtype=bool)
+             & (parsed["framing_words"].to_numpy(dtype=bool) | ~np.isnan(own_spacing)))
+    studs &= ~np.isnan(own_spacing) | np.isfinite(allowance.default_spacing_mm)
+    if studs.any():
+        stud_cc = np.where(np.isnan(own_spacing), allowance.default_spacing_mm, own_spacing)
+        # a 1000 x 1000 mm "section" turns the framing volume into metres of stud per m²
+        metres = framing_volume_per_area(1000.0, 1000.0, stud_cc, allowance)
+        per_metre = light_stud_line_mass(mm)
+        area_mass[studs] = (metres * per_metre)[studs]
+        cc_text = pd.Series(np.where(np.isnan(own_spacing),
+                                     f"{allowance.default_spacing_mm:g} mm (no c/c in the text: "
+                                     "reasoned default of data/geometry/framing.toml)",
+                                     (_fmt(parsed["spacing_mm"]).fillna("") + " mm from text").to_numpy(dtype=object)),
+                            index=idx)
+        conversion[studs] = ("light steel studs " + _fmt(parsed["thickness_mm"]) + " mm c/c "
+                             + cc_text + ": (1/c/c + " + f"{allowance.plates:g} tracks / "
+                             + f"{allowance.wall_height_m:g} m) × (1 + {allowance.extra_share:g}) = "
+                             + _fmt(pd.Series(metres, index=idx)) + " m/m² × "
+                             + _fmt(pd.Series(per_metre, index=idx)) + " kg/m ((web + 2 flanges) × "
+                             "sheet × density, data/geometry/steel.toml) = "
+                             + _fmt(pd.Series(area_mass, index=idx)) + " kg/m²")[studs]
+    profile &= ~studs
     note[profile] = ("a metal " + _fmt(parsed["thickness_mm"]) + " mm thick on an area line is a "
                      "profile size, not a solid layer: give the mass or a thickness column")[profile]
-    layer = area & ~framed & ~np.isnan(mm) & ~profile & ~mesh
+    layer = area & ~framed & ~np.isnan(mm) & ~profile & ~mesh & ~studs
     thickness[layer] = thickness_m(mm[layer])
     conversion[layer] = ("thickness " + _fmt(parsed["thickness_mm"])[layer] + " mm from text"
                          + per_rho[layer])
@@ -433,6 +477,7 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                              + _fmt(pd.Series(mm, index=idx)) + " mm, is the layer thickness "
                              "(overlaps not counted)" + per_rho)[board]
     note[area & ~framed & ~layer & ~profile & ~mesh] = "no thickness in the text"
+    note[studs] = None  # the profile height was read as the studs' web
 
     # length lines: pipes by size and class, anything else by its section
     sections = load_steel_sections()
