@@ -141,3 +141,29 @@ def test_with_the_shipped_rows_only_the_studs_can_hold_the_wall_back():
     assert "50 mm isolasjon: computable (mineral_wool_unnamed_insulation)" in detail
     assert "2x12,5 mm gips pr side: computable (gypsum_board_standard)" in detail
     assert "Systemvegg stålstender 70 mm: incompatible_unit (steel_light_gauge)" in detail
+
+
+# ------------------------------------------------------------ the report workbook
+
+
+def test_the_line_sheet_shows_the_layers_and_keeps_them_inert(tmp_path):
+    import openpyxl
+
+    from klimafotavtrykk.reports import write_workbook
+
+    # a build-up whose first layer starts like a formula: the cell must stay text
+    wall = "Vegg: =1+2 48x98 stender, 2x13 mm gips hver side, 100 mm mineralull"
+    r = run([wall, "Plasstøpt betong B30"], [100.0, 10.0], ["m2", "m3"])
+    assert r.unmatched.empty
+    said = r.lines["layers"].iloc[0]
+    assert said.startswith("=1+2 48x98 stender → sawn_timber")
+    book = openpyxl.load_workbook(write_workbook(r, tmp_path / "rapport.xlsx", lang="en"))
+    sheet = book["Lines"]
+    header = [c.value for c in sheet[1]]
+    assert header[-1] == "Layers of the build-up (material → factor: kg CO2e)"
+    assert header[-2] == "Total excl. D [kg CO2e]"  # the long text comes after the numbers
+    column = header.index(header[-1]) + 1
+    cell = sheet.cell(row=2, column=column)
+    assert cell.data_type == "s" and cell.value == "'" + said
+    assert sheet.cell(row=3, column=column).value is None  # an ordinary line has no layers
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
