@@ -167,3 +167,24 @@ def test_the_line_sheet_shows_the_layers_and_keeps_them_inert(tmp_path):
     assert cell.data_type == "s" and cell.value == "'" + said
     assert sheet.cell(row=3, column=column).value is None  # an ordinary line has no layers
     assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+
+# ------------------------------------------------------------ implausible quantities
+
+
+def test_an_implausible_build_up_is_named_once_by_the_users_row():
+    wall = "Innervegg type IV1: 48x98 stender, 2x13 mm gips hver side, 100 mm mineralull"
+    lines = pd.DataFrame({
+        "description": ["Plasstøpt betong B30", wall, wall], "quantity": [10.0, -420.0, 1e9],
+        "unit": ["m3", "m2", "m2"], "building_part": ["25"] * 3,
+        "source_ref": ["[x.xlsx]Mengder!E7", "[x.xlsx]Mengder!E9", None]})
+    with pytest.warns(kf.errors.PlausibilityWarning) as caught:
+        r = kf.calculate(lines, "ns3720")
+    said = [str(w.message) for w in caught if "implausible" in str(w.message)]
+    # two walls of three layers each: two lines flagged, not six layers
+    assert len(said) == 1 and said[0].startswith("2 line(s) with an implausible quantity")
+    assert "e.g. [x.xlsx]Mengder!E9, row 2;" in said[0]  # the cell, else the line's id
+    found = r.metadata["implausible_lines"]
+    assert [(f["row"], f["source_ref"], f["check"], f["quantity"]) for f in found] == [
+        (1, "[x.xlsx]Mengder!E9", "negative_quantity", -420.0),
+        (2, None, "quantity_too_large", 1e9)]
