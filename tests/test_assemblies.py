@@ -111,7 +111,7 @@ def test_a_wall_build_up_is_the_sum_of_its_layers():
     assert line["A1-A3"] == pytest.approx(a13, rel=1e-9)  # 206.75 + 4 399.94 + 1 948.80
     assert line["factor_id"] == "sawn_timber + gypsum_board_standard + stone_wool_batts"
     assert line["match_method"] == "assembly"
-    assert "2x13 mm gips hver side (× 2 sides) → gypsum_board_standard" in line["layers"]
+    assert "2x13 mm gips hver side (× 2) → gypsum_board_standard" in line["layers"]
     assert line["description"] == WALL  # the line as written, not a layer
 
 
