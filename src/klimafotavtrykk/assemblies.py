@@ -247,7 +247,7 @@ def _fold_computed(computed: pd.DataFrame, items: pd.DataFrame, modules) -> pd.D
     sums = {c: np.bincount(group, weights=part[c].to_numpy(dtype=float), minlength=n)
             for c in (*modules, "kg_co2e", "mass")}
     two = part[_SIDES].to_numpy(dtype=np.int64) > 1
-    said = (part[_LAYER].astype(str) + np.where(two, " (× 2 sides)", "") + " → "
+    said = (part[_LAYER].astype(str) + np.where(two, " (× 2)", "") + " → "
             + part["factor_id"].astype(str) + ": "
             + pd.Series(np.round(part["kg_co2e"].to_numpy(dtype=float), 3), index=part.index).astype(str)
             + " kg CO2e")

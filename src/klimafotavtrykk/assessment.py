@@ -319,7 +319,10 @@ def calculate(
     line_known = np.append(utable["known"].to_numpy(dtype=bool), False)[ucodes]
 
     quantity = items["quantity"].to_numpy(dtype=float)
-    implausible = _warn_implausible(items, implausible_lines(quantity, line_scale, line_dim))
+    # checked on the lines as given, not on a build-up's layers (one warning per user row)
+    _, first = np.unique(line_positions(items), return_index=True)
+    implausible = _warn_implausible(original, implausible_lines(
+        original["quantity"].to_numpy(dtype=float), line_scale[first], line_dim[first]))
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
     derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table)
@@ -670,12 +673,17 @@ def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, 
         return []
     refs = (items["source_ref"].to_numpy(dtype=object)[flagged] if "source_ref" in items.columns
             else np.full(len(flagged), None, dtype=object))
-    found = [{"row": int(i), "source_ref": ref, "check": str(c), "quantity": float(q), "unit": u}
-             for i, ref, c, q, u in zip(flagged, refs, check[flagged],
-                                        items["quantity"].to_numpy(dtype=float)[flagged],
-                                        items["unit"].to_numpy(dtype=object)[flagged], strict=True)]
+    refs = [ref if isinstance(ref, str) and ref.strip() else None for ref in refs]  # NaN: none
+    ids = (items["row_id"].to_numpy(dtype=np.int64)[flagged] if "row_id" in items.columns
+           else flagged)
+    found = [{"row": int(i), "row_id": int(k), "source_ref": ref, "check": str(c), "quantity": float(q),
+              "unit": u}
+             for i, k, ref, c, q, u in zip(flagged, ids, refs, check[flagged],
+                                           items["quantity"].to_numpy(dtype=float)[flagged],
+                                           items["unit"].to_numpy(dtype=object)[flagged], strict=True)]
     counts = pd.Series(check[flagged]).value_counts().sort_index()
-    where = ", ".join(str(r["source_ref"] or f"row {r['row']}") for r in found[:5])
+    # the user's row: where it was read (file, sheet, cell), else its line id
+    where = ", ".join(str(r["source_ref"] or f"row {r['row_id']}") for r in found[:5])
     warnings.warn(f"{len(found)} line(s) with an implausible quantity "
                   f"({', '.join(f'{k}: {v}' for k, v in counts.items())}), e.g. {where}; "
                   "they are computed: check them (result.metadata['implausible_lines'])",

@@ -63,7 +63,10 @@ alone reads as timber. The alias tables carry this as patterns on the phrase
 own text, the whole description is tried as before, so a line whose only
 material word sits in a context clause (``"Graving av jordmasser, til
 deponi"``) still matches, and a pattern's own exclusions (a manhole pattern
-that refuses ``lokk``) still see the whole text.
+that refuses ``lokk``) still see the whole text. That second try leaves out
+only what the line says it includes (``inkl.``, ``inklusive``, ``inkludert``,
+``medregnet``): an accessory is never the line's product, so ``"Grønt tak,
+sedum, inkl. drenslag og filterduk"`` is not read as a filter fabric.
 """
 
 from __future__ import annotations
@@ -94,6 +97,9 @@ _CONTEXT = (
     r"|\b(?:for|til|mot|under|over|rundt|ved|langs|mellom|på|inklusive|inkludert|medregnet|med"
     r"|inkl)\b\.?[^,;()]*)"
 )
+
+#: What a line says it includes: left out even when the whole text is tried (module docstring).
+_INCLUDED = r"\b(?:inklusive|inkludert|medregnet|inkl)\b\.?[^,;()]*"
 
 
 @dataclass(frozen=True, eq=False)
@@ -523,8 +529,9 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
     targets = factor_ids.get_indexer(pd.Index(mappings.aliases["factor_id"], dtype=object))
     flat = descriptions.str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
     own = own_text(flat)
+    whole = flat.str.replace(_INCLUDED, _CUT, case=False, regex=True)  # never an accessory
     text = pd.Series(np.full(n, None, dtype=object), dtype=object)
-    for candidate in (own if cut else flat for cut in passes):
+    for candidate in (own if cut else whole for cut in passes):
         for row, (pattern, target) in enumerate(zip(mappings.aliases["pattern"], targets,
                                                     strict=True)):
             if target < 0 or not open_.any():

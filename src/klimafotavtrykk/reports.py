@@ -306,7 +306,8 @@ def _parts(result, lang: str) -> pd.DataFrame:
 
 
 def _lines(result, lang: str) -> pd.DataFrame:
-    columns = [*_LINE_COLUMNS, *report_modules(result), "kg_co2e"]
+    # a build-up's layers (long text) after the numbers: which layer took which factor
+    columns = [*_LINE_COLUMNS, *report_modules(result), "kg_co2e", "layers"]
     return _relabel(result.lines.reindex(columns=columns), lang)
 
 
