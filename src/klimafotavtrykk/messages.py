@@ -322,7 +322,8 @@ def render_error(exc: BaseException, lang: str = "nb") -> str:
         found = exc.found if exc.found is None else repr(exc.found)
         return t("error.input", lang, message=message) + _fields(lang, [
             ("file", exc.file), ("sheet", exc.sheet), ("cell", exc.cell),
-            ("expected", exc.expected), ("found", found)])
+            ("expected", _said(exc, "expected", exc.expected, lang)),
+            ("found", _said(exc, "found", found, lang))])
     if isinstance(exc, ProfileError):
         return t("error.profile", lang, message=exc.problem) + _fields(lang, [("file", exc.file)])
     if isinstance(exc, DataError):
@@ -335,6 +336,25 @@ def render_error(exc: BaseException, lang: str = "nb") -> str:
     if isinstance(exc, OSError):
         return t("error.os", lang, file=exc.filename or "", message=exc.strerror or str(exc))
     return render_unexpected(exc, lang)
+
+
+def _said(exc, field: str, value, lang: str):
+    """An error's ``expected`` or ``found`` as the user reads it.
+
+    The catalogue's ``input_error.<code>.<field>`` says it when it has one,
+    with the error's own text at ``{expected}``/``{found}`` where that names
+    data (the sheets of a workbook, a count). Without such an entry the
+    English ``expected`` is shown in English only (left out rather than shown
+    in English to a bokmål reader), and ``found``, mostly the value found in
+    the input, as it is.
+    """
+    if value is None:
+        return value
+    entry = _catalogue().get(f"input_error.{exc.code}.{field}") if exc.code else None
+    if entry is None:
+        return value if lang == "en" or field == "found" else None
+    raw = exc.expected if field == "expected" else exc.found
+    return entry[lang].format(**{field: raw})
 
 
 def render_unexpected(exc: BaseException, lang: str = "nb") -> str:

@@ -379,15 +379,10 @@ def _unit_findings(findings, units, rows, col) -> None:
 
 def _formula_findings(findings, features, header, start, file, sheet) -> None:
     inverse = {i: c for c, i in header.columns.items()}
-    for f in features.formulas:  # formula cells only
-        if f.row is None or f.row - 1 < start or f.col not in inverse:
-            continue
-        if not f.has_value:
-            raise InputError(
-                f"the cell holds a formula without a cached value ({f.text}); open and save the "
-                "file in Excel to store the value", file=file, sheet=sheet,
-                cell=cell_ref(f.row, f.col), expected="a formula with its cached value",
-                found=f.text, code="formula_without_value")
+    read = [f for f in features.formulas  # formula cells only
+            if f.row is not None and f.row - 1 >= start and f.col in inverse]
+    _refuse_formulas_without_value([f for f in read if not f.has_value], file, sheet)
+    for f in read:
         name = inverse[f.col]
         if f.cell_type == "e":
             findings.add([f.row], f.col, "error_value", f.value or "#ERROR",
@@ -399,6 +394,25 @@ def _formula_findings(findings, features, header, start, file, sheet) -> None:
         else:
             findings.add([f.row], f.col, "formula", f.text,
                          f"{name}: cached value {f.value!r} used")
+
+
+#: Most cells an error names one by one; the rest are counted.
+_LISTED_CELLS = 50
+
+
+def _refuse_formulas_without_value(missing, file, sheet) -> None:
+    """One error naming every formula cell read that has no cached value (the first as its cell)."""
+    if not missing:
+        return
+    first = missing[0]
+    listed = ", ".join(f"{cell_ref(f.row, f.col)} ({f.text})" for f in missing[:_LISTED_CELLS])
+    more = (f" and {len(missing) - _LISTED_CELLS} more" if len(missing) > _LISTED_CELLS else "")
+    cells = "the cell holds" if len(missing) == 1 else f"{len(missing)} cells hold"
+    raise InputError(
+        f"{cells} a formula without a cached value: {listed}{more}; open and save the file in "
+        "Excel to store the values", file=file, sheet=sheet, cell=cell_ref(first.row, first.col),
+        expected="a formula with its cached value",
+        found=first.text if len(missing) == 1 else listed + more, code="formula_without_value")
 
 
 def _hidden_findings(findings, features, header, item_rows, qcol, skipped_rows) -> None:

@@ -45,6 +45,8 @@ __all__ = ["read_excel", "read_workbook", "read_bytes", "open_workbook", "Checke
 
 # Notes kept in meta.warnings without a Python warning: they describe, they do not warn.
 _QUIET = frozenset({"unmapped_columns"})
+# Most cells an error lists by name (the rest are counted).
+_LISTED = 20
 
 
 # -------------------------------------------------------------- file access
@@ -134,11 +136,38 @@ def _open(data: bytes, file):
                      file)
 
 
-def _sheet_rows(workbook, name: str, file) -> tuple[list[list], list]:
+def _sheet_rows(workbook, name: str, file, max_chars: int | None = None
+                ) -> tuple[list[list], list]:
+    """Cell values and merged ranges of one sheet.
+
+    With ``max_chars`` (the safety scan saw a stretch of text that long), a
+    cell holding more characters than that refuses the sheet, naming every
+    such cell but copying none of the text.
+    """
     sheet = _calamine(lambda: workbook.get_sheet_by_name(name), file, name)
     rows = _calamine(lambda: sheet.to_python(skip_empty_area=False), file, name)
+    if max_chars is not None:
+        _refuse_long_text(rows, max_chars, file, name)
     merged = _calamine(lambda: sheet.merged_cell_ranges, file, name) or []
     return rows, merged
+
+
+def _refuse_long_text(rows: list[list], max_chars: int, file, sheet: str) -> None:
+    """Raise when a cell holds more than ``max_chars`` characters (Excel's cell limit)."""
+    from klimafotavtrykk.provenance import cell_ref
+
+    # Runs only when the archive scan saw such a stretch: one length per cell, no text copied.
+    long = [(r, c, len(v)) for r, row in enumerate(rows, start=1) for c, v in enumerate(row)
+            if type(v) is str and len(v) > max_chars]
+    if not long:
+        return
+    r, c, n = long[0]
+    listed = ", ".join(f"{cell_ref(rr, cc)} ({nn} characters)" for rr, cc, nn in long[:_LISTED])
+    more = f" and {len(long) - _LISTED} more" if len(long) > _LISTED else ""
+    raise UnsafeWorkbookError(
+        f"cells hold more text than Excel allows in a cell: {listed}{more}", file=file,
+        sheet=sheet, cell=cell_ref(r, c), expected=f"at most {max_chars} characters per cell",
+        found=str(n), code="cell_text_too_long")
 
 
 # ---------------------------------------------------------- sheet choice
@@ -156,7 +185,7 @@ def _resolve_sheet(sheet, names: list[str], file) -> str:
         if len(folded) == 1:
             return folded[0]
     raise InputError("sheet not found", file=file, sheet=str(sheet),
-                     expected="one of " + ", ".join(repr(n) for n in names),
+                     expected=", ".join(repr(n) for n in names),
                      found=repr(sheet), code="sheet_not_found")
 
 
@@ -303,7 +332,11 @@ class CheckedWorkbook:
         self.file = file
         self.sha256 = sha256_bytes(data)
         self._data = data
-        self._archive = check_archive(data, file, limits or ReadLimits()) if _checked else None
+        limits = limits or ReadLimits()
+        self._archive = check_archive(data, file, limits) if _checked else None
+        long_text = self._archive is not None and any(
+            scan.long_text for scan in self._archive.members.values())
+        self._max_chars = limits.max_cell_chars if long_text else None
         self._book = _open(data, file)
         self._sheets = _sheet_list(self._book)
         self.sheet_names = tuple(name for name, _, _ in self._sheets)
@@ -349,7 +382,7 @@ class CheckedWorkbook:
         list of list
         """
         name = _resolve_sheet(sheet, list(self.sheet_names), self.file)
-        rows, _ = _sheet_rows(self._book, name, self.file)
+        rows, _ = _sheet_rows(self._book, name, self.file, self._max_chars)
         return rows
 
     def _read(self, sheet, *, header_row, include_hidden, number_locale, extra_aliases,
@@ -386,7 +419,7 @@ class CheckedWorkbook:
         chosen = None
         also: list[str] = []
         for name in candidates:
-            rows, merged = _sheet_rows(workbook, name, file)
+            rows, merged = _sheet_rows(workbook, name, file, self._max_chars)
             header = find_header(rows, merged, aliases=aliases, header_row=header_row)
             if header is None:
                 continue
