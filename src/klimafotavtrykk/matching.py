@@ -81,6 +81,11 @@ __all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_tex
            "assembly"]
 
 _CUT = " ¦ "  # what a context clause is replaced by
+#: Characters of a description the aliases are searched in. An item text names its material at
+#: the start; several alias patterns are lookaheads (``(?=.*a)(?=.*b)``) whose search time grows
+#: with the square of the text, so a 30 000-character text took minutes. A material named only
+#: further in leaves the line unmatched with its reason, never silently dropped.
+_MATCH_CHARS = 500
 
 #: A size in a part of the text: a number with mm, or a section such as 48x98 (see ``assembly``).
 _SIZE = r"\d\s*mm\b|\d\s*[x×]\s*\d"
@@ -519,7 +524,9 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
     found = {"idx": np.full(n, -1, dtype=np.int64), "row": np.full(n, -1, dtype=np.int64)}
     open_ = np.ones(n, dtype=bool)
     targets = factor_ids.get_indexer(pd.Index(mappings.aliases["factor_id"], dtype=object))
-    flat = descriptions.str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
+    flat = (descriptions.str.slice(0, 4 * _MATCH_CHARS)  # bounded work per text (_MATCH_CHARS)
+            .str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
+            .str.slice(0, _MATCH_CHARS))
     own = own_text(flat)
     text = pd.Series(np.full(n, None, dtype=object), dtype=object)
     for candidate in (own if cut else flat for cut in passes):
