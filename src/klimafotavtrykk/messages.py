@@ -45,6 +45,7 @@ __all__ = [
     "LANGUAGES",
     "MESSAGES",
     "t",
+    "printable",
     "placeholders",
     "check_language",
     "format_number",
@@ -155,7 +156,41 @@ def t(key: str, lang: str = "nb", /, **fields: object) -> str:
         When ``lang`` is not one of :data:`LANGUAGES`.
     """
     template = _catalogue()[key][check_language(lang)]
-    return template.format(**fields) if fields else template
+    if not fields:
+        return template
+    return template.format(**{name: printable(value) if isinstance(value, str) else value
+                              for name, value in fields.items()})
+
+
+#: Characters never written raw into a text: C0 and C1 controls (escape sequences, carriage
+#: returns and line breaks that could forge or hide a line) and the bidirectional-text controls
+#: that make a name read differently from its bytes.
+_HIDDEN = frozenset([*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F,
+                     *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _HIDDEN}
+
+
+def printable(text: str) -> str:
+    r"""Text with control characters written as escapes, for the terminal and reports.
+
+    File, sheet and bidder names come from bidders: an escape sequence, a
+    carriage return or a right-to-left override in one must not reach the
+    officer's terminal raw. Each such character becomes ``\xNN`` or ``\uNNNN``.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> printable("bud\x1b[2J.xlsx")
+    'bud\\x1b[2J.xlsx'
+    """
+    return text.translate(_ESCAPES) if not text.isprintable() else text
 
 
 def placeholders(template: str) -> frozenset[str]:
@@ -287,7 +322,7 @@ def column_label(column: str, lang: str = "nb") -> str:
 
 
 def _fields(lang: str, pairs: list[tuple[str, object]]) -> str:
-    shown = [(t(f"field.{name}", lang), value) for name, value in pairs
+    shown = [(t(f"field.{name}", lang), printable(str(value))) for name, value in pairs
              if value is not None and value != ""]
     if not shown:
         return ""

@@ -42,3 +42,61 @@ def test_numbers_and_quoted_keys_are_not_counted_as_nesting(tmp_path):
     with pytest.raises(InputError) as info:
         load_competition(path)
     assert info.value.code != "competition.too_deep"
+
+
+# ------------------------------------------------ control characters in names (item 5)
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples"
+RAW = ("\x1b", "\r", "\x07", "\u202e")  # escape, carriage return, bell, right-to-left override
+
+
+def _rewrite(source, target, old: bytes, new: bytes) -> None:
+    """Copy a workbook, replacing bytes in every XML part (a hostile bidder edits the XML)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info.filename, src.read(info.filename).replace(old, new))
+
+
+def test_control_characters_in_file_and_bidder_names_never_reach_the_terminal_raw(tmp_path,
+                                                                                   capsys):
+    from klimafotavtrykk.cli import main
+
+    folder = tmp_path / "bud"
+    folder.mkdir()
+    bids = EXAMPLES / "anbud" / "bud"
+    # a bidder name that clears the screen and overwrites its own line
+    _rewrite(bids / "d_nordlys.xlsx", folder / "d_nordlys.xlsx", b"Nordlys Totalentreprise AS",
+             "Nordlys\x1b[2J\rFalsk\u202e AS".encode())
+    # a file name with an escape sequence and a bell
+    (folder / "a\x1b[31mgronn\x07.xlsx").write_bytes((bids / "a_gronn_betong.xlsx").read_bytes())
+    quality = tmp_path / "kvalitet.csv"
+    quality.write_text("tilbud,poeng\nGrønn Betong og Bygg AS,8\nd_nordlys.xlsx,6\n",
+                       encoding="utf-8")
+    code = main(["anbud", "score", str(EXAMPLES / "anbud" / "konkurranse.toml"), str(folder),
+                 "--kvalitet", str(quality)])
+    out, err = capsys.readouterr()
+    assert code == 0
+    for raw in RAW:
+        assert raw not in out and raw not in err
+    assert "Nordlys\\x1b[2J\\x0aFalsk\\u202e AS" in out  # XML reads the CR as a line feed
+    assert "a\\x1b[31mgronn\\x07.xlsx" in out + err
+
+
+def test_control_characters_in_a_sheet_name_are_escaped_in_errors(tmp_path, capsys):
+    from klimafotavtrykk.cli import main
+
+    source = tmp_path / "ren.xlsx"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Ark1"
+    book.active.append(["ingen", "overskrift"])
+    book.save(source)
+    hostile = tmp_path / "mengder.xlsx"
+    _rewrite(source, hostile, b'name="Ark1"', b'name="Ark\x1b[2J1"')
+    assert main(["beregn", str(hostile), "--ark", "Ark1"]) == 1
+    out, err = capsys.readouterr()
+    for raw in RAW:
+        assert raw not in out and raw not in err
+    assert "Ark\\x1b[2J1" in err

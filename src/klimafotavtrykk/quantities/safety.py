@@ -1,4 +1,4 @@
-"""Checks a workbook passes before any parser sees it.
+r"""Checks a workbook passes before any parser sees it.
 
 Bidders' and consultants' files are untrusted. An .xlsx is a zip archive of
 XML parts; the hostile ones are zip bombs (declared or actual), parts whose
@@ -13,7 +13,7 @@ bomb needed. So, on the bytes in memory, in this order:
    lists at most :attr:`ReadLimits.max_members` members, none encrypted,
    none compressed other than stored or deflated, none named with ``..``, a
    leading ``/`` or a drive letter, none twice, and no two whose names differ
-   only in case or in ``/`` against ``\\`` (calamine finds a part by a lenient
+   only in case or in ``/`` against ``\`` (calamine finds a part by a lenient
    match and reads the last one, so ``XL/worksheets/sheet1.xml`` would
    replace the sheet the scan checked);
 2. the declared sizes are within :attr:`ReadLimits.max_inflated_bytes` and
@@ -643,7 +643,7 @@ def _check_name(name: str, file: str | None) -> None:
 
 
 def _folded_name(name: str) -> str:
-    """A member name as a lenient parser may look it up: ``\\`` read as ``/``, case folded."""
+    r"""A member name as a lenient parser may look it up: ``\`` read as ``/``, case folded."""
     return name.replace("\\", "/").casefold()
 
 
