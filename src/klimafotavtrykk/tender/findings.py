@@ -20,7 +20,8 @@ DOWNGRADES: tuple[str, ...] = (
 #: Every finding kind, in the order the evaluation lists them (messages: ``finding.<kind>``).
 FINDING_KINDS: tuple[str, ...] = (
     "product_limit_exceeded", "product_limit_unit_mismatch", *DOWNGRADES, "bad_dataset_type",
-    "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed", "reader")
+    "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed",
+    "second_materials_sheet", "reader")
 #: Columns of a finding frame: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FINDING_COLUMNS: tuple[str, ...] = ("file", "source_ref", "kind", "reason", "detail",
                                     "kg_co2e_claimed", "kg_co2e")

@@ -25,6 +25,7 @@ from klimafotavtrykk.tender.schema import (
     MATERIAL_COLUMNS,
     SITE_COLUMNS,
     Column,
+    named_choices,
     parse_yes_no,
     plain_text,
     validation_lists,
@@ -91,6 +92,7 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
             hidden.cell(row=i, column=j, value=value)
         ranges[key] = f"'{_LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     hidden.sheet_state = "hidden"
+    _protect(hidden)  # the lists feed every dropdown: not to be edited by a bidder
 
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     unlocked = Protection(locked=False)
@@ -223,4 +225,7 @@ def _column_values(frame: pd.DataFrame, column: Column, lang: str) -> list:
     if column.choices == "dataset_types":
         labels = {d: t(f"bid.dataset_type.{d}", lang) for d in DATASET_TYPES}
         return [labels.get(v, v) for v in values]
+    if column.choices in ("transport_modes", "carriers"):  # ids written as the dropdown's names
+        labels = named_choices(column.choices, lang)
+        return [None if v is None else labels.get(v, plain_text(v)) for v in values]
     return [None if v is None else plain_text(v) for v in values]
