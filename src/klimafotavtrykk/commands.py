@@ -118,6 +118,8 @@ def beregn(args: argparse.Namespace) -> int:
         notes = [n for n in notes if "other_sheets" not in n]
     for note in notes:
         stderr.write(t("out.note", lang, text=note) + "\n")
+    for line in _external_cells(meta, lang):
+        stderr.write(line + "\n")
 
     written = None
     if args.output:
@@ -134,6 +136,16 @@ def beregn(args: argparse.Namespace) -> int:
     if written is not None:
         stdout.write("\n" + t("out.report_written", lang, path=written) + "\n")
     return 0
+
+
+def _external_cells(meta, lang: str) -> list[str]:
+    """One line per cell whose value was taken from another workbook's cached value."""
+    cells = getattr(meta, "cells", None)
+    if cells is None or not len(cells):
+        return []
+    external = cells[cells["kind"] == "external_reference"]
+    return [t("out.external_cell", lang, ref=ref, formula=found)  # cells with links: a few
+            for ref, found in zip(external["source_ref"], external["found"], strict=True)]
 
 
 def _unique(texts: Iterable[str]) -> list[str]:

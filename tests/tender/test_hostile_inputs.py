@@ -100,3 +100,59 @@ def test_control_characters_in_a_sheet_name_are_escaped_in_errors(tmp_path, caps
     for raw in RAW:
         assert raw not in out and raw not in err
     assert "Ark\\x1b[2J1" in err
+
+
+# ------------------------------------------- a second materials-like sheet (item 4)
+def test_a_second_materials_sheet_before_the_real_one_is_a_finding_never_ignored(tmp_path,
+                                                                                 filled):
+    import openpyxl
+
+    from klimafotavtrykk.tender.reader import read_bid
+    from klimafotavtrykk.tender.template import write_template
+
+    rows, site, declaration = filled
+    path = write_template(tmp_path / "bud.xlsx", rows=rows, site=site, declaration=declaration)
+    book = openpyxl.load_workbook(path)
+    shadow = book.create_sheet("Materials", index=1)  # before "Materialer", as in the issue
+    shadow.append(["Beskrivelse", "Mengde", "Enhet"])
+    shadow.append(["Påstøp, betong B30", 0.92, "m3"])  # the same job at 1/100 of the quantity
+    book.create_sheet("materialer (2)")
+    book.save(path)
+    bid = read_bid(path)
+    assert bid.materials["quantity"].tolist() == [92.0, 5.5]  # "Materialer" is what is read
+    found = bid.findings[bid.findings["kind"] == "second_materials_sheet"]
+    assert found["source_ref"].tolist() == ["[bud.xlsx]Materials!A1",
+                                            "'[bud.xlsx]materialer (2)'!A1"]
+    assert found["detail"].tolist() == ["Materials | Materialer", "materialer (2) | Materialer"]
+
+
+def test_a_bid_with_one_materials_sheet_has_no_such_finding(tmp_path, filled):
+    from klimafotavtrykk.tender.reader import read_bid
+    from klimafotavtrykk.tender.template import write_template
+
+    rows, site, declaration = filled
+    bid = read_bid(write_template(tmp_path / "bud.xlsx", rows=rows, site=site,
+                                  declaration=declaration))
+    assert not (bid.findings["kind"] == "second_materials_sheet").any()
+
+
+# -------------------------------- quantities from another workbook, per cell (item 5)
+def test_beregn_names_every_cell_taken_from_another_workbook(tmp_path, capsys):
+    import sys
+
+    from klimafotavtrykk.cli import main
+
+    sys.path.insert(0, str(EXAMPLES.parent / "tests" / "quantities"))
+    from test_excel import HEADER, F, xlsx  # the raw-part workbook builder
+
+    rows = [HEADER, ["1", "LD1.1191", "Plasstøpt betong B30", "m3", F("[1]Ark1!B2", 40.0), "251"],
+            ["2", "LC2.117", "Armering B500NC", "tonn", 2.0, "251"],
+            ["3", "LD1.1191", "Plasstøpt betong B30", "m3", F("'[2]Mengder'!E9", 12.5), "251"]]
+    path = tmp_path / "mengder.xlsx"
+    path.write_bytes(xlsx({"name": "Mengder", "rows": rows}))
+    assert main(["beregn", str(path)]) == 0
+    err = capsys.readouterr().err
+    for ref, formula in (("E2", "=[1]Ark1!B2"), ("E4", "='[2]Mengder'!E9")):
+        assert (f"Merknad: [mengder.xlsx]Mengder!{ref} er hentet fra en annen arbeidsbok "
+                f"({formula})") in err
+    assert "E3 er hentet" not in err

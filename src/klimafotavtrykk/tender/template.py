@@ -87,7 +87,7 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
     ranges = {}
     for j, (key, values) in enumerate(lists.items(), start=1):
         letter = column_letter(j - 1)
-        hidden.cell(row=1, column=j, value=key)
+        hidden.cell(row=1, column=j, value=t(f"bid.list.{key}", lang))
         for i, value in enumerate(values, start=2):
             hidden.cell(row=i, column=j, value=value)
         ranges[key] = f"'{_LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
