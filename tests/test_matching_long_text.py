@@ -47,3 +47,31 @@ def test_a_material_named_only_after_the_bound_is_unmatched_with_its_reason():
         result = kf.calculate(_lines([late]), profile="tek17")
     assert len(result.lines) == 0
     assert result.unmatched["reason"].tolist() == ["no_factor"]
+
+
+def test_anchored_patterns_give_the_search_answer_on_every_shipped_description():
+    # Every alias pattern, compiled for search, agrees with a plain case-insensitive search on
+    # every description of the shipped examples and the held-out bills, and on texts built from
+    # the parts of the lookahead patterns in both orders.
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    texts = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in [root / "examples" / "skole.xlsx", root / "examples" / "veg.xlsx",
+                     *sorted((root / "tests" / "fixtures" / "heldout").glob("*.xlsx"))]:
+            items, _ = kf.read_boq(path)
+            texts += items["description"].dropna().tolist()
+    texts += ["kantstein betong 12x30", "12 x 30 betongkantstein", "betong 15x30 kantstein",
+              "dampsperre 0,20 mm", "0,15 mm byggfolie", "lysmast 8 m aluminium", ""]
+    patterns = matching.load_mappings().aliases["pattern"]
+    anchored = 0
+    for pattern in patterns:
+        fast = matching._search_pattern(pattern)
+        anchored += fast.pattern != pattern
+        plain = re.compile(pattern, re.IGNORECASE)
+        for text in texts:
+            assert bool(fast.search(text)) == bool(plain.search(text)), (pattern, text)
+    assert anchored > 0  # the kerb and membrane patterns are among them
