@@ -39,7 +39,8 @@ FILE_PREFIXES = {
     "errors.csv": {"input_error", "error", "field"}, "cli.csv": {"cli"}, "output.csv": {"out"},
     "report.csv": {"sheet", "summary"}, "explanations.csv": {"explanation"},
     "findings.csv": {"finding"}, "bid_template.csv": {"bid"}, "evaluation.csv": {"eval"},
-    "plot.csv": {"plot"}, "hints.csv": {"hint"},
+    "plot.csv": {"plot"}, "hints.csv": {"hint"}, "site_reasons.csv": {"site_reason"},
+    "cells.csv": {"cell"},
 }  # fmt: skip
 
 # ----------------------------------------------------------------------------- catalogue

@@ -210,3 +210,10 @@ def test_names_in_either_language_and_ids_read_as_ids():
         assert ids[" ".join(text.split()).casefold()] == "district_heating_no"
     assert choice_ids("transport_modes")["lastebil, norsk gjennomsnitt (kun forbrenning)"] == (
         "truck_no_avg_ttw")
+
+
+def test_every_site_reason_and_cell_kind_has_words_in_both_languages():
+    from klimafotavtrykk.messages import MESSAGES
+
+    assert all(f"site_reason.{k}" in MESSAGES for k in SITE_REASONS)
+    assert all(f"cell.{k}" in MESSAGES for k in CELL_KINDS)
