@@ -217,3 +217,32 @@ def test_every_site_reason_and_cell_kind_has_words_in_both_languages():
 
     assert all(f"site_reason.{k}" in MESSAGES for k in SITE_REASONS)
     assert all(f"cell.{k}" in MESSAGES for k in CELL_KINDS)
+
+
+NOTE_KEYS = ("hidden_sheet", "other_sheets", "hidden_sheet_read", "external_links",
+             "unmapped_columns", "duplicate_block")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_reader_notes_are_written_in_the_users_language(tmp_path, lang):
+    import sys
+
+    sys.path.insert(0, str(EXAMPLES.parent / "tests" / "quantities"))
+    from test_excel import HEADER, xlsx  # the raw-part workbook builder
+
+    rows = [[*HEADER, "Pris"], ["1", "LD1.1191", "Plasstøpt betong B30", "m3", 40.0, "251", 99]]
+    stale = [HEADER, ["1", "LD1.1191", "Plasstøpt betong B30", "m3", 400.0, "251"]]
+    path = tmp_path / "mengder.xlsx"
+    path.write_bytes(xlsx({"name": "Mengder", "rows": rows},
+                          {"name": "Gammel", "rows": stale, "state": "hidden"}))
+    capture = _Capture()
+    with capture:
+        assert main(["beregn", str(path), "--lang", lang]) == 0
+    words = {"nb": ("Merknad: arket «Gammel» er skjult og ble ikke lest",
+                    "Merknad: kolonnene G ('Pris') er ikke lest"),
+             "en": ("Note: sheet 'Gammel' is hidden and was not read",
+                    "Note: columns G ('Pris') are not read")}[lang]
+    for text in words:
+        assert text in capture.err
+    assert not [k for k in NOTE_KEYS if k in capture.err]
+    assert _leaks([capture.out, capture.err], lang) == []

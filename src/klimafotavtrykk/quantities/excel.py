@@ -28,7 +28,7 @@ import pandas as pd
 from klimafotavtrykk.errors import DataQualityWarning, InputError, UnsafeWorkbookError
 from klimafotavtrykk.provenance import column_letter, sha256_bytes
 from klimafotavtrykk.quantities._lines import _grid, _lines
-from klimafotavtrykk.quantities._metadata import BoqMetadata
+from klimafotavtrykk.quantities._metadata import BoqMetadata, Note
 from klimafotavtrykk.quantities._sheetxml import formulas, hidden_rows_and_columns, sheet_parts
 from klimafotavtrykk.quantities.headers import (
     HeaderMatch,
@@ -407,8 +407,9 @@ class CheckedWorkbook:
                                if is_hidden and is_ws and name not in candidates)
         if not explicit:
             for name in hidden_skipped:
-                notes.append(f"hidden_sheet: sheet {name!r} is hidden and was not read (hidden "
-                             f"sheets often hold stale quantities); read it with sheet={name!r}")
+                notes.append(Note("hidden_sheet", f"sheet {name!r} is hidden and was not read "
+                                  f"(hidden sheets often hold stale quantities); read it with "
+                                  f"sheet={name!r}", sheet=name))
         if not candidates:
             raise InputError("the workbook has no visible worksheet", file=file,
                              expected="a visible worksheet (or include_hidden=True)",
@@ -440,11 +441,12 @@ class CheckedWorkbook:
         del chosen, rows
         header, extra = _split_extra(header, extra_aliases or {})
         if also:
-            notes.append("other_sheets: sheets " + ", ".join(repr(n) for n in also) + " also have "
-                         "a bill-of-quantities header and were not read; read each with sheet=")
+            listed = ", ".join(repr(n) for n in also)
+            notes.append(Note("other_sheets", f"sheets {listed} also have a bill-of-quantities "
+                              "header and were not read; read each with sheet=", sheets=listed))
         if name in hidden:
-            notes.append(f"hidden_sheet_read: sheet {name!r} is hidden in Excel; read because it "
-                         "was asked for")
+            notes.append(Note("hidden_sheet_read", f"sheet {name!r} is hidden in Excel; read "
+                              "because it was asked for", sheet=name))
         features = _features(archive, data, name, file)
         items, meta_parts = _lines(grid, merged, header, file, name, number_locale, features,
                                    extra)
@@ -503,8 +505,8 @@ def _features(archive: Archive | None, data: bytes, sheet: str, file) -> _Featur
         read = zipped.read
         members = tuple(zipped.namelist())
     if any(m.startswith("xl/externalLinks/") for m in members):
-        out.notes.append("external_links: the workbook links to other workbooks; links are not "
-                         "followed, cached values are used")
+        out.notes.append(Note("external_links", "the workbook links to other workbooks; links "
+                              "are not followed, cached values are used"))
     rels = "xl/_rels/workbook.xml.rels"
     try:
         parts = sheet_parts(read("xl/workbook.xml"), read(rels) if rels in members else None,
@@ -513,8 +515,8 @@ def _features(archive: Archive | None, data: bytes, sheet: str, file) -> _Featur
         parts = {}
     part = parts.get(sheet)
     if part is None or part not in members:
-        out.notes.append(f"sheet_part_unknown: the part of sheet {sheet!r} was not found; "
-                         "formulas and hidden rows are not reported")
+        out.notes.append(Note("sheet_part_unknown", f"the part of sheet {sheet!r} was not found; "
+                              "formulas and hidden rows are not reported", sheet=sheet))
         return out
     if archive is not None:
         scan = archive.members[part]
@@ -528,11 +530,11 @@ def _features(archive: Archive | None, data: bytes, sheet: str, file) -> _Featur
     if has_formulas:
         out.formulas = formulas(xml, prefixed=prefixed)
         if any(f.row is None for f in out.formulas):
-            out.notes.append("formulas_not_located: some formula cells carry no cell "
-                             "reference; they are not listed in meta.cells")
+            out.notes.append(Note("formulas_not_located", "some formula cells carry no cell "
+                                  "reference; they are not listed in meta.cells"))
     if has_hidden:
         out.hidden_rows, out.hidden_cols, out.zero_height = hidden_rows_and_columns(xml)
     if out.zero_height:
-        out.notes.append("zero_height_rows: the sheet hides rows by default "
-                         "(sheetFormatPr zeroHeight); every row was read")
+        out.notes.append(Note("zero_height_rows", "the sheet hides rows by default "
+                              "(sheetFormatPr zeroHeight); every row was read"))
     return out
