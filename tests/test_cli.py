@@ -284,7 +284,8 @@ def test_input_error_exits_1_in_bokmal(monkeypatch, capsys):
         "  Fil:       skole.xlsx",
         "  Ark:       Mengder",
         "  Celle:     A1",
-        "  Forventet: a row with Mengde and Enhet",
+        "  Forventet: en overskriftsrad med Mengde og en annen kjent kolonne (Enhet, Beskrivelse, "
+        "Postnr, NS 3420 …)",  # the catalogue's words, never the error's English
         "  Funnet:    'Tilbud'",
     ]
 

@@ -39,7 +39,8 @@ FILE_PREFIXES = {
     "errors.csv": {"input_error", "error", "field"}, "cli.csv": {"cli"}, "output.csv": {"out"},
     "report.csv": {"sheet", "summary"}, "explanations.csv": {"explanation"},
     "findings.csv": {"finding"}, "bid_template.csv": {"bid"}, "evaluation.csv": {"eval"},
-    "plot.csv": {"plot"}, "hints.csv": {"hint"},
+    "plot.csv": {"plot"}, "hints.csv": {"hint"}, "site_reasons.csv": {"site_reason"},
+    "cells.csv": {"cell"},
 }  # fmt: skip
 
 # ----------------------------------------------------------------------------- catalogue
@@ -135,12 +136,12 @@ def cell_error():
 def test_input_error_in_bokmal(cell_error):
     """An input error in bokmål, with aligned field labels."""
     assert render_error(cell_error, "nb").splitlines() == [
-        "Feil i inndata: Cellen har en formel uten lagret verdi. Åpne og lagre filen i Excel, "
-        "så lagres verdien.",
+        "Feil i inndata: Cellen har en formel uten lagret verdi (flere celler: se Funnet). "
+        "Åpne og lagre filen i Excel, så lagres verdiene.",
         "  Fil:       skole.xlsx",      # labels padded to the longest ("Forventet:")
         "  Ark:       Mengder",
         "  Celle:     E14",
-        "  Forventet: a stored value",
+        "  Forventet: en formel med lagret verdi",  # the catalogue's words, never the English
         "  Funnet:    '=SUM(E2:E13)'",
     ]
 
@@ -148,12 +149,12 @@ def test_input_error_in_bokmal(cell_error):
 def test_input_error_in_english(cell_error):
     """The same input error in English."""
     assert render_error(cell_error, "en").splitlines() == [
-        "Input error: The cell holds a formula without a stored value. Open and save the file "
-        "in Excel to store the value.",
+        "Input error: The cell holds a formula without a stored value (several cells: see "
+        "Found). Open and save the file in Excel to store the values.",
         "  File:     skole.xlsx",
         "  Sheet:    Mengder",
         "  Cell:     E14",
-        "  Expected: a stored value",
+        "  Expected: a formula with its stored value",
         "  Found:    '=SUM(E2:E13)'",
     ]
 
@@ -174,7 +175,7 @@ def test_missing_column_error_is_rendered_as_an_input_error():
     """MissingColumnError renders as an input error."""
     exc = MissingColumnError("missing columns ['unit']", expected="unit", code="missing_column")
     assert render_error(exc, "en") == (
-        "Input error: A required column is missing.\n  Expected: unit")
+        "Input error: A required column is missing.\n  Expected: the column unit")
 
 
 def test_data_profile_unit_and_os_errors():

@@ -113,11 +113,12 @@ def beregn(args: argparse.Namespace) -> int:
         "input_sha256": getattr(meta, "sha256", None),
     }
     result = dataclasses.replace(result, metadata={**result.metadata, **source})
-    notes = _unique([*getattr(meta, "warnings", []), *(str(w.message) for w in caught)])
-    if site is not None:  # the site sheet was read as the site, not skipped
-        notes = [n for n in notes if "other_sheets" not in n]
+    notes = _note_texts(getattr(meta, "warnings", []), [str(w.message) for w in caught], lang,
+                        skip=("other_sheets",) if site is not None else ())  # site sheet read
     for note in notes:
         stderr.write(t("out.note", lang, text=note) + "\n")
+    for line in _external_cells(meta, lang):
+        stderr.write(line + "\n")
 
     written = None
     if args.output:
@@ -134,6 +135,37 @@ def beregn(args: argparse.Namespace) -> int:
     if written is not None:
         stdout.write("\n" + t("out.report_written", lang, path=written) + "\n")
     return 0
+
+
+def _external_cells(meta, lang: str) -> list[str]:
+    """One line per cell whose value was taken from another workbook's cached value."""
+    cells = getattr(meta, "cells", None)
+    if cells is None or not len(cells):
+        return []
+    external = cells[cells["kind"] == "external_reference"]
+    return [t("out.external_cell", lang, ref=ref, formula=found)  # cells with links: a few
+            for ref, found in zip(external["source_ref"], external["found"], strict=True)]
+
+
+def _note_texts(notes, warned: list[str], lang: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """The reader's notes in ``lang`` (``out.note.<key>``), then other warnings not already said.
+
+    A reader note that knows its key and fields (:class:`~klimafotavtrykk.quantities.Note`)
+    is written from the catalogue; the same note repeated as a Python warning is not
+    written twice.
+    """
+    from klimafotavtrykk.messages import MESSAGES
+
+    out, said = [], set()
+    for note in notes:
+        key = getattr(note, "key", None)
+        said.add(str(note))
+        if key in skip:
+            continue
+        entry = f"out.note.{key}"
+        out.append(t(entry, lang, **note.fields) if key and entry in MESSAGES else str(note))
+    rest = [w for w in _unique(warned) if w not in said and not w.startswith(skip or ("\0",))]
+    return _unique([*out, *rest])
 
 
 def _unique(texts: Iterable[str]) -> list[str]:
@@ -399,7 +431,7 @@ def anbud_mal(args: argparse.Namespace) -> int:
     quantities = None
     if args.quantities:
         quantities, meta = read_items(args.quantities, args.sheet)
-        for note in _unique(getattr(meta, "warnings", [])):
+        for note in _note_texts(getattr(meta, "warnings", []), [], lang):
             sys.stderr.write(t("out.note", lang, text=note) + "\n")
     written = write_template(args.output, lang=lang, quantities=quantities)
     sys.stdout.write(t("cli.out.template_written", lang, path=written) + "\n")

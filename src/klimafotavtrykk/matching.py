@@ -86,6 +86,11 @@ __all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_tex
            "assembly"]
 
 _CUT = " ¦ "  # what a context clause is replaced by
+#: Characters of a description the aliases are searched in. An item text names its material at
+#: the start; several alias patterns are lookaheads (``(?=.*a)(?=.*b)``) whose search time grows
+#: with the square of the text, so a 30 000-character text took minutes. A material named only
+#: further in leaves the line unmatched with its reason, never silently dropped.
+_MATCH_CHARS = 500
 
 #: A size in a part of the text: a number with mm, or a section such as 48x98 (see ``assembly``).
 _SIZE = r"\d\s*mm\b|\d\s*[x×]\s*\d"
@@ -527,7 +532,9 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
     found = {"idx": np.full(n, -1, dtype=np.int64), "row": np.full(n, -1, dtype=np.int64)}
     open_ = np.ones(n, dtype=bool)
     targets = factor_ids.get_indexer(pd.Index(mappings.aliases["factor_id"], dtype=object))
-    flat = descriptions.str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
+    flat = (descriptions.str.slice(0, 4 * _MATCH_CHARS)  # bounded work per text (_MATCH_CHARS)
+            .str.replace(r"\s+", " ", regex=True)  # multi-line cell texts read as one line
+            .str.slice(0, _MATCH_CHARS))
     own = own_text(flat)
     whole = flat.str.replace(_INCLUDED, _CUT, case=False, regex=True)  # never an accessory
     text = pd.Series(np.full(n, None, dtype=object), dtype=object)
@@ -537,7 +544,7 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
             if target < 0 or not open_.any():
                 continue  # mapping to a factor this table does not have
             todo = np.flatnonzero(open_)  # only texts still without a factor are searched
-            hit = todo[candidate.iloc[todo].str.contains(pattern, case=False, regex=True)
+            hit = todo[candidate.iloc[todo].str.contains(_search_pattern(pattern), regex=True)
                        .to_numpy(dtype=bool)]
             if len(hit):
                 found["idx"][hit] = target
@@ -547,6 +554,34 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
                 open_[hit] = False
     found["text"] = text.fillna("").str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _search_pattern(pattern: str) -> re.Pattern:
+    """An alias pattern compiled for searching one-line texts, case-insensitive.
+
+    A pattern made only of lookaheads that start with ``.*``, such as
+    ``(?=.*kantstein)(?=.*betong)``, holds at some position of a text exactly
+    when it holds at its start (``.*`` reaches everything after any later
+    position too), so it is anchored there: the same answer in one attempt
+    instead of one per character, whose cost grew with the square of the text.
+    """
+    import re._constants as sre_constants
+    import re._parser as sre_parse
+
+    anchored = pattern
+    try:
+        items = list(sre_parse.parse(pattern, re.IGNORECASE))
+        any_run = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+        if items and all(
+                op is sre_constants.ASSERT and arg[0] == 1 and len(arg[1]) > 0
+                and arg[1][0][0] in any_run and arg[1][0][1][:2] == (0, sre_constants.MAXREPEAT)
+                and list(arg[1][0][1][2]) == [(sre_constants.ANY, None)]
+                for op, arg in items):
+            anchored = r"\A(?:" + pattern + ")"
+    except Exception:  # noqa: BLE001 (a private parser: on any change, search as written)
+        anchored = pattern
+    return re.compile(anchored, re.IGNORECASE)
 
 
 def _by_code(codes: pd.Series, factor_ids: pd.Index, mappings: Mappings) -> dict:

@@ -45,6 +45,7 @@ __all__ = [
     "LANGUAGES",
     "MESSAGES",
     "t",
+    "printable",
     "placeholders",
     "check_language",
     "format_number",
@@ -155,7 +156,41 @@ def t(key: str, lang: str = "nb", /, **fields: object) -> str:
         When ``lang`` is not one of :data:`LANGUAGES`.
     """
     template = _catalogue()[key][check_language(lang)]
-    return template.format(**fields) if fields else template
+    if not fields:
+        return template
+    return template.format(**{name: printable(value) if isinstance(value, str) else value
+                              for name, value in fields.items()})
+
+
+#: Characters never written raw into a text: C0 and C1 controls (escape sequences, carriage
+#: returns and line breaks that could forge or hide a line) and the bidirectional-text controls
+#: that make a name read differently from its bytes.
+_HIDDEN = frozenset([*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F,
+                     *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _HIDDEN}
+
+
+def printable(text: str) -> str:
+    r"""Text with control characters written as escapes, for the terminal and reports.
+
+    File, sheet and bidder names come from bidders: an escape sequence, a
+    carriage return or a right-to-left override in one must not reach the
+    officer's terminal raw. Each such character becomes ``\xNN`` or ``\uNNNN``.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> printable("bud\x1b[2J.xlsx")
+    'bud\\x1b[2J.xlsx'
+    """
+    return text.translate(_ESCAPES) if not text.isprintable() else text
 
 
 def placeholders(template: str) -> frozenset[str]:
@@ -287,7 +322,7 @@ def column_label(column: str, lang: str = "nb") -> str:
 
 
 def _fields(lang: str, pairs: list[tuple[str, object]]) -> str:
-    shown = [(t(f"field.{name}", lang), value) for name, value in pairs
+    shown = [(t(f"field.{name}", lang), printable(str(value))) for name, value in pairs
              if value is not None and value != ""]
     if not shown:
         return ""
@@ -322,7 +357,8 @@ def render_error(exc: BaseException, lang: str = "nb") -> str:
         found = exc.found if exc.found is None else repr(exc.found)
         return t("error.input", lang, message=message) + _fields(lang, [
             ("file", exc.file), ("sheet", exc.sheet), ("cell", exc.cell),
-            ("expected", exc.expected), ("found", found)])
+            ("expected", _said(exc, "expected", exc.expected, lang)),
+            ("found", _said(exc, "found", found, lang))])
     if isinstance(exc, ProfileError):
         return t("error.profile", lang, message=exc.problem) + _fields(lang, [("file", exc.file)])
     if isinstance(exc, DataError):
@@ -335,6 +371,25 @@ def render_error(exc: BaseException, lang: str = "nb") -> str:
     if isinstance(exc, OSError):
         return t("error.os", lang, file=exc.filename or "", message=exc.strerror or str(exc))
     return render_unexpected(exc, lang)
+
+
+def _said(exc, field: str, value, lang: str):
+    """An error's ``expected`` or ``found`` as the user reads it.
+
+    The catalogue's ``input_error.<code>.<field>`` says it when it has one,
+    with the error's own text at ``{expected}``/``{found}`` where that names
+    data (the sheets of a workbook, a count). Without such an entry the
+    English ``expected`` is shown in English only (left out rather than shown
+    in English to a bokmål reader), and ``found``, mostly the value found in
+    the input, as it is.
+    """
+    if value is None:
+        return value
+    entry = _catalogue().get(f"input_error.{exc.code}.{field}") if exc.code else None
+    if entry is None:
+        return value if lang == "en" or field == "found" else None
+    raw = exc.expected if field == "expected" else exc.found
+    return entry[lang].format(**{field: raw})
 
 
 def render_unexpected(exc: BaseException, lang: str = "nb") -> str:

@@ -600,8 +600,7 @@ def _eval_findings(evaluation, lang: str) -> pd.DataFrame:
         "detail": rejected["detail"],
     })
     findings = evaluation.findings.copy()
-    findings["reason"] = [reason_text(r, lang) if r else "" for r in
-                          findings["reason"].fillna("").astype(str)]
+    findings["reason"] = _codes_text(findings["reason"], ("reason.", "site_reason.", "cell."), lang)
     frame = pd.concat([bids, findings], ignore_index=True)
     frame["kind"] = _codes_text(frame["kind"], ("finding.", "explanation."), lang)
     return _eval_relabel(frame.reindex(columns=["file", "source_ref", "kind", "reason", "detail",

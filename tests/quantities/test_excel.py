@@ -590,3 +590,71 @@ def test_optional_thickness_columns_are_read_when_present(tmp_path):
     wb2.active.append(["Dør", "stk", 2])
     wb2.save(plain)
     assert "thickness_mm" not in read_boq(plain)[0].columns
+
+
+# ------------------------------------------------- hostile workbooks (issue #12, item 5)
+def test_every_formula_without_a_cached_value_is_named_in_one_error():
+    # Three quantity cells (E2, E3, E5) and one unit cell (D4) lack a cached value; a fix-one,
+    # rerun, fix-the-next loop would take four runs: the one error names all four cells.
+    rows = [HEADER, ["1", "X", "Betong", "m3", F("B2*2")], ["2", "Y", "Stål", "tonn", F("C3")],
+            ["3", "Z", "Gips", F("D1"), 4.0], ["4", "W", "Tre", "m3", F("E2+E3")]]
+    with pytest.raises(InputError) as info:
+        read(xlsx({"name": "M", "rows": rows}))
+    error = info.value
+    assert (error.code, error.cell) == ("formula_without_value", "E2")
+    for cell, text in (("E2", "=B2*2"), ("E3", "=C3"), ("D4", "=D1"), ("E5", "=E2+E3")):
+        assert f"{cell} ({text})" in error.problem and f"{cell} ({text})" in error.found
+    assert error.problem.startswith("4 cells hold")
+    again = pickle.loads(pickle.dumps(error))
+    assert str(again) == str(error)
+
+
+def test_text_longer_than_excels_cell_limit_is_refused_at_its_cell_without_copying_it():
+    # Excel stores at most 32 767 characters in a cell; 5 MB of text compresses to a few hundred
+    # kB and used to keep the matcher busy for minutes. The cell is named, the text not copied.
+    words = np.random.default_rng(1).choice(["betong", "stål", "armering", "gips", "B30", "m3"],
+                                              size=1_000_000)
+    text = " ".join(words)[:5_000_000]  # varied enough not to look like a zip bomb
+    rows = [HEADER, ["1", "X", "Betong", "m3", 4.0], ["2", "Y", text, "m3", 2.0]]
+    data = xlsx({"name": "M", "rows": rows})
+    assert len(data) < 1_000_000
+    with pytest.raises(UnsafeWorkbookError) as info:
+        read(data)
+    error = info.value
+    assert (error.code, error.sheet, error.cell) == ("cell_text_too_long", "M", "C3")
+    assert error.found == "5000000"
+    assert "betong" not in str(error) and len(str(error)) < 500
+    # one character under the limit is read
+    fits = [HEADER, ["2", "Y", "x" * 32_767, "m3", 2.0]]
+    items, _ = read(xlsx({"name": "M", "rows": fits}))
+    assert items["description"].str.len().tolist() == [32_767]
+
+
+def test_a_long_text_in_an_inline_string_is_refused_too():
+    long = "x" * 40_000
+    sheet_xml = (f'<worksheet xmlns="{MAIN}"><sheetData>'
+                 '<row r="1"><c r="A1" t="inlineStr"><is><t>Mengde</t></is></c>'
+                 '<c r="B1" t="inlineStr"><is><t>Enhet</t></is></c></row>'
+                 f'<row r="2"><c r="A2"><v>4</v></c><c r="B2" t="inlineStr"><is><t>{long}</t>'
+                 "</is></c></row></sheetData></worksheet>").encode()
+    data = xlsx({"name": "M", "rows": []}, extra={"xl/worksheets/sheet1.xml": sheet_xml})
+    with pytest.raises(UnsafeWorkbookError) as info:
+        read(data)
+    assert (info.value.code, info.value.cell) == ("cell_text_too_long", "B2")
+
+
+def test_a_case_twin_of_the_sheet_is_refused_before_it_can_replace_it():
+    # The forged twin holds 1000 x the quantity; calamine would read it, the scan the original.
+    rows = [HEADER, ["1", "X", "Betong", "m3", 4.0]]
+    honest = xlsx({"name": "M", "rows": rows})
+    forged = _sheet_xml([HEADER, ["1", "X", "Betong", "m3", 4000.0]], {})
+    with zipfile.ZipFile(io.BytesIO(honest)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["XL/worksheets/sheet1.xml"] = forged
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    with pytest.raises(UnsafeWorkbookError) as info:
+        read(buf.getvalue())
+    assert info.value.code == "ambiguous_member"

@@ -382,3 +382,22 @@ def test_zip64_end_record_counts_members():
     eocd = data.rfind(b"PK\x05\x06")
     struct.pack_into("<HH", data, eocd + 8, 0xFFFF, 0xFFFF)
     refused(bytes(data), "too_many_members", ReadLimits(max_members=3), UnsafeWorkbookError)
+
+
+# --------------------------------------------- look-alike member names (issue #12)
+@pytest.mark.parametrize("twin", ["XL/worksheets/sheet1.xml", "xl\\worksheets\\sheet1.xml",
+                                  "xl/Worksheets/SHEET1.xml", "xl\\WORKSHEETS/sheet1.xml"])
+def test_members_whose_names_differ_only_in_case_or_slashes_are_refused(twin):
+    # calamine looks a part up leniently and reads the last match: the twin, holding 1000 x the
+    # quantity in the scanned sheet, would replace the sheet the safety scan checked.
+    forged = sheet('<row r="1"><c r="A1"><v>1000</v></c></row>')
+    data = zipped(parts(**{twin: forged}))
+    error = refused(data, "ambiguous_member", cls=UnsafeWorkbookError)
+    assert "xl/worksheets/sheet1.xml" in error.found and twin in error.found
+
+
+def test_members_that_only_look_alike_are_refused_in_either_order():
+    members = parts()
+    first = {"XL/worksheets/sheet1.xml": members.pop("xl/worksheets/sheet1.xml")}
+    data = zipped({**first, **members, "xl/worksheets/sheet1.xml": ONE_CELL})
+    refused(data, "ambiguous_member", cls=UnsafeWorkbookError)

@@ -27,9 +27,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from klimafotavtrykk.errors import InputError
-from klimafotavtrykk.quantities._metadata import BoqMetadata
+from klimafotavtrykk.quantities._metadata import BoqMetadata, Note
 
-__all__ = ["read_boq", "open_workbook", "BoqMetadata", "ReadLimits"]
+__all__ = ["read_boq", "open_workbook", "BoqMetadata", "Note", "ReadLimits"]
 
 _XML_SUFFIXES = (".xml",)
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.provenance import cell_ref, column_letter, source_refs
-from klimafotavtrykk.quantities._metadata import CELLS_COLUMNS, SKIPPED_COLUMNS
+from klimafotavtrykk.quantities._metadata import CELLS_COLUMNS, SKIPPED_COLUMNS, Note
 from klimafotavtrykk.quantities.headers import HeaderMatch, header_aliases, normalise_header
 from klimafotavtrykk.quantities.numbers import (
     NumberCells,
@@ -260,7 +260,7 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     if "unit" in cols:
         _unit_findings(findings, data["unit"], sheet_rows, cols["unit"])
     else:
-        notes.append("no_unit_column: no unit column was found; every line lacks a unit")
+        notes.append(Note("no_unit_column", "no unit column was found; every line lacks a unit"))
 
     skipped, skipped_rows = _skipped(grid, start, header, reason, first_col, file, sheet)
     _formula_findings(findings, features, header, start, file, sheet)
@@ -269,12 +269,13 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     separators = np.flatnonzero(reason != None)  # noqa: E711 (element-wise)
     notes.extend(_duplicate_blocks(findings, data, idx, separators, body, sheet_rows, qcol))
     if header.unmapped:
-        notes.append("unmapped_columns: columns " + ", ".join(
-            f"{column_letter(c)} ({t!r})" for c, t in header.unmapped) + " are not read")
+        listed = ", ".join(f"{column_letter(c)} ({t!r})" for c, t in header.unmapped)
+        notes.append(Note("unmapped_columns", f"columns {listed} are not read", columns=listed))
     if header.repeated:
-        notes.append("repeated_columns: columns " + ", ".join(
-            f"{column_letter(c)} ({t!r} = {k})" for c, t, k in header.repeated)
-            + " repeat a column already read and are not read")
+        listed = ", ".join(f"{column_letter(c)} ({t!r} = {k})" for c, t, k in header.repeated)
+        shown = ", ".join(f"{column_letter(c)} ({t!r})" for c, t, _ in header.repeated)
+        notes.append(Note("repeated_columns", f"columns {listed} repeat a column already read "
+                          "and are not read", columns=shown))
 
     items = pd.DataFrame({
         c: (pd.Series(data[c], dtype=object) if c in _TEXT_COLUMNS or c == "source_ref"
@@ -379,15 +380,10 @@ def _unit_findings(findings, units, rows, col) -> None:
 
 def _formula_findings(findings, features, header, start, file, sheet) -> None:
     inverse = {i: c for c, i in header.columns.items()}
-    for f in features.formulas:  # formula cells only
-        if f.row is None or f.row - 1 < start or f.col not in inverse:
-            continue
-        if not f.has_value:
-            raise InputError(
-                f"the cell holds a formula without a cached value ({f.text}); open and save the "
-                "file in Excel to store the value", file=file, sheet=sheet,
-                cell=cell_ref(f.row, f.col), expected="a formula with its cached value",
-                found=f.text, code="formula_without_value")
+    read = [f for f in features.formulas  # formula cells only
+            if f.row is not None and f.row - 1 >= start and f.col in inverse]
+    _refuse_formulas_without_value([f for f in read if not f.has_value], file, sheet)
+    for f in read:
         name = inverse[f.col]
         if f.cell_type == "e":
             findings.add([f.row], f.col, "error_value", f.value or "#ERROR",
@@ -399,6 +395,25 @@ def _formula_findings(findings, features, header, start, file, sheet) -> None:
         else:
             findings.add([f.row], f.col, "formula", f.text,
                          f"{name}: cached value {f.value!r} used")
+
+
+#: Most cells an error names one by one; the rest are counted.
+_LISTED_CELLS = 50
+
+
+def _refuse_formulas_without_value(missing, file, sheet) -> None:
+    """One error naming every formula cell read that has no cached value (the first as its cell)."""
+    if not missing:
+        return
+    first = missing[0]
+    listed = ", ".join(f"{cell_ref(f.row, f.col)} ({f.text})" for f in missing[:_LISTED_CELLS])
+    more = (f" and {len(missing) - _LISTED_CELLS} more" if len(missing) > _LISTED_CELLS else "")
+    cells = "the cell holds" if len(missing) == 1 else f"{len(missing)} cells hold"
+    raise InputError(
+        f"{cells} a formula without a cached value: {listed}{more}; open and save the file in "
+        "Excel to store the values", file=file, sheet=sheet, cell=cell_ref(first.row, first.col),
+        expected="a formula with its cached value",
+        found=first.text if len(missing) == 1 else listed + more, code="formula_without_value")
 
 
 def _hidden_findings(findings, features, header, item_rows, qcol, skipped_rows) -> None:
@@ -459,10 +474,13 @@ def _duplicate_blocks(findings, data, idx, separators, body, sheet_rows, qcol) -
         texts = [str(v).strip() for v in body[separators[b - 1]] if str(v).strip()]
         return texts[0] if texts else ""
 
+    def rows(i):
+        title = heading(i)  # "under" is the same word in bokmål and English
+        return (f"{sheet_rows[starts[i]]}-{sheet_rows[ends[i] - 1]}"
+                + (f" under {title!r}" if title else ""))
+
     def span(i):
-        where = f"rows {sheet_rows[starts[i]]}-{sheet_rows[ends[i] - 1]}"
-        title = heading(i)
-        return where + (f" under {title!r}" if title else "")
+        return "rows " + rows(i)
 
     for i, signature in enumerate(signatures):  # one step per block, not per line
         j = first_seen.setdefault(signature, i)
@@ -472,8 +490,9 @@ def _duplicate_blocks(findings, data, idx, separators, body, sheet_rows, qcol) -
         if size < 2 and not (_OPTION.search(heading(i)) and _OPTION.search(heading(j))):
             continue
         orig = span(j)
-        notes.append(f"duplicate_block: {span(i)} repeat the lines of {orig}; both are kept and "
-                     "both count unless you choose one")
+        notes.append(Note("duplicate_block", f"{span(i)} repeat the lines of {orig}; both are "
+                          "kept and both count unless you choose one", rows=rows(i),
+                          orig=rows(j)))
         findings.add(sheet_rows[starts[i]:ends[i]], qcol, "duplicate_block", "repeated block",
                      f"same lines as {orig}")
     return notes

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["BoqMetadata", "SKIPPED_COLUMNS", "CELLS_COLUMNS", "SKIP_REASONS", "CELL_KINDS"]
+__all__ = ["Note", "BoqMetadata", "SKIPPED_COLUMNS", "CELLS_COLUMNS", "SKIP_REASONS", "CELL_KINDS"]
 
 #: Columns of :attr:`BoqMetadata.skipped`.
 SKIPPED_COLUMNS = ("source_ref", "reason", "detail")
@@ -46,6 +46,36 @@ CELL_KINDS: dict[str, str] = {
     "duplicate_block": "a line of a block that repeats an earlier block (e.g. Opsjon 2 = Opsjon 1)",
     "unknown_unit": "a unit spelling the unit table does not know",
 }
+
+
+class Note(str):
+    """A file-level note of a reader: its English text, and the key and fields to say it again.
+
+    It is the string ``"<key>: <English text>"`` (what ``meta.warnings`` always
+    held), and carries ``key`` and ``fields`` so that the front end can write
+    it in the user's language (``messages`` key ``out.note.<key>``).
+
+    Examples
+    --------
+    >>> note = Note("hidden_sheet", "sheet 'Gammel' is hidden", sheet="Gammel")
+    >>> note.startswith("hidden_sheet: "), note.key, note.fields
+    (True, 'hidden_sheet', {'sheet': 'Gammel'})
+    """
+
+    key: str
+    fields: dict
+
+    def __new__(cls, key: str, text: str, **fields: object) -> Note:
+        note = super().__new__(cls, f"{key}: {text}")
+        note.key, note.fields = key, fields
+        return note
+
+    def __reduce__(self):  # survives worker pools
+        return _note, (self.key, str(self)[len(self.key) + 2:], self.fields)
+
+
+def _note(key: str, text: str, fields: dict) -> Note:
+    return Note(key, text, **fields)
 
 
 @dataclass(frozen=True, eq=False)

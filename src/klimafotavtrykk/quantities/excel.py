@@ -28,7 +28,7 @@ import pandas as pd
 from klimafotavtrykk.errors import DataQualityWarning, InputError, UnsafeWorkbookError
 from klimafotavtrykk.provenance import column_letter, sha256_bytes
 from klimafotavtrykk.quantities._lines import _grid, _lines
-from klimafotavtrykk.quantities._metadata import BoqMetadata
+from klimafotavtrykk.quantities._metadata import BoqMetadata, Note
 from klimafotavtrykk.quantities._sheetxml import formulas, hidden_rows_and_columns, sheet_parts
 from klimafotavtrykk.quantities.headers import (
     HeaderMatch,
@@ -45,6 +45,8 @@ __all__ = ["read_excel", "read_workbook", "read_bytes", "open_workbook", "Checke
 
 # Notes kept in meta.warnings without a Python warning: they describe, they do not warn.
 _QUIET = frozenset({"unmapped_columns"})
+# Most cells an error lists by name (the rest are counted).
+_LISTED = 20
 
 
 # -------------------------------------------------------------- file access
@@ -134,11 +136,38 @@ def _open(data: bytes, file):
                      file)
 
 
-def _sheet_rows(workbook, name: str, file) -> tuple[list[list], list]:
+def _sheet_rows(workbook, name: str, file, max_chars: int | None = None
+                ) -> tuple[list[list], list]:
+    """Cell values and merged ranges of one sheet.
+
+    With ``max_chars`` (the safety scan saw a stretch of text that long), a
+    cell holding more characters than that refuses the sheet, naming every
+    such cell but copying none of the text.
+    """
     sheet = _calamine(lambda: workbook.get_sheet_by_name(name), file, name)
     rows = _calamine(lambda: sheet.to_python(skip_empty_area=False), file, name)
+    if max_chars is not None:
+        _refuse_long_text(rows, max_chars, file, name)
     merged = _calamine(lambda: sheet.merged_cell_ranges, file, name) or []
     return rows, merged
+
+
+def _refuse_long_text(rows: list[list], max_chars: int, file, sheet: str) -> None:
+    """Raise when a cell holds more than ``max_chars`` characters (Excel's cell limit)."""
+    from klimafotavtrykk.provenance import cell_ref
+
+    # Runs only when the archive scan saw such a stretch: one length per cell, no text copied.
+    long = [(r, c, len(v)) for r, row in enumerate(rows, start=1) for c, v in enumerate(row)
+            if type(v) is str and len(v) > max_chars]
+    if not long:
+        return
+    r, c, n = long[0]
+    listed = ", ".join(f"{cell_ref(rr, cc)} ({nn} characters)" for rr, cc, nn in long[:_LISTED])
+    more = f" and {len(long) - _LISTED} more" if len(long) > _LISTED else ""
+    raise UnsafeWorkbookError(
+        f"cells hold more text than Excel allows in a cell: {listed}{more}", file=file,
+        sheet=sheet, cell=cell_ref(r, c), expected=f"at most {max_chars} characters per cell",
+        found=str(n), code="cell_text_too_long")
 
 
 # ---------------------------------------------------------- sheet choice
@@ -156,7 +185,7 @@ def _resolve_sheet(sheet, names: list[str], file) -> str:
         if len(folded) == 1:
             return folded[0]
     raise InputError("sheet not found", file=file, sheet=str(sheet),
-                     expected="one of " + ", ".join(repr(n) for n in names),
+                     expected=", ".join(repr(n) for n in names),
                      found=repr(sheet), code="sheet_not_found")
 
 
@@ -303,7 +332,11 @@ class CheckedWorkbook:
         self.file = file
         self.sha256 = sha256_bytes(data)
         self._data = data
-        self._archive = check_archive(data, file, limits or ReadLimits()) if _checked else None
+        limits = limits or ReadLimits()
+        self._archive = check_archive(data, file, limits) if _checked else None
+        long_text = self._archive is not None and any(
+            scan.long_text for scan in self._archive.members.values())
+        self._max_chars = limits.max_cell_chars if long_text else None
         self._book = _open(data, file)
         self._sheets = _sheet_list(self._book)
         self.sheet_names = tuple(name for name, _, _ in self._sheets)
@@ -349,7 +382,7 @@ class CheckedWorkbook:
         list of list
         """
         name = _resolve_sheet(sheet, list(self.sheet_names), self.file)
-        rows, _ = _sheet_rows(self._book, name, self.file)
+        rows, _ = _sheet_rows(self._book, name, self.file, self._max_chars)
         return rows
 
     def _read(self, sheet, *, header_row, include_hidden, number_locale, extra_aliases,
@@ -374,8 +407,9 @@ class CheckedWorkbook:
                                if is_hidden and is_ws and name not in candidates)
         if not explicit:
             for name in hidden_skipped:
-                notes.append(f"hidden_sheet: sheet {name!r} is hidden and was not read (hidden "
-                             f"sheets often hold stale quantities); read it with sheet={name!r}")
+                notes.append(Note("hidden_sheet", f"sheet {name!r} is hidden and was not read "
+                                  f"(hidden sheets often hold stale quantities); read it with "
+                                  f"sheet={name!r}", sheet=name))
         if not candidates:
             raise InputError("the workbook has no visible worksheet", file=file,
                              expected="a visible worksheet (or include_hidden=True)",
@@ -386,7 +420,7 @@ class CheckedWorkbook:
         chosen = None
         also: list[str] = []
         for name in candidates:
-            rows, merged = _sheet_rows(workbook, name, file)
+            rows, merged = _sheet_rows(workbook, name, file, self._max_chars)
             header = find_header(rows, merged, aliases=aliases, header_row=header_row)
             if header is None:
                 continue
@@ -407,11 +441,12 @@ class CheckedWorkbook:
         del chosen, rows
         header, extra = _split_extra(header, extra_aliases or {})
         if also:
-            notes.append("other_sheets: sheets " + ", ".join(repr(n) for n in also) + " also have "
-                         "a bill-of-quantities header and were not read; read each with sheet=")
+            listed = ", ".join(repr(n) for n in also)
+            notes.append(Note("other_sheets", f"sheets {listed} also have a bill-of-quantities "
+                              "header and were not read; read each with sheet=", sheets=listed))
         if name in hidden:
-            notes.append(f"hidden_sheet_read: sheet {name!r} is hidden in Excel; read because it "
-                         "was asked for")
+            notes.append(Note("hidden_sheet_read", f"sheet {name!r} is hidden in Excel; read "
+                              "because it was asked for", sheet=name))
         features = _features(archive, data, name, file)
         items, meta_parts = _lines(grid, merged, header, file, name, number_locale, features,
                                    extra)
@@ -470,8 +505,8 @@ def _features(archive: Archive | None, data: bytes, sheet: str, file) -> _Featur
         read = zipped.read
         members = tuple(zipped.namelist())
     if any(m.startswith("xl/externalLinks/") for m in members):
-        out.notes.append("external_links: the workbook links to other workbooks; links are not "
-                         "followed, cached values are used")
+        out.notes.append(Note("external_links", "the workbook links to other workbooks; links "
+                              "are not followed, cached values are used"))
     rels = "xl/_rels/workbook.xml.rels"
     try:
         parts = sheet_parts(read("xl/workbook.xml"), read(rels) if rels in members else None,
@@ -480,8 +515,8 @@ def _features(archive: Archive | None, data: bytes, sheet: str, file) -> _Featur
         parts = {}
     part = parts.get(sheet)
     if part is None or part not in members:
-        out.notes.append(f"sheet_part_unknown: the part of sheet {sheet!r} was not found; "
-                         "formulas and hidden rows are not reported")
+        out.notes.append(Note("sheet_part_unknown", f"the part of sheet {sheet!r} was not found; "
+                              "formulas and hidden rows are not reported", sheet=sheet))
         return out
     if archive is not None:
         scan = archive.members[part]
@@ -495,11 +530,11 @@ def _features(archive: Archive | None, data: bytes, sheet: str, file) -> _Featur
     if has_formulas:
         out.formulas = formulas(xml, prefixed=prefixed)
         if any(f.row is None for f in out.formulas):
-            out.notes.append("formulas_not_located: some formula cells carry no cell "
-                             "reference; they are not listed in meta.cells")
+            out.notes.append(Note("formulas_not_located", "some formula cells carry no cell "
+                                  "reference; they are not listed in meta.cells"))
     if has_hidden:
         out.hidden_rows, out.hidden_cols, out.zero_height = hidden_rows_and_columns(xml)
     if out.zero_height:
-        out.notes.append("zero_height_rows: the sheet hides rows by default "
-                         "(sheetFormatPr zeroHeight); every row was read")
+        out.notes.append(Note("zero_height_rows", "the sheet hides rows by default "
+                              "(sheetFormatPr zeroHeight); every row was read"))
     return out

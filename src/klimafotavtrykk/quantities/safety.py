@@ -1,4 +1,4 @@
-"""Checks a workbook passes before any parser sees it.
+r"""Checks a workbook passes before any parser sees it.
 
 Bidders' and consultants' files are untrusted. An .xlsx is a zip archive of
 XML parts; the hostile ones are zip bombs (declared or actual), parts whose
@@ -12,7 +12,10 @@ bomb needed. So, on the bytes in memory, in this order:
    workbooks: refused with advice to save as .xlsx), its central directory
    lists at most :attr:`ReadLimits.max_members` members, none encrypted,
    none compressed other than stored or deflated, none named with ``..``, a
-   leading ``/`` or a drive letter, none twice;
+   leading ``/`` or a drive letter, none twice, and no two whose names differ
+   only in case or in ``/`` against ``\`` (calamine finds a part by a lenient
+   match and reads the last one, so ``XL/worksheets/sheet1.xml`` would
+   replace the sheet the scan checked);
 2. the declared sizes are within :attr:`ReadLimits.max_inflated_bytes` and
    each member's ratio within :attr:`ReadLimits.max_ratio`;
 3. every member is inflated **streaming**, its actual size counted as it
@@ -111,6 +114,10 @@ class ReadLimits:
         each visible sheet to find the header). [-]
     max_shared_strings : int
         Most entries in the shared-string table. [-]
+    max_cell_chars : int
+        Longest text read in one cell: Excel's own limit (32 767 characters,
+        "Excel specifications and limits"), so longer text was not written
+        by Excel and is refused at its cell. [character]
     """
 
     max_file_bytes: int = 100_000_000
@@ -121,6 +128,7 @@ class ReadLimits:
     max_cells: int = 2_000_000
     max_total_cells: int = 4_000_000
     max_shared_strings: int = 2_000_000
+    max_cell_chars: int = 32_767
 
     def __post_init__(self):
         for f in fields(self):
@@ -156,6 +164,11 @@ class MemberScan:
         The part marks rows or columns hidden.
     exact : bool
         The extent came from the exact pass (unusual markup).
+    long_text : bool
+        The part holds a stretch of more than ``max_cell_chars`` bytes
+        without markup: a cell's text may be longer than the cell limit
+        (UTF-8 needs at least a byte per character, so shorter stretches
+        cannot hold such a text).
     """
 
     name: str
@@ -167,6 +180,7 @@ class MemberScan:
     formulas: bool = False
     hidden: bool = False
     exact: bool = False
+    long_text: bool = False
 
     @property
     def cells(self) -> int:
@@ -628,6 +642,11 @@ def _check_name(name: str, file: str | None) -> None:
             expected="a relative member path", found=name, code="path_traversal")
 
 
+def _folded_name(name: str) -> str:
+    r"""A member name as a lenient parser may look it up: ``\`` read as ``/``, case folded."""
+    return name.replace("\\", "/").casefold()
+
+
 def check_archive(data: bytes, file: str | None = None,
                   limits: ReadLimits | None = None) -> Archive:
     """Check a workbook's bytes before any parser sees them.
@@ -650,7 +669,7 @@ def check_archive(data: bytes, file: str | None = None,
     ------
     UnsafeWorkbookError
         Codes ``file_too_large``, ``too_many_members``, ``path_traversal``,
-        ``unsafe_member``, ``archive_too_large``, ``xml_entities``,
+        ``unsafe_member``, ``ambiguous_member``, ``archive_too_large``, ``xml_entities``,
         ``malformed_xml``, ``too_many_cells``, ``legacy_xls``, ``encrypted``.
     InputError
         Codes ``empty_file``, ``not_a_zip``, ``unreadable_file`` (damaged or
@@ -687,6 +706,7 @@ def check_archive(data: bytes, file: str | None = None,
             expected=f"at most {limits.max_members} members", found=f"{len(infos)} members",
             code="too_many_members")
     by_name: dict[str, object] = {}
+    folded: dict[str, str] = {}
     declared = 0
     for info in infos:
         _check_name(info.orig_filename, file)
@@ -695,6 +715,13 @@ def check_archive(data: bytes, file: str | None = None,
             raise UnsafeWorkbookError(
                 f"member {info.filename!r} is listed twice", file=file,
                 expected="unique member names", found=info.filename, code="unsafe_member")
+        key = _folded_name(info.filename)
+        if key in folded:  # the parser may take either: the scan would check the other one
+            raise UnsafeWorkbookError(
+                f"members {folded[key]!r} and {info.filename!r} differ only in case or in / and "
+                "\\", file=file, expected="unique member names",
+                found=f"{folded[key]} | {info.filename}", code="ambiguous_member")
+        folded[key] = info.filename
         if info.flag_bits & 0x1:
             raise UnsafeWorkbookError(
                 f"member {info.filename!r} is encrypted", file=file,
@@ -731,7 +758,7 @@ def check_archive(data: bytes, file: str | None = None,
             rows, cols = worksheet_extent(_inflate(data, info, budget, file, limits),
                                           file, name, limits)
             scan = MemberScan(name, scan.compressed, scan.inflated, True, rows, cols,
-                              scan.formulas, scan.hidden, True)
+                              scan.formulas, scan.hidden, True, scan.long_text)
         if scan.worksheet and scan.cells > limits.max_cells:
             raise _too_many_cells(file, name, f"{scan.rows} rows x {scan.cols} columns")
         total_cells += scan.cells if scan.worksheet else 0
@@ -763,7 +790,11 @@ def _scan_member(data, info, budget, file, limits) -> tuple[MemberScan, int]:
     strings = 0
     extent = _SheetExtent()
     first = True
+    long_text = False
+    block = max(1, (limits.max_cell_chars + 1) // 2)
     for buf, start, end in _parts(_sizes(chunks, counter := [0])):
+        if not long_text and end - start > limits.max_cell_chars:
+            long_text = _has_long_run(buf, start, end, block)
         if first:
             first = False
             head = buf[start:start + 4]
@@ -789,8 +820,21 @@ def _scan_member(data, info, budget, file, limits) -> tuple[MemberScan, int]:
             strings += buf.count(b"<si", start, end) + buf.count(b":si", start, end)
     inflated = counter[0]
     scan = MemberScan(info.filename, info.compress_size, inflated, worksheet, extent.rows,
-                      extent.cols, formulas, hidden, extent.exact)
+                      extent.cols, formulas, hidden, extent.exact, long_text)
     return scan, strings
+
+
+def _has_long_run(buf: bytes, start: int, end: int, block: int) -> bool:
+    """Whether ``buf[start:end]`` may hold more than ``2 * block - 1`` bytes without a ``<``.
+
+    Any such run covers one whole block of ``block`` bytes aligned to
+    ``start``, so looking for a block without ``<`` (one ``find`` per block,
+    a memchr in C) bounds it without visiting every tag.
+    """
+    for at in range(start, end - block + 1, block):  # len // block steps, not one per tag
+        if buf.find(b"<", at, at + block) < 0:
+            return True
+    return False
 
 
 def _sizes(chunks: Iterable[bytes], counter: list[int]) -> Iterator[bytes]:

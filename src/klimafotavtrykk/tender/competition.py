@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,10 +228,15 @@ def load_competition(path: str | Path) -> Competition:
     path = Path(path)
     file = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        _check_nesting(text, file)  # tender-reader: before tomllib, which can take minutes
+        raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise InputError(f"cannot read the competition file: {exc}", file=file,
                          code="competition.unreadable") from None
+    except RecursionError:
+        raise InputError("the competition file is nested too deeply to read", file=file,
+                         code="competition.too_deep") from None
     values, sources, notes = _flatten(raw, file)
     for key in _REQUIRED:
         if key not in values and not (key == "weights" and any(k.startswith("weights.") for k in values)):
@@ -330,6 +336,52 @@ def competition_parameters(competition: Competition) -> pd.DataFrame:
 def _error(file: str, key: str, problem: str, expected=None, found=None) -> InputError:
     return InputError(f"{key}: {problem}", file=file, expected=expected,
                       found=None if found is None else str(found), code="competition.invalid")
+
+
+# ---- tender-reader: a competition file nested 100,000 deep (issue #12, item 5) ----------------
+#: Largest competition file read [byte]; a real one is a few kB.
+_MAX_FILE_BYTES = 1_000_000
+#: Deepest nesting of arrays, inline tables and dotted keys read; the file's own keys need 3.
+_MAX_NESTING = 32
+_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
+                     r"|[\[\]{}.=,\n]")
+
+
+def _check_nesting(text: str, file: str) -> None:
+    """Refuse a file nested deeper than :data:`_MAX_NESTING` before the TOML parser sees it.
+
+    tomllib recurses per nested array or inline table (a Python RecursionError
+    at about a thousand levels) and its time grows with the square of a dotted
+    key's length (10,000 parts take six seconds, 100,000 parts ten minutes).
+    One pass over the tokens (strings and comments skipped) counts the open
+    brackets and the dots of the key being read (not those of numbers).
+    """
+    if len(text) > _MAX_FILE_BYTES:
+        raise InputError("the competition file is too large", file=file,
+                         expected=f"at most {_MAX_FILE_BYTES} bytes", found=f"{len(text)} bytes",
+                         code="competition.too_deep")
+    stack: list[str] = []
+    key, dots = True, 0
+    for token in _TOKENS.findall(text):  # bracket, dot, comma, '=' and newline tokens
+        if token in ("[", "{"):
+            stack.append(token)
+            if token == "{":
+                key, dots = True, 0
+        elif token in ("]", "}"):
+            if stack:
+                stack.pop()
+        elif token == "=":
+            key, dots = False, 0
+        elif token == "," and stack and stack[-1] == "{":
+            key, dots = True, 0
+        elif token == "\n" and not stack:
+            key, dots = True, 0
+        elif token == "." and key:
+            dots += 1
+        if len(stack) + dots > _MAX_NESTING:
+            raise InputError("the competition file is nested too deeply to read", file=file,
+                             expected=f"at most {_MAX_NESTING} levels of arrays, tables and "
+                                      "dotted keys", code="competition.too_deep")
 
 
 def _flatten(raw: dict[str, Any], file: str) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:

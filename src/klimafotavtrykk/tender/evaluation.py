@@ -159,7 +159,8 @@ def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, fa
         by_module[_A5] += site.total
     kg = materials.total + (site.total if with_site else 0.0)
     claimed = materials.total_claimed + (site.total_claimed if with_site else 0.0)
-    read = ([bid.findings.assign(file=bid.file, reason="", kg_co2e_claimed=np.nan, kg_co2e=np.nan)]
+    read = ([bid.findings.assign(file=bid.file, reason=bid.findings.get("reason", ""),
+                                 kg_co2e_claimed=np.nan, kg_co2e=np.nan)]
             if len(bid.findings) else [])
     findings = sorted_findings([*read, materials.findings, site.findings], bid.file)
     lines = None

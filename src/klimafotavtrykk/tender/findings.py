@@ -27,7 +27,8 @@ BATCH_KINDS: tuple[str, ...] = ("duplicate_file", "duplicate_content", "invalid_
 FINDING_KINDS: tuple[str, ...] = (
     *BATCH_KINDS, "product_limit_exceeded", "product_limit_unit_mismatch", *QUANTITY_FINDINGS,
     *DOWNGRADES, "epd_above_range", "epd_accepted", "bad_dataset_type",
-    "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed", "reader")
+    "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed",
+    "second_materials_sheet", "reader")
 #: Columns of a finding frame: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FINDING_COLUMNS: tuple[str, ...] = ("file", "source_ref", "kind", "reason", "detail",
                                     "kg_co2e_claimed", "kg_co2e")

@@ -123,7 +123,8 @@ def read_bid(path: str | Path) -> Bid:
     declaration = _read_declaration(book, path.name)
     materials, site, findings = bid_frames(tables["materials"], tables["site"])
     cells = [_reader_cells(m) for m in metas.values()]
-    findings = pd.concat([findings, *cells], ignore_index=True)
+    findings = pd.concat([findings, *cells, _other_materials_sheets(book, metas["materials"].sheet)],
+                         ignore_index=True)
     letters = {**getattr(metas["materials"], "columns", {}),
                **getattr(metas["materials"], "extra_columns", {})}  # for findings at a field's cell
     return Bid(file=path.name, sha256=book.sha256, materials=materials, site=site,
@@ -158,10 +159,30 @@ def _reader_cells(meta) -> pd.DataFrame:
     """Turn the reader's per-cell findings (text numbers, unknown units ...) into bid findings."""
     cells = getattr(meta, "cells", None)
     if cells is None or not len(cells):
-        return pd.DataFrame(columns=["source_ref", "kind", "detail"])
+        return pd.DataFrame(columns=["source_ref", "kind", "reason", "detail"])
+    # the cell's kind is the reason (messages: cell.<kind>), what it held the detail
     return pd.DataFrame({"source_ref": cells["source_ref"].to_numpy(dtype=object), "kind": "reader",
-                         "detail": (cells["kind"].astype(str) + ": "
-                                    + cells["found"].astype(str)).to_numpy(dtype=object)})
+                         "reason": cells["kind"].astype(str).to_numpy(dtype=object),
+                         "detail": cells["found"].fillna("").astype(str).to_numpy(dtype=object)})
+
+
+def _other_materials_sheets(book, read: str) -> pd.DataFrame:
+    """A finding per sheet besides the one read that looks like a materials sheet.
+
+    A bid with *Materials* and *Materialer*, or *Materialer (2)*, holds two
+    versions of its lines; only one is read, so the other is named, never
+    silently ignored. Looks like: its name, folded, contains the stem of a
+    materials-sheet name in any language (``material``).
+    """
+    from klimafotavtrykk.provenance import source_ref
+
+    stems = {fold(name)[:8] for name in sheet_names("materials")}  # "material" in nb and en
+    others = [name for name in book.sheet_names
+              if name != read and any(stem in fold(name) for stem in stems)]
+    return pd.DataFrame({"source_ref": [source_ref(book.file, name, "A1") for name in others],
+                         "kind": "second_materials_sheet", "reason": "",
+                         "detail": [f"{name} | {read}" for name in others]},
+                        columns=["source_ref", "kind", "reason", "detail"])
 
 
 def _read_declaration(book, file: str) -> dict[str, Any]:
@@ -284,6 +305,7 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
         m[name] = _numbers(m[name])
     m["epd_id"] = _clean_text(m["epd_id"])
     m["line_key"] = _clean_text(m["line_key"]) if "line_key" in m.columns else None  # tender key
+    m["transport_mode"] = _choice(m["transport_mode"], "transport_modes")
     raw_type = _clean_text(m["dataset_type"])
     m["dataset_type"] = parse_dataset_type(raw_type)
     found.append(_finding(m, raw_type.notna() & m["dataset_type"].isna(), "bad_dataset_type", raw_type))
@@ -319,12 +341,14 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
         "activity": s["activity"].where(s["activity"].notna(), s["category"]),
         "machine": s["machine"],
         "machine_class": _machine_class(s["machine_class"]),
-        "carrier": s["carrier"].str.casefold(),
+        "carrier": _choice(s["carrier"], "carriers").str.casefold(),
         **{c: amounts[c].to_numpy() for c in ("litres", "kwh", "nm3", "kg", "machine_hours",
                                                "tonne_km")},
         "rated_power_kw": s["rated_power_kw"],
-        "vehicle_class": s["vehicle_class"],
+        "vehicle_class": _choice(s["vehicle_class"], "transport_modes"),
         "scope": np.where(category == "mass_transport", "mass_transport", "site"),
+        "quantity": s["quantity"].to_numpy(dtype=float),  # as written, for the evaluation
+        "unit": s["unit"].to_numpy(dtype=object),
         "committed": committed.to_numpy(),
         "category": category,
     })
@@ -378,6 +402,15 @@ def _one_date(value):
         except ValueError:
             continue
     return pd.NaT
+
+
+def _choice(values, key: str) -> pd.Series:
+    """Names from a dropdown (either language) or ids -> ids; other text kept for the model to report."""
+    from klimafotavtrykk.tender.schema import choice_ids
+
+    text = _clean_text(values)
+    hit = lookup_folded(text, choice_ids(key))
+    return hit.where(hit.notna(), text).astype(object)
 
 
 def _site_category(values: pd.Series) -> np.ndarray:

@@ -55,8 +55,8 @@ from klimafotavtrykk.messages import LANGUAGES, t
 
 __all__ = ["SHEETS", "MATERIAL_COLUMNS", "SITE_COLUMNS", "DECLARATION_FIELDS", "DATASET_TYPES",
            "SITE_CATEGORIES", "Column", "template_headers", "sheet_names", "bid_aliases",
-           "validation_lists", "parse_yes_no", "parse_dataset_type", "plain_text", "fold",
-           "lookup_folded"]
+           "validation_lists", "named_choices", "choice_ids", "SITE_SCOPE", "parse_yes_no",
+           "parse_dataset_type", "plain_text", "fold", "lookup_folded"]
 
 #: Sheet keys in workbook order; names come from ``messages`` (``bid.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("guide", "materials", "site", "declaration")
@@ -182,21 +182,77 @@ def validation_lists(lang: str) -> dict[str, list[str]]:
     dict
         List key -> the labels offered, in order.
     """
-    from klimafotavtrykk.factors import load_transport_modes
-    from klimafotavtrykk.site import load_energy_carriers, load_machinery
+    from klimafotavtrykk.site import load_machinery
 
     machinery = load_machinery().drop_duplicates("machine_class")
-    carriers = list(dict.fromkeys(load_energy_carriers()["carrier"]))
     return {
         "units": ["m3", "m2", "m", "kg", "tonn", "stk"],
         "site_units": [t(f"bid.site_unit.{u}", lang) for u in ("l", "kwh", "nm3", "kg", "hours", "tkm")],
         "dataset_types": [t(f"bid.dataset_type.{d}", lang) for d in DATASET_TYPES],
         "yes_no": [t("bid.yes", lang), t("bid.no", lang)],
-        "transport_modes": list(load_transport_modes().ids),
-        "carriers": ["electricity", *carriers],
+        "transport_modes": list(named_choices("transport_modes", lang).values()),
+        "carriers": list(named_choices("carriers", lang).values()),
         "machine_classes": machinery[f"name_{lang}"].astype(str).tolist(),
         "categories": [t(f"bid.category.{c}", lang) for c in SITE_CATEGORIES],
     }
+
+
+#: Scope of the carrier factors the tender evaluation computes site rows in
+#: (:func:`klimafotavtrykk.site.calculate_site`): the template offers only carriers with a
+#: factor in it (hydrogen, with a tank-to-wheel factor only, is not offered).
+SITE_SCOPE = "wtw"
+
+
+def named_choices(key: str, lang: str) -> dict[str, str]:
+    """Id -> name of each choice of a list shown by name: ``transport_modes`` or ``carriers``.
+
+    The dropdowns show names ("Lastebil, norsk gjennomsnitt (kun forbrenning)",
+    "HVO100 (hydrogenert vegetabilsk olje)"), never ids; :func:`choice_ids`
+    maps them back.
+
+    Parameters
+    ----------
+    key : {"transport_modes", "carriers"}
+    lang : {"nb", "en"}
+
+    Returns
+    -------
+    dict
+        In table order; carriers only those with a :data:`SITE_SCOPE` factor.
+    """
+    from klimafotavtrykk.factors import load_transport_modes
+    from klimafotavtrykk.site import load_energy_carriers
+
+    if key == "transport_modes":
+        frame = load_transport_modes().frame  # indexed by id
+        return dict(zip(frame.index, frame[f"name_{lang}"].astype(str), strict=True))
+    table = load_energy_carriers()
+    table = table[table["scope"] == SITE_SCOPE].drop_duplicates("carrier")
+    return dict(zip(table["carrier"], table[f"name_{lang}"].astype(str), strict=True))
+
+
+def choice_ids(key: str) -> dict[str, str]:
+    """Folded name (either language) or id -> id, for reading a list column back.
+
+    Carriers also take ``electricity`` (the competition's electricity scenario)
+    and the names of carriers the template does not offer, so that such a row
+    is reported by the site model with its reason rather than as unknown text.
+    """
+    from klimafotavtrykk.site import load_energy_carriers
+
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for ident, name in named_choices(key, lang).items():
+            out[fold(name)] = ident
+            out[fold(ident)] = ident
+    if key == "carriers":
+        table = load_energy_carriers()
+        for lang in LANGUAGES:
+            for ident, name in zip(table["carrier"], table[f"name_{lang}"], strict=True):
+                out.setdefault(fold(name), ident)
+                out.setdefault(fold(ident), ident)
+        out.setdefault("electricity", "electricity")
+    return out
 
 
 # ============================================================================ cell values

@@ -17,6 +17,7 @@ import pandas as pd
 
 from klimafotavtrykk.site import SHARE_BASES
 from klimafotavtrykk.tender.findings import FINDING_COLUMNS, empty_findings
+from klimafotavtrykk.tender.schema import SITE_SCOPE
 
 __all__ = ["SiteRows", "SiteEmissions", "site_rows", "site_findings", "site_lines", "evaluate_site"]
 
@@ -107,7 +108,7 @@ def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
     fallback = acts.iloc[fb_rows].assign(row_id=n + np.arange(len(fb_rows)),
                                          carrier=fallback_carrier)
     frame = pd.concat([acts.assign(row_id=np.arange(n)), fallback], ignore_index=True)
-    result = calculate_site(frame.drop(columns=["committed", "category"]))
+    result = calculate_site(frame.drop(columns=["committed", "category"]), scope=SITE_SCOPE)
     lines = result.lines
     rid = lines["row_id"].to_numpy(dtype=np.int64)
     kg_all = np.full(n + len(fb_rows), np.nan)
@@ -142,14 +143,15 @@ def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
     refs = _refs(acts)
     found = []
     if claimed_un.any():
+        reason = unmatched["reason"].astype(str).to_numpy()[claimed_un]
         found.append(pd.DataFrame({"source_ref": refs[urow[claimed_un]], "kind": "site_not_computed",
-                                   "reason": unmatched["reason"].astype(str).to_numpy()[claimed_un],
-                                   "detail": unmatched["detail"].astype(str).to_numpy()[claimed_un]}))
+                                   "reason": reason,  # messages: site_reason.<reason>
+                                   "detail": _written(acts.iloc[urow[claimed_un]], reason)}))
     uncommitted = ~rows.committed & rows.computed
     if uncommitted.any():
         found.append(pd.DataFrame({
             "source_ref": refs[uncommitted], "kind": "uncommitted_site", "reason": "",
-            "detail": acts["carrier"].astype(object).fillna("").astype(str).to_numpy()[uncommitted],
+            "detail": _carrier_names(acts["carrier"].to_numpy(dtype=object)[uncommitted]),
             "kg_co2e_claimed": rows.claimed[uncommitted], "kg_co2e": rows.scored[uncommitted]}))
     if not found:
         return empty_findings()
@@ -157,25 +159,34 @@ def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
 
 
 def site_lines(activities: pd.DataFrame, rows: SiteRows, site_mask: np.ndarray) -> pd.DataFrame:
-    """Every site row with its carrier, status and result (the per-line detail).
+    """Every site row with its amount, carrier, status and result (the per-line detail).
 
     Returns
     -------
     DataFrame
+        ``quantity`` and ``unit`` as the bid wrote them, ``reason`` (a key of
+        :data:`~klimafotavtrykk.site.SITE_REASONS`) on every row not computed,
         ``A5`` [kg CO2e] only on site-energy rows (not mass transport).
     """
     acts = activities
     lines = rows.result.lines
     ok = rows.computed
+    unmatched = rows.result.unmatched
+    reason = np.full(len(acts), None, dtype=object)
+    urow = unmatched["row_id"].to_numpy(dtype=np.int64)
+    claimed = urow < len(acts)
+    reason[urow[claimed]] = unmatched["reason"].astype(str).to_numpy()[claimed]
     carrier = np.append(lines["carrier_key"].to_numpy(dtype=object), None)[rows.chosen]
     source = np.append(lines["factor_source"].to_numpy(dtype=object), None)[rows.chosen]
     return pd.DataFrame({
         "sheet": "site", "row_id": np.arange(len(acts)), "source_ref": _refs(acts),
         "description": acts["activity"].to_numpy(dtype=object),
+        "quantity": _column(acts, "quantity", np.nan), "unit": _column(acts, "unit", None),
         "product": acts["machine"].to_numpy(dtype=object),
         "committed": acts["committed"].to_numpy(),
         "factor_id": carrier, "factor_source": source,
         "line_status": np.select([~ok, rows.use_fallback], ["not_computed", "fallback"], "site"),
+        "reason": reason,
         "kg_co2e_claimed": rows.claimed, "kg_co2e": np.where(ok, rows.scored, np.nan),
         "A5": np.where(site_mask, rows.scored, np.nan),
     })
@@ -221,6 +232,42 @@ def evaluate_site(bid, competition, *, detail: bool = False) -> SiteEmissions:
         rows=n, shares={b: float(shares.loc[b, "emission_free"]) for b in SHARE_BASES},
         findings=site_findings(acts, rows),
         lines=site_lines(acts, rows, site_mask) if detail else None)
+
+
+def _column(activities: pd.DataFrame, name: str, empty) -> np.ndarray:
+    if name in activities.columns:
+        return activities[name].to_numpy(dtype=object if empty is None else float)
+    return np.full(len(activities), empty, dtype=object if empty is None else float)
+
+
+def _carrier_names(keys: np.ndarray, lang: str = "nb") -> np.ndarray:
+    """Carrier names as the template lists them (``Diesel (fossil)``); unknown keys as written."""
+    from klimafotavtrykk.site import load_energy_carriers
+
+    table = load_energy_carriers().drop_duplicates("carrier")
+    names = dict(zip(table["carrier"], table[f"name_{lang}"], strict=True))
+    names |= {"electricity": names.get("electricity_no", "electricity")}
+    keys = pd.Series(keys, dtype=object)
+    return keys.map(names).fillna(keys).fillna("").astype(str).to_numpy(dtype=object)
+
+
+#: Which written value a site reason is about (the rest need none: the reason says it).
+_REASON_COLUMN = {"unknown_carrier": "carrier", "no_factor_for_scope": "carrier",
+                  "incompatible_unit": "unit", "unknown_machine_class": "machine_class",
+                  "power_out_of_range": "rated_power_kw", "unknown_vehicle_class": "vehicle_class",
+                  "missing_power": "machine"}
+
+
+def _written(activities: pd.DataFrame, reason: np.ndarray) -> np.ndarray:
+    """The value a site row's reason is about, as written in the bid; "" when none."""
+    detail = np.full(len(activities), "", dtype=object)
+    for name, column in _REASON_COLUMN.items():  # one vectorised step per reason, not per row
+        rows = reason == name
+        if rows.any() and column in activities.columns:
+            values = activities[column].to_numpy(dtype=object)[rows]
+            detail[rows] = (_carrier_names(values) if column == "carrier" else
+                            pd.Series(values, dtype=object).fillna("").astype(str).to_numpy())
+    return detail
 
 
 def _refs(activities: pd.DataFrame) -> np.ndarray:

@@ -25,6 +25,7 @@ from klimafotavtrykk.tender.schema import (
     MATERIAL_COLUMNS,
     SITE_COLUMNS,
     Column,
+    named_choices,
     parse_yes_no,
     plain_text,
     validation_lists,
@@ -91,11 +92,12 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
     ranges = {}
     for j, (key, values) in enumerate(lists.items(), start=1):
         letter = column_letter(j - 1)
-        hidden.cell(row=1, column=j, value=key)
+        hidden.cell(row=1, column=j, value=t(f"bid.list.{key}", lang))
         for i, value in enumerate(values, start=2):
             hidden.cell(row=i, column=j, value=value)
         ranges[key] = f"'{_LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
     hidden.sheet_state = "hidden"
+    _protect(hidden)  # the lists feed every dropdown: not to be edited by a bidder
 
     bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     unlocked = Protection(locked=False)
@@ -230,4 +232,7 @@ def _column_values(frame: pd.DataFrame, column: Column, lang: str) -> list:
     if column.choices == "dataset_types":
         labels = {d: t(f"bid.dataset_type.{d}", lang) for d in DATASET_TYPES}
         return [labels.get(v, v) for v in values]
+    if column.choices in ("transport_modes", "carriers"):  # ids written as the dropdown's names
+        labels = named_choices(column.choices, lang)
+        return [None if v is None else labels.get(v, plain_text(v)) for v in values]
     return [None if v is None else plain_text(v) for v in values]
