@@ -57,9 +57,10 @@ def test_an_included_fabric_is_not_the_product(text):
 
 
 @pytest.mark.parametrize(("text", "factor_id"), [
-    ("Filterduk, inkl. skjøting og omlegg", "geotextile_polyolefin_proxy"),
+    # a geotextile per m2 of no stated class: the street row (0.15 kg/m2), merged from cov-civil
+    ("Filterduk, inkl. skjøting og omlegg", "civil_geotextile_per_m2"),
     ("Fiberduk klasse 3 inkl. omlegg", "civil_geotextile_class3"),
-    ("Geotekstil mellom masser", "geotextile_polyolefin_proxy"),
+    ("Geotekstil mellom masser", "civil_geotextile_per_m2"),
     # an included accessory never outranks the line's own material
     ("Plasstøpt betong B30, inkl. armering", "concrete_c30_37"),
 ])
