@@ -81,16 +81,14 @@ import pandas as pd
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import clean_text
 from klimafotavtrykk.errors import DataError
+from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
 __all__ = ["Mappings", "load_mappings", "match_factors", "MatchResult", "own_text", "labour_only",
            "assembly"]
 
 _CUT = " ¦ "  # what a context clause is replaced by
-#: Characters of a description the aliases are searched in. An item text names its material at
-#: the start; several alias patterns are lookaheads (``(?=.*a)(?=.*b)``) whose search time grows
-#: with the square of the text, so a 30 000-character text took minutes. A material named only
-#: further in leaves the line unmatched with its reason, never silently dropped.
-_MATCH_CHARS = 500
+#: Characters of a description the aliases are searched in (see the vocabulary constant).
+_MATCH_CHARS = DESCRIPTION_CHARS_READ
 
 #: A size in a part of the text: a number with mm, or a section such as 48x98 (see ``assembly``).
 _SIZE = r"\d\s*mm\b|\d\s*[x×]\s*\d"
@@ -451,7 +449,7 @@ def assembly(descriptions: pd.Series, factor_ids: pd.Index | None = None,
 
 def _by_assembly(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappings) -> np.ndarray:
     """Detail text per distinct description that lists layers of two or more materials, else None."""
-    flat = descriptions.str.replace(r"\s+", " ", regex=True)
+    flat = _bounded(descriptions)
     parts = own_text(flat).str.split(r"[,;]").explode()
     parts = parts[parts.str.contains(_SIZE, case=False, regex=True)].str.strip()
     result = np.full(len(descriptions), None, dtype=object)
@@ -472,12 +470,18 @@ def _by_assembly(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mappin
     return result
 
 
+def _bounded(descriptions: pd.Series) -> pd.Series:
+    """Runs of white space as one space, and no more than the first :data:`_MATCH_CHARS` characters."""
+    return (descriptions.str.slice(0, 4 * _MATCH_CHARS).str.replace(r"\s+", " ", regex=True)
+            .str.slice(0, _MATCH_CHARS))
+
+
 def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarray:
     """Detail text per distinct description that reads as work without material, else None."""
     labour = load_labour_patterns() if labour is None else labour
     n = len(descriptions)
     row = np.full(n, -1, dtype=np.int64)
-    flat = descriptions.str.replace(r"\s+", " ", regex=True)
+    flat = _bounded(descriptions)
     words = pd.Series(np.full(n, None, dtype=object), dtype=object)
     for i, (pattern, unless) in enumerate(zip(labour["pattern"], labour["unless"], strict=True)):
         todo = np.flatnonzero(row < 0)  # a handful of data rows; texts still open only

@@ -69,7 +69,14 @@ __all__ = [
     "FACTOR_TEXT_COLUMNS",
     "REASONS",
     "DIMENSIONS",
+    "DESCRIPTION_CHARS_READ",
 ]
+
+#: Characters of an item text that matching and the size parsers read. An item text names its
+#: material and sizes at its start; several patterns search with lookaheads whose time grows
+#: with the square of the text, so an untrusted 30 000-character text took minutes. A material or
+#: size written only further in leaves the line unmatched (or without that size), with its reason.
+DESCRIPTION_CHARS_READ = 500
 
 #: Life-cycle modules in report order. ``D`` is reported beside the total.
 MODULES: tuple[str, ...] = (

@@ -94,7 +94,7 @@ from klimafotavtrykk.dimensions import (
     section_area,
     thickness_m,
 )
-from klimafotavtrykk.vocabulary import DIMENSIONS
+from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ, DIMENSIONS
 
 __all__ = ["DERIVED_COLUMNS", "derive_dimensions", "pipe_materials", "load_pipe_masses",
            "load_ring_stiffness", "load_default_pipe_class", "load_steel_sections"]
@@ -300,7 +300,8 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     n_dim = len(DIMENSIONS) + 1
     key = (t_codes.astype(np.int64) * len(table) + f[at]) * n_dim + (line_dimension[at] + 1)
     codes, u_key = pd.factorize(key)
-    u_text = pd.Series(np.asarray(t_uniques, dtype=object)[u_key // n_dim // len(table)], dtype=object)
+    u_text = pd.Series(np.asarray(t_uniques, dtype=object)[u_key // n_dim // len(table)],
+                       dtype=object).str.slice(0, DESCRIPTION_CHARS_READ)  # bounded work per text
     u_f = (u_key // n_dim) % len(table)
     u_dim = u_key % n_dim - 1
     group = table.frame["material_group"] if "material_group" in table.frame.columns else None
