@@ -354,3 +354,20 @@ def test_cli_fails_at_once_when_quality_is_needed_and_missing(tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 1 and "Leser tilbud" not in captured.err
     assert "Celle:" in captured.err and "B2" in captured.err and "0 ≤ x ≤ 10" in captured.err
+
+
+def test_a_subfolder_hidden_file_or_lock_file_in_the_bid_folder_is_named_not_passed_over(
+        tmp_path, factors, mappings):
+    # one bid; a subfolder holding a second bid, a hidden file and an Excel lock file beside it
+    write_bid(tmp_path / "a.xlsx", gwp=200.0)
+    (tmp_path / "sent_late").mkdir()
+    write_bid(tmp_path / "sent_late" / "b.xlsx", gwp=100.0)
+    (tmp_path / ".DS_Store").write_bytes(b"")
+    (tmp_path / "~$a.xlsx").write_bytes(b"")
+    evaluation = quiet(score_bids, competition(), tmp_path, factors=factors, mappings=mappings)
+    assert list(evaluation.ranking.index) == ["a.xlsx"]          # the subfolder's bid is not read
+    assert ("eval.notice.skipped_entries",
+            {"n": "3", "files": ".DS_Store, sent_late/, ~$a.xlsx"}) in evaluation.notices
+    summary_sheet = evaluation_frames(evaluation, "nb")["Sammendrag"]
+    assert any("3 oppføringer i tilbudsmappen er ikke lest" in str(v)
+               for v in summary_sheet.iloc[:, 1])

@@ -24,6 +24,7 @@ How one bid is computed is described in :mod:`klimafotavtrykk.tender.evaluation`
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import os
@@ -47,7 +48,7 @@ from klimafotavtrykk.tender.reader import read_bid
 from klimafotavtrykk.tender.workers import not_regular, run_tasks
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["Evaluation", "bid_paths", "check_inputs", "evaluate_summaries", "score_bid",
+__all__ = ["Evaluation", "bid_paths", "skipped_entries", "check_inputs", "evaluate_summaries", "score_bid",
            "score_bids"]
 
 _BLAS_LIMITED = False
@@ -212,7 +213,37 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
                              factors=factors, mappings=mappings)
     with threadpool_limits(limits=1):
         summaries = run_tasks(task, files, executor=executor, progress=progress)
-    return evaluate_summaries(comp, summaries, prices=prices, quality=quality)
+    evaluation = evaluate_summaries(comp, summaries, prices=prices, quality=quality)
+    skipped = skipped_entries(paths)
+    if skipped:  # nothing in a bid folder is passed over without a word
+        notice = ("eval.notice.skipped_entries", {"n": str(len(skipped)), "files": names_text(skipped)})
+        evaluation = dataclasses.replace(evaluation, notices=(*evaluation.notices, notice))
+    return evaluation
+
+
+def skipped_entries(paths) -> list[str]:
+    """Entries of the bid folders that :func:`bid_paths` leaves out.
+
+    Subfolders (their files are not read), hidden files and Excel lock files
+    ``~$…``: listed so that the evaluation can say what it did not read.
+
+    Parameters
+    ----------
+    paths : str, Path or iterable of them
+        As for :func:`bid_paths`.
+
+    Returns
+    -------
+    list of str
+        Entry names (a subfolder ends in ``/``), sorted.
+    """
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    out = []
+    for item in map(Path, items):
+        if item.is_dir():
+            out += [p.name + "/" if p.is_dir() else p.name for p in item.iterdir()
+                    if p.is_dir() or p.name.startswith((".", "~$"))]
+    return sorted(out)
 
 
 def check_inputs(competition: Competition, *, quality=None, prices=None):
