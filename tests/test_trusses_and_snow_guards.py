@@ -181,3 +181,20 @@ def test_snow_guard_alias_matches_other_phrasings(description, expected):
 def test_snow_guard_alias_leaves_other_materials_alone(description):
     """Aluminium and timber snow guards are not the steel row."""
     assert "snow_guard_tube_steel_per_m" not in best_alias(description)
+
+
+# ------------------------------------------------------------------ spans of beams
+
+
+def test_a_steel_beam_per_piece_takes_its_span_as_its_length():
+    """4 × HEB 240 of span 6.0 m: 83.2 kg/m (EN 10365) × 6.0 m = 499.2 kg each, 1 996.8 kg."""
+    r = compute("Stålbjelke HEB 240, spenn 6,0 m", 4.0, "stk")
+    assert r.lines.iloc[0]["factor_id"] == "steel_structural"
+    assert r.lines.iloc[0]["mass"] == pytest.approx(4 * 83.2 * 6.0)
+
+
+def test_a_glulam_beam_per_piece_takes_its_span_as_its_length():
+    """4 × glulam 140x450 of span 8 m: 0.14 × 0.45 m × 8 m × 434 kg/m³ = 218.736 kg each."""
+    r = compute("Limtrebjelke GL30c 140x450, spenn 8 m", 4.0, "stk")
+    assert r.lines.iloc[0]["factor_id"] == "glulam"
+    assert r.lines.iloc[0]["mass"] == pytest.approx(4 * 0.14 * 0.45 * 8.0 * 434)
