@@ -131,20 +131,23 @@ def test_a_column_without_its_length_is_not_guessed():
 
 
 @pytest.mark.parametrize(
-    "description",
-    ["Garderobeskap, laminert spon, 10 plasser", "Utvendig trapp i trykkimpregnert tre, 5 trinn",
-     "Snøfangere, 3 m, stål"],
+    ("description", "hint"),
+    [("Garderobeskap, laminert spon, 10 plasser", "add_piece_mass"),
+     ("Utvendig trapp i trykkimpregnert tre, 5 trinn", "add_piece_mass"),
+     # the snow-guard row has a mass per metre, but "3 m" alone is no piece length
+     ("Snøfangere, 3 m, stål", "add_piece_length")],
 )
-def test_items_without_a_piece_mass_name_their_material_and_ask_for_the_mass(description):
+def test_items_without_a_piece_mass_name_their_material_and_ask_for_the_mass(description, hint):
     """Furniture, timber stairs and snow guards per piece: matched to their material, not computed.
 
     No source gives a mass per piece of these items, so none is invented: the line is
-    reported as needing a piece mass (hint ``add_piece_mass``), not as an unknown material.
+    reported as needing a piece mass (hint ``add_piece_mass``), or, where the row has a mass
+    per metre, the length of one piece (``add_piece_length``); never as an unknown material.
     """
     r = compute(description, 2.0, "stk")
     assert r.lines.empty
     assert r.unmatched.iloc[0]["reason"] == "incompatible_unit"
-    assert r.unmatched.iloc[0]["hint"] == "add_piece_mass"
+    assert r.unmatched.iloc[0]["hint"] == hint
 
 
 def test_a_tie_rod_per_piece_says_what_is_missing():
@@ -211,7 +214,7 @@ def test_items_per_piece_and_per_metre_compute(description, quantity, unit, fact
         ("Håndløper i eik, Ø50, på vegg", "timber_handrail_d45"),
         ("Innvendig trapp i heltre eik, 14 trinn", "sawn_timber"),
         ("Kjøkkeninnredning, melaminbelagt spon", "particle_board"),
-        ("Snøfangerrør, 2 rør, på konsoller", "steel_galvanised"),
+        ("Snøfangerrør, 2 rør, på konsoller", "snow_guard_tube_steel_per_m"),
     ],
 )
 def test_piece_aliases_match_other_phrasings(description, expected):
@@ -242,7 +245,7 @@ def test_piece_aliases_match_other_phrasings(description, expected):
         ("Gulvbelegg på betongtrapp, inkl. trinnlister", "precast_stair_piece"),
         ("Fliser på balkong i betong", "precast_balcony_piece"),
         ("Tettelister i dører", "timber_moulding_12x58"),
-        ("Snøfangere i aluminium", "steel_galvanised"),
+        ("Snøfangere i aluminium", "snow_guard_tube_steel_per_m"),
         ("Trapp i stål med trinn i eik", "sawn_timber"),
         ("Sponplater 22 mm, gulv", "sawn_timber"),
     ],

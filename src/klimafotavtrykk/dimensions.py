@@ -21,7 +21,8 @@ text before the next rule looks at it, so that a number is read once:
    ``VKR 100x100x5``, ``HD 265``) are type names, never dimensions.
    Strength and product classes (``B30``, ``C24``, ``GL30c``, ``M60``,
    ``PE100``) carry no length unit and are never read either.
-   A piece's length ``L=3,2 m``, ``lengde 3200 mm`` (``length_mm``) and a
+   A piece's length ``L=3,2 m``, ``lengde 3200 mm``, ``spenn 12,4 m``
+   (a beam's or truss's span), or ``3 m lengder`` (unit required) (``length_mm``) and a
    second cross size ``h=600 mm``, ``høyde 600``, ``bredde 1,2 m``
    (``height_mm``) are read next; without a unit a value below 10 is metres.
 2. Spacing: ``c/c 600``, ``cc600``, ``c-c 600 mm``, ``senteravstand 600``;
@@ -124,6 +125,11 @@ _NAMED = (r"(?P<text>(?:\btykkelse|\btykk|\bt\s*=)\s*:?\s*(?:ca\.?\s*)?"
           rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)\b)")
 _LENGTH = (r"(?P<text>(?:\bL\s*=|\blengde\s*=?)\s*:?\s*(?:ca\.?\s*)?"
            rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)?\b)")
+# read only where no L= or lengde is written: a span ("spenn 12,4 m"), and the value
+# before the word with its unit ("3 m lengder", "i 6 m lengde")
+_SPAN = (r"(?P<text>\bspenn(?:vidde)?\s*=?\s*:?\s*(?:ca\.?\s*)?"
+         rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)?\b)")
+_LENGTH_BEFORE = (rf"(?P<text>{_FREE}(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)\s+lengde(?:r|n)?\b)")
 _HEIGHT = (r"(?P<text>(?:\bh\s*=|\bhøyde\s*=?|\bbredde\s*=?)\s*:?\s*(?:ca\.?\s*)?"
            rf"(?P<value>{_NUM})\s*(?P<unit>mm|cm|m)?\b)")
 _UNIT_RANGE = (rf"(?P<text>{_FREE}(?P<low>{_NUM})\s*-\s*(?P<high>{_NUM})\s*"
@@ -191,6 +197,13 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
 
     for column, pattern in (("length_mm", _LENGTH), ("height_mm", _HEIGHT)):
         found = _first(text, pattern)
+        if column == "length_mm":
+            for fallback in (_SPAN, _LENGTH_BEFORE):
+                text = _cut(text, pattern)
+                later = _first(text, fallback)
+                missing = found["value"].isna()
+                found.loc[missing] = later.loc[missing]
+                pattern = fallback
         # without a unit: metres below 10 (L=3,2), else millimetres (h=600)
         size = _number(found["value"])
         unit = found["unit"].map(_MM_PER).fillna(pd.Series(np.where(size < 10, 1000.0, 1.0),

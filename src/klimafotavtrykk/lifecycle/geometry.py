@@ -290,8 +290,10 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     pipe = pipes[f]
     area_mass = table.mass_per_base[f, _AREA]
     piece_sized = (line_dimension == _PIECE) & ~np.isnan(area_mass)
+    # a piece of a row with a mass per metre (a truss per metre of span): its length is read
+    piece_long = (line_dimension == _PIECE) & ~np.isnan(table.mass_per_base[f, _LENGTH])
     needs = ((factor >= 0) & np.isnan(own) & (area | length)
-             & (~np.isnan(density) | (pipe != None) | piece_sized))  # noqa: E711
+             & (~np.isnan(density) | (pipe != None) | piece_sized | piece_long))  # noqa: E711
     if not needs.any():
         return pd.DataFrame(columns, index=descriptions.index)
     at = np.flatnonzero(needs)
@@ -323,7 +325,7 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
                                                       regex=True).to_numpy(dtype=bool)
     derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
                      table.mass_per_base[u_f, _AREA], steel, _hollow_core(table.frame)[u_f],
-                     steel & _light_gauge(table.frame)[u_f])
+                     steel & _light_gauge(table.frame)[u_f], table.mass_per_base[u_f, _LENGTH])
     for column in DERIVED_COLUMNS:
         dtype = float if column in _NUMERIC else object
         columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
@@ -360,7 +362,8 @@ def _kerbs(frame: pd.DataFrame) -> np.ndarray:
 
 def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np.ndarray,
            pipe: np.ndarray, kerb: np.ndarray, factor_area_mass: np.ndarray,
-           steel: np.ndarray, hollow_core: np.ndarray, light_gauge: np.ndarray) -> pd.DataFrame:
+           steel: np.ndarray, hollow_core: np.ndarray, light_gauge: np.ndarray,
+           factor_linear_mass: np.ndarray) -> pd.DataFrame:
     """Apply the rules of the module docstring to distinct (text, factor, dimension) rows."""
     area = dim == _AREA
     length = dim == _LENGTH
@@ -552,6 +555,17 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                              + " kg/m²")[sized]
     long = parsed["length_mm"].to_numpy()
     bar = piece & ~sized & ~np.isnan(long) & (steel_done | (has_section & ~np.isnan(density)))
+    # no section in the text, but the row gives a mass per metre (of a truss's span, a snow
+    # guard's length): that mass × the piece's length
+    per_metre_row = piece & ~sized & ~bar & ~np.isnan(factor_linear_mass)
+    linear[per_metre_row] = factor_linear_mass[per_metre_row]
+    row_metre = per_metre_row & ~np.isnan(long)
+    piece_length[row_metre] = long[row_metre] / 1000.0
+    if row_metre.any():
+        conversion[row_metre] = ("length " + _fmt(parsed["length_mm"]) + " mm from text × "
+                                 + _fmt(pd.Series(linear, index=idx)) + " kg/m of the factor row = "
+                                 + _fmt(pd.Series(linear * long / 1000.0, index=idx))
+                                 + " kg per piece")[row_metre]
     solid_bar = bar & ~steel_done
     section[solid_bar] = section_area(width[solid_bar], depth[solid_bar])
     piece_length[bar] = long[bar] / 1000.0
@@ -561,7 +575,13 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                                              + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)
                            + "; × length " + _fmt(parsed["length_mm"]) + " mm = "
                            + _fmt(per_metre * long / 1000.0) + " kg per piece")[bar]
-    note[piece & ~sized & ~bar] = "no size or length in the text"
+    note[piece & ~sized & ~bar & ~row_metre] = "no size or length in the text"
+    unmeasured_row = per_metre_row & ~row_metre
+    if unmeasured_row.any():
+        note[unmeasured_row] = ("the factor row gives " + _fmt(pd.Series(linear, index=idx))
+                                + " kg/m, but no length of one piece in the text: write it"
+                                " (L=3,2 m, spenn 12,4 m, 3 m lengder) or give the quantity in m"
+                                " or kg")[unmeasured_row]
     # a section's mass per metre is known, but not how long one piece is: never guessed
     unmeasured = piece & ~sized & ~bar & steel_done
     if unmeasured.any():
