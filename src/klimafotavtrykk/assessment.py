@@ -312,7 +312,7 @@ def calculate(
     f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
 
     # units: each distinct spelling parsed once
-    ucodes, utable = unit_codes(items["unit"])
+    ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
     u_dim = utable["dimension"].map(_DIM).fillna(-1).to_numpy(dtype=np.int64)
     line_dim = np.append(u_dim, -1)[ucodes]
     line_scale = np.append(utable["scale"].to_numpy(dtype=float), np.nan)[ucodes]
@@ -355,26 +355,28 @@ def calculate(
     in_part_scope, has_part = _part_scope(part_codes, parts, profile)
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
+    said = _reason_masks(match.reason)  # the matcher's few reasons, compared once each
     reason = _reasons(
         (np.isnan(quantity), "missing_quantity"),
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
         (line_lump, "lump_sum"),
-        (match.reason == "labour_only", "labour_only"),
-        (match.reason == "assembly", "assembly"),
+        (said("labour_only"), "labour_only"),
+        (said("assembly"), "assembly"),
         (~line_known, "unknown_unit"),
-        (match.reason == "unknown_factor", "unknown_factor"),
-        (match.reason == "no_factor", "no_factor"),
+        (said("unknown_factor"), "unknown_factor"),
+        (said("no_factor"), "no_factor"),
         (~indicator_ok, "indicator_not_accepted"),
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
     )
     reason = refuse_incomplete(reason, items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
-    ok = reason == None  # noqa: E711 (object array)
+    ok = pd.isna(reason)  # reason is None or a name
 
+    used = np.flatnonzero(np.bincount(fidx[ok], minlength=len(table)))  # sorted factor rows used
     user_meta: dict[str, Any] = {}
     if user is not None:
-        table, user_meta = apply_group_scenarios(table, user, np.unique(fidx[ok]), profile, modes)
+        table, user_meta = apply_group_scenarios(table, user, used, profile, modes)
     rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
@@ -420,7 +422,7 @@ def calculate(
         "version": __version__,
         "factor_table": table.name,
         "factor_table_sha256": table.sha256,
-        "indicators": sorted({str(i) or "unspecified" for i in table.indicator[np.unique(matched_f)]}),
+        "indicators": sorted({str(i) or "unspecified" for i in table.indicator[used]}),
         "input_lines": len(original),
         "site_counted": bool(site_result is not None and profile.site_energy),
         "implausible_lines": implausible,
@@ -657,7 +659,7 @@ def _b6(annual: Mapping[str, float], period: float, electricity: str,
 
 def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, Any]]:
     """Warn once about lines whose quantity is implausible; list them for the result."""
-    flagged = np.flatnonzero(check != None)  # noqa: E711 (object array)
+    flagged = np.flatnonzero(~pd.isna(check))  # check is None or a name
     if not len(flagged):
         return []
     refs = (items["source_ref"].to_numpy(dtype=object)[flagged] if "source_ref" in items.columns
@@ -684,6 +686,19 @@ def _audit(derived: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Columns that say which dimension a description gave and how it was used."""
     return {c: derived[c].to_numpy(dtype=object)[rows]
             for c in ("dimension_source", "dimension_note", "conversion")}
+
+
+def _reason_masks(reason: np.ndarray):
+    """A function giving, for a reason name, the lines whose ``reason`` is that name.
+
+    The object array is coded once; each name is then compared on the codes.
+    """
+    codes, names = pd.factorize(reason)  # None -> -1
+
+    def said(name: str) -> np.ndarray:
+        return np.append(names == name, False)[codes]
+
+    return said
 
 
 def _reasons(*rules) -> np.ndarray:

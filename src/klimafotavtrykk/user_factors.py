@@ -170,9 +170,12 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
     # the citation of each row's group, looked up once for all rows
     sources = defaults.frame["source"].reindex(applied["material_group"]).to_numpy(dtype=object)
     meta["defaults_applied"] = [
-        {"factor_id": str(fid), "material_group": str(r.material_group), "filled": r.filled,
-         "source": f"{defaults.name} row {r.source_row}: {source}"}
-        for fid, r, source in zip(applied.index, applied.itertuples(), sources, strict=True)
+        {"factor_id": str(fid), "material_group": str(group), "filled": filled,
+         "source": f"{defaults.name} row {row}: {source}"}
+        for fid, group, filled, row, source in zip(
+            applied.index, applied["material_group"].to_numpy(dtype=object),
+            applied["filled"].to_numpy(dtype=object), applied["source_row"].to_numpy(dtype=object),
+            sources, strict=True)
     ]  # user rows, not lines
     meta["no_default_factor_ids"] = [str(i) for i in record.index[record["missing"] != ""]]
     _warn_defaults(record)

@@ -283,7 +283,7 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     area = (line_dimension == _AREA) & np.isnan(explicit_thickness)
     length = (line_dimension == _LENGTH) | (line_dimension == _PIECE)
     if not ((factor >= 0) & (area | length)).any():  # e.g. a bill in kg and m³ only
-        return _derived_frame(numbers, texts, descriptions.index)
+        return _derived_frame(numbers, texts, descriptions.index, empty=True)
     f = np.where(factor >= 0, factor, 0)
     density = table.mass_per_base[f, _VOLUME]
     own = table.mass_per_base[f, np.where(line_dimension >= 0, line_dimension, 0)]
@@ -294,7 +294,7 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     needs = ((factor >= 0) & np.isnan(own) & (area | length)
              & (~np.isnan(density) | (pipe != None) | piece_sized))  # noqa: E711
     if not needs.any():
-        return _derived_frame(numbers, texts, descriptions.index)
+        return _derived_frame(numbers, texts, descriptions.index, empty=True)
     at = np.flatnonzero(needs)
     # one integer key per (text, factor, dimension): cheaper than factorizing tuples
     t_codes, t_uniques = pd.factorize(descriptions.iloc[at].astype(object).fillna("").to_numpy())
@@ -331,11 +331,16 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     return _derived_frame(numbers, texts, descriptions.index)
 
 
-def _derived_frame(numbers: np.ndarray, texts: np.ndarray, index: pd.Index) -> pd.DataFrame:
-    """The columns of :func:`derive_dimensions` from its two blocks, without copying them."""
+def _derived_frame(numbers: np.ndarray, texts: np.ndarray, index: pd.Index,
+                   empty: bool = False) -> pd.DataFrame:
+    """The columns of :func:`derive_dimensions` from its two blocks, without copying them.
+
+    ``empty``: no text was set, so the text columns are object columns of None
+    as they are (pandas need not scan them for strings).
+    """
     return pd.concat([pd.DataFrame(numbers.T, index=index, columns=list(_NUMERIC), copy=False),
                       pd.DataFrame(texts.T, index=index, columns=list(DERIVED_COLUMNS[len(_NUMERIC):]),
-                                   copy=False)], axis=1)
+                                   dtype=object if empty else None, copy=False)], axis=1)
 
 
 def _first(codes: np.ndarray) -> np.ndarray:
