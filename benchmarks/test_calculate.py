@@ -51,6 +51,91 @@ def test_reference_pandas_merge_groupby(benchmark, n_lines):
     assert totals.notna().all()
 
 
+# ---------------------------------------------------------------- 1M lines × 5,000 user factors
+# Issue #13's row: calculate against the plain-pandas and plain-numpy ways of summing the same
+# lines by part, all three timed in one run. The full size runs only with --benchmark-only; the
+# suite's smoke run (--benchmark-disable) takes a small size.
+
+def user_factor_boq(n_lines, n_factors=5_000, seed=13):
+    """Lines naming one of ``n_factors`` user factors (per kg, A1-A3 only), and those factors."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"EPD {i:05d}" for i in range(n_factors)], dtype=object)
+    factors = pd.DataFrame({"factor_id": ids, "name_nb": ids, "declared_unit": "kg",
+                            "A1-A3": rng.random(n_factors), "material_group": "concrete",
+                            "source": "benchmark"})
+    lines = pd.DataFrame({
+        "factor_id": rng.choice(ids, n_lines),
+        "quantity": rng.random(n_lines) * 1000.0,
+        "unit": rng.choice(np.array(["kg", "tonn", "t"]), n_lines),
+        "building_part": rng.choice(np.array(["215", "216", "221", "231", "241", "251", "261"]),
+                                    n_lines),
+    })
+    return lines, factors
+
+
+def _numpy_kernel(lines, per_kg):
+    """Reference: codes for ids, units and parts, one bincount by (part, factor), one matmul.
+
+    ``per_kg`` is the A1-A3 column indexed by id. The floor a whole calculation is read
+    against when it does the least possible: no matching, scope, scenarios or checks.
+    """
+    f_codes, f_uniques = pd.factorize(lines["factor_id"])
+    factor = per_kg.index.get_indexer(f_uniques)[f_codes]
+    u_codes, u_uniques = pd.factorize(lines["unit"])
+    scale = pd.Index(u_uniques).map({"kg": 1.0, "tonn": 1000.0, "t": 1000.0}).to_numpy(float)
+    p_codes, p_uniques = pd.factorize(lines["building_part"])
+    two, part = np.unique(pd.Series(p_uniques).str[:2].to_numpy(object), return_inverse=True)
+    key = part[p_codes] * len(per_kg) + factor
+    kg = lines["quantity"].to_numpy(float) * scale[u_codes]
+    binned = np.bincount(key, weights=kg, minlength=len(two) * len(per_kg))
+    return pd.Series(binned.reshape(len(two), len(per_kg)) @ per_kg.to_numpy(float), index=two)
+
+
+def _size(benchmark, n_lines):
+    return n_lines if not benchmark.disabled else 2_000
+
+
+@pytest.mark.parametrize("n_lines", [1_000_000])
+def test_calculate_user_factors(benchmark, n_lines):
+    """1M lines × 5,000 user factors, totals by part (``result.lines`` not read)."""
+    lines, factors = user_factor_boq(_size(benchmark, n_lines))
+    kf.calculate(lines.head(10), factors=factors)
+    result = benchmark.pedantic(kf.calculate, args=(lines,), kwargs={"factors": factors},
+                                rounds=5, iterations=1, warmup_rounds=1)
+    assert len(result.unmatched) == 0 and result.to_dict()["lines"] == len(lines)
+
+
+@pytest.mark.parametrize("n_lines", [1_000_000])
+def test_calculate_user_factors_with_lines(benchmark, n_lines):
+    """The same, and the per-line frame read once (what a report or export pays)."""
+    lines, factors = user_factor_boq(_size(benchmark, n_lines))
+    kf.calculate(lines.head(10), factors=factors)
+    result = benchmark.pedantic(lambda: kf.calculate(lines, factors=factors).lines,
+                                rounds=3, iterations=1)
+    assert len(result) == len(lines)
+
+
+@pytest.mark.parametrize("n_lines", [1_000_000])
+def test_reference_user_factors_pandas(benchmark, n_lines):
+    """Timed beside test_calculate_user_factors: pandas merge + groupby."""
+    lines, factors = user_factor_boq(_size(benchmark, n_lines))
+    per_kg = factors.set_index("factor_id")[["A1-A3"]]
+    totals = benchmark.pedantic(_merge_groupby, args=(lines, per_kg), rounds=5, iterations=1,
+                                warmup_rounds=1)
+    assert totals.notna().all()
+
+
+@pytest.mark.parametrize("n_lines", [1_000_000])
+def test_reference_user_factors_numpy(benchmark, n_lines):
+    """Timed beside test_calculate_user_factors: factorize + bincount + matmul."""
+    lines, factors = user_factor_boq(_size(benchmark, n_lines))
+    per_kg = factors.set_index("factor_id")["A1-A3"]
+    totals = benchmark.pedantic(_numpy_kernel, args=(lines, per_kg), rounds=5, iterations=1,
+                                warmup_rounds=1)
+    expected = _merge_groupby(lines, factors.set_index("factor_id")[["A1-A3"]])
+    assert np.allclose(totals.to_numpy(), expected.to_numpy(), rtol=1e-9)
+
+
 def described_boq(n_lines, n_texts=2_000, seed=12):
     """Lines in m² and m whose thickness, section or pipe size is in the description."""
     rng = np.random.default_rng(seed)

@@ -24,6 +24,9 @@ def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         Distinct stripped texts; a trailing ``.0`` (a whole number read from a
         number cell, e.g. building part ``231.0``) is dropped.
     """
+    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.StringDtype):
+        # the same values as an object array: factorized about twice as fast
+        column = column.to_numpy(dtype=object)
     codes, raw = pd.factorize(column, use_na_sentinel=True)
     cleaned = pd.Series(raw, dtype=object).astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
     # distinct texts that clean to the same value (" 231", "231.0") share one code

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import clean_text, text_codes
+from klimafotavtrykk._frames import text_codes
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
     expand_layers,
@@ -31,12 +31,12 @@ from klimafotavtrykk.lifecycle.conversion import (
     thickness_in_metres,
 )
 from klimafotavtrykk.lifecycle.engine import (
-    line_results,
     module_intensities,
     scope_mask,
     totals_by_group,
 )
 from klimafotavtrykk.lifecycle.geometry import derive_dimensions
+from klimafotavtrykk.lifecycle.lines import LazyFrame, LineResults
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
@@ -75,6 +75,9 @@ class Assessment:
         (:mod:`klimafotavtrykk.assemblies`), each layer with its factor and
         kg CO2e (its ``factor_id`` lists the layers' factors joined by
         ``" + "``), None for other lines.
+        Built when first read, then kept: totals, ``unmatched`` and
+        :meth:`to_dict` do not need it
+        (:mod:`klimafotavtrykk.lifecycle.lines`).
     unmatched : pandas.DataFrame
         Input lines not computed: the input columns plus ``reason`` (a key of
         :data:`klimafotavtrykk.vocabulary.REASONS`), ``detail``, the same
@@ -112,7 +115,7 @@ class Assessment:
     ``by_building_part`` holds the lines only.
     """
 
-    lines: pd.DataFrame
+    lines: pd.DataFrame = LazyFrame()  # noqa: RUF009 (a descriptor: built on first read)
     unmatched: pd.DataFrame
     by_module: pd.Series
     by_building_part: pd.DataFrame
@@ -155,7 +158,7 @@ class Assessment:
             "d_kg_co2e": _finite(self.d),
             "by_module": {m: _finite(self.by_module.get(m, 0.0)) for m in MODULES},
             "unmatched": len(self.unmatched),
-            "lines": len(self.lines),
+            "lines": type(self).__dict__["lines"].count(self),
             "profile": self.profile.name,
             "reference_study_period": self.profile.reference_study_period,
         }
@@ -305,12 +308,11 @@ def calculate(
     table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
     items, match, original = _layers_as_lines(items, table, mappings)
-    n = len(items)
     fidx = match.factor_idx
     f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
 
     # units: each distinct spelling parsed once
-    ucodes, utable = unit_codes(items["unit"])
+    ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
     u_dim = utable["dimension"].map(_DIM).fillna(-1).to_numpy(dtype=np.int64)
     line_dim = np.append(u_dim, -1)[ucodes]
     line_scale = np.append(utable["scale"].to_numpy(dtype=float), np.nan)[ucodes]
@@ -320,7 +322,10 @@ def calculate(
 
     quantity = items["quantity"].to_numpy(dtype=float)
     # checked on the lines as given, not on a build-up's layers (one warning per user row)
-    _, first = np.unique(line_positions(items), return_index=True)
+    positions = line_positions(items)  # non-decreasing: a line's first row is where it changes
+    starts = np.ones(len(positions), dtype=bool)
+    starts[1:] = positions[1:] != positions[:-1]
+    first = np.flatnonzero(starts)
     implausible = _warn_implausible(original, implausible_lines(
         original["quantity"].to_numpy(dtype=float), line_scale[first], line_dim[first]))
     decl_dim = table.declared_dimension[f]
@@ -342,36 +347,36 @@ def calculate(
     )
 
     # transport modes named on lines
-    mode_text = clean_text(items["transport_mode"])
-    mode_given = mode_text.notna().to_numpy()
-    line_mode = np.full(n, -1, dtype=np.int64)
-    if mode_given.any():
-        codes, uniques = pd.factorize(mode_text[mode_given])
-        line_mode[mode_given] = modes.ids.get_indexer(pd.Index(uniques, dtype=object))[codes]
+    mode_codes, mode_names = text_codes(items["transport_mode"])
+    mode_given = mode_codes >= 0
+    line_mode = np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
 
-    in_part_scope, has_part = _part_scope(items["building_part"], profile)
-    indicator_ok = np.isin(table.indicator[f], [*profile.accepted_indicators, ""])
+    part_codes, parts = text_codes(items["building_part"])  # coded once: scope and two-digit part
+    in_part_scope, has_part = _part_scope(part_codes, parts, profile)
+    indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
+    said = _reason_masks(match.reason)  # the matcher's few reasons, compared once each
     reason = _reasons(
         (np.isnan(quantity), "missing_quantity"),
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
         (line_lump, "lump_sum"),
-        (match.reason == "labour_only", "labour_only"),
-        (match.reason == "assembly", "assembly"),
+        (said("labour_only"), "labour_only"),
+        (said("assembly"), "assembly"),
         (~line_known, "unknown_unit"),
-        (match.reason == "unknown_factor", "unknown_factor"),
-        (match.reason == "no_factor", "no_factor"),
+        (said("unknown_factor"), "unknown_factor"),
+        (said("no_factor"), "no_factor"),
         (~indicator_ok, "indicator_not_accepted"),
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
     )
     reason = refuse_incomplete(reason, items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
-    ok = reason == None  # noqa: E711 (object array)
+    ok = pd.isna(reason)  # reason is None or a name
 
+    used = np.flatnonzero(np.bincount(fidx[ok], minlength=len(table)))  # sorted factor rows used
     user_meta: dict[str, Any] = {}
     if user is not None:
-        table, user_meta = apply_group_scenarios(table, user, np.unique(fidx[ok]), profile, modes)
+        table, user_meta = apply_group_scenarios(table, user, used, profile, modes)
     rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
@@ -387,8 +392,7 @@ def calculate(
 
     row = rows.line_row[ok]
     qty = q_decl[ok]
-    part_labels = _two_digit(items["building_part"][ok])
-    group, groups = pd.factorize(part_labels, sort=True)
+    group, groups = _two_digit_groups(part_codes[ok], parts)
     by_part = totals_by_group(group.astype(np.int64), row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
@@ -398,25 +402,7 @@ def calculate(
     by_module = pd.Series(by_part.sum(axis=0) + other.sum(axis=0).to_numpy(),
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
-    per_line = line_results(row, qty, intensities)
     matched_f = fidx[ok]
-    frame = table.frame
-    detail = pd.DataFrame(per_line, columns=list(MODULES), index=items.index[ok])
-    computed = items.loc[ok].assign(
-        factor_id=table.ids[matched_f].to_numpy(dtype=object),
-        factor_name=_column(frame, "name_nb", matched_f),
-        factor_source=frame["source"].to_numpy(dtype=object)[matched_f],
-        match_method=match.method[ok],
-        indicator=table.indicator[matched_f],
-        declared_quantity=qty,
-        declared_unit=frame["declared_unit"].to_numpy(dtype=object)[matched_f],
-        mass=qty * table.mass_per_declared_unit[matched_f],
-        replacements=n_repl[row],
-        **_audit(derived, ok),
-    )
-    computed = pd.concat([computed, detail], axis=1)
-    computed["kg_co2e"] = per_line[:, [_COL[m] for m in TOTAL_MODULES]].sum(axis=1)
-
     unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok],
                                       **_audit(derived, ~ok))
     hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
@@ -425,20 +411,25 @@ def calculate(
                             profile.accepted_indicators,
                             per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok])
     unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
-    computed, unmatched = fold_layers(computed, unmatched, original, MODULES)
+    _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
+    # per-line results on request: built when result.lines is first read
+    per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
+                           method=match.method[ok], row=row, quantity=qty,
+                           intensities=intensities, replacements=n_repl, table=table,
+                           audit=derived[["dimension_source", "dimension_note", "conversion"]])
     coverage = _coverage(table, rows, row, profile)
     metadata = {
         "version": __version__,
         "factor_table": table.name,
         "factor_table_sha256": table.sha256,
-        "indicators": sorted({str(i) or "unspecified" for i in table.indicator[np.unique(matched_f)]}),
+        "indicators": sorted({str(i) or "unspecified" for i in table.indicator[used]}),
         "input_lines": len(original),
         "site_counted": bool(site_result is not None and profile.site_energy),
         "implausible_lines": implausible,
         **user_meta,
     }
     return Assessment(
-        lines=computed.reset_index(drop=True),
+        lines=per_line,
         unmatched=unmatched.reset_index(drop=True),
         by_module=by_module,
         by_building_part=by_building_part,
@@ -668,7 +659,7 @@ def _b6(annual: Mapping[str, float], period: float, electricity: str,
 
 def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, Any]]:
     """Warn once about lines whose quantity is implausible; list them for the result."""
-    flagged = np.flatnonzero(check != None)  # noqa: E711 (object array)
+    flagged = np.flatnonzero(~pd.isna(check))  # check is None or a name
     if not len(flagged):
         return []
     refs = (items["source_ref"].to_numpy(dtype=object)[flagged] if "source_ref" in items.columns
@@ -697,6 +688,19 @@ def _audit(derived: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
             for c in ("dimension_source", "dimension_note", "conversion")}
 
 
+def _reason_masks(reason: np.ndarray):
+    """A function giving, for a reason name, the lines whose ``reason`` is that name.
+
+    The object array is coded once; each name is then compared on the codes.
+    """
+    codes, names = pd.factorize(reason)  # None -> -1
+
+    def said(name: str) -> np.ndarray:
+        return np.append(names == name, False)[codes]
+
+    return said
+
+
 def _reasons(*rules) -> np.ndarray:
     """First reason that applies to each line, in the order given; None where none does."""
     n = len(rules[0][0])
@@ -706,30 +710,32 @@ def _reasons(*rules) -> np.ndarray:
     return reason
 
 
-def _part_scope(parts: pd.Series, profile: Profile) -> tuple[np.ndarray, np.ndarray]:
-    """Per line: whether its NS 3451 part counts under the profile, and whether it has one."""
-    codes, uniques = text_codes(parts)
-    distinct = pd.Series(uniques, dtype=object)
+def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: whether its NS 3451 part counts under the profile, and whether it has one.
+
+    ``codes`` and ``parts`` are :func:`~klimafotavtrykk._frames.text_codes` of the parts.
+    """
+    distinct = pd.Series(parts, dtype=object)
     has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
     if not profile.building_parts:
-        return np.ones(len(parts), dtype=bool), has
+        return np.ones(len(codes), dtype=bool), has
     inside = np.zeros(len(distinct), dtype=bool)
     for prefix in profile.building_parts:  # a handful of profile codes
         inside |= distinct.str.startswith(prefix).to_numpy(dtype=bool)
     return np.append(inside, False)[codes], has
 
 
-def _two_digit(parts: pd.Series) -> np.ndarray:
-    """NS 3451 two-digit part of each line; "" where the line has none."""
-    codes, uniques = text_codes(parts)
-    two = pd.Series(uniques, dtype=object).str.slice(0, 2).to_numpy(dtype=object)
-    return np.append(two, "").astype(object)[codes]
+def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group of each line by NS 3451 two-digit part, and the sorted parts ("" for none).
 
-
-def _column(frame: pd.DataFrame, name: str, idx: np.ndarray) -> np.ndarray:
-    if name not in frame.columns:
-        return np.full(len(idx), None, dtype=object)
-    return frame[name].to_numpy(dtype=object)[idx]
+    Works on the distinct parts: only the two-digit parts some line uses are groups.
+    """
+    two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
+    labels, label_of = np.unique(two.astype(object), return_inverse=True)
+    line_label = label_of[codes]  # code -1 reads the trailing ""
+    used = np.bincount(line_label, minlength=len(labels)) > 0
+    return (np.cumsum(used) - 1)[line_label].astype(np.int64), labels[used]
 
 
 def _coverage(table: FactorTable, rows: _Rows, line_row: np.ndarray, profile: Profile) -> pd.Series:
@@ -741,7 +747,8 @@ def _coverage(table: FactorTable, rows: _Rows, line_row: np.ndarray, profile: Pr
     modules = [m for m in profile.modules if m != "B6"]  # B6 is project-level energy use
     if len(line_row) == 0:
         return pd.Series(np.nan, index=pd.Index(modules, name="module"), name="coverage")
-    share = declared[line_row].mean(axis=0)
+    lines_per_row = np.bincount(line_row, minlength=len(declared)).astype(float)
+    share = (lines_per_row @ declared) / len(line_row)  # counts of whole lines: exact sums
     return pd.Series(share[[_COL[m] for m in modules]], index=pd.Index(modules, name="module"),
                      name="coverage")
 

@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._frames import clean_text
+from klimafotavtrykk._frames import text_codes
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -302,45 +302,41 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     rule_file = np.full(n, None, dtype=object)
     rule_line = np.full(n, -1, dtype=np.int64)
 
-    explicit = _text(lines, "factor_id")
-    has_explicit = explicit.notna().to_numpy()
+    # each text column coded once; rules run on the distinct texts, results go back by code
+    id_codes, ids = _coded(lines, "factor_id")
+    has_explicit = id_codes >= 0
     if has_explicit.any():
-        codes, uniques = pd.factorize(explicit[has_explicit])
-        found = factor_ids.get_indexer(pd.Index(uniques, dtype=object))[codes]
-        given = explicit[has_explicit].to_numpy(dtype=object)
-        factor_idx[has_explicit] = found
-        method[has_explicit] = "factor_id"
-        matched[has_explicit] = given
+        found_u = factor_ids.get_indexer(pd.Index(ids, dtype=object))
         # unknown_factor keeps the bare id asked for; a found id says where it came from
-        detail[has_explicit] = np.where(found >= 0, _quote("factor id {} given on the line", given),
-                                        given)
+        said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
+        codes = id_codes[has_explicit]
+        factor_idx[has_explicit] = found_u[codes]
+        method[has_explicit] = "factor_id"
+        matched[has_explicit] = ids[codes]
+        detail[has_explicit] = said_u[codes]
 
     todo = ~has_explicit
+    text_codes_of = {"description": _coded(lines, "description")}
     labour = np.zeros(n, dtype=bool)
-    if todo.any():
-        codes, uniques = pd.factorize(_text(lines, "description")[todo])
-        if len(uniques):
-            per_unique = _by_labour(pd.Series(uniques, dtype=object), mappings.labour)
-            hit_detail = np.append(per_unique, None)[codes]
-            at = np.flatnonzero(todo)[hit_detail != None]  # noqa: E711 (object array)
-            labour[at] = True
-            detail[at] = hit_detail[hit_detail != None]  # noqa: E711
-            todo[at] = False
     layered = np.zeros(n, dtype=bool)
-    if todo.any():
-        codes, uniques = pd.factorize(_text(lines, "description")[todo])
+    for flag, finder in ((labour, _by_labour), (layered, _by_assembly)):
+        if not todo.any():
+            break
+        codes, uniques = _open_texts(*text_codes_of["description"], todo)
         if len(uniques):
-            per_unique = _by_assembly(pd.Series(uniques, dtype=object), factor_ids, mappings)
+            args = (mappings.labour,) if finder is _by_labour else (factor_ids, mappings)
+            per_unique = finder(pd.Series(uniques, dtype=object), *args)
             hit_detail = np.append(per_unique, None)[codes]
             at = np.flatnonzero(todo)[hit_detail != None]  # noqa: E711 (object array)
-            layered[at] = True
+            flag[at] = True
             detail[at] = hit_detail[hit_detail != None]  # noqa: E711
             todo[at] = False
     for column, resolver in (("description", _by_alias), ("item_code", _by_code)):
         if not todo.any():
             break
-        values = _text(lines, column)[todo]
-        codes, uniques = pd.factorize(values)  # -1 for missing text
+        if column not in text_codes_of:
+            text_codes_of[column] = _coded(lines, column)
+        codes, uniques = _open_texts(*text_codes_of[column], todo)  # -1 for missing text
         if len(uniques) == 0:
             continue
         per_unique = resolver(pd.Series(uniques, dtype=object), factor_ids, mappings)
@@ -506,11 +502,29 @@ def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarr
     return np.where(found, detail.to_numpy(dtype=object), None)
 
 
-def _text(lines: pd.DataFrame, column: str) -> pd.Series:
-    """Read a text column with blanks as missing; an absent column is all missing."""
+def _coded(lines: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code per line and distinct cleaned texts of a column (see :func:`text_codes`).
+
+    Blanks are missing (code -1); an absent column is all missing.
+    """
     if column not in lines.columns:
-        return pd.Series(np.full(len(lines), None, dtype=object), index=lines.index, dtype=object)
-    return clean_text(lines[column])
+        return np.full(len(lines), -1, dtype=np.int64), np.array([], dtype=object)
+    return text_codes(lines[column])
+
+
+def _open_texts(codes: np.ndarray, uniques: np.ndarray, todo: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the lines still open (``todo``) into the distinct texts they use, and those texts.
+
+    The texts keep the order of the whole column; a missing text is -1.
+    """
+    sub = codes[todo]
+    used = np.zeros(len(uniques) + 1, dtype=bool)
+    used[sub] = True  # -1 marks the spare last slot
+    keep = np.flatnonzero(used[:-1])
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    remap[keep] = np.arange(len(keep))
+    return remap[sub], uniques[keep]
 
 
 def _quote(template: str, values: np.ndarray) -> np.ndarray:

@@ -167,11 +167,16 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
                                 transport_mode=put(table.transport_mode, "transport_mode"),
                                 waste_rate=put(table.waste_rate, "waste_rate"))
     applied = record[record["filled"] != ""]
-    sources = defaults.frame["source"]
+    # the citation of each row's group, looked up once for all rows
+    sources = defaults.frame["source"].reindex(applied["material_group"]).to_numpy(dtype=object)
     meta["defaults_applied"] = [
-        {"factor_id": str(fid), "material_group": str(r.material_group), "filled": r.filled,
-         "source": f"{defaults.name} row {r.source_row}: {sources[r.material_group]}"}
-        for fid, r in zip(applied.index, applied.itertuples(), strict=True)]  # user rows, not lines
+        {"factor_id": str(fid), "material_group": str(group), "filled": filled,
+         "source": f"{defaults.name} row {row}: {source}"}
+        for fid, group, filled, row, source in zip(
+            applied.index, applied["material_group"].to_numpy(dtype=object),
+            applied["filled"].to_numpy(dtype=object), applied["source_row"].to_numpy(dtype=object),
+            sources, strict=True)
+    ]  # user rows, not lines
     meta["no_default_factor_ids"] = [str(i) for i in record.index[record["missing"] != ""]]
     _warn_defaults(record)
     return table, meta

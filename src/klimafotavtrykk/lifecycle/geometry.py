@@ -277,12 +277,13 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
         ``conversion`` (the rule and numbers used), None where empty.
     """
     n = len(descriptions)
-    columns = {c: np.full(n, np.nan) for c in _NUMERIC}
-    columns.update({c: np.full(n, None, dtype=object) for c in DERIVED_COLUMNS[len(_NUMERIC):]})
+    numbers = np.full((len(_NUMERIC), n), np.nan)
+    texts = np.full((len(DERIVED_COLUMNS) - len(_NUMERIC), n), None, dtype=object)
+    columns = dict(zip(DERIVED_COLUMNS, [*numbers, *texts], strict=True))  # views: filled in place
     area = (line_dimension == _AREA) & np.isnan(explicit_thickness)
     length = (line_dimension == _LENGTH) | (line_dimension == _PIECE)
     if not ((factor >= 0) & (area | length)).any():  # e.g. a bill in kg and m³ only
-        return pd.DataFrame(columns, index=descriptions.index)
+        return _derived_frame(numbers, texts, descriptions.index, empty=True)
     f = np.where(factor >= 0, factor, 0)
     density = table.mass_per_base[f, _VOLUME]
     own = table.mass_per_base[f, np.where(line_dimension >= 0, line_dimension, 0)]
@@ -295,7 +296,7 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     needs = ((factor >= 0) & np.isnan(own) & (area | length)
              & (~np.isnan(density) | (pipe != None) | piece_sized | piece_long))  # noqa: E711
     if not needs.any():
-        return pd.DataFrame(columns, index=descriptions.index)
+        return _derived_frame(numbers, texts, descriptions.index, empty=True)
     at = np.flatnonzero(needs)
     # one integer key per (text, factor, dimension): cheaper than factorizing tuples
     t_codes, t_uniques = pd.factorize(descriptions.iloc[at].astype(object).fillna("").to_numpy())
@@ -329,7 +330,19 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     for column in DERIVED_COLUMNS:
         dtype = float if column in _NUMERIC else object
         columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
-    return pd.DataFrame(columns, index=descriptions.index)
+    return _derived_frame(numbers, texts, descriptions.index)
+
+
+def _derived_frame(numbers: np.ndarray, texts: np.ndarray, index: pd.Index,
+                   empty: bool = False) -> pd.DataFrame:
+    """The columns of :func:`derive_dimensions` from its two blocks, without copying them.
+
+    ``empty``: no text was set, so the text columns are object columns of None
+    as they are (pandas need not scan them for strings).
+    """
+    return pd.concat([pd.DataFrame(numbers.T, index=index, columns=list(_NUMERIC), copy=False),
+                      pd.DataFrame(texts.T, index=index, columns=list(DERIVED_COLUMNS[len(_NUMERIC):]),
+                                   dtype=object if empty else None, copy=False)], axis=1)
 
 
 def _first(codes: np.ndarray) -> np.ndarray:

@@ -1,0 +1,139 @@
+"""Per-line results on request: the frame of one row per computed line, built when first read.
+
+A calculation needs only totals per module and building part, which the
+kernel (:func:`~klimafotavtrykk.lifecycle.engine.totals_by_group`) gets by
+binning quantities per factor row. The per-line frame (about 30 columns, one
+row per line) costs more than the whole calculation on a large bill of
+quantities, so :class:`LineResults` keeps what it needs (arrays the
+calculation made anyway) and :class:`LazyFrame` builds it when
+``result.lines`` is first read, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
+from klimafotavtrykk.factors import FactorTable
+from klimafotavtrykk.lifecycle.engine import line_results
+from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
+
+__all__ = ["LineResults", "LazyFrame"]
+
+_TOTAL = [MODULES.index(m) for m in TOTAL_MODULES]
+_AUDIT = ("dimension_source", "dimension_note", "conversion")
+
+
+@dataclass(frozen=True)
+class LineResults:
+    """What the per-line frame of a calculation is built from.
+
+    Attributes
+    ----------
+    items : pandas.DataFrame
+        The prepared lines, a build-up expanded to one row per layer
+        (:func:`~klimafotavtrykk.assemblies.expand_layers`).
+    original : pandas.DataFrame
+        The prepared lines as given (a build-up is one row).
+    ok : numpy.ndarray of bool
+        Rows of ``items`` that are computed.
+    factor : numpy.ndarray of int64
+        Factor row of each computed row.
+    method : numpy.ndarray of object
+        Match method of each computed row.
+    row : numpy.ndarray of int64
+        Row of ``intensities`` of each computed row.
+    quantity : numpy.ndarray
+        Quantity of each computed row in its factor's declared unit. [declared unit]
+    intensities : numpy.ndarray
+        Module intensities, shape (rows, len(MODULES)). [kg CO2e per declared unit]
+    replacements : numpy.ndarray
+        Replacements of each intensity row in the study period. [-]
+    table : FactorTable
+        The factor table the rows index.
+    audit : pandas.DataFrame
+        ``dimension_source``, ``dimension_note`` and ``conversion`` per row of ``items``.
+    """
+
+    items: pd.DataFrame
+    original: pd.DataFrame
+    ok: np.ndarray
+    factor: np.ndarray
+    method: np.ndarray
+    row: np.ndarray
+    quantity: np.ndarray
+    intensities: np.ndarray
+    replacements: np.ndarray
+    table: FactorTable
+    audit: pd.DataFrame
+
+    def count(self) -> int:
+        """Rows the frame will have: computed lines, a build-up counted once."""
+        line = self.items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)[self.ok]
+        return int((line < 0).sum() + len(np.unique(line[line >= 0])))
+
+    def frame(self) -> pd.DataFrame:
+        """One row per computed line, as :attr:`klimafotavtrykk.Assessment.lines` describes.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The input columns, the factor's id, name, source, indicator and
+            declared unit, ``match_method``, ``declared_quantity``, ``mass``
+            [kg], ``replacements``, the audit columns, one column per module
+            and ``kg_co2e`` [kg CO2e]; a build-up folded into its line.
+        """
+        ok, f, table = self.ok, self.factor, self.table
+        per_line = line_results(self.row, self.quantity, self.intensities)
+        source = table.frame
+        computed = self.items.loc[ok].assign(
+            factor_id=table.ids[f].to_numpy(dtype=object),
+            factor_name=(source["name_nb"].to_numpy(dtype=object)[f] if "name_nb" in source.columns
+                         else np.full(len(f), None, dtype=object)),
+            factor_source=source["source"].to_numpy(dtype=object)[f],
+            match_method=self.method,
+            indicator=table.indicator[f],
+            declared_quantity=self.quantity,
+            declared_unit=source["declared_unit"].to_numpy(dtype=object)[f],
+            mass=self.quantity * table.mass_per_declared_unit[f],
+            replacements=self.replacements[self.row],
+            **{c: self.audit[c].to_numpy(dtype=object)[ok] for c in _AUDIT},
+        )
+        detail = pd.DataFrame(per_line, columns=list(MODULES), index=computed.index)
+        computed = pd.concat([computed, detail], axis=1)
+        computed["kg_co2e"] = per_line[:, _TOTAL].sum(axis=1)
+        no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
+        computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
+        return computed.reset_index(drop=True)
+
+
+class LazyFrame:
+    """Dataclass field whose value may be given as :class:`LineResults`, built on first read.
+
+    The field stays required in ``__init__``; a frame given is kept as it
+    is. Reading the attribute builds the frame once and keeps it.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}_value"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> pd.DataFrame:
+        if obj is None:
+            raise AttributeError(self._slot)  # no class-level default: the field is required
+        value = obj.__dict__[self._slot]
+        if isinstance(value, LineResults):
+            value = value.frame()
+            obj.__dict__[self._slot] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self._slot] = value
+
+    def count(self, obj: Any) -> int:
+        """Rows of the frame of ``obj``, without building it."""
+        value = obj.__dict__[self._slot]
+        return value.count() if isinstance(value, LineResults) else len(value)
