@@ -335,7 +335,9 @@ def calculate(
                            linear_mass=derived["linear_mass"].to_numpy(),
                            area_mass=derived["area_mass"].to_numpy(),
                            piece_area=derived["piece_area"].to_numpy(),
-                           piece_length=derived["piece_length"].to_numpy()),
+                           piece_length=derived["piece_length"].to_numpy(),
+                           part_count=derived["part_count"].to_numpy(),
+                           part_mass=derived["part_mass"].to_numpy()),
         table.declared_scale[f],
         table.mass_per_base[f, decl_dim],
         line_dim == decl_dim,
@@ -423,7 +425,8 @@ def calculate(
                             ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
                             items["factor_id"].to_numpy(dtype=object)[~ok],
                             profile.accepted_indicators,
-                            per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok])
+                            per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
+                            per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
     unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
     computed, unmatched = fold_layers(computed, unmatched, original, MODULES)
     coverage = _coverage(table, rows, row, profile)
