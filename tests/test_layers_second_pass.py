@@ -53,7 +53,8 @@ def run(descriptions, quantities, units, factors=None):
     "Grønt tak, sedummatter, medregnet geotekstil",
 ])
 def test_an_included_fabric_is_not_the_product(text):
-    assert matched([text]) == [None]
+    # the roof is the product: since the fourth coverage pass a green-roof row exists
+    assert matched([text]) == ["green_roof_extensive_sedum_proxy"]
 
 
 @pytest.mark.parametrize(("text", "factor_id"), [
@@ -68,10 +69,12 @@ def test_the_product_itself_still_matches(text, factor_id):
     assert matched([text]) == [factor_id]
 
 
-def test_a_green_roof_is_reported_as_missing_data_not_as_a_fabric_per_kg():
+def test_a_green_roof_computes_as_its_system_not_as_a_fabric_per_kg():
+    # before: incompatible_unit on the filter fabric row, then no_factor; 300 m2 x 25.2 x 1.25
     r = run(["Grønt tak, sedum, inkl. drenslag og filterduk"], [300.0], ["m2"])
-    out = r.unmatched.iloc[0]
-    assert out["reason"] == "no_factor"  # before: incompatible_unit on the filter fabric row
+    assert r.unmatched.empty
+    assert r.lines.iloc[0]["factor_id"] == "green_roof_extensive_sedum_proxy"
+    assert r.lines.iloc[0]["A1-A3"] == pytest.approx(300 * 25.2 * 1.25)
 
 
 # ------------------------------------------------------------ insulation with no material

@@ -132,8 +132,10 @@ def test_a_column_without_its_length_is_not_guessed():
 
 @pytest.mark.parametrize(
     ("description", "hint"),
-    [("Garderobeskap, laminert spon, 10 plasser", "add_piece_mass"),
-     ("Utvendig trapp i trykkimpregnert tre, 5 trinn", "add_piece_mass"),
+    [("Kjøkkeninnredning, melaminbelagt spon", "add_piece_mass"),
+     # rows with a mass per place or step ask for the count (tests/test_counted_parts.py)
+     ("Garderobeskap, laminert spon", "add_part_count"),
+     ("Utvendig trapp i trykkimpregnert tre", "add_part_count"),
      # the snow-guard row has a mass per metre, but "3 m" alone is no piece length
      ("Snøfangere, 3 m, stål", "add_piece_length")],
 )
@@ -142,7 +144,8 @@ def test_items_without_a_piece_mass_name_their_material_and_ask_for_the_mass(des
 
     No source gives a mass per piece of these items, so none is invented: the line is
     reported as needing a piece mass (hint ``add_piece_mass``), or, where the row has a mass
-    per metre, the length of one piece (``add_piece_length``); never as an unknown material.
+    per metre, the length of one piece (``add_piece_length``), or, where it has a mass per step
+    or place, their count (``add_part_count``); never as an unknown material.
     """
     r = compute(description, 2.0, "stk")
     assert r.lines.empty
@@ -212,7 +215,7 @@ def test_items_per_piece_and_per_metre_compute(description, quantity, unit, fact
         ("Gerikter rundt dører, furu", "timber_moulding_12x58"),
         ("Listverk, hvitmalt", "timber_moulding_12x58"),
         ("Håndløper i eik, Ø50, på vegg", "timber_handrail_d45"),
-        ("Innvendig trapp i heltre eik, 14 trinn", "sawn_timber"),
+        ("Innvendig trapp i heltre eik, 14 trinn", "timber_stair_per_step"),
         ("Kjøkkeninnredning, melaminbelagt spon", "particle_board"),
         ("Snøfangerrør, 2 rør, på konsoller", "snow_guard_tube_steel_per_m"),
     ],
@@ -246,7 +249,7 @@ def test_piece_aliases_match_other_phrasings(description, expected):
         ("Fliser på balkong i betong", "precast_balcony_piece"),
         ("Tettelister i dører", "timber_moulding_12x58"),
         ("Snøfangere i aluminium", "snow_guard_tube_steel_per_m"),
-        ("Trapp i stål med trinn i eik", "sawn_timber"),
+        ("Trapp i stål med trinn i eik", "timber_stair_per_step"),
         ("Sponplater 22 mm, gulv", "sawn_timber"),
     ],
 )

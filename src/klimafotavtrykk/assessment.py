@@ -340,7 +340,9 @@ def calculate(
                            linear_mass=derived["linear_mass"].to_numpy(),
                            area_mass=derived["area_mass"].to_numpy(),
                            piece_area=derived["piece_area"].to_numpy(),
-                           piece_length=derived["piece_length"].to_numpy()),
+                           piece_length=derived["piece_length"].to_numpy(),
+                           part_count=derived["part_count"].to_numpy(),
+                           part_mass=derived["part_mass"].to_numpy()),
         table.declared_scale[f],
         table.mass_per_base[f, decl_dim],
         line_dim == decl_dim,
@@ -409,7 +411,8 @@ def calculate(
                             ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
                             items["factor_id"].to_numpy(dtype=object)[~ok],
                             profile.accepted_indicators,
-                            per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok])
+                            per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
+                            per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
     unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
     _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
     # per-line results on request: built when result.lines is first read

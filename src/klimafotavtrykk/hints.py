@@ -25,7 +25,9 @@ thickness; no density
 line in m, no linear mass     ``add_linear_mass``
 line in pieces, no piece mass ``add_piece_mass``; ``add_piece_length`` when
                               the description gives the mass per metre (a
-                              steel section) but not the length of a piece
+                              steel section) but not the length of a piece;
+                              ``add_part_count`` when the factor row has a
+                              mass per step or place but the text no count
 the line's mass is known but  ``add_density``, ``add_area_mass``,
 the factor lacks the mass of  ``add_linear_mass`` or ``add_piece_mass`` by the
 its own declared unit         declared unit's dimension
@@ -69,6 +71,7 @@ HINTS: dict[str, str] = {
     "add_linear_mass": "add linear_mass_kg_m to the factor",
     "add_piece_mass": "add piece_mass_kg to the factor",
     "add_piece_length": "write the length of one piece in the description (L=3,2 m)",
+    "add_part_count": "write how many steps or places one piece has (4 trinn, 25 plasser)",
     "convert_unit": "give the quantity in the factor's declared unit",
 }
 
@@ -90,7 +93,8 @@ _SAME = ("missing_quantity", "missing_building_part", "out_of_scope", "lump_sum"
 def unmatched_hints(reason: np.ndarray, factor_idx: np.ndarray, line_dimension: np.ndarray,
                     thickness_given: np.ndarray, table: FactorTable, given_factor_id,
                     accepted_indicators: Sequence[str] = (),
-                    per_metre_given: np.ndarray | None = None) -> pd.DataFrame:
+                    per_metre_given: np.ndarray | None = None,
+                    per_part_given: np.ndarray | None = None) -> pd.DataFrame:
     """Hint key and text fields for each line not computed.
 
     Parameters
@@ -114,6 +118,9 @@ def unmatched_hints(reason: np.ndarray, factor_idx: np.ndarray, line_dimension: 
         Whether the description gives the line's mass per metre (a steel
         section such as ``HUP 100x100x5``); a line in pieces with it lacks
         only the length of one piece (``add_piece_length``).
+    per_part_given : numpy.ndarray of bool, optional
+        Whether the line's factor row gives a mass per step or place; a line
+        in pieces with it lacks only the count (``add_part_count``).
 
     Returns
     -------
@@ -142,6 +149,10 @@ def unmatched_hints(reason: np.ndarray, factor_idx: np.ndarray, line_dimension: 
         lacks_length = ((hint == "add_piece_mass") & np.asarray(per_metre_given, dtype=bool)
                         & (np.asarray(line_dimension) == _PIECE))
         hint[lacks_length] = "add_piece_length"
+    if per_part_given is not None:
+        lacks_count = ((hint == "add_piece_mass") & np.asarray(per_part_given, dtype=bool)
+                       & (np.asarray(line_dimension) == _PIECE))
+        hint[lacks_count] = "add_part_count"
 
     given = pd.Series(np.asarray(given_factor_id, dtype=object), dtype=object)
     ids = table.ids.to_numpy(dtype=object)[f]

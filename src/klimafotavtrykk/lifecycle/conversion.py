@@ -15,7 +15,8 @@ import numpy as np
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
 __all__ = ["declared_quantity", "thickness_in_metres", "layer_area_mass", "section_line_mass",
-           "piece_mass_from_area", "piece_mass_from_length", "line_mass_per_base"]
+           "piece_mass_from_area", "piece_mass_from_length", "piece_mass_from_parts",
+           "line_mass_per_base"]
 
 _AREA = DIMENSIONS.index("area")
 _VOLUME = DIMENSIONS.index("volume")
@@ -185,8 +186,32 @@ def piece_mass_from_length(piece_length, linear_mass):
     return piece_length * linear_mass
 
 
+def piece_mass_from_parts(part_count, part_mass):
+    """Mass of one piece counted in parts: a stair of 4 steps at 8.091 kg per step.
+
+    Parameters
+    ----------
+    part_count : numeric
+        Number of parts of one piece (steps, places). [-]
+    part_mass : numeric
+        Mass of one part. [kg]
+
+    Returns
+    -------
+    numeric
+        Mass per piece. [kg]
+
+    Examples
+    --------
+    >>> round(float(piece_mass_from_parts(4, 8.091)), 3)
+    32.364
+    """
+    return part_count * part_mass
+
+
 def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section=None,
-                       linear_mass=None, area_mass=None, piece_area=None, piece_length=None):
+                       linear_mass=None, area_mass=None, piece_area=None, piece_length=None,
+                       part_count=None, part_mass=None):
     """Mass per base unit of each line's own unit, with the layer and section rules.
 
     An area line (m²) with a thickness, of a factor with a density, gets
@@ -222,6 +247,10 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section
         Length of one piece of piece lines, times its mass per metre:
         ``linear_mass`` where given, else ``section`` × density
         (:func:`piece_mass_from_length`). [m]
+    part_count, part_mass : numpy.ndarray, optional
+        Parts of one piece of piece lines (steps, places) [-] and the mass of
+        one part [kg]; where both are given they win
+        (:func:`piece_mass_from_parts`).
 
     Returns
     -------
@@ -257,6 +286,10 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section
         by_length = piece & ~np.isnan(piece_length) & ~np.isnan(per_metre)
         if by_length.any():
             mass = np.where(by_length, piece_mass_from_length(piece_length, per_metre), mass)
+    if part_count is not None and part_mass is not None:
+        by_parts = piece & ~np.isnan(part_count) & ~np.isnan(part_mass)
+        if by_parts.any():
+            mass = np.where(by_parts, piece_mass_from_parts(part_count, part_mass), mass)
     return mass
 
 

@@ -65,6 +65,10 @@ the density. The rules, in order:
   or of a section and a density (``Limtresøyle 140x140``): kg/m × length. A
   steel section without a length per piece is not computed; its note gives the
   kg/m and asks for the length (none is guessed).
+- piece line of a factor with a mass per step or place
+  (``data/conversions/part_masses.csv``): the count the text writes (``4 trinn``,
+  ``25 plasser``) × that mass (:mod:`klimafotavtrykk.lifecycle.parts`); it wins over
+  any size or length in the text; without a count the note asks for it.
 
 A line that needed a dimension and got none says why in ``dimension_note``.
 """
@@ -94,14 +98,17 @@ from klimafotavtrykk.dimensions import (
     section_area,
     thickness_m,
 )
+from klimafotavtrykk.lifecycle.parts import counted_pieces, load_part_masses
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ, DIMENSIONS
 
 __all__ = ["DERIVED_COLUMNS", "derive_dimensions", "pipe_materials", "load_pipe_masses",
            "load_ring_stiffness", "load_default_pipe_class", "load_steel_sections"]
 
 #: Numeric columns of :func:`derive_dimensions`: ``thickness`` [m], ``section`` [m²],
-#: ``linear_mass`` [kg m⁻¹], ``area_mass`` [kg m⁻²], ``piece_area`` [m²], ``piece_length`` [m].
-_NUMERIC = ("thickness", "section", "linear_mass", "area_mass", "piece_area", "piece_length")
+#: ``linear_mass`` [kg m⁻¹], ``area_mass`` [kg m⁻²], ``piece_area`` [m²], ``piece_length`` [m],
+#: ``part_count`` [-] and ``part_mass`` [kg] (a piece counted in steps or places).
+_NUMERIC = ("thickness", "section", "linear_mass", "area_mass", "piece_area", "piece_length",
+            "part_count", "part_mass")
 #: Columns of :func:`derive_dimensions`: the numbers, then the audit texts.
 DERIVED_COLUMNS: tuple[str, ...] = (*_NUMERIC, "dimension_source", "dimension_note", "conversion")
 
@@ -293,8 +300,13 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     piece_sized = (line_dimension == _PIECE) & ~np.isnan(area_mass)
     # a piece of a row with a mass per metre (a truss per metre of span): its length is read
     piece_long = (line_dimension == _PIECE) & ~np.isnan(table.mass_per_base[f, _LENGTH])
+    # a piece of a row with a mass per step or place (parts.py): its count is read
+    parts = load_part_masses().reindex(table.ids)
+    part_mass = parts["mass_per_part_kg"].to_numpy(dtype=float)
+    piece_parts = (line_dimension == _PIECE) & ~np.isnan(part_mass[f])
     needs = ((factor >= 0) & np.isnan(own) & (area | length)
-             & (~np.isnan(density) | (pipe != None) | piece_sized | piece_long))  # noqa: E711
+             & (~np.isnan(density) | (pipe != None) | piece_sized | piece_long  # noqa: E711
+                | piece_parts))
     if not needs.any():
         return _derived_frame(numbers, texts, descriptions.index, empty=True)
     at = np.flatnonzero(needs)
@@ -327,6 +339,8 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
     derived = _rules(parsed, u_dim, u_group, density[at][_first(codes)], pipes[u_f], kerb,
                      table.mass_per_base[u_f, _AREA], steel, _hollow_core(table.frame)[u_f],
                      steel & _light_gauge(table.frame)[u_f], table.mass_per_base[u_f, _LENGTH])
+    derived = _counted(derived, u_text, np.where(u_dim == _PIECE, parts["part"].to_numpy(dtype=object)[u_f],
+                                                 None), part_mass[u_f])
     for column in DERIVED_COLUMNS:
         dtype = float if column in _NUMERIC else object
         columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
@@ -343,6 +357,28 @@ def _derived_frame(numbers: np.ndarray, texts: np.ndarray, index: pd.Index,
     return pd.concat([pd.DataFrame(numbers.T, index=index, columns=list(_NUMERIC), copy=False),
                       pd.DataFrame(texts.T, index=index, columns=list(DERIVED_COLUMNS[len(_NUMERIC):]),
                                    dtype=object if empty else None, copy=False)], axis=1)
+
+
+def _counted(derived: pd.DataFrame, texts: pd.Series, part: np.ndarray,
+             mass_per_part: np.ndarray) -> pd.DataFrame:
+    """Pieces whose row has a mass per part: count × mass wins over any size the text gives."""
+    derived = derived.assign(part_count=np.nan, part_mass=np.nan)
+    rows = pd.notna(part)
+    if not rows.any():
+        return derived
+    got = counted_pieces(texts[rows], part[rows], mass_per_part[rows])
+    at = np.flatnonzero(rows)
+    counted = at[got["part_count"].notna().to_numpy()]
+    derived.iloc[at, derived.columns.get_loc("part_mass")] = got["part_mass"].to_numpy()
+    derived.iloc[at, derived.columns.get_loc("part_count")] = got["part_count"].to_numpy()
+    derived.iloc[counted, [derived.columns.get_loc(c) for c in ("piece_area", "piece_length")]] = np.nan
+    for column, value in (("conversion", got["conversion"]), ("dimension_source", got["count_source"])):
+        derived.iloc[counted, derived.columns.get_loc(column)] = value.dropna().to_numpy(dtype=object)
+    uncounted = at[got["part_count"].isna().to_numpy()]
+    derived.iloc[uncounted, derived.columns.get_loc("dimension_note")] = got["note"].dropna().to_numpy(
+        dtype=object)
+    derived.iloc[counted, derived.columns.get_loc("dimension_note")] = None
+    return derived
 
 
 def _first(codes: np.ndarray) -> np.ndarray:
