@@ -26,9 +26,11 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 #: History (measured, rounded down): 0.672 / 0.618 / 0.653 computed on 2026-12-07 (morning);
 #: after the coverage passes of 2026-12-07 (finishes and build-ups, pieces and metres, street
 #: items, trusses and snow guards): barnehage 59 of 64 = 0.922, kontor 63 of 68 = 0.926,
-#: gate 45 of 49 = 0.918 computed; right 1.000 in all three. The street meets its goal; the two
-#: buildings do not yet (measure.py lists the lines left and why).
-MIN_SHARE_COMPUTED = {"barnehage": 0.92, "kontor": 0.92, "gate": 0.91}
+#: gate 45 of 49 = 0.918 computed; right 1.000 in all three. With counts in the text (steps,
+#: places) and green roofs: barnehage 61 of 64 = 0.953, kontor 64 of 68 = 0.941. The street and
+#: the kindergarten meet their goals; the office is one line short (measure.py lists the lines
+#: left and why: linoleum and HPL have only GWP-total data, a steel stair and a drain no mass).
+MIN_SHARE_COMPUTED = {"barnehage": 0.95, "kontor": 0.94, "gate": 0.91}
 MIN_SHARE_RIGHT = {"barnehage": 0.99, "kontor": 0.99, "gate": 0.99}
 #: Highest accepted count of out-of-scope lines (lump sums, labour, temporary
 #: works) that the engine nevertheless computed. Goal: 0.
