@@ -23,10 +23,8 @@ Numbers are written as numbers; a negative number is never text.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import math
-import numbers
 import os
 import re
 import zipfile
@@ -180,26 +178,17 @@ def _site(site, lang: str) -> pd.DataFrame:
     return table.rename(columns=lambda c: column_label(c, lang))
 
 
-def _write_sheets(book, frames, kg_headers) -> None:
-    """Stream frames into a write-only workbook: bold frozen header, kg columns formatted.
+def _tables(frames, kg_headers) -> list:
+    """Sheets for :func:`~klimafotavtrykk.xlsx_writer.write_xlsx`: kg columns formatted.
 
-    Every text goes through :func:`safe_text` (via ``_cell``); numbers stay numbers.
+    Sheet names go through :func:`safe_text` and are cut to Excel's 31 characters; the
+    writer passes every text cell through :func:`safe_text`; numbers stay numbers.
     """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from klimafotavtrykk.xlsx_writer import Table
 
-    bold = Font(bold=True)
-    for name, frame in frames.items():
-        sheet = book.create_sheet(title=safe_text(name)[:31])
-        sheet.freeze_panes = "A2"
-        for i, width in enumerate(_widths(frame), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        make = functools.partial(WriteOnlyCell, sheet)
-        sheet.append([_cell(make, header, font=bold) for header in frame.columns])
-        formats = [_KG_FORMAT if header in kg_headers else None for header in frame.columns]
-        for row in frame.itertuples(index=False, name=None):  # rows of a report, written once
-            sheet.append([_cell(make, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+    return [Table(name=safe_text(name)[:31], frame=frame, widths=_widths(frame),
+                  formats=[_KG_FORMAT if header in kg_headers else None for header in frame.columns])
+            for name, frame in frames.items()]
 
 
 def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
@@ -223,15 +212,13 @@ def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     pathlib.Path
         The path written.
     """
-    from openpyxl import Workbook
+    from klimafotavtrykk.xlsx_writer import write_xlsx
 
     path = Path(path)
     kg_headers = {column_label(m, lang) for m in MODULES} | {column_label("kg_co2e", lang)}
-    book = Workbook(write_only=True)
-    _write_sheets(book, summary_frames(result, lang), kg_headers)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    tables = _tables(summary_frames(result, lang), kg_headers)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    path.write_bytes(write_xlsx(tables, safe_text, when=now))
     return path
 
 
@@ -343,30 +330,6 @@ def _widths(frame: pd.DataFrame) -> list[float]:
     return widths
 
 
-# ----------------------------------------------------------------------------- cells
-
-def _cell(make, value: object, number_format: str | None = None, font=None):
-    """One write-only cell (``make(value=...)``): numbers as numbers, text as safe string cells."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        number = int(value) if isinstance(value, numbers.Integral) else float(value)
-        if not math.isfinite(number):
-            return None
-        cell = make(value=number)
-        if number_format:
-            cell.number_format = number_format
-    else:
-        text = safe_text(value)
-        if not text:
-            return None
-        cell = make(value=text)
-        cell.data_type = "s"  # never "f" (formula) or "e" (error), whatever the text
-    if font is not None:
-        cell.font = font
-    return cell
-
-
 # ============================================================================ tender evaluation
 
 def pin_zip_times(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
@@ -465,17 +428,12 @@ def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "
     -------
     pathlib.Path
     """
-    from openpyxl import Workbook
+    from klimafotavtrykk.xlsx_writer import write_xlsx
 
     path = Path(path)
     kg_headers = {_eval_label(c, lang) for c in _EVAL_KG} | {column_label(m, lang) for m in MODULES}
-    book = Workbook(write_only=True)
-    book.properties.creator = "klimafotavtrykk"
-    book.properties.created = FIXED_TIME
-    _write_sheets(book, evaluation_frames(evaluation, lang), kg_headers)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(pin_zip_times(buffer.getvalue()))
+    tables = _tables(evaluation_frames(evaluation, lang), kg_headers)
+    path.write_bytes(write_xlsx(tables, safe_text, when=FIXED_TIME))
     return path
 
 
