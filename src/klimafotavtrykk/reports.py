@@ -3,13 +3,13 @@
 A report is built from an :class:`~klimafotavtrykk.assessment.Assessment`,
 never from files: :func:`summary_frames` turns the result into a few
 labelled tables (bokmål or English headers) and :func:`write_workbook`
-streams them into an ``.xlsx`` file.
+writes them into an ``.xlsx`` file with :mod:`klimafotavtrykk.xlsx_writer`.
 
 Bills of quantities come from bidders and are untrusted. Their text (a
 description, an item code) must not turn into a formula or a DDE link in the
 report ("CSV/formula injection"). We do two things, and both are needed:
 
-1. every text cell is written with the string type (``data_type="s"``), so
+1. every text cell is written as a string cell (a shared string, ``t="s"``), so
    the workbook as written holds no formula at all; and
 2. :func:`safe_text` prefixes risky text with an apostrophe (``'``), so the
    value stays inert when a user edits the cell, copies it, or exports the
@@ -110,6 +110,25 @@ def safe_text(value: object) -> str:
     return text
 
 
+def _safe_texts(values: np.ndarray) -> np.ndarray:
+    """:func:`safe_text` of every element of an object array, as whole-array string operations.
+
+    The report writer calls this once per column with the column's distinct values.
+    """
+    series = pd.Series(values, dtype=object)
+    missing = series.isna().to_numpy()
+    series = series.astype(str)
+    series = series.str.replace(_ILLEGAL_XML, "\ufffd", regex=True)
+    risky = series.str.match(_FORMULA_START).to_numpy(dtype=bool)
+    series = series.where(~risky, "'" + series)
+    long = (series.str.len() > MAX_CELL_TEXT).to_numpy()
+    if long.any():
+        series = series.where(~long, series.str.slice(0, MAX_CELL_TEXT - 1) + "…")
+    out = series.to_numpy(dtype=object)
+    out[missing] = ""
+    return out
+
+
 def report_modules(result) -> list[str]:
     """Modules a report shows: those in the profile's scope and any with a non-zero total.
 
@@ -194,7 +213,7 @@ def _tables(frames, kg_headers) -> list:
 def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     """Write the report workbook: the sheets of :func:`summary_frames`.
 
-    The workbook is streamed (openpyxl ``write_only``) into memory and
+    The workbook is built column by column (:mod:`klimafotavtrykk.xlsx_writer`) in memory and
     written to ``path`` once complete, so an error while building it leaves
     no half-written report. Every text goes through :func:`safe_text`
     and is stored as a string cell; numbers are stored as numbers; no cell
@@ -218,7 +237,7 @@ def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     kg_headers = {column_label(m, lang) for m in MODULES} | {column_label("kg_co2e", lang)}
     tables = _tables(summary_frames(result, lang), kg_headers)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    path.write_bytes(write_xlsx(tables, safe_text, when=now))
+    path.write_bytes(write_xlsx(tables, _safe_texts, when=now))
     return path
 
 
@@ -338,7 +357,7 @@ def pin_zip_times(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
     Parameters
     ----------
     data : bytes
-        An ``.xlsx`` as openpyxl writes it (it stamps the time of saving).
+        An ``.xlsx`` whose writer stamps the time of saving (openpyxl does).
     when : datetime.datetime
         Time put on every zip entry and in ``docProps/core.xml``.
 
@@ -413,7 +432,7 @@ def evaluation_frames(evaluation, lang: str = "nb") -> dict[str, pd.DataFrame]:
 def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "nb") -> Path:
     """Write the evaluation workbook: the sheets of :func:`evaluation_frames`.
 
-    Streamed (openpyxl ``write_only``), every text through :func:`safe_text`
+    Built column by column (:mod:`klimafotavtrykk.xlsx_writer`), every text through :func:`safe_text`
     as a string cell, numbers as numbers, no formula; the document dates and
     zip entry times are pinned, so the same evaluation gives the same bytes.
 
@@ -433,7 +452,7 @@ def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "
     path = Path(path)
     kg_headers = {_eval_label(c, lang) for c in _EVAL_KG} | {column_label(m, lang) for m in MODULES}
     tables = _tables(evaluation_frames(evaluation, lang), kg_headers)
-    path.write_bytes(write_xlsx(tables, safe_text, when=FIXED_TIME))
+    path.write_bytes(write_xlsx(tables, _safe_texts, when=FIXED_TIME))
     return path
 
 

@@ -72,7 +72,7 @@ class Table:
 
 def write_xlsx(
     tables: Sequence[Table],
-    text: Callable[[object], str],
+    text: Callable[[np.ndarray], np.ndarray],
     when: dt.datetime,
     creator: str = "klimafotavtrykk",
 ) -> bytes:
@@ -83,8 +83,9 @@ def write_xlsx(
     tables : sequence of Table
         Sheets in order.
     text : callable
-        Turns any value that is not a number into the text stored (called once per
-        distinct value); an empty result leaves the cell empty.
+        Turns an object array of values that are not numbers into an object array of
+        the texts stored, element by element (each distinct value is passed once); an
+        empty text leaves the cell empty.
     when : datetime.datetime
         Time put in the document properties and on every zip entry, so that the
         same content and time always give the same bytes.
@@ -133,8 +134,21 @@ class _SharedStrings:
     def add(self, value: str) -> int:
         return self.index.setdefault(value, len(self.index))
 
+    def add_many(self, values: np.ndarray) -> np.ndarray:
+        """Indices of ``values`` (distinct texts), adding the new ones."""
+        index = self.index
+        return np.fromiter(
+            (index.setdefault(v, len(index)) for v in values.tolist()),
+            dtype=np.int64,
+            count=len(values),
+        )
+
     def xml(self) -> bytes:
-        items = "".join(f'<si><t xml:space="preserve">{_escape(s)}</t></si>' for s in self.index)
+        # texts hold no control characters (the caller's ``text`` replaced them), so NUL
+        # separates them while all are escaped in one pass: escaping commutes with joining
+        opened = '<si><t xml:space="preserve">'
+        joined = _escape("\x00".join(self.index)).replace("\x00", "</t></si>" + opened)
+        items = f"{opened}{joined}</t></si>" if self.index else ""
         return (f'<sst xmlns="{_MAIN}" uniqueCount="{len(self.index)}">{items}</sst>').encode()
 
 
@@ -200,13 +214,17 @@ def _number_cell(value: float | int, style: str) -> str | None:
     return f"<c{style}><v>{number!r}</v></c>"
 
 
+def _one_text(value: object, text) -> str:
+    return text(np.array([value], dtype=object))[0]
+
+
 def _value_cell(value: object, style: str, text, strings: _SharedStrings) -> str:
     """One cell for any value: numbers as numbers, anything else as a shared string."""
     if value is None or value is pd.NA or value is pd.NaT:
         return _EMPTY
     if isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_):
         return _number_cell(value, style) or _EMPTY
-    shown = text(value)
+    shown = _one_text(value, text)
     if not shown:
         return _EMPTY
     return f'<c t="s"><v>{strings.add(shown)}</v></c>'
@@ -214,37 +232,45 @@ def _value_cell(value: object, style: str, text, strings: _SharedStrings) -> str
 
 def _column_cells(
     column: pd.Series, number_format: str | None, text, strings: _SharedStrings, styles: _Styles
-) -> np.ndarray:
-    """Cell XML of every value in ``column`` (object array), built per column, not per cell.
+) -> list[np.ndarray]:
+    """Cell XML of every value in ``column``, built per column, not per cell.
 
-    Float and integer columns are formatted as arrays (numpy's shortest round-trip
-    text); other columns are factorised, and each distinct value is converted once.
+    Returns one or three object arrays, each one slot of every row; joined in order they
+    make the cells. Float and integer columns give three (the cell's start, the number,
+    its end), so no per-cell string is built; the text of each distinct number is made
+    once (``repr``: the shortest text that reads back as the same float). Other columns
+    are factorised, each distinct value converted once, and give one slot.
     """
     index = styles.number(number_format)
     style = f' s="{index}"' if index else ""
     dtype = column.dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        return np.array(
-            list(map(f"<c{style}><v>{{}}</v></c>".format, column.to_numpy().tolist())), dtype=object
-        )
-    if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        values = column.to_numpy()
-        # repr: the shortest text that reads back as the same float
-        cells = np.array(
-            list(map(f"<c{style}><v>{{!r}}</v></c>".format, values.tolist())), dtype=object
-        )
-        cells[~np.isfinite(values)] = _EMPTY
-        return cells
+    if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
+        codes, distinct = pd.factorize(column.to_numpy(), use_na_sentinel=True)
+        if dtype.kind == "f":
+            finite = np.isfinite(distinct)
+            shown = list(map(repr, distinct.tolist()))
+        else:
+            finite = np.ones(len(distinct), dtype=bool)
+            shown = list(map(str, distinct.tolist()))
+        valid = np.append(finite, False)  # code -1 (NaN) indexes the last entry
+        digits = np.array([*shown, ""], dtype=object)
+        start = np.where(valid, f"<c{style}><v>", _EMPTY).astype(object)
+        end = np.where(valid, "</v></c>", "").astype(object)
+        digits[~valid] = ""
+        return [start[codes], digits[codes], end[codes]]
     values = column.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         # text only: factorize never merges values of different types here (True == 1)
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        cells = np.array(
-            [_value_cell(v, style, text, strings) for v in distinct] + [_EMPTY], dtype=object
-        )
-        return cells[codes]
+        shown = np.asarray(text(np.asarray(distinct, dtype=object)), dtype=object)
+        valid = np.append(shown != "", False)  # empty text, and code -1 (missing): no cell
+        digits = np.full(len(valid), "", dtype=object)
+        digits[valid] = list(map(str, strings.add_many(shown[valid[:-1]]).tolist()))
+        start = np.where(valid, '<c t="s"><v>', _EMPTY).astype(object)
+        end = np.where(valid, "</v></c>", "").astype(object)
+        return [start[codes], digits[codes], end[codes]]
     # mixed numbers and text (summary and parameter tables): value by value
-    return np.array([_value_cell(v, style, text, strings) for v in values], dtype=object)
+    return [np.array([_value_cell(v, style, text, strings) for v in values], dtype=object)]
 
 
 # ----------------------------------------------------------------------------- parts
@@ -254,16 +280,20 @@ def _sheet_xml(table: Table, text, strings: _SharedStrings, styles: _Styles) -> 
     frame = table.frame
     n_rows = len(frame)
     header = "".join(
-        f'<c t="s" s="1"><v>{strings.add(shown)}</v></c>' if (shown := text(label)) else _EMPTY
+        f'<c t="s" s="1"><v>{strings.add(shown)}</v></c>'
+        if (shown := _one_text(label, text))
+        else _EMPTY
         for label in frame.columns
     )
-    # one slot per cell, the row's start tag before its first cell and "</row>" after its
-    # last: a single join makes the sheet, with no intermediate row strings
-    grid = np.empty((n_rows, frame.shape[1] + 2), dtype=object)
-    grid[:, 0] = list(map('<row r="{}">'.format, range(2, n_rows + 2)))
-    grid[:, -1] = "</row>"
+    # slots of each row: its start tag, each column's slots, "</row>"; a single join of
+    # the row-major grid makes the sheet, with no intermediate row or cell strings
+    slots = [np.array(list(map('<row r="{}">'.format, range(2, n_rows + 2))), dtype=object)]
     for position, fmt in enumerate(table.formats):
-        grid[:, position + 1] = _column_cells(frame.iloc[:, position], fmt, text, strings, styles)
+        slots += _column_cells(frame.iloc[:, position], fmt, text, strings, styles)
+    grid = np.empty((n_rows, len(slots) + 1), dtype=object)
+    for position, slot in enumerate(slots):
+        grid[:, position] = slot
+    grid[:, -1] = "</row>"
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
         for i, w in enumerate(table.widths, start=1)
