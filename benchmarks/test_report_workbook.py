@@ -16,10 +16,18 @@ converts each distinct value once). Cases:
   this much XML pays at least);
 - ``peer_openpyxl``: the write-only openpyxl code the report used before, one round.
 
-Measured while writing the new writer (2 shared cores, one run each on the same frames):
-openpyxl write-only ~20 s (issue figure; 184 s under heavy load), xlsxwriter with
-``constant_memory`` and ``write_string``/``write_number`` 77 s, pyexcelerate 56 s,
-rustpy-xlsxwriter 11.5 s, ``klimafotavtrykk.xlsx_writer`` 1.3 s.
+Measured while choosing the writer (2 cores shared with other work; one run each on the same
+100 000-line report frames): openpyxl write-only 184 s, xlsxwriter with ``constant_memory`` and
+``write_string``/``write_number`` 77 s, pyexcelerate 56 s, rustpy-xlsxwriter 11.5 s,
+``klimafotavtrykk.xlsx_writer`` 1.3 to 6.7 s depending on the load. Every library still makes
+at least one Python call per cell.
+
+This file, ``--benchmark-only --benchmark-min-rounds=5``, two runs under a load average of
+about 5 on the 2 cores (min): write_report 2.46 s and 5.51 s; peer_openpyxl 81.2 s and 140.7 s
+(33 x and 26 x slower); floor_deflate 0.54 s and 1.10 s (writing is 4.6 x and 5.0 x the
+floor); reference_calculate 1.18 s and 1.76 s. (The first run had repeated numbers and cell
+references; the second distinct ones, as now.) At the issue's 20.5 s for openpyxl, these
+ratios put writing at about 0.6 to 0.8 s.
 
 The smoke run of the test suite (``--benchmark-disable``) writes 2 000 lines once.
 """
