@@ -12,8 +12,8 @@ shared-string cell (``t="s"``), whatever it starts with.
 Why our own writer (issue 13): openpyxl builds a Python object per cell
 (≈ 20 s for a 100 000-line report); xlsxwriter and pyexcelerate still make at
 least one Python call per cell and were slower still; rustpy-xlsxwriter (Rust)
-was 9 x slower than this writer on the same frames and has no per-column
-number format. The figures are in ``benchmarks/test_report_workbook.py``.
+took 11.5 s on the same frames where this writer took 1.3 s (separate runs),
+and has no per-column number format. The figures are in ``benchmarks/test_report_workbook.py``.
 
 The package follows ECMA-376 Part 1 (SpreadsheetML); cells carry no ``r``
 reference, which the standard allows: a cell's column is its position in the
