@@ -78,7 +78,7 @@ LAYERS = {
     "user_factors": ENGINE,
     "scoring": SCORING,
     "tender": TENDER,
-    "reports": PRESENTATION, "plotting": PRESENTATION,
+    "reports": PRESENTATION, "plotting": PRESENTATION, "xlsx_writer": PRESENTATION,
     "messages": MESSAGES,
     "cli": FRONT, "commands": FRONT,
 }

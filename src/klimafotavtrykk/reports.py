@@ -3,13 +3,13 @@
 A report is built from an :class:`~klimafotavtrykk.assessment.Assessment`,
 never from files: :func:`summary_frames` turns the result into a few
 labelled tables (bokmål or English headers) and :func:`write_workbook`
-streams them into an ``.xlsx`` file.
+writes them into an ``.xlsx`` file with :mod:`klimafotavtrykk.xlsx_writer`.
 
 Bills of quantities come from bidders and are untrusted. Their text (a
 description, an item code) must not turn into a formula or a DDE link in the
 report ("CSV/formula injection"). We do two things, and both are needed:
 
-1. every text cell is written with the string type (``data_type="s"``), so
+1. every text cell is written as a string cell (a shared string, ``t="s"``), so
    the workbook as written holds no formula at all; and
 2. :func:`safe_text` prefixes risky text with an apostrophe (``'``), so the
    value stays inert when a user edits the cell, copies it, or exports the
@@ -23,10 +23,8 @@ Numbers are written as numbers; a negative number is never text.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import math
-import numbers
 import os
 import re
 import zipfile
@@ -112,6 +110,25 @@ def safe_text(value: object) -> str:
     return text
 
 
+def _safe_texts(values: np.ndarray) -> np.ndarray:
+    """:func:`safe_text` of every element of an object array, as whole-array string operations.
+
+    The report writer calls this once per column with the column's distinct values.
+    """
+    series = pd.Series(values, dtype=object)
+    missing = series.isna().to_numpy()
+    series = series.astype(str)
+    series = series.str.replace(_ILLEGAL_XML, "\ufffd", regex=True)
+    risky = series.str.match(_FORMULA_START).to_numpy(dtype=bool)
+    series = series.where(~risky, "'" + series)
+    long = (series.str.len() > MAX_CELL_TEXT).to_numpy()
+    if long.any():
+        series = series.where(~long, series.str.slice(0, MAX_CELL_TEXT - 1) + "…")
+    out = series.to_numpy(dtype=object)
+    out[missing] = ""
+    return out
+
+
 def report_modules(result) -> list[str]:
     """Modules a report shows: those in the profile's scope and any with a non-zero total.
 
@@ -180,32 +197,23 @@ def _site(site, lang: str) -> pd.DataFrame:
     return table.rename(columns=lambda c: column_label(c, lang))
 
 
-def _write_sheets(book, frames, kg_headers) -> None:
-    """Stream frames into a write-only workbook: bold frozen header, kg columns formatted.
+def _tables(frames, kg_headers) -> list:
+    """Sheets for :func:`~klimafotavtrykk.xlsx_writer.write_xlsx`: kg columns formatted.
 
-    Every text goes through :func:`safe_text` (via ``_cell``); numbers stay numbers.
+    Sheet names go through :func:`safe_text` and are cut to Excel's 31 characters; the
+    writer passes every text cell through :func:`safe_text`; numbers stay numbers.
     """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from klimafotavtrykk.xlsx_writer import Table
 
-    bold = Font(bold=True)
-    for name, frame in frames.items():
-        sheet = book.create_sheet(title=safe_text(name)[:31])
-        sheet.freeze_panes = "A2"
-        for i, width in enumerate(_widths(frame), start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        make = functools.partial(WriteOnlyCell, sheet)
-        sheet.append([_cell(make, header, font=bold) for header in frame.columns])
-        formats = [_KG_FORMAT if header in kg_headers else None for header in frame.columns]
-        for row in frame.itertuples(index=False, name=None):  # rows of a report, written once
-            sheet.append([_cell(make, value, fmt) for value, fmt in zip(row, formats, strict=True)])
+    return [Table(name=safe_text(name)[:31], frame=frame, widths=_widths(frame),
+                  formats=[_KG_FORMAT if header in kg_headers else None for header in frame.columns])
+            for name, frame in frames.items()]
 
 
 def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     """Write the report workbook: the sheets of :func:`summary_frames`.
 
-    The workbook is streamed (openpyxl ``write_only``) into memory and
+    The workbook is built column by column (:mod:`klimafotavtrykk.xlsx_writer`) in memory and
     written to ``path`` once complete, so an error while building it leaves
     no half-written report. Every text goes through :func:`safe_text`
     and is stored as a string cell; numbers are stored as numbers; no cell
@@ -223,15 +231,13 @@ def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     pathlib.Path
         The path written.
     """
-    from openpyxl import Workbook
+    from klimafotavtrykk.xlsx_writer import write_xlsx
 
     path = Path(path)
     kg_headers = {column_label(m, lang) for m in MODULES} | {column_label("kg_co2e", lang)}
-    book = Workbook(write_only=True)
-    _write_sheets(book, summary_frames(result, lang), kg_headers)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    tables = _tables(summary_frames(result, lang), kg_headers)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    path.write_bytes(write_xlsx(tables, _safe_texts, when=now))
     return path
 
 
@@ -343,30 +349,6 @@ def _widths(frame: pd.DataFrame) -> list[float]:
     return widths
 
 
-# ----------------------------------------------------------------------------- cells
-
-def _cell(make, value: object, number_format: str | None = None, font=None):
-    """One write-only cell (``make(value=...)``): numbers as numbers, text as safe string cells."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        number = int(value) if isinstance(value, numbers.Integral) else float(value)
-        if not math.isfinite(number):
-            return None
-        cell = make(value=number)
-        if number_format:
-            cell.number_format = number_format
-    else:
-        text = safe_text(value)
-        if not text:
-            return None
-        cell = make(value=text)
-        cell.data_type = "s"  # never "f" (formula) or "e" (error), whatever the text
-    if font is not None:
-        cell.font = font
-    return cell
-
-
 # ============================================================================ tender evaluation
 
 def pin_zip_times(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
@@ -375,7 +357,7 @@ def pin_zip_times(data: bytes, when: dt.datetime = FIXED_TIME) -> bytes:
     Parameters
     ----------
     data : bytes
-        An ``.xlsx`` as openpyxl writes it (it stamps the time of saving).
+        An ``.xlsx`` whose writer stamps the time of saving (openpyxl does).
     when : datetime.datetime
         Time put on every zip entry and in ``docProps/core.xml``.
 
@@ -450,7 +432,7 @@ def evaluation_frames(evaluation, lang: str = "nb") -> dict[str, pd.DataFrame]:
 def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "nb") -> Path:
     """Write the evaluation workbook: the sheets of :func:`evaluation_frames`.
 
-    Streamed (openpyxl ``write_only``), every text through :func:`safe_text`
+    Built column by column (:mod:`klimafotavtrykk.xlsx_writer`), every text through :func:`safe_text`
     as a string cell, numbers as numbers, no formula; the document dates and
     zip entry times are pinned, so the same evaluation gives the same bytes.
 
@@ -465,17 +447,12 @@ def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "
     -------
     pathlib.Path
     """
-    from openpyxl import Workbook
+    from klimafotavtrykk.xlsx_writer import write_xlsx
 
     path = Path(path)
     kg_headers = {_eval_label(c, lang) for c in _EVAL_KG} | {column_label(m, lang) for m in MODULES}
-    book = Workbook(write_only=True)
-    book.properties.creator = "klimafotavtrykk"
-    book.properties.created = FIXED_TIME
-    _write_sheets(book, evaluation_frames(evaluation, lang), kg_headers)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(pin_zip_times(buffer.getvalue()))
+    tables = _tables(evaluation_frames(evaluation, lang), kg_headers)
+    path.write_bytes(write_xlsx(tables, _safe_texts, when=FIXED_TIME))
     return path
 
 
