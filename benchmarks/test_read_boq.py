@@ -142,3 +142,32 @@ def test_calamine_values_only_100k_lines(benchmark, boq_100k):
 
     rows = benchmark(values)
     assert len(rows) == 3 + N_LINES + N_LINES // 500
+
+
+def test_inflate_only_100k_lines(benchmark, boq_100k):
+    """The lower floor (issue #13): inflating every member, no XML looked at."""
+    _, data, _ = boq_100k
+
+    def inflate():
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(len(archive.read(name)) for name in archive.namelist())
+
+    assert benchmark(inflate) > len(data)
+
+
+def test_fastexcel_six_columns_100k_lines(benchmark, boq_100k):
+    """The peer (issue #13): fastexcel loading the sheet's 6 columns into Arrow arrays.
+
+    fastexcel is no dependency; the case runs where it is installed. Its
+    arrays are built through the Arrow C interface, so no pyarrow is needed.
+    """
+    fastexcel = pytest.importorskip("fastexcel")
+    _, data, _ = boq_100k
+
+    def columns():
+        sheet = fastexcel.read_excel(data).load_sheet("Mengder", header_row=None)
+        sheet.__arrow_c_array__()  # the Arrow arrays, as a consumer would take them
+        return sheet
+
+    sheet = benchmark(columns)
+    assert (sheet.height, sheet.width) == (3 + N_LINES + N_LINES // 500, 6)

@@ -17,7 +17,9 @@ value goes to :attr:`BoqMetadata.cells`. See
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import io
 import os
 import warnings
@@ -136,6 +138,26 @@ def _open(data: bytes, file):
                      file)
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause Python's cyclic garbage collector while a sheet is held as Python lists.
+
+    ``to_python`` makes one list per row: 100 000 new containers, which the
+    collector would traverse again and again, while they are made and until
+    the reader has copied them into an array and dropped them (about half
+    the time of the ``to_python`` call). The lists form no reference cycles,
+    so reference counting frees them; the collector's state is restored
+    afterwards, also when it was off, and pauses may nest.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _sheet_rows(workbook, name: str, file, max_chars: int | None = None
                 ) -> tuple[list[list], list]:
     """Cell values and merged ranges of one sheet.
@@ -145,7 +167,8 @@ def _sheet_rows(workbook, name: str, file, max_chars: int | None = None
     such cell but copying none of the text.
     """
     sheet = _calamine(lambda: workbook.get_sheet_by_name(name), file, name)
-    rows = _calamine(lambda: sheet.to_python(skip_empty_area=False), file, name)
+    with _gc_paused():
+        rows = _calamine(lambda: sheet.to_python(skip_empty_area=False), file, name)
     if max_chars is not None:
         _refuse_long_text(rows, max_chars, file, name)
     merged = _calamine(lambda: sheet.merged_cell_ranges, file, name) or []
@@ -260,8 +283,9 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
     limits = limits or ReadLimits()
     _check_read_options(header_row, number_locale, file)
     book = CheckedWorkbook(data, file, limits, _checked=_checked)
-    return book._read(sheet, header_row=header_row, include_hidden=include_hidden,
-                      number_locale=number_locale, extra_aliases=None, stacklevel=4)
+    with _gc_paused():  # until the row lists are gone: see _gc_paused
+        return book._read(sheet, header_row=header_row, include_hidden=include_hidden,
+                          number_locale=number_locale, extra_aliases=None, stacklevel=4)
 
 
 def open_workbook(path, limits: ReadLimits | None = None) -> CheckedWorkbook:
@@ -363,8 +387,10 @@ class CheckedWorkbook:
         meta : BoqMetadata
         """
         _check_read_options(header_row, number_locale, self.file)
-        return self._read(sheet, header_row=header_row, include_hidden=include_hidden,
-                          number_locale=number_locale, extra_aliases=extra_aliases, stacklevel=3)
+        with _gc_paused():  # until the row lists are gone: see _gc_paused
+            return self._read(sheet, header_row=header_row, include_hidden=include_hidden,
+                              number_locale=number_locale, extra_aliases=extra_aliases,
+                              stacklevel=3)
 
     def rows(self, sheet) -> list[list]:
         """Every cell value of a sheet, row by row, as read (empty cells ``""``).
