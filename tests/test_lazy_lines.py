@@ -81,3 +81,19 @@ def test_a_build_up_counts_once():
     computed = result.to_dict()["lines"]
     assert computed == len(result.lines) and computed + len(result.unmatched) == 1
     assert np.isfinite(result.total)
+
+
+def test_with_metadata_adds_entries_and_leaves_the_lines_unbuilt():
+    import pandas as pd
+
+    import klimafotavtrykk as kf
+    from klimafotavtrykk.lifecycle.lines import LineResults
+
+    lines = pd.DataFrame({"description": ["Plasstøpt betong B30"], "quantity": [10.0],
+                          "unit": ["m3"], "building_part": ["25"]})
+    result = kf.calculate(lines, "tek17")
+    copy = result.with_metadata({"source_file": "x.xlsx"})
+    assert copy.metadata["source_file"] == "x.xlsx" and "source_file" not in result.metadata
+    assert isinstance(copy.__dict__["_lines_value"], LineResults)      # not built by the copy
+    assert copy.total == result.total
+    assert copy.lines["factor_id"].tolist() == result.lines["factor_id"].tolist()

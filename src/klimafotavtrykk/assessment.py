@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import warnings
@@ -142,6 +143,25 @@ class Assessment:
         if not self.bta_m2:
             return None
         return self.total / self.bta_m2 / self.profile.reference_study_period
+
+    def with_metadata(self, extra: Mapping[str, Any]) -> Assessment:
+        """A copy whose ``metadata`` also holds ``extra``; the per-line frame is not built.
+
+        ``dataclasses.replace`` reads every field, and so builds ``lines``;
+        this keeps it on request.
+
+        Parameters
+        ----------
+        extra : mapping
+            Entries added to (or replacing those in) ``metadata``.
+
+        Returns
+        -------
+        Assessment
+        """
+        out = copy.copy(self)
+        object.__setattr__(out, "metadata", {**self.metadata, **extra})
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Machine-readable summary, as ``klimafotavtrykk beregn --json`` prints it.

@@ -112,7 +112,7 @@ def beregn(args: argparse.Namespace) -> int:
         "input_sheet": getattr(meta, "sheet", None),
         "input_sha256": getattr(meta, "sha256", None),
     }
-    result = dataclasses.replace(result, metadata={**result.metadata, **source})
+    result = result.with_metadata(source)  # keeps the per-line frame on request
     notes = _note_texts(getattr(meta, "warnings", []), [str(w.message) for w in caught], lang,
                         skip=("other_sheets",) if site is not None else ())  # site sheet read
     for note in notes:
