@@ -1,0 +1,143 @@
+"""Reading an NS 3459 priced offer of 100 000 posts, beside what expat and lxml need for it.
+
+The file is generated once per session with the test fixture writer
+(``tests/fixtures/ns3459/make_ns3459.py``), shaped as ISY programs export it: a
+``Postnrplan`` with building-part levels, five ``Postnrdel`` per post, ``Kode``,
+``Tekst`` with ``Uformatert`` and ``RTF``, ``Prisinfo``, and on every fifth post
+``Delmengder`` with "Hovedprosjekt" and one option (about 800 bytes per post).
+
+Cases, each timed in the same run:
+
+- ``read_ns3459``: the public call (parse, type, options, building parts, findings);
+- ``parse``: the streaming parser alone (defusedxml, the reader's handlers);
+- ``expat_no_handlers``: the floor, expat reading the same bytes with no handlers;
+- ``lxml_iterparse``: lxml's ``iterparse`` with a tag filter on ``Post`` (skipped
+  when lxml is not installed; it is not a dependency).
+
+Issue #13 goal: ``read_ns3459`` within 0.8 s where the floor is 0.33 s (about 2.4 x the
+floor). Run ``pytest benchmarks/test_ns3459.py --benchmark-only --benchmark-min-rounds=5``;
+the full size runs only then, the test run's smoke pass reads 1 000 posts once.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sys
+import warnings
+import xml.parsers.expat
+from pathlib import Path
+
+import pytest
+
+from klimafotavtrykk.quantities._ns3459_xml import Ns3459Limits, parse_ns3459
+from klimafotavtrykk.quantities.ns3459 import read_ns3459
+
+_FIXTURE = Path(__file__).parents[1] / "tests" / "fixtures" / "ns3459" / "make_ns3459.py"
+SIZES = (1_000, 100_000)
+SMOKE = 1_000
+
+
+def _writer():
+    spec = importlib.util.spec_from_file_location("make_ns3459", _FIXTURE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_ns3459", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _offer(n_posts: int, seed: int = 3) -> tuple[bytes, float]:
+    """A priced offer of ``n_posts`` posts, and the sum of its base-contract quantities."""
+    mk = _writer()
+    rnd = random.Random(seed)
+    posts, total = [], 0.0
+    for i in range(n_posts):
+        chapter, part, sub = 30 + i // 20_000, 20 + (i // 1_000) % 50, 1 + (i // 100) % 9
+        number = f"{chapter}.{part}.{part}{sub}.{i % 100}.{i % 7 + 1}"
+        quantity = round(rnd.uniform(0.5, 2_000.0), 3)
+        parts = []
+        if i % 5 == 0:  # written Mengde = base + option (-2); "main" counts the base only
+            parts = [mk.Part(f"{quantity + 2:g}", "1", "Hovedprosjekt"),
+                     mk.Part("-2", "2", "Opsjon 1 - etasje 4")]  # fmt: skip
+            total += float(f"{quantity:g}") + 2
+        else:
+            total += float(f"{quantity:g}")
+        posts.append(
+            mk.Post(
+                number, None if i % 3 == 0 else f"LB2.{1_000 + i % 700}",
+                f"Plasstøpt betong B30 i vegger, post {i}", "m3", f"{quantity:g}",
+                f"{rnd.uniform(10, 900):.2f}", None, "Volum", parts=parts,
+                levels=mk.SUB_LEVEL_POST,
+            )
+        )  # fmt: skip
+    data = mk.make_ns3459(posts, root="Pristilbud", plan=mk.PLAN_WITH_SUB_LEVELS)
+    return data, total
+
+
+@pytest.fixture(scope="session", params=SIZES, ids=lambda n: f"{n}_posts")
+def offer(request, tmp_path_factory):
+    n_posts = request.param
+    data, total = _offer(n_posts)
+    path = tmp_path_factory.mktemp("ns3459") / f"tilbud_{n_posts}.xml"
+    path.write_bytes(data)
+    return n_posts, path, data, total
+
+
+def _full_size_only(benchmark, n_posts):
+    if n_posts != SMOKE and benchmark.disabled:
+        pytest.skip("the full size runs with --benchmark-only")
+
+
+def test_read_ns3459(benchmark, offer):
+    """The public call (goal: 0.8 s for 100 000 posts)."""
+    n_posts, path, _, total = offer
+    _full_size_only(benchmark, n_posts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        items, meta = benchmark(read_ns3459, path)
+    assert len(items) == n_posts
+    assert items["quantity"].sum() == pytest.approx(total, rel=1e-12)
+    assert meta.base_part_ids == ("1",)
+
+
+def test_parse_ns3459(benchmark, offer):
+    """The streaming parser alone: what the reader's handlers cost over the floor."""
+    n_posts, path, _, _ = offer
+    _full_size_only(benchmark, n_posts)
+    collector, _ = benchmark(parse_ns3459, path, Ns3459Limits())
+    assert len(collector.parent) == n_posts
+
+
+def test_expat_no_handlers(benchmark, offer):
+    """The floor: expat reads the bytes and calls nothing."""
+    n_posts, _, data, _ = offer
+    _full_size_only(benchmark, n_posts)
+
+    def parse():
+        parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
+        parser.Parse(data, True)
+        return parser.CurrentLineNumber
+
+    assert benchmark(parse) > n_posts
+
+
+def test_lxml_iterparse(benchmark, offer):
+    """The peer: lxml iterparse on Post elements, entities and DTDs refused."""
+    etree = pytest.importorskip("lxml.etree")
+    n_posts, path, _, _ = offer
+    _full_size_only(benchmark, n_posts)
+    tag = "{http://www.standard.no/ns3459}Post"
+    mengde = "{http://www.standard.no/ns3459}Prisinfo/{http://www.standard.no/ns3459}Mengde"
+
+    def parse():
+        quantities = []
+        events = etree.iterparse(
+            str(path), tag=tag, resolve_entities=False, load_dtd=False, no_network=True,
+            huge_tree=False,
+        )  # fmt: skip
+        for _, element in events:
+            quantities.append(element.findtext(mengde))
+            element.clear(keep_tail=False)
+        return quantities
+
+    assert len(benchmark(parse)) == n_posts
