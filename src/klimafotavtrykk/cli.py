@@ -166,6 +166,8 @@ def _add_anbud(sub, lang: str) -> None:
                          metavar=t("cli.file_metavar", lang), help=t("cli.anbud.score.quality", lang))
     options.add_argument("--uten-linjer", "--no-lines", dest="no_lines", action="store_true",
                          help=t("cli.anbud.score.no_lines", lang))
+    options.add_argument("--stille", "--quiet", dest="quiet", action="store_true",
+                         help=t("cli.anbud.score.quiet", lang))
     _add_common(options, lang)
 
 

@@ -479,16 +479,7 @@ def anbud_score(args: argparse.Namespace) -> int:
     competition = load_competition(args.competition)
     quality = read_quality(args.quality, competition.rule.max_points) if args.quality else None
     check_inputs(competition, quality=quality)  # fail now, not after reading every bid
-    stderr = sys.stderr
-    live = stderr.isatty()
-
-    def progress(done: int, total: int, name: str) -> None:
-        text = t("cli.out.progress", lang, done=done, total=total, file=name)
-        stderr.write("\r\x1b[2K" + text if live else text + "\n")
-        if live and done == total:
-            stderr.write("\n")
-        stderr.flush()
-
+    progress, close_progress = _bid_progress(lang, quiet=getattr(args, "quiet", False))
     executor = None
     if args.workers > 1:
         from concurrent.futures import ProcessPoolExecutor
@@ -500,6 +491,7 @@ def anbud_score(args: argparse.Namespace) -> int:
             evaluation = score_bids(competition, args.bids, executor=executor,
                                     detail=not args.no_lines, quality=quality, progress=progress)
         finally:
+            close_progress()
             if executor is not None:
                 executor.shutdown()
     written = None
@@ -512,6 +504,60 @@ def anbud_score(args: argparse.Namespace) -> int:
         sys.stdout.write("\n" + t("cli.out.evaluation_written", lang, path=written) + "\n")
     ranked = evaluation.ranking["status"].astype(str) == "ranked" if len(evaluation.ranking) else []
     return 0 if any(ranked) else 1
+
+
+def _bid_progress(lang: str, quiet: bool = False):
+    """The progress callback for ``score_bids`` and a function that ends it.
+
+    On a terminal, a tqdm bar on stderr: count, rate (bids per second) and
+    time left, with the file just read beside it. When stderr is not a
+    terminal (a log, a pipe, a CI job), one plain line per bid, as before:
+    a log keeps which bid was read last if a run stops. ``quiet``: nothing.
+
+    Parameters
+    ----------
+    lang : {"nb", "en"}
+        Language of the text.
+    quiet : bool
+        Show no progress at all (``--stille``).
+
+    Returns
+    -------
+    tuple of (callable or None, callable)
+        ``progress(done, total, file_name)`` (None when quiet) and ``close()``,
+        safe to call more than once, also after an error.
+    """
+    stderr = sys.stderr
+    if quiet:
+        return None, lambda: None
+    if not stderr.isatty():
+
+        def plain(done: int, total: int, name: str) -> None:
+            stderr.write(t("cli.out.progress", lang, done=done, total=total, file=name) + "\n")
+            stderr.flush()
+
+        return plain, lambda: None
+
+    from tqdm import tqdm  # only when a bar is drawn: the CLI's start stays light
+
+    state = {}
+
+    def live(done: int, total: int, name: str) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, file=stderr, desc=t("cli.out.progress_bar", lang),
+                                      unit=" " + t("cli.out.progress_unit", lang),
+                                      dynamic_ncols=True, leave=True)
+        # a bidder names the file: no control characters reach the terminal
+        bar.set_postfix_str("".join(c if c.isprintable() else "?" for c in name), refresh=False)
+        bar.update(done - bar.n)
+
+    def close() -> None:
+        bar = state.pop("bar", None)
+        if bar is not None:
+            bar.close()
+
+    return live, close
 
 
 def render_evaluation(evaluation, lang: str = "nb") -> str:
