@@ -52,3 +52,31 @@ def hand_factors():
         "transport_mode": ["truck", "truck", ""],
         "source": ["hand example"] * 3,
     }), name="hand")
+
+
+@pytest.fixture(scope="session")
+def best_alias():
+    """Factor ids of the highest-priority shipped alias patterns that match a description.
+
+    The shipped ``data/mappings/material_aliases*.csv`` are read once per test
+    session; the returned function searches every pattern (``re.search``, any
+    case), as the alias tests of the coverage rows need.
+    """
+    import re
+    from pathlib import Path
+
+    folder = Path(__file__).parents[1] / "data" / "mappings"
+    table = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+                       for p in sorted(folder.glob("material_aliases*.csv"))], ignore_index=True)
+    patterns = [re.compile(p, re.IGNORECASE) for p in table["pattern"]]
+    priority = table["priority"].astype(int).to_numpy()
+    factor_ids = table["factor_id"].to_numpy()
+
+    def best(description: str) -> set[str]:
+        hit = [p.search(description) is not None for p in patterns]
+        if not any(hit):
+            return set()
+        top = priority[hit].max()
+        return set(factor_ids[hit][priority[hit] == top])
+
+    return best
