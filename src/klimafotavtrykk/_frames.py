@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "clean_text"]
+__all__ = ["text_codes", "clean_text", "short_numbers"]
 
 
 def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -41,3 +41,8 @@ def clean_text(column: pd.Series) -> pd.Series:
     codes, uniques = text_codes(column)
     values = np.append(uniques, None).astype(object)[codes]
     return pd.Series(values, index=column.index, dtype=object)
+
+
+def short_numbers(values: pd.Series) -> pd.Series:
+    """Numbers as short text (4 significant digits) for notes and conversions; NaN kept."""
+    return values.astype(float).map(lambda v: f"{v:.4g}", na_action="ignore").astype(object)

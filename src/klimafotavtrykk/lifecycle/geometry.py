@@ -80,6 +80,7 @@ import functools
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import short_numbers
 from klimafotavtrykk.designations import (
     circular_hollow_area,
     hollow_section_area,
@@ -428,7 +429,7 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     piece_length = np.full(m, np.nan)
     conversion = pd.Series(None, index=idx, dtype=object)
     note = pd.Series(None, index=idx, dtype=object)
-    rho = _fmt(pd.Series(density, index=idx))
+    rho = short_numbers(pd.Series(density, index=idx))
     per_rho = " × density " + rho + " kg/m³"
     # kerbs are sized in cm (12x30, 15x25; data/conversions/kerb_sections.csv: 100-150 by
     # 250-300 mm): a kerb section under 10 on its larger side was written in cm
@@ -446,9 +447,9 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     spacing_text = pd.Series(np.where(default_spacing,
                                       f"{allowance.default_spacing_mm:g} mm (no c/c in the text: "
                                       "reasoned default of data/geometry/framing.toml)",
-                                      (_fmt(parsed["spacing_mm"]).fillna("").astype(str) + " mm from text").to_numpy(dtype=object)),
+                                      (short_numbers(parsed["spacing_mm"]).fillna("").astype(str) + " mm from text").to_numpy(dtype=object)),
                              index=idx)
-    section_text = _fmt(parsed["section_width_mm"]) + "x" + _fmt(parsed["section_depth_mm"]) + " mm"
+    section_text = short_numbers(parsed["section_width_mm"]) + "x" + short_numbers(parsed["section_depth_mm"]) + " mm"
     is_pipe = pipe != None  # noqa: E711 (object array)
 
     # area lines: a framed timber wall, else a thickness
@@ -460,15 +461,15 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
             "framed wall " + section_text[framed] + " c/c " + spacing_text[framed]
             + ": (1/c/c + " + f"{allowance.plates:g} plates / {allowance.wall_height_m:g} m)"
             + f" × section × (1 + {allowance.extra_share:g}) = "
-            + _fmt(pd.Series(thickness, index=idx))[framed]
+            + short_numbers(pd.Series(thickness, index=idx))[framed]
             + " m³/m² (plates and extras per data/geometry/framing.toml)" + per_rho[framed])
     mesh_area = parsed["mesh_area_mm2_m"].to_numpy()
     mesh = area & steel & ~np.isnan(mesh_area)
     area_mass[mesh] = mesh_area_mass(mesh_area[mesh])
     if mesh.any():
         conversion[mesh] = ("mesh " + parsed["designation_source"].astype(object) + " from text: "
-                            + _fmt(parsed["mesh_area_mm2_m"]) + " mm²/m each way, 2 × A × "
-                            + f"{steel_density():g} kg/m³ = " + _fmt(pd.Series(area_mass, index=idx))
+                            + short_numbers(parsed["mesh_area_mm2_m"]) + " mm²/m each way, 2 × A × "
+                            + f"{steel_density():g} kg/m³ = " + short_numbers(pd.Series(area_mass, index=idx))
                             + " kg/m² (laps not included)")[mesh]
     mm = parsed["thickness_mm"].to_numpy()
     # a hollow-core unit names its depth in its type (HD 265): the slab's gross volume per
@@ -500,34 +501,34 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
         cc_text = pd.Series(np.where(np.isnan(own_spacing),
                                      f"{allowance.default_spacing_mm:g} mm (no c/c in the text: "
                                      "reasoned default of data/geometry/framing.toml)",
-                                     (_fmt(parsed["spacing_mm"]).fillna("") + " mm from text").to_numpy(dtype=object)),
+                                     (short_numbers(parsed["spacing_mm"]).fillna("") + " mm from text").to_numpy(dtype=object)),
                             index=idx)
-        conversion[studs] = ("light steel studs " + _fmt(parsed["thickness_mm"]) + " mm c/c "
+        conversion[studs] = ("light steel studs " + short_numbers(parsed["thickness_mm"]) + " mm c/c "
                              + cc_text + ": (1/c/c + " + f"{allowance.plates:g} tracks / "
                              + f"{allowance.wall_height_m:g} m) × (1 + {allowance.extra_share:g}) = "
-                             + _fmt(pd.Series(metres, index=idx)) + " m/m² × "
-                             + _fmt(pd.Series(per_metre, index=idx)) + " kg/m ((web + 2 flanges) × "
+                             + short_numbers(pd.Series(metres, index=idx)) + " m/m² × "
+                             + short_numbers(pd.Series(per_metre, index=idx)) + " kg/m ((web + 2 flanges) × "
                              "sheet × density, data/geometry/steel.toml) = "
-                             + _fmt(pd.Series(area_mass, index=idx)) + " kg/m²")[studs]
+                             + short_numbers(pd.Series(area_mass, index=idx)) + " kg/m²")[studs]
     profile &= ~studs
-    note[profile] = ("a metal " + _fmt(parsed["thickness_mm"]) + " mm thick on an area line is a "
+    note[profile] = ("a metal " + short_numbers(parsed["thickness_mm"]) + " mm thick on an area line is a "
                      "profile size, not a solid layer: give the mass or a thickness column")[profile]
     layer = area & ~framed & ~np.isnan(mm) & ~profile & ~mesh & ~studs
     thickness[layer] = thickness_m(mm[layer])
-    conversion[layer] = ("thickness " + _fmt(parsed["thickness_mm"])[layer] + " mm from text"
+    conversion[layer] = ("thickness " + short_numbers(parsed["thickness_mm"])[layer] + " mm from text"
                          + per_rho[layer])
     if slab.any():
         conversion[slab] = (parsed["designation_source"].astype(object) + " from text: slab depth "
-                            + _fmt(parsed["slab_depth_mm"]) + " mm" + per_rho
+                            + short_numbers(parsed["slab_depth_mm"]) + " mm" + per_rho
                             + " (effective density of hollow-core slab)")[slab]
     if screed.any():
-        conversion[screed] = ("thickness range " + _fmt(parsed["range_low_mm"]) + "-"
-                              + _fmt(parsed["range_high_mm"]) + " mm from text: mean "
-                              + _fmt(pd.Series(mm, index=idx)) + " mm (reasoned default)"
+        conversion[screed] = ("thickness range " + short_numbers(parsed["range_low_mm"]) + "-"
+                              + short_numbers(parsed["range_high_mm"]) + " mm from text: mean "
+                              + short_numbers(pd.Series(mm, index=idx)) + " mm (reasoned default)"
                               + per_rho)[screed]
     if board.any():
         conversion[board] = ("board " + section_text + " from text: its smaller side, "
-                             + _fmt(pd.Series(mm, index=idx)) + " mm, is the layer thickness "
+                             + short_numbers(pd.Series(mm, index=idx)) + " mm, is the layer thickness "
                              "(overlaps not counted)" + per_rho)[board]
     note[area & ~framed & ~layer & ~profile & ~mesh] = "no thickness in the text"
     note[studs] = None  # the profile height was read as the studs' web
@@ -542,7 +543,7 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     linear[rolled] = sections["linear_mass"].to_numpy()[steel_row[rolled]]
     if rolled.any():
         conversion[rolled] = (parsed["designation_source"].astype(object) + " from text: "
-                              + _fmt(pd.Series(linear, index=idx))
+                              + short_numbers(pd.Series(linear, index=idx))
                               + " kg/m (data/conversions/steel_sections.csv)")[rolled]
     circular = (series == "CHS").to_numpy()
     hollow_area = np.where(circular,
@@ -554,9 +555,9 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
                                   np.where(circular, "π t (D − t)", "EN 10219-2 corner radii")), index=idx)
     if hollow.any():
         conversion[hollow] = (parsed["designation_source"].astype(object) + " from text: hollow section "
-                              "area " + _fmt(pd.Series(hollow_area, index=idx)) + " mm² (" + standard
+                              "area " + short_numbers(pd.Series(hollow_area, index=idx)) + " mm² (" + standard
                               + ") × " + f"{steel_density():g}" + " kg/m³ = "
-                              + _fmt(pd.Series(linear, index=idx)) + " kg/m")[hollow]
+                              + short_numbers(pd.Series(linear, index=idx)) + " kg/m")[hollow]
     steel_done = rolled | hollow
     if (has_steel & ~steel_done).any():
         note[has_steel & ~steel_done] = ("steel section " + parsed["designation_source"].astype(object)
@@ -573,12 +574,12 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     section[cable] = conductor[cable] * 1e-6
     if cable.any():
         conversion[cable] = ("conductors " + parsed["conductor_text"].astype(object) + " from text = "
-                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho
+                             + short_numbers(pd.Series(section, index=idx)) + " m²" + per_rho
                              + " (insulation and sheath not counted)")[cable]
     solid = length & ~is_pipe & has_section & ~steel_done & ~cable
     section[solid] = section_area(width[solid], depth[solid])
     conversion[solid] = ("section " + section_text[solid] + " from text = "
-                         + _fmt(pd.Series(section, index=idx))[solid] + " m²" + per_rho[solid])
+                         + short_numbers(pd.Series(section, index=idx))[solid] + " m²" + per_rho[solid])
     # a layer on a length line: its thickness × its height or width (edge insulation
     # "100 mm, h=600 mm") is the section
     tall = parsed["height_mm"].to_numpy()
@@ -586,9 +587,9 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
              & ~np.isnan(tall))
     section[strip] = section_area(mm[strip], tall[strip])
     if strip.any():
-        conversion[strip] = ("thickness " + _fmt(parsed["thickness_mm"]) + " mm × height/width "
-                             + _fmt(parsed["height_mm"]) + " mm from text = "
-                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)[strip]
+        conversion[strip] = ("thickness " + short_numbers(parsed["thickness_mm"]) + " mm × height/width "
+                             + short_numbers(parsed["height_mm"]) + " mm from text = "
+                             + short_numbers(pd.Series(section, index=idx)) + " m²" + per_rho)[strip]
     note[length & ~is_pipe & ~has_section & ~steel_done & ~strip & ~cable] = "no section in the text"
 
     # piece lines: a window or door by its size, a bar or column by its length
@@ -598,9 +599,9 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     piece_area[sized] = section_area(side_w[sized], side_h[sized])
     size_text = parsed["section_width_mm"].notna().map({True: "", False: " (modules of 100 mm)"})
     if sized.any():
-        conversion[sized] = (_fmt(pd.Series(side_w, index=idx)) + "x" + _fmt(pd.Series(side_h, index=idx))
-                             + " mm" + size_text + " from text = " + _fmt(pd.Series(piece_area, index=idx))
-                             + " m² per piece × area mass " + _fmt(pd.Series(factor_area_mass, index=idx))
+        conversion[sized] = (short_numbers(pd.Series(side_w, index=idx)) + "x" + short_numbers(pd.Series(side_h, index=idx))
+                             + " mm" + size_text + " from text = " + short_numbers(pd.Series(piece_area, index=idx))
+                             + " m² per piece × area mass " + short_numbers(pd.Series(factor_area_mass, index=idx))
                              + " kg/m²")[sized]
     long = parsed["length_mm"].to_numpy()
     bar = piece & ~sized & ~np.isnan(long) & (steel_done | (has_section & ~np.isnan(density)))
@@ -611,9 +612,9 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     row_metre = per_metre_row & ~np.isnan(long)
     piece_length[row_metre] = long[row_metre] / 1000.0
     if row_metre.any():
-        conversion[row_metre] = ("length " + _fmt(parsed["length_mm"]) + " mm from text × "
-                                 + _fmt(pd.Series(linear, index=idx)) + " kg/m of the factor row = "
-                                 + _fmt(pd.Series(linear * long / 1000.0, index=idx))
+        conversion[row_metre] = ("length " + short_numbers(parsed["length_mm"]) + " mm from text × "
+                                 + short_numbers(pd.Series(linear, index=idx)) + " kg/m of the factor row = "
+                                 + short_numbers(pd.Series(linear * long / 1000.0, index=idx))
                                  + " kg per piece")[row_metre]
     solid_bar = bar & ~steel_done
     section[solid_bar] = section_area(width[solid_bar], depth[solid_bar])
@@ -621,13 +622,13 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     per_metre = pd.Series(np.where(steel_done, linear, section * density), index=idx)
     if bar.any():
         conversion[bar] = (conversion.fillna("section " + section_text + " from text = "
-                                             + _fmt(pd.Series(section, index=idx)) + " m²" + per_rho)
-                           + "; × length " + _fmt(parsed["length_mm"]) + " mm = "
-                           + _fmt(per_metre * long / 1000.0) + " kg per piece")[bar]
+                                             + short_numbers(pd.Series(section, index=idx)) + " m²" + per_rho)
+                           + "; × length " + short_numbers(parsed["length_mm"]) + " mm = "
+                           + short_numbers(per_metre * long / 1000.0) + " kg per piece")[bar]
     note[piece & ~sized & ~bar & ~row_metre] = "no size or length in the text"
     unmeasured_row = per_metre_row & ~row_metre
     if unmeasured_row.any():
-        note[unmeasured_row] = ("the factor row gives " + _fmt(pd.Series(linear, index=idx))
+        note[unmeasured_row] = ("the factor row gives " + short_numbers(pd.Series(linear, index=idx))
                                 + " kg/m, but no length of one piece in the text: write it"
                                 " (L=3,2 m, spenn 12,4 m, 3 m lengder) or give the quantity in m"
                                 " or kg")[unmeasured_row]
@@ -635,7 +636,7 @@ def _rules(parsed: pd.DataFrame, dim: np.ndarray, group: np.ndarray, density: np
     unmeasured = piece & ~sized & ~bar & steel_done
     if unmeasured.any():
         note[unmeasured] = (parsed["designation_source"].astype(object) + " from text = "
-                            + _fmt(pd.Series(linear, index=idx)) + " kg/m, but no length of one "
+                            + short_numbers(pd.Series(linear, index=idx)) + " kg/m, but no length of one "
                             "piece in the text: write it (L=3,2 m) or give the quantity in m or kg"
                             )[unmeasured]
 
@@ -668,22 +669,22 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     usual = load_default_pipe_class()
     assumed = parsed["sdr"].isna() & parsed["sn"].isna() & mat.isin(usual.index)
     sn = parsed["sn"].where(~assumed, mat.map(usual["sn"]))
-    sdr_class = "SDR" + _fmt(parsed["sdr"])
-    sn_class = "SN" + _fmt(sn)
+    sdr_class = "SDR" + short_numbers(parsed["sdr"])
+    sn_class = "SN" + short_numbers(sn)
     klass = sdr_class.where(parsed["sdr"].notna(), sn_class)
     # a concrete pipe has no SDR or SN class: its rows carry an empty class
     klass = klass.where(klass.notna() | (mat != "concrete"), "")
-    od_key = mat + "|outside_diameter|" + _fmt(od) + "|" + klass
-    dn_key = mat + "|DN|" + _fmt(dn) + "|" + klass
+    od_key = mat + "|outside_diameter|" + short_numbers(od) + "|" + klass
+    dn_key = mat + "|DN|" + short_numbers(dn) + "|" + klass
     row = masses.index.get_indexer(od_key.fillna(""))
     row = np.where(row >= 0, row, masses.index.get_indexer(dn_key.fillna("")))
     listed = row >= 0
     linear = np.where(listed, masses["linear_mass"].to_numpy()[row], np.nan)
     basis = pd.Series(masses["mass_basis"].to_numpy()[row], index=idx).where(listed)
-    size = ("Ø" + _fmt(od)).where(od.notna(), "DN" + _fmt(dn))
+    size = ("Ø" + short_numbers(od)).where(od.notna(), "DN" + short_numbers(dn))
     conversion = pd.Series(None, index=idx, dtype=object)
     conversion[listed] = (size + (" " + klass).where(klass != "", "") + " " + mat + ": " + basis + " "
-                          + _fmt(pd.Series(linear, index=idx)) + " kg/m from "
+                          + short_numbers(pd.Series(linear, index=idx)) + " kg/m from "
                           "data/conversions/pipe_masses.csv")[listed]
     said = assumed.to_numpy() & listed
     conversion[said] = (conversion + " (no class in the text: " + klass
@@ -691,7 +692,7 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
 
     # geometry: outside diameter and an SDR (given, or the ring-stiffness class's series)
     sdr = parsed["sdr"].to_numpy()
-    ring_row = ring.index.get_indexer((mat + "|" + _fmt(sn)).fillna(""))
+    ring_row = ring.index.get_indexer((mat + "|" + short_numbers(sn)).fillna(""))
     from_ring = np.isnan(sdr) & (ring_row >= 0)
     sdr = np.where(from_ring, ring["sdr"].to_numpy()[ring_row], sdr)
     plastic = mat.isin(_PLASTIC).to_numpy()
@@ -699,13 +700,13 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
     section = np.full(len(idx), np.nan)
     wall = pipe_wall_thickness(od.to_numpy(), sdr)
     section[geometric] = pipe_material_area(od.to_numpy()[geometric], wall[geometric])
-    sdr_text = "SDR " + _fmt(pd.Series(sdr, index=idx))
+    sdr_text = "SDR " + short_numbers(pd.Series(sdr, index=idx))
     ring_text = pd.Series(np.where(from_ring, " (" + sn_class + " = " + sdr_text
                                    + ", data/conversions/pipe_ring_stiffness.csv)", ""), index=idx)
     conversion[geometric] = (
-        "Ø" + _fmt(od) + " " + sdr_text + ring_text + " from text: wall " + _fmt(pd.Series(wall, index=idx))
-        + " mm, π × (d − e) × e = " + _fmt(pd.Series(section, index=idx)) + " m² × density "
-        + _fmt(pd.Series(density, index=idx)) + " kg/m³")[geometric]
+        "Ø" + short_numbers(od) + " " + sdr_text + ring_text + " from text: wall " + short_numbers(pd.Series(wall, index=idx))
+        + " mm, π × (d − e) × e = " + short_numbers(pd.Series(section, index=idx)) + " m² × density "
+        + short_numbers(pd.Series(density, index=idx)) + " kg/m³")[geometric]
 
     guessed = assumed.to_numpy() & geometric
     conversion[guessed] = (conversion + " (no class in the text: " + klass
@@ -726,8 +727,3 @@ def _pipe_rule(parsed: pd.DataFrame, material: np.ndarray, density: np.ndarray):
                       "for concrete pipes (give linear_mass_kg_m in a factor table, or the "
                       "quantity in kg)")[concrete]
     return linear, section, conversion, note
-
-
-def _fmt(values: pd.Series) -> pd.Series:
-    """Write numbers as short text (4 significant digits), NaN kept."""
-    return values.astype(float).map(lambda v: f"{v:.4g}", na_action="ignore").astype(object)

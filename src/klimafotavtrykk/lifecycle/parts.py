@@ -25,6 +25,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import short_numbers
+
 __all__ = ["PART_WORDS", "load_part_masses", "parse_part_counts", "counted_pieces"]
 
 _COUNT = r"(?<![\w.,])(?P<value>\d{1,3})"
@@ -147,19 +149,14 @@ def counted_pieces(texts: pd.Series, part: np.ndarray, mass_per_part: np.ndarray
         mass = out["part_mass"].to_numpy()[rows]
         out.loc[rows, "part_count"] = count
         out.loc[rows, "count_source"] = read["count_source"].to_numpy(dtype=object)
-        conversion = (_fmt(read["count"]) + f" {many} (" + read["count_source"].fillna("")
-                      + ") from text × " + _fmt(pd.Series(mass, index=read.index)) + f" kg per {one} "
+        conversion = (short_numbers(read["count"]) + f" {many} (" + read["count_source"].fillna("")
+                      + ") from text × " + short_numbers(pd.Series(mass, index=read.index)) + f" kg per {one} "
                       "(data/conversions/part_masses.csv) = "
-                      + _fmt(pd.Series(count * mass, index=read.index)) + " kg per piece")
-        note = ("the factor row gives " + _fmt(pd.Series(mass, index=read.index)) + f" kg per {one}, "
+                      + short_numbers(pd.Series(count * mass, index=read.index)) + " kg per piece")
+        note = ("the factor row gives " + short_numbers(pd.Series(mass, index=read.index)) + f" kg per {one}, "
                 f"but the text does not say how many {many} one piece has: write it ("
                 + ("4 trinn" if kind == "step" else "25 plasser") + ") or give the quantity in kg")
         has = ~np.isnan(count)
         out.loc[rows, "conversion"] = conversion.where(has, None).to_numpy(dtype=object)
         out.loc[rows, "note"] = note.where(~has, None).to_numpy(dtype=object)
     return out
-
-
-def _fmt(values: pd.Series) -> pd.Series:
-    """Write numbers as short text (4 significant digits), NaN kept."""
-    return values.astype(float).map(lambda v: f"{v:.4g}", na_action="ignore").astype(object)
