@@ -78,6 +78,7 @@ LAYERS = {
     "user_factors": ENGINE,
     "scoring": SCORING,
     "tender": TENDER,
+    "followup": TENDER,
     "reports": PRESENTATION, "plotting": PRESENTATION, "xlsx_writer": PRESENTATION,
     "messages": MESSAGES,
     "cli": FRONT, "commands": FRONT,
