@@ -55,6 +55,7 @@ __all__ = [
     "hint_text",
     "module_label",
     "column_label",
+    "part_label",
     "render_error",
     "render_unexpected",
 ]
@@ -319,6 +320,47 @@ def column_label(column: str, lang: str = "nb") -> str:
         return f"{column} [kg CO2e]"
     entry = _catalogue().get(f"column.{column}")
     return entry[check_language(lang)] if entry else str(column)
+
+
+@functools.cache
+def _part_names() -> dict[str, dict[str, str]]:
+    """NS 3451 building-part names by code, from ``data/mappings/ns3451_parts.csv``, read once."""
+    path = data_path("mappings", "ns3451_parts.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: {"nb": row["name_nb"], "en": row["name_en"]}
+                for row in csv.DictReader(handle)}
+
+
+def part_label(code: object, lang: str = "nb") -> str:
+    """A building part as NS 3451 names it: its code and name (``"25"`` -> ``"25 Dekker"``).
+
+    Parameters
+    ----------
+    code : object
+        An NS 3451 code of one to three digits, as text or a number (``25``,
+        ``"216"``, ``25.0``).
+    lang : {"nb", "en"}
+        Language of the name.
+
+    Returns
+    -------
+    str
+        ``"<code> <name>"``; the code alone when NS 3451 has no such code.
+
+    Examples
+    --------
+    >>> part_label("25")
+    '25 Dekker'
+    >>> part_label(216, "en")
+    '216 Direct foundations'
+    >>> part_label("99")
+    '99'
+    """
+    text = str(code).strip()
+    if text.endswith(".0"):  # a code read as a float from a spreadsheet
+        text = text[:-2]
+    entry = _part_names().get(text)
+    return f"{text} {entry[check_language(lang)]}" if entry else text
 
 
 def _fields(lang: str, pairs: list[tuple[str, object]]) -> str:
