@@ -532,8 +532,6 @@ UTSLIPPSRAMME = [
     '''),
     code('''
         ax = kf.plot.emission_frame(intensitet["kg CO₂e/m² BTA"], RAMME, per_year=False)
-        for etikett in ax.get_xticklabels():
-            etikett.set(rotation=20, horizontalalignment="right")
     '''),
     code('''
         (intensitet["kg CO₂e/m² BTA"] - RAMME).rename("Over (+) eller under (−) rammen [kg CO₂e/m² BTA]").to_frame()
@@ -587,8 +585,6 @@ UTSLIPPSRAMME = [
             f"{avstand(lavutslipp)}."
         ))
         ax = kf.plot.emission_frame(intensitet["kg CO₂e/m² BTA"], ramme_konkurranse, per_year=False)
-        for etikett in ax.get_xticklabels():
-            etikett.set(rotation=20, horizontalalignment="right")
     '''),
     md('''
         ## Å skrive rammen inn i konkurransen
@@ -794,8 +790,6 @@ ANBUD = [
         per_m2 = rangering.set_index("bidder")["kg_co2e_per_m2"]
         ax = kf.plot.emission_frame(per_m2, regel.frame_kg_co2e_per_m2, per_year=False)
         ax.set_xlabel("Tilbyder")
-        for etikett in ax.get_xticklabels():
-            etikett.set(rotation=20, horizontalalignment="right")
     '''),
     md('''
         ## Videre

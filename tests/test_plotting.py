@@ -185,7 +185,8 @@ def test_parts_by_module_bars_per_part(concrete):
     assert _heights(ax, "D") == [-20_000.0, 0.0]
     # part totals: 100 000 + 10 000 = 110 000; 50 000 + 40 000 = 90 000
     assert _texts(ax) == ["110 000", "90 000"]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["22", "23"]
+    # parts as NS 3451 names them (bSDD labels of codes 22 and 23)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["22 Bæresystemer", "23 Yttervegger"]
     assert (ax.get_ylabel(), ax.get_xlabel()) == ("Bygningsdel", "kg CO₂e")
     ax = plotting.parts_by_module(concrete, lang="en")
     assert ax.get_ylabel() == "Building part"
@@ -194,7 +195,7 @@ def test_parts_by_module_bars_per_part(concrete):
 def test_parts_by_module_keeps_lines_without_a_part():
     table = pd.DataFrame({"A1-A3": [5.0, 7.0]}, index=pd.Index(["", "21"], name="building_part"))
     ax = plotting.parts_by_module(table)
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["(ingen)", "21"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["(ingen)", "21 Grunn og fundamenter"]
     assert _heights(ax, "A1-A3") == [5.0, 7.0]
 
 
@@ -235,7 +236,7 @@ def test_waterfall_by_part_counts_a_part_only_the_reference_has(both):
     # part 22: 60 000 + 30 000 − 10 000 − (100 000 + 10 000) = −30 000;
     # part 23 only in Betong: 0 − 90 000 = −90 000; −30 000 − 90 000 = 200 000 − 80 000
     assert _heights(ax, "steps") == [-30_000.0, -90_000.0]
-    assert _ticks(ax) == ["Betong", "22", "23", "Massivtre"]
+    assert _ticks(ax) == ["Betong", "22\nBæresystemer", "23\nYttervegger", "Massivtre"]
     assert ax.get_xlabel() == "Bygningsdel"
 
 
@@ -271,7 +272,9 @@ def test_waterfall_on_calculated_results(hand_factors, truck, no_mappings):
     # A5 site waste (TEK17 profile: waste share × (A1-A3 + A4)): 2 m3 × 0.03 × (250 + 12) = 15.72
     assert steps["A5"] == pytest.approx(-15.72)
     assert steps["B4"] == 0.0     # the paint is unchanged: a step of 0, still shown
-    assert _heights(ax, "alternative")[0] == pytest.approx(less.total)
+    # the bar's top is the total, whether the axis starts at 0 or near the data
+    top = _bases(ax, "alternative")[0] + _heights(ax, "alternative")[0]
+    assert top == pytest.approx(less.total)
     assert sum(steps.values()) == pytest.approx(less.total - base.total)
 
 
@@ -340,13 +343,14 @@ def test_emission_frame_per_year_and_over_the_period(both):
     colours = [to_hex(p.get_facecolor()) for p in ax.containers[0].patches]
     assert colours[0] != colours[1] == colours[2]          # only Betong is above 3.5
     assert ax.get_ylabel() == "kg CO₂e/m² BTA per år"
-    assert _legend(ax) == ["Utslippsramme", "Innenfor rammen", "Over rammen"]
-    assert "Utslippsramme: 3,50" in _texts(ax)
+    # the frame's value is in the legend, never written over the bars' labels
+    assert _legend(ax) == ["Utslippsramme: 3,50", "Innenfor rammen", "Over rammen"]
+    assert not any(text.startswith("Utslippsramme") for text in _texts(ax))
     ax = plotting.emission_frame(both, 150.0, per_year=False, lang="en")
     # over the period: 200 000 / 1 000 = 200; 80 000 / 1 000 = 80
     assert [p.get_height() for p in ax.containers[0].patches] == pytest.approx([200.0, 80.0])
     assert ax.get_ylabel() == "kg CO₂e/m² BTA over the reference study period"
-    assert _legend(ax)[0] == "Emission frame"
+    assert _legend(ax)[0] == "Emission frame: 150"
 
 
 def test_emission_frame_from_compare_frame_and_errors(both):
@@ -386,3 +390,48 @@ def test_new_figure_saves_png(both, tmp_path):
     ax.figure.savefig(tmp_path / "a.png", dpi=50)
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     assert np.isfinite(ax.get_ylim()).all()
+
+
+# ---------------------------------------------------------------------------- legibility (issue 16)
+
+def test_waterfall_axis_starts_near_the_data_when_the_change_is_small():
+    # 934 000 kg -> 927 000 kg: a 7 t change on 934 t, as the project team saw it
+    before = _result({"22": {"A1-A3": 934_000.0}})
+    after = _result({"22": {"A1-A3": 927_000.0}})
+    ax = plotting.waterfall({"Før": before, "Etter": after}, "Før", "Etter")
+    # levels 934 000 and 927 000: span 7 000, lowest 927 000; one span below is 920 000,
+    # rounded down to whole thousands (the span's order of magnitude): the axis starts at 920 000
+    assert ax.get_ylim()[0] == 920_000.0
+    assert ax.get_ylabel() == "kg CO₂e (aksen starter ved 920 000, ikke ved 0)"
+    # the totals are drawn from the axis' foot: heights 934 000 − 920 000 and 927 000 − 920 000
+    assert _heights(ax, "reference") == [14_000.0]
+    assert _bases(ax, "reference") == [920_000.0]
+    assert _heights(ax, "alternative") == [7_000.0]
+    ax = plotting.waterfall({"Før": before, "Etter": after}, "Før", "Etter", lang="en")
+    assert ax.get_ylabel() == "kg CO₂e (axis starts at 920,000, not at 0)"
+
+
+def test_waterfall_keeps_zero_when_the_change_is_large(both):
+    ax = plotting.waterfall(both, "Betong", "Massivtre")
+    # 200 000 -> 80 000 spans more than half the largest level: a zero-based axis shows it
+    assert ax.get_ylim()[0] == 0.0
+    assert ax.get_ylabel() == "kg CO₂e"
+
+
+def test_value_labels_stay_inside_the_axes_below_the_title(both):
+    ax = plotting.waterfall(both, "Betong", "Massivtre")
+    # highest level 200 000: the axis reaches 15 % of its range higher, 200 000 + 30 000
+    assert ax.get_ylim()[1] == pytest.approx(230_000.0)
+
+
+def test_long_tick_labels_are_wrapped_not_run_together(both):
+    long = {"Vinduer og isolasjon (23)": both["Betong"], "Lavkarbonbetong (25)": both["Massivtre"]}
+    ax = plotting.modules_by_alternative(long)
+    assert _ticks(ax) == ["Vinduer og\nisolasjon (23)", "Lavkarbonbetong\n(25)"]
+    ax = plotting.emission_frame(long, 5.0)
+    assert all(max(len(part) for part in label.split("\n")) <= 15 for label in _ticks(ax))
+
+
+def test_building_parts_carry_their_ns3451_names(both):
+    ax = plotting.waterfall(compare(both), "Betong", "Massivtre", by="building_part", lang="en")
+    assert "22\nLoad-bearing\nsystems" in _ticks(ax)

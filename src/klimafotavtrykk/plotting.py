@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -33,7 +34,7 @@ import pandas as pd
 from klimafotavtrykk.alternatives import compare
 from klimafotavtrykk.assessment import Assessment
 from klimafotavtrykk.errors import InputError, MissingColumnError
-from klimafotavtrykk.messages import check_language, format_number, t
+from klimafotavtrykk.messages import check_language, format_number, part_label, t
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def modules_by_alternative(
     wide = _wide(tidy, "alternative", value)
     ax = _axes(ax, (max(4.0, 1.4 * len(wide) + 3.0), 4.5))
     _stack(ax, wide, horizontal=False, lang=lang)
-    ax.set_xticks(np.arange(len(wide)), [str(name) for name in wide.index])
+    ax.set_xticks(np.arange(len(wide)), _wrapped(wide.index))
     ax.set_xlabel(_t("alternative", lang))
     ax.set_ylabel(_t("per_m2_year" if per_m2_year else "kg_co2e", lang))
     ax.set_title(_t("title.modules", lang))
@@ -260,16 +261,17 @@ def waterfall(
     bottom = start + np.concatenate([[0.0], np.cumsum(delta)])[: len(delta)]
 
     n = len(delta)
-    ax = _axes(ax, (max(5.0, 0.7 * n + 3.0), 4.5))
-    ax.bar([0], [start], color=_TOTAL_COLOUR, label="reference")
+    levels = np.concatenate([[start], bottom + delta])
+    floor = _axis_floor(levels)
+    ax = _axes(ax, (max(5.0, 1.05 * n + 3.5), 4.8))
+    ax.bar([0], [start - floor], bottom=floor, color=_TOTAL_COLOUR, label="reference")
     if by == "module":
         colours = [MODULE_COLOURS[m] for m in keys_drawn]
     else:
         colours = np.where(delta > 0, _INCREASE_COLOUR, _DECREASE_COLOUR).tolist()
     steps_bars = ax.bar(np.arange(1, n + 1), delta, bottom=bottom, color=colours, edgecolor="white",
                         label="steps")
-    ax.bar([n + 1], [end], color=_TOTAL_COLOUR, label="alternative")
-    levels = np.concatenate([[start], bottom + delta])
+    ax.bar([n + 1], [end - floor], bottom=floor, color=_TOTAL_COLOUR, label="alternative")
     ax.hlines(levels, np.arange(n + 1) + 0.4, np.arange(1, n + 2) - 0.4, colors="#808080",
               linewidth=0.8, linestyles="dashed")
     decimals = _decimals(np.abs(np.concatenate([[start, end], delta])))
@@ -277,11 +279,16 @@ def waterfall(
     for x, v in ((0, start), (n + 1, end)):
         ax.annotate(format_number(v, lang, decimals), (x, max(v, 0.0)), xytext=(0, 3),
                     textcoords="offset points", ha="center", fontsize=8)
-    ax.margins(y=0.1)
+    _headroom(ax, floor, float(np.max(np.append(levels, end))), float(np.min(np.append(levels, end))))
     labels = keys_drawn.tolist() if by == "module" else _part_labels(keys_drawn, lang)
-    ax.set_xticks(np.arange(n + 2), [str(reference), *labels, str(alternative)])
+    ax.set_xticks(np.arange(n + 2), _wrapped([str(reference), *labels, str(alternative)], 11))
     ax.set_xlabel(_t("module" if by == "module" else "building_part", lang))
-    ax.set_ylabel(_t("kg_co2e", lang))
+    ax.tick_params(axis="x", labelsize=8)
+    if floor:  # the bars are cut: say so on the axis and mark the break
+        ax.set_ylabel(_t("kg_co2e_from", lang, value=format_number(floor, lang)))
+        _break_mark(ax)
+    else:
+        ax.set_ylabel(_t("kg_co2e", lang))
     ax.set_title(_t("title.waterfall", lang, reference=reference, alternative=alternative))
     _format_axis(ax.yaxis, lang)
     d = tidy[tidy["module"].astype(str) == "D"].groupby("alternative", sort=False)["kg_co2e"].sum()
@@ -445,16 +452,16 @@ def emission_frame(
     intensity = _intensities(values, per_year)
     heights = intensity.to_numpy(dtype=float)
 
-    ax = _axes(ax, (max(4.0, 0.9 * len(intensity) + 2.5), 4.5))
+    ax = _axes(ax, (max(4.0, 1.2 * len(intensity) + 3.0), 4.5))
     above = heights > frame
     bars = ax.bar(np.arange(len(heights)), heights, color=np.where(above, _ABOVE_COLOUR, _WITHIN_COLOUR).tolist())
     decimals = _decimals(np.abs(np.append(heights, frame)))
-    ax.bar_label(bars, labels=[format_number(v, lang, decimals) for v in heights], padding=2, fontsize=8)
-    ax.axhline(frame, color="#000000", linestyle="--", linewidth=1.2, label="frame")
-    ax.annotate(_t("frame_value", lang, value=format_number(frame, lang, decimals)),
-                (1.0, frame), xycoords=("axes fraction", "data"), xytext=(-2, 3),
-                textcoords="offset points", ha="right", fontsize=8)
-    ax.set_xticks(np.arange(len(heights)), [str(n) for n in intensity.index])
+    ax.axhline(frame, color="#000000", linestyle="--", linewidth=1.2, label="frame", zorder=1)
+    ax.bar_label(bars, labels=[format_number(v, lang, decimals) for v in heights], padding=3, fontsize=8,
+                 bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+                 zorder=3)
+    ax.set_xticks(np.arange(len(heights)), _wrapped(intensity.index, 13))
+    ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel(_t("alternative", lang))
     ax.set_ylabel(_t("per_m2_year" if per_year else "per_m2_period", lang))
     ax.set_title(_t("title.frame", lang))
@@ -465,7 +472,8 @@ def emission_frame(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [Line2D([], [], color="#000000", linestyle="--", label=_t("frame", lang)),
+    frame_label = _t("frame_value", lang, value=format_number(frame, lang, decimals))
+    handles = [Line2D([], [], color="#000000", linestyle="--", label=frame_label),
                Patch(color=_WITHIN_COLOUR, label=_t("within", lang))]
     if above.any():
         handles.append(Patch(color=_ABOVE_COLOUR, label=_t("above", lang)))
@@ -583,7 +591,49 @@ def _legend(ax, *, lang: str, reverse: bool) -> None:
 
 
 def _part_labels(parts, lang: str) -> list[str]:
-    return [str(p) if str(p) not in ("", "nan", "None") else _t("no_part", lang) for p in parts]
+    """Building parts as NS 3451 names them ("25 Dekker"); "(ingen)" for none."""
+    return [part_label(p, lang) if str(p) not in ("", "nan", "None") else _t("no_part", lang)
+            for p in parts]
+
+
+def _wrapped(labels, width: int = 16) -> list[str]:
+    """Tick labels broken into lines of at most ``width`` characters, so neighbours never run together."""
+    return [textwrap.fill(str(label), width, break_long_words=False, break_on_hyphens=False) or str(label) for label in labels]
+
+
+def _axis_floor(levels: np.ndarray) -> float:
+    """Where a waterfall's value axis starts: 0, or near the data when the steps are small.
+
+    A zero-based axis hides a change of a few tonnes on a total of hundreds;
+    when every level is positive and they span less than half the largest,
+    the axis starts one span below the lowest level, rounded down to a round
+    number of the span's order of magnitude.
+    """
+    low, high = float(np.min(levels)), float(np.max(levels))
+    span = high - low
+    if low <= 0.0 or span == 0.0 or span >= 0.5 * high:  # nothing changes, or a zero base shows it
+        return 0.0
+    step = 10.0 ** np.floor(np.log10(span))
+    return max(0.0, float(np.floor((low - span) / step) * step))
+
+
+def _headroom(ax, floor: float, high: float, low: float) -> None:
+    """Value axis from ``floor`` (or below the lowest level) to above the highest, with room for labels.
+
+    The room above keeps the value labels of the tallest bars inside the axes,
+    clear of the title.
+    """
+    bottom = floor if low >= floor else low - 0.05 * (high - low)
+    top = max(high, floor)
+    if top > bottom:  # all levels zero: leave matplotlib's default range
+        ax.set_ylim(bottom, top + 0.15 * (top - bottom))
+
+
+def _break_mark(ax) -> None:
+    """Two short slanted strokes on the value axis's foot: the axis does not start at zero."""
+    kwargs = {"transform": ax.transAxes, "color": "#000000", "clip_on": False, "linewidth": 1.0}
+    for dy in (0.0, 0.025):
+        ax.plot([-0.015, 0.015], [0.01 + dy, 0.035 + dy], **kwargs)
 
 
 def _line_labels(lines: pd.DataFrame, column: str | None) -> list[str]:
