@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
 import warnings
@@ -120,7 +121,7 @@ def test_cli_writes_the_template_from_the_contract(tmp_path, capsys):
 
 def test_template_round_trip_gives_the_values_typed_in(tmp_path, contract):
     path = write_report_template(tmp_path / "2025-08.xlsx", contract=contract)
-    _fill(path, month="2025-08",
+    _fill(path, month="2025-08", declaration={"B6": "05.09.2025"},
           site={"G2": 1_850, "I2": 142, "J2": "ja", "K2": "V",       # M1: electricity, kWh
                 "G3": 410.5, "I3": 98, "J3": "nei", "K3": "Stage IV",  # M2: HVO, litres
                 "F4": "Diesel (fossil)", "I4": 120, "J4": "nei",      # M3: hours only
@@ -131,6 +132,7 @@ def test_template_round_trip_gives_the_values_typed_in(tmp_path, contract):
     report = _read(path, contract)
     assert report.month == pd.Period("2025-08", "M") and report.contractor == "Bygg AS"
     assert report.file == "2025-08.xlsx" and len(report.sha256) == 64
+    assert report.report_date == dt.date(2025, 9, 5)
     site = report.site
     bid_columns = list(read_bid(tmp_path / "bud.xlsx").site.columns)
     assert list(site.columns) == bid_columns + list(REPORT_SITE_COLUMNS)
@@ -170,7 +172,7 @@ def test_the_english_template_reads_back(tmp_path, contract):
 def test_cells_not_understood_are_findings_with_their_cell(tmp_path, contract):
     path = write_report_template(tmp_path / "r.xlsx", contract=contract)
     _fill(path, month="2025-12",   # after the contract's last month (2025-09)
-          declaration={"B3": "Annen kontrakt"},
+          declaration={"B3": "Annen kontrakt", "B6": "i går"},
           site={"G2": 10, "J2": "kanskje", "K2": "Euro 6", "I2": "mange",
                 "A3": "M9", "G3": 5,
                 "C8": "Glemt", "F8": "diesel"},
@@ -188,7 +190,9 @@ def test_cells_not_understood_are_findings_with_their_cell(tmp_path, contract):
         "bad_emission_free": [f"{sheet}!G2"],
         "unknown_eu_stage": [f"{sheet}!G2"],
         "bad_number": [f"{sheet}!G2", "'[r.xlsx]Materialer levert'!D9"],
+        "bad_date": ["[r.xlsx]Månedserklæring!B6"],
     }
+    assert report.report_date is None
     assert found.loc["unknown_machine_id", "detail"] == "M9"
     assert pd.isna(report.site["machine_id"].iloc[1])           # not promised: NaN
     assert report.site["eu_stage"].iloc[0] == "Euro 6"          # kept as written

@@ -48,7 +48,7 @@ REFUSED_COLUMNS: tuple[str, ...] = ("file", "reason", "detail", "sheet", "cell")
 #: Finding kinds of the reader (messages: ``followup.reader.finding.<kind>``).
 FOLLOWUP_FINDINGS: tuple[str, ...] = (
     "other_contract", "month_outside_contract", "unknown_machine_id", "no_amount", "no_quantity",
-    "bad_emission_free", "unknown_eu_stage", "bad_number", "unknown_site_unit", "reader")
+    "bad_emission_free", "unknown_eu_stage", "bad_number", "bad_date", "unknown_site_unit", "reader")
 _MONTH_ISO = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*")
 _MONTH_NO = re.compile(r"\s*(\d{1,2})\s*[-/.]\s*(\d{4})\s*")
 #: Bid site columns the site frame is built from (tender.reader.bid_frames takes them).
@@ -106,11 +106,16 @@ def read_report(path: str | Path, contract=None) -> MonthlyReport:
     site, site_found = _site(site_items, contract)
     materials, mat_found = _materials(mat_items)
     found += [site_found, mat_found, _reader_cells(site_meta), _reader_cells(mat_meta)]
+    report_date = _date(declaration.get("date"))
+    if declaration.get("date") is not None and report_date is None:
+        found.append(pd.DataFrame({"source_ref": [declaration["refs"].get("date")],
+                                   "kind": "bad_date", "detail": [str(declaration["date"])]}))
     if contract is not None:
         found.append(_contract_checks(contract, month, declaration))
     return MonthlyReport(file=path.name, sha256=book.sha256, month=month,
                          contractor=declaration.get("contractor"), site=site, materials=materials,
-                         findings=_findings(found, path.name))
+                         findings=_findings(found, path.name),
+                         report_date=report_date)
 
 
 def read_reports(paths, contract=None) -> tuple[list[MonthlyReport], pd.DataFrame]:
@@ -249,6 +254,20 @@ def _declaration(book, file: str):
         v, dt.datetime | dt.date) else v for name, v in values.items()}
     out["refs"] = {name: source_ref(file, sheet, f"B{i}") for name, i in refs.items()}
     return month, out, []
+
+
+def _date(value) -> dt.date | None:
+    """The declaration's date: a date cell, or ISO (2025-10-05) or Norwegian (05.10.2025) text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(str(value).strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _month(value) -> pd.Period | None:
