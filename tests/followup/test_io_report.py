@@ -270,3 +270,16 @@ def test_a_folder_with_hostile_reports_reads_the_others_and_lists_the_refused(tm
                                        "gammel.xls": "legacy_xls"}
     assert got.loc["formel.xlsx", ["sheet", "cell"]].tolist() == [SITE, "G2"]
     assert got.loc["formel.xlsx", "detail"].startswith("[formel.xlsx]Energi og maskiner!G2: ")
+
+
+def test_a_fifo_in_the_folder_is_listed_without_being_opened(tmp_path, contract):
+    import os
+
+    folder = tmp_path / "rapporter"
+    folder.mkdir()
+    _fill(write_report_template(tmp_path / "mal.xlsx"), target=folder / "2025-06.xlsx")
+    os.mkfifo(folder / "rør.xlsx")  # opening it for reading would block forever
+    reports, refused = read_reports(folder)
+    assert [r.file for r in reports] == ["2025-06.xlsx"]
+    assert refused[["file", "reason", "detail"]].values.tolist() == [
+        ["rør.xlsx", "not_regular_file", "fifo"]]

@@ -192,7 +192,7 @@ def _with_text_rows(book, sheet: str, items: pd.DataFrame, meta) -> pd.DataFrame
     cells are taken from the sheet (the archive checks already passed) by the
     columns the header mapped, and it is read and checked like the others.
     """
-    from klimafotavtrykk.provenance import column_index, parse_source_ref, split_cell_ref
+    from klimafotavtrykk.provenance import column_index
 
     skipped = meta.skipped
     heads = skipped[skipped["reason"].astype(str) == "heading"]
@@ -200,7 +200,7 @@ def _with_text_rows(book, sheet: str, items: pd.DataFrame, meta) -> pd.DataFrame
         return items
     letters = {**getattr(meta, "columns", {}), **getattr(meta, "extra_columns", {})}
     refs = heads["source_ref"].astype(str).tolist()
-    numbers_ = np.array([split_cell_ref(parse_source_ref(ref)[2])[0] for ref in refs])  # a few rows
+    numbers_ = _row_numbers(refs)
     width = max(column_index(letter) for letter in letters.values()) + 1
     grid = book.rows(sheet)
     block = np.full((len(refs), width), None, dtype=object)
@@ -210,19 +210,17 @@ def _with_text_rows(book, sheet: str, items: pd.DataFrame, meta) -> pd.DataFrame
     block[block == ""] = None
     added = pd.DataFrame({name: block[:, column_index(letter)] for name, letter in letters.items()})
     added["source_ref"] = refs
-    order = np.argsort(np.concatenate([_row_numbers(items), numbers_]), kind="stable")
+    item_rows = _row_numbers(items["source_ref"]) if "source_ref" in items.columns else np.zeros(
+        len(items), dtype=int)
+    order = np.argsort(np.concatenate([item_rows, numbers_]), kind="stable")
     both = pd.concat([items, added], ignore_index=True)
     return both.iloc[order].reset_index(drop=True)
 
 
-def _row_numbers(items: pd.DataFrame) -> np.ndarray:
-    """Sheet row of each item, from its ``source_ref``."""
-    from klimafotavtrykk.provenance import parse_source_ref, split_cell_ref
-
-    if "source_ref" not in items.columns or not len(items):
-        return np.zeros(len(items), dtype=int)
-    return np.array([split_cell_ref(parse_source_ref(ref)[2])[0]
-                     for ref in items["source_ref"].astype(str)], dtype=int)
+def _row_numbers(refs) -> np.ndarray:
+    """Sheet row of each ``source_ref`` (the digits that end its cell reference)."""
+    rows = pd.Series(refs, dtype=object).astype(str).str.extract(r"(\d+)$", expand=False)
+    return pd.to_numeric(rows, errors="coerce").fillna(0).to_numpy(dtype=int)
 
 
 def _declaration(book, file: str):
