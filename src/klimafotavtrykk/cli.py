@@ -1,4 +1,4 @@
-"""Command line: ``klimafotavtrykk beregn FIL``, ``klimafotavtrykk anbud mal|score``.
+"""Command line: ``klimafotavtrykk beregn FIL``, ``anbud mal|score``, ``oppfolging mal``.
 
 This module imports argparse and the small text catalogue only; numpy,
 pandas, pint and openpyxl load in :mod:`klimafotavtrykk.commands` after the
@@ -12,8 +12,8 @@ Exit codes: 0 done; 1 an input, data or unexpected error (rendered in the
 chosen language, never a traceback unless ``--debug``); 2 a usage error.
 
 Subcommands: ``beregn`` (calculate a bill of quantities), ``anbud mal``
-(write the bid climate workbook) and ``anbud score`` (score a folder of
-bids). Each is one ``_add_*`` function in :data:`_SUBCOMMANDS` and one
+(write the bid climate workbook), ``anbud score`` (score a folder of
+bids) and ``oppfolging mal`` (write the contractor's monthly report workbook). Each is one ``_add_*`` function in :data:`_SUBCOMMANDS` and one
 handler in :func:`klimafotavtrykk.commands.run`; ``anbud`` nests its own
 subparsers.
 """
@@ -171,8 +171,32 @@ def _add_anbud(sub, lang: str) -> None:
     _add_common(options, lang)
 
 
+def _add_oppfolging(sub, lang: str) -> None:
+    parser = sub.add_parser("oppfolging", aliases=["followup"],
+                            help=t("followup.template.cli.help", lang),
+                            description=t("followup.template.cli.description", lang), lang=lang)
+    options = parser.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    _add_common(options, lang)
+    tasks = parser.add_subparsers(title=t("cli.commands", lang), dest="oppfolging_command",
+                                  metavar=t("cli.command_metavar", lang))
+
+    mal = tasks.add_parser("mal", aliases=["template"], help=t("followup.template.cli.mal_help", lang),
+                           description=t("followup.template.cli.mal_description", lang), lang=lang)
+    mal.set_defaults(task="oppfolging_mal")
+    options = mal.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    options.add_argument("-o", "--output", default="rapportmal.xlsx",
+                         metavar=t("cli.output_metavar", lang),
+                         help=t("followup.template.cli.output", lang))
+    options.add_argument("--kontrakt", "--contract", dest="contract",
+                         metavar=t("cli.file_metavar", lang),
+                         help=t("followup.template.cli.kontrakt", lang))
+    _add_common(options, lang)
+
+
 #: Functions adding one subcommand each to the subparsers.
-_SUBCOMMANDS = (_add_beregn, _add_anbud)
+_SUBCOMMANDS = (_add_beregn, _add_anbud, _add_oppfolging)
 
 
 def _profile_names() -> tuple[str, ...]:

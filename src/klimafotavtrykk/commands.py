@@ -34,7 +34,7 @@ from klimafotavtrykk.messages import (
 )
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["run", "beregn", "anbud_mal", "anbud_score", "read_items", "assess", "render_text",
+__all__ = ["run", "beregn", "anbud_mal", "anbud_score", "oppfolging_mal", "read_items", "assess", "render_text",
            "render_evaluation", "read_quality", "UNMATCHED_LIST_LIMIT"]
 
 #: How many unmatched lines the text output lists before "… and N more".
@@ -44,7 +44,8 @@ _DESCRIPTION_WIDTH = 40  # [characters]
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand named by ``args.task``; return the exit code."""
-    handlers = {"beregn": beregn, "anbud_mal": anbud_mal, "anbud_score": anbud_score}
+    handlers = {"beregn": beregn, "anbud_mal": anbud_mal, "anbud_score": anbud_score,
+                "oppfolging_mal": oppfolging_mal}
     return handlers[args.task](args)
 
 
@@ -435,6 +436,31 @@ def anbud_mal(args: argparse.Namespace) -> int:
             sys.stderr.write(t("out.note", lang, text=note) + "\n")
     written = write_template(args.output, lang=lang, quantities=quantities)
     sys.stdout.write(t("cli.out.template_written", lang, path=written) + "\n")
+    return 0
+
+
+def oppfolging_mal(args: argparse.Namespace) -> int:
+    """``klimafotavtrykk oppfolging mal``: write the contractor's monthly report workbook.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``output``, ``contract`` (a ``kontrakt.toml`` whose winning bid pre-fills
+        the machines and materials), ``lang``.
+
+    Returns
+    -------
+    int
+        0.
+    """
+    from klimafotavtrykk.followup.contract import load_contract
+    from klimafotavtrykk.followup.template import write_report_template
+
+    lang = args.lang
+    _check_output_folder(args.output)
+    contract = load_contract(args.contract) if args.contract else None
+    written = write_report_template(args.output, lang=lang, contract=contract)
+    sys.stdout.write(t("followup.template.cli.written", lang, path=written) + "\n")
     return 0
 
 

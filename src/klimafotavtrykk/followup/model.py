@@ -16,6 +16,7 @@ says beyond a bid.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +155,9 @@ class MonthlyReport:
     findings : DataFrame
         Cells read but not understood, with the columns of
         :data:`klimafotavtrykk.tender.findings.FINDING_COLUMNS`.
+    report_date : datetime.date or None
+        The date the declaration gives (when the contractor signed the
+        report): a month reported late shows here. None when blank.
     """
 
     file: str
@@ -163,3 +167,4 @@ class MonthlyReport:
     site: pd.DataFrame
     materials: pd.DataFrame
     findings: pd.DataFrame
+    report_date: dt.date | None = None
