@@ -33,7 +33,13 @@ def code_texts(codes, prefixes: tuple[str, ...], lang: str) -> np.ndarray:
     for code in uniq:  # distinct codes: a handful
         names[code] = next((MESSAGES[p + str(code)][lang] for p in prefixes
                             if p + str(code) in MESSAGES), str(code))
-    return values.map(names).fillna("").to_numpy(dtype=object)
+    return values.map(names).astype(object).fillna("").to_numpy(dtype=object)
+
+
+def blank_none(values: pd.Series) -> pd.Series:
+    """The column with empty texts as missing (no code, no text)."""
+    values = values.astype(object)
+    return values.where(values.notna() & (values != ""), None)
 
 
 def render(result, lang: str = "nb") -> str:
@@ -88,7 +94,7 @@ def rule_lines(bonus: pd.DataFrame, lang: str) -> list[str]:
     if not len(bonus):
         return [t("followup.status.text.no_rules", lang)]
     kinds = code_texts(bonus["kind"], ("followup.rule.kind.",), lang)
-    notes = code_texts(bonus["note"].replace("", None), ("followup.rule.note.",), lang)
+    notes = code_texts(blank_none(bonus["note"]), ("followup.rule.note.",), lang)
     lines = []
     for i in range(len(bonus)):  # a contract names a few rules
         row = bonus.iloc[i]

@@ -286,5 +286,5 @@ def _non_negative(name: str, value) -> None:
 
 def _out(**values) -> dict:
     """Plain floats and bools for scalars, arrays for arrays."""
-    return {k: (v.item() if isinstance(v, np.ndarray) and v.ndim == 0 else v)
-            for k, v in values.items()}
+    return {k: (v.item() if isinstance(v, np.generic) or (isinstance(v, np.ndarray) and v.ndim == 0)
+                else v) for k, v in values.items()}

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.followup._text import KIND_PREFIXES, REASON_PREFIXES, code_texts
+from klimafotavtrykk.followup._text import KIND_PREFIXES, REASON_PREFIXES, blank_none, code_texts
 from klimafotavtrykk.messages import check_language, column_label, t
 from klimafotavtrykk.site import SHARE_BASES
 
@@ -60,14 +60,14 @@ def status_frames(result, lang: str = "nb") -> dict[str, pd.DataFrame]:
                     "promised_emission_free")
     machine["energy_class"] = code_texts(machine["energy_class"], classes, lang)
     materials = result.materials.copy()
-    materials["reason"] = code_texts(materials["reason"].replace("", None),
+    materials["reason"] = code_texts(blank_none(materials["reason"]),
                                      ("followup.status.material_reason.",), lang)
     findings = result.findings.copy()
     findings["kind"] = code_texts(findings["kind"], KIND_PREFIXES, lang)
     findings["reason"] = code_texts(findings["reason"], REASON_PREFIXES, lang)
     bonus = flags(result.bonus.copy(), "capped")
     bonus["kind"] = code_texts(bonus["kind"], ("followup.rule.kind.",), lang)
-    bonus["note"] = code_texts(bonus["note"].replace("", None), ("followup.rule.note.",), lang)
+    bonus["note"] = code_texts(blank_none(bonus["note"]), ("followup.rule.note.",), lang)
     parameters = result.parameters.copy()
     for column in ("value", "source"):
         parameters[column] = _keys_as_text(parameters[column], lang)
