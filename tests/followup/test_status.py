@@ -299,3 +299,17 @@ def test_before_any_report(fu, contract):
     assert result.summary["kg_co2e"] == 0.0 and math.isnan(result.summary["projection_kg_co2e"])
     assert "Ingen månedsrapport" in status_text(result)
     assert isinstance(result.by_month, pd.DataFrame) and len(result.by_month) == 3
+
+
+def test_heating_counts_in_energy_not_as_a_machine(fu, contract):
+    """District-heat drying 500 kWh: energy share (1000 + 500) / (3900 + 500); still one machine of three."""
+    rows = [fu.machine_row("M1", 1000.0, 50), fu.machine_row("M2", 100.0, 40),
+            fu.machine_row("M3", 200.0, 60),
+            {"machine_id": "H1", "activity": "Byggtørk", "carrier": "district_heating_no", "kwh": 500.0,
+             "category": "heating"}]
+    result = follow_up(contract, [fu.make_report("2025-01", rows)])
+    assert result.by_month.loc[0, "share_energy"] == pytest.approx(1500 / 4400, rel=1e-6)
+    assert result.by_month.loc[0, "share_machine_count"] == pytest.approx(1 / 3)
+    # 500 kWh × 0.075 kg CO2e/kWh (district_heating_no, wtw) = 37.5 on top of January's 740.264
+    assert result.summary["kg_co2e"] == pytest.approx(740.264 + 37.5)
+    assert "machine_not_promised" not in set(result.findings["kind"])

@@ -439,8 +439,23 @@ def _emission_free(lines: pd.DataFrame) -> pd.Series:
 
     shares = energy_class_shares(lines["energy_class"].to_numpy(dtype=object),
                                  lines["energy_kwh"].to_numpy(dtype=float), _hours(lines),
-                                 _coalesce(lines, "machine_id", "machine"))
+                                 _machines(lines))
     return shares["emission_free"]
+
+
+def _machines(lines: pd.DataFrame) -> np.ndarray:
+    """Who counts as a machine: the contract's machine id on machine rows, else the name written.
+
+    A heating or drying row counts by its name only, as on the bid's site sheet, so that the
+    promise and the reports count machines alike.
+    """
+    name = _coalesce(lines, "machine")
+    if "machine_id" not in lines.columns:
+        return name
+    on_machine = lines.get("category", pd.Series("machine", index=lines.index)).astype(object) \
+        .fillna("machine").to_numpy() == "machine"
+    ids = _coalesce(lines, "machine_id")
+    return np.where(on_machine & pd.notna(ids), ids, name)
 
 
 def _hours(lines: pd.DataFrame) -> np.ndarray:
