@@ -313,3 +313,26 @@ def test_heating_counts_in_energy_not_as_a_machine(fu, contract):
     # 500 kWh × 0.075 kg CO2e/kWh (district_heating_no, wtw) = 37.5 on top of January's 740.264
     assert result.summary["kg_co2e"] == pytest.approx(740.264 + 37.5)
     assert "machine_not_promised" not in set(result.findings["kind"])
+
+
+def test_monthly_class_totals_follow_the_site_package_definitions():
+    """Per month and cumulatively, the same totals as site.energy_class_totals on those rows."""
+    import numpy as np
+
+    from klimafotavtrykk.followup.status import monthly_class_totals
+    from klimafotavtrykk.site import energy_class_totals
+
+    rng = np.random.default_rng(11)
+    n = 300
+    month = rng.integers(0, 5, n)
+    cls = rng.choice(np.array(["fossil", "fossil_free", "emission_free", None], dtype=object), n)
+    energy = rng.random(n) * 100
+    hours = np.where(rng.random(n) < 0.2, np.nan, rng.random(n) * 10)
+    machine = rng.choice(np.array(["A", "B", "C", "D", None], dtype=object), n)
+    monthly, cumulative = monthly_class_totals(month, 5, cls, energy, hours, machine)
+    for m in range(5):
+        this, upto = month == m, month <= m
+        assert monthly[:, m, :] == pytest.approx(
+            energy_class_totals(cls[this], energy[this], hours[this], machine[this]).to_numpy())
+        assert cumulative[:, m, :] == pytest.approx(
+            energy_class_totals(cls[upto], energy[upto], hours[upto], machine[upto]).to_numpy())

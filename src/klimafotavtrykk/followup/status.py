@@ -46,9 +46,9 @@ from klimafotavtrykk.followup.rules import (
     budget_share,
     per_tonne_below_threshold,
 )
-from klimafotavtrykk.site import SHARE_BASES
+from klimafotavtrykk.site import ENERGY_CLASSES, SHARE_BASES
 
-__all__ = ["FollowUp", "follow_up", "status_text", "DUPLICATE_RULES"]
+__all__ = ["FollowUp", "follow_up", "status_text", "monthly_class_totals", "DUPLICATE_RULES"]
 
 #: What counts when a month is reported in more than one file: ``last`` (the
 #: last report given for the month, as a correction replaces what it corrects)
@@ -260,13 +260,14 @@ def _by_month(site, result, months, elapsed, budget, promised_shares, counted_me
     })
     frame["deviation_kg_co2e"] = frame["cumulative_kg_co2e"] - frame["cumulative_budget_kg_co2e"]
     frame["mass_transport_kg_co2e"] = np.where(reported, mass.reindex(labels).fillna(0.0), np.nan)
-    monthly, running = [], []
-    for label in labels:  # one step per month (tens), not per row
-        monthly.append(_emission_free(site[site["month"] == label]))
-        running.append(_emission_free(site[site["month"] <= label]))
-    for basis in SHARE_BASES:
-        frame[f"share_{basis}"] = np.where(reported, [s[basis] for s in monthly], np.nan)
-        frame[f"cumulative_share_{basis}"] = np.where(is_elapsed, [s[basis] for s in running], np.nan)
+    month_code = pd.Index(labels).get_indexer(site["month"].astype(str))
+    monthly, running = monthly_class_totals(
+        month_code, n, site["energy_class"].to_numpy(dtype=object),
+        site["energy_kwh"].to_numpy(dtype=float), _hours(site), _machines(site))
+    free = list(ENERGY_CLASSES).index("emission_free")
+    for b, basis in enumerate(SHARE_BASES):
+        frame[f"share_{basis}"] = np.where(reported, _share(monthly[b], free), np.nan)
+        frame[f"cumulative_share_{basis}"] = np.where(is_elapsed, _share(running[b], free), np.nan)
         frame[f"promised_share_{basis}"] = float(promised_shares[basis])
     frame["rows_not_computed"] = np.where(reported, unmatched.reindex(labels).fillna(0), np.nan)
     return frame
@@ -392,7 +393,8 @@ def _rule_tonnes(materials, match, declared_unit, tonnes_per_unit) -> tuple[np.n
     m = materials[materials["month"].notna()]
     text = (m["description"].fillna("").astype(str) + " " + m["product"].fillna("").astype(str))
     m = m[text.str.casefold().str.contains(match.casefold(), regex=False).to_numpy(dtype=bool)]
-    rule_unit = parse_units([declared_unit]).iloc[0]
+    units = parse_units([declared_unit, "tonn"])
+    rule_unit, tonne = units.iloc[0], units.iloc[1]
     spellings = pd.unique(m["epd_declared_unit"].astype(object).dropna())
     table = parse_units(list(spellings)) if len(spellings) else None
     dim = m["epd_declared_unit"].map(table["dimension"]) if table is not None else m["epd_declared_unit"]
@@ -403,7 +405,7 @@ def _rule_tonnes(materials, match, declared_unit, tonnes_per_unit) -> tuple[np.n
     gwp = m["epd_gwp_a1a3"].to_numpy(dtype=float) / ratio
     quantity = m["declared_quantity"].to_numpy(dtype=float) * ratio  # in the rule's unit
     if rule_unit["dimension"] == "mass":
-        tonnes = quantity * rule_unit["scale"] / 1000.0
+        tonnes = quantity * rule_unit["scale"] / tonne["scale"]  # kg per rule unit / kg per tonne
     else:
         tonnes = quantity * (math.nan if tonnes_per_unit is None else tonnes_per_unit)
     return tonnes, gwp
@@ -426,6 +428,62 @@ def _parameters(contract, rule_parameters, summary) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def monthly_class_totals(month, n_months, energy_class, energy, machine_hours, machine):
+    """Energy, machine hours and machine count per month and energy class, and cumulatively.
+
+    The definitions of :func:`~klimafotavtrykk.site.energy_class_totals`, for
+    every month at once: energy and hours are summed; each distinct (machine,
+    class) counts once per month, and cumulatively once from the first month
+    it appears; a row with hours but no machine counts as one machine.
+
+    Parameters
+    ----------
+    month : array-like of int
+        Month of each row, 0 .. ``n_months`` − 1; negative rows are left out.
+    n_months : int
+    energy_class, energy, machine_hours, machine
+        As for :func:`~klimafotavtrykk.site.energy_class_totals`. [-], [kWh], [h], [-]
+
+    Returns
+    -------
+    monthly, cumulative : numpy.ndarray
+        Shape (basis, month, class): bases in the order of
+        :data:`~klimafotavtrykk.site.SHARE_BASES`, classes of
+        :data:`~klimafotavtrykk.site.ENERGY_CLASSES`. [kWh], [h], [-]
+    """
+    k = len(ENERGY_CLASSES)
+    code = pd.Index(ENERGY_CLASSES).get_indexer(np.asarray(energy_class, dtype=object))
+    month = np.asarray(month, dtype=np.int64)
+    keep = (code >= 0) & (month >= 0)
+    code, month = code[keep], month[keep]
+    hours = np.nan_to_num(np.asarray(machine_hours, dtype=float))[keep]
+    name = np.asarray(machine, dtype=object)[keep]
+    size = n_months * k
+    key = month * k + code
+
+    named = pd.notna(name)
+    pairs = pd.DataFrame({"month": month[named], "name": name[named], "code": code[named]})
+    seen = pairs.drop_duplicates()
+    count = np.bincount(seen["month"] * k + seen["code"], minlength=size).reshape(n_months, k)
+    first = seen.groupby(["name", "code"], sort=False)["month"].min().reset_index()
+    new = np.bincount(first["month"] * k + first["code"], minlength=size).reshape(n_months, k)
+    unnamed = np.bincount(key[~named & (hours > 0)], minlength=size).reshape(n_months, k)
+    e = np.bincount(key, weights=np.nan_to_num(np.asarray(energy, dtype=float))[keep],
+                    minlength=size).reshape(n_months, k)
+    h = np.bincount(key, weights=hours, minlength=size).reshape(n_months, k)
+    monthly = np.stack([e, h, (count + unnamed).astype(float)])
+    cumulative = np.stack([e.cumsum(axis=0), h.cumsum(axis=0),
+                           (new + unnamed).cumsum(axis=0).astype(float)])
+    return monthly, cumulative
+
+
+def _share(totals: np.ndarray, column: int) -> np.ndarray:
+    """Share of one class per row of a (month, class) array; NaN where the month's total is 0."""
+    total = totals.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, totals[:, column] / total, np.nan)
 
 
 def _site_lines(result) -> pd.DataFrame:
@@ -485,11 +543,14 @@ def _carrier_key(lines: pd.DataFrame) -> np.ndarray:
 
 
 def _stack(frames, reports) -> pd.DataFrame:
-    parts = [f.assign(month=str(_period(r.month)), file=r.file)
-             for f, r in zip(frames, reports, strict=True) if f is not None and len(f)]
-    if not parts:
+    """The reports' frames one under the other, each row with its report's ``month`` and ``file``."""
+    kept = [(f, r) for f, r in zip(frames, reports, strict=True) if f is not None and len(f)]
+    if not kept:
         return pd.DataFrame({"month": pd.Series(dtype=object), "file": pd.Series(dtype=object)})
-    return pd.concat(parts, ignore_index=True)
+    sizes = [len(f) for f, _ in kept]
+    stacked = pd.concat([f for f, _ in kept], ignore_index=True)
+    return stacked.assign(month=np.repeat([str(_period(r.month)) for _, r in kept], sizes).astype(object),
+                          file=np.repeat([r.file for _, r in kept], sizes).astype(object))
 
 
 def _diesel_kwh_per_kg() -> float:
