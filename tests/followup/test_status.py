@@ -336,3 +336,43 @@ def test_monthly_class_totals_follow_the_site_package_definitions():
             energy_class_totals(cls[this], energy[this], hours[this], machine[this]).to_numpy())
         assert cumulative[:, m, :] == pytest.approx(
             energy_class_totals(cls[upto], energy[upto], hours[upto], machine[upto]).to_numpy())
+
+
+def test_a_report_signed_late_is_a_finding_and_still_counts(fu, contract):
+    """January signed 2025-03-05 is late (after February); February signed 2025-03-01 is not."""
+    import dataclasses
+    import datetime as dt
+
+    jan, feb, _ = fu.three_months()
+    reports = [jan, feb]
+    if "report_date" in {f.name for f in dataclasses.fields(jan)}:   # the field the reader adds
+        reports = [dataclasses.replace(jan, report_date=dt.date(2025, 3, 5)),
+                   dataclasses.replace(feb, report_date=dt.date(2025, 3, 1))]
+    else:   # a model without the field: the date rides on the object
+        for report, day in zip(reports, (dt.date(2025, 3, 5), dt.date(2025, 3, 1)), strict=True):
+            object.__setattr__(report, "report_date", day)
+    result = follow_up(contract, reports)
+    late = result.findings[result.findings["kind"] == "report_late"]
+    assert late[["month", "detail"]].values.tolist() == [["2025-01", "2025-03-05"]]
+    assert result.summary["kg_co2e"] == pytest.approx(JAN + FEB)
+
+
+def test_a_report_signed_after_the_status_date_is_not_counted(fu, contract):
+    """Status 2025-02 stands at the end of March: January signed 2025-04-02 was not there yet."""
+    import dataclasses
+    import datetime as dt
+
+    jan, feb, _ = fu.three_months()
+    dates = (dt.date(2025, 4, 2), dt.date(2025, 3, 5))
+    if "report_date" in {f.name for f in dataclasses.fields(jan)}:
+        reports = [dataclasses.replace(r, report_date=d) for r, d in zip((jan, feb), dates, strict=True)]
+    else:
+        reports = [jan, feb]
+        for report, day in zip(reports, dates, strict=True):
+            object.__setattr__(report, "report_date", day)
+    result = follow_up(contract, reports, as_of="2025-02")
+    kinds = result.findings.set_index("kind")["month"].to_dict()
+    assert kinds == {"report_after_status": "2025-01", "month_missing": "2025-01"}
+    assert result.summary["kg_co2e"] == pytest.approx(FEB)
+    everything = follow_up(contract, reports)          # no status date: every report counts
+    assert everything.summary["kg_co2e"] == pytest.approx(JAN + FEB)

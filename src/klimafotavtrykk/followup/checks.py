@@ -21,7 +21,7 @@ __all__ = ["FOLLOWUP_FINDING_KINDS", "FOLLOWUP_FINDING_COLUMNS", "MATERIAL_REASO
 #: (messages: ``followup.finding.<kind>``). Findings the report reader made keep their own kind.
 FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_missing", "month_duplicate", "month_duplicate_summed", "month_outside_period",
-    "month_after_status", "row_not_computed", "fuel_hours_implausible",
+    "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "machine_not_promised",
     "carrier_not_promised", "epd_differs", "material_not_promised", "material_not_compared")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
@@ -58,19 +58,25 @@ def findings_frame(frames) -> pd.DataFrame:
 
 
 def month_findings(reports: pd.DataFrame, months: pd.PeriodIndex, status: pd.Period | None,
-                   duplicates: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Months missing, reported twice, outside the contract or after the status month.
+                   duplicates: str, signed_by: pd.Period | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Months missing, reported twice, outside the contract, after the status, or reported late.
 
     Parameters
     ----------
     reports : DataFrame
-        One row per report, in the order given: ``file``, ``month`` (Period).
+        One row per report, in the order given: ``file``, ``month`` (Period) and
+        ``report_date`` (the date the contractor signed it, or None). A report
+        signed after the month that follows the month it reports is late (a
+        finding; it counts like any other).
     months : PeriodIndex
         The contract's months, start to end.
     status : Period or None
         The last month counted.
     duplicates : {"last", "sum"}
         Count only the last report of a month, or all of them.
+    signed_by : Period, optional
+        Reports signed after this month were not delivered yet at the status
+        date: listed, not counted, and their month is missing.
 
     Returns
     -------
@@ -79,22 +85,35 @@ def month_findings(reports: pd.DataFrame, months: pd.PeriodIndex, status: pd.Per
         Per report, whether its rows are counted.
     """
     month = reports["month"]
+    files = reports["file"]
+    signed = pd.to_datetime(reports.get("report_date", pd.Series(None, index=reports.index)),
+                            errors="coerce")
+    signed_month = signed.dt.to_period("M")
     inside = month.isin(months).to_numpy(dtype=bool)
-    due = inside & (month <= status).to_numpy(dtype=bool) if status is not None else inside
+    due = inside & (month <= status).to_numpy(dtype=bool) if status is not None else inside.copy()
     later = inside & ~due
+    unknown = due & (signed.notna() & (signed_month > signed_by)).to_numpy(dtype=bool) \
+        if signed_by is not None else np.zeros(len(reports), dtype=bool)
+    due &= ~unknown
+    late = (signed.notna() & (signed_month > month + 1)).to_numpy(dtype=bool) & due
     counted = due.copy()
-    found = [pd.DataFrame({"month": month[~inside].astype(str), "file": reports["file"][~inside],
-                           "kind": "month_outside_period"}),
-             pd.DataFrame({"month": month[later].astype(str), "file": reports["file"][later],
-                           "kind": "month_after_status"})]
+
+    def rows(mask, kind, detail=None):
+        return pd.DataFrame({"month": month[mask].astype(str), "file": files[mask], "kind": kind,
+                             "detail": None if detail is None else detail[mask]})
+
+    dates = signed.dt.strftime("%Y-%m-%d")
+    found = [rows(~inside, "month_outside_period"), rows(later, "month_after_status"),
+             rows(unknown, "report_after_status", dates), rows(late, "report_late", dates)]
     twice = due & month.duplicated(keep=False).to_numpy(dtype=bool)
     if twice.any():
-        files = reports["file"][twice].astype(str).groupby(month[twice].astype(str)).agg(", ".join)
-        found.append(pd.DataFrame({"month": files.index, "detail": files.to_numpy(),
+        names = files[twice].astype(str).groupby(month[twice].astype(str)).agg(", ".join)
+        found.append(pd.DataFrame({"month": names.index, "detail": names.to_numpy(),
                                    "kind": "month_duplicate" if duplicates == "last"
                                    else "month_duplicate_summed"}))
         if duplicates == "last":
-            counted &= ~(due & month.duplicated(keep="last").to_numpy(dtype=bool))
+            kept = month[due]
+            counted[np.flatnonzero(due)[kept.duplicated(keep="last").to_numpy(dtype=bool)]] = False
     if status is not None:
         seen = set(month[due])
         missing = [m for m in months[months <= status] if m not in seen]

@@ -149,8 +149,11 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last") -> Fol
         The monthly reports so far, in the order read (for a month reported
         twice, the order decides which is last).
     as_of : str or pandas.Period, optional
-        Status month (``"2025-11"``); later reports are listed, not counted.
-        Default: the last month reported inside the contract period.
+        Status month (``"2025-11"``): the status as it stood when that month's
+        report was due, at the end of the month after it. Reports for later
+        months, and reports signed after that month (``report_date``), are
+        listed, not counted. Default: the last month reported inside the
+        contract period, with every report counted.
     duplicates : {"last", "sum"}
         See :data:`DUPLICATE_RULES`.
 
@@ -179,10 +182,12 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last") -> Fol
     reports = list(reports)
     months = pd.period_range(_period(contract.start), _period(contract.end), freq="M")
     meta = pd.DataFrame({"file": [r.file for r in reports],
-                         "month": pd.PeriodIndex([_period(r.month) for r in reports], freq="M")})
+                         "month": pd.PeriodIndex([_period(r.month) for r in reports], freq="M"),
+                         "report_date": [getattr(r, "report_date", None) for r in reports]})
     inside = meta["month"][meta["month"].isin(months)]
     status = _period(as_of) if as_of is not None else (inside.max() if len(inside) else None)
-    month_found, counted = month_findings(meta, months, status, duplicates)
+    signed_by = status + 1 if as_of is not None else None
+    month_found, counted = month_findings(meta, months, status, duplicates, signed_by)
     use = [r for r, c in zip(reports, counted, strict=True) if c]
 
     rows = _stack([r.site for r in use], use).reset_index(drop=True)
