@@ -41,12 +41,14 @@ def test_workbook_holds_numbers_and_no_formula(result, tmp_path):
     assert "'=HYPERLINK(\"http://x\",\"klikk\")" in texts       # the hostile name, made inert
     months = book["Per måned"]
     header = [c.value for c in months[1]]
+    assert header[:4] == ["Måned", "Rapportert", "Filer", "Utslipp [kg CO2e]"]
     kg = header.index("Kumulativt [kg CO2e]")
     # January: 740.264 + the hostile row's 10 L of diesel × 3.34752 = 33.4752 → 773.7392
     assert months.cell(row=2, column=kg + 1).value == pytest.approx(773.7392)
     findings = [c.value for c in book["Funn"]["D"]]
     assert "maskinen er ikke blant maskinene i tilbudet" in findings
     bonus = book["Bonus og trekk"]
+    assert [c.value for c in bonus[1]][:3] == ["Regel", "Regeltype", "Beløp [kr]"]
     assert bonus["B2"].value == "andel av kontraktssummen per prosent mot klimabudsjettet"
     # the deduction is capped at 0.1 % of NOK 100 M
     assert bonus["C2"].value == pytest.approx(-100_000.0)

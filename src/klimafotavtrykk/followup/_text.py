@@ -82,7 +82,8 @@ def render(result, lang: str = "nb") -> str:
                                          strict=True):  # at most _SHOWN lines
         detail = "" if pd.isna(detail) else str(detail)
         where = " ".join(str(v) for v in (month, file) if not pd.isna(v))
-        lines.append(t("followup.status.text.finding", lang, where=where, kind=kind, detail=detail))
+        lines.append(t("followup.status.text.finding_detail", lang, where=where, kind=kind, detail=detail)
+                     if detail else t("followup.status.text.finding", lang, where=where, kind=kind))
     if len(result.findings) > _SHOWN:
         lines.append("  " + t("out.more", lang, n=len(result.findings) - _SHOWN))
     lines += rule_lines(result.bonus, lang)

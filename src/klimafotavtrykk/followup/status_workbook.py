@@ -67,6 +67,7 @@ def status_frames(result, lang: str = "nb") -> dict[str, pd.DataFrame]:
     findings["reason"] = code_texts(findings["reason"], REASON_PREFIXES, lang)
     bonus = flags(result.bonus.copy(), "capped")
     bonus["kind"] = code_texts(bonus["kind"], ("followup.rule.kind.",), lang)
+    bonus = bonus.rename(columns={"kind": "rule_kind"})
     bonus["note"] = code_texts(blank_none(bonus["note"]), ("followup.rule.note.",), lang)
     parameters = result.parameters.copy()
     for column in ("value", "source"):
