@@ -376,3 +376,22 @@ def test_a_report_signed_after_the_status_date_is_not_counted(fu, contract):
     assert result.summary["kg_co2e"] == pytest.approx(FEB)
     everything = follow_up(contract, reports)          # no status date: every report counts
     assert everything.summary["kg_co2e"] == pytest.approx(JAN + FEB)
+
+
+def test_a_correction_signed_after_the_status_date_is_no_duplicate_yet(fu, contract):
+    """January and its correction (signed 2025-05-02): at status 2025-01 only the first exists."""
+    import dataclasses
+    import datetime as dt
+
+    jan = fu.three_months()[0]
+    fixed = fu.make_report("2025-01", [fu.machine_row("M1", 2000.0, 50)], file="rapport_2025-01_v2.xlsx")
+    dates = (dt.date(2025, 2, 3), dt.date(2025, 5, 2))
+    if "report_date" in {f.name for f in dataclasses.fields(jan)}:
+        reports = [dataclasses.replace(r, report_date=d) for r, d in zip((jan, fixed), dates, strict=True)]
+    else:
+        reports = [jan, fixed]
+        for report, day in zip(reports, dates, strict=True):
+            object.__setattr__(report, "report_date", day)
+    result = follow_up(contract, reports, as_of="2025-01")
+    assert result.findings["kind"].tolist() == ["report_after_status"]
+    assert result.summary["kg_co2e"] == pytest.approx(JAN)

@@ -105,7 +105,8 @@ def month_findings(reports: pd.DataFrame, months: pd.PeriodIndex, status: pd.Per
     dates = signed.dt.strftime("%Y-%m-%d")
     found = [rows(~inside, "month_outside_period"), rows(later, "month_after_status"),
              rows(unknown, "report_after_status", dates), rows(late, "report_late", dates)]
-    twice = due & month.duplicated(keep=False).to_numpy(dtype=bool)
+    twice = np.zeros(len(reports), dtype=bool)
+    twice[np.flatnonzero(due)] = month[due].duplicated(keep=False).to_numpy(dtype=bool)
     if twice.any():
         names = files[twice].astype(str).groupby(month[twice].astype(str)).agg(", ".join)
         found.append(pd.DataFrame({"month": names.index, "detail": names.to_numpy(),
