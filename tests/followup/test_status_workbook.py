@@ -58,3 +58,19 @@ def test_same_status_same_bytes(result, tmp_path):
     a = write_status_workbook(result, tmp_path / "a.xlsx", lang="en").read_bytes()
     b = write_status_workbook(result, tmp_path / "b.xlsx", lang="en").read_bytes()
     assert a == b
+
+
+def test_reader_findings_pass_through_with_their_text(fu, tmp_path):
+    """A cell the report reader could not read reaches the findings sheet, its reason in words."""
+    import pandas as pd
+
+    jan = fu.three_months()[0]
+    cell = pd.DataFrame({"source_ref": ["[rapport_2025-01.xlsx]Energi og maskiner!G3"],
+                         "kind": ["reader"], "reason": ["not_a_number"], "detail": ["ca. 200"]})
+    jan = type(jan)(**{**{f: getattr(jan, f) for f in jan.__dataclass_fields__}, "findings": cell})
+    result = follow_up(fu.make_contract(), [jan])
+    frame = result.findings[result.findings["kind"] == "reader"]
+    assert frame[["month", "file", "source_ref"]].values.tolist() == [
+        ["2025-01", "rapport_2025-01.xlsx", "[rapport_2025-01.xlsx]Energi og maskiner!G3"]]
+    sheet = status_frames(result, "nb")["Funn"]
+    assert "tekst, dato eller SANN/USANN der det skal stå et tall; ikke lest" in sheet["Årsak"].tolist()

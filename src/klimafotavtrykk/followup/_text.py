@@ -14,8 +14,12 @@ import pandas as pd
 from klimafotavtrykk.messages import check_language, format_number, format_share, t
 
 #: Where the text of a finding kind or reason code is looked up, in order.
-KIND_PREFIXES = ("followup.finding.", "followup.reader.", "finding.", "cell.")
-REASON_PREFIXES = ("site_reason.", "followup.status.material_reason.", "cell.", "reason.")
+KIND_PREFIXES = ("followup.finding.", "followup.reader.finding.", "finding.", "cell.")
+#: Where the text of a finding's reason is looked up, by the finding's kind; other kinds (the
+#: report reader's cells) by ``REASON_PREFIXES[None]``.
+REASON_PREFIXES = {"row_not_computed": ("site_reason.",),
+                   "material_not_compared": ("followup.status.material_reason.",),
+                   None: ("cell.", "site_reason.", "reason.")}
 #: Findings listed on the command line before "… and n more".
 _SHOWN = 12
 
@@ -34,6 +38,16 @@ def code_texts(codes, prefixes: tuple[str, ...], lang: str) -> np.ndarray:
         names[code] = next((MESSAGES[p + str(code)][lang] for p in prefixes
                             if p + str(code) in MESSAGES), str(code))
     return values.map(names).astype(object).fillna("").to_numpy(dtype=object)
+
+
+def reason_texts(kinds, reasons, lang: str) -> np.ndarray:
+    """Text of each finding's reason, looked up where its kind says (:data:`REASON_PREFIXES`)."""
+    kinds = pd.Series(kinds, dtype=object).to_numpy()
+    out = code_texts(reasons, REASON_PREFIXES[None], lang)
+    for kind, prefixes in REASON_PREFIXES.items():  # a few kinds, each a whole-column step
+        if kind is not None and (kinds == kind).any():
+            out = np.where(kinds == kind, code_texts(reasons, prefixes, lang), out)
+    return out
 
 
 def blank_none(values: pd.Series) -> pd.Series:

@@ -51,7 +51,7 @@ def findings_frame(frames) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=float if c.startswith("kg") else object)
                              for c in FOLLOWUP_FINDING_COLUMNS})
     out = pd.concat(frames, ignore_index=True).reindex(columns=list(FOLLOWUP_FINDING_COLUMNS))
-    order = pd.Categorical(out["kind"], categories=list(FOLLOWUP_FINDING_KINDS)).codes
+    order = pd.Index(FOLLOWUP_FINDING_KINDS).get_indexer(out["kind"].astype(object))
     order = np.where(order < 0, len(FOLLOWUP_FINDING_KINDS), order)
     month = out["month"].astype(object).fillna("").astype(str).to_numpy()
     return out.iloc[np.lexsort((month, order))].reset_index(drop=True)

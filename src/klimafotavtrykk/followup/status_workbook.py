@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.followup._text import KIND_PREFIXES, REASON_PREFIXES, blank_none, code_texts
+from klimafotavtrykk.followup._text import KIND_PREFIXES, blank_none, code_texts, reason_texts
 from klimafotavtrykk.messages import check_language, column_label, t
 from klimafotavtrykk.site import SHARE_BASES
 
@@ -63,8 +63,8 @@ def status_frames(result, lang: str = "nb") -> dict[str, pd.DataFrame]:
     materials["reason"] = code_texts(blank_none(materials["reason"]),
                                      ("followup.status.material_reason.",), lang)
     findings = result.findings.copy()
+    findings["reason"] = reason_texts(findings["kind"], findings["reason"], lang)
     findings["kind"] = code_texts(findings["kind"], KIND_PREFIXES, lang)
-    findings["reason"] = code_texts(findings["reason"], REASON_PREFIXES, lang)
     bonus = flags(result.bonus.copy(), "capped")
     bonus["kind"] = code_texts(bonus["kind"], ("followup.rule.kind.",), lang)
     bonus = bonus.rename(columns={"kind": "rule_kind"})
