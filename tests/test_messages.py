@@ -40,7 +40,7 @@ FILE_PREFIXES = {
     "report.csv": {"sheet", "summary"}, "explanations.csv": {"explanation"},
     "findings.csv": {"finding"}, "bid_template.csv": {"bid"}, "evaluation.csv": {"eval"},
     "plot.csv": {"plot"}, "hints.csv": {"hint"}, "site_reasons.csv": {"site_reason"},
-    "cells.csv": {"cell"}, "followup.csv": {"followup"},
+    "cells.csv": {"cell"}, "followup.csv": {"followup"}, "followup_status.csv": {"followup", "plot"},
 }  # fmt: skip
 
 # ----------------------------------------------------------------------------- catalogue

@@ -25,6 +25,7 @@ _EXPORTS = {
     "substitute": "klimafotavtrykk.alternatives",
     "score_bids": "klimafotavtrykk.tender",
     "load_competition": "klimafotavtrykk.tender",
+    "follow_up": "klimafotavtrykk.followup.status",
 }
 
 __all__ = ["__version__", "plot", *_EXPORTS]

@@ -719,3 +719,116 @@ def _format_axis(axis, lang: str) -> None:
     axis.set_major_formatter(_Ticks())
     if axis.axis_name == "x":  # long numbers side by side: fewer ticks
         axis.set_major_locator(MaxNLocator(nbins=6))
+
+
+# ============================================================================ contract follow-up
+
+__all__ += ["followup_emissions", "followup_share"]
+
+_BUDGET_COLOUR = "#000000"
+_REPORTED_COLOUR = "#1f4e79"
+_PROJECTION_COLOUR = "#7f7f7f"
+
+
+def followup_emissions(result, *, ax: Axes | None = None, lang: str = "nb") -> Axes:
+    """Cumulative site emissions (A5) month by month against the climate budget line.
+
+    The budget line rises evenly to the climate budget at the contract's last
+    month (the pro rata promise); the reported line runs to the status month;
+    a dotted projection line continues it to completion at the mean of the
+    months reported.
+
+    Parameters
+    ----------
+    result : FollowUp
+        Of :func:`klimafotavtrykk.followup.status.follow_up`: its ``by_month``
+        (``month``, ``cumulative_kg_co2e``, ``cumulative_budget_kg_co2e``) and
+        ``summary`` (``projection_kg_co2e``) are drawn. [kg CO₂e]
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines labelled ``budget``, ``reported`` and, once a month is reported,
+        ``projection`` (their legend texts in ``lang``).
+    """
+    check_language(lang)
+    months = result.by_month
+    x = np.arange(len(months))
+    ax = _axes(ax, (max(5.0, 0.45 * len(months) + 3.0), 4.5))
+    budget = months["cumulative_budget_kg_co2e"].to_numpy(dtype=float)
+    done = months["cumulative_kg_co2e"].to_numpy(dtype=float)
+    ax.plot(x, budget, color=_BUDGET_COLOUR, linestyle="--", linewidth=1.2, label="budget")
+    shown = np.isfinite(done)
+    ax.plot(x[shown], done[shown], color=_REPORTED_COLOUR, marker="o", linewidth=2.0, label="reported")
+    projection = float(result.summary.get("projection_kg_co2e", np.nan))
+    if shown.any() and np.isfinite(projection) and x[shown][-1] < x[-1]:
+        last = x[shown][-1]
+        ax.plot([last, x[-1]], [done[shown][-1], projection], color=_PROJECTION_COLOUR,
+                linestyle=":", linewidth=1.5, label="projection")
+    ax.set_xticks(x, months["month"].astype(str).tolist(), rotation=45, ha="right")
+    ax.set_xlabel(_t("followup.month", lang))
+    ax.set_ylabel(_t("followup.kg_co2e", lang))
+    ax.set_ylim(bottom=0.0)
+    ax.set_title(_t("followup.title.emissions", lang))
+    _format_axis(ax.yaxis, lang)
+    names = {"budget": _t("followup.budget", lang), "reported": _t("followup.reported", lang),
+             "projection": _t("followup.projection", lang)}
+    handles = ax.get_lines()
+    ax.legend(handles, [names[h.get_label()] for h in handles], loc="upper left", frameon=False)
+    return ax
+
+
+def followup_share(result, *, basis: str = "energy", ax: Axes | None = None, lang: str = "nb") -> Axes:
+    """The cumulative emission-free share month by month against the share promised.
+
+    Parameters
+    ----------
+    result : FollowUp
+        Of :func:`klimafotavtrykk.followup.status.follow_up`: ``by_month``
+        columns ``cumulative_share_<basis>`` and ``promised_share_<basis>``. [-]
+    basis : {"energy", "machine_hours", "machine_count"}
+        What the share is counted on (the site package's bases).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines labelled ``reported`` and ``promised``, the y axis in percent.
+
+    Raises
+    ------
+    InputError
+        For an unknown basis.
+    """
+    check_language(lang)
+    bases = {"energy": _t("followup.basis_energy", lang),
+             "machine_hours": _t("followup.basis_machine_hours", lang),
+             "machine_count": _t("followup.basis_machine_count", lang)}
+    if basis not in bases:
+        raise InputError(f"unknown share basis {basis!r}", expected=" | ".join(bases), found=str(basis))
+    months = result.by_month
+    x = np.arange(len(months))
+    ax = _axes(ax, (max(5.0, 0.45 * len(months) + 3.0), 4.5))
+    done = 100.0 * months[f"cumulative_share_{basis}"].to_numpy(dtype=float)
+    promised = 100.0 * months[f"promised_share_{basis}"].to_numpy(dtype=float)
+    ax.plot(x, promised, color=_BUDGET_COLOUR, linestyle="--", linewidth=1.2, label="promised")
+    shown = np.isfinite(done)
+    ax.plot(x[shown], done[shown], color=_REPORTED_COLOUR, marker="o", linewidth=2.0, label="reported")
+    ax.set_ylim(0.0, 105.0)
+    ax.set_xticks(x, months["month"].astype(str).tolist(), rotation=45, ha="right")
+    ax.set_xlabel(_t("followup.month", lang))
+    ax.set_ylabel(_t("followup.share", lang))
+    ax.set_title(_t("followup.title.share", lang))
+    _format_axis(ax.yaxis, lang)
+    names = {"promised": _t("followup.promised_share", lang, basis=bases[basis]),
+             "reported": _t("followup.reported_share", lang, basis=bases[basis])}
+    handles = ax.get_lines()
+    ax.legend(handles, [names[h.get_label()] for h in handles], loc="lower right", frameon=False)
+    return ax

@@ -1,0 +1,367 @@
+"""What the follow-up finds in the monthly reports: checks against the promise, and materials.
+
+Every check works on whole columns of the month's rows (after the one
+:func:`~klimafotavtrykk.site.calculate_site` call) and returns finding rows
+with the columns of :data:`FOLLOWUP_FINDING_COLUMNS`; user-facing texts are
+``messages`` keys ``followup.finding.<kind>``. :func:`compare_materials`
+puts each delivery beside the line the bid promised it for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.tender.findings import FINDING_COLUMNS
+
+__all__ = ["FOLLOWUP_FINDING_KINDS", "FOLLOWUP_FINDING_COLUMNS", "MATERIAL_REASONS", "findings_frame", "month_findings",
+           "site_findings", "implausible_fuel", "compare_materials"]
+
+#: Finding kinds of the follow-up, in the order the status lists them
+#: (messages: ``followup.finding.<kind>``). Findings the report reader made keep their own kind.
+FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
+    "month_missing", "month_duplicate", "month_duplicate_summed", "month_outside_period",
+    "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
+    "emission_free_flag_wrong", "fossil_instead_of_emission_free", "machine_not_promised",
+    "carrier_not_promised", "epd_differs", "material_not_promised", "material_not_compared")
+#: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
+#: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
+FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
+#: Energy class that counts as emission-free (the site package's classes).
+_EMISSION_FREE = "emission_free"
+#: Why a delivery was not compared with the promise (messages: ``followup.status.material_reason.*``).
+MATERIAL_REASONS: tuple[str, ...] = ("not_promised", "no_epd_value", "unit_not_convertible")
+
+
+def findings_frame(frames) -> pd.DataFrame:
+    """One finding frame in the order of :data:`FOLLOWUP_FINDING_KINDS`, then other kinds.
+
+    Parameters
+    ----------
+    frames : list of DataFrame
+        Any subset of :data:`FOLLOWUP_FINDING_COLUMNS`; empty ones are skipped.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`FOLLOWUP_FINDING_COLUMNS`.
+    """
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=float if c.startswith("kg") else object)
+                             for c in FOLLOWUP_FINDING_COLUMNS})
+    out = pd.concat(frames, ignore_index=True).reindex(columns=list(FOLLOWUP_FINDING_COLUMNS))
+    order = pd.Index(FOLLOWUP_FINDING_KINDS).get_indexer(out["kind"].astype(object))
+    order = np.where(order < 0, len(FOLLOWUP_FINDING_KINDS), order)
+    month = out["month"].astype(object).fillna("").astype(str).to_numpy()
+    return out.iloc[np.lexsort((month, order))].reset_index(drop=True)
+
+
+def month_findings(reports: pd.DataFrame, months: pd.PeriodIndex, status: pd.Period | None,
+                   duplicates: str, signed_by: pd.Period | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Months missing, reported twice, outside the contract, after the status, or reported late.
+
+    Parameters
+    ----------
+    reports : DataFrame
+        One row per report, in the order given: ``file``, ``month`` (Period) and
+        ``report_date`` (the date the contractor signed it, or None). A report
+        signed after the month that follows the month it reports is late (a
+        finding; it counts like any other).
+    months : PeriodIndex
+        The contract's months, start to end.
+    status : Period or None
+        The last month counted.
+    duplicates : {"last", "sum"}
+        Count only the last report of a month, or all of them.
+    signed_by : Period, optional
+        Reports signed after this month were not delivered yet at the status
+        date: listed, not counted, and their month is missing.
+
+    Returns
+    -------
+    findings : DataFrame
+    counted : numpy.ndarray of bool
+        Per report, whether its rows are counted.
+    """
+    month = reports["month"]
+    files = reports["file"]
+    signed = pd.to_datetime(reports.get("report_date", pd.Series(None, index=reports.index)),
+                            errors="coerce")
+    signed_month = signed.dt.to_period("M")
+    inside = month.isin(months).to_numpy(dtype=bool)
+    due = inside & (month <= status).to_numpy(dtype=bool) if status is not None else inside.copy()
+    later = inside & ~due
+    unknown = due & (signed.notna() & (signed_month > signed_by)).to_numpy(dtype=bool) \
+        if signed_by is not None else np.zeros(len(reports), dtype=bool)
+    due &= ~unknown
+    late = (signed.notna() & (signed_month > month + 1)).to_numpy(dtype=bool) & due
+    counted = due.copy()
+
+    def rows(mask, kind, detail=None):
+        return pd.DataFrame({"month": month[mask].astype(str), "file": files[mask], "kind": kind,
+                             "detail": None if detail is None else detail[mask]})
+
+    dates = signed.dt.strftime("%Y-%m-%d")
+    found = [rows(~inside, "month_outside_period"), rows(later, "month_after_status"),
+             rows(unknown, "report_after_status", dates), rows(late, "report_late", dates)]
+    twice = np.zeros(len(reports), dtype=bool)
+    twice[np.flatnonzero(due)] = month[due].duplicated(keep=False).to_numpy(dtype=bool)
+    if twice.any():
+        names = files[twice].astype(str).groupby(month[twice].astype(str)).agg(", ".join)
+        found.append(pd.DataFrame({"month": names.index, "detail": names.to_numpy(),
+                                   "kind": "month_duplicate" if duplicates == "last"
+                                   else "month_duplicate_summed"}))
+        if duplicates == "last":
+            kept = month[due]
+            counted[np.flatnonzero(due)[kept.duplicated(keep="last").to_numpy(dtype=bool)]] = False
+    if status is not None:
+        seen = set(month[due])
+        missing = [m for m in months[months <= status] if m not in seen]
+        found.append(pd.DataFrame({"month": [str(m) for m in missing], "kind": "month_missing"}))
+    return findings_frame(found), counted
+
+
+def site_findings(rows: pd.DataFrame, result, promise, machines: pd.DataFrame,
+                  diesel_kwh_per_kg: float) -> pd.DataFrame:
+    """Site rows not computed, and computed rows that break the promise.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The counted reports' site rows as given to ``calculate_site``
+        (``row_id`` 0 .. n-1, ``month``, ``file``).
+    result : SiteResult
+        Their calculation.
+    promise : SiteResult
+        The winning bid's site sheet, calculated.
+    machines : DataFrame
+        The machines promised (:data:`~klimafotavtrykk.followup.model.PROMISE_MACHINE_COLUMNS`).
+    diesel_kwh_per_kg : float
+        Energy content of the diesel the machinery SFC is measured on. [kWh kg⁻¹]
+
+    Returns
+    -------
+    DataFrame
+        Finding rows (kinds ``row_not_computed``, ``fuel_hours_implausible``,
+        ``emission_free_flag_wrong``, ``fossil_instead_of_emission_free``,
+        ``machine_not_promised``, ``carrier_not_promised``).
+    """
+    un = result.unmatched
+    found = [pd.DataFrame({"month": un.get("month"), "file": un.get("file"),
+                           "source_ref": un.get("source_ref"), "kind": "row_not_computed",
+                           "reason": un["reason"].astype(str), "detail": un.get("detail")})]
+    lines = result.lines
+    site = lines[lines["scope"].to_numpy(dtype=object) == "site"]
+
+    def rows_where(mask, kind, detail, **extra):
+        part = site[mask]
+        return pd.DataFrame({"month": part["month"], "file": part["file"],
+                             "source_ref": part.get("source_ref"), "kind": kind,
+                             "detail": np.asarray(detail, dtype=object)[mask],
+                             "kg_co2e": part["kg_co2e"], **{k: v[mask] for k, v in extra.items()}})
+
+    carrier = site["carrier_key"].to_numpy(dtype=object)
+    fossil = site["energy_class"].to_numpy(dtype=object) != _EMISSION_FREE
+    flag = _column(site, "emission_free").astype("boolean").fillna(False).to_numpy(dtype=bool)
+    found.append(rows_where(flag & fossil, "emission_free_flag_wrong", carrier))
+    found.append(rows_where(implausible_fuel(site, diesel_kwh_per_kg), "fuel_hours_implausible",
+                            _text(site, "machine")))
+
+    promised = machines.drop_duplicates("machine_id").set_index("machine_id") if len(machines) \
+        else pd.DataFrame(columns=["carrier", "emission_free"])
+    mid = _column(site, "machine_id")
+    known = mid.isin(promised.index).to_numpy(dtype=bool)
+    is_machine = _column(site, "category").astype(object).to_numpy() == "machine"
+    named = _text(site, "machine")
+    label = np.where(pd.isna(mid.to_numpy(dtype=object)), named, mid.astype(str).to_numpy(dtype=object))
+    found.append(rows_where(is_machine & ~known, "machine_not_promised", label))
+    promised_free = (mid.map(promised["emission_free"].astype("boolean")).astype("boolean")
+                     .fillna(False).to_numpy(dtype=bool))
+    promised_carrier = mid.map(promised["carrier"]).astype(object).to_numpy()
+    found.append(rows_where(known & promised_free & fossil, "fossil_instead_of_emission_free",
+                            label + ": " + pd.Series(promised_carrier, dtype=object).fillna("")
+                            .astype(str).to_numpy(dtype=object) + " → " +
+                            pd.Series(carrier, dtype=object).fillna("").astype(str)
+                            .to_numpy(dtype=object)))
+    promise_lines = promise.lines
+    offered = set(promise_lines.loc[promise_lines["scope"] == "site", "carrier_key"].dropna())
+    has_carrier = ~pd.isna(carrier)
+    found.append(rows_where(has_carrier & ~pd.Series(carrier).isin(offered).to_numpy(),
+                            "carrier_not_promised", carrier))
+    return findings_frame(found)
+
+
+def implausible_fuel(lines: pd.DataFrame, diesel_kwh_per_kg: float) -> np.ndarray:
+    """Rows whose metered fuel and machine hours cannot both be right.
+
+    A diesel engine at full rated power for every hour reported burns at most
+    ``hours × rated power × SFC`` of diesel [kg] (:func:`~klimafotavtrykk.site.machine_fuel_mass`
+    at load factor 1, SFC from the machinery table); a row reporting more fuel
+    energy than that diesel holds, or no fuel at all beside its hours, is
+    flagged. Rows without hours, rated power or a machine class the table knows
+    are not judged; electric machines neither (drive-train losses are not modelled).
+
+    Parameters
+    ----------
+    lines : DataFrame
+        Computed site rows (``SiteResult.lines``) with ``reported_hours`` [h].
+    diesel_kwh_per_kg : float
+        [kWh kg⁻¹]
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    from klimafotavtrykk.site import machine_fuel_mass, machine_parameters, machinery_table
+
+    hours = _numbers(lines, "reported_hours")
+    power = _numbers(lines, "rated_power_kw")
+    judged = ((lines["method"].to_numpy(dtype=object) == "metered")
+              & (lines["machine_drive"].to_numpy(dtype=object) == "diesel_engine")
+              & (hours > 0) & (power > 0))
+    if not judged.any():
+        return judged
+    classes = _column(lines, "machine_class").astype(object).where(judged, None).to_numpy()
+    params = machine_parameters(machinery_table(), classes, power)
+    ok_class = params["class_known"].to_numpy() & (params["band"].to_numpy() >= 0) & judged \
+        & ~params["class_assumed"].to_numpy()
+    most_kg = machine_fuel_mass(hours, power, 1.0, params["sfc_kg_per_kwh"].to_numpy(float))
+    energy = lines["energy_kwh"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        too_much = energy / diesel_kwh_per_kg > most_kg
+    return judged & ((ok_class & too_much) | (energy == 0))
+
+
+def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each delivery beside the line it was promised for, and the kg CO2e difference.
+
+    ``difference = (delivered GWP − promised GWP) × delivered quantity``, both
+    GWPs per the delivered EPD's declared unit and the quantity converted to
+    it through the library's units (:func:`~klimafotavtrykk.units.unit_codes`);
+    a promised GWP per another unit of the same dimension (per kg against per
+    tonne) is converted too. A delivery is matched to the promise by
+    ``line_key``. Promised lines nothing was delivered against yet are listed
+    with quantity 0.
+
+    Parameters
+    ----------
+    delivered : DataFrame
+        :data:`~klimafotavtrykk.followup.model.REPORT_MATERIAL_COLUMNS` plus
+        ``month`` and ``file``.
+    promised : DataFrame
+        :data:`~klimafotavtrykk.followup.model.PROMISE_MATERIAL_COLUMNS`.
+
+    Returns
+    -------
+    materials : DataFrame
+        ``month``, ``file``, ``source_ref``, ``line_key``, ``post_number``,
+        ``description``, ``product``, ``epd_id``, ``promised_epd_id``,
+        ``epd_declared_unit``, ``epd_gwp_a1a3``, ``promised_epd_gwp_a1a3``
+        (per the delivered declared unit) [kg CO2e per declared unit],
+        ``quantity``, ``unit``, ``declared_quantity`` [declared unit],
+        ``promised_quantity``, ``promised_unit``, ``kg_co2e``,
+        ``promised_kg_co2e``, ``difference_kg_co2e`` [kg CO2e] and
+        ``reason`` (:data:`MATERIAL_REASONS`; empty when compared).
+    findings : DataFrame
+        ``epd_differs``, ``material_not_promised``, ``material_not_compared``.
+    """
+    from klimafotavtrykk.units import unit_codes
+
+    d = delivered.reset_index(drop=True)
+    p = promised.drop_duplicates("line_key").set_index("line_key") if len(promised) \
+        else pd.DataFrame(columns=["epd_id", "epd_declared_unit", "epd_gwp_a1a3", "quantity", "unit"])
+    key = _column(d, "line_key")
+    known = key.isin(p.index).to_numpy(dtype=bool)
+
+    def promised_col(name):
+        return key.map(p[name]).to_numpy(dtype=object if name not in ("epd_gwp_a1a3", "quantity")
+                                          else float)
+
+    codes, table = unit_codes(pd.concat([_column(d, "unit"), _column(d, "epd_declared_unit"),
+                                         pd.Series(promised_col("epd_declared_unit"), dtype=object)],
+                                        ignore_index=True))
+    dim = np.append(table["dimension"].to_numpy(dtype=object), None)[codes]
+    scale = np.append(table["scale"].to_numpy(dtype=float), np.nan)[codes]
+    n = len(d)
+    (dim_q, dim_d, dim_p), (sc_q, sc_d, sc_p) = np.split(dim, 3), np.split(scale, 3)
+    quantity = _numbers(d, "quantity")
+    gwp = _numbers(d, "epd_gwp_a1a3")
+    promised_raw = promised_col("epd_gwp_a1a3")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        declared_quantity = np.where(dim_q == dim_d, quantity * sc_q / sc_d, np.nan)
+        promised_gwp = np.where(dim_p == dim_d, promised_raw * sc_d / sc_p, np.nan)
+    kg = gwp * declared_quantity
+    promised_kg = promised_gwp * declared_quantity
+    reason = np.select([~known, np.isnan(gwp) | np.isnan(promised_raw),
+                        np.isnan(declared_quantity) | np.isnan(promised_gwp)],
+                       list(MATERIAL_REASONS), "")
+    frame = pd.DataFrame({
+        "month": _column(d, "month").to_numpy(dtype=object), "file": _column(d, "file").to_numpy(dtype=object),
+        "source_ref": _column(d, "source_ref").to_numpy(dtype=object), "line_key": key.to_numpy(dtype=object),
+        "post_number": _column(d, "post_number").to_numpy(dtype=object),
+        "description": _column(d, "description").to_numpy(dtype=object),
+        "product": _column(d, "product").to_numpy(dtype=object),
+        "epd_id": _column(d, "epd_id").to_numpy(dtype=object), "promised_epd_id": promised_col("epd_id"),
+        "epd_declared_unit": _column(d, "epd_declared_unit").to_numpy(dtype=object),
+        "epd_gwp_a1a3": gwp, "promised_epd_gwp_a1a3": promised_gwp,
+        "quantity": quantity, "unit": _column(d, "unit").to_numpy(dtype=object),
+        "declared_quantity": declared_quantity, "promised_quantity": promised_col("quantity"),
+        "promised_unit": promised_col("unit"), "kg_co2e": kg, "promised_kg_co2e": promised_kg,
+        "difference_kg_co2e": np.where(reason == "", kg - promised_kg, np.nan), "reason": reason,
+    }, index=pd.RangeIndex(n))
+    pending = p.loc[~p.index.isin(set(key.dropna()))].reset_index()
+    if len(pending):
+        frame = pd.concat([frame, pd.DataFrame({
+            "line_key": pending["line_key"], "post_number": _column(pending, "post_number"),
+            "description": _column(pending, "description"), "product": _column(pending, "product"),
+            "promised_epd_id": _column(pending, "epd_id"),
+            "promised_epd_gwp_a1a3": _numbers(pending, "epd_gwp_a1a3"),
+            "epd_declared_unit": _column(pending, "epd_declared_unit"), "quantity": 0.0,
+            "promised_quantity": _numbers(pending, "quantity"), "promised_unit": _column(pending, "unit"),
+        })], ignore_index=True)
+    said, bid = _epd(frame["epd_id"]), _epd(frame["promised_epd_id"])
+    delivery = np.arange(len(frame)) < n
+    differs = delivery & (frame["reason"].to_numpy(dtype=object) != "not_promised") & (said != bid)
+    base = {c: frame[c] for c in ("month", "file", "source_ref")}
+    findings = findings_frame([
+        pd.DataFrame(base | {"kind": "epd_differs",
+                             "detail": frame["promised_epd_id"].fillna("–").astype(str) + " → "
+                             + frame["epd_id"].fillna("–").astype(str),
+                             "kg_co2e": frame["difference_kg_co2e"]})[differs],
+        pd.DataFrame(base | {"kind": "material_not_promised",
+                             "detail": frame["line_key"].astype(str)})[delivery & (_reasons(frame) == "not_promised")],
+        pd.DataFrame(base | {"kind": "material_not_compared", "reason": frame["reason"],
+                             "detail": frame["description"]})[
+            delivery & np.isin(_reasons(frame), ["no_epd_value", "unit_not_convertible"])],
+    ])
+    return frame, findings
+
+
+def _reasons(frame: pd.DataFrame) -> np.ndarray:
+    """Return the ``reason`` column as an object array, ``""`` where missing."""
+    return frame["reason"].astype(object).fillna("").to_numpy(dtype=object)
+
+
+def _epd(values: pd.Series) -> np.ndarray:
+    """EPD numbers compared as keys: blanks removed, case folded; missing as ``""``."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    keys = pd.Series(uniques, dtype=object).astype(str).str.replace(r"\s+", "", regex=True).str.casefold()
+    return np.append(keys.to_numpy(dtype=object), "")[codes]
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _text(frame: pd.DataFrame, name: str) -> np.ndarray:
+    return _column(frame, name).astype(object).where(_column(frame, name).notna(), "").astype(str) \
+        .to_numpy(dtype=object)

@@ -1,0 +1,397 @@
+"""follow_up on the hand example of conftest.py: A5, shares, deviation, materials, findings, bonus.
+
+Factors (data/emission_factors/energy_carriers.csv, scope wtw), read by hand:
+electricity_no 0.015 kg CO2e/kWh; hvo100 0.5576 kg CO2e/L, 9.44444 kWh/L;
+diesel 3.34752 kg CO2e/L, 9.77778 kWh/L.
+"""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+import klimafotavtrykk as kf
+from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.followup import Rule
+from klimafotavtrykk.followup.status import follow_up, status_text
+
+# A5 per month [kg CO2e]:
+#   Jan: M1 1000 kWh × 0.015 = 15; M2 100 L × 0.5576 = 55.76; M3 200 L × 3.34752 = 669.504 → 740.264
+#   Feb: 1200 × 0.015 = 18; 80 × 0.5576 = 44.608; 250 × 3.34752 = 836.88 → 899.488
+#   Mar: 800 × 0.015 = 12; 120 × 0.5576 = 66.912; 180 × 3.34752 = 602.5536 → 681.4656
+JAN, FEB, MAR = 740.264, 899.488, 681.4656
+# the bid promised 3000 kWh, 300 L HVO and 600 L diesel over the contract:
+#   3000 × 0.015 + 300 × 0.5576 + 600 × 3.34752 = 45 + 167.28 + 2008.512 = 2220.792
+BUDGET = 2220.792
+
+
+def test_a5_per_month_and_cumulative(fu, contract, reports):
+    result = follow_up(contract, reports)
+    by_month = result.by_month
+    assert by_month["month"].tolist() == ["2025-01", "2025-02", "2025-03"]
+    assert by_month["kg_co2e"].tolist() == pytest.approx([JAN, FEB, MAR])
+    assert by_month["cumulative_kg_co2e"].tolist() == pytest.approx(
+        [JAN, JAN + FEB, JAN + FEB + MAR])            # 740.264, 1639.752, 2321.2176
+    assert by_month["cumulative_budget_kg_co2e"].tolist() == pytest.approx(
+        [BUDGET / 3, 2 * BUDGET / 3, BUDGET])
+    assert result.summary["kg_co2e"] == pytest.approx(2321.2176)
+    assert result.summary["budget_source"] == "bid"
+    assert kf.follow_up is follow_up
+
+
+def test_a5_by_carrier(fu, contract, reports):
+    """Diesel so far 630 L × 3.34752 = 2108.9376 against 600 L × 3.34752 = 2008.512 promised."""
+    carrier = follow_up(contract, reports).by_carrier.set_index("carrier")
+    assert carrier.loc["diesel", "kg_co2e"] == pytest.approx(2108.9376)
+    assert carrier.loc["diesel", "promised_kg_co2e"] == pytest.approx(2008.512)
+    assert carrier.loc["diesel", "deviation_kg_co2e"] == pytest.approx(100.4256)
+    assert carrier.loc["hvo100", "2025-02"] == pytest.approx(44.608)
+    assert carrier.loc["electricity_no", "energy_class"] == "emission_free"
+    assert carrier["in_promise"].all()
+
+
+def test_three_shares_per_month_and_cumulative(fu, contract, reports):
+    """Emission-free share by energy, machine hours and machine count.
+
+    Energy [kWh]: Jan el 1000, HVO 100 × 9.44444 = 944.444, diesel 200 × 9.77778 = 1955.556
+    → 1000 / 3900 = 0.25641. Feb 1200 / (1200 + 755.5552 + 2444.445) = 0.272727.
+    Mar 800 / (800 + 1133.3328 + 1760.0004) = 0.216607.
+    Cumulative 3000 / (3000 + 2833.332 + 6160.0014) = 0.250139.
+    Hours: Jan 50 / 150, Feb 60 / 160, Mar 40 / 150; cumulative 150 / 460.
+    Machines: one of three every month and cumulatively.
+    """
+    result = follow_up(contract, reports)
+    m = result.by_month
+    assert m["share_energy"].tolist() == pytest.approx(
+        [1000 / 3900, 1200 / (1200 + 80 * 9.44444 + 250 * 9.77778),
+         800 / (800 + 120 * 9.44444 + 180 * 9.77778)], rel=1e-9)
+    assert m["cumulative_share_energy"].iloc[-1] == pytest.approx(
+        3000 / (3000 + 300 * 9.44444 + 630 * 9.77778), rel=1e-9)
+    assert m["share_machine_hours"].tolist() == pytest.approx([50 / 150, 60 / 160, 40 / 150])
+    assert m["cumulative_share_machine_hours"].tolist() == pytest.approx([50 / 150, 110 / 310, 150 / 460])
+    assert m["share_machine_count"].tolist() == pytest.approx([1 / 3] * 3)
+    assert result.summary["share_machine_count"] == pytest.approx(1 / 3)
+    # the promise, the same way: 3000 / (3000 + 300 × 9.44444 + 600 × 9.77778) = 3000 / 11700
+    assert result.summary["promised_share_energy"] == pytest.approx(3000 / 11700, rel=1e-6)
+    assert math.isnan(result.summary["promised_share_machine_hours"])  # the bid gave no hours
+
+
+def test_deviation_and_bonus_under_a_capped_rule(fu):
+    """Budget 3000 kg; 2321.2176 as built (all months in, so the projection is the total).
+
+    Improvement (3000 − 2321.2176) / 3000 = 22.62608 %; 100e6 × 0.001 × 22.62608 = 2 262 608
+    before the cap; cap 2 % of 100e6 = 2 000 000.
+    """
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.0005,
+                       bonus_cap_share=0.02)
+    result = follow_up(fu.make_contract(rules=[rule], climate_budget_kg=3000.0), fu.three_months())
+    assert result.summary["deviation_kg_co2e"] == pytest.approx(2321.2176 - 3000.0)
+    bonus = result.bonus.iloc[0]
+    assert bonus["improvement_percent"] == pytest.approx(100 * (3000 - 2321.2176) / 3000)
+    assert bonus["uncapped_nok"] == pytest.approx(1e5 * 100 * (3000 - 2321.2176) / 3000)
+    assert bonus["amount_nok"] == pytest.approx(2e6)
+    assert bool(bonus["capped"])
+    assert result.summary["bonus_nok"] == pytest.approx(2e6)
+    assert "bonus_cap_share: hand example" in bonus["sources"]
+    params = result.parameters.set_index("parameter")
+    assert params.loc["rules[1].bonus_cap_share", "source"] == "hand example"
+
+
+def test_deduction_under_an_asymmetric_rule(fu, contract, reports):
+    """Against the bid's 2220.792: 100.4256 kg over, −4.52206 %; deduction 100e6 × 0.0005 × 4.52206.
+
+    The bonus rate (0.001) would give twice as much: the deduction uses its own rate.
+    """
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.0005)
+    result = follow_up(fu.make_contract(rules=[rule]), reports)
+    pct = 100 * 100.4256 / BUDGET
+    assert result.bonus.loc[0, "improvement_percent"] == pytest.approx(-pct)
+    assert result.bonus.loc[0, "amount_nok"] == pytest.approx(-100e6 * 0.0005 * pct)
+
+
+def test_pro_rata_promise_and_projection_mid_contract(fu, contract, reports):
+    """After two of three months: promised 2/3 × 2220.792 = 1480.528; so far 1639.752.
+
+    Projection: 1639.752 + mean(740.264, 899.488) × 1 = 1639.752 + 819.876 = 2459.628.
+    """
+    s = follow_up(contract, reports[:2]).summary
+    assert s["months_elapsed"] == 2
+    assert s["promised_to_date_kg_co2e"] == pytest.approx(1480.528)
+    assert s["deviation_kg_co2e"] == pytest.approx(1639.752 - 1480.528)
+    assert s["projection_kg_co2e"] == pytest.approx(2459.628)
+
+
+def test_a_missing_month_is_a_finding_and_projected_as_an_average_month(fu, contract):
+    """The cheat who leaves February out: found, and not counted as zero in the projection.
+
+    Jan + Mar = 740.264 + 681.4656 = 1421.7296; projection + mean 710.8648 × 1 = 2132.5944.
+    """
+    jan, _, mar = fu.three_months()
+    result = follow_up(contract, [jan, mar])
+    missing = result.findings[result.findings["kind"] == "month_missing"]
+    assert missing["month"].tolist() == ["2025-02"]
+    assert result.summary["months_reported"] == 2
+    assert result.summary["projection_kg_co2e"] == pytest.approx(1421.7296 + 710.8648)
+    assert not result.by_month.loc[1, "reported"]
+    assert result.by_month.loc[1, "cumulative_kg_co2e"] == pytest.approx(740.264)
+
+
+def test_a_machine_not_in_the_promise(fu, contract):
+    """A hired diesel excavator, 50 L: found, and counted (50 × 3.34752 = 167.376 kg)."""
+    jan = fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50),
+                                  {"machine": "Leid gravemaskin", "carrier": "diesel", "litres": 50.0,
+                                   "machine_class": "excavator", "reported_hours": 10}])
+    result = follow_up(contract, [jan])
+    found = result.findings[result.findings["kind"] == "machine_not_promised"]
+    assert found["detail"].tolist() == ["Leid gravemaskin"]
+    assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Byggeplass!F3"]
+    assert result.summary["kg_co2e"] == pytest.approx(15.0 + 167.376)
+    machine = result.by_machine.set_index("machine")
+    assert not machine.loc["Leid gravemaskin", "in_promise"]
+    assert machine.loc["Hjullaster HVO", "months"] == 0      # promised, not seen yet
+
+
+def test_delivered_concrete_with_a_higher_epd_value(fu):
+    """Promised B30 at 175 kg CO2e/m3 (NEPD-1); delivered 40 m3 at 210 (NEPD-2): (210 − 175) × 40 = 1400.
+
+    Steel promised at 1.2 kg CO2e per kg; delivered 2 tonn with an EPD of 1500 per tonne:
+    1.2 × 1000 = 1200 per tonne promised, (1500 − 1200) × 2 = 600.
+    """
+    promised = fu.material_rows([
+        {"line_key": "216.01#a", "description": "Betong B30", "product": "B30 lavkarbon",
+         "epd_id": "NEPD-1", "epd_declared_unit": "m3", "epd_gwp_a1a3": 175.0, "quantity": 140.0,
+         "unit": "m3"},
+        {"line_key": "223.01#b", "description": "Armeringsstål", "epd_id": "NEPD-S",
+         "epd_declared_unit": "kg", "epd_gwp_a1a3": 1.2, "quantity": 10.0, "unit": "tonn"},
+        {"line_key": "230.01#c", "description": "Asfalt", "epd_id": "NEPD-A",
+         "epd_declared_unit": "tonn", "epd_gwp_a1a3": 50.0, "quantity": 100.0, "unit": "tonn"}])
+    delivered = fu.material_rows([
+        {"line_key": "216.01#a", "description": "Betong B30", "epd_id": "NEPD-2",
+         "epd_declared_unit": "m3", "epd_gwp_a1a3": 210.0, "quantity": 40.0, "unit": "m3",
+         "source_ref": "[rapport_2025-01.xlsx]Materialer!E2"},
+        {"line_key": "223.01#b", "description": "Armeringsstål", "epd_id": "NEPD-S",
+         "epd_declared_unit": "tonn", "epd_gwp_a1a3": 1500.0, "quantity": 2.0, "unit": "tonn"}])
+    result = follow_up(fu.make_contract(materials=promised),
+                       [fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=delivered)])
+    m = result.materials
+    assert m["difference_kg_co2e"].tolist()[:2] == pytest.approx([1400.0, 600.0])
+    assert m["promised_epd_gwp_a1a3"].tolist()[:2] == pytest.approx([175.0, 1200.0])
+    assert result.summary["materials_difference_kg_co2e"] == pytest.approx(2000.0)
+    assert m.loc[2, "line_key"] == "230.01#c" and m.loc[2, "quantity"] == 0.0   # not delivered yet
+    differs = result.findings[result.findings["kind"] == "epd_differs"]
+    assert differs["detail"].tolist() == ["NEPD-1 → NEPD-2"]
+    assert differs["kg_co2e"].tolist() == pytest.approx([1400.0])
+    # the climate result the rules judge: projection + material difference
+    s = result.summary
+    assert s["result_kg_co2e"] == pytest.approx(s["projection_kg_co2e"] + 2000.0)
+
+
+def test_cheat_diesel_reported_as_emission_free(fu, contract, reports):
+    """The carrier decides: a diesel dumper flagged emission-free changes no share, and is found."""
+    reports[0] = fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50), fu.machine_row("M2", 100.0, 40),
+                                         fu.machine_row("M3", 200.0, 60, emission_free=True)])
+    result = follow_up(contract, reports)
+    assert result.by_month.loc[0, "share_energy"] == pytest.approx(1000 / 3900)
+    assert result.by_month.loc[0, "share_machine_count"] == pytest.approx(1 / 3)
+    flagged = result.findings[result.findings["kind"] == "emission_free_flag_wrong"]
+    assert flagged["month"].tolist() == ["2025-01"] and flagged["detail"].tolist() == ["diesel"]
+
+
+def test_fossil_machine_where_an_electric_one_was_promised(fu, contract):
+    """M1 was promised electric; in January it ran 100 L of diesel."""
+    jan = fu.make_report("2025-01", [fu.machine_row("M1", None, 50, carrier="diesel", litres=100.0, kwh=None)])
+    result = follow_up(contract, [jan])
+    found = result.findings[result.findings["kind"] == "fossil_instead_of_emission_free"]
+    assert found["detail"].tolist() == ["M1: electricity_no → diesel"]
+    assert result.summary["share_energy"] == 0.0
+
+
+def test_cheat_negative_litres_are_not_counted(fu, contract):
+    """−200 L of diesel is refused (negative_amount) and adds nothing: January is M1 + M2 = 70.76."""
+    jan = fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50), fu.machine_row("M2", 100.0, 40),
+                                  fu.machine_row("M3", -200.0, 60)])
+    result = follow_up(contract, [jan])
+    refused = result.findings[result.findings["kind"] == "row_not_computed"]
+    assert refused["reason"].tolist() == ["negative_amount"]
+    assert refused["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Byggeplass!F4"]
+    assert result.summary["kg_co2e"] == pytest.approx(15.0 + 55.76)
+    assert result.by_month.loc[0, "rows_not_computed"] == 1
+
+
+def test_fuel_and_hours_that_cannot_both_be_right(fu, contract):
+    """1000 L of diesel in 10 h on a 100 kW dumper: 840 kg of diesel, where full power for 10 h at
+    the table's SFC (≈ 0.2-0.25 kg/kWh) burns at most about 250 kg. 100 L (84 kg) passes, and so
+    does a row without hours.
+    """
+    rows = [fu.machine_row("M3", 1000.0, 10, rated_power_kw=100.0),
+            fu.machine_row("M3", 100.0, 10, rated_power_kw=100.0),
+            fu.machine_row("M3", 100.0, None, rated_power_kw=100.0)]
+    result = follow_up(contract, [fu.make_report("2025-01", rows)])
+    found = result.findings[result.findings["kind"] == "fuel_hours_implausible"]
+    assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Byggeplass!F2"]
+
+
+def test_months_outside_the_period_after_the_status_and_twice(fu, contract):
+    """December 2024 is outside; a corrected January counts instead of the first; March after as_of."""
+    jan, feb, mar = fu.three_months()
+    dec = fu.make_report("2024-12", [fu.machine_row("M1", 1.0, 1)])
+    jan_fixed = fu.make_report("2025-01", [fu.machine_row("M1", 2000.0, 50)], file="rapport_2025-01_v2.xlsx")
+    result = follow_up(contract, [dec, jan, jan_fixed, feb, mar], as_of="2025-02")
+    kinds = dict(zip(result.findings["kind"], result.findings["month"], strict=True))
+    assert kinds == {"month_duplicate": "2025-01", "month_outside_period": "2024-12",
+                     "month_after_status": "2025-03"}
+    assert result.by_month.loc[0, "kg_co2e"] == pytest.approx(2000 * 0.015)
+    assert result.by_month.loc[0, "files"] == "rapport_2025-01_v2.xlsx"
+    summed = follow_up(contract, [jan, jan_fixed], duplicates="sum")
+    assert summed.by_month.loc[0, "kg_co2e"] == pytest.approx(JAN + 30.0)
+    with pytest.raises(InputError, match="months reported twice"):
+        follow_up(contract, [jan], duplicates="first")
+
+
+def test_a_rule_that_cannot_be_applied_says_why(fu, contract, reports):
+    rules = [Rule(kind="budget_share", parameters={"bonus_share_per_percent": 0.001},
+                  sources={"bonus_share_per_percent": "x"}),
+             Rule(kind="advantage_multiple", parameters={"multiple": 1.5, "co2_price_nok_per_kg": 2.0},
+                  sources={"multiple": "Rijkswaterstaat DuboCalc FAQ", "co2_price_nok_per_kg": "x"})]
+    result = follow_up(fu.make_contract(rules=rules), reports)
+    assert result.bonus["note"].tolist() == ["missing_parameter", ""]
+    assert result.bonus.loc[0, "detail"] == "deduction_share_per_percent"
+    # 100.4256 kg over the promise at NOK 2/kg, × 1.5: −301.2768
+    assert result.bonus.loc[1, "amount_nok"] == pytest.approx(-1.5 * 2.0 * 100.4256)
+
+
+def test_per_tonne_rule_on_deliveries(fu, contract):
+    """Asphalt below 60 kg CO2e/tonn earns NOK 20/t: 100 t at 55 counts, 50 t at 70 does not → 2000."""
+    promised = fu.material_rows([{"line_key": "a", "description": "Asfalt Ab11", "epd_id": "E1",
+                               "epd_declared_unit": "tonn", "epd_gwp_a1a3": 58.0, "quantity": 150.0,
+                               "unit": "tonn"}])
+    delivered = fu.material_rows([
+        {"line_key": "a", "description": "Asfalt Ab11", "epd_id": "E1", "epd_declared_unit": "tonn",
+         "epd_gwp_a1a3": 55.0, "quantity": 100.0, "unit": "tonn"},
+        {"line_key": "a", "description": "Asfalt Ab11", "epd_id": "E1", "epd_declared_unit": "kg",
+         "epd_gwp_a1a3": 0.070, "quantity": 50_000.0, "unit": "kg"}])
+    params = {"match": "asfalt", "threshold_kg_co2e": 60.0, "declared_unit": "tonn", "nok_per_tonne": 20.0}
+    rule = Rule(kind="per_tonne_below_threshold", parameters=params, sources=dict.fromkeys(params, "x"))
+    result = follow_up(fu.make_contract(rules=[rule], materials=promised),
+                       [fu.make_report("2025-01", [fu.machine_row("M1", 1.0, 1)], materials=delivered)])
+    assert result.bonus.loc[0, "tonnes_below"] == pytest.approx(100.0)
+    assert result.bonus.loc[0, "amount_nok"] == pytest.approx(2000.0)
+
+
+def test_status_text_and_json(fu, contract, reports):
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.0005)
+    result = follow_up(fu.make_contract(rules=[rule]), reports)
+    nb, en = status_text(result), status_text(result, "en")
+    assert "status 2025-03 (3 av 3 måneder, 3 rapportert)" in nb
+    assert "Site (A5) so far: 2,321 kg CO2e" in en
+    assert "Regel 1" in nb and "kr" in nb
+    data = json.loads(result.to_json())
+    assert data["status_month"] == "2025-03"
+    assert data["summary"]["kg_co2e"] == pytest.approx(2321.2176)
+    assert data["summary"]["promised_share_machine_hours"] is None      # NaN → null
+    assert [row["month"] for row in data["by_month"]] == ["2025-01", "2025-02", "2025-03"]
+
+
+def test_before_any_report(fu, contract):
+    result = follow_up(contract, [])
+    assert result.status_month is None
+    assert result.summary["kg_co2e"] == 0.0 and math.isnan(result.summary["projection_kg_co2e"])
+    assert "Ingen månedsrapport" in status_text(result)
+    assert isinstance(result.by_month, pd.DataFrame) and len(result.by_month) == 3
+
+
+def test_heating_counts_in_energy_not_as_a_machine(fu, contract):
+    """District-heat drying 500 kWh: energy share (1000 + 500) / (3900 + 500); still one machine of three."""
+    rows = [fu.machine_row("M1", 1000.0, 50), fu.machine_row("M2", 100.0, 40),
+            fu.machine_row("M3", 200.0, 60),
+            {"machine_id": "H1", "activity": "Byggtørk", "carrier": "district_heating_no", "kwh": 500.0,
+             "category": "heating"}]
+    result = follow_up(contract, [fu.make_report("2025-01", rows)])
+    assert result.by_month.loc[0, "share_energy"] == pytest.approx(1500 / 4400, rel=1e-6)
+    assert result.by_month.loc[0, "share_machine_count"] == pytest.approx(1 / 3)
+    # 500 kWh × 0.075 kg CO2e/kWh (district_heating_no, wtw) = 37.5 on top of January's 740.264
+    assert result.summary["kg_co2e"] == pytest.approx(740.264 + 37.5)
+    assert "machine_not_promised" not in set(result.findings["kind"])
+
+
+def test_monthly_class_totals_follow_the_site_package_definitions():
+    """Per month and cumulatively, the same totals as site.energy_class_totals on those rows."""
+    import numpy as np
+
+    from klimafotavtrykk.followup.status import monthly_class_totals
+    from klimafotavtrykk.site import energy_class_totals
+
+    rng = np.random.default_rng(11)
+    n = 300
+    month = rng.integers(0, 5, n)
+    cls = rng.choice(np.array(["fossil", "fossil_free", "emission_free", None], dtype=object), n)
+    energy = rng.random(n) * 100
+    hours = np.where(rng.random(n) < 0.2, np.nan, rng.random(n) * 10)
+    machine = rng.choice(np.array(["A", "B", "C", "D", None], dtype=object), n)
+    monthly, cumulative = monthly_class_totals(month, 5, cls, energy, hours, machine)
+    for m in range(5):
+        this, upto = month == m, month <= m
+        assert monthly[:, m, :] == pytest.approx(
+            energy_class_totals(cls[this], energy[this], hours[this], machine[this]).to_numpy())
+        assert cumulative[:, m, :] == pytest.approx(
+            energy_class_totals(cls[upto], energy[upto], hours[upto], machine[upto]).to_numpy())
+
+
+def test_a_report_signed_late_is_a_finding_and_still_counts(fu, contract):
+    """January signed 2025-03-05 is late (after February); February signed 2025-03-01 is not."""
+    import dataclasses
+    import datetime as dt
+
+    jan, feb, _ = fu.three_months()
+    reports = [jan, feb]
+    if "report_date" in {f.name for f in dataclasses.fields(jan)}:   # the field the reader adds
+        reports = [dataclasses.replace(jan, report_date=dt.date(2025, 3, 5)),
+                   dataclasses.replace(feb, report_date=dt.date(2025, 3, 1))]
+    else:   # a model without the field: the date rides on the object
+        for report, day in zip(reports, (dt.date(2025, 3, 5), dt.date(2025, 3, 1)), strict=True):
+            object.__setattr__(report, "report_date", day)
+    result = follow_up(contract, reports)
+    late = result.findings[result.findings["kind"] == "report_late"]
+    assert late[["month", "detail"]].values.tolist() == [["2025-01", "2025-03-05"]]
+    assert result.summary["kg_co2e"] == pytest.approx(JAN + FEB)
+
+
+def test_a_report_signed_after_the_status_date_is_not_counted(fu, contract):
+    """Status 2025-02 stands at the end of March: January signed 2025-04-02 was not there yet."""
+    import dataclasses
+    import datetime as dt
+
+    jan, feb, _ = fu.three_months()
+    dates = (dt.date(2025, 4, 2), dt.date(2025, 3, 5))
+    if "report_date" in {f.name for f in dataclasses.fields(jan)}:
+        reports = [dataclasses.replace(r, report_date=d) for r, d in zip((jan, feb), dates, strict=True)]
+    else:
+        reports = [jan, feb]
+        for report, day in zip(reports, dates, strict=True):
+            object.__setattr__(report, "report_date", day)
+    result = follow_up(contract, reports, as_of="2025-02")
+    kinds = result.findings.set_index("kind")["month"].to_dict()
+    assert kinds == {"report_after_status": "2025-01", "month_missing": "2025-01"}
+    assert result.summary["kg_co2e"] == pytest.approx(FEB)
+    everything = follow_up(contract, reports)          # no status date: every report counts
+    assert everything.summary["kg_co2e"] == pytest.approx(JAN + FEB)
+
+
+def test_a_correction_signed_after_the_status_date_is_no_duplicate_yet(fu, contract):
+    """January and its correction (signed 2025-05-02): at status 2025-01 only the first exists."""
+    import dataclasses
+    import datetime as dt
+
+    jan = fu.three_months()[0]
+    fixed = fu.make_report("2025-01", [fu.machine_row("M1", 2000.0, 50)], file="rapport_2025-01_v2.xlsx")
+    dates = (dt.date(2025, 2, 3), dt.date(2025, 5, 2))
+    if "report_date" in {f.name for f in dataclasses.fields(jan)}:
+        reports = [dataclasses.replace(r, report_date=d) for r, d in zip((jan, fixed), dates, strict=True)]
+    else:
+        reports = [jan, fixed]
+        for report, day in zip(reports, dates, strict=True):
+            object.__setattr__(report, "report_date", day)
+    result = follow_up(contract, reports, as_of="2025-01")
+    assert result.findings["kind"].tolist() == ["report_after_status"]
+    assert result.summary["kg_co2e"] == pytest.approx(JAN)
