@@ -75,3 +75,28 @@ def test_coverage_warning_names_b2_only_when_a_line_lacks_it():
     warnings_ = _coverage_warnings(missing.coverage, "nb")
     assert len(warnings_) == 1
     assert "B2 100 %" in warnings_[0]
+
+
+def test_warning_names_the_factors_that_lack_the_module_most_lines_first():
+    """The warning says where B2 is missing: the factor ids, most lines first, then by id."""
+    from klimafotavtrykk.commands import _coverage_warnings
+
+    r = run([("Vinylbelegg i korridor", 10.0, "m2", "25"),
+             ("Keramiske fliser på gulv i våtrom", 10.0, "m2", "25"),
+             ("Keramiske fliser på vegg i våtrom", 10.0, "m2", "24"),
+             ("Vinduer i tre, 3-lags glass", 10.0, "m2", "23")])
+    assert len(r.lines) == 4, r.unmatched
+    # two tile lines, one vinyl line lack B2; the window declares it
+    assert r.coverage.attrs["undeclared_factors"]["B2"] == ["ceramic_tiles_glazed",
+                                                            "vinyl_flooring"]
+    text = _coverage_warnings(r.coverage, "en")[0]
+    assert "B2 75% (ceramic_tiles_glazed, vinyl_flooring)" in text
+
+
+def test_long_lists_of_factors_are_cut_after_three():
+    """More than three ids: the first three and how many more."""
+    from klimafotavtrykk.commands import _factor_names
+
+    assert _factor_names([]) == ""
+    assert _factor_names(["a"]) == " (a)"
+    assert _factor_names(["a", "b", "c", "d", "e"]) == " (a, b, c +2)"
