@@ -447,4 +447,4 @@ def test_window_door_piece_mass_is_module_area_times_area_mass():
     # Boverket 6000000114: 36.0 kg/m2 x 2.1 m2 = 75.6 kg; 6000000113: 34.7 x 2.1 = 72.87 kg
     assert float(rows.at["window_door_wood_aluminium_glazed", "piece_mass_kg"]) == pytest.approx(75.6)
     assert float(rows.at["window_door_wood_glazed", "piece_mass_kg"]) == pytest.approx(72.87)
-    assert rows.at["window_door_wood_glazed", "B2"] == ""  # maintenance is real (as windows)
+    assert rows.at["window_door_wood_glazed", "B2"] == "0"  # as windows: re-painting is a paint line in B4

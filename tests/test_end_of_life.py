@@ -81,12 +81,18 @@ def test_b2_is_zero_or_not_declared(path):
 
 
 def test_maintenance_is_left_open_where_it_is_real():
-    """Windows, wooden doors and roofing keep B2 open; structure and finishes declare 0."""
+    """Floor coverings, lifts and green roofs keep B2 open; the envelope follows LCAbyg."""
     rows = shipped().set_index("factor_id")
-    for factor_id in ("window_wood", "window_pvc", "door_external_wood", "bitumen_membrane"):
+    for factor_id in ("linoleum_2_5mm", "ceramic_tiles_glazed", "lift_passenger_4_stops",
+                      "green_roof_extensive_sedum_proxy"):
         assert rows.at[factor_id, "B2"] == ""
     for factor_id in ("concrete_c30_37", "glulam", "gypsum_board_standard", "paint_acrylic"):
         assert rows.at[factor_id, "B2"] == "0"
+    # windows, wooden doors, cladding and roofing: re-treatment and renewal are B4 (LCAbyg)
+    for factor_id in ("window_wood", "window_pvc", "door_external_wood", "planed_timber",
+                      "bitumen_membrane", "pvc_roofing_membrane"):
+        assert rows.at[factor_id, "B2"] == "0"
+        assert "lcabyg-b4-fixtures" in rows.at[factor_id, "eol_scenario"]
 
 
 def test_timber_keeps_only_the_fossil_part_of_c3():

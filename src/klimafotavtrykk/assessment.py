@@ -96,7 +96,8 @@ class Assessment:
         The profile used.
     coverage : pandas.Series
         Per in-scope module, the share of computed lines whose factor declares
-        that module. [-]
+        that module. [-] ``coverage.attrs["undeclared_factors"]`` maps each module
+        some lines leave undeclared to the factor ids concerned, most lines first.
     bta_m2 : float or None
         Gross area (BTA) used for intensities. [m²]
     metadata : dict
@@ -772,8 +773,32 @@ def _coverage(table: FactorTable, rows: _Rows, line_row: np.ndarray, profile: Pr
         return pd.Series(np.nan, index=pd.Index(modules, name="module"), name="coverage")
     lines_per_row = np.bincount(line_row, minlength=len(declared)).astype(float)
     share = (lines_per_row @ declared) / len(line_row)  # counts of whole lines: exact sums
-    return pd.Series(share[[_COL[m] for m in modules]], index=pd.Index(modules, name="module"),
-                     name="coverage")
+    coverage = pd.Series(share[[_COL[m] for m in modules]], index=pd.Index(modules, name="module"),
+                         name="coverage")
+    coverage.attrs["undeclared_factors"] = _undeclared_factors(table, rows, declared,
+                                                               lines_per_row, modules)
+    return coverage
+
+
+def _undeclared_factors(table: FactorTable, rows: _Rows, declared: np.ndarray,
+                        lines_per_row: np.ndarray, modules: list[str]) -> dict[str, list[str]]:
+    """Factor ids whose computed lines leave each in-scope module undeclared.
+
+    Per module the ids are ordered by their number of lines (most first, then by id), so a
+    warning can name where the data are missing. Works per scenario row, not per line.
+    """
+    lines_per_factor_missing = {}
+    for module in modules:  # a handful of modules over the rows, never over the lines
+        missing = ~declared[:, _COL[module]] & (lines_per_row > 0)
+        if not missing.any():
+            continue
+        counts = np.bincount(rows.factor[missing], weights=lines_per_row[missing],
+                             minlength=len(table))
+        used = np.flatnonzero(counts)
+        ids = np.asarray(table.ids, dtype=object)[used]
+        order = np.lexsort((ids.astype(str), -counts[used]))
+        lines_per_factor_missing[module] = [str(i) for i in ids[order]]
+    return lines_per_factor_missing
 
 
 def _ref(items: pd.DataFrame, at) -> str | None:

@@ -326,9 +326,19 @@ def _coverage_warnings(coverage, lang: str) -> list[str]:
                if share is not None and not math.isnan(share) and share < 1.0]
     if not missing:
         return []
+    names = coverage.attrs.get("undeclared_factors", {})
     listed = ", ".join(f"{module} {format_share(gap, lang, decimals=0 if gap >= 0.01 else 1)}"
+                       + _factor_names(names.get(module, []))
                        for module, gap in missing)
     return [t("out.coverage", lang, modules=listed)]
+
+
+def _factor_names(ids: list[str], shown: int = 3) -> str:
+    """The factor ids that lack a module, most lines first: ``" (a, b, c +2)"``; empty for none."""
+    if not ids:
+        return ""
+    more = f" +{len(ids) - shown}" if len(ids) > shown else ""
+    return " (" + ", ".join(ids[:shown]) + more + ")"
 
 
 def _unmatched_text(unmatched, lang: str) -> list[str]:

@@ -27,7 +27,8 @@ the density. The rules, in order:
   (or a ring-stiffness class that ``pipe_ring_stiffness.csv`` maps to one),
   the wall area :func:`~klimafotavtrykk.dimensions.pipe_material_area`. A plastic pipe
   whose text names no class takes its material's usual class from
-  ``data/conversions/pipe_default_class.csv`` (PVC-U ground pipe: SN 8), said in ``conversion``.
+  ``data/conversions/pipe_default_class.csv`` (PVC-U ground pipe: SN 8; PE cable duct: SN 8 =
+  SDR 21), said in ``conversion``.
 - length line of a cable factor (group ``electrical``): the metal of its conductors, count ×
   cross-section read from the text (``4x16 mm²``: 64 mm²) × the factor's density; insulation
   and sheath are not counted, and the conversion says so.
@@ -123,13 +124,14 @@ _PIECE_SIDE_MIN_MM = 300.0
 
 #: Pipe material of a factor, read from its id and English name (first that matches).
 _PIPE_MATERIALS = (
+    ("pe_cable_duct", r"\bpe\b.*cable duct"),
     ("pvc_u", r"\bpvc"),
     ("pe100", r"\bpe(?:100|80)?\b|\bpe\d|polyethylene|polyolefin"),
     ("pp", r"\bpp\b|polypropylene"),
     ("concrete", r"concrete"),
     ("ductile_iron", r"ductile"),
 )
-_PLASTIC = ("pvc_u", "pe100", "pp")
+_PLASTIC = ("pvc_u", "pe100", "pp", "pe_cable_duct")
 #: Metal sheet and plate in a bill of quantities measured in m² is 0.4-3 mm (cladding,
 #: roofing, flashing) and seldom over 10 mm; a larger "thickness" next to a metal factor
 #: is a profile height (``stålstender 70 mm``, ``C-profil 150 mm``), never a solid layer.
@@ -234,8 +236,9 @@ def pipe_materials(frame: pd.DataFrame) -> np.ndarray:
     -------
     numpy.ndarray of object
         ``pvc_u``, ``pe100``, ``pp``, ``concrete``, ``ductile_iron`` (the
-        materials of ``pipe_masses.csv``), ``other`` for a pipe of another
-        material, None for a factor that is not a pipe.
+        materials of ``pipe_masses.csv``), ``pe_cable_duct`` (a PE cable duct:
+        its own usual class in ``pipe_default_class.csv``), ``other`` for a pipe
+        of another material, None for a factor that is not a pipe.
     """
     name = frame["name_en"] if "name_en" in frame.columns else pd.Series("", index=frame.index)
     text = (pd.Series(frame.index.astype(str), index=frame.index).str.replace("_", " ")
