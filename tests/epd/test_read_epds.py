@@ -38,6 +38,25 @@ def test_the_same_epd_twice_is_refused_the_second_time(epd_folder):
     assert copy.code == "epd_duplicate" and "already read from concrete.json" in copy.problem
 
 
+def test_files_of_an_unexpected_shape_are_refused_and_the_rest_read(epd_folder):
+    (epd_folder / "list_impacts.json").write_text(
+        '{"declared_unit": {"qty": 1, "unit": "m2"}, "impacts": ["gwp"]}')
+    (epd_folder / "odd_soda.json").write_text(
+        '{"processInformation": {"dataSetInformation": []}, "exchanges": 3}')
+    (epd_folder / "odd_iso.json").write_text('{"subScenarios": [3], "subIndicators": [null]}')
+    factors, summary = kf.read_epds(epd_folder)
+    assert len(factors) == 4
+    refused = {e["file"]: e["error"] for e in summary["refused"]}
+    assert set(refused) == {"process_only.xml", "list_impacts.json", "odd_soda.json",
+                            "odd_iso.json"}
+    assert all(isinstance(e, ValueError) for e in refused.values())
+    assert refused["list_impacts.json"].code == "epd_unreadable"
+    with pytest.raises(ValueError, match="unreadable EPD file"):
+        kf.read_epd(epd_folder / "list_impacts.json")
+    with pytest.raises(ValueError, match=r"odd_soda.json: the reference flow None"):
+        kf.read_epd(epd_folder / "odd_soda.json")
+
+
 def test_a_missing_folder_and_an_unknown_indicator(tmp_path):
     with pytest.raises(kf.read_epds.__globals__["InputError"]) as caught:
         kf.read_epds(tmp_path / "nothing")

@@ -33,6 +33,8 @@ from klimafotavtrykk.errors import InputError, KlimafotavtrykkError
 __all__ = ["read_epd", "read_epds", "read_declaration", "EpdLimits", "Declaration",
            "EPD_SUFFIXES"]
 
+#: Errors a file of an unexpected structure raises in the readers (refused at the folder boundary).
+_STRUCTURE_ERRORS = (AttributeError, KeyError, IndexError, TypeError, ValueError)
 #: File endings a folder is searched for.
 EPD_SUFFIXES = (".xml", ".json", ".zip")
 
@@ -55,9 +57,20 @@ def read_declaration(path, limits: EpdLimits | None = None) -> Declaration:
         With a code naming what is wrong (``epd_format``,
         ``epd_declared_unit``, ``epd_reference_flow``, ``xml_entities`` ...).
     """
+    source = open_source(path, limits)
+    try:
+        return _read_format(source)
+    except InputError:
+        raise
+    except _STRUCTURE_ERRORS as exc:
+        # an untrusted file of an unexpected shape (a list where the format has an object ...)
+        raise InputError(f"unreadable EPD file ({type(exc).__name__}: {exc})", file=source.file,
+                         code="epd_unreadable", found=type(exc).__name__) from None
+
+
+def _read_format(source) -> Declaration:
     from klimafotavtrykk.epd import ilcd, iso22057, openepd, soda4lca
 
-    source = open_source(path, limits)
     if source.kind in ("xml", "zip"):
         return ilcd.read_ilcd(source)
     document = parse_json(source.document, source.file)

@@ -105,9 +105,9 @@ def read_ilcd(source: Source) -> Declaration:
                         "epd_format", expected="processDataSet", found=local(root.tag))
     info = _find(root, "processInformation", "dataSetInformation")
     uuid = _text(_find(info, "UUID"))
-    name = _name(_all(_find(info, "name"), "baseName")) or uuid
+    name = _name(_all(_find(info, "name"), "baseName")) or uuid or file
     registration = next((_text(e) for e in _all(root, "registrationNumber") if _text(e)), "")
-    label = f"{name} ({registration or uuid})"
+    label = f"{name} ({registration or uuid})" if registration or uuid else name
 
     reference = _text(_find(root, "processInformation", "quantitativeReference",
                             "referenceToReferenceFlow"))

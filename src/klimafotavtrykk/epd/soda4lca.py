@@ -83,10 +83,10 @@ def read_soda4lca(source: Source, document=None) -> Declaration:
     data = parse_json(source.document, file) if document is None else document
     info = _get(data, "processInformation", "dataSetInformation") or {}
     uuid = str(info.get("UUID", "") or "")
-    name = _name(_get(info, "name", "baseName")) or uuid
+    name = _name(_get(info, "name", "baseName")) or uuid or file
     registration = str(_get(data, "administrativeInformation", "publicationAndOwnership",
                             "registrationNumber") or "")
-    label = f"{name} ({registration or uuid})"
+    label = f"{name} ({registration or uuid})" if registration or uuid else name
 
     references = _get(data, "processInformation", "quantitativeReference",
                       "referenceToReferenceFlow")
