@@ -297,6 +297,8 @@ def load_competition(path: str | Path) -> Competition:
 
     used = {key for key, (rule_field, _, _) in _KEYS.items()
             if rule_field is None or getattr(rule, rule_field) is not None}
+    if attached is None:  # the tolerance matters only with attached EPD files (issue 15 item 3)
+        used.discard("epd_value_tolerance")
     for key, (_, default_name, _) in _KEYS.items():
         if key in checked:
             sources.setdefault(key, CLIENT_SOURCE)
