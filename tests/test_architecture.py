@@ -9,7 +9,7 @@ name (``klimafotavtrykk.site`` and ``klimafotavtrykk.site.power`` are both
 counting imports inside functions too. docs/design/layout.md explains it.
 
 - bottom (vocabulary, errors, units, provenance, _data, _frames): only bottom.
-- readers (quantities): only bottom.
+- readers (quantities, epd): only bottom and readers.
 - scoring: only bottom; it scores numbers, not files or assessments.
 - engine (lifecycle, matching, factors, profiles, site, assessment, hints,
   alternatives): bottom and engine. One exception, ``ENGINE_READS``:
@@ -70,6 +70,7 @@ LAYERS = {
     "vocabulary": BOTTOM, "errors": BOTTOM, "units": BOTTOM, "provenance": BOTTOM,
     "_data": BOTTOM, "_frames": BOTTOM,
     "quantities": READERS,
+    "epd": READERS,
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,
     "site": ENGINE,
     "assessment": ENGINE, "alternatives": ENGINE, "plausibility": ENGINE, "dimensions": ENGINE, "designations": ENGINE,

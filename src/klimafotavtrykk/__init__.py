@@ -18,6 +18,8 @@ _EXPORTS = {
     "calculate": "klimafotavtrykk.assessment",
     "Assessment": "klimafotavtrykk.assessment",
     "read_boq": "klimafotavtrykk.quantities",
+    "read_epd": "klimafotavtrykk.epd",
+    "read_epds": "klimafotavtrykk.epd",
     "load_factors": "klimafotavtrykk.factors",
     "load_profile": "klimafotavtrykk.profiles",
     "calculate_site": "klimafotavtrykk.site",

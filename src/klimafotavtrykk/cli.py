@@ -195,8 +195,34 @@ def _add_oppfolging(sub, lang: str) -> None:
     _add_common(options, lang)
 
 
+def _add_epd(sub, lang: str) -> None:
+    parser = sub.add_parser("epd", help=t("cli.epd.help", lang),
+                            description=t("cli.epd.description", lang), lang=lang)
+    options = parser.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    _add_common(options, lang)
+    tasks = parser.add_subparsers(title=t("cli.commands", lang), dest="epd_command",
+                                  metavar=t("cli.command_metavar", lang))
+    les = tasks.add_parser("les", aliases=["read"], help=t("cli.epd.les.help", lang),
+                           description=t("cli.epd.les.description", lang), lang=lang)
+    les.set_defaults(task="epd_les")
+    arguments = les.add_argument_group(t("cli.arguments", lang))
+    arguments.add_argument("folder", metavar=t("cli.epd.folder_metavar", lang),
+                           help=t("cli.epd.les.folder", lang))
+    options = les.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    options.add_argument("-o", "--output", metavar=t("cli.epd.csv_metavar", lang),
+                         help=t("cli.epd.les.output", lang))
+    options.add_argument("--indikator", "--indicator", dest="indicator", default="GWP-total",
+                         metavar=t("cli.epd.indicator_metavar", lang),
+                         help=t("cli.epd.les.indicator", lang))
+    options.add_argument("--scenario", dest="scenario", metavar=t("cli.epd.scenario_metavar", lang),
+                         help=t("cli.epd.les.scenario", lang))
+    _add_common(options, lang)
+
+
 #: Functions adding one subcommand each to the subparsers.
-_SUBCOMMANDS = (_add_beregn, _add_anbud, _add_oppfolging)
+_SUBCOMMANDS = (_add_beregn, _add_anbud, _add_oppfolging, _add_epd)
 
 
 def _profile_names() -> tuple[str, ...]:

@@ -30,11 +30,12 @@ from klimafotavtrykk.messages import (
     hint_text,
     module_label,
     reason_text,
+    render_error,
     t,
 )
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["run", "beregn", "anbud_mal", "anbud_score", "oppfolging_mal", "read_items", "assess", "render_text",
+__all__ = ["run", "beregn", "anbud_mal", "anbud_score", "oppfolging_mal", "epd_les", "read_items", "assess", "render_text",
            "render_evaluation", "read_quality", "UNMATCHED_LIST_LIMIT"]
 
 #: How many unmatched lines the text output lists before "… and N more".
@@ -45,7 +46,8 @@ _DESCRIPTION_WIDTH = 40  # [characters]
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand named by ``args.task``; return the exit code."""
     handlers = {"beregn": beregn, "anbud_mal": anbud_mal, "anbud_score": anbud_score,
-                "oppfolging_mal": oppfolging_mal}
+                "oppfolging_mal": oppfolging_mal,
+                "epd_les": epd_les}
     return handlers[args.task](args)
 
 
@@ -660,3 +662,52 @@ def render_evaluation(evaluation, lang: str = "nb") -> str:
 
 def _share(value: float, lang: str) -> str:
     return "–" if value is None or math.isnan(value) else format_share(value, lang, 1)
+
+
+# ----------------------------------------------------------------------------- epd les
+
+def epd_les(args: argparse.Namespace) -> int:
+    """``klimafotavtrykk epd les MAPPE``: a factor table from a folder of EPD files.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``folder``, ``output`` (CSV for ``--faktorer``), ``indicator``,
+        ``scenario``, ``lang``.
+
+    Returns
+    -------
+    int
+        0 when at least one EPD was read, 1 when none was. Each file read,
+        refused (with its reason) or skipped gets a line; never a traceback.
+    """
+    from klimafotavtrykk.epd import read_epds
+    from klimafotavtrykk.reports import safe_text
+
+    lang = args.lang
+    _check_output_folder(args.output)
+    factors, summary = read_epds(args.folder, indicator=args.indicator, scenario=args.scenario)
+    out = sys.stdout
+    for entry in summary["read"]:
+        out.write(t("cli.epd.out.read", lang, file=entry["file"], factor_id=entry["factor_id"],
+                    unit=entry["declared_as"], format=entry["format"]) + "\n")
+    for entry in summary["refused"]:
+        reason = "; ".join(line.strip() for line in render_error(entry["error"], lang).splitlines()
+                           if line.strip())
+        out.write(t("cli.epd.out.refused", lang, file=entry["file"], reason=reason) + "\n")
+    for name in summary["skipped"]:
+        out.write(t("cli.epd.out.skipped", lang, file=name) + "\n")
+    out.write(t("cli.epd.out.summary", lang, read=len(summary["read"]),
+                refused=len(summary["refused"]), skipped=len(summary["skipped"]),
+                indicator=summary["indicator"]) + "\n")
+    if not len(factors):
+        sys.stderr.write(t("cli.epd.out.none", lang) + "\n")
+        return 1
+    if args.output:
+        from pandas.api.types import is_numeric_dtype
+
+        text = [c for c in factors.columns if not is_numeric_dtype(factors[c])]
+        safe = factors.assign(**{c: factors[c].map(safe_text) for c in text})
+        safe.to_csv(args.output, index=False)
+        out.write(t("cli.epd.out.written", lang, path=args.output, n=len(factors)) + "\n")
+    return 0

@@ -21,7 +21,7 @@ carried with the row; an unknown ``eol_source_id`` is an error.
 
 Every row declares ``A1-A3`` (EN 15804 makes the product stage mandatory), and
 no module but ``B1`` (carbonation) and ``D`` is negative unless the row's
-``indicator`` is ``gwp-total`` (biogenic uptake): a row breaking either is
+``indicator`` is ``gwp-total`` or ``gwp-biogenic`` (biogenic uptake): a row breaking either is
 refused with a :class:`~klimafotavtrykk.errors.DataError` naming file and row,
 so an impossible value cannot replace a shipped one.
 """
@@ -75,7 +75,7 @@ _OPTIONAL_NUMERIC = ("service_life_years", "waste_rate", "transport_km",
                      *[c for c in MASS_COLUMNS.values() if c])
 _NOT_DECLARED = ("", "nd", "mna", "ina", "not declared")
 #: Indicators that count biogenic uptake, so that any module may be negative.
-_BIOGENIC_INDICATORS = ("gwp-total",)
+_BIOGENIC_INDICATORS = ("gwp-total", "gwp-biogenic")
 #: Modules that may be negative whatever the indicator: carbonation (B1), benefits (D).
 _MAY_BE_NEGATIVE = ("B1", "D")
 

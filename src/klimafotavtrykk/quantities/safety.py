@@ -648,7 +648,7 @@ def _folded_name(name: str) -> str:
 
 
 def check_archive(data: bytes, file: str | None = None,
-                  limits: ReadLimits | None = None) -> Archive:
+                  limits: ReadLimits | None = None, *, workbook: bool = True) -> Archive:
     """Check a workbook's bytes before any parser sees them.
 
     Parameters
@@ -659,6 +659,10 @@ def check_archive(data: bytes, file: str | None = None,
         File name, for messages.
     limits : ReadLimits, optional
         Caps; :class:`ReadLimits` defaults when omitted.
+    workbook : bool
+        Require ``xl/workbook.xml`` (True). False checks any zip of XML
+        parts under the same caps, e.g. an ILCD+EPD export with its flows
+        and unit groups (:mod:`klimafotavtrykk.epd`).
 
     Returns
     -------
@@ -741,7 +745,7 @@ def check_archive(data: bytes, file: str | None = None,
     if declared > limits.max_inflated_bytes:
         raise _too_large(file, "the workbook unpacks to more than is safe to open",
                          f"{declared} bytes declared")
-    if "xl/workbook.xml" not in by_name:
+    if workbook and "xl/workbook.xml" not in by_name:
         found = ("binary workbook (.xlsb)" if "xl/workbook.bin" in by_name else
                  "OpenDocument file" if "content.xml" in by_name else "zip archive")
         raise InputError("the zip archive holds no Excel workbook (xl/workbook.xml)",

@@ -17,6 +17,8 @@ File layout (every table but ``[weights]`` optional)::
     # building_parts = ["22", "23"]  # default: the profile's
     # tie_break = ["price", "climate"]  # what decides equal totals; default ["manual"]
     # accepted_epds = ["NEPD-1234-567-NO"]  # EPDs whose documentation the client accepted
+    # epd_folder = "epd/"          # EPD files the bidders attached, relative to this file
+    # epd_value_tolerance = 0.01   # [-] a bid's A1-A3 may lie this share below its EPD file's
 
     [weights]      price, quality, climate [-]; min_climate [-]
     [points]       max [points], allow_negative
@@ -49,6 +51,7 @@ import pandas as pd
 from klimafotavtrykk.errors import InputError, ProfileError
 from klimafotavtrykk.profiles import Profile, load_profile
 from klimafotavtrykk.scoring import ScoringRule, load_procurement_defaults
+from klimafotavtrykk.tender.attached_epds import AttachedEpds, load_attached_epds
 from klimafotavtrykk.tender.reference import QUANTITY_RULES, TenderQuantities
 
 __all__ = ["Competition", "ProductLimit", "load_competition", "competition_parameters",
@@ -99,6 +102,10 @@ _KEYS: dict[str, tuple[str | None, str | None, str]] = {
     # accepted; their values stand below the plausible range, in an unknown number format,
     # without a valid-until date or with one too late (never when expired).
     "accepted_epds": (None, None, "texts"),
+    # --- EPD files in (issue 15 item 3): the EPDs bidders attached; a bid line citing one is
+    # checked against the file (tender/attached_epds.py)
+    "epd_folder": (None, None, "text"),
+    "epd_value_tolerance": (None, "epd_value_tolerance", "number"),
 }
 _TABLES = {"weights", "points", "price", "climate", "gates", "committed"}
 _REQUIRED = ("name", "profile", "bta_m2", "tender_date", "weights")
@@ -159,6 +166,12 @@ class Competition:
     accepted_epds : tuple of str
         EPD numbers whose documentation the client has accepted
         (:mod:`~klimafotavtrykk.tender.epd_checks`).
+    attached_epds : AttachedEpds or None
+        The EPD files of ``epd_folder``, read; bid lines citing one are
+        checked against it (:mod:`~klimafotavtrykk.tender.attached_epds`).
+    epd_value_tolerance : float or None
+        Share by which a bid's A1-A3 may lie below its attached EPD's. [-]
+        None: the shipped default.
     description : str
     path : str or None
         File the competition was read from.
@@ -187,6 +200,8 @@ class Competition:
     material_fallback: str = "generic_with_markup"
     site_fallback: str = "diesel"
     accepted_epds: tuple[str, ...] = ()
+    attached_epds: AttachedEpds | None = field(default=None, compare=False, hash=False)
+    epd_value_tolerance: float | None = None
     description: str = ""
     path: str | None = None
     tender_quantities: TenderQuantities | None = field(default=None, compare=False, hash=False)
@@ -273,8 +288,17 @@ def load_competition(path: str | Path) -> Competition:
     reference = (_tender_quantities(file, path, checked["tender_quantities"])
                  if "tender_quantities" in checked else None)
 
+    tolerance = checked.get("epd_value_tolerance", defaults["epd_value_tolerance"])
+    if not 0 <= tolerance < 1:
+        raise _error(file, "epd_value_tolerance", "must be a share in [0, 1)",
+                     expected="a share, e.g. 0.01", found=tolerance)
+    attached = (_attached_epds(file, path, checked["epd_folder"])
+                if "epd_folder" in checked else None)
+
     used = {key for key, (rule_field, _, _) in _KEYS.items()
             if rule_field is None or getattr(rule, rule_field) is not None}
+    if attached is None:  # the tolerance matters only with attached EPD files (issue 15 item 3)
+        used.discard("epd_value_tolerance")
     for key, (_, default_name, _) in _KEYS.items():
         if key in checked:
             sources.setdefault(key, CLIENT_SOURCE)
@@ -289,6 +313,7 @@ def load_competition(path: str | Path) -> Competition:
         building_parts=tuple(str(p) for p in parts), rule=rule, product_limits=limits,
         material_fallback=material, site_fallback=site,
         accepted_epds=tuple(checked.get("accepted_epds", ())),
+        attached_epds=attached, epd_value_tolerance=float(tolerance),
         description=checked.get("description", ""), path=file, tender_quantities=reference,
         quantity_rule=quantity_rule, sources=sources, notes=notes)
 
@@ -319,6 +344,8 @@ def competition_parameters(competition: Competition) -> pd.DataFrame:
             value = ", ".join(comp.accepted_epds)
         elif key.startswith("committed."):
             value = getattr(comp, key.split(".", 1)[1])
+        elif key == "epd_folder":  # EPD files in (issue 15 item 3): what was read and refused
+            value = str(comp.attached_epds)
         elif key == "tender_quantities":  # tender quantities (issue 12 item 1): file and hash
             value = str(comp.tender_quantities)
         else:
@@ -508,6 +535,15 @@ def _tender_quantities(file: str, path: Path, name: str) -> TenderQuantities:
         return read_tender_quantities(target)
     except InputError as exc:
         raise _error(file, "tender_quantities", exc.problem, found=str(target)) from None
+
+
+def _attached_epds(file: str, path: Path, name: str) -> AttachedEpds:
+    """The EPD folder named by the competition file, relative to it, read (issue 15 item 3)."""
+    folder = Path(name) if Path(name).is_absolute() else path.parent / name
+    if not folder.is_dir():
+        raise _error(file, "epd_folder", "folder not found", expected="a folder of EPD files "
+                     "relative to the competition file", found=name)
+    return load_attached_epds(folder)
 
 
 def _profile(file: str, path: Path, name: str) -> Profile:

@@ -33,6 +33,7 @@ import pandas as pd
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk.errors import DataError
+from klimafotavtrykk.tender.attached_epds import ATTACHED_CHECKS, attached_check
 from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
@@ -60,7 +61,9 @@ class EpdChecks:
         The client accepts the EPD by its number (``accepted_epds``).
     flags : dict of str to numpy.ndarray of bool
         Per check kind (:data:`DOWNGRADING_CHECKS`, ``epd_above_range``,
-        ``epd_accepted``): the lines it applies to.
+        ``epd_accepted``, and those against attached EPD files:
+        :data:`~klimafotavtrykk.tender.attached_epds.ATTACHED_CHECKS`,
+        ``epd_attached_value_higher``): the lines it applies to.
     downgrade : numpy.ndarray of bool
         The claim counts as not made: expired, refused or failing a check the
         client did not accept.
@@ -75,6 +78,9 @@ class EpdChecks:
     mass_per_base : numpy.ndarray
         Shape (n, len(DIMENSIONS)): each line's conversions, as its EPD row
         gets them. [kg per base unit]
+    attached_detail : numpy.ndarray of object or None
+        Per line, what the attached EPD file its number names says
+        (:mod:`~klimafotavtrykk.tender.attached_epds`); "" without one.
     """
 
     operator: np.ndarray
@@ -87,6 +93,7 @@ class EpdChecks:
     range_source: np.ndarray
     value_in_range_unit: np.ndarray
     mass_per_base: np.ndarray
+    attached_detail: np.ndarray | None = None
 
 
 # ============================================================================ data
@@ -282,16 +289,37 @@ def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -
     open_issue = np.zeros(n, dtype=bool)
     for kind in DOWNGRADING_CHECKS[2:]:
         open_issue |= flags[kind]
-    downgrade = usable & (claims.refused | claims.expired | (open_issue & ~accepted))
+    # the EPD files the bidders attached (competition epd_folder): the file contradicts the
+    # bid, so the client's acceptance does not answer these
+    attached, attached_detail = attached_check(
+        m, claims, getattr(competition, "attached_epds", None),
+        _value_tolerance(competition), competition.tender_date)
+    contradicted = np.zeros(n, dtype=bool)
+    for kind in ATTACHED_CHECKS:
+        contradicted |= attached[kind]
+    downgrade = usable & (claims.refused | claims.expired | contradicted
+                          | (open_issue & ~accepted))
     waived = accepted & open_issue & ~claims.refused & ~claims.expired
     for kind in DOWNGRADING_CHECKS[2:]:  # the client's acceptance answers these findings
         flags[kind] = flags[kind] & ~waived
     flags["epd_above_range"] = ok_value & rng["above"]
     flags["epd_accepted"] = waived
+    flags.update(attached)
     why = _joined({"expired_epd": claims.expired, **flags}, n)
     return EpdChecks(operator=operator, accepted=accepted, flags=flags, downgrade=downgrade, why=why,
                      range_id=rng["range_id"], range_text=rng["text"], range_source=rng["source"],
-                     value_in_range_unit=rng["value"], mass_per_base=mass_per_base)
+                     value_in_range_unit=rng["value"], mass_per_base=mass_per_base,
+                     attached_detail=attached_detail)
+
+
+def _value_tolerance(competition) -> float:
+    """Share by which a bid's value may lie below its attached EPD's: the competition's, else the default."""
+    value = getattr(competition, "epd_value_tolerance", None)
+    if value is None:
+        from klimafotavtrykk.scoring import load_procurement_defaults
+
+        value = load_procurement_defaults()["epd_value_tolerance"]
+    return float(value)
 
 
 def template_columns() -> dict[str, str]:
@@ -309,6 +337,9 @@ _CHECK_CELL = {
     "epd_validity_too_long": "epd_valid_until", "epd_implausible": "epd_gwp_a1a3",
     "epd_below_range": "epd_gwp_a1a3", "epd_range_not_comparable": "epd_gwp_a1a3",
     "epd_above_range": "epd_gwp_a1a3", "epd_accepted": "epd_id",
+    "epd_attached_unit": "epd_declared_unit", "epd_attached_value": "epd_gwp_a1a3",
+    "epd_attached_expired": "epd_valid_until", "epd_attached_valid_until": "epd_valid_until",
+    "epd_attached_value_higher": "epd_gwp_a1a3",
 }
 
 
@@ -360,6 +391,9 @@ def check_findings(materials: pd.DataFrame, claims, checks: EpdChecks, kg_claime
         "epd_range_not_comparable": value + " kg CO2e/" + unit + " (" + ranges + ", " + rid + ")",
         "epd_above_range": range_detail, "epd_accepted": number,
     }
+    attached = (pd.Series(checks.attached_detail[at], index=m.index, dtype=object)
+                if checks.attached_detail is not None else pd.Series("", index=m.index))
+    detail.update({kind: attached for kind in (*ATTACHED_CHECKS, "epd_attached_value_higher")})
     refs = m["source_ref"].to_numpy(dtype=object)
     claimed, kg = kg_claimed[at], kg_scored[at]
     found = [pd.DataFrame({

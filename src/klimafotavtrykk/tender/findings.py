@@ -20,13 +20,14 @@ DOWNGRADES: tuple[str, ...] = (
     "expired_epd", "epd_negative_value", "epd_bad_mass", "epd_number_malformed",
     "epd_missing_valid_until", "epd_validity_too_long", "epd_implausible", "epd_below_range",
     "epd_range_not_comparable", "uncommitted", "uncommitted_site", "missing_epd_id",
-    "missing_epd_value", "unknown_epd_unit", "epd_not_usable")
+    "missing_epd_value", "unknown_epd_unit", "epd_not_usable",
+    "epd_attached_unit", "epd_attached_value", "epd_attached_expired", "epd_attached_valid_until")
 #: Findings on a whole bid that only the batch sees (tender-batch): duplicates and the price.
 BATCH_KINDS: tuple[str, ...] = ("duplicate_file", "duplicate_content", "invalid_price")
 #: Every finding kind, in the order the evaluation lists them (messages: ``finding.<kind>``).
 FINDING_KINDS: tuple[str, ...] = (
     *BATCH_KINDS, "product_limit_exceeded", "product_limit_unit_mismatch", *QUANTITY_FINDINGS,
-    *DOWNGRADES, "epd_above_range", "epd_accepted", "bad_dataset_type",
+    *DOWNGRADES, "epd_above_range", "epd_attached_value_higher", "epd_accepted", "bad_dataset_type",
     "bad_date", "bad_committed", "unknown_site_unit", "site_not_computed", "not_computed",
     "second_materials_sheet", "reader")
 #: Columns of a finding frame: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
