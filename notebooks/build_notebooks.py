@@ -1002,6 +1002,77 @@ ANLEGG = [
 ]
 
 
+# ============================================================================ 06
+
+OPPFOLGING = [
+    md('''
+        # 06 Oppfølging av kontrakten: holder entreprenøren det tilbudet lovet?
+
+        Poengene ved tildeling betyr noe bare hvis løftene følges opp mens byggeplassen går:
+        maskiner og energibærere, andelen utslippsfri energi og EPD-ene til materialene.
+        Eksempelet i `examples/oppfolging/` er kontrakten med vinneren av anbudskonkurransen i
+        notatbok 04 og åtte månedsrapporter fra entreprenøren. Tre av dem avviker med vilje: én
+        er levert for sent, én har en dieselgraver der det ble lovet en elektrisk, og én har betong
+        med et annet EPD-nummer enn i tilbudet.
+    '''),
+    setup("format_number"),
+    code('''
+        from klimafotavtrykk.followup.contract import load_contract
+        from klimafotavtrykk.followup.reader import read_reports
+
+        kontrakt = load_contract(EKSEMPLER / "oppfolging" / "kontrakt.toml")
+        rapporter, avvist = read_reports(EKSEMPLER / "oppfolging" / "rapporter", kontrakt)
+        display(Markdown(
+            f"**{kontrakt.name}**: {len(rapporter)} månedsrapporter lest, {len(avvist)} avvist; "
+            f"kontraktssum {format_number(kontrakt.contract_sum_nok)} kr, "
+            f"{kontrakt.start} til {kontrakt.end}."))
+        kontrakt.machines[["machine_id", "activity", "machine", "carrier", "emission_free"]]
+    '''),
+    md('''
+        ## Status nå
+
+        `kf.follow_up` regner alle rapporterte rader i ett kall, med de samme faktorene som i
+        tilbudsevalueringen, og sammenligner med løftet måned for måned.
+    '''),
+    code('''
+        status = kf.follow_up(kontrakt, rapporter, refused=avvist)
+        status.by_month[["month", "reported", "kg_co2e", "cumulative_kg_co2e",
+                         "cumulative_budget_kg_co2e", "cumulative_share_energy"]]
+    '''),
+    code('''
+        ax = kf.plot.followup_emissions(status)
+    '''),
+    code('''
+        ax = kf.plot.followup_share(status)
+    '''),
+    md('''
+        ## Funn og bonus
+
+        Hvert funn peker på filen og cellen det gjelder. Bonus eller trekk regnes etter
+        kontraktens regel, med kilde for hver parameter.
+    '''),
+    code('''
+        status.findings[["month", "file", "kind", "detail"]]
+    '''),
+    code('''
+        status.bonus[["rule", "kind", "amount_nok", "capped"]]
+    '''),
+    md('''
+        ## Statusen slik den sto i november
+
+        Med `as_of="2025-11"` telles bare rapportene som var levert da novemberrapporten skulle
+        inn. Oktober-rapporten ble signert i januar, så oktober regnes som manglende, og
+        prognosen til ferdigstillelse blir en annen.
+    '''),
+    code('''
+        november = kf.follow_up(kontrakt, rapporter, as_of="2025-11")
+        pd.Series({"prognose nå [kg CO2e]": status.summary["projection_kg_co2e"],
+                   "prognose i november [kg CO2e]": november.summary["projection_kg_co2e"],
+                   "bonus (+) eller trekk (−) i november [kr]": november.summary["bonus_nok"]})
+    '''),
+]
+
+
 #: Notebook file stem -> cells, in order.
 NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     "01_hurtigstart": HURTIGSTART,
@@ -1009,6 +1080,7 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     "03_utslippsramme": UTSLIPPSRAMME,
     "04_anbudsevaluering": ANBUD,
     "05_anlegg_veg": ANLEGG,
+    "06_oppfolging": OPPFOLGING,
 }
 
 

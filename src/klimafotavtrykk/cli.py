@@ -1,4 +1,4 @@
-"""Command line: ``klimafotavtrykk beregn FIL``, ``anbud mal|score``, ``oppfolging mal``.
+"""Command line: ``klimafotavtrykk beregn FIL``, ``anbud mal|score``, ``oppfolging mal|status``, ``epd les``.
 
 This module imports argparse and the small text catalogue only; numpy,
 pandas, pint and openpyxl load in :mod:`klimafotavtrykk.commands` after the
@@ -192,6 +192,24 @@ def _add_oppfolging(sub, lang: str) -> None:
     options.add_argument("--kontrakt", "--contract", dest="contract",
                          metavar=t("cli.file_metavar", lang),
                          help=t("followup.template.cli.kontrakt", lang))
+    _add_common(options, lang)
+
+    status = tasks.add_parser("status", help=t("followup.status.cli.help", lang),
+                              description=t("followup.status.cli.description", lang), lang=lang)
+    status.set_defaults(task="oppfolging_status")
+    arguments = status.add_argument_group(t("cli.arguments", lang))
+    arguments.add_argument("contract", metavar=t("cli.file_metavar", lang),
+                           help=t("followup.status.cli.contract", lang))
+    arguments.add_argument("reports", nargs="+", metavar=t("followup.status.cli.reports_metavar", lang),
+                           help=t("followup.status.cli.reports", lang))
+    options = status.add_argument_group(t("cli.options", lang))
+    options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
+    options.add_argument("-o", "--output", metavar=t("cli.output_metavar", lang),
+                         help=t("followup.status.cli.output", lang))
+    options.add_argument("--per", "--as-of", dest="as_of",
+                         metavar=t("followup.status.cli.month_metavar", lang),
+                         help=t("followup.status.cli.as_of", lang))
+    options.add_argument("--json", action="store_true", help=t("followup.status.cli.json", lang))
     _add_common(options, lang)
 
 

@@ -35,7 +35,7 @@ from klimafotavtrykk.messages import (
 )
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["run", "beregn", "anbud_mal", "anbud_score", "oppfolging_mal", "epd_les", "read_items", "assess", "render_text",
+__all__ = ["run", "beregn", "anbud_mal", "anbud_score", "oppfolging_mal", "oppfolging_status", "epd_les", "read_items", "assess", "render_text",
            "render_evaluation", "read_quality", "UNMATCHED_LIST_LIMIT"]
 
 #: How many unmatched lines the text output lists before "… and N more".
@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the subcommand named by ``args.task``; return the exit code."""
     handlers = {"beregn": beregn, "anbud_mal": anbud_mal, "anbud_score": anbud_score,
                 "oppfolging_mal": oppfolging_mal,
+                "oppfolging_status": oppfolging_status,
                 "epd_les": epd_les}
     return handlers[args.task](args)
 
@@ -474,6 +475,67 @@ def oppfolging_mal(args: argparse.Namespace) -> int:
     written = write_report_template(args.output, lang=lang, contract=contract)
     sys.stdout.write(t("followup.template.cli.written", lang, path=written) + "\n")
     return 0
+
+
+def oppfolging_status(args: argparse.Namespace) -> int:
+    """``klimafotavtrykk oppfolging status``: the contract against its promise, month by month.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        ``contract`` (``kontrakt.toml``), ``reports`` (files and folders),
+        ``output`` (status workbook; the two figures are written beside it as
+        PNG), ``as_of`` (``YYYY-MM``), ``json``, ``lang``.
+
+    Returns
+    -------
+    int
+        0. A report that cannot be read is a finding in the status, not an
+        error; a contract that cannot be read is an error.
+    """
+    from klimafotavtrykk.followup.contract import load_contract
+    from klimafotavtrykk.followup.reader import read_reports
+    from klimafotavtrykk.followup.status import follow_up, status_text
+
+    lang = args.lang
+    _check_output_folder(args.output)
+    contract = load_contract(args.contract)
+    reports, refused = read_reports(args.reports, contract)
+    result = follow_up(contract, reports, as_of=args.as_of, refused=refused)
+    if args.json:
+        sys.stdout.write(result.to_json() + "\n")
+    else:
+        sys.stdout.write(status_text(result, lang))
+    if args.output:
+        from klimafotavtrykk.followup.status_workbook import write_status_workbook
+
+        written = write_status_workbook(result, args.output, lang=lang)
+        figures = _followup_figures(result, written, lang)
+        if not args.json:
+            sys.stdout.write("\n" + t("followup.status.cli.written", lang, path=written) + "\n")
+            for path in figures:
+                sys.stdout.write(t("followup.status.cli.figure_written", lang, path=path) + "\n")
+    return 0
+
+
+def _followup_figures(result, workbook: Path, lang: str) -> list[Path]:
+    """The two follow-up figures as PNG beside the status workbook: emissions and emission-free share."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no window
+    import matplotlib.pyplot as plt
+
+    from klimafotavtrykk import plotting
+
+    written = []
+    for key, draw in (("followup.status.cli.figure_emissions", plotting.followup_emissions),
+                      ("followup.status.cli.figure_share", plotting.followup_share)):
+        ax = draw(result, lang=lang)
+        path = workbook.with_name(f"{workbook.stem}_{t(key, lang)}.png")
+        ax.figure.savefig(path, dpi=150)
+        plt.close(ax.figure)
+        written.append(path)
+    return written
 
 
 def read_quality(path: str, max_points: float | None = None) -> dict[str, float]:

@@ -18,6 +18,7 @@ KIND_PREFIXES = ("followup.finding.", "followup.reader.finding.", "finding.", "c
 #: Where the text of a finding's reason is looked up, by the finding's kind; other kinds (the
 #: report reader's cells) by ``REASON_PREFIXES[None]``.
 REASON_PREFIXES = {"row_not_computed": ("site_reason.",),
+                   "report_refused": ("input_error.", "error."),
                    "material_not_compared": ("followup.status.material_reason.",),
                    None: ("cell.", "site_reason.", "reason.")}
 #: Findings listed on the command line before "… and n more".

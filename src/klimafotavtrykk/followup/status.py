@@ -138,16 +138,20 @@ class FollowUp:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=indent)
 
 
-def follow_up(contract, reports, *, as_of=None, duplicates: str = "last") -> FollowUp:
+def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refused=None) -> FollowUp:
     """Status of a contract: site A5 by month and carrier, shares, materials, findings, bonus.
 
     Parameters
     ----------
-    contract : Contract
-        The contract (:class:`~klimafotavtrykk.followup.model.Contract`).
-    reports : iterable of MonthlyReport
+    contract : Contract, str or path-like
+        The contract (:class:`~klimafotavtrykk.followup.model.Contract`), or
+        its ``kontrakt.toml``, read with
+        :func:`~klimafotavtrykk.followup.contract.load_contract`.
+    reports : iterable of MonthlyReport, or str / path-like / iterable of them
         The monthly reports so far, in the order read (for a month reported
-        twice, the order decides which is last).
+        twice, the order decides which is last); or report files and folders,
+        read with :func:`~klimafotavtrykk.followup.reader.read_reports`, whose
+        refused files become findings.
     as_of : str or pandas.Period, optional
         Status month (``"2025-11"``): the status as it stood when that month's
         report was due, at the end of the month after it. Reports for later
@@ -156,6 +160,11 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last") -> Fol
         contract period, with every report counted.
     duplicates : {"last", "sum"}
         See :data:`DUPLICATE_RULES`.
+    refused : DataFrame, optional
+        Report files that could not be read (the second value of
+        :func:`~klimafotavtrykk.followup.reader.read_reports`): each becomes a
+        finding ``report_refused`` with its reason and cell, so one bad file
+        is listed, never lost.
 
     Returns
     -------
@@ -179,7 +188,7 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last") -> Fol
     if duplicates not in DUPLICATE_RULES:
         raise InputError("unknown rule for months reported twice", expected=" | ".join(DUPLICATE_RULES),
                          found=str(duplicates))
-    reports = list(reports)
+    contract, reports, refused = _read_inputs(contract, reports, refused)
     months = pd.period_range(_period(contract.start), _period(contract.end), freq="M")
     meta = pd.DataFrame({"file": [r.file for r in reports],
                          "month": pd.PeriodIndex([_period(r.month) for r in reports], freq="M"),
@@ -207,7 +216,7 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last") -> Fol
                     for r in reports if r.findings is not None and len(r.findings)]
     findings = findings_frame([month_found, site_findings(rows, result, promise, contract.machines,
                                                           _diesel_kwh_per_kg()),
-                               material_found, *reader_found])
+                               material_found, *reader_found, _refused_findings(refused)])
 
     n = len(months)
     so_far = float(site["kg_co2e"].sum())
@@ -606,3 +615,38 @@ def status_text(result: FollowUp, lang: str = "nb") -> str:
     from klimafotavtrykk.followup._text import render
 
     return render(result, lang)
+
+
+def _read_inputs(contract, reports, refused):
+    """The contract and reports as objects: files and folders are read, their refusals kept."""
+    import os
+
+    from klimafotavtrykk.followup.contract import load_contract
+    from klimafotavtrykk.followup.model import MonthlyReport
+    from klimafotavtrykk.followup.reader import read_reports
+
+    if isinstance(contract, str | os.PathLike):
+        contract = load_contract(contract)
+    if isinstance(reports, str | os.PathLike):
+        reports = [reports]
+    reports = list(reports)
+    paths = [r for r in reports if not isinstance(r, MonthlyReport)]
+    if paths:
+        read, more = read_reports(paths, contract)
+        reports = [r for r in reports if isinstance(r, MonthlyReport)] + list(read)
+        refused = more if refused is None else pd.concat([refused, more], ignore_index=True)
+    return contract, reports, refused
+
+
+def _refused_findings(refused) -> pd.DataFrame:
+    """Findings ``report_refused`` for report files that could not be read (file, reason, cell)."""
+    if refused is None or not len(refused):
+        return pd.DataFrame()
+    sheet = refused["sheet"].astype(object) if "sheet" in refused else pd.Series(None, index=refused.index)
+    cell = refused["cell"].astype(object) if "cell" in refused else pd.Series(None, index=refused.index)
+    file = refused["file"].astype(str)
+    where = ("[" + file + "]" + sheet.fillna("").astype(str) + "!" + cell.fillna("").astype(str))
+    where = where.where(sheet.notna(), "[" + file + "]")
+    return pd.DataFrame({"file": file.to_numpy(object), "source_ref": where.to_numpy(object),
+                         "kind": "report_refused", "reason": refused["reason"].astype(object).to_numpy(),
+                         "detail": refused["detail"].astype(object).to_numpy()})
