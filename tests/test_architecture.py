@@ -76,6 +76,7 @@ LAYERS = {
     "assemblies": ENGINE,
     "hints": ENGINE,
     "user_factors": ENGINE,
+    "uncertainty": ENGINE,
     "scoring": SCORING,
     "tender": TENDER,
     "reports": PRESENTATION, "plotting": PRESENTATION, "xlsx_writer": PRESENTATION,
