@@ -265,22 +265,30 @@ def factor_gsd(factor_id, dataset_type, material_group, table: pd.DataFrame) -> 
     ...            ["steel", "concrete", ""], table).tolist()
     [1.2, 1.3, 1.03]
     """
-    ids = pd.Series(np.asarray(factor_id, dtype=object)).fillna("").astype(str)
-    kind = pd.Series(np.asarray(dataset_type, dtype=object)).fillna("").astype(str)
-    group = pd.Series(np.asarray(material_group, dtype=object)).fillna("").astype(str)
-    by_id = table[table["factor_id"] != ""].set_index("factor_id")["gsd"]
-    typed = table[table["factor_id"] == ""]
-    by_group = typed.set_index(["dataset_type", "material_group"])["gsd"]
-    any_group = typed[typed["material_group"] == ""].set_index("dataset_type")["gsd"]
-    absent = sorted(set(kind) - set(any_group.index))
+    return table["gsd"].to_numpy(dtype=float)[_spread_rows(factor_id, dataset_type, material_group,
+                                                           table)]
+
+
+def _spread_rows(factor_id, dataset_type, material_group, table: pd.DataFrame) -> np.ndarray:
+    """Row of ``table`` each factor row takes (see :func:`factor_gsd`); keys looked up, not looped."""
+    def text(values):
+        return pd.Series(np.asarray(values, dtype=object)).fillna("").astype(str).to_numpy(dtype=object)
+
+    ids, kind, group = text(factor_id), text(dataset_type), text(material_group)
+    t_id, t_kind, t_group = (table[c].to_numpy(dtype=object)
+                             for c in ("factor_id", "dataset_type", "material_group"))
+    rows = np.arange(len(table))
+    typed = t_id == ""
+    anyg = typed & (t_group == "")
+    absent = sorted(set(kind) - set(t_kind[anyg]))
     if absent:
         raise DataError(f"no spread for dataset type {absent[0]!r} (a row with an empty material_group)",
                         file="factor uncertainty")
-    out = kind.map(any_group).to_numpy(dtype=float)
-    pair = pd.MultiIndex.from_arrays([kind, group]).map(lambda k: by_group.get(k, np.nan))
-    out = np.where(np.isnan(np.asarray(pair, dtype=float)), out, np.asarray(pair, dtype=float))
-    own = ids.map(by_id).to_numpy(dtype=float)
-    return np.where(np.isnan(own), out, own)
+    out = rows[anyg][pd.Index(t_kind[anyg]).get_indexer(kind)]
+    pair = pd.Index(t_kind[typed] + "\x1f" + t_group[typed]).get_indexer(kind + "\x1f" + group)
+    out = np.where(pair >= 0, rows[typed][pair], out)
+    own = pd.Index(t_id[~typed]).get_indexer(ids) if (~typed).any() else np.full(len(ids), -1)
+    return np.where(own >= 0, rows[~typed][np.maximum(own, 0)] if (~typed).any() else -1, out)
 
 
 def fenton_wilkinson(weight, sigma, cell, n_cells: int) -> tuple[np.ndarray, np.ndarray]:
@@ -596,15 +604,7 @@ def _quantity_sigma(items: pd.DataFrame, stages: pd.DataFrame, design_stage: str
 
 def _gsd_source(ids, kind, group, table: pd.DataFrame) -> np.ndarray:
     """Source of the spread row each factor row took (as :func:`factor_gsd` chooses)."""
-    by_id = table[table["factor_id"] != ""].set_index("factor_id")["source"]
-    typed = table[table["factor_id"] == ""]
-    by_group = typed.set_index(["dataset_type", "material_group"])["source"]
-    any_group = typed[typed["material_group"] == ""].set_index("dataset_type")["source"]
-    out = pd.Series(kind, dtype=object).map(any_group)
-    pair = pd.Series(list(zip(kind, group, strict=True)), dtype=object).map(by_group.to_dict())
-    out = pair.where(pair.notna(), out)
-    own = pd.Series(ids, dtype=object).map(by_id)
-    return own.where(own.notna(), out).to_numpy(dtype=object)
+    return table["source"].to_numpy(dtype=object)[_spread_rows(ids, kind, group, table)]
 
 
 # ============================================================================ one result
