@@ -215,3 +215,41 @@ def test_quantity_spreads_follow_the_aace_ranges():
         assert float(row["gsd"]) == pytest.approx(expected, abs=6e-5), stage
     assert list(load_quantity_uncertainty().index) == ["skisse", "forprosjekt", "detaljprosjekt",
                                                        "bygget"]
+
+
+# ------------------------------------------------------------------ alternatives
+
+
+TWO = table([("x", 2.0, "product_epd"), ("y", 1.0, "product_epd"), ("z", 2.0, "product_epd")])
+
+
+def test_compare_gives_the_probability_of_being_lower_than_the_reference():
+    reference = lines(["x"], [100.0], ["21"])
+    alternatives = {"ref": reference, "same": reference.copy(),
+                    "half": lines(["x"], [50.0], ["21"]),
+                    "other_factor": lines(["y"], [100.0], ["21"]),
+                    "twin_factor": lines(["z"], [100.0], ["21"])}
+    table_ = kf.compare(alternatives, "ref", profile="en15978", factors=TWO, uncertainty=True,
+                        n_samples=100_000, seed=11, factor_uncertainty=spreads(x=1.3, y=1.3, z=1.3))
+    p = table_.groupby("alternative", sort=False)["probability_lower"].first()
+    assert np.isnan(p["ref"])
+    # the same lines share every draw: each sample is a tie, counted one half
+    assert p["same"] == 0.5
+    # half the quantity of the same factor: lower in every sample
+    assert p["half"] == 1.0
+    # 100 kg of y (1.0, gsd 1.3) against 100 kg of x (2.0, gsd 1.3), drawn apart:
+    # ln(Y/X) ~ N(ln 0.5, 2 ln(1.3)^2); sd = 0.262364 x 1.414214 = 0.371042;
+    # P(Y < X) = Phi(0.693147 / 0.371042) = Phi(1.868100) = 0.969126
+    assert p["other_factor"] == pytest.approx(0.969126, abs=0.005)
+    # the same value and spread but another factor row: an even chance
+    assert p["twin_factor"] == pytest.approx(0.5, abs=0.005)
+    spread = table_.attrs["uncertainty"]
+    assert list(spread) == list(alternatives)
+    assert spread["half"].total[50.0] == pytest.approx(100.0, rel=0.01)
+
+
+def test_one_alternative_alone_is_sampled_as_uncertainty_samples_it():
+    result = kf.calculate(lines(["x", "y"], [100.0, 30.0], ["21", "22"]), profile="en15978",
+                          factors=TWO)
+    alone = kf.compare({"a": result}, uncertainty=True, n_samples=300, seed=9).attrs["uncertainty"]
+    np.testing.assert_array_equal(alone["a"].samples, uncertainty(result, n=300, seed=9).samples)

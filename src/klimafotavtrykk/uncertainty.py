@@ -53,6 +53,8 @@ __all__ = [
     "result_cells",
     "sample_outputs",
     "probability_lower",
+    "sample_shared",
+    "sample_together",
     "summarise",
     "uncertainty",
 ]
@@ -730,6 +732,102 @@ def summarise(samples: np.ndarray, cells: Cells, percentiles, deterministic: flo
                        by_building_part=by_part, samples=samples[:, 0].copy(),
                        deterministic=deterministic, factors=cells.factors, n=len(samples), seed=seed,
                        quantity_spread=cells.quantity_spread)
+
+
+def sample_shared(groups, n: int, rng, *, chunk_values: int = CHUNK_VALUES) -> dict[str, np.ndarray]:
+    """Samples of several outputs that share factors: one draw per distinct factor key.
+
+    A factor key that two groups share (an alternative's concrete and the
+    reference's, or two bids' generic steel) gets the same multiplier in
+    both, sample by sample (common random numbers), so a difference between
+    groups reflects only what differs.
+
+    Parameters
+    ----------
+    groups : mapping of str to tuple
+        Per group: ``(keys, sigma, contributions, constant)``: factor keys
+        (str, one per row), log-space standard deviations [-], contributions
+        of shape (rows, outputs) [kg CO2e] and a constant per output
+        [kg CO2e]. A key must have the same sigma in every group.
+    n : int
+        Number of samples.
+    rng : numpy.random.Generator
+        Per chunk of samples, one standard normal per sample and distinct
+        key, keys in order of first appearance.
+    chunk_values : int
+        Largest number of draws held at once.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Per group, shape (n, outputs). [kg CO2e]
+
+    Raises
+    ------
+    InputError
+        When a key has different sigmas in two groups.
+    """
+    keys = [np.asarray(g[0], dtype=object) for g in groups.values()]
+    sigmas = [np.asarray(g[1], dtype=float) for g in groups.values()]
+    all_keys = np.concatenate(keys) if keys else np.empty(0, dtype=object)
+    union = pd.Index(pd.unique(all_keys))
+    sigma = np.full(len(union), np.nan)
+    where = [union.get_indexer(k) for k in keys]
+    for idx, sig in zip(where, sigmas, strict=True):  # a few groups
+        clash = ~np.isnan(sigma[idx]) & ~np.isclose(sigma[idx], sig)
+        if clash.any():
+            raise InputError(f"factor {union[idx[clash][0]]!r} has two different spreads",
+                             code="uncertainty.spread_clash")
+        sigma[idx] = sig
+    contributions = [np.asarray(g[2], dtype=float) for g in groups.values()]
+    out = {name: np.empty((n, c.shape[1])) for name, c in zip(groups, contributions, strict=True)}
+    step = max(1, min(n, chunk_values // max(len(union), 1)))
+    for start in range(0, n, step):  # chunks of samples
+        stop = min(start + step, n)
+        z = rng.standard_normal((stop - start, len(union)))
+        z *= sigma
+        np.exp(z, out=z)
+        for name, idx, c in zip(groups, where, contributions, strict=True):
+            np.matmul(z[:, idx], c, out=out[name][start:stop])
+    for name, group in groups.items():
+        out[name] += np.asarray(group[3], dtype=float)
+    return out
+
+
+def sample_together(results, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
+                    factor_uncertainty=None) -> dict[str, Uncertainty]:
+    """Sample several calculations with the same factor draws (common random numbers).
+
+    Parameters
+    ----------
+    results : mapping of str to Assessment
+        E.g. design alternatives.
+    n : int
+        Number of samples.
+    seed : int or None
+        Seed of the numpy Generator.
+    percentiles : sequence of float
+        [%]
+    factor_uncertainty : DataFrame or path, optional
+        As for :func:`result_cells`. Quantities are not sampled: alternatives
+        of one bill of quantities share its quantities.
+
+    Returns
+    -------
+    dict of str to Uncertainty
+        In the order given; one alternative alone gives what
+        :func:`uncertainty` gives with the same seed.
+    """
+    n = _positive_int(n)
+    cells = {name: result_cells(r, factor_uncertainty=factor_uncertainty)
+             for name, r in results.items()}
+    # the same factor id with the same spread is one key; a user's row of another quality is not
+    groups = {name: ((c.factors["factor_id"].astype(str) + "|" + c.factors["gsd"].map(repr))
+                     .to_numpy(dtype=object), np.log(c.factors["gsd"].to_numpy(dtype=float)), c.per_factor(), c.constant)
+              for name, c in cells.items()}
+    samples = sample_shared(groups, n, np.random.default_rng(seed))
+    return {name: summarise(samples[name], cells[name], percentiles, float(results[name].total), seed)
+            for name in results}
 
 
 def _positive_int(n) -> int:
