@@ -107,3 +107,35 @@ def test_the_example_tender_says_how_sure_its_ranking_is():
     np.testing.assert_allclose(u.percentiles[50.0], ranked["kg_co2e"], rtol=0.05)
     again = evaluate_summaries(competition, summaries, quality=quality, uncertainty=True).uncertainty
     pd.testing.assert_frame_equal(u.matrix, again.matrix)  # a fixed seed: the same numbers
+
+
+def test_the_evaluation_says_it_in_a_sheet_and_a_notice_only_when_asked(tmp_path, capsys):
+    from klimafotavtrykk.cli import main
+    from klimafotavtrykk.messages import t
+    from klimafotavtrykk.reports import evaluation_frames
+
+    anbud = ROOT / "examples" / "anbud"
+    code = main(["anbud", "score", str(anbud / "konkurranse.toml"), str(anbud / "bud"),
+                 "--kvalitet", str(anbud / "kvalitet.csv"), "--usikkerhet", "--stille",
+                 "-o", str(tmp_path / "evaluering.xlsx")])
+    out = capsys.readouterr().out
+    assert code == 0
+    # the shipped bids: the winner (d_nordlys) has more kg CO2e than the runner-up and wins on
+    # price and quality; on climate the two are within the uncertainty of their data
+    assert "Rangeringen på klima er innenfor usikkerheten" in out
+    assert "Nordlys Totalentreprise AS (d_nordlys.xlsx) (plass 1) og Grønn Betong" in out
+    import openpyxl
+
+    sheets = openpyxl.load_workbook(tmp_path / "evaluering.xlsx").sheetnames
+    assert t("eval.sheet.uncertainty", "nb") in sheets
+    competition = kf.load_competition(anbud / "konkurranse.toml")
+    quality = pd.read_csv(anbud / "kvalitet.csv").set_index("fil")["poeng"]
+    summaries = [score_bid(path, competition) for path in sorted((anbud / "bud").glob("*.xlsx"))]
+    plain = evaluate_summaries(competition, summaries, quality=quality)
+    assert t("eval.sheet.uncertainty", "en") not in evaluation_frames(plain, "en")
+    assert not [k for k, _ in plain.notices if k.startswith("eval.notice.uncertainty")]
+    frames = evaluation_frames(evaluate_summaries(competition, summaries, quality=quality,
+                                                  uncertainty=True), "en")
+    sheet = frames[t("eval.sheet.uncertainty", "en")]
+    assert list(sheet.iloc[:, 0]) == ["d_nordlys.xlsx", "d_nordlys.xlsx", "a_gronn_betong.xlsx"]
+    assert list(sheet.iloc[:, -1]) == ["yes", "no", "no"]

@@ -372,6 +372,10 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
                              dtype=float)
     notes += [w for s in ok for w in s.warnings]
     notices += _ranking_notices(ranking, duplicates, len(summaries))
+    sure = None
+    if uncertainty:
+        sure, told = _ranking_uncertainty(competition, ranking, ok)
+        notices += told
     return Evaluation(
         competition=competition, ranking=ranking, points=points, rejected=rejected,
         findings=findings.reset_index(drop=True), lines=lines, by_module=by_module,
@@ -382,13 +386,15 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         metadata={"version": __version__,
                   "downgraded": int(findings["kind"].isin(DOWNGRADES).sum())},
         warnings=tuple(dict.fromkeys(notes)), notices=tuple(notices),
-        uncertainty=_ranking_uncertainty(competition, ranking, ok) if uncertainty else None)
+        uncertainty=sure)
 
 
 def _ranking_uncertainty(competition: Competition, ranking: pd.DataFrame, ok):
-    from klimafotavtrykk.tender.uncertainty import ranking_uncertainty
+    """How sure the ranking is, and the notices that say so (tender.uncertainty)."""
+    from klimafotavtrykk.tender.uncertainty import ranking_notices, ranking_uncertainty
 
-    return ranking_uncertainty(competition.rule, ranking, ok)
+    sure = ranking_uncertainty(competition.rule, ranking, ok)
+    return sure, ranking_notices(sure, ranking)
 
 
 def _batch_findings(ok, ranking: pd.DataFrame, duplicates: pd.DataFrame,

@@ -38,8 +38,8 @@ from klimafotavtrykk.uncertainty import (
     sample_shared,
 )
 
-__all__ = ["RankingUncertainty", "bid_contributions", "load_ranking_defaults", "ranking_uncertainty",
-           "sampled_points"]
+__all__ = ["RankingUncertainty", "bid_contributions", "load_ranking_defaults", "ranking_notices",
+           "ranking_uncertainty", "sampled_points"]
 
 
 @functools.cache
@@ -255,6 +255,44 @@ def ranking_uncertainty(rule, ranking: pd.DataFrame, summaries, *, n: int | None
     return RankingUncertainty(pairs=pairs, matrix=matrix, percentiles=percentiles, samples=samples,
                               winner=winner, winner_probability=p_win, within_uncertainty=unsure,
                               n=n, seed=seed, sure_probability=sure)
+
+
+def ranking_notices(u: RankingUncertainty, ranking: pd.DataFrame) -> list[tuple[str, dict[str, str]]]:
+    """What the client reads about the ranking's certainty, as message keys and fields.
+
+    One notice on the winner (``eval.notice.uncertainty_sure`` or
+    ``..._within``), and one per pair of neighbouring ranks whose climate
+    difference is within the uncertainty (``eval.notice.uncertainty_pair``).
+    Shares are whole percentages, written the same in both languages.
+
+    Parameters
+    ----------
+    u : RankingUncertainty
+    ranking : DataFrame
+        ``bidder`` per file.
+
+    Returns
+    -------
+    list of (str, dict)
+    """
+    def name(file: str) -> str:
+        bidder = ranking["bidder"].get(file) if "bidder" in ranking else None
+        return f"{bidder} ({file})" if bidder not in (None, "") else str(file)
+
+    def share(p: float) -> str:
+        return f"{round(100 * p)} %"
+
+    out = []
+    if u.winner is not None and len(u.pairs):
+        key = "eval.notice.uncertainty_within" if u.within_uncertainty else "eval.notice.uncertainty_sure"
+        out.append((key, {"winner": name(u.winner), "share": share(u.winner_probability), "n": str(u.n)}))
+    adjacent = u.pairs[(u.pairs["rank_worse"].astype(float) == u.pairs["rank_better"].astype(float) + 1)
+                       & u.pairs["within_uncertainty"].astype(bool)]
+    for row in adjacent.itertuples(index=False):  # neighbouring ranks: fewer than the bids
+        out.append(("eval.notice.uncertainty_pair", {
+            "better": name(row.better), "worse": name(row.worse), "rank_better": str(int(row.rank_better)),
+            "rank_worse": str(int(row.rank_worse)), "share": share(row.probability_lower)}))
+    return out
 
 
 def _winner(rule, valid: pd.DataFrame, e: np.ndarray) -> tuple[str | None, float]:
