@@ -68,12 +68,15 @@ def bid_contributions(materials: pd.DataFrame, claims, match, epd_ids, scored, g
     -------
     DataFrame
         ``key`` (``epd|<EPD id>`` for a claim that stands, ``generic|<factor id>``
-        otherwise: the draws bids share), ``factor_id``, ``dataset_type``,
+        otherwise: the draws bids share), ``factor_id``, ``dataset_type``
+        (the claim's ``product_epd`` or ``industry_epd``; ``generic`` otherwise),
         ``material_group`` and ``kg_co2e`` [kg CO2e], one row per key.
     """
     epd = (scored.status == "epd") & scored.computed
     factor_id = np.where(epd, epd_ids, match.factor_id).astype(object)
     kind = np.where(epd, claims.dataset_type, "generic").astype(object)
+    # the reader keeps only known dataset types; any other is sampled with the widest spread
+    kind = np.where(np.isin(kind, ["product_epd", "industry_epd"]), kind, "generic").astype(object)
     frame = generic.frame
     groups = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)
               if "material_group" in frame.columns else np.full(len(frame), "", dtype=object))
