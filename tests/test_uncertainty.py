@@ -253,3 +253,38 @@ def test_one_alternative_alone_is_sampled_as_uncertainty_samples_it():
                           factors=TWO)
     alone = kf.compare({"a": result}, uncertainty=True, n_samples=300, seed=9).attrs["uncertainty"]
     np.testing.assert_array_equal(alone["a"].samples, uncertainty(result, n=300, seed=9).samples)
+
+
+# ------------------------------------------------------------------ age of the data
+
+
+def test_old_data_widens_the_spread_by_the_pedigree_age_bins():
+    # data of 2010 assessed in 2026: 16 years, score 5, factor 1.29: ln(1.29)/2 = 0.127321;
+    # with gsd 1.5: sigma = sqrt(0.405465^2 + 0.127321^2) = sqrt(0.164402 + 0.016211) = 0.424986;
+    # p97.5 = 200 x exp(1.959964 x 0.424986) = 200 x exp(0.832957) = 200 x 2.300120 = 460.02
+    old = factor_table_from_frame(pd.DataFrame({
+        "factor_id": ["x"], "declared_unit": "kg", "A1-A3": [2.0], "dataset_type": "product_epd",
+        "data_year": [2010], "source": "hand example"}))
+    result = kf.calculate(lines(["x"], [100.0], ["21"]), profile="en15978", factors=old)
+    u = uncertainty(result, n=200_000, seed=7, factor_uncertainty=spreads(x=1.5), year=2026)
+    assert u.factors.loc[0, "age_years"] == 16
+    assert u.factors.loc[0, "gsd"] == pytest.approx(math.exp(0.424986), rel=1e-5)
+    assert u.total[97.5] == pytest.approx(460.02, rel=0.01)
+    # no year: no age term; a row of unknown age gets none either
+    assert uncertainty(result, n=10, factor_uncertainty=spreads(x=1.5)).factors.loc[0, "gsd"] == 1.5
+    young = kf.calculate(lines(["x"], [100.0], ["21"]), profile="en15978", factors=ONE)
+    assert uncertainty(young, n=10, year=2026).factors.loc[0, "gsd"] == 1.0289
+
+
+def test_shipped_rows_take_the_age_of_their_source():
+    # Boverket 2025 assessed in 2026: 1 year, score 1, factor 1.00: the spread is unchanged;
+    # NB 37 (2015) in 2026: 11 years, score 4, factor 1.19: ln(1.19)/2 = 0.086977;
+    # generic concrete: sqrt(ln(1.2607)^2 + 0.086977^2) = sqrt(0.231666^2 + 0.007565) = 0.247455
+    result = kf.calculate(pd.DataFrame({"factor_id": ["concrete_c30_37", "concrete_lowcarbon_b_b30"],
+                                        "quantity": [10.0, 10.0], "unit": "m3",
+                                        "building_part": ["251", "251"]}), profile="tek17")
+    found = result_cells(result, year=2026).factors.set_index("factor_id")
+    assert found.loc["concrete_c30_37", "age_years"] == 1
+    assert found.loc["concrete_c30_37", "gsd"] == pytest.approx(1.2607)
+    assert found.loc["concrete_lowcarbon_b_b30", "age_years"] == 11
+    assert found.loc["concrete_lowcarbon_b_b30", "gsd"] == pytest.approx(math.exp(0.247455), rel=1e-5)

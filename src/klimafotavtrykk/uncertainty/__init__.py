@@ -57,8 +57,10 @@ from klimafotavtrykk.uncertainty.sampling import (
     sample_shared,
 )
 from klimafotavtrykk.uncertainty.spreads import (
+    age_sigma,
     factor_gsd,
     factor_uncertainty_from_frame,
+    load_age_uncertainty,
     load_factor_uncertainty,
     load_quantity_uncertainty,
     quantity_uncertainty_from_frame,
@@ -71,6 +73,8 @@ __all__ = [
     "Uncertainty",
     "load_factor_uncertainty",
     "load_quantity_uncertainty",
+    "load_age_uncertainty",
+    "age_sigma",
     "factor_uncertainty_from_frame",
     "quantity_uncertainty_from_frame",
     "factor_gsd",

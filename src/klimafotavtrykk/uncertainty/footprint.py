@@ -19,6 +19,8 @@ from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.uncertainty.sampling import fenton_wilkinson, sample_outputs, sample_shared
 from klimafotavtrykk.uncertainty.spreads import (
     _as_table,
+    age_sigma,
+    data_years,
     factor_gsd,
     factor_uncertainty_from_frame,
     gsd_source,
@@ -45,7 +47,8 @@ class Cells:
     ----------
     factors : pandas.DataFrame
         One row per factor row used: ``factor_id``, ``dataset_type``,
-        ``material_group``, ``gsd`` [-], ``source`` (of the spread) and
+        ``material_group``, ``age_years`` (NaN: no
+        age term) [a], ``gsd`` (with the age term) [-], ``source`` (of the spread) and
         ``kg_co2e`` (its part of the total). [kg CO2e]
     columns : pandas.MultiIndex
         Outputs, as (level, name): ``("total", "total")``, ``("module", m)``
@@ -85,7 +88,7 @@ class Cells:
 
 
 def result_cells(result, *, factor_uncertainty=None, quantity_uncertainty=None,
-                 design_stage: str | None = None) -> Cells:
+                 design_stage: str | None = None, year: float | None = None) -> Cells:
     """Bin a calculation's lines into cells for :func:`sample_outputs`.
 
     Parameters
@@ -104,6 +107,12 @@ def result_cells(result, *, factor_uncertainty=None, quantity_uncertainty=None,
         ``detaljprosjekt``, ``bygget``). None: quantities are exact unless a
         line says otherwise. A line's ``design_stage`` column wins, and its
         ``quantity_gsd`` column (≥ 1) wins over both.
+    year : float, optional
+        Year of the assessment. Given, each factor row's spread widens by the
+        age of its data (``year`` minus the row's ``data_year``, else the year
+        of its ``source_id`` in ``data/sources.csv``), by the pedigree bins of
+        ``data/uncertainty/age_uncertainty.csv``; a row of unknown age gets no
+        age term. None: no age term.
 
     Returns
     -------
@@ -168,6 +177,9 @@ def result_cells(result, *, factor_uncertainty=None, quantity_uncertainty=None,
     group = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)[f_rows]
              if "material_group" in frame.columns else np.full(len(f_rows), "", dtype=object))
     gsd = factor_gsd(ids, kind, group, spreads)
+    age = (float(year) - data_years(frame, f_rows) if year is not None
+           else np.full(len(f_rows), np.nan))
+    gsd = np.exp(np.sqrt(np.log(gsd) ** 2 + age_sigma(age) ** 2))
 
     line_sigma = _quantity_sigma(items, stages, design_stage)
     if line_sigma is None:
@@ -183,8 +195,8 @@ def result_cells(result, *, factor_uncertainty=None, quantity_uncertainty=None,
         constant[1 + len(MODULES) + len(parts):] = values[:, _TOTAL].sum(axis=1)
     per_factor_total = np.bincount(f_codes, weights=in_total, minlength=len(f_rows))
     factors = pd.DataFrame({
-        "factor_id": ids, "dataset_type": kind, "material_group": group, "gsd": gsd,
-        "source": gsd_source(ids, kind, group, spreads), "kg_co2e": per_factor_total})
+        "factor_id": ids, "dataset_type": kind, "material_group": group, "age_years": age,
+        "gsd": gsd, "source": gsd_source(ids, kind, group, spreads), "kg_co2e": per_factor_total})
     return Cells(factors=factors, columns=columns, contributions=contributions,
                  cell_factor=f_codes.astype(np.int64), cell_mu=mu, cell_sigma=s, constant=constant)
 
@@ -234,7 +246,8 @@ class Uncertainty:
         The total as calculated. [kg CO2e]
     factors : pandas.DataFrame
         Each factor row sampled: ``factor_id``, ``dataset_type``,
-        ``material_group``, ``gsd`` [-], ``source`` of the spread and
+        ``material_group``, ``age_years`` (NaN: no
+        age term) [a], ``gsd`` (with the age term) [-], ``source`` of the spread and
         ``kg_co2e`` (its part of the total). [kg CO2e]
     n : int
         Number of samples.
@@ -257,7 +270,7 @@ class Uncertainty:
 
 def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
                 factor_uncertainty=None, quantity_uncertainty=None,
-                design_stage: str | None = None) -> Uncertainty:
+                design_stage: str | None = None, year: float | None = None) -> Uncertainty:
     """Sample a footprint over the data quality of its factors and quantities.
 
     Parameters
@@ -270,9 +283,10 @@ def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
         Seed of the numpy Generator: the same seed gives the same numbers.
     percentiles : sequence of float
         Percentiles to report. [%]
-    factor_uncertainty, quantity_uncertainty, design_stage
-        Spreads to use instead of or beside the shipped ones, and the design
-        stage of the quantities (see :func:`result_cells`).
+    factor_uncertainty, quantity_uncertainty, design_stage, year
+        Spreads to use instead of or beside the shipped ones, the design
+        stage of the quantities, and the year of the assessment for the age
+        of each factor's data (see :func:`result_cells`).
 
     Returns
     -------
@@ -294,7 +308,8 @@ def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
     """
     n = _positive_int(n)
     cells = result_cells(result, factor_uncertainty=factor_uncertainty,
-                         quantity_uncertainty=quantity_uncertainty, design_stage=design_stage)
+                         quantity_uncertainty=quantity_uncertainty, design_stage=design_stage,
+                         year=year)
     rng = np.random.default_rng(seed)
     sigma = np.log(cells.factors["gsd"].to_numpy(dtype=float))
     if cells.quantity_spread:

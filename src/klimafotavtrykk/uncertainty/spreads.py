@@ -17,8 +17,9 @@ import pandas as pd
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk.errors import DataError, InputError
 
-__all__ = ["load_factor_uncertainty", "load_quantity_uncertainty", "factor_uncertainty_from_frame",
-           "quantity_uncertainty_from_frame", "factor_gsd", "gsd_source"]
+__all__ = ["load_factor_uncertainty", "load_quantity_uncertainty", "load_age_uncertainty",
+           "factor_uncertainty_from_frame", "quantity_uncertainty_from_frame", "factor_gsd",
+           "gsd_source", "age_sigma", "data_years"]
 
 _DATASET_TYPES = ("generic", "industry_epd", "product_epd")
 
@@ -259,3 +260,86 @@ def gsd_source(ids, kind, group, table: pd.DataFrame) -> np.ndarray:
     numpy.ndarray of object
     """
     return table["source"].to_numpy(dtype=object)[_spread_rows(ids, kind, group, table)]
+
+
+@functools.cache
+def load_age_uncertainty() -> pd.DataFrame:
+    """Spread added by the age of a factor's data (``data/uncertainty/age_uncertainty.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``min_age_years`` [a], ``max_age_years`` [a] (inf for the last bin)
+        and ``factor`` (a 95 % factor of the pedigree matrix) per score, in
+        order of age.
+    """
+    path = data_path("uncertainty", "age_uncertainty.csv")
+    table = _read(path)
+    out = pd.DataFrame({
+        "min_age_years": pd.to_numeric(table["min_age_years"]).to_numpy(dtype=float),
+        "max_age_years": pd.to_numeric(table["max_age_years"].replace("", "inf")).to_numpy(dtype=float),
+        "factor": pd.to_numeric(table["factor"]).to_numpy(dtype=float),
+    }, index=pd.Index(table["score"].astype(int).to_numpy(), name="score"))
+    if not (out["factor"] >= 1).all() or not out["min_age_years"].is_monotonic_increasing:
+        raise DataError("age bins must rise and factors be >= 1", file=path.name)
+    return out
+
+
+def age_sigma(age_years, table: pd.DataFrame | None = None) -> np.ndarray:
+    """Log-space standard deviation added by the age of each factor's data.
+
+    The pedigree rule: a 95 % factor ``U`` adds ``ln(U) / 2``. A factor of
+    unknown age (NaN) gets none.
+
+    Parameters
+    ----------
+    age_years : array-like of float
+        Years between the data and the assessment; NaN unknown. [a]
+    table : pandas.DataFrame, optional
+        :func:`load_age_uncertainty` (default).
+
+    Returns
+    -------
+    numpy.ndarray
+        [-]
+
+    Examples
+    --------
+    >>> [round(float(v), 6) for v in age_sigma([1.0, 16.0, np.nan])]
+    [0.0, 0.127321, 0.0]
+    """
+    table = load_age_uncertainty() if table is None else table
+    age = np.asarray(age_years, dtype=float)
+    edges = table["min_age_years"].to_numpy(dtype=float)
+    at = np.clip(np.searchsorted(edges, np.nan_to_num(age, nan=0.0), side="right") - 1, 0, len(edges) - 1)
+    sigma = np.log(table["factor"].to_numpy(dtype=float))[at] / 2.0
+    return np.where(np.isnan(age), 0.0, sigma)
+
+
+def data_years(frame: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """Year of the data of each factor row: its ``data_year`` column, else its source's year.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A factor table's frame (``FactorTable.frame``), in row order.
+    rows : numpy.ndarray of int
+        Factor rows asked for.
+
+    Returns
+    -------
+    numpy.ndarray
+        [a]; NaN where neither is known.
+    """
+    from klimafotavtrykk.factors import load_sources
+
+    frame = frame.reset_index(drop=True)
+    out = np.full(len(rows), np.nan)
+    if "source_id" in frame.columns:
+        years = pd.to_numeric(load_sources()["year"], errors="coerce")
+        ids = frame["source_id"].fillna("").astype(str).to_numpy(dtype=object)[rows]
+        out = pd.Series(ids, dtype=object).map(years).to_numpy(dtype=float)
+    if "data_year" in frame.columns:
+        own = pd.to_numeric(frame["data_year"], errors="coerce").to_numpy(dtype=float)[rows]
+        out = np.where(np.isnan(own), out, own)
+    return out
