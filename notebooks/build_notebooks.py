@@ -1004,9 +1004,131 @@ ANLEGG = [
 
 # ============================================================================ 06
 
+USIKKERHET = [
+    md('''
+        # 06 Hvor sikkert er tallet? Usikkerhet i klimaregnskap og i tilbudsrangering
+
+        Et klimaregnskap er aldri sikrere enn dataene bak det. Generiske utslippsfaktorer er
+        gjennomsnitt for en materialgruppe; produktet som faktisk leveres kan ligge langt over
+        eller under. Mengdene i et tidlig prosjekt er anslag. Denne notatboken viser:
+
+        1. `kf.uncertainty`: persentiler for totalen, per modul og per bygningsdel, trukket over
+           datakvaliteten til hver faktor (og mengdene, når prosjektfasen er oppgitt),
+        2. `kf.compare(..., uncertainty=True)`: sannsynligheten for at et alternativ virkelig er
+           lavere enn referansen,
+        3. `kf.score_bids(..., uncertainty=True)`: hvor sikker rangeringen av tilbud er, ved siden
+           av poengene, som ikke endres.
+
+        Spredningene står i `data/uncertainty/` med kilde og regnestykke på hver rad.
+    '''),
+    setup("format_number, t"),
+    code('''
+        BTA_M2 = 2400  # brukerinput: bruttoareal [m²] fra tittelfeltet i skole.xlsx
+        TREKNINGER = 2000  # brukerinput: antall trekninger
+        FRØ = 16  # brukerinput: samme frø gir samme tall
+
+        linjer, _ = kf.read_boq(EKSEMPLER / "skole.xlsx")
+        skole = kf.calculate(linjer, profile="tek17", bta_m2=BTA_M2)
+        spredning = kf.uncertainty(skole, n=TREKNINGER, seed=FRØ)
+
+        p = spredning.total
+        display(Markdown(
+            f"Beregnet total: **{format_number(skole.total / 1000)} tonn CO₂e**. Over datakvaliteten "
+            f"til faktorene ligger 95 % av trekningene mellom {format_number(p[2.5] / 1000)} og "
+            f"{format_number(p[97.5] / 1000)} tonn (median {format_number(p[50.0] / 1000)} tonn)."
+        ))
+        (spredning.by_building_part / 1000).rename_axis(index="Bygningsdel", columns="Persentil [%]")
+    '''),
+    md('''
+        Hver faktorrad får en lognormal spredning etter datakvalitet: produkt-EPD smalest,
+        bransje-EPD bredere, generiske data bredest (betong har sin egen rad). Linjer med samme
+        faktor trekkes sammen: blir betongen dyrere i én trekning, blir den det på alle linjene.
+    '''),
+    code('''
+        faktorer = spredning.factors
+        (faktorer.groupby(["dataset_type", "material_group", "gsd"])["kg_co2e"].sum() / 1000
+         ).sort_values(ascending=False).head(10).to_frame("tonn CO₂e")
+    '''),
+    code('''
+        ax = kf.plot.distribution(spredning)
+    '''),
+    md('''
+        ## Tidlig fase: usikre mengder
+
+        I et skisseprosjekt er mengdene anslag. Med `design_stage` får hver linje i tillegg en
+        spredning på mengden (AACE-klassene for kostnadsoverslag, lest som spredning på
+        mengder). En linje kan også ha sin egen (`design_stage` eller `quantity_gsd` som kolonne).
+    '''),
+    code('''
+        FASE = "skisse"  # brukerinput: skisse, forprosjekt, detaljprosjekt eller bygget
+        tidlig = kf.uncertainty(skole, n=TREKNINGER, seed=FRØ, design_stage=FASE)
+        (pd.DataFrame({"Bare faktorer": spredning.total, f"Faktorer og mengder ({FASE})": tidlig.total})
+         / 1000).rename_axis(index="Persentil [%]")
+    '''),
+    md('''
+        ## Er alternativet virkelig lavere?
+
+        Lavkarbonbetong i stedet for B35 gir en liten nedgang. Begge alternativene trekkes med de
+        samme trekningene for faktorene de deler, så sannsynligheten måler bare det som skiller
+        dem.
+    '''),
+    code('''
+        lavkarbon = kf.substitute(linjer, "concrete_lowcarbon_a_b35", factor="concrete_c35_45")
+        tabell = kf.compare({"Referanse": linjer, "Lavkarbonbetong": lavkarbon}, profile="tek17",
+                            bta_m2=BTA_M2, uncertainty=True, n_samples=TREKNINGER, seed=FRØ)
+        sannsynlighet = tabell.groupby("alternative", sort=False)["probability_lower"].first()
+        totaler = tabell[tabell["in_total"]].groupby("alternative", sort=False)["kg_co2e"].sum()
+        pd.DataFrame({"Total [tonn CO₂e]": totaler / 1000,
+                      "Sannsynlighet for lavere enn referansen": sannsynlighet})
+    '''),
+    code('''
+        ax = kf.plot.distribution(tabell)
+    '''),
+    code('''
+        ax = kf.plot.probabilities(tabell)
+    '''),
+    md('''
+        ## Tilbud: holder rangeringen?
+
+        Poengene regnes som før. Ved siden av dem trekkes hvert tilbuds evaluerte utslipp over
+        datakvaliteten til hver linje: en godkjent produkt-EPD med smal spredning, generiske data
+        med påslag med bred. Generiske faktorer som tilbudene deler, trekkes likt for alle.
+    '''),
+    code('''
+        ANBUD = EKSEMPLER / "anbud"
+        kvalitet = pd.read_csv(ANBUD / "kvalitet.csv").set_index("fil")["poeng"]
+        evaluering = kf.score_bids(kf.load_competition(ANBUD / "konkurranse.toml"),
+                                   sorted((ANBUD / "bud").glob("*.xlsx")), quality=kvalitet,
+                                   uncertainty=True)
+        for nøkkel, felt in evaluering.notices:
+            if nøkkel.startswith("eval.notice.uncertainty"):
+                display(Markdown(t(nøkkel, "nb", **felt)))
+        evaluering.uncertainty.pairs.rename(columns={
+            "better": "Bedre rangert", "worse": "Lavere rangert", "rank_better": "Plass",
+            "rank_worse": "Plass ", "kg_co2e_better": "kg CO₂e", "kg_co2e_worse": "kg CO₂e ",
+            "probability_lower": "Sannsynlighet for lavere utslipp",
+            "within_uncertainty": "Innenfor usikkerheten"})
+    '''),
+    code('''
+        ax = kf.plot.probabilities(evaluering.uncertainty)
+    '''),
+    code('''
+        ax = kf.plot.distribution(evaluering.uncertainty)
+    '''),
+    md('''
+        Vinneren har flere kg CO₂e enn nummer to, men vinner på pris og kvalitet; på klima alene
+        er de to innenfor usikkerheten. Det endrer ikke poengene. Det sier at et tilbud som vil
+        vinne på klima, bør dokumentere med produkt-EPD-er: de trekkes med smal spredning, og
+        forskjellen blir da tydelig.
+    '''),
+]
+
+
+# ============================================================================ 07
+
 OPPFOLGING = [
     md('''
-        # 06 Oppfølging av kontrakten: holder entreprenøren det tilbudet lovet?
+        # 07 Oppfølging av kontrakten: holder entreprenøren det tilbudet lovet?
 
         Poengene ved tildeling betyr noe bare hvis løftene følges opp mens byggeplassen går:
         maskiner og energibærere, andelen utslippsfri energi og EPD-ene til materialene.
@@ -1080,7 +1202,8 @@ NOTEBOOKS: dict[str, list[tuple[str, str]]] = {
     "03_utslippsramme": UTSLIPPSRAMME,
     "04_anbudsevaluering": ANBUD,
     "05_anlegg_veg": ANLEGG,
-    "06_oppfolging": OPPFOLGING,
+    "06_usikkerhet": USIKKERHET,
+    "07_oppfolging": OPPFOLGING,
 }
 
 

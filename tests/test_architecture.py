@@ -77,6 +77,7 @@ LAYERS = {
     "assemblies": ENGINE,
     "hints": ENGINE,
     "user_factors": ENGINE,
+    "uncertainty": ENGINE,
     "scoring": SCORING,
     "tender": TENDER,
     "followup": TENDER,

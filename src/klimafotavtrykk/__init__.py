@@ -25,6 +25,7 @@ _EXPORTS = {
     "calculate_site": "klimafotavtrykk.site",
     "compare": "klimafotavtrykk.alternatives",
     "substitute": "klimafotavtrykk.alternatives",
+    "uncertainty": "klimafotavtrykk.uncertainty",
     "score_bids": "klimafotavtrykk.tender",
     "load_competition": "klimafotavtrykk.tender",
     "follow_up": "klimafotavtrykk.followup.status",

@@ -130,6 +130,10 @@ def compare(
     *,
     profile="tek17",
     bta_m2: float | None = None,
+    uncertainty: bool = False,
+    n_samples: int = 1000,
+    seed=None,
+    factor_uncertainty=None,
     **calculate_kw,
 ) -> pd.DataFrame:
     """Tidy comparison of alternatives by module and building part.
@@ -143,6 +147,18 @@ def compare(
         Name of the alternative the others are compared against; default the first.
     profile, bta_m2, **calculate_kw
         Passed to :func:`~klimafotavtrykk.assessment.calculate`.
+    uncertainty : bool
+        Also sample every alternative over the spreads of its factors
+        (:func:`klimafotavtrykk.uncertainty.sample_together`), all with the
+        same draws: a factor two alternatives share moves both alike, so
+        the probability below reflects only what differs.
+    n_samples : int
+        Number of samples, with ``uncertainty``.
+    seed : int, optional
+        Seed of the samples: the same seed gives the same probabilities.
+    factor_uncertainty : DataFrame or path, optional
+        Spreads to use beside the shipped ones
+        (:func:`klimafotavtrykk.uncertainty.result_cells`).
 
     Returns
     -------
@@ -156,7 +172,12 @@ def compare(
         ``Assessment.other``) appear as building parts of those names, so that
         totals per alternative,
         ``frame[frame.in_total].groupby("alternative").kg_co2e.sum()``, equal
-        each ``Assessment.total``.
+        each ``Assessment.total``. With ``uncertainty``, also
+        ``probability_lower``: per alternative, the probability that its total
+        is lower than the reference's (NaN on the reference's rows) [-]; and
+        ``attrs["uncertainty"]``, a dict of alternative name to
+        :class:`~klimafotavtrykk.uncertainty.Uncertainty` (percentiles and
+        samples, for :func:`klimafotavtrykk.plotting.distribution`).
     """
     if not alternatives:
         raise InputError("no alternatives to compare", code="no_alternatives")
@@ -194,9 +215,23 @@ def compare(
     columns = ["alternative", "building_part", "module", "in_total", "kg_co2e", "reference_kg_co2e",
                "difference_kg_co2e", "difference_pct"]
     columns += ["kg_co2e_per_m2_year"] if "kg_co2e_per_m2_year" in tidy.columns else []
-    return tidy[columns].sort_values(["alternative", "building_part", "module"], kind="stable",
-                                     key=lambda c: c.map(list(results).index) if c.name == "alternative" else c
-                                     ).reset_index(drop=True)
+    spread = None
+    if uncertainty:
+        from klimafotavtrykk.uncertainty import probability_lower, sample_together
+
+        spread = sample_together(results, n_samples, seed, factor_uncertainty=factor_uncertainty)
+        reference_samples = spread[reference].samples
+        lower = {name: (np.nan if name == reference
+                        else probability_lower(u.samples, reference_samples))
+                 for name, u in spread.items()}
+        tidy["probability_lower"] = tidy["alternative"].map(lower).astype(float)
+        columns.append("probability_lower")
+    out = tidy[columns].sort_values(["alternative", "building_part", "module"], kind="stable",
+                                    key=lambda c: c.map(list(results).index) if c.name == "alternative" else c
+                                    ).reset_index(drop=True)
+    if spread is not None:
+        out.attrs["uncertainty"] = spread
+    return out
 
 
 def _parts_and_other(result: Assessment) -> pd.DataFrame:

@@ -168,6 +168,8 @@ def _add_anbud(sub, lang: str) -> None:
                          help=t("cli.anbud.score.no_lines", lang))
     options.add_argument("--stille", "--quiet", dest="quiet", action="store_true",
                          help=t("cli.anbud.score.quiet", lang))
+    options.add_argument("--usikkerhet", "--uncertainty", dest="uncertainty", action="store_true",
+                         help=t("cli.anbud.score.uncertainty", lang))
     _add_common(options, lang)
 
 

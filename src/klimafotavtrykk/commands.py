@@ -560,7 +560,8 @@ def anbud_score(args: argparse.Namespace) -> int:
     ----------
     args : argparse.Namespace
         ``competition``, ``bids`` (folders or files), ``output``, ``workers``,
-        ``quality``, ``no_lines``, ``lang``.
+        ``quality``, ``no_lines``, ``uncertainty`` (say how sure the ranking
+        is), ``lang``.
 
     Returns
     -------
@@ -589,7 +590,8 @@ def anbud_score(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore")  # recorded in evaluation.warnings, shown below
         try:
             evaluation = score_bids(competition, args.bids, executor=executor,
-                                    detail=not args.no_lines, quality=quality, progress=progress)
+                                    detail=not args.no_lines, quality=quality, progress=progress,
+                                    uncertainty=getattr(args, "uncertainty", False))
         finally:
             close_progress()
             if executor is not None:

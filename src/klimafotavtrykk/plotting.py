@@ -47,6 +47,8 @@ __all__ = [
     "waterfall",
     "pareto",
     "emission_frame",
+    "distribution",
+    "probabilities",
 ]
 
 #: One colour per life-cycle module, used by every figure. Stages share a hue:
@@ -719,6 +721,158 @@ def _format_axis(axis, lang: str) -> None:
     axis.set_major_formatter(_Ticks())
     if axis.axis_name == "x":  # long numbers side by side: fewer ticks
         axis.set_major_locator(MaxNLocator(nbins=6))
+
+
+# ============================================================================ uncertainty
+
+
+def distribution(
+    spread,
+    *,
+    percentiles: tuple[float, ...] = (2.5, 50.0, 97.5),
+    bins: int = 50,
+    ax: Axes | None = None,
+    lang: str = "nb",
+) -> Axes:
+    """The distribution of a total, or of each alternative or bid, with its percentiles marked.
+
+    Each series is drawn as a step histogram of its samples (share of draws
+    per bin); its percentiles are dashed vertical lines in its colour, and
+    its total as calculated, where known, a solid one.
+
+    Parameters
+    ----------
+    spread : Uncertainty, mapping, comparison frame or ranking uncertainty
+        :func:`klimafotavtrykk.uncertainty.uncertainty` of one result; a
+        mapping of names to such results; the frame of
+        ``compare(..., uncertainty=True)`` (its ``attrs["uncertainty"]``);
+        or an object with a ``samples`` frame of one column per bid
+        (:class:`~klimafotavtrykk.tender.uncertainty.RankingUncertainty`).
+    percentiles : tuple of float
+        Percentiles to mark. [%]
+    bins : int
+        Bins of each histogram.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One step histogram per series, labelled with its name.
+    """
+    check_language(lang)
+    import matplotlib
+
+    series = _sampled(spread, lang)
+    ax = _axes(ax, (7.5, 4.5))
+    cycle = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]  # one colour per series
+    low = min(float(np.min(s)) for s, _ in series.values())
+    high = max(float(np.max(s)) for s, _ in series.values())
+    edges = np.linspace(low, high, bins + 1) if high > low else bins
+    n = 0
+    for k, (name, (samples, calculated)) in enumerate(series.items()):  # a handful of series
+        colour = cycle[k % len(cycle)]
+        n = len(samples)
+        ax.hist(samples, bins=edges, weights=np.full(len(samples), 1.0 / len(samples)),
+                histtype="step", color=colour, linewidth=1.5, label=str(name))
+        for value in np.percentile(samples, list(percentiles)):
+            ax.axvline(value, color=colour, linestyle="--", linewidth=0.9)
+        if calculated is not None:
+            ax.axvline(calculated, color=colour, linestyle="-", linewidth=1.2)
+    from matplotlib.lines import Line2D
+
+    handles, labels = ax.get_legend_handles_labels()
+    values = ", ".join(format_number(p, lang, 1 if p % 1 else 0) for p in percentiles)
+    handles += [Line2D([], [], color=_TOTAL_COLOUR, linestyle="--", linewidth=0.9),
+                Line2D([], [], color=_TOTAL_COLOUR, linestyle="-", linewidth=1.2)]
+    labels += [_t("percentiles", lang, values=values), _t("as_calculated", lang)]
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.set_xlabel(_t("kg_co2e", lang))
+    ax.set_ylabel(_t("share_of_draws", lang))
+    ax.set_title(_t("title.distribution", lang, n=format_number(n, lang)))
+    _format_axis(ax.xaxis, lang)
+    return ax
+
+
+def probabilities(
+    spread,
+    *,
+    ax: Axes | None = None,
+    lang: str = "nb",
+) -> Axes:
+    """A matrix of pairwise probabilities: that the row's total is lower than the column's.
+
+    Parameters
+    ----------
+    spread : DataFrame, ranking uncertainty, mapping or comparison frame
+        A square frame of probabilities (row lower than column; NaN on the
+        diagonal); an object with such a ``matrix`` (a tender's
+        :class:`~klimafotavtrykk.tender.uncertainty.RankingUncertainty`);
+        or what :func:`distribution` takes, whose samples (drawn together)
+        give the probabilities.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"nb", "en"}
+        Language of labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The matrix as an image (``ax.images[0]``, values 0-1), each cell
+        labelled with its percentage.
+    """
+    check_language(lang)
+    from klimafotavtrykk.uncertainty import probability_lower
+
+    if isinstance(spread, pd.DataFrame) and "alternative" not in spread.columns:
+        matrix = spread
+    elif hasattr(spread, "matrix"):
+        matrix = spread.matrix
+    else:
+        series = _sampled(spread, lang)
+        names = list(series)
+        values = np.full((len(names), len(names)), np.nan)
+        for i, a in enumerate(names):  # pairs of a handful of alternatives
+            for j, b in enumerate(names):
+                if i != j:
+                    values[i, j] = probability_lower(series[a][0], series[b][0])
+        matrix = pd.DataFrame(values, index=names, columns=names)
+    size = max(4.0, 1.1 * len(matrix) + 2.5)
+    ax = _axes(ax, (size + 1.0, size))
+    image = ax.imshow(matrix.to_numpy(dtype=float), cmap="RdYlGn", vmin=0.0, vmax=1.0)
+    labels = [str(name) for name in matrix.index]
+    ax.set_xticks(np.arange(len(matrix.columns)), [str(c) for c in matrix.columns], rotation=30,
+                  ha="right")
+    ax.set_yticks(np.arange(len(labels)), labels)
+    for (i, j), value in np.ndenumerate(matrix.to_numpy(dtype=float)):  # cells of a small matrix
+        if np.isfinite(value):
+            ax.text(j, i, format_number(100.0 * value, lang, 0) + " %", ha="center", va="center",
+                    fontsize=9)
+    ax.set_ylabel(_t("row_lower", lang))
+    ax.set_xlabel(_t("column_than", lang))
+    ax.set_title(_t("title.probabilities", lang), fontsize=10)
+    ax.figure.colorbar(image, ax=ax, label=_t("probability", lang), fraction=0.046)
+    return ax
+
+
+def _sampled(spread, lang: str) -> dict[str, tuple[np.ndarray, float | None]]:
+    """Samples of the total per series, and the total as calculated (None when unknown)."""
+    if isinstance(spread, pd.DataFrame):
+        spread = spread.attrs.get("uncertainty")
+        if spread is None:
+            raise InputError("the comparison holds no samples: call compare(..., uncertainty=True)",
+                             code="plot.no_samples")
+    if hasattr(spread, "samples") and isinstance(spread.samples, pd.DataFrame):  # bids
+        return {str(c): (spread.samples[c].to_numpy(dtype=float), None) for c in spread.samples.columns}
+    if hasattr(spread, "samples"):
+        return {_t("total", lang): (np.asarray(spread.samples, dtype=float), spread.deterministic)}
+    if isinstance(spread, Mapping) and spread:
+        return {str(name): (np.asarray(u.samples, dtype=float), getattr(u, "deterministic", None))
+                for name, u in spread.items()}
+    raise InputError("nothing to draw: give kf.uncertainty(...), a mapping of them, or "
+                     "compare(..., uncertainty=True)", code="plot.no_samples")
 
 
 # ============================================================================ contract follow-up

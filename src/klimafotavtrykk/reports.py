@@ -414,7 +414,9 @@ def evaluation_frames(evaluation, lang: str = "nb") -> dict[str, pd.DataFrame]:
         criterion, total, emissions [kg CO2e] and [kg CO2e m⁻²], prices
         [NOK], explanation); points per criterion and weighted [points];
         lines (each bid's lines with result, factor, factor source and
-        source_ref), only when the evaluation holds them; rejected and
+        source_ref), only when the evaluation holds them; uncertainty (per
+        pair of valid bids, the probability that the better-ranked bid has
+        the lower evaluated emissions), only when it was asked for; rejected and
         downgraded, with the reason; parameters with their sources.
     """
     frames = {
@@ -422,6 +424,8 @@ def evaluation_frames(evaluation, lang: str = "nb") -> dict[str, pd.DataFrame]:
         t("eval.sheet.ranking", lang): _eval_ranking(evaluation, lang),
         t("eval.sheet.points", lang): _eval_points(evaluation, lang),
     }
+    if getattr(evaluation, "uncertainty", None) is not None:  # asked for: score_bids(uncertainty=True)
+        frames[t("eval.sheet.uncertainty", lang)] = _eval_uncertainty(evaluation, lang)
     if evaluation.lines is not None:
         frames[t("eval.sheet.lines", lang)] = _eval_lines(evaluation, lang)
     frames[t("eval.sheet.findings", lang)] = _eval_findings(evaluation, lang)
@@ -587,3 +591,19 @@ def _eval_findings(evaluation, lang: str) -> pd.DataFrame:
 def _eval_parameters(evaluation, lang: str) -> pd.DataFrame:
     return _eval_relabel(evaluation.parameters.reindex(
         columns=["parameter", "value", "source", "note"]), lang)
+
+
+def _eval_uncertainty(evaluation, lang: str) -> pd.DataFrame:
+    """Pairs of valid bids: the probability that the better-ranked has the lower emissions."""
+    pairs = evaluation.uncertainty.pairs
+    bidder = evaluation.ranking["bidder"]
+    frame = pd.DataFrame({
+        "better": pairs["better"], "better_bidder": pairs["better"].map(bidder),
+        "rank_better": pairs["rank_better"], "kg_co2e_better": pairs["kg_co2e_better"],
+        "worse": pairs["worse"], "worse_bidder": pairs["worse"].map(bidder),
+        "rank_worse": pairs["rank_worse"], "kg_co2e_worse": pairs["kg_co2e_worse"],
+        "probability_lower": pairs["probability_lower"].astype(float),
+        "within_uncertainty": [t("eval.uncertainty.yes" if v else "eval.uncertainty.no", lang)
+                               for v in pairs["within_uncertainty"]],  # pairs of a few bids
+    }).astype({"rank_better": object, "rank_worse": object})
+    return _eval_relabel(frame, lang)

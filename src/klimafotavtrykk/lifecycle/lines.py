@@ -126,12 +126,21 @@ class LazyFrame:
             raise AttributeError(self._slot)  # no class-level default: the field is required
         value = obj.__dict__[self._slot]
         if isinstance(value, LineResults):
+            obj.__dict__[self._slot + "_source"] = value  # kept for sampling (uncertainty)
             value = value.frame()
             obj.__dict__[self._slot] = value
         return value
 
     def __set__(self, obj: Any, value: Any) -> None:
         obj.__dict__[self._slot] = value
+        obj.__dict__.pop(self._slot + "_source", None)
+
+    def source(self, obj: Any) -> LineResults | None:
+        """The arrays the frame of ``obj`` is (or was) built from; None for a frame given as is."""
+        value = obj.__dict__[self._slot]
+        if isinstance(value, LineResults):
+            return value
+        return obj.__dict__.get(self._slot + "_source")
 
     def count(self, obj: Any) -> int:
         """Rows of the frame of ``obj``, without building it."""

@@ -98,6 +98,10 @@ class Evaluation:
     notices : tuple of (str, dict)
         Notes for the client as message keys (``data/messages``) and their
         fields, e.g. a quality row for a bid that could not be read.
+    uncertainty : RankingUncertainty or None
+        How sure the ranking is given each bid's data quality
+        (:func:`~klimafotavtrykk.tender.uncertainty.ranking_uncertainty`),
+        when asked for; the points are unchanged by it.
     """
 
     competition: Competition
@@ -114,6 +118,7 @@ class Evaluation:
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     notices: tuple[tuple[str, dict[str, str]], ...] = ()
+    uncertainty: Any = None
 
 
 # ============================================================================ many bids
@@ -149,7 +154,7 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
                detail: bool = False, prices: Mapping[str, float] | None = None,
                quality: Mapping[str, float] | None = None,
                progress: Callable[[int, int, str], None] | None = None,
-               factors=None, mappings=None) -> Evaluation:
+               factors=None, mappings=None, uncertainty: bool = False) -> Evaluation:
     """Score every bid of a competition.
 
     Parameters
@@ -180,6 +185,8 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
         Called as ``progress(done, total, file_name)`` after each bid.
     factors, mappings : optional
         Generic factors and mappings (:func:`evaluate_bid`); default the shipped ones.
+    uncertainty : bool
+        Also say how sure the ranking is (``Evaluation.uncertainty``).
 
     Returns
     -------
@@ -213,7 +220,8 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
                              factors=factors, mappings=mappings)
     with threadpool_limits(limits=1):
         summaries = run_tasks(task, files, executor=executor, progress=progress)
-    evaluation = evaluate_summaries(comp, summaries, prices=prices, quality=quality)
+    evaluation = evaluate_summaries(comp, summaries, prices=prices, quality=quality,
+                                    uncertainty=uncertainty)
     skipped = skipped_entries(paths)
     if skipped:  # nothing in a bid folder is passed over without a word
         notice = ("eval.notice.skipped_entries", {"n": str(len(skipped)), "files": names_text(skipped)})
@@ -279,8 +287,11 @@ def check_inputs(competition: Competition, *, quality=None, prices=None):
 
 
 def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary], *,
-                       prices=None, quality=None) -> Evaluation:
+                       prices=None, quality=None, uncertainty: bool = False) -> Evaluation:
     """Score and rank bid summaries (the second half of :func:`score_bids`).
+
+    With ``uncertainty``, ``Evaluation.uncertainty`` says how sure the
+    ranking is (:func:`~klimafotavtrykk.tender.uncertainty.ranking_uncertainty`).
 
     Besides scoring (:func:`klimafotavtrykk.scoring.score`), this flags
     duplicates (a finding on each bid naming the others), puts a finding on
@@ -361,6 +372,10 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
                              dtype=float)
     notes += [w for s in ok for w in s.warnings]
     notices += _ranking_notices(ranking, duplicates, len(summaries))
+    sure = None
+    if uncertainty:
+        sure, told = _ranking_uncertainty(competition, ranking, ok)
+        notices += told
     return Evaluation(
         competition=competition, ranking=ranking, points=points, rejected=rejected,
         findings=findings.reset_index(drop=True), lines=lines, by_module=by_module,
@@ -370,7 +385,16 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         parameters=competition_parameters(competition),
         metadata={"version": __version__,
                   "downgraded": int(findings["kind"].isin(DOWNGRADES).sum())},
-        warnings=tuple(dict.fromkeys(notes)), notices=tuple(notices))
+        warnings=tuple(dict.fromkeys(notes)), notices=tuple(notices),
+        uncertainty=sure)
+
+
+def _ranking_uncertainty(competition: Competition, ranking: pd.DataFrame, ok):
+    """How sure the ranking is, and the notices that say so (tender.uncertainty)."""
+    from klimafotavtrykk.tender.uncertainty import ranking_notices, ranking_uncertainty
+
+    sure = ranking_uncertainty(competition.rule, ranking, ok)
+    return sure, ranking_notices(sure, ranking)
 
 
 def _batch_findings(ok, ranking: pd.DataFrame, duplicates: pd.DataFrame,

@@ -97,6 +97,9 @@ class BidSummary:
         (:func:`~klimafotavtrykk.tender.duplicates.content_fingerprint`).
     price_ref : str or None
         Cell of the declared price, as Excel writes it.
+    contributions : DataFrame or None
+        Scored material emissions per factor scored with, for sampling the
+        ranking (:mod:`~klimafotavtrykk.tender.uncertainty`). [kg CO2e]
     """
 
     file: str
@@ -123,6 +126,7 @@ class BidSummary:
     warnings: tuple[str, ...] = ()
     content_sha256: str | None = None
     price_ref: str | None = None
+    contributions: pd.DataFrame | None = None
 
 
 def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, factors=None,
@@ -183,4 +187,5 @@ def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, fa
                 "epd": materials.n_epd, "downgraded": materials.n_downgraded,
                 "not_computed": materials.n_not_computed, "site_rows": site.rows},
         findings=findings, lines=lines, warnings=notes,
-        content_sha256=content_fingerprint(bid), price_ref=d.get("price_nok_ref"))
+        content_sha256=content_fingerprint(bid), price_ref=d.get("price_nok_ref"),
+        contributions=materials.contributions)

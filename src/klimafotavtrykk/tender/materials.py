@@ -42,6 +42,7 @@ from klimafotavtrykk.tender.epd_checks import (
 )
 from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.tender.reference import reconcile
+from klimafotavtrykk.tender.uncertainty import bid_contributions
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "line_emissions", "scored_lines",
@@ -130,6 +131,9 @@ class MaterialEmissions:
         Every line with its result, when detail was asked for.
     n_lines, n_computed, n_epd, n_downgraded, n_not_computed : int
         Line counts.
+    contributions : DataFrame or None
+        Scored emissions per factor scored with, for sampling the ranking
+        (:func:`~klimafotavtrykk.tender.uncertainty.bid_contributions`).
     """
 
     total: float
@@ -143,6 +147,7 @@ class MaterialEmissions:
     n_epd: int
     n_downgraded: int
     n_not_computed: int
+    contributions: pd.DataFrame | None = None
 
 
 # ============================================================================ steps
@@ -466,7 +471,8 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
         lines=lines, n_lines=len(m),
         n_computed=int(computed.sum()), n_epd=int(claims.usable.sum()),
         n_downgraded=int((scored.use_fallback | scored.downgraded).sum()),
-        n_not_computed=int(not_computed(emissions, scored).sum()))
+        n_not_computed=int(not_computed(emissions, scored).sum()),
+        contributions=bid_contributions(m, claims, match, epd_ids, scored, generic))
 
 
 def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
