@@ -43,13 +43,14 @@ from klimafotavtrykk.tender.competition import Competition, competition_paramete
 from klimafotavtrykk.tender.duplicates import duplicate_groups, names_text
 from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
 from klimafotavtrykk.tender.findings import DOWNGRADES, empty_findings
+from klimafotavtrykk.tender.many import ReadBid, evaluate_many, prepare_bid, rejected_summary
 from klimafotavtrykk.tender.quality import check_values
 from klimafotavtrykk.tender.reader import read_bid
 from klimafotavtrykk.tender.workers import not_regular, run_tasks
 from klimafotavtrykk.vocabulary import MODULES
 
 __all__ = ["Evaluation", "bid_paths", "skipped_entries", "check_inputs", "evaluate_summaries", "score_bid",
-           "score_bids"]
+           "score_bids", "read_for_batch", "LINES_PER_PASS"]
 
 _BLAS_LIMITED = False
 
@@ -209,10 +210,11 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
     files = bid_paths(paths)
     if not files:
         raise InputError("no bid files found", found=str(paths), code="tender.no_bids")
-    task = functools.partial(score_bid, competition=comp, detail=detail, parent_pid=os.getpid(),
-                             factors=factors, mappings=mappings)
+    task = functools.partial(read_for_batch, competition=comp, parent_pid=os.getpid())
+    passes = _Passes(comp, detail=detail, factors=factors, mappings=mappings)
     with threadpool_limits(limits=1):
-        summaries = run_tasks(task, files, executor=executor, progress=progress)
+        run_tasks(task, files, executor=executor, progress=progress, collect=passes.add)
+        summaries = passes.finish(len(files))
     evaluation = evaluate_summaries(comp, summaries, prices=prices, quality=quality)
     skipped = skipped_entries(paths)
     if skipped:  # nothing in a bid folder is passed over without a word
@@ -414,6 +416,68 @@ def _ranking_notices(ranking: pd.DataFrame, duplicates: pd.DataFrame, n_files: i
     return out
 
 
+#: Lines computed in one shared pass: enough to compute each distinct line text once for
+#: dozens of bids, few enough that the parent's memory stays bounded (about 0.3 GB a pass).
+LINES_PER_PASS = 250_000
+
+
+class _Passes:
+    """Collect read bids as the workers hand them back; compute them together, a pass at a time."""
+
+    def __init__(self, competition: Competition, **options):
+        self.competition, self.options = competition, options
+        self.pending: dict[int, ReadBid] = {}
+        self.lines = 0
+        self.summaries: dict[int, BidSummary] = {}
+
+    def add(self, i: int, result) -> None:
+        if not isinstance(result, ReadBid):  # refused or unreadable: already a summary
+            self.summaries[i] = result
+            return
+        self.pending[i] = result
+        self.lines += result.n_lines
+        if self.lines >= LINES_PER_PASS:
+            self.flush()
+
+    def flush(self) -> None:
+        order = sorted(self.pending)
+        done = evaluate_many([self.pending[i] for i in order], self.competition, **self.options)
+        self.summaries.update(zip(order, done, strict=True))
+        self.pending.clear()
+        self.lines = 0
+
+    def finish(self, n: int) -> list[BidSummary]:
+        if self.pending:
+            self.flush()
+        return [self.summaries[i] for i in range(n)]
+
+
+def read_for_batch(path: str | Path, competition: Competition, parent_pid: int | None = None):
+    """Read one bid file for a batch: the task each worker runs.
+
+    Opens and checks the file (a FIFO or device is refused unopened), reads
+    and types its sheets, matches its lines to the tender's and fingerprints
+    it (:func:`~klimafotavtrykk.tender.many.prepare_bid`); the parent computes
+    the bids together (:func:`~klimafotavtrykk.tender.many.evaluate_many`). In
+    a worker process BLAS is limited to one thread first.
+
+    Returns
+    -------
+    ReadBid or BidSummary
+        A rejected summary when the file cannot be read.
+    """
+    if parent_pid is not None and parent_pid != os.getpid():
+        _limit_blas()
+    path = Path(path)
+    refused = not_regular(path)  # a FIFO or device is never opened
+    if refused is not None:
+        return refused
+    try:
+        return prepare_bid(read_bid(path), competition)
+    except Exception as exc:  # noqa: BLE001 - the batch boundary: a bad bid is reported, not raised
+        return rejected_summary(path.name, exc)
+
+
 def score_bid(path: str | Path, competition: Competition, detail: bool = False,
               parent_pid: int | None = None, factors=None, mappings=None) -> BidSummary:
     """Read and compute one bid file; any failure becomes a rejected summary.
@@ -446,10 +510,7 @@ def score_bid(path: str | Path, competition: Competition, detail: bool = False,
         return evaluate_bid(read_bid(path), competition, detail=detail, factors=factors,
                             mappings=mappings)
     except Exception as exc:  # noqa: BLE001 - the batch boundary: a bad bid is reported, not raised
-        code = getattr(exc, "code", None) or type(exc).__name__
-        text = getattr(exc, "problem", None) or (str(exc).splitlines()[0] if str(exc)
-                                                  else type(exc).__name__)
-        return BidSummary(file=path.name, ok=False, reason=str(code), detail=str(text))
+        return rejected_summary(path.name, exc)
 
 
 def _limit_blas() -> None:

@@ -44,8 +44,9 @@ from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.tender.reference import reconcile
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
-__all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "line_emissions", "scored_lines",
-           "material_findings", "product_limit_findings", "material_lines", "evaluate_materials"]
+__all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState", "line_emissions",
+           "scored_lines", "material_findings", "product_limit_findings", "material_lines",
+           "bid_materials", "evaluate_materials"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 _TOTAL = [_COL[m] for m in TOTAL_MODULES]
@@ -398,7 +399,7 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
 
 
 def evaluate_materials(bid, competition: Competition, *, detail: bool = False, factors=None,
-                       mappings=None) -> MaterialEmissions:
+                       mappings=None, reconciled=None) -> MaterialEmissions:
     """Claimed and fallback emissions of every material line of a bid, and what is scored.
 
     The bid's lines are first matched to the competition's tender quantities
@@ -422,6 +423,9 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
         Generic factors; default the shipped ones.
     mappings : Mappings, optional
         Description and NS 3420 mappings; default the shipped ones.
+    reconciled : Reconciled, optional
+        The bid's lines already matched to the tender's (a batch's workers do
+        it while reading); default matched here.
 
     Returns
     -------
@@ -432,8 +436,9 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     generic = load_factors() if factors is None else factors
     # the tender's quantities first: matched lines take the tender's values, deleted lines
     # come back without a claim, added and negative lines are not counted
-    rec = reconcile(bid.materials, competition.tender_quantities, competition.quantity_rule,
-                    bid.file, getattr(bid, "columns", None))
+    rec = reconciled if reconciled is not None else reconcile(
+        bid.materials, competition.tender_quantities, competition.quantity_rule, bid.file,
+        getattr(bid, "columns", None))
     m = rec.evaluated.reset_index(drop=True)
     deleted = (m.pop("origin") == "tender").to_numpy(dtype=bool)
     match = generic_match(m, generic, mappings)
@@ -442,6 +447,70 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     table, epd_ids = claim_factor_table(generic, m, claims, match, bid.file)
     emissions = line_emissions(m, claims, match, epd_ids, table, competition, mappings)
     scored = scored_lines(m, claims, emissions, checks)
+    return bid_materials(bid, rec, m, deleted, MaterialState(match, claims, checks, epd_ids, emissions,
+                                                            scored), generic, competition, detail)
+
+
+@dataclass(frozen=True, eq=False)
+class MaterialState:
+    """What is computed per material line before a bid's findings and totals are drawn from it.
+
+    Every field holds one value per line (row of an array, or of each array
+    of a dataclass), so the lines of many bids computed together
+    (:mod:`~klimafotavtrykk.tender.many`) are cut into each bid's by :meth:`rows`.
+    """
+
+    match: GenericMatch
+    claims: EpdClaims
+    checks: EpdChecks
+    epd_ids: np.ndarray
+    emissions: LineEmissions
+    scored: ScoredLines
+
+    def rows(self, start: int, stop: int) -> MaterialState:
+        """The lines ``start .. stop - 1``, numbered from 0 again."""
+        return MaterialState(*(_cut(getattr(self, f.name), start, stop)
+                               for f in dataclasses.fields(self)))
+
+
+def _cut(value, start: int, stop: int):
+    """Lines ``start .. stop - 1`` of an array, a Series (index from 0), a dict or a dataclass of them."""
+    if isinstance(value, np.ndarray):
+        return value[start:stop]
+    if isinstance(value, pd.Series):
+        return value.iloc[start:stop].reset_index(drop=True)
+    if isinstance(value, dict):
+        return {k: _cut(v, start, stop) for k, v in value.items()}
+    return dataclasses.replace(value, **{f.name: _cut(getattr(value, f.name), start, stop)
+                                        for f in dataclasses.fields(value)})
+
+
+def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: MaterialState, generic,
+                  competition: Competition, detail: bool = False) -> MaterialEmissions:
+    """A bid's findings, product-limit gate, totals and (on request) lines from its computed lines.
+
+    Parameters
+    ----------
+    bid : Bid
+        The bid, as read (its file name and sheet columns name the findings' cells).
+    rec : Reconciled
+        Its lines matched to the tender's.
+    m : DataFrame
+        The lines computed (``rec.evaluated`` without ``origin``), indexed from 0.
+    deleted : numpy.ndarray of bool
+        Lines that are tender lines the bid deleted.
+    state : MaterialState
+        What was computed per line.
+    generic : FactorTable
+    competition : Competition
+    detail : bool
+
+    Returns
+    -------
+    MaterialEmissions
+    """
+    match, claims, checks = state.match, state.claims, state.checks
+    emissions, scored = state.emissions, state.scored
     findings = material_findings(m, claims, emissions, scored, checks,
                                  getattr(bid, "columns", None))
     if len(rec.findings):
@@ -452,7 +521,7 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
         findings = pd.concat([findings, over], ignore_index=True)
     lines = None
     if detail:
-        lines = material_lines(m, claims, match, generic, epd_ids, emissions, scored,
+        lines = material_lines(m, claims, match, generic, state.epd_ids, emissions, scored,
                                competition.scoring_profile.modules, checks)
         lines["line_status"] = np.where(deleted, "deleted", lines["line_status"].to_numpy(dtype=object))
         lines = _with_excluded(lines, rec.excluded)
