@@ -40,6 +40,8 @@ from klimafotavtrykk.tender.materials import (
     bid_materials,
     evaluate_materials,
     line_emissions,
+    material_findings_many,
+    product_limit_findings_many,
     scored_lines,
 )
 from klimafotavtrykk.tender.reader import Bid
@@ -186,9 +188,13 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
                                                        [r.bid.file for r in part], bid)
         emissions = line_emissions(every, claims, match, calc_ids, table, competition, mappings)
         scored = scored_lines(every, claims, emissions, checks)
+        state = MaterialState(match, claims, checks, epd_ids, emissions, scored)
+        found = material_findings_many(every, claims, emissions, scored, checks,
+                                       getattr(part[0].bid, "columns", None), bid, len(part))
+        gates, over = product_limit_findings_many(every, claims, match, generic, scored,
+                                                  competition, bid, len(part))
     if caught:  # e.g. implausible quantities: the warning names its lines, so each bid alone
         return [None] * len(part)
-    state = MaterialState(match, claims, checks, epd_ids, emissions, scored)
     sites, warned = _sites(part, competition)
     out: list[BidSummary | None] = []
     for j, r in enumerate(part):  # each bid's findings and totals from its own rows
@@ -200,7 +206,9 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
                 warnings.simplefilter("always")
                 materials = bid_materials(r.bid, r.reconciled, ms[j], deleted[j],
                                           state.rows(starts[j], starts[j + 1]), generic,
-                                          competition, detail)
+                                          competition, detail,
+                                          found=None if found is None else found[j],
+                                          limits=(gates[j], over[j]))
                 site = evaluate_site(r.bid, competition, detail=detail, rows=sites.get(j))
             out.append(bid_summary(r.bid, competition, materials, site, detail=detail,
                                    caught=caught, content_sha256=r.content_sha256))
