@@ -129,3 +129,22 @@ def test_cut_rows_of_a_material_state_number_from_zero():
     assert _cut(series, 1, 3).index.tolist() == [0, 1]
     assert _cut(series, 1, 3).tolist() == [2.0, 3.0]
     assert _cut({"a": np.arange(4)}, 2, 4)["a"].tolist() == [2, 3]
+
+
+def test_generic_matcher_matches_each_text_once_and_as_generic_match(factors, mappings,
+                                                                    monkeypatch):
+    # "Betong" and "Armering" match the hand factors by alias (tests/tender/conftest.py);
+    # "Maling" matches nothing; a blank description and a missing code count as no text
+    lines = pd.DataFrame({"description": ["Betong B30", "Armering", None, "Maling", "Betong B30"],
+                          "item_code": [None, "LC2.117", None, None, None]})
+    calls = []
+    real = many.generic_match
+    monkeypatch.setattr(many, "generic_match", lambda m, *a: calls.append(len(m)) or real(m, *a))
+    matcher = many.GenericMatcher(factors, mappings)
+    first = matcher(lines)
+    again = matcher(lines.iloc[::-1].reset_index(drop=True))
+    assert calls == [4]  # four distinct (description, code) pairs, matched once for both calls
+    expected = real(lines, factors, mappings)
+    assert first.index.tolist() == expected.index.tolist() == [0, 1, -1, -1, 0]
+    assert first.factor_id.tolist() == ["concrete", "rebar", None, None, "concrete"]
+    assert again.index.tolist() == expected.index.tolist()[::-1]

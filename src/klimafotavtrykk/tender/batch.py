@@ -48,7 +48,13 @@ from klimafotavtrykk.tender.competition import Competition, competition_paramete
 from klimafotavtrykk.tender.duplicates import duplicate_groups, names_text
 from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
 from klimafotavtrykk.tender.findings import DOWNGRADES, empty_findings
-from klimafotavtrykk.tender.many import ReadBid, evaluate_many, prepare_bid, rejected_summary
+from klimafotavtrykk.tender.many import (
+    GenericMatcher,
+    ReadBid,
+    evaluate_many,
+    prepare_bid,
+    rejected_summary,
+)
 from klimafotavtrykk.tender.quality import check_values
 from klimafotavtrykk.tender.reader import read_bid
 from klimafotavtrykk.tender.workers import not_regular, run_tasks
@@ -435,6 +441,7 @@ class _Passes:
         self.pending: dict[int, ReadBid] = {}
         self.lines = 0
         self.summaries: dict[int, BidSummary] = {}
+        self.matcher: GenericMatcher | None = None
 
     def add(self, i: int, result) -> None:
         if not isinstance(result, ReadBid):  # refused or unreadable: already a summary
@@ -446,8 +453,15 @@ class _Passes:
             self.flush()
 
     def flush(self) -> None:
+        if self.matcher is None:  # one for the batch: each line text matched once, not per pass
+            from klimafotavtrykk.factors import load_factors
+
+            factors = self.options.get("factors")
+            self.matcher = GenericMatcher(load_factors() if factors is None else factors,
+                                          self.options.get("mappings"))
         order = sorted(self.pending)
-        done = evaluate_many([self.pending[i] for i in order], self.competition, **self.options)
+        done = evaluate_many([self.pending[i] for i in order], self.competition,
+                             matcher=self.matcher, **self.options)
         self.summaries.update(zip(order, done, strict=True))
         self.pending.clear()
         self.lines = 0
