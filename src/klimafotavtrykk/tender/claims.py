@@ -22,7 +22,7 @@ from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_m
 from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
 
 __all__ = ["EpdClaims", "GenericMatch", "epd_claims", "generic_match", "claim_factor_table",
-           "epd_factor_rows", "claim_mass_per_base"]
+           "claim_factor_tables", "epd_factor_rows", "claim_mass_per_base"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 
@@ -197,6 +197,66 @@ def claim_factor_table(generic, materials: pd.DataFrame, claims: EpdClaims, matc
     return table, epd_ids
 
 
+def claim_factor_tables(generic, materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
+                        files, bid: np.ndarray):
+    """:func:`claim_factor_table` for the lines of many bids at once: one table for all of them.
+
+    Each bid's distinct claims get the rows, ids and sources
+    :func:`claim_factor_table` gives them for that bid alone; the ids the
+    calculation uses carry the bid's position too (``EPD <number> @<bid>``),
+    since two bids may claim the same EPD number with other values.
+
+    Parameters
+    ----------
+    generic : FactorTable
+    materials : DataFrame
+        The lines of all bids, each bid's lines together and in its order.
+    claims : EpdClaims
+    match : GenericMatch
+    files : sequence of str
+        File name of each bid.
+    bid : numpy.ndarray of int64
+        Position in ``files`` of each line's bid.
+
+    Returns
+    -------
+    table : FactorTable
+        ``generic`` with every bid's EPD rows appended.
+    epd_ids : numpy.ndarray of object
+        Factor id of each line's EPD row as its bid names it (as :func:`claim_factor_table`).
+    calc_ids : numpy.ndarray of object
+        Factor id of each line's EPD row in ``table``; None as in ``epd_ids``.
+    """
+    m = materials
+    epd_ids = np.full(len(m), None, dtype=object)
+    calc_ids = np.full(len(m), None, dtype=object)
+    rows = claims.usable & ~claims.refused
+    if not rows.any():
+        return generic, epd_ids, calc_ids
+    from klimafotavtrykk.factors import add_factor_rows
+
+    at = np.flatnonzero(rows)
+    key = pd.MultiIndex.from_arrays([bid[at], m["epd_id"].to_numpy(dtype=object)[at],
+                                     claims.unit.to_numpy(dtype=object)[at], claims.value[at],
+                                     claims.dataset_type[at]])
+    kcodes, kuniques = key.factorize()  # a bid's claims in the order of its lines
+    first = at[pd.Series(np.arange(len(at))).groupby(kcodes).first().to_numpy()]
+    owner = kuniques.get_level_values(0).to_numpy(dtype=np.int64)
+    names = kuniques.get_level_values(1).to_numpy(dtype=object)
+    suffix = pd.Series(names).groupby([owner, names]).cumcount().to_numpy()  # within each bid
+    label = np.array([f"{x} #{k + 1}" if k else str(x) for x, k in zip(names, suffix, strict=True)],
+                     dtype=object)
+    shown = np.array([f"EPD {x}" for x in label], dtype=object)
+    ids = np.array([f"EPD {x} @{b}" for x, b in zip(label, owner, strict=True)], dtype=object)
+    claim_files = np.asarray(files, dtype=object)[owner]
+    table = add_factor_rows(generic, epd_factor_rows(generic, m, first, ids, kuniques.droplevel(0),
+                                                     match.index, claim_files),
+                            name=f"EPDs of {len(files)} bids")
+    epd_ids[at] = shown[kcodes]
+    calc_ids[at] = ids[kcodes]
+    return table, epd_ids, calc_ids
+
+
 def _bid_factors(generic, m: pd.DataFrame, first: np.ndarray, label: np.ndarray, kuniques,
                  gidx: np.ndarray, file: str):
     """Build the shipped factors plus one row per distinct EPD claim of the bid.
@@ -237,8 +297,8 @@ def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np
         per declared unit], dataset type.
     gidx : numpy.ndarray of int64
         Generic factor row each line matches; -1 none.
-    file : str
-        The bid's file name, cited in each row's source.
+    file : str or numpy.ndarray of object
+        The bid's file name, cited in each row's source; or one per claim.
 
     Returns
     -------
@@ -280,8 +340,10 @@ def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np
     return pd.DataFrame({
         "factor_id": ids, "declared_unit": units, "name_nb": products, **group,
         "dataset_type": kind,
-        "source": [f"EPD {i}" + (f" ({p})" if isinstance(p, str) else "") + f", {file}"
-                   for i, p in zip(kuniques.get_level_values(0), products, strict=True)],
+        "source": [f"EPD {i}" + (f" ({p})" if isinstance(p, str) else "") + f", {f}"
+                   for i, p, f in zip(kuniques.get_level_values(0), products,
+                                      np.broadcast_to(np.asarray(file, dtype=object), (n_e,)),
+                                      strict=True)],
         **{module: modules[:, j] for j, module in enumerate(MODULES)},
         **{MASS_COLUMNS[d]: mass_per_base[:, j] for j, d in enumerate(DIMENSIONS) if MASS_COLUMNS[d]},
         "service_life_years": inherit(generic.service_life, np.nan),

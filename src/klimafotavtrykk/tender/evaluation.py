@@ -49,7 +49,7 @@ from klimafotavtrykk.tender.reader import Bid
 from klimafotavtrykk.tender.site_energy import evaluate_site
 from klimafotavtrykk.vocabulary import MODULES
 
-__all__ = ["BidSummary", "DOWNGRADES", "FINDING_KINDS", "evaluate_bid"]
+__all__ = ["BidSummary", "DOWNGRADES", "FINDING_KINDS", "bid_summary", "evaluate_bid"]
 
 _A5 = MODULES.index("A5")
 
@@ -157,6 +157,31 @@ def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, fa
         materials = evaluate_materials(bid, competition, detail=detail, factors=factors,
                                        mappings=mappings)
         site = evaluate_site(bid, competition, detail=detail)
+    return bid_summary(bid, competition, materials, site, detail=detail, caught=caught)
+
+
+def bid_summary(bid: Bid, competition: Competition, materials, site, *, detail: bool = False,
+                caught=(), content_sha256: str | None = None) -> BidSummary:
+    """The summary of a bid whose materials and site sheets are computed (the end of :func:`evaluate_bid`).
+
+    Parameters
+    ----------
+    bid : Bid
+    competition : Competition
+    materials : MaterialEmissions
+    site : SiteEmissions
+    detail : bool
+        Keep every line.
+    caught : sequence of warnings.WarningMessage
+        Warnings raised while computing the bid.
+    content_sha256 : str, optional
+        :func:`~klimafotavtrykk.tender.duplicates.content_fingerprint` of the
+        bid when already known (a batch's worker makes it); default made here.
+
+    Returns
+    -------
+    BidSummary
+    """
     with_site = bool(competition.scoring_profile.site_energy)
     by_module = materials.by_module.copy()
     if with_site:
@@ -187,5 +212,5 @@ def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, fa
                 "epd": materials.n_epd, "downgraded": materials.n_downgraded,
                 "not_computed": materials.n_not_computed, "site_rows": site.rows},
         findings=findings, lines=lines, warnings=notes,
-        content_sha256=content_fingerprint(bid), price_ref=d.get("price_nok_ref"),
-        contributions=materials.contributions)
+        content_sha256=content_fingerprint(bid) if content_sha256 is None else content_sha256,
+        price_ref=d.get("price_nok_ref"), contributions=materials.contributions)

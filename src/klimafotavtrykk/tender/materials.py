@@ -45,8 +45,10 @@ from klimafotavtrykk.tender.reference import reconcile
 from klimafotavtrykk.tender.uncertainty import bid_contributions
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
-__all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "line_emissions", "scored_lines",
-           "material_findings", "product_limit_findings", "material_lines", "evaluate_materials"]
+__all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState", "line_emissions",
+           "scored_lines", "material_findings", "material_findings_many", "product_limit_findings",
+           "product_limit_findings_many", "material_lines",
+           "bid_materials", "evaluate_materials"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 _TOTAL = [_COL[m] for m in TOTAL_MODULES]
@@ -256,10 +258,67 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
         ``source_ref``, ``kind``, ``reason``, ``detail``, ``kg_co2e_claimed``
         and ``kg_co2e`` [kg CO2e]; kinds in the order they are checked.
     """
-    m = materials
+    found = [f for f, _ in _finding_pieces(materials, claims, emissions, scored, checks, columns)
+             if len(f)]
+    return pd.concat(found, ignore_index=True) if found else empty_findings()
+
+
+def material_findings_many(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
+                           scored: ScoredLines, checks: EpdChecks | None, columns,
+                           bid: np.ndarray, n_bids: int) -> list[pd.DataFrame] | None:
+    """:func:`material_findings` for the lines of many bids, cut into one frame per bid.
+
+    Each kind of finding is made once for all lines; each bid's frame is then
+    put together from its own rows, in the order (and with the column types)
+    :func:`material_findings` gives for that bid alone.
+
+    Parameters
+    ----------
+    bid : numpy.ndarray of int64
+        Bid of each line, 0 .. n_bids-1, each bid's lines together.
+    n_bids : int
+
+    Returns
+    -------
+    list of DataFrame or None
+        None when the lines of the EPD checks' findings cannot be told (then
+        each bid's findings are made alone).
+    """
+    pieces = []
+    for frame, line in _finding_pieces(materials, claims, emissions, scored, checks, columns):
+        if line is None:  # the EPD checks: one kind after another, each in line order
+            line = _check_lines(checks, frame)
+            if line is None:
+                return None
+        owner = bid[line]
+        order = np.argsort(owner, kind="stable")
+        cuts = np.searchsorted(owner[order], np.arange(n_bids + 1))
+        pieces.append((frame.iloc[order] if len(frame) else frame, cuts))
+    out, none = [], empty_findings()
+    for j in range(n_bids):  # one frame per bid, from slices: no work per line
+        found = [frame.iloc[cuts[j]:cuts[j + 1]] for frame, cuts in pieces if cuts[j + 1] > cuts[j]]
+        out.append(pd.concat(found, ignore_index=True) if found else none.copy())
+    return out
+
+
+def _check_lines(checks: EpdChecks, frame: pd.DataFrame) -> np.ndarray | None:
+    """The line of each finding of :func:`~klimafotavtrykk.tender.epd_checks.check_findings`; None if unsure."""
+    flagged = [(kind, np.flatnonzero(mask)) for kind, mask in checks.flags.items() if mask.any()]
+    line = np.concatenate([at for _, at in flagged]) if flagged else np.zeros(0, dtype=np.int64)
+    kinds = np.repeat(np.array([k for k, _ in flagged], dtype=object), [len(a) for _, a in flagged])
+    if len(frame) != len(line) or (len(frame) and not (frame["kind"].to_numpy(dtype=object)
+                                                       == kinds).all()):
+        return None
+    return line
+
+
+def _finding_pieces(m: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
+                    scored: ScoredLines, checks: EpdChecks | None, columns):
+    """The frames :func:`material_findings` joins, each with its rows' lines (None: the EPD checks')."""
     found = []
     if checks is not None:
-        found.append(check_findings(m, claims, checks, scored.total_claimed, scored.scored, columns))
+        found.append((check_findings(m, claims, checks, scored.total_claimed, scored.scored,
+                                     columns), None))
     committed = m["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     claim_ok = np.isfinite(scored.total_claimed)
     fb_ok = np.isfinite(scored.total_fallback)
@@ -281,17 +340,16 @@ def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: Lin
     reason = pd.Series(np.where(claim_ok, None, emissions.reason), dtype=object)
     refs = m["source_ref"].to_numpy(dtype=object)
     expired_cell = {**template_columns(), **(columns or {})}["epd_valid_until"]
-    found += [pd.DataFrame({
+    found += [(pd.DataFrame({
         "source_ref": (cell_refs(refs[mask], expired_cell) if name == "expired_epd"
                        else refs[mask]),  # an expired EPD is found at its valid-until date
         "kind": name,
         "reason": reason[mask].fillna("").to_numpy(dtype=object),
         "detail": (detail_text[name][mask] if name in detail_text else m["epd_id"][mask]).astype(object)
         .where(lambda s: s.notna(), "").astype(str).to_numpy(dtype=object),
-        "kg_co2e_claimed": scored.total_claimed[mask], "kg_co2e": scored.scored[mask]})
-        for name, mask in kinds.items() if mask.any()]
-    found = [f for f in found if len(f)]
-    return pd.concat(found, ignore_index=True) if found else empty_findings()
+        "kg_co2e_claimed": scored.total_claimed[mask], "kg_co2e": scored.scored[mask]}),
+        np.flatnonzero(mask)) for name, mask in kinds.items() if mask.any()]
+    return found
 
 
 def not_computed(emissions: LineEmissions, scored: ScoredLines) -> np.ndarray:
@@ -318,31 +376,68 @@ def product_limit_findings(materials: pd.DataFrame, claims: EpdClaims, match: Ge
     findings : DataFrame
         One finding per line over its limit or given in another unit.
     """
+    per_bidder, found, _ = _limit_check(materials, claims, match, generic, scored, competition,
+                                        file)
+    gate = str(per_bidder.iloc[0]) if per_bidder is not None and len(per_bidder) else ""
+    return gate, found
+
+
+def product_limit_findings_many(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
+                                generic, scored: ScoredLines, competition: Competition,
+                                bid: np.ndarray, n_bids: int) -> tuple[list[str], list]:
+    """:func:`product_limit_findings` for the lines of many bids, in one check.
+
+    Parameters
+    ----------
+    bid : numpy.ndarray of int64
+        Bid of each line, 0 .. n_bids-1, each bid's lines together.
+    n_bids : int
+
+    Returns
+    -------
+    gates : list of str
+        Per bid, as :func:`product_limit_findings` gives it.
+    findings : list of DataFrame
+        Per bid, as :func:`product_limit_findings` gives it.
+    """
+    per_bidder, found, rows = _limit_check(materials, claims, match, generic, scored, competition,
+                                           bid)
+    given = {} if per_bidder is None else {k: str(v) for k, v in per_bidder.items()}
+    gates = [given.get(str(j), "") for j in range(n_bids)]
+    cuts = np.searchsorted(bid[rows], np.arange(n_bids + 1))
+    none = empty_findings()
+    parts = [found.iloc[a:b].reset_index(drop=True) if b > a else none.copy()
+             for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    return gates, parts
+
+
+def _limit_check(materials, claims, match, generic, scored, competition, bidder):
+    """The limit check of :func:`product_limit_findings`: per-bidder codes, findings and their lines."""
     from klimafotavtrykk.scoring import product_limit_gate
 
     usable = claims.usable
+    none = np.zeros(0, dtype=np.int64)
     if not (competition.product_limits and usable.any()):
-        return "", empty_findings()
+        return None, empty_findings(), none
     g_frame = generic.frame.reset_index(drop=True)
     group = np.append(g_frame["material_group"].to_numpy(dtype=object)
                       if "material_group" in g_frame else np.full(len(g_frame), None),
                       None)[match.index]
-    checked = pd.DataFrame({"bidder": file, "A1-A3": claims.value, "declared_unit": claims.unit,
+    checked = pd.DataFrame({"bidder": bidder, "A1-A3": claims.value, "declared_unit": claims.unit,
                             "factor_id": match.factor_id, "material_group": group})[usable]
     per_line, per_bidder = product_limit_gate(checked, competition.product_limits_frame())
-    gate = str(per_bidder.iloc[0]) if len(per_bidder) else ""
     failed = per_line["gate"].astype(str).isin(_GATE_KINDS).to_numpy()
     if not failed.any():
-        return gate, empty_findings()
+        return per_bidder, empty_findings(), none
     rows = np.flatnonzero(usable)[failed]
     limits = per_line["limit_kg_co2e"].to_numpy()[failed]
     value, unit = claims.value, claims.unit.to_numpy(dtype=object)
-    return gate, pd.DataFrame({
+    return per_bidder, pd.DataFrame({
         "source_ref": materials["source_ref"].to_numpy(dtype=object)[rows],
         "kind": per_line["gate"].astype(str).to_numpy(dtype=object)[failed],
         "reason": "", "kg_co2e_claimed": scored.total_claimed[rows], "kg_co2e": scored.scored[rows],
         "detail": [f"{v:g} > {lim:g} kg CO2e/{u}" for v, lim, u in
-                   zip(value[rows], limits, unit[rows], strict=True)]})
+                   zip(value[rows], limits, unit[rows], strict=True)]}), rows
 
 
 def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch, generic,
@@ -403,7 +498,7 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
 
 
 def evaluate_materials(bid, competition: Competition, *, detail: bool = False, factors=None,
-                       mappings=None) -> MaterialEmissions:
+                       mappings=None, reconciled=None) -> MaterialEmissions:
     """Claimed and fallback emissions of every material line of a bid, and what is scored.
 
     The bid's lines are first matched to the competition's tender quantities
@@ -427,6 +522,9 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
         Generic factors; default the shipped ones.
     mappings : Mappings, optional
         Description and NS 3420 mappings; default the shipped ones.
+    reconciled : Reconciled, optional
+        The bid's lines already matched to the tender's (a batch's workers do
+        it while reading); default matched here.
 
     Returns
     -------
@@ -437,8 +535,9 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     generic = load_factors() if factors is None else factors
     # the tender's quantities first: matched lines take the tender's values, deleted lines
     # come back without a claim, added and negative lines are not counted
-    rec = reconcile(bid.materials, competition.tender_quantities, competition.quantity_rule,
-                    bid.file, getattr(bid, "columns", None))
+    rec = reconciled if reconciled is not None else reconcile(
+        bid.materials, competition.tender_quantities, competition.quantity_rule, bid.file,
+        getattr(bid, "columns", None))
     m = rec.evaluated.reset_index(drop=True)
     deleted = (m.pop("origin") == "tender").to_numpy(dtype=bool)
     match = generic_match(m, generic, mappings)
@@ -447,17 +546,88 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     table, epd_ids = claim_factor_table(generic, m, claims, match, bid.file)
     emissions = line_emissions(m, claims, match, epd_ids, table, competition, mappings)
     scored = scored_lines(m, claims, emissions, checks)
-    findings = material_findings(m, claims, emissions, scored, checks,
-                                 getattr(bid, "columns", None))
+    return bid_materials(bid, rec, m, deleted, MaterialState(match, claims, checks, epd_ids, emissions,
+                                                            scored), generic, competition, detail)
+
+
+@dataclass(frozen=True, eq=False)
+class MaterialState:
+    """What is computed per material line before a bid's findings and totals are drawn from it.
+
+    Every field holds one value per line (row of an array, or of each array
+    of a dataclass), so the lines of many bids computed together
+    (:mod:`~klimafotavtrykk.tender.many`) are cut into each bid's by :meth:`rows`.
+    """
+
+    match: GenericMatch
+    claims: EpdClaims
+    checks: EpdChecks
+    epd_ids: np.ndarray
+    emissions: LineEmissions
+    scored: ScoredLines
+
+    def rows(self, start: int, stop: int) -> MaterialState:
+        """The lines ``start .. stop - 1``, numbered from 0 again."""
+        return MaterialState(*(_cut(getattr(self, f.name), start, stop)
+                               for f in dataclasses.fields(self)))
+
+
+def _cut(value, start: int, stop: int):
+    """Lines ``start .. stop - 1`` of an array, a Series (index from 0), a dict or a dataclass of them."""
+    if isinstance(value, np.ndarray):
+        return value[start:stop]
+    if isinstance(value, pd.Series):
+        return value.iloc[start:stop].reset_index(drop=True)
+    if isinstance(value, dict):
+        return {k: _cut(v, start, stop) for k, v in value.items()}
+    return dataclasses.replace(value, **{f.name: _cut(getattr(value, f.name), start, stop)
+                                        for f in dataclasses.fields(value)})
+
+
+def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: MaterialState, generic,
+                  competition: Competition, detail: bool = False, found: pd.DataFrame | None = None,
+                  limits: tuple[str, pd.DataFrame] | None = None) -> MaterialEmissions:
+    """A bid's findings, product-limit gate, totals and (on request) lines from its computed lines.
+
+    Parameters
+    ----------
+    bid : Bid
+        The bid, as read (its file name and sheet columns name the findings' cells).
+    rec : Reconciled
+        Its lines matched to the tender's.
+    m : DataFrame
+        The lines computed (``rec.evaluated`` without ``origin``), indexed from 0.
+    deleted : numpy.ndarray of bool
+        Lines that are tender lines the bid deleted.
+    state : MaterialState
+        What was computed per line.
+    generic : FactorTable
+    competition : Competition
+    detail : bool
+    found : DataFrame, optional
+        The bid's :func:`material_findings`, when made with other bids'
+        (:func:`material_findings_many`); default made here.
+    limits : tuple of (str, DataFrame), optional
+        Its :func:`product_limit_findings`, likewise.
+
+    Returns
+    -------
+    MaterialEmissions
+    """
+    match, claims, checks = state.match, state.claims, state.checks
+    emissions, scored = state.emissions, state.scored
+    findings = found if found is not None else material_findings(
+        m, claims, emissions, scored, checks, getattr(bid, "columns", None))
     if len(rec.findings):
         findings = pd.concat([rec.findings.assign(reason="", kg_co2e_claimed=np.nan, kg_co2e=np.nan),
                               findings], ignore_index=True)
-    gate, over = product_limit_findings(m, claims, match, generic, scored, competition, bid.file)
+    gate, over = limits if limits is not None else product_limit_findings(
+        m, claims, match, generic, scored, competition, bid.file)
     if len(over):
         findings = pd.concat([findings, over], ignore_index=True)
     lines = None
     if detail:
-        lines = material_lines(m, claims, match, generic, epd_ids, emissions, scored,
+        lines = material_lines(m, claims, match, generic, state.epd_ids, emissions, scored,
                                competition.scoring_profile.modules, checks)
         lines["line_status"] = np.where(deleted, "deleted", lines["line_status"].to_numpy(dtype=object))
         lines = _with_excluded(lines, rec.excluded)

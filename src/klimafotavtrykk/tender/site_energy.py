@@ -19,7 +19,8 @@ from klimafotavtrykk.site import SHARE_BASES
 from klimafotavtrykk.tender.findings import FINDING_COLUMNS, empty_findings
 from klimafotavtrykk.tender.schema import SITE_SCOPE
 
-__all__ = ["SiteRows", "SiteEmissions", "site_rows", "site_findings", "site_lines", "evaluate_site"]
+__all__ = ["SiteRows", "SiteSlice", "SiteEmissions", "site_rows", "site_rows_many", "site_findings",
+           "site_lines", "evaluate_site"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +128,91 @@ def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
                     computed=np.isfinite(claim))
 
 
+@dataclass(frozen=True, eq=False)
+class SiteSlice:
+    """One bid's part of a site calculation made for many bids: its ``lines`` and ``unmatched``.
+
+    ``row_id`` is the bid's own, as :func:`site_rows` numbers them (claimed rows
+    0 .. n-1, then the fallback rows).
+    """
+
+    lines: pd.DataFrame
+    unmatched: pd.DataFrame
+
+
+def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> list[SiteRows]:
+    """:func:`site_rows` for many bids in one :func:`~klimafotavtrykk.site.calculate_site` call.
+
+    Each bid's rows and fallback rows are numbered on from the previous
+    bid's; the result is cut back into one :class:`SiteRows` per bid, as
+    :func:`site_rows` gives it for that bid alone (its ``result`` a
+    :class:`SiteSlice`).
+
+    Parameters
+    ----------
+    activities : list of DataFrame
+        Each bid's site rows, 0-indexed, none empty, all with the same columns.
+    fallback_carrier : str
+
+    Returns
+    -------
+    list of SiteRows
+    """
+    from klimafotavtrykk.scoring import committed_emissions
+    from klimafotavtrykk.site import calculate_site
+
+    frames, spans, first = [], [], 0
+    for acts in activities:  # one frame per bid, not per row
+        n = len(acts)
+        committed = acts["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        fb_rows = np.flatnonzero(~committed)
+        frames += [acts.assign(row_id=first + np.arange(n)),
+                   acts.iloc[fb_rows].assign(row_id=first + n + np.arange(len(fb_rows)),
+                                             carrier=fallback_carrier)]
+        spans.append((first, n, fb_rows, committed))
+        first += n + len(fb_rows)
+    frame = pd.concat(frames, ignore_index=True)
+    result = calculate_site(frame.drop(columns=["committed", "category"]), scope=SITE_SCOPE)
+    lines, unmatched = result.lines, result.unmatched
+    rid = lines["row_id"].to_numpy(dtype=np.int64)
+    kg_all = np.full(first, np.nan)
+    kg_all[rid] = lines["kg_co2e"].to_numpy(dtype=float)
+    urid = unmatched["row_id"].to_numpy(dtype=np.int64)
+    claim = np.concatenate([kg_all[a:a + n] for a, n, _, _ in spans])
+    fb = np.full(len(claim), np.nan)
+    at, pos = 0, []
+    for a, n, fb_rows, _ in spans:
+        fb[at + fb_rows] = kg_all[a + n:a + n + len(fb_rows)]
+        pos.append(at)
+        at += n
+    committed = np.concatenate([c for *_, c in spans])
+    scored_all = committed_emissions(claim, fb, committed)  # every bid's rows at once
+    out = []
+    for (a, n, fb_rows, committed_b), at in zip(spans, pos, strict=True):
+        end = a + n + len(fb_rows)
+        lo, hi = np.searchsorted(rid, [a, end])  # rows keep their order: one span per bid
+        ulo, uhi = np.searchsorted(urid, [a, end])
+        part = SiteSlice(lines=lines.iloc[lo:hi].assign(row_id=rid[lo:hi] - a),
+                         unmatched=unmatched.iloc[ulo:uhi].assign(row_id=urid[ulo:uhi] - a))
+        out.append(_chosen(part, n, fb_rows, committed_b, claim[at:at + n], fb[at:at + n],
+                           scored_all[at:at + n]))
+    return out
+
+
+def _chosen(result, n: int, fb_rows: np.ndarray, committed: np.ndarray, claim: np.ndarray,
+            fb: np.ndarray, scored: np.ndarray) -> SiteRows:
+    """The :class:`SiteRows` of one bid from its computed rows and fallback rows."""
+    rid = result.lines["row_id"].to_numpy(dtype=np.int64)
+    pos = np.full(n + len(fb_rows), -1)
+    pos[rid] = np.arange(len(rid))
+    use_fb = ~committed & np.isfinite(fb) & (scored != claim) & np.isfinite(claim)
+    pos_fb = np.full(n, -1)
+    pos_fb[fb_rows] = pos[n:]
+    return SiteRows(result=result, committed=committed, claimed=claim, scored=scored,
+                    use_fallback=use_fb, chosen=np.where(use_fb, pos_fb, pos[:n]),
+                    computed=np.isfinite(claim))
+
+
 def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
     """Site rows the site model could not compute, and computed rows not committed.
 
@@ -192,7 +278,8 @@ def site_lines(activities: pd.DataFrame, rows: SiteRows, site_mask: np.ndarray) 
     })
 
 
-def evaluate_site(bid, competition, *, detail: bool = False) -> SiteEmissions:
+def evaluate_site(bid, competition, *, detail: bool = False, rows: SiteRows | None = None
+                  ) -> SiteEmissions:
     """Site energy (A5) and mass transport, claimed and with fallbacks, and emission-free shares.
 
     Parameters
@@ -203,6 +290,8 @@ def evaluate_site(bid, competition, *, detail: bool = False) -> SiteEmissions:
         Gives the fallback carrier (``site_fallback``).
     detail : bool
         Also return every site row with its result.
+    rows : SiteRows, optional
+        The bid's site rows already computed (:func:`site_rows_many`); default computed here.
 
     Returns
     -------
@@ -216,7 +305,7 @@ def evaluate_site(bid, competition, *, detail: bool = False) -> SiteEmissions:
         return SiteEmissions(total=0.0, total_claimed=0.0, mass_transport=0.0, rows=0,
                              shares=dict.fromkeys(SHARE_BASES, math.nan),
                              findings=empty_findings(), lines=None)
-    rows = site_rows(acts, competition.site_fallback)
+    rows = rows if rows is not None else site_rows(acts, competition.site_fallback)
     scope = acts["scope"].to_numpy(dtype=object)
     site_mask = rows.computed & (scope == "site")
     mass_mask = rows.computed & (scope == "mass_transport")

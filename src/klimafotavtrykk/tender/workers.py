@@ -17,14 +17,16 @@ import stat
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 from klimafotavtrykk.tender.evaluation import BidSummary
 
 __all__ = ["not_regular", "run_tasks"]
 
 
-def run_tasks(task: Callable[[Path], BidSummary], files: list[Path], *, executor=None,
-              progress: Callable[[int, int, str], None] | None = None) -> list[BidSummary]:
+def run_tasks(task: Callable[[Path], Any], files: list[Path], *, executor=None,
+              progress: Callable[[int, int, str], None] | None = None,
+              collect: Callable[[int, Any], None] | None = None) -> list[Any]:
     """Run ``task`` on every file; a file that is not a regular file, or kills its worker, is rejected.
 
     A non-regular file (FIFO, socket, device) is refused here without being
@@ -38,28 +40,36 @@ def run_tasks(task: Callable[[Path], BidSummary], files: list[Path], *, executor
     Parameters
     ----------
     task : callable
-        ``task(path) -> BidSummary``; picklable for a process pool.
+        ``task(path)``, returning what the file gave (a rejected
+        :class:`~klimafotavtrykk.tender.evaluation.BidSummary` when it
+        failed); picklable for a process pool.
     files : list of Path
     executor : concurrent.futures.Executor, optional
         None runs the tasks here, one by one.
     progress : callable, optional
         ``progress(done, total, file_name)``.
+    collect : callable, optional
+        ``collect(index, result)``, called as each file is settled (after
+        ``progress``), so that results can be used, and let go, while the
+        pool reads on; the list returned then holds None.
 
     Returns
     -------
-    list of BidSummary
-        In the order of ``files``.
+    list
+        What each file gave, in the order of ``files``.
     """
     n = len(files)
-    results: list[BidSummary | None] = [None] * n
+    results: list[Any] = [None] * n
     done = 0
 
-    def settle(i: int, summary: BidSummary) -> None:
+    def settle(i: int, summary) -> None:
         nonlocal done
-        results[i] = summary
+        results[i] = summary if collect is None else None
         done += 1
         if progress:
             progress(done, n, files[i].name)
+        if collect is not None:
+            collect(i, summary)
 
     todo = []
     for i, path in enumerate(files):
@@ -103,12 +113,14 @@ def _submit_all(pool, task, files, todo, settle) -> list[int]:
     for future in as_completed(futures):
         i = futures[future]
         try:
-            settle(i, future.result())
+            result = future.result()
         except BrokenExecutor:
             broken.append(i)
+            continue
         except Exception as exc:  # noqa: BLE001 - an error in transit rejects its bid only
-            settle(i, BidSummary(file=files[i].name, ok=False, reason=type(exc).__name__,
-                                 detail=str(exc)[:200]))
+            result = BidSummary(file=files[i].name, ok=False, reason=type(exc).__name__,
+                                detail=str(exc)[:200])
+        settle(i, result)  # outside the try: settled once, whatever the caller does with it
     return sorted(broken)  # submission order: the first ones were in the dead worker's hands
 
 
@@ -120,14 +132,15 @@ def _one_by_one(task, files, indices, settle, context, own) -> None:
             pool = _fresh_pool(1, context)
             own.append(pool)
         try:
-            settle(i, pool.submit(task, files[i]).result())
+            result = pool.submit(task, files[i]).result()
         except BrokenExecutor:
-            settle(i, BidSummary(file=files[i].name, ok=False, reason="worker_died",
-                                 detail="the process reading this file stopped"))
+            result = BidSummary(file=files[i].name, ok=False, reason="worker_died",
+                                detail="the process reading this file stopped")
             pool = None
         except Exception as exc:  # noqa: BLE001 - as in _submit_all
-            settle(i, BidSummary(file=files[i].name, ok=False, reason=type(exc).__name__,
-                                 detail=str(exc)[:200]))
+            result = BidSummary(file=files[i].name, ok=False, reason=type(exc).__name__,
+                                detail=str(exc)[:200])
+        settle(i, result)
 
 
 def _fresh_pool(workers: int, context):

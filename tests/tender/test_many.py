@@ -1,0 +1,150 @@
+"""Many bids computed together (tender.many) give each bid exactly what it gets alone.
+
+The shared pass computes every line of every bid at once and cuts the
+results back into bids; these tests compare it, field by field and frame by
+frame with exact values, with each bid computed by itself
+(:func:`~klimafotavtrykk.tender.evaluation.evaluate_bid`). The bids are the
+shipped examples (EPD claims that pass, fail a check, expire or exceed a
+product limit; uncommitted lines and site rows; tender lines changed and
+deleted) and bids built here for what they lack.
+"""
+
+import dataclasses
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from klimafotavtrykk.errors import WeightWarning
+from klimafotavtrykk.tender import batch as batch_module
+from klimafotavtrykk.tender import (
+    evaluate_bid,
+    load_competition,
+    many,
+    read_bid,
+    score_bids,
+)
+from klimafotavtrykk.tender.many import evaluate_many, prepare_bid
+from klimafotavtrykk.tender.quality import read_quality
+from klimafotavtrykk.tender.template import write_template
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "anbud"
+
+
+def same(a, b) -> bool:
+    """Equal, NaN equal to NaN, frames with the same values, types and index."""
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+        return True
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def assert_same_summary(together, alone):
+    for f in dataclasses.fields(alone):
+        assert same(getattr(together, f.name), getattr(alone, f.name)), f.name
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_competition(EXAMPLES / "konkurranse.toml")
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_example_bids_together_are_each_bid_alone(example, detail):
+    files = sorted((EXAMPLES / "bud").glob("*.xlsx"))
+    bids = [read_bid(f) for f in files]
+    together = evaluate_many([prepare_bid(b, example) for b in bids], example, detail=detail)
+    for bid, summary in zip(bids, together, strict=True):
+        assert_same_summary(summary, evaluate_bid(bid, example, detail=detail))
+
+
+def _site_bid(path, site):
+    rows = pd.DataFrame({"description": ["Betong B30"], "quantity": [10.0], "unit": ["m3"],
+                         "building_part": ["251"]})
+    return write_template(path, rows=rows, site=site,
+                          declaration={"bidder": path.stem, "price_nok": 1e6})
+
+
+def test_a_site_warning_is_the_warned_bids_own(tmp_path, example):
+    # machine hours without a machine class warn (the default class is assumed): the warning
+    # counts that bid's rows only, as when it is computed alone; the other bid has none
+    hours = pd.DataFrame({"category": ["maskin"], "machine": ["G1"], "carrier": ["diesel"],
+                          "quantity": [100.0], "unit": ["h"], "rated_power_kw": [150.0],
+                          "committed": ["ja"]})
+    litres = pd.DataFrame({"category": ["maskin"], "machine": ["G2"], "carrier": ["diesel"],
+                           "quantity": [800.0], "unit": ["l"], "committed": ["nei"]})
+    comp = dataclasses.replace(example, tender_quantities=None)
+    bids = [read_bid(_site_bid(tmp_path / "a.xlsx", hours)),
+            read_bid(_site_bid(tmp_path / "b.xlsx", litres))]
+    together = evaluate_many([prepare_bid(b, comp) for b in bids], comp)
+    alone = [evaluate_bid(b, comp) for b in bids]
+    assert any("machine_class" in w for w in alone[0].warnings)
+    assert not any("machine_class" in w for w in alone[1].warnings)
+    for t, a in zip(together, alone, strict=True):
+        assert_same_summary(t, a)
+
+
+def test_a_bid_that_breaks_the_shared_pass_is_computed_alone(tmp_path, example, monkeypatch):
+    bids = [read_bid(f) for f in sorted((EXAMPLES / "bud").glob("*.xlsx"))[:2]]
+    read = [prepare_bid(b, example) for b in bids]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("shared pass failed")
+
+    monkeypatch.setattr(many, "line_emissions", broken)  # the shared pass only: alone is unchanged
+    alone_calls = []
+    real = many.alone
+    monkeypatch.setattr(many, "alone", lambda r, *a, **k: alone_calls.append(r) or real(r, *a, **k))
+    together = evaluate_many(read, example)
+    assert len(alone_calls) == 2
+    for t, b in zip(together, bids, strict=True):
+        assert_same_summary(t, evaluate_bid(b, example))
+
+
+def test_passes_of_any_size_give_the_same_evaluation(example, monkeypatch):
+    quality = read_quality(EXAMPLES / "kvalitet.csv", example.rule.max_points)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", WeightWarning)
+        one = score_bids(example, EXAMPLES / "bud", quality=quality, detail=True)
+        monkeypatch.setattr(batch_module, "LINES_PER_PASS", 1)  # a pass per bid
+        each = score_bids(example, EXAMPLES / "bud", quality=quality, detail=True)
+    for name in ("ranking", "points", "rejected", "findings", "lines", "by_module"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(each, name), check_exact=True)
+    assert one.warnings == each.warnings and one.notices == each.notices
+
+
+def test_cut_rows_of_a_material_state_number_from_zero():
+    from klimafotavtrykk.tender.materials import _cut
+
+    series = pd.Series([1.0, 2.0, 3.0, 4.0])
+    assert _cut(series, 1, 3).index.tolist() == [0, 1]
+    assert _cut(series, 1, 3).tolist() == [2.0, 3.0]
+    assert _cut({"a": np.arange(4)}, 2, 4)["a"].tolist() == [2, 3]
+
+
+def test_generic_matcher_matches_each_text_once_and_as_generic_match(factors, mappings,
+                                                                    monkeypatch):
+    # "Betong" and "Armering" match the hand factors by alias (tests/tender/conftest.py);
+    # "Maling" matches nothing; a blank description and a missing code count as no text
+    lines = pd.DataFrame({"description": ["Betong B30", "Armering", None, "Maling", "Betong B30"],
+                          "item_code": [None, "LC2.117", None, None, None]})
+    calls = []
+    real = many.generic_match
+    monkeypatch.setattr(many, "generic_match", lambda m, *a: calls.append(len(m)) or real(m, *a))
+    matcher = many.GenericMatcher(factors, mappings)
+    first = matcher(lines)
+    again = matcher(lines.iloc[::-1].reset_index(drop=True))
+    assert calls == [4]  # four distinct (description, code) pairs, matched once for both calls
+    expected = real(lines, factors, mappings)
+    assert first.index.tolist() == expected.index.tolist() == [0, 1, -1, -1, 0]
+    assert first.factor_id.tolist() == ["concrete", "rebar", None, None, "concrete"]
+    assert again.index.tolist() == expected.index.tolist()[::-1]
