@@ -642,7 +642,7 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         n_computed=int(computed.sum()), n_epd=int(claims.usable.sum()),
         n_downgraded=int((scored.use_fallback | scored.downgraded).sum()),
         n_not_computed=int(not_computed(emissions, scored).sum()),
-        contributions=bid_contributions(m, claims, match, epd_ids, scored, generic))
+        contributions=bid_contributions(m, claims, match, state.epd_ids, scored, generic))
 
 
 def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
