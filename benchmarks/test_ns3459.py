@@ -17,8 +17,9 @@ Cases, each timed in the same run:
   when lxml is not installed; it is not a dependency).
 
 Issue #13 goal: ``read_ns3459`` within 0.8 s where the floor is 0.33 s (about 2.4 x the
-floor). Not met: empty Python handlers alone (``expat_noop_handlers``) take about 4 x the
-floor on this file (about 3 M elements, so 6 M element calls), and the parser about 10 x.
+floor). Not met: empty Python handlers alone (``expat_noop_handlers``) take 4-5.4 x the
+floor on this file (about 3 M elements, so 6 M element calls), the parser 7-10 x and the
+public call 7.5-13 x (three runs under varying load on a shared 2-core machine).
 lxml is no way around it: building its tree alone took about 2 x the floor, its pull parser
 with a tag filter 3.4 x (measured beside expat, chunks of 1 MB, huge_tree off). Getting near
 the goal takes an extraction that calls no Python per element. Run ``pytest benchmarks/test_ns3459.py --benchmark-only --benchmark-min-rounds=5``;
