@@ -123,6 +123,8 @@ def _add_beregn(sub, lang: str) -> None:
                          help=t("cli.sheet", lang))
     options.add_argument("--faktorer", "--factors", dest="factors",
                          metavar=t("cli.factors_metavar", lang), help=t("cli.factors", lang))
+    options.add_argument("--stille", "--quiet", dest="quiet", action="store_true",
+                         help=t("cli.beregn.quiet", lang))
     _add_common(options, lang)
 
 

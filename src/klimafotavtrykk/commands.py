@@ -38,6 +38,9 @@ from klimafotavtrykk.vocabulary import MODULES
 __all__ = ["run", "beregn", "anbud_mal", "anbud_score", "oppfolging_mal", "oppfolging_status", "epd_les", "read_items", "assess", "render_text",
            "render_evaluation", "read_quality", "UNMATCHED_LIST_LIMIT"]
 
+#: Smallest input file [byte] for which ``beregn`` shows progress bars (about 25 000
+#: lines in .xlsx; smaller files are read and written in about a second).
+PROGRESS_MIN_BYTES = 1_000_000
 #: How many unmatched lines the text output lists before "… and N more".
 UNMATCHED_LIST_LIMIT = 20
 _DESCRIPTION_WIDTH = 40  # [characters]
@@ -54,11 +57,11 @@ def run(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------------------- beregn
 
-def read_items(path: str, sheet: str | None = None):
+def read_items(path: str, sheet: str | None = None, progress=None):
     """Read a bill of quantities: :func:`klimafotavtrykk.quantities.read_boq`."""
     from klimafotavtrykk.quantities import read_boq
 
-    return read_boq(path, sheet=sheet)
+    return read_boq(path, sheet=sheet, progress=progress)
 
 
 def read_site(path: str):
@@ -90,7 +93,7 @@ def beregn(args: argparse.Namespace) -> int:
     ----------
     args : argparse.Namespace
         ``file``, ``sheet``, ``profile``, ``bta`` [m²], ``period`` [a], ``factors``,
-        ``output``, ``json``, ``lang``.
+        ``output``, ``json``, ``lang``, ``quiet``.
 
     Returns
     -------
@@ -103,9 +106,16 @@ def beregn(args: argparse.Namespace) -> int:
         folder = Path(args.output).parent
         if not folder.is_dir():
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+    bars = _show_bars(args.file, getattr(args, "quiet", False))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        items, meta = read_items(args.file, args.sheet)
+        progress, close = _bar(lang, "cli.out.read_bar", percent=True) if bars else (None, None)
+        try:
+            bar = {} if progress is None else {"progress": progress}
+            items, meta = read_items(args.file, args.sheet, **bar)
+        finally:
+            if close is not None:
+                close()
         factors = args.factors or None  # a path: its rows extend the shipped table
         site = read_site(args.file)
         extra = {} if site is None else {"site": site}
@@ -128,7 +138,12 @@ def beregn(args: argparse.Namespace) -> int:
     if args.output:
         from klimafotavtrykk.reports import write_workbook
 
-        written = write_workbook(result, args.output, lang=lang)
+        progress, close = _bar(lang, "cli.out.write_bar", percent=False) if bars else (None, None)
+        try:
+            written = write_workbook(result, args.output, lang=lang, progress=progress)
+        finally:
+            if close is not None:
+                close()
     if args.json:
         stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2,
                                 default=_json_default) + "\n")
@@ -139,6 +154,44 @@ def beregn(args: argparse.Namespace) -> int:
     if written is not None:
         stdout.write("\n" + t("out.report_written", lang, path=written) + "\n")
     return 0
+
+
+def _show_bars(path: str, quiet: bool) -> bool:
+    """Whether ``beregn`` draws progress bars: a large file, a terminal, not ``--stille``."""
+    if quiet or not sys.stderr.isatty():
+        return False
+    try:
+        return os.path.getsize(path) >= PROGRESS_MIN_BYTES
+    except OSError:  # the reader reports a missing or unreadable file
+        return False
+
+
+def _bar(lang: str, label: str, *, percent: bool):
+    """A tqdm bar on stderr and a function that ends it (safe to call more than once).
+
+    ``percent``: the reader's ``progress(done, total)`` in percent, shown as a
+    bar with time spent and left; otherwise cells, with count and rate.
+    """
+    from tqdm import tqdm  # only when a bar is drawn: the CLI's start stays light
+
+    state = {}
+
+    def update(done: float, total: float) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            options = ({"bar_format": "{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]"}
+                       if percent else {"unit": " " + t("cli.out.cell_unit", lang),
+                                        "unit_scale": True})
+            bar = state["bar"] = tqdm(total=total, file=sys.stderr, desc=t(label, lang),
+                                      dynamic_ncols=True, leave=True, **options)
+        bar.update(done - bar.n)
+
+    def close() -> None:
+        bar = state.pop("bar", None)
+        if bar is not None:
+            bar.close()
+
+    return update, close
 
 
 def _external_cells(meta, lang: str) -> list[str]:

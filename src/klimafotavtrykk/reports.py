@@ -210,7 +210,7 @@ def _tables(frames, kg_headers) -> list:
             for name, frame in frames.items()]
 
 
-def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
+def write_workbook(result, path: str | os.PathLike, lang: str = "nb", progress=None) -> Path:
     """Write the report workbook: the sheets of :func:`summary_frames`.
 
     The workbook is built column by column (:mod:`klimafotavtrykk.xlsx_writer`) in memory and
@@ -225,6 +225,9 @@ def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     path : str or path-like
         Where to write the ``.xlsx`` file; an existing file is replaced.
     lang : {"nb", "en"}
+    progress : callable, optional
+        Called as ``progress(done, total)`` while the sheets are built: cells
+        made so far and in all. For a progress bar on large reports.
 
     Returns
     -------
@@ -237,7 +240,7 @@ def write_workbook(result, path: str | os.PathLike, lang: str = "nb") -> Path:
     kg_headers = {column_label(m, lang) for m in MODULES} | {column_label("kg_co2e", lang)}
     tables = _tables(summary_frames(result, lang), kg_headers)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    path.write_bytes(write_xlsx(tables, _safe_texts, when=now))
+    path.write_bytes(write_xlsx(tables, _safe_texts, when=now, progress=progress))
     return path
 
 

@@ -75,6 +75,7 @@ def write_xlsx(
     text: Callable[[np.ndarray], np.ndarray],
     when: dt.datetime,
     creator: str = "klimafotavtrykk",
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """An ``.xlsx`` package holding ``tables``, with a bold frozen header row on each sheet.
 
@@ -91,6 +92,9 @@ def write_xlsx(
         same content and time always give the same bytes.
     creator : str
         Document author recorded in ``docProps/core.xml``.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each column is built: cells
+        made so far and in all tables (header rows not counted). [-]
 
     Returns
     -------
@@ -99,7 +103,16 @@ def write_xlsx(
     """
     strings = _SharedStrings()
     styles = _Styles()
-    sheets = [_sheet_xml(table, text, strings, styles) for table in tables]
+    cells = [len(table.frame) for table in tables for _ in table.formats]  # per column
+    done = np.cumsum(cells, dtype=np.int64).tolist()
+    total = done[-1] if done else 0
+    steps = iter(done)
+
+    def advance() -> None:
+        if progress is not None:
+            progress(next(steps), total)
+
+    sheets = [_sheet_xml(table, text, strings, styles, advance) for table in tables]
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     parts: list[tuple[str, bytes]] = [
         ("[Content_Types].xml", _content_types(len(tables))),
@@ -276,7 +289,13 @@ def _column_cells(
 # ----------------------------------------------------------------------------- parts
 
 
-def _sheet_xml(table: Table, text, strings: _SharedStrings, styles: _Styles) -> bytes:
+def _sheet_xml(
+    table: Table,
+    text,
+    strings: _SharedStrings,
+    styles: _Styles,
+    advance: Callable[[], None] = lambda: None,
+) -> bytes:
     frame = table.frame
     n_rows = len(frame)
     header = "".join(
@@ -290,6 +309,7 @@ def _sheet_xml(table: Table, text, strings: _SharedStrings, styles: _Styles) -> 
     slots = [np.array(list(map('<row r="{}">'.format, range(2, n_rows + 2))), dtype=object)]
     for position, fmt in enumerate(table.formats):
         slots += _column_cells(frame.iloc[:, position], fmt, text, strings, styles)
+        advance()
     grid = np.empty((n_rows, len(slots) + 1), dtype=object)
     for position, slot in enumerate(slots):
         grid[:, position] = slot

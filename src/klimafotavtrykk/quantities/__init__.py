@@ -60,7 +60,7 @@ def open_workbook(path, limits=None):
 
 
 def read_boq(path, sheet=None, *, header_row: int | None = None, include_hidden: bool = False,
-             number_locale: str | None = "nb-NO", limits=None, options=None):
+             number_locale: str | None = "nb-NO", limits=None, options=None, progress=None):
     """Read a bill of quantities: item lines in the canonical vocabulary, and where they came from.
 
     Parameters
@@ -81,6 +81,9 @@ def read_boq(path, sheet=None, *, header_row: int | None = None, include_hidden:
     options : {"main", "all"} or list of str, optional
         NS 3459 only: which option parts (``Delmengder``) the quantity counts;
         ``"main"`` by default.
+    progress : callable, optional
+        Called as ``progress(done, total)`` while the file is read: percent
+        done and 100. For a progress bar on large files.
 
     Returns
     -------
@@ -115,7 +118,7 @@ def read_boq(path, sheet=None, *, header_row: int | None = None, include_hidden:
 
         return read_workbook(data, name, sheet, header_row=header_row,
                              include_hidden=include_hidden, number_locale=number_locale,
-                             limits=limits)
+                             limits=limits, progress=progress)
     if kind == "xml" or suffix in _XML_SUFFIXES:
         if sheet is not None or header_row is not None:
             raise InputError("NS 3459 XML has no sheets or header rows", file=name,
@@ -124,7 +127,8 @@ def read_boq(path, sheet=None, *, header_row: int | None = None, include_hidden:
                              code="sheet_not_found")
         from klimafotavtrykk.quantities.ns3459 import read_ns3459
 
-        return read_ns3459(path, options="main" if options is None else options, limits=limits)
+        return read_ns3459(path, options="main" if options is None else options, limits=limits,
+                           progress=progress)
     if suffix in _EXCEL_SUFFIXES:
         raise InputError("the file is not an .xlsx workbook (not a zip archive)", file=name,
                          expected="an .xlsx workbook", found="bytes " + data[:8].hex(" "),

@@ -428,8 +428,12 @@ class _TreeTarget:
 
 
 # ------------------------------------------------------------------- reading
-def parse_ns3459(path: Path, limits: Ns3459Limits) -> tuple[_Collector, str]:
-    """Stream the file through defusedxml into a collector; map every failure to ours."""
+def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Collector, str]:
+    """Stream the file through defusedxml into a collector; map every failure to ours.
+
+    ``progress``, when given, is called as ``progress(done, size)`` after each
+    piece fed to the parser: bytes read so far and the file's size. [byte]
+    """
     name = path.name
     try:
         handle = open(path, "rb")  # closed by the with-block below
@@ -449,7 +453,8 @@ def parse_ns3459(path: Path, limits: Ns3459Limits) -> tuple[_Collector, str]:
     )  # fmt: skip
     with handle:
         try:
-            if os.fstat(handle.fileno()).st_size > limits.max_bytes:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.max_bytes:
                 raise too_large
             parser = DefusedXMLParser(
                 target=_TreeTarget(collector),
@@ -469,6 +474,8 @@ def parse_ns3459(path: Path, limits: Ns3459Limits) -> tuple[_Collector, str]:
                     raise too_large
                 digest.update(chunk)
                 parser.feed(chunk)
+                if progress is not None:
+                    progress(total, max(size, total))
             if total == 0:
                 raise InputError("the file is empty", file=name, code="empty_file")
             at_end = True

@@ -49,6 +49,15 @@ __all__ = ["read_excel", "read_workbook", "read_bytes", "open_workbook", "Checke
 _QUIET = frozenset({"unmapped_columns"})
 # Most cells an error lists by name (the rest are counted).
 _LISTED = 20
+# Share of a read's progress [%] at the end of each stage: archive check, sheet parse, line
+# typing; from the issue #13 profile of a 100 000-line read (0.19 s, 0.44 s, 0.17 s).
+_CHECKED, _PARSED, _DONE = 25, 75, 100
+
+
+def _report(progress, done: float) -> None:
+    """Tell ``progress`` how far the read is, in percent (nothing when it is None)."""
+    if progress is not None:
+        progress(done, _DONE)
 
 
 # -------------------------------------------------------------- file access
@@ -226,7 +235,8 @@ def _sheet_list(workbook) -> list[tuple[str, bool, bool]]:
 # ------------------------------------------------------------ cell helpers
 def read_excel(path, sheet=None, *, header_row: int | None = None,
                include_hidden: bool = False, number_locale: str | None = "nb-NO",
-               limits: ReadLimits | None = None) -> tuple[pd.DataFrame, BoqMetadata]:
+               limits: ReadLimits | None = None, progress=None
+               ) -> tuple[pd.DataFrame, BoqMetadata]:
     """Read the item lines of a bill of quantities from an .xlsx or .xlsm workbook.
 
     Parameters
@@ -244,6 +254,9 @@ def read_excel(path, sheet=None, *, header_row: int | None = None,
         Rule for numbers written as text (see :mod:`.numbers`).
     limits : ReadLimits, optional
         Safety caps.
+    progress : callable, optional
+        Called as ``progress(done, total)`` while the file is read: percent
+        done and 100. For a progress bar on large files.
 
     Returns
     -------
@@ -267,13 +280,13 @@ def read_excel(path, sheet=None, *, header_row: int | None = None,
     file, data = read_bytes(path, limits)
     return read_workbook(data, file, sheet, header_row=header_row,
                          include_hidden=include_hidden, number_locale=number_locale,
-                         limits=limits)
+                         limits=limits, progress=progress)
 
 
 def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
                   header_row: int | None = None, include_hidden: bool = False,
                   number_locale: str | None = "nb-NO", limits: ReadLimits | None = None,
-                  _checked: bool = True) -> tuple[pd.DataFrame, BoqMetadata]:
+                  progress=None, _checked: bool = True) -> tuple[pd.DataFrame, BoqMetadata]:
     """:func:`read_excel` on a workbook's bytes already in memory.
 
     ``_checked=False`` skips the safety checks; it exists only so that the
@@ -282,10 +295,11 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
     """
     limits = limits or ReadLimits()
     _check_read_options(header_row, number_locale, file)
-    book = CheckedWorkbook(data, file, limits, _checked=_checked)
+    book = CheckedWorkbook(data, file, limits, _checked=_checked, _progress=progress)
     with _gc_paused():  # until the row lists are gone: see _gc_paused
         return book._read(sheet, header_row=header_row, include_hidden=include_hidden,
-                          number_locale=number_locale, extra_aliases=None, stacklevel=4)
+                          number_locale=number_locale, extra_aliases=None, stacklevel=4,
+                          progress=progress)
 
 
 def open_workbook(path, limits: ReadLimits | None = None) -> CheckedWorkbook:
@@ -352,12 +366,14 @@ class CheckedWorkbook:
     """
 
     def __init__(self, data: bytes, file: str | None = None, limits: ReadLimits | None = None,
-                 *, _checked: bool = True):
+                 *, _checked: bool = True, _progress=None):
         self.file = file
         self.sha256 = sha256_bytes(data)
         self._data = data
         limits = limits or ReadLimits()
-        self._archive = check_archive(data, file, limits) if _checked else None
+        checked = None if _progress is None else (
+            lambda done, total: _report(_progress, _CHECKED * done / max(total, 1)))
+        self._archive = check_archive(data, file, limits, checked) if _checked else None
         long_text = self._archive is not None and any(
             scan.long_text for scan in self._archive.members.values())
         self._max_chars = limits.max_cell_chars if long_text else None
@@ -390,7 +406,7 @@ class CheckedWorkbook:
         with _gc_paused():  # until the row lists are gone: see _gc_paused
             return self._read(sheet, header_row=header_row, include_hidden=include_hidden,
                               number_locale=number_locale, extra_aliases=extra_aliases,
-                              stacklevel=3)
+                              stacklevel=3, progress=None)
 
     def rows(self, sheet) -> list[list]:
         """Every cell value of a sheet, row by row, as read (empty cells ``""``).
@@ -412,7 +428,7 @@ class CheckedWorkbook:
         return rows
 
     def _read(self, sheet, *, header_row, include_hidden, number_locale, extra_aliases,
-              stacklevel):
+              stacklevel, progress):
         file, sha, archive, data = self.file, self.sha256, self._archive, self._data
         workbook, sheets = self._book, self._sheets
         names = [name for name, _, _ in sheets]
@@ -445,8 +461,9 @@ class CheckedWorkbook:
         aliases = header_aliases()
         chosen = None
         also: list[str] = []
-        for name in candidates:
+        for at, name in enumerate(candidates, start=1):
             rows, merged = _sheet_rows(workbook, name, file, self._max_chars)
+            _report(progress, _CHECKED + (_PARSED - _CHECKED) * at / len(candidates))
             header = find_header(rows, merged, aliases=aliases, header_row=header_row)
             if header is None:
                 continue
@@ -486,6 +503,7 @@ class CheckedWorkbook:
             columns={c: column_letter(i) for c, i in header.columns.items()},
             sheets=tuple(names), number_locale=number_locale,
             extra_columns={c: column_letter(i) for c, i in extra.items()})
+        _report(progress, _DONE)
         for text in notes:
             if text.partition(":")[0] not in _QUIET:
                 warnings.warn(f"[{file}] {text}", DataQualityWarning, stacklevel=stacklevel)

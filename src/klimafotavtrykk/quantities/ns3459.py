@@ -56,6 +56,8 @@ _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _PARTS_ATOL = 5e-7
 _PARTS_RTOL = 1e-9
 _NUMERIC_COLUMNS = ("quantity", "transport_km", "waste_rate")
+# Share of a read's progress [%] when the XML is parsed, and at the end (the typing after it).
+_PARSED, _DONE = 90, 100
 
 #: ``Delmengde`` names that mark the base contract, compared without case and
 #: with runs of spaces as one. ISY programs name it "Hovedprosjekt" (ID 1);
@@ -423,7 +425,9 @@ def _file_warnings(root, version, n, price, total, duplicated, mismatch) -> list
     return found
 
 
-def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3459Metadata]:
+def read_ns3459(
+    path, *, options="main", limits=None, progress=None
+) -> tuple[pd.DataFrame, Ns3459Metadata]:
     """Read an NS 3459 price request or priced offer into bill-of-quantities lines.
 
     Parameters
@@ -441,6 +445,9 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
     limits : Ns3459Limits, mapping or object, optional
         Caps on file size, elements, posts and nesting (defaults:
         :class:`Ns3459Limits`).
+    progress : callable, optional
+        Called as ``progress(done, total)`` while the file is read: percent
+        done and 100. For a progress bar on large files.
 
     Returns
     -------
@@ -477,7 +484,12 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
             "path must be a file path", expected="str or os.PathLike",
             found=type(path).__name__, code="bad_path",
         ) from None  # fmt: skip
-    got, sha256 = parse_ns3459(path, limits)
+    parsed = (
+        None
+        if progress is None
+        else (lambda done, size: progress(_PARSED * done / max(size, 1), _DONE))
+    )
+    got, sha256 = parse_ns3459(path, limits, parsed)
     name, cols, n = path.name, got.cols, len(got.parent)
 
     post_number = _text_series([p or None for p in cols["post_number"]])
@@ -617,4 +629,6 @@ def read_ns3459(path, *, options="main", limits=None) -> tuple[pd.DataFrame, Ns3
         building_part_levels=bpart_levels, options=options_frame, prices=prices, cells=_cells(pieces, source_ref), warnings=warn,
         skipped=pd.DataFrame({c: _text_series([]) for c in ("source_ref", "reason", "detail")}),
     )  # fmt: skip
+    if progress is not None:
+        progress(_DONE, _DONE)
     return items, meta

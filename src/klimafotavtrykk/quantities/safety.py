@@ -648,7 +648,7 @@ def _folded_name(name: str) -> str:
 
 
 def check_archive(data: bytes, file: str | None = None,
-                  limits: ReadLimits | None = None, *, workbook: bool = True) -> Archive:
+                  limits: ReadLimits | None = None, progress=None, *, workbook: bool = True) -> Archive:
     """Check a workbook's bytes before any parser sees them.
 
     Parameters
@@ -659,6 +659,9 @@ def check_archive(data: bytes, file: str | None = None,
         File name, for messages.
     limits : ReadLimits, optional
         Caps; :class:`ReadLimits` defaults when omitted.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each member is scanned:
+        compressed bytes of the members scanned so far and of all members. [byte]
     workbook : bool
         Require ``xl/workbook.xml`` (True). False checks any zip of XML
         parts under the same caps, e.g. an ILCD+EPD export with its flows
@@ -755,6 +758,8 @@ def check_archive(data: bytes, file: str | None = None,
     remaining = limits.max_inflated_bytes
     shared_strings = 0
     total_cells = 0
+    compressed = sum(info.compress_size for info in by_name.values())
+    scanned = 0
     for name, info in by_name.items():
         budget = min(remaining, info.file_size)
         scan, strings = _scan_member(data, info, budget, file, limits)
@@ -779,6 +784,9 @@ def check_archive(data: bytes, file: str | None = None,
                 code="too_many_cells")
         remaining -= scan.inflated
         scans[name] = scan
+        if progress is not None:
+            scanned += info.compress_size
+            progress(scanned, compressed)
     return Archive(data, file, limits, by_name, scans)
 
 
