@@ -79,6 +79,7 @@ LAYERS = {
     "scoring": SCORING,
     "tender": TENDER,
     "reports": PRESENTATION, "plotting": PRESENTATION, "xlsx_writer": PRESENTATION,
+    "exchange": PRESENTATION,
     "messages": MESSAGES,
     "cli": FRONT, "commands": FRONT,
 }

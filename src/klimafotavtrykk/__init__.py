@@ -25,6 +25,8 @@ _EXPORTS = {
     "substitute": "klimafotavtrykk.alternatives",
     "score_bids": "klimafotavtrykk.tender",
     "load_competition": "klimafotavtrykk.tender",
+    "to_lcax": "klimafotavtrykk.exchange",
+    "read_lcax": "klimafotavtrykk.exchange",
 }
 
 __all__ = ["__version__", "plot", *_EXPORTS]
