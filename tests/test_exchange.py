@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import klimafotavtrykk as kf
@@ -45,6 +46,24 @@ def test_round_trip_gives_the_same_module_totals(tmp_path, example, profile):
     scope = [m for m in MODULES if m in first.profile.modules]
     np.testing.assert_allclose(meta.results[scope].to_numpy(), first.by_module[scope].to_numpy(),
                                rtol=1e-12)
+
+
+def test_site_and_operational_energy_come_back_beside_the_lines(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lines, _ = kf.read_boq(EXAMPLES / "skole.xlsx")
+    site = pd.DataFrame({"machine": ["Gravemaskin 30 t"], "carrier": ["diesel"],
+                         "litres": [14_000.0]})
+    first = kf.calculate(lines, profile="ns3720", site=site,
+                         operational_energy={"electricity": 95_000})
+    assert first.other.to_numpy().sum() > 0
+    kf.to_lcax(first, tmp_path / "p.json")
+    lines, factors, meta = kf.read_lcax(tmp_path / "p.json")
+    again = kf.calculate(lines, profile="ns3720", factors=factors, extend=False)
+    assert again.unmatched.empty
+    pd.testing.assert_frame_equal(meta.other, first.other, check_names=False, rtol=1e-12)
+    np.testing.assert_allclose((again.by_module + meta.other.sum()).to_numpy(),
+                               first.by_module.to_numpy(), rtol=1e-9, atol=1e-9)
 
 
 def test_written_project_has_lcax_structure_and_names(tmp_path):
@@ -130,6 +149,7 @@ def _foreign_project() -> dict:
                 _product("floor-block", _epd("block", "m3", {"a1a3": 300.0},
                                              conversions=[{"value": 2400.0, "to": "kg",
                                                            "metaData": None}]), 4800.0, "kg"),
+                _product("floor-heating", _epd("power", "kwh", {"b6": 0.02}), 9000.0, "kwh"),
             ]),
         ],
     }
@@ -144,9 +164,11 @@ def test_reads_a_project_another_tool_wrote(tmp_path):
     assert lines["building_part"].tolist() == ["23", "23", "25", "25"]
     assert lines["unit"].tolist() == ["m3", "kg", "m3", "kg"]
     assert sorted(factors["factor_id"]) == ["block", "concrete", "steel"]  # concrete read once
-    assert meta.skipped["reason"].tolist() == ["unknown_unit", "reference"]
+    assert meta.skipped["reason"].tolist() == ["unknown_unit", "reference", "unit_not_declarable"]
     assert meta.skipped["json_path"].tolist() == ["$.assemblies[0].products[2]",
-                                                  "$.assemblies[0].products[3]"]
+                                                  "$.assemblies[0].products[3]",
+                                                  "$.assemblies[1].products[2]"]
+    assert meta.other.empty
     assert meta.profile is None and meta.reference_study_period == 60
     with pytest.warns(DefaultValueWarning):  # A5 not declared and no material group to fill it
         result = kf.calculate(lines, profile="en15978", factors=factors, extend=False)

@@ -43,6 +43,8 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk.errors import InputError
+from klimafotavtrykk.factors import declarable_units
+from klimafotavtrykk.units import parse_units
 from klimafotavtrykk.vocabulary import MODULES
 
 __all__ = ["to_lcax", "read_lcax", "LcaxLimits", "LcaxMetadata", "LCAX_FORMAT_VERSION",
@@ -127,7 +129,15 @@ class LcaxMetadata:
         The profile named by a file :func:`to_lcax` wrote, else None.
     skipped : pandas.DataFrame
         Products and assemblies not read: ``json_path``, ``reason`` and
-        ``detail`` (e.g. ``reference``: impact data given only as a link).
+        ``detail``: ``reference`` (given only as a link), ``no_impact_data``,
+        ``unknown_unit`` (an LCAx unit without a counterpart, such as
+        ``m2r1``), ``unit_not_declarable`` (an EPD per kWh, litre of fuel or
+        tonne-kilometre: energy and transport, not a material).
+    other : pandas.DataFrame
+        Contributions that are not lines in a file :func:`to_lcax` wrote
+        (``site``, ``mass_transport``, ``operational_energy``) × module, as
+        :attr:`klimafotavtrykk.Assessment.other` holds them; empty for other
+        tools' files. [kg CO2e]
     """
 
     file: str
@@ -140,6 +150,8 @@ class LcaxMetadata:
     profile: str | None
     skipped: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["json_path", "reason", "detail"]))
+    other: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=pd.Index(MODULES, name="module"), dtype=float))
 
 
 # ============================================================================ writing
@@ -178,7 +190,8 @@ def to_lcax(result, path: str | os.PathLike | None = None, *,
     are in kg CO2e under impact category ``gwp``; the indicators of the
     factors used are listed in the project's ``metaData``. Contributions
     that are not lines (site, mass transport, operational energy) form an
-    assembly ``other`` of one product each. Build-ups computed layer by
+    assembly ``other`` of one product each (:func:`read_lcax` returns them
+    in ``meta.other``). Build-ups computed layer by
     layer are one product per line, per unit of the line's own quantity.
     """
     info = dict(project or {})
@@ -297,9 +310,10 @@ def _epd_objects(lines, epd_rows, intensity, tokens, profile, quantity) -> list[
                   _none(pick["replacements"].to_numpy(dtype=float)), intensity, strict=True)
     for epd_id, name, spelling, source, indicator, factor_id, kg, km, mode, waste, repl, row in columns:
         lcax_unit = _lcax_unit(spelling)
-        ours = {"factor_id": factor_id, "values": "as_calculated", "profile": profile.name,
+        ours = {"factor_id": factor_id, "values": "as_calculated",
                 "indicator": indicator if isinstance(indicator, str) else None,
-                "declared_unit": str(spelling), "transport_km": km,
+                "declared_unit": str(spelling) if lcax_unit == "unknown" else None,
+                "transport_km": km,
                 "transport_mode": mode if isinstance(mode, str) else None,
                 "waste_rate": waste, "replacements": repl}
         out.append({
@@ -345,7 +359,7 @@ def _product_objects(lines, values, quantity, unit, code, epds, tokens, period) 
                 "item_code": _text(text["item_code"][i]),
                 "building_part": _text(text["building_part"][i]),
                 "quantity": given[i], "unit": _text(text["unit"][i]),
-                "declared_unit": str(unit[i]),
+                "declared_unit": str(unit[i]) if lcax_unit == "unknown" else None,
                 "match_method": _text(text["match_method"][i])})},
         })
     return out
@@ -468,7 +482,8 @@ def read_lcax(path: str | os.PathLike, *, indicator: str = "gwp",
         declared unit] (NaN = not declared), ``indicator``, ``dataset_type``,
         a mass column from the EPD's conversion to kg, ``source``.
     meta : LcaxMetadata
-        Project data, the results as written, and what was skipped.
+        Project data, the results as written, what was skipped, and (for a
+        file :func:`to_lcax` wrote) the contributions that are not lines.
 
     Raises
     ------
@@ -488,7 +503,10 @@ def read_lcax(path: str | os.PathLike, *, indicator: str = "gwp",
     whose declared unit has no counterpart (``m2r1``, ``unknown``) and
     products whose impact data is only a link are listed in
     ``meta.skipped``, not read. When a product names several impact data,
-    the last counts, as in LCAx's calculation.
+    the last counts, as in LCAx's calculation. Site, mass transport and B6
+    of a file :func:`to_lcax` wrote come back in ``meta.other``, not as
+    lines (they have no building part and no factor): the project's module
+    totals are ``calculate(...).by_module + meta.other.sum()``.
 
     Examples
     --------
@@ -513,7 +531,7 @@ def read_lcax(path: str | os.PathLike, *, indicator: str = "gwp",
     assemblies = _get(doc, "assemblies", list, name, "$")
     for a, assembly in enumerate(assemblies):
         reader.assembly(assembly, f"$.assemblies[{a}]")
-    lines, factors = reader.frames()
+    lines, factors, other = reader.frames()
     results = doc.get("results")
     by_module = None
     if isinstance(results, dict) and isinstance(results.get(indicator), dict):
@@ -536,6 +554,7 @@ def read_lcax(path: str | os.PathLike, *, indicator: str = "gwp",
         results=by_module,
         profile=(ours.get("profile") if isinstance(ours, dict) else None),
         skipped=pd.DataFrame(reader.skipped, columns=["json_path", "reason", "detail"]),
+        other=other,
     )
     return lines, factors, meta
 
@@ -646,6 +665,8 @@ class _Reader:
         self.epds: dict[str, dict[str, Any]] = {}
         self.raw: dict[str, tuple[dict, str | None]] = {}  # EPD id -> (object read, factor id)
         self.skipped: list[tuple[str, str, str]] = []
+        self.contributions: dict[str, dict[str, float]] = {}
+        self.where: list[str] = []  # JSON path of each line, for what frames() drops
 
     def assembly(self, assembly, where: str) -> None:
         _expect(assembly, dict, self.name, where)
@@ -674,14 +695,18 @@ class _Reader:
         if epd.get("type") == "reference":
             self.skipped.append((where, "reference", str(epd.get("uri"))))
             return
+        ours = _ours(product)
+        if ours.get("kind") == "other":  # a contribution to_lcax wrote, not a line
+            self.other(product, epd, where)
+            return
         factor_id = self.epd(epd, f"{where}.impactData[{len(data) - 1}]")
         if factor_id is None:
             self.skipped.append((where, "unknown_unit", str(epd.get("declaredUnit"))))
             return
-        ours = _ours(product)
         lcax_unit = _get(product, "unit", str, self.name, where)
         unit = _FROM_LCAX_UNIT.get(lcax_unit) or ours.get("declared_unit")
         rows = self.rows
+        self.where.append(where)
         rows["row_id"].append(ours.get("row_id", len(rows["row_id"])))
         rows["source_ref"].append(ours.get("source_ref") or f"[{self.name}]{where}")
         rows["item_code"].append(ours.get("item_code"))
@@ -693,6 +718,14 @@ class _Reader:
         rows["factor_id"].append(factor_id)
         rows["reference_service_life"].append(
             _number(product.get("referenceServiceLife"), self.name, f"{where}.referenceServiceLife"))
+
+    def other(self, product: dict, epd: dict, where: str) -> None:
+        """Keep a contribution that is not a line: its EPD values × quantity, per module."""
+        impacts = _get(epd, "impacts", dict, self.name, where).get(self.indicator)
+        values = (_module_values_read(impacts, self.name, f"{where}.impacts.{self.indicator}")
+                  if impacts is not None else dict.fromkeys(MODULES, math.nan))
+        quantity = _number(product.get("quantity"), self.name, f"{where}.quantity")
+        self.contributions[str(product.get("name"))] = {m: v * quantity for m, v in values.items()}
 
     def epd(self, epd: dict, where: str) -> str | None:
         """The factor id of an EPD, reading it the first time it is seen."""
@@ -732,14 +765,29 @@ class _Reader:
         self.raw.setdefault(str(epd["id"]), (epd, epd_id))
         return epd_id
 
-    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """Lines, factors (EPDs of a unit no factor can be declared per left out) and contributions."""
         lines = pd.DataFrame(self.rows)
         lines["quantity"] = lines["quantity"].astype(float)
         lines["reference_service_life"] = lines["reference_service_life"].astype(float)
         factors = pd.DataFrame(list(self.epds.values()))
         if factors.empty:
             factors = pd.DataFrame(columns=["factor_id", "declared_unit", *MODULES, "source"])
-        return lines, factors
+        units = parse_units(pd.unique(factors["declared_unit"].astype(str)))
+        refused = units.index[~declarable_units(units)]
+        if len(refused):  # per distinct unit, then one isin per frame
+            bad = factors["declared_unit"].astype(str).isin(refused).to_numpy()
+            unit_of = dict(zip(factors["factor_id"], factors["declared_unit"], strict=True))
+            drop = lines["factor_id"].isin(factors["factor_id"][bad]).to_numpy()
+            where = np.asarray(self.where, dtype=object)[drop]
+            self.skipped += [(w, "unit_not_declarable", str(unit_of[f]))
+                             for w, f in zip(where, lines["factor_id"][drop], strict=True)]
+            factors = factors.loc[~bad].reset_index(drop=True)
+            lines = lines.loc[~drop].reset_index(drop=True)
+        other = pd.DataFrame.from_dict(self.contributions, orient="index",
+                                       columns=list(MODULES)).astype(float)
+        other.columns.name, other.index.name = "module", "contribution"
+        return lines, factors, other
 
 
 def _ours(obj: dict) -> dict:
