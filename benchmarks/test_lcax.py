@@ -5,7 +5,9 @@ Run ``pytest benchmarks/test_lcax.py --benchmark-only --benchmark-min-rounds=5``
 The same project is computed two ways in one run:
 
 - ours: ``calculate(lines, profile, factors=frame, extend=False)`` and its per-line frame
-  (``result.lines``, built on request) and per-module totals;
+  (``result.lines``, built on request) and per-module totals; once with the EPDs as a frame
+  (validated on every call) and once as a :class:`~klimafotavtrykk.factors.FactorTable` built
+  before;
 - LCAx's own calculation (the ``lcax`` package, Rust): the same project as LCAx JSON, as
   :func:`klimafotavtrykk.to_lcax` writes it, loaded, computed (``calculate_project``) and its
   results written out (``dumps``): end to end, as a user of LCAx goes from a file to results;
@@ -26,6 +28,7 @@ import pandas as pd
 import pytest
 
 import klimafotavtrykk as kf
+from klimafotavtrykk.factors import factor_table_from_frame
 from klimafotavtrykk.vocabulary import MODULES
 
 PROFILE = "en15978"  # every module, no building-part scope: LCAx computes every product too
@@ -98,6 +101,15 @@ def _ours(lines, factors):
 def test_ours_frame_in_results_out(benchmark, project):
     lines, factors, result, _, _ = project(_size(benchmark))
     per_line, by_module = benchmark(_ours, lines, factors)
+    assert len(per_line) == len(lines)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module.to_numpy(), rtol=1e-12)
+
+
+def test_ours_factor_table_built_once(benchmark, project):
+    """As above, with the EPDs validated once into a FactorTable (a project re-run after a change)."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    table = factor_table_from_frame(factors, name="benchmark EPDs")
+    per_line, by_module = benchmark(_ours, lines, table)
     assert len(per_line) == len(lines)
     np.testing.assert_allclose(by_module.to_numpy(), result.by_module.to_numpy(), rtol=1e-12)
 

@@ -48,6 +48,50 @@ def test_round_trip_gives_the_same_module_totals(tmp_path, example, profile):
                                rtol=1e-12)
 
 
+def test_round_trip_with_own_factors_line_scenarios_and_replacements(tmp_path, hand_factors, truck):
+    # concrete twice with its own transport (two scenarios of one factor: two EPDs), paint
+    # with 3 replacements in 60 a (service life 15 a) and a line waste rate, a window, and a
+    # line of quantity 0 (its EPD values come from another concrete line of the same scenario)
+    lines = pd.DataFrame({
+        "factor_id": ["concrete", "concrete", "paint", "window", "concrete"],
+        "quantity": [10.0, 5.0, 30.0, 12.0, 0.0],
+        "unit": ["m3", "m3", "kg", "m2", "m3"],
+        "building_part": ["251", "251", "231", "234", "222"],
+        "transport_km": [np.nan, 200.0, np.nan, np.nan, np.nan],
+        "waste_rate": [np.nan, np.nan, 0.1, np.nan, np.nan],
+    })
+    first = kf.calculate(lines, profile="en15978", factors=hand_factors, transport_modes=truck)
+    assert first.lines["B4"].gt(0).any()  # replacements are part of what goes out
+    doc = kf.to_lcax(first, tmp_path / "p.json")
+    epd_ids = {p["impactData"][0]["id"] for a in doc["assemblies"] for p in a["products"]}
+    assert epd_ids == {"concrete~1", "concrete~2", "paint", "window"}
+    back, factors, _ = kf.read_lcax(tmp_path / "p.json")
+    again = kf.calculate(back, profile="en15978", factors=factors, extend=False)
+    np.testing.assert_allclose(again.by_module.to_numpy(), first.by_module.to_numpy(),
+                               rtol=1e-9, atol=1e-9)
+    # line by line too: products come grouped by building part, each keeps its row_id
+    by_row = again.lines.sort_values("row_id")
+    assert by_row["row_id"].tolist() == first.lines["row_id"].tolist()
+    np.testing.assert_allclose(by_row[list(MODULES)].to_numpy(),
+                               first.lines[list(MODULES)].to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_round_trip_of_a_build_up_line(tmp_path):
+    lines = pd.DataFrame({
+        "description": ["Innervegg: 48x98 stender, 2x13 mm gips hver side, 100 mm mineralull",
+                        "Plasstøpt betong B30"],
+        "quantity": [40.0, 12.0], "unit": ["m2", "m3"], "building_part": ["242", "251"]})
+    first = kf.calculate(lines, profile="tek17")
+    assert first.lines["layers"].notna().sum() == 1 and first.unmatched.empty
+    kf.to_lcax(first, tmp_path / "p.json")
+    back, factors, _ = kf.read_lcax(tmp_path / "p.json")
+    # the build-up per m2 of wall as written; the concrete in its factor's declared unit (kg)
+    assert back["unit"].tolist() == ["m2", "kg"]
+    again = kf.calculate(back, profile="tek17", factors=factors, extend=False)
+    np.testing.assert_allclose(again.by_module.to_numpy(), first.by_module.to_numpy(),
+                               rtol=1e-9, atol=1e-9)
+
+
 def test_site_and_operational_energy_come_back_beside_the_lines(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -193,6 +193,10 @@ def to_lcax(result, path: str | os.PathLike | None = None, *,
     assembly ``other`` of one product each (:func:`read_lcax` returns them
     in ``meta.other``). Build-ups computed layer by
     layer are one product per line, per unit of the line's own quantity.
+    LCAx requires an EPD's dates, standard and location; the calculation does
+    not know them, so they are written as unknown (``standard`` and
+    ``location`` ``unknown``, dates 1970-01-01 and 9999-12-31) and the EPD's
+    ``subtype`` is ``generic``: read its factor's row for the facts.
     """
     info = dict(project or {})
     profile = result.profile
@@ -311,7 +315,7 @@ def _epd_objects(lines, epd_rows, intensity, tokens, profile, quantity) -> list[
     for epd_id, name, spelling, source, indicator, factor_id, kg, km, mode, waste, repl, row in columns:
         lcax_unit = _lcax_unit(spelling)
         ours = {"factor_id": factor_id, "values": "as_calculated",
-                "indicator": indicator if isinstance(indicator, str) else None,
+                "indicator": indicator if isinstance(indicator, str) else "",
                 "declared_unit": str(spelling) if lcax_unit == "unknown" else None,
                 "transport_km": km,
                 "transport_mode": mode if isinstance(mode, str) else None,
@@ -747,7 +751,8 @@ class _Reader:
         subtype = str(epd.get("subtype", "generic"))
         row = {"factor_id": epd_id, "name_nb": _text(epd.get("name")), "declared_unit": unit,
                **modules,
-               "indicator": ours.get("indicator") or _INDICATOR.get(self.indicator, self.indicator),
+               "indicator": (ours["indicator"] if isinstance(ours.get("indicator"), str)
+                             else _INDICATOR.get(self.indicator, self.indicator)),
                "dataset_type": ("product_epd" if as_calculated
                                 else _DATASET_TYPE.get(subtype, "industry_epd")),
                "source": _source(epd, self.name)}
