@@ -479,7 +479,8 @@ def read_lcax(path: str | os.PathLike, *, indicator: str = "gwp",
         ``item_code``, ``description``, ``building_part`` (the product's
         NS 3451 code, else its assembly's), ``quantity`` (product × assembly
         quantity, as LCAx multiplies them), ``unit``, ``factor_id`` (its EPD)
-        and ``reference_service_life`` [a].
+        and ``service_life`` [a] (the product's reference service life, for
+        information: the calculation does not use a line's service life).
     factors : pandas.DataFrame
         One row per EPD in the user factor schema: ``factor_id``,
         ``name_nb``, ``declared_unit``, one column per module [kg CO2e per
@@ -665,7 +666,7 @@ class _Reader:
         self.name, self.indicator = name, indicator
         self.rows: dict[str, list] = {c: [] for c in (
             "row_id", "source_ref", "item_code", "description", "building_part", "quantity",
-            "unit", "factor_id", "reference_service_life")}
+            "unit", "factor_id", "service_life")}
         self.epds: dict[str, dict[str, Any]] = {}
         self.raw: dict[str, tuple[dict, str | None]] = {}  # EPD id -> (object read, factor id)
         self.skipped: list[tuple[str, str, str]] = []
@@ -720,7 +721,7 @@ class _Reader:
                                 * a_qty)
         rows["unit"].append(unit)
         rows["factor_id"].append(factor_id)
-        rows["reference_service_life"].append(
+        rows["service_life"].append(
             _number(product.get("referenceServiceLife"), self.name, f"{where}.referenceServiceLife"))
 
     def other(self, product: dict, epd: dict, where: str) -> None:
@@ -774,7 +775,7 @@ class _Reader:
         """Lines, factors (EPDs of a unit no factor can be declared per left out) and contributions."""
         lines = pd.DataFrame(self.rows)
         lines["quantity"] = lines["quantity"].astype(float)
-        lines["reference_service_life"] = lines["reference_service_life"].astype(float)
+        lines["service_life"] = lines["service_life"].astype(float)
         factors = pd.DataFrame(list(self.epds.values()))
         if factors.empty:
             factors = pd.DataFrame(columns=["factor_id", "declared_unit", *MODULES, "source"])
