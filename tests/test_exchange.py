@@ -230,6 +230,8 @@ def test_reads_a_project_another_tool_wrote(tmp_path):
 def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path):
     project = _foreign_project()
     project["description"] = '[[[[{{{{' * 50 + ' a \\" quote ' + ']]]]' * 50
+    project["comment"] = "C:\\dir\\"  # ends in an escaped backslash: the quote after it is real
+    project["owner"] = "[" * 100
     path = tmp_path / "p.json"
     path.write_text(json.dumps(project), encoding="utf-8")
     kf.read_lcax(path, limits=LcaxLimits(max_depth=12))
