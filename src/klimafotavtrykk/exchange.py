@@ -336,38 +336,51 @@ def _epd_objects(lines, epd_rows, intensity, tokens, profile, quantity) -> list[
 
 
 def _product_objects(lines, values, quantity, unit, code, epds, tokens, period) -> list[dict]:
-    """One LCAx product per computed line."""
+    """One LCAx product per computed line.
+
+    Every column is converted once (numbers and text to JSON values, NaN to
+    None); the loop only assembles each product's objects, and our metaData
+    is filled column by column with the entries that have a value (LCAx
+    takes no null inside metaData's objects).
+    """
     n = len(lines)
-    text = {c: (lines[c].to_numpy(dtype=object) if c in lines.columns else np.full(n, None, object))
-            for c in ("source_ref", "item_code", "description", "building_part", "unit", "factor_id",
-                      "match_method")}
-    row_id = lines["row_id"].to_numpy()
-    given = _none(lines["quantity"].to_numpy(dtype=float))
-    qty = _none(quantity)
+    text = {c: _texts(lines[c]) if c in lines.columns else [None] * n
+            for c in ("source_ref", "item_code", "description", "building_part", "unit",
+                      "factor_id", "match_method")}
+    row_id = lines["row_id"].to_numpy().tolist()
+    codes, spellings = pd.factorize(pd.Series(unit, dtype=object).astype(str))
+    lcax_unit = np.array([_lcax_unit(u) for u in spellings] + ["unknown"],
+                         dtype=object)[codes].tolist()  # each distinct spelling once
+    name = [d if d is not None else f for d, f in zip(text["description"], text["factor_id"],
+                                                       strict=True)]
+    metas: list[dict[str, Any]] = [{"row_id": r} for r in row_id]
+    own_unit = [str(u) if lu == "unknown" else None for u, lu in zip(unit, lcax_unit, strict=True)]
+    for key, column in (("source_ref", text["source_ref"]), ("item_code", text["item_code"]),
+                        ("building_part", text["building_part"]),
+                        ("quantity", _none(lines["quantity"].to_numpy(dtype=float))),
+                        ("unit", text["unit"]), ("declared_unit", own_unit),
+                        ("match_method", text["match_method"])):  # per column, not per line
+        for meta, value in zip(metas, column, strict=True):
+            if value is not None:
+                meta[key] = value
     life = int(period)
-    out = []
-    for i in range(n):  # serialising: one JSON object per product is the format
-        lcax_unit = _lcax_unit(unit[i])
-        out.append({
-            "type": "product",
-            "id": f"line-{row_id[i]}",
-            "name": _text(text["description"][i]) or _text(text["factor_id"][i]),
-            "description": _text(text["item_code"][i]),
-            "referenceServiceLife": life,
-            "impactData": [epds[code[i]]],
-            "quantity": qty[i],
-            "unit": lcax_unit,
-            "transport": None,
-            "results": {"gwp": dict(zip(tokens, values[i].tolist(), strict=True))},
-            "metaData": {_OURS: _present({
-                "row_id": _plain(row_id[i]), "source_ref": _text(text["source_ref"][i]),
-                "item_code": _text(text["item_code"][i]),
-                "building_part": _text(text["building_part"][i]),
-                "quantity": given[i], "unit": _text(text["unit"][i]),
-                "declared_unit": str(unit[i]) if lcax_unit == "unknown" else None,
-                "match_method": _text(text["match_method"][i])})},
-        })
-    return out
+    epd_of = [epds[c] for c in code.tolist()]
+    return [
+        {"type": "product", "id": f"line-{r}", "name": nm, "description": item,
+         "referenceServiceLife": life, "impactData": [epd], "quantity": q, "unit": u,
+         "transport": None, "results": {"gwp": dict(zip(tokens, row, strict=True))},
+         "metaData": {_OURS: meta}}
+        for r, nm, item, epd, q, u, row, meta in zip(
+            row_id, name, text["item_code"], epd_of, _none(quantity), lcax_unit,
+            values.tolist(), metas, strict=True)
+    ]
+
+
+def _texts(column: pd.Series) -> list:
+    """A column as text, missing values as None."""
+    values = column.astype(object)
+    return np.where(values.notna().to_numpy(), values.astype(str).to_numpy(dtype=object),
+                    None).tolist()
 
 
 def _assemblies(lines, products, values, tokens) -> list[dict[str, Any]]:
