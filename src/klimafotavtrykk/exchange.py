@@ -72,7 +72,6 @@ _INDICATOR = {"gwp": "gwp-total", "gwp_fos": "gwp-fossil", "gwp_bio": "gwp-bioge
 #: LCAx EPD subtype -> our dataset_type.
 _DATASET_TYPE = {"generic": "generic", "specific": "product_epd", "industry": "industry_epd",
                  "representative": "industry_epd"}
-_SUBTYPE = {"generic": "generic", "product_epd": "specific", "industry_epd": "industry"}
 _OURS = "klimafotavtrykk"  # key of our entries in LCAx metaData, and our lcaSoftware name
 _CLASSIFICATION = "NS 3451"
 
@@ -463,10 +462,6 @@ def _text(value) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 
 
 # ============================================================================ reading
