@@ -293,3 +293,17 @@ def test_readme_round_trip_runs_as_written(tmp_path, monkeypatch):
     exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     np.testing.assert_allclose(namespace["again"].by_module.to_numpy(),
                                namespace["result"].by_module.to_numpy(), rtol=1e-9)
+
+
+def test_the_garbage_collector_is_on_again_after_writing_and_after_a_failed_read(tmp_path):
+    import gc
+
+    result = _calculate(EXAMPLES / "skole.xlsx", "tek17")
+    kf.to_lcax(result, tmp_path / "p.json")
+    assert gc.isenabled()
+    project = _foreign_project()
+    project["assemblies"] = "not a list"
+    (tmp_path / "bad.json").write_text(json.dumps(project), encoding="utf-8")
+    with pytest.raises(InputError):
+        kf.read_lcax(tmp_path / "bad.json")
+    assert gc.isenabled()
