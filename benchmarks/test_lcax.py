@@ -15,12 +15,14 @@ The same project is computed two ways in one run:
 
 Both give the same module totals (checked in each case). Beside them, our ``to_lcax`` and
 ``read_lcax`` of the 100k products, each against plain ``json.dumps`` / ``json.loads`` of the
-same structure, their floor.
+same structure, their floor: as a user runs them, and with the cyclic garbage collector paused
+as our two functions run (it makes the plain calls slower than ours on a large heap).
 
 The full size runs only with ``--benchmark-only``; the suite's smoke run
 (``--benchmark-disable``) takes 2,000 products.
 """
 
+import gc
 import json
 
 import numpy as np
@@ -171,3 +173,34 @@ def test_floor_json_loads(benchmark, project, tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     doc = benchmark(lambda: json.loads(path.read_bytes()))
     assert len(doc["assemblies"]) == 5  # 21 (215, 216), 22, 23, 24, 25
+
+
+@pytest.fixture
+def collector_paused():
+    """Run a floor as to_lcax and read_lcax run: with the cyclic garbage collector paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if enabled:
+        gc.enable()
+
+
+def test_floor_json_dumps_collector_paused(benchmark, project, tmp_path, collector_paused):
+    """Floor of to_lcax as it runs: json.dumps into a file, the collector paused."""
+    _, _, _, doc, _ = project(_size(benchmark))
+    path = tmp_path / "p.json"
+
+    def write():
+        path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+
+    benchmark(write)
+    assert path.stat().st_size > 0
+
+
+def test_floor_json_loads_collector_paused(benchmark, project, tmp_path, collector_paused):
+    """Floor of read_lcax as it runs: json.loads of the file, the collector paused."""
+    _, _, _, doc, _ = project(_size(benchmark))
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    loaded = benchmark(lambda: json.loads(path.read_bytes()))
+    assert len(loaded["assemblies"]) == 5
