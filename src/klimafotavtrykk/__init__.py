@@ -29,6 +29,8 @@ _EXPORTS = {
     "score_bids": "klimafotavtrykk.tender",
     "load_competition": "klimafotavtrykk.tender",
     "follow_up": "klimafotavtrykk.followup.status",
+    "to_lcax": "klimafotavtrykk.exchange",
+    "read_lcax": "klimafotavtrykk.exchange",
 }
 
 __all__ = ["__version__", "plot", *_EXPORTS]

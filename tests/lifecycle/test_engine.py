@@ -86,6 +86,24 @@ def test_replacements_carry_only_in_scope_modules():
     assert out[COL["C3"]] == 0.0 and out[COL["D"]] == 0.0
 
 
+def test_a_declared_b4_is_kept_and_not_added_to_replacements():
+    # Row 0 declares B4 = 7 (e.g. a product read from an LCAx project) and would have 2
+    # replacements of 10 + 1 = 11 each: B4 stays 7, not 7 + 22. Row 1 declares none:
+    # 1 replacement of A1-A3 10 + A4 1 = 11.
+    declared = np.vstack([_declared(A1_A3=10.0, B4=7.0), _declared(A1_A3=10.0)])
+    out = module_intensities(declared, np.array([False, False]), 0.0, np.array([1.0, 1.0]),
+                             np.array([np.nan, np.nan]), np.array([2, 1]), scope_mask(MODULES))
+    assert out[0, COL["B4"]] == 7.0
+    assert out[1, COL["B4"]] == pytest.approx(11.0)
+
+
+def test_a_declared_b4_out_of_scope_is_zero():
+    declared = _declared(A1_A3=10.0, B4=7.0)
+    out = module_intensities(declared, np.array([False]), 0.0, np.array([0.0]), np.array([np.nan]),
+                             np.array([0]), scope_mask(("A1-A3",)))[0]
+    assert out[COL["B4"]] == 0.0
+
+
 def test_totals_by_group_equal_sum_of_lines():
     rng = np.random.default_rng(3)
     intensities = rng.random((7, len(MODULES)))

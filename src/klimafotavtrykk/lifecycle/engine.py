@@ -67,7 +67,11 @@ def module_intensities(declared, is_generic, generic_markup, a4, waste_rate, n_r
     Notes
     -----
     A replacement carries the product's in-scope A1-A3, A4, A5 (site waste)
-    and C1-C4 again, booked under B4; D counts once per cycle.
+    and C1-C4 again, booked under B4; D counts once per cycle. A row that
+    declares B4 (an EPD's replacement scenario, or a product read from an
+    LCAx project whose B4 is already the study period's) keeps that value,
+    as a declared A4 is kept: replacements from service life fill B4 only
+    where it is not declared, so nothing is counted twice.
     """
     rows = declared.shape[0]
     out = np.zeros((rows, len(MODULES)))
@@ -85,7 +89,9 @@ def module_intensities(declared, is_generic, generic_markup, a4, waste_rate, n_r
     out[:, _COL["A4"]] = transport
     out[:, _COL["A5"]] = installation * in_scope[_COL["A5"]]
     carried = product + transport + waste * in_scope[_COL["A5"]] + end_of_life
-    out[:, _COL["B4"]] = n_replacements * carried * in_scope[_COL["B4"]]
+    declared_b4 = declared[:, _COL["B4"]]
+    computed_b4 = n_replacements * carried
+    out[:, _COL["B4"]] = np.where(np.isnan(declared_b4), computed_b4, declared_b4) * in_scope[_COL["B4"]]
     out[:, _COL["D"]] = d_over_cycles(clean[:, _COL["D"]], n_replacements) * in_scope[_COL["D"]]
     return out
 

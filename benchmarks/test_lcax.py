@@ -1,0 +1,206 @@
+"""Issue #13, LCAx row: a 100k-product project, frame in -> per-line and per-module results out.
+
+Run ``pytest benchmarks/test_lcax.py --benchmark-only --benchmark-min-rounds=5``.
+
+The same project is computed two ways in one run:
+
+- ours: ``calculate(lines, profile, factors=frame, extend=False)`` and its per-line frame
+  (``result.lines``, built on request) and per-module totals; once with the EPDs as a frame
+  (validated on every call) and once as a :class:`~klimafotavtrykk.factors.FactorTable` built
+  before;
+- LCAx's own calculation (the ``lcax`` package, Rust): the same project as LCAx JSON, as
+  :func:`klimafotavtrykk.to_lcax` writes it, loaded, computed (``calculate_project``) and its
+  results written out (``dumps``): end to end, as a user of LCAx goes from a file to results;
+  and ``calculate_project`` alone on a project already loaded.
+
+Both give the same module totals (checked in each case). Beside them, our ``to_lcax`` and
+``read_lcax`` of the 100k products, each against plain ``json.dumps`` / ``json.loads`` of the
+same structure, their floor: as a user runs them, and with the cyclic garbage collector paused
+as our two functions run (it makes the plain calls slower than ours on a large heap).
+
+The full size runs only with ``--benchmark-only``; the suite's smoke run
+(``--benchmark-disable``) takes 2,000 products.
+"""
+
+import gc
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import klimafotavtrykk as kf
+from klimafotavtrykk.factors import factor_table_from_frame
+from klimafotavtrykk.vocabulary import MODULES
+
+PROFILE = "en15978"  # every module, no building-part scope: LCAx computes every product too
+DECLARED = [m for m in MODULES if m != "B6"]  # B6 is operational energy, not a product's
+
+
+def synthetic_project(n_products, n_epds=500, seed=17):
+    """Lines naming one of ``n_epds`` user EPDs (per kg or per m3, every module declared)."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"epd_{i:04d}" for i in range(n_epds)], dtype=object)
+    unit = np.where(np.arange(n_epds) % 2 == 0, "kg", "m3")
+    factors = pd.DataFrame({"factor_id": ids, "declared_unit": unit,
+                            "dataset_type": "product_epd", "indicator": "gwp-total",
+                            "source": "synthetic EPD for the benchmark"})
+    for module in DECLARED:
+        factors[module] = rng.random(n_epds) * (-1.0 if module == "D" else 1.0)
+    pick = rng.integers(0, n_epds, n_products)
+    lines = pd.DataFrame({
+        "factor_id": ids[pick],
+        "quantity": rng.random(n_products) * 100.0,
+        "unit": unit[pick],
+        "building_part": rng.choice(np.array(["215", "216", "221", "231", "241", "251"]),
+                                    n_products),
+    })
+    return lines, factors
+
+
+@pytest.fixture(scope="module")
+def project(request):
+    """Lines, factors, our result and its LCAx text, at the size the run asks for."""
+    cache = {}
+
+    def make(n_products):
+        if n_products not in cache:
+            lines, factors = synthetic_project(n_products)
+            result = kf.calculate(lines, PROFILE, factors=factors, extend=False)
+            doc = kf.to_lcax(result, project={"name": "benchmark", "id": "benchmark"})
+            cache[n_products] = lines, factors, result, doc, json.dumps(_as_input(doc))
+        return cache[n_products]
+
+    return make
+
+
+def _as_input(doc):
+    """The project as LCAx's input: without the results and metaData to_lcax adds to it.
+
+    LCAx computes from products, quantities and EPDs; results and our metaData would only
+    make its parse slower, so the peer gets the lean file.
+    """
+    lean = json.loads(json.dumps(doc))
+    lean["results"] = lean["metaData"] = None
+    for assembly in lean["assemblies"]:
+        assembly["results"] = None
+        for product in assembly["products"]:
+            product["results"] = product["metaData"] = None
+            for epd in product["impactData"]:
+                epd["metaData"] = None
+    return lean
+
+
+def _size(benchmark):
+    return 2_000 if benchmark.disabled else 100_000
+
+
+def _ours(lines, factors):
+    result = kf.calculate(lines, PROFILE, factors=factors, extend=False)
+    return result.lines, result.by_module
+
+
+def test_ours_frame_in_results_out(benchmark, project):
+    lines, factors, result, _, _ = project(_size(benchmark))
+    per_line, by_module = benchmark(_ours, lines, factors)
+    assert len(per_line) == len(lines)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module.to_numpy(), rtol=1e-12)
+
+
+def test_ours_factor_table_built_once(benchmark, project):
+    """As above, with the EPDs validated once into a FactorTable (a project re-run after a change)."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    table = factor_table_from_frame(factors, name="benchmark EPDs")
+    per_line, by_module = benchmark(_ours, lines, table)
+    assert len(per_line) == len(lines)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module.to_numpy(), rtol=1e-12)
+
+
+def test_lcax_end_to_end(benchmark, project):
+    lcax = pytest.importorskip("lcax", reason="the lcax package is not installed")
+    _, _, result, _, text = project(_size(benchmark))
+
+    def run():
+        return lcax.calculate_project(lcax.Project.loads(text)).dumps()
+
+    out = json.loads(benchmark(run))["results"]["gwp"]
+    for module in DECLARED:
+        assert out[module.lower().replace("-", "")] == pytest.approx(result.by_module[module],
+                                                                     rel=1e-9)
+
+
+def test_lcax_calculate_only(benchmark, project):
+    lcax = pytest.importorskip("lcax", reason="the lcax package is not installed")
+    _, _, result, _, text = project(_size(benchmark))
+    loaded = lcax.Project.loads(text)
+    computed = benchmark(lcax.calculate_project, loaded)
+    total = json.loads(computed.dumps())["results"]["gwp"]["a1a3"]
+    assert total == pytest.approx(result.by_module["A1-A3"], rel=1e-9)
+
+
+def test_to_lcax(benchmark, project, tmp_path):
+    _, _, result, _, _ = project(_size(benchmark))
+    assert len(result.lines)  # built by the fixture, outside the timing: the writer's own cost
+    path = tmp_path / "p.json"
+    doc = benchmark(kf.to_lcax, result, path, project={"name": "benchmark", "id": "benchmark"})
+    assert len(doc["assemblies"]) == 5  # 21 (215, 216), 22, 23, 24, 25
+
+
+def test_floor_json_dumps(benchmark, project, tmp_path):
+    """Floor of to_lcax: the same structure through json.dumps into a file."""
+    _, _, _, doc, _ = project(_size(benchmark))
+    path = tmp_path / "p.json"
+
+    def write():
+        path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+
+    benchmark(write)
+    assert path.stat().st_size > 0
+
+
+def test_read_lcax(benchmark, project, tmp_path):
+    lines, _, _, doc, _ = project(_size(benchmark))
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # as to_lcax writes it
+    read, factors, _ = benchmark(kf.read_lcax, path)
+    assert len(read) == len(lines) and len(factors) <= 500
+
+
+def test_floor_json_loads(benchmark, project, tmp_path):
+    """Floor of read_lcax: the same file through json.loads."""
+    _, _, _, doc, _ = project(_size(benchmark))
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    doc = benchmark(lambda: json.loads(path.read_bytes()))
+    assert len(doc["assemblies"]) == 5  # 21 (215, 216), 22, 23, 24, 25
+
+
+@pytest.fixture
+def collector_paused():
+    """Run a floor as to_lcax and read_lcax run: with the cyclic garbage collector paused."""
+    enabled = gc.isenabled()
+    gc.disable()
+    yield
+    if enabled:
+        gc.enable()
+
+
+def test_floor_json_dumps_collector_paused(benchmark, project, tmp_path, collector_paused):
+    """Floor of to_lcax as it runs: json.dumps into a file, the collector paused."""
+    _, _, _, doc, _ = project(_size(benchmark))
+    path = tmp_path / "p.json"
+
+    def write():
+        path.write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+
+    benchmark(write)
+    assert path.stat().st_size > 0
+
+
+def test_floor_json_loads_collector_paused(benchmark, project, tmp_path, collector_paused):
+    """Floor of read_lcax as it runs: json.loads of the file, the collector paused."""
+    _, _, _, doc, _ = project(_size(benchmark))
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    loaded = benchmark(lambda: json.loads(path.read_bytes()))
+    assert len(loaded["assemblies"]) == 5
