@@ -82,6 +82,7 @@ LAYERS = {
     "tender": TENDER,
     "followup": TENDER,
     "reports": PRESENTATION, "plotting": PRESENTATION, "xlsx_writer": PRESENTATION,
+    "input_workbook": PRESENTATION,
     "exchange": PRESENTATION,
     "messages": MESSAGES,
     "cli": FRONT, "commands": FRONT,

@@ -15,7 +15,6 @@ spreadsheet never reads it as a formula.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,16 @@ from klimafotavtrykk.followup.schema import (
     MATERIAL_COLUMNS,
     SITE_COLUMNS,
     report_lists,
+)
+from klimafotavtrykk.input_workbook import (
+    guide_sheet,
+    header_row,
+    list_ranges,
+    lists_sheet,
+    protect,
+    save_workbook,
+    text_or_value,
+    validation,
 )
 from klimafotavtrykk.messages import t
 from klimafotavtrykk.provenance import column_letter
@@ -60,27 +69,16 @@ def write_report_template(path: str | Path, lang: str = "nb", contract=None) -> 
         timestamps), so the same call gives the same file.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.styles import Font, Protection
 
-    from klimafotavtrykk.reports import FIXED_TIME, pin_zip_times, safe_text
-
-    path = Path(path)
     lists = report_lists(lang)
     book = Workbook()
-    guide = book.active
-    guide.title = t("followup.template.sheet.guide", lang)
-    guide.column_dimensions["A"].width = 110
-    guide.append([t("followup.template.guide.title", lang)])
-    guide["A1"].font = Font(bold=True, size=14)
-    for i in range(1, _GUIDE_LINES + 1):
-        guide.append([t(f"followup.template.guide.{i}", lang)])
-        guide.cell(row=i + 1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    guide = guide_sheet(book, t("followup.template.sheet.guide", lang),
+                        t("followup.template.guide.title", lang),
+                        (t(f"followup.template.guide.{i}", lang)
+                         for i in range(1, _GUIDE_LINES + 1)))
+    ranges = list_ranges(lists, _LISTS_SHEET)
 
-    ranges = {key: f"'{_LISTS_SHEET}'!${column_letter(j)}$2:${column_letter(j)}${len(values) + 1}"
-              for j, (key, values) in enumerate(lists.items())}
-
-    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="E2EFDA")
     unlocked = Protection(locked=False)
     decl = book.create_sheet(t("followup.template.sheet.declaration", lang))
     decl.column_dimensions["A"].width, decl.column_dimensions["B"].width = 30, 44
@@ -88,14 +86,14 @@ def write_report_template(path: str | Path, lang: str = "nb", contract=None) -> 
         bold=True, size=13)
     given = {"contract": contract.name} if contract is not None else {}
     for i, name in enumerate(DECLARATION_FIELDS, start=3):
-        decl.cell(row=i, column=1, value=t(f"followup.template.declaration.{name}", lang)).font = bold
-        value = given.get(name)
-        cell = decl.cell(row=i, column=2, value=None if value is None else safe_text(value))
+        decl.cell(row=i, column=1, value=t(f"followup.template.declaration.{name}", lang)).font = (
+            Font(bold=True))
+        cell = text_or_value(decl, i, 2, given.get(name))
         cell.number_format = "yyyy-mm-dd" if name == "date" else "@"  # a month stays text
         cell.protection = unlocked
     decl.cell(row=4 + len(DECLARATION_FIELDS), column=1,
               value=t("followup.template.declaration.note", lang))
-    _protect(decl)
+    protect(decl)
 
     site = (prefilled_site(contract.machines, lang, getattr(contract.bid, "site", None))
             if contract is not None else None)
@@ -104,51 +102,29 @@ def write_report_template(path: str | Path, lang: str = "nb", contract=None) -> 
                                                                   materials)):
         filled = pd.DataFrame(columns=[c.name for c in columns]) if filled is None else filled
         sheet = book.create_sheet(t(f"followup.template.sheet.{key}", lang))
-        for j, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=j, value=t(f"followup.template.header.{column.name}",
-                                                       lang))
-            cell.font, cell.fill = bold, head_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.column_dimensions[column_letter(j - 1)].width = column.width
-        sheet.row_dimensions[1].height = 45
-        sheet.freeze_panes = "A2"
+        header_row(sheet, [t(f"followup.template.header.{c.name}", lang) for c in columns],
+                   [c.width for c in columns], fill="E2EFDA")
         last = _FIRST_DATA_ROW + len(filled) + _INPUT_ROWS - 1
         for j, column in enumerate(columns, start=1):
             letter = column_letter(j - 1)
             sheet.column_dimensions[letter].protection = unlocked  # empty input cells
             for i, value in enumerate(_cells(filled, column)):
-                locked = column.prefilled and value is not None
                 if value is None:
                     continue
-                cell = sheet.cell(row=_FIRST_DATA_ROW + i, column=j,
-                                  value=safe_text(value) if isinstance(value, str) else value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-                if not locked:
+                cell = text_or_value(sheet, _FIRST_DATA_ROW + i, j, value)
+                if not column.prefilled:
                     cell.protection = unlocked
-            check = _validation(column, key, ranges, lang, DataValidation)
+            check = _validation(column, key, ranges, lang)
             if check is not None:
                 sheet.add_data_validation(check)
                 check.add(f"{letter}{_FIRST_DATA_ROW}:{letter}{last}")
-        _protect(sheet)
+        protect(sheet)
 
-    hidden = book.create_sheet(_LISTS_SHEET)  # last: the lists every dropdown reads
-    for j, (key, values) in enumerate(lists.items(), start=1):
-        title = (t("followup.template.list.eu_stages", lang) if key == "eu_stages"
-                 else t(f"bid.list.{key}", lang))
-        hidden.cell(row=1, column=j, value=title)
-        for i, value in enumerate(values, start=2):
-            hidden.cell(row=i, column=j, value=value)
-    hidden.sheet_state = "hidden"
-    _protect(hidden)
-    _protect(guide)
-    book.active = 1  # the declaration sheet
-    book.properties.creator = "klimafotavtrykk"
-    book.properties.created = FIXED_TIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(pin_zip_times(buffer.getvalue(), FIXED_TIME))
-    return path
+    titles = [t("followup.template.list.eu_stages", lang) if key == "eu_stages"
+              else t(f"bid.list.{key}", lang) for key in lists]
+    lists_sheet(book.create_sheet(_LISTS_SHEET), titles, lists)  # last: every dropdown reads it
+    protect(guide)
+    return save_workbook(book, path, active=1)  # opens on the declaration sheet
 
 
 def prefilled_site(machines: pd.DataFrame, lang: str = "nb", bid_site: pd.DataFrame | None = None
@@ -237,17 +213,7 @@ def _cells(frame: pd.DataFrame, column: Column) -> list:
     return [None if v is None else plain_text(v) for v in values]
 
 
-def _protect(sheet) -> None:
-    """Lock the sheet without a password; users may still format and resize."""
-    protection = sheet.protection
-    protection.sheet = True
-    protection.formatColumns = False
-    protection.formatRows = False
-    protection.autoFilter = False
-    protection.sort = False
-
-
-def _validation(column: Column, sheet: str, ranges: dict[str, str], lang: str, cls):
+def _validation(column: Column, sheet: str, ranges: dict[str, str], lang: str):
     """Build the data validation of a column; None for free text."""
     if column.name == "quantity":
         hint = t(f"followup.template.hint.quantity_{sheet}", lang)
@@ -256,15 +222,4 @@ def _validation(column: Column, sheet: str, ranges: dict[str, str], lang: str, c
     else:
         hint = t(f"bid.hint.{column.kind}", lang)
     title = t(f"followup.template.header.{column.name}", lang)[:32]  # Excel's title limit
-    if column.kind == "list":
-        # a warning, not a stop: an unlisted value is read and reported, not refused
-        check = cls(type="list", formula1=ranges[column.choices], allow_blank=True,
-                    errorStyle="warning")
-    elif column.kind == "number":
-        check = cls(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    else:
-        return None
-    check.error, check.errorTitle = hint, title
-    check.prompt, check.promptTitle = hint, title
-    check.showErrorMessage = check.showInputMessage = True
-    return check
+    return validation(column.kind, hint, title, ranges.get(column.choices))

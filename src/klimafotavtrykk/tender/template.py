@@ -11,12 +11,21 @@ carry data validation (lists, numbers only where numbers belong).
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from klimafotavtrykk.input_workbook import (
+    guide_sheet,
+    header_row,
+    list_ranges,
+    lists_sheet,
+    protect,
+    save_workbook,
+    text_or_value,
+    validation,
+)
 from klimafotavtrykk.messages import t
 from klimafotavtrykk.provenance import column_letter
 from klimafotavtrykk.tender.schema import (
@@ -71,49 +80,27 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
         timestamps), so the same call gives the same file.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Font, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from klimafotavtrykk.reports import FIXED_TIME, pin_zip_times, safe_text
-
-    path = Path(path)
     lists = validation_lists(lang)
     book = Workbook()
-    guide = book.active
-    guide.title = t("bid.sheet.guide", lang)
-    guide.column_dimensions["A"].width = 110
-    guide.append([t("bid.guide.title", lang)])
-    guide["A1"].font = Font(bold=True, size=14)
-    for i in range(1, 13):
-        guide.append([t(f"bid.guide.{i}", lang)])
-        guide.cell(row=i + 1, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    guide = guide_sheet(book, t("bid.sheet.guide", lang), t("bid.guide.title", lang),
+                        (t(f"bid.guide.{i}", lang) for i in range(1, 13)))
 
     hidden = book.create_sheet(_LISTS_SHEET)
-    ranges = {}
-    for j, (key, values) in enumerate(lists.items(), start=1):
-        letter = column_letter(j - 1)
-        hidden.cell(row=1, column=j, value=t(f"bid.list.{key}", lang))
-        for i, value in enumerate(values, start=2):
-            hidden.cell(row=i, column=j, value=value)
-        ranges[key] = f"'{_LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
-    hidden.sheet_state = "hidden"
-    _protect(hidden)  # the lists feed every dropdown: not to be edited by a bidder
+    ranges = list_ranges(lists, _LISTS_SHEET)
+    # the lists feed every dropdown: hidden and locked, not to be edited by a bidder
+    lists_sheet(hidden, [t(f"bid.list.{key}", lang) for key in lists], lists)
 
-    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     unlocked = Protection(locked=False)
     tables = (("materials", MATERIAL_COLUMNS, _prefill(quantities, rows)),
               ("site", SITE_COLUMNS, _frame_or_empty(site, SITE_COLUMNS)))
     for key, columns, (filled, locked_rows) in tables:
         sheet = book.create_sheet(t(f"bid.sheet.{key}", lang), index=len(book.sheetnames) - 1)
-        for j, column in enumerate(columns, start=1):
-            cell = sheet.cell(row=1, column=j, value=t(f"bid.header.{column.name}", lang))
-            cell.font, cell.fill = bold, head_fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.column_dimensions[column_letter(j - 1)].width = column.width
-        sheet.row_dimensions[1].height = 45
-        sheet.freeze_panes = "A2"
-        n_rows = len(filled) + _INPUT_ROWS
-        last = _FIRST_DATA_ROW + n_rows - 1
+        header_row(sheet, [t(f"bid.header.{c.name}", lang) for c in columns],
+                   [c.width for c in columns], fill="DDEBF7")
+        last = _FIRST_DATA_ROW + len(filled) + _INPUT_ROWS - 1
         for j, column in enumerate(columns, start=1):
             letter = column_letter(j - 1)
             lock = column.prefilled and key == "materials" and locked_rows > 0
@@ -122,31 +109,26 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
             for i, value in enumerate(_column_values(filled, column, lang)):  # cells with content
                 if value is None and not (lock and i < locked_rows):
                     continue
-                cell = sheet.cell(row=_FIRST_DATA_ROW + i, column=j,
-                                  value=safe_text(value) if isinstance(value, str) else value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
+                cell = text_or_value(sheet, _FIRST_DATA_ROW + i, j, value)
                 if column.kind == "date":
                     cell.number_format = "yyyy-mm-dd"
                 if not (lock and i < locked_rows):
                     cell.protection = unlocked
-            span = f"{letter}{_FIRST_DATA_ROW}:{letter}{last}"
-            check = _validation(column, ranges, lang, DataValidation)
+            title = t(f"bid.header.{column.name}", lang)
+            check = validation(column.kind, t(f"bid.hint.{column.kind}", lang), title,
+                               ranges.get(column.choices))
             if check is not None:
                 sheet.add_data_validation(check)
-                check.add(span)
-        _protect(sheet)
+                check.add(f"{letter}{_FIRST_DATA_ROW}:{letter}{last}")
+        protect(sheet)
 
     decl = book.create_sheet(t("bid.sheet.declaration", lang), index=len(book.sheetnames) - 1)
     decl.column_dimensions["A"].width, decl.column_dimensions["B"].width = 36, 40
     decl.cell(row=1, column=1, value=t("bid.declaration.title", lang)).font = Font(bold=True, size=13)
     given = declaration or {}
     for i, name in enumerate(DECLARATION_FIELDS, start=3):
-        decl.cell(row=i, column=1, value=t(f"bid.declaration.{name}", lang)).font = bold
-        value = given.get(name)
-        cell = decl.cell(row=i, column=2, value=safe_text(value) if isinstance(value, str) else value)
-        if isinstance(value, str):
-            cell.data_type = "s"
+        decl.cell(row=i, column=1, value=t(f"bid.declaration.{name}", lang)).font = Font(bold=True)
+        cell = text_or_value(decl, i, 2, given.get(name))
         if name == "date":
             cell.number_format = "yyyy-mm-dd"
         cell.protection = unlocked
@@ -154,47 +136,9 @@ def write_template(path: str | Path, lang: str = "nb", quantities: pd.DataFrame 
     decl.add_data_validation(price)
     price.add(f"B{2 + len(DECLARATION_FIELDS)}")
     decl.cell(row=4 + len(DECLARATION_FIELDS), column=1, value=t("bid.declaration.note", lang))
-    _protect(decl)
-    _protect(guide)
-    book.active = 1
-    book.properties.creator = "klimafotavtrykk"
-    book.properties.created = FIXED_TIME
-    buffer = io.BytesIO()
-    book.save(buffer)
-    path.write_bytes(pin_zip_times(buffer.getvalue(), FIXED_TIME))
-    return path
-
-
-def _protect(sheet) -> None:
-    """Lock the sheet without a password; users may still format and resize."""
-    protection = sheet.protection
-    protection.sheet = True
-    protection.formatColumns = False
-    protection.formatRows = False
-    protection.autoFilter = False
-    protection.sort = False
-
-
-def _validation(column: Column, ranges: dict[str, str], lang: str, cls):
-    """Build the data validation of a column; None for free text."""
-    text = {"title": t(f"bid.header.{column.name}", lang), "msg": t(f"bid.hint.{column.kind}", lang)}
-    if column.kind == "list":
-        # a warning, not a stop: an unlisted unit or carrier is read and reported, not refused
-        check = cls(type="list", formula1=ranges[column.choices], allow_blank=True,
-                    errorStyle="warning")
-    elif column.kind == "number":
-        check = cls(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    elif column.kind == "share":
-        check = cls(type="decimal", operator="between", formula1="0", formula2="0.99",
-                    allow_blank=True)
-    elif column.kind == "date":
-        check = cls(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-    else:
-        return None
-    check.error, check.errorTitle = text["msg"], text["title"]
-    check.prompt, check.promptTitle = text["msg"], text["title"]
-    check.showErrorMessage = check.showInputMessage = True
-    return check
+    protect(decl)
+    protect(guide)
+    return save_workbook(book, path, active=1)
 
 
 def _frame_or_empty(frame, columns) -> tuple[pd.DataFrame, int]:
