@@ -115,6 +115,13 @@ def test_a_contract_file_nested_deeply_is_refused_before_parsing(tmp_path):
     assert "nestet for dypt" in render_error(error, "nb")
 
 
+def test_a_table_header_with_a_long_dotted_name_is_refused_before_parsing(tmp_path):
+    # tomllib's time grows with the square of a dotted name's parts: 200 000 parts (400 kB, under
+    # the size cap) would take about a minute and a half; the guard counts a header's dots too.
+    error = _refused(tmp_path, "[" + ".".join(["a"] * 200_000) + "]\nx = 1\n")
+    assert error.code == "followup.contract_too_deep"
+
+
 def test_an_unreadable_contract_file_names_it(tmp_path):
     error = _refused(tmp_path, "name = \n")
     assert error.code == "followup.contract_unreadable"

@@ -19,7 +19,8 @@ DEPTH = 100_000
     "name = " + "[" * DEPTH + "]" * DEPTH,           # arrays: RecursionError in tomllib
     "name = " + "{a=" * DEPTH + "1" + "}" * DEPTH,   # inline tables: the same
     "[sources]\n" + ".".join(["a"] * DEPTH) + " = 1",  # a dotted key: minutes in tomllib
-], ids=["arrays", "inline_tables", "dotted_key"])
+    "[" + ".".join(["a"] * DEPTH) + "]\nx = 1",         # a table header: the same
+], ids=["arrays", "inline_tables", "dotted_key", "table_header"])
 def test_a_competition_file_nested_100000_deep_gets_a_clear_error_naming_it(tmp_path, body):
     path = tmp_path / "konkurranse.toml"
     path.write_text(body + "\n", encoding="utf-8")

@@ -56,6 +56,7 @@ from klimafotavtrykk.followup.model import (
     Contract,
     Rule,
 )
+from klimafotavtrykk.toml_guard import nesting_exceeds
 
 __all__ = ["load_contract", "promised_machines", "promised_materials", "emission_free_carriers",
            "CONTRACT_SOURCE", "MACHINE_ID_PREFIX"]
@@ -82,8 +83,6 @@ _RULE_KEYS = {"kind", "parameters", "sources", "description"}
 _MAX_FILE_BYTES = 1_000_000
 #: Deepest nesting of arrays, tables and dotted keys read; the file's own layout needs 3.
 _MAX_NESTING = 16
-_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
-                     r"|[\[\]{}.=,\n]")
 
 
 def load_contract(path: str | Path) -> Contract:
@@ -271,32 +270,13 @@ def _too_deep(file: str) -> InputError:
 def _check_nesting(text: str, file: str) -> None:
     """Refuse a huge or deeply nested file before the TOML parser sees it.
 
-    tomllib recurses once per nested array or inline table and slows down
-    with the square of a dotted key's length; a contract file needs three
-    levels. The open brackets, and the dots of the key being read, are
-    counted in one pass over the tokens, strings and comments skipped.
+    A contract file needs three levels; see :mod:`klimafotavtrykk.toml_guard`
+    for why the parser must not see more, and how they are counted.
     """
     if len(text) > _MAX_FILE_BYTES:
         raise _too_deep(file)
-    open_brackets: list[str] = []
-    in_key, dots = True, 0
-    for token in _TOKENS.findall(text):
-        if token in ("[", "{"):
-            open_brackets.append(token)
-            in_key, dots = token == "{", 0
-        elif token in ("]", "}"):
-            if open_brackets:
-                open_brackets.pop()
-        elif token == "=":
-            in_key, dots = False, 0
-        elif token == "," and open_brackets and open_brackets[-1] == "{":
-            in_key, dots = True, 0
-        elif token == "\n" and not open_brackets:
-            in_key, dots = True, 0
-        elif token == "." and in_key:
-            dots += 1
-        if len(open_brackets) + dots > _MAX_NESTING:
-            raise _too_deep(file)
+    if nesting_exceeds(text, _MAX_NESTING):
+        raise _too_deep(file)
 
 
 def _top_level(raw: dict[str, Any], file: str) -> dict[str, Any]:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +52,7 @@ from klimafotavtrykk.profiles import Profile, load_profile
 from klimafotavtrykk.scoring import ScoringRule, load_procurement_defaults
 from klimafotavtrykk.tender.attached_epds import AttachedEpds, load_attached_epds
 from klimafotavtrykk.tender.reference import QUANTITY_RULES, TenderQuantities
+from klimafotavtrykk.toml_guard import nesting_exceeds
 
 __all__ = ["Competition", "ProductLimit", "load_competition", "competition_parameters",
            "CLIENT_SOURCE"]
@@ -370,45 +370,21 @@ def _error(file: str, key: str, problem: str, expected=None, found=None) -> Inpu
 _MAX_FILE_BYTES = 1_000_000
 #: Deepest nesting of arrays, inline tables and dotted keys read; the file's own keys need 3.
 _MAX_NESTING = 32
-_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*'
-                     r"|[\[\]{}.=,\n]")
 
 
 def _check_nesting(text: str, file: str) -> None:
     """Refuse a file nested deeper than :data:`_MAX_NESTING` before the TOML parser sees it.
 
-    tomllib recurses per nested array or inline table (a Python RecursionError
-    at about a thousand levels) and its time grows with the square of a dotted
-    key's length (10,000 parts take six seconds, 100,000 parts ten minutes).
-    One pass over the tokens (strings and comments skipped) counts the open
-    brackets and the dots of the key being read (not those of numbers).
+    See :mod:`klimafotavtrykk.toml_guard` for why and how.
     """
     if len(text) > _MAX_FILE_BYTES:
         raise InputError("the competition file is too large", file=file,
                          expected=f"at most {_MAX_FILE_BYTES} bytes", found=f"{len(text)} bytes",
                          code="competition.too_deep")
-    stack: list[str] = []
-    key, dots = True, 0
-    for token in _TOKENS.findall(text):  # bracket, dot, comma, '=' and newline tokens
-        if token in ("[", "{"):
-            stack.append(token)
-            if token == "{":
-                key, dots = True, 0
-        elif token in ("]", "}"):
-            if stack:
-                stack.pop()
-        elif token == "=":
-            key, dots = False, 0
-        elif token == "," and stack and stack[-1] == "{":
-            key, dots = True, 0
-        elif token == "\n" and not stack:
-            key, dots = True, 0
-        elif token == "." and key:
-            dots += 1
-        if len(stack) + dots > _MAX_NESTING:
-            raise InputError("the competition file is nested too deeply to read", file=file,
-                             expected=f"at most {_MAX_NESTING} levels of arrays, tables and "
-                                      "dotted keys", code="competition.too_deep")
+    if nesting_exceeds(text, _MAX_NESTING):
+        raise InputError("the competition file is nested too deeply to read", file=file,
+                         expected=f"at most {_MAX_NESTING} levels of arrays, tables and "
+                                  "dotted keys", code="competition.too_deep")
 
 
 def _flatten(raw: dict[str, Any], file: str) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
