@@ -68,7 +68,7 @@ TENDER, PRESENTATION, MESSAGES, FRONT, ROOT_LAYER = (
 LAYERS = {
     "__init__": ROOT_LAYER,
     "vocabulary": BOTTOM, "errors": BOTTOM, "units": BOTTOM, "provenance": BOTTOM,
-    "_data": BOTTOM, "_frames": BOTTOM, "toml_guard": BOTTOM,
+    "_data": BOTTOM, "_frames": BOTTOM, "toml_guard": BOTTOM, "gc_pause": BOTTOM,
     "quantities": READERS,
     "epd": READERS,
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,

@@ -29,14 +29,12 @@ Module and unit tokens follow LCAx 3.x (``a1a3``, ``a4`` … ``d``; ``m3``,
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import math
 import os
 import re
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +45,7 @@ import pandas as pd
 from klimafotavtrykk import __version__
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.factors import declarable_units
+from klimafotavtrykk.gc_pause import collector_paused
 from klimafotavtrykk.units import parse_units
 from klimafotavtrykk.vocabulary import MODULES
 
@@ -200,7 +199,7 @@ def to_lcax(result, path: str | os.PathLike | None = None, *,
     ``location`` ``unknown``, dates 1970-01-01 and 9999-12-31) and the EPD's
     ``subtype`` is ``generic``: read its factor's row for the facts.
     """
-    with _collector_paused():
+    with collector_paused():
         return _write(result, path, dict(project or {}))
 
 
@@ -258,25 +257,6 @@ def _write(result, path, info: dict[str, Any]) -> dict[str, Any]:
         Path(path).write_text(json.dumps(doc, ensure_ascii=False, allow_nan=False),
                               encoding="utf-8")
     return doc
-
-
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector while a project's objects are made or parsed.
-
-    A project of 100k products is a few million small dicts and lists, none
-    in a reference cycle; made with the collector on, they set off repeated
-    full collections that scan every one of them and free nothing (to_lcax
-    took about twice as long). Reference counting still frees them; the
-    collector is switched back on as it was, also after an error.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _epd_groups(lines: pd.DataFrame, layered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -558,7 +538,7 @@ def read_lcax(path: str | os.PathLike, *, indicator: str = "gwp",
     name = Path(path).name
     data = _read_bytes(Path(path), name, limits)
     _check_depth(data, name, limits.max_depth)
-    with _collector_paused():
+    with collector_paused():
         return _read(data, name, indicator, limits)
 
 

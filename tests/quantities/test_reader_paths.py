@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from klimafotavtrykk.gc_pause import collector_paused
 from klimafotavtrykk.quantities import read_boq
 from klimafotavtrykk.quantities._lines import _grid
-from klimafotavtrykk.quantities.excel import _gc_paused, open_workbook
+from klimafotavtrykk.quantities.excel import open_workbook
 
 SKOLE = Path(__file__).resolve().parents[2] / "examples" / "skole.xlsx"
 
@@ -48,13 +49,13 @@ def test_pause_restores_the_collector_as_found(enabled):
     was = gc.isenabled()
     try:
         gc.enable() if enabled else gc.disable()
-        with _gc_paused():
+        with collector_paused():
             assert not gc.isenabled()
-            with _gc_paused():  # nested: the inner pause must not switch it back on
+            with collector_paused():  # nested: the inner pause must not switch it back on
                 pass
             assert not gc.isenabled()
         assert gc.isenabled() is enabled
-        with pytest.raises(KeyError), _gc_paused():
+        with pytest.raises(KeyError), collector_paused():
             raise KeyError("a read that fails half-way")
         assert gc.isenabled() is enabled
     finally:

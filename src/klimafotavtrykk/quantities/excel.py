@@ -17,9 +17,7 @@ value goes to :attr:`BoqMetadata.cells`. See
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import io
 import os
 import warnings
@@ -28,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from klimafotavtrykk.errors import DataQualityWarning, InputError, UnsafeWorkbookError
+from klimafotavtrykk.gc_pause import collector_paused
 from klimafotavtrykk.provenance import column_letter, sha256_bytes
 from klimafotavtrykk.quantities._lines import _grid, _lines
 from klimafotavtrykk.quantities._metadata import BoqMetadata, Note
@@ -147,26 +146,6 @@ def _open(data: bytes, file):
                      file)
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause Python's cyclic garbage collector while a sheet is held as Python lists.
-
-    ``to_python`` makes one list per row: 100 000 new containers, which the
-    collector would traverse again and again, while they are made and until
-    the reader has copied them into an array and dropped them (about half
-    the time of the ``to_python`` call). The lists form no reference cycles,
-    so reference counting frees them; the collector's state is restored
-    afterwards, also when it was off, and pauses may nest.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _sheet_rows(workbook, name: str, file, max_chars: int | None = None
                 ) -> tuple[list[list], list]:
     """Cell values and merged ranges of one sheet.
@@ -176,7 +155,7 @@ def _sheet_rows(workbook, name: str, file, max_chars: int | None = None
     such cell but copying none of the text.
     """
     sheet = _calamine(lambda: workbook.get_sheet_by_name(name), file, name)
-    with _gc_paused():
+    with collector_paused():  # the row lists: see klimafotavtrykk.gc_pause
         rows = _calamine(lambda: sheet.to_python(skip_empty_area=False), file, name)
     if max_chars is not None:
         _refuse_long_text(rows, max_chars, file, name)
@@ -296,7 +275,7 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
     limits = limits or ReadLimits()
     _check_read_options(header_row, number_locale, file)
     book = CheckedWorkbook(data, file, limits, _checked=_checked, _progress=progress)
-    with _gc_paused():  # until the row lists are gone: see _gc_paused
+    with collector_paused():  # until the row lists are gone: see klimafotavtrykk.gc_pause
         return book._read(sheet, header_row=header_row, include_hidden=include_hidden,
                           number_locale=number_locale, extra_aliases=None, stacklevel=4,
                           progress=progress)
@@ -403,7 +382,7 @@ class CheckedWorkbook:
         meta : BoqMetadata
         """
         _check_read_options(header_row, number_locale, self.file)
-        with _gc_paused():  # until the row lists are gone: see _gc_paused
+        with collector_paused():  # until the row lists are gone: see klimafotavtrykk.gc_pause
             return self._read(sheet, header_row=header_row, include_hidden=include_hidden,
                               number_locale=number_locale, extra_aliases=extra_aliases,
                               stacklevel=3, progress=None)
