@@ -510,16 +510,7 @@ def read_for_batch(path: str | Path, competition: Competition, parent_pid: int |
     ReadBid or BidSummary
         A rejected summary when the file cannot be read.
     """
-    if parent_pid is not None and parent_pid != os.getpid():
-        _limit_blas()
-    path = Path(path)
-    refused = not_regular(path)  # a FIFO or device is never opened
-    if refused is not None:
-        return refused
-    try:
-        return prepare_bid(read_bid(path), competition)
-    except Exception as exc:  # noqa: BLE001 - the batch boundary: a bad bid is reported, not raised
-        return rejected_summary(path.name, exc)
+    return _at_the_boundary(path, parent_pid, lambda bid: prepare_bid(bid, competition))
 
 
 def score_bid(path: str | Path, competition: Competition, detail: bool = False,
@@ -544,6 +535,16 @@ def score_bid(path: str | Path, competition: Competition, detail: bool = False,
     -------
     BidSummary
     """
+    return _at_the_boundary(path, parent_pid, lambda bid: evaluate_bid(
+        bid, competition, detail=detail, factors=factors, mappings=mappings))
+
+
+def _at_the_boundary(path: str | Path, parent_pid: int | None, work):
+    """Read one bid file and do ``work`` with it; any failure becomes a rejected summary.
+
+    In a worker process (``parent_pid`` differs from the worker's) BLAS is
+    limited to one thread first; a FIFO or device is refused unopened.
+    """
     if parent_pid is not None and parent_pid != os.getpid():
         _limit_blas()
     path = Path(path)
@@ -551,8 +552,7 @@ def score_bid(path: str | Path, competition: Competition, detail: bool = False,
     if refused is not None:
         return refused
     try:
-        return evaluate_bid(read_bid(path), competition, detail=detail, factors=factors,
-                            mappings=mappings)
+        return work(read_bid(path))
     except Exception as exc:  # noqa: BLE001 - the batch boundary: a bad bid is reported, not raised
         return rejected_summary(path.name, exc)
 
