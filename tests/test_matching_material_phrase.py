@@ -19,7 +19,9 @@ OWN_MATERIAL = {
     "Stendere i stål 95 mm for innervegg": "steel_light_gauge",
     "Stål-bindingsverk i sjakt": "steel_light_gauge",
     "Søyler i stål, firkantrør 150x150": "steel_structural",
-    "Trapp av stål, varmforsinket": "steel_galvanised",
+    # galvanised steel, as its own words say; the per-piece stair row carries the same
+    # galvanised-steel record (Boverket 6000000221) plus a piece mass for lines in stk
+    "Trapp av stål, varmforsinket": "steel_stair_galvanised_flight_piece",
     "Ytterdør i stål, 10x21": "door_external_steel_piece",
     # the same product nouns without a material word keep their own reading
     "Bindingsverk 48x198 C24, c/c 600": "sawn_timber",
