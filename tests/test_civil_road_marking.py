@@ -3,9 +3,9 @@
 Rows used (``data/emission_factors/materials_civil.csv``), both proxies for a road-marking
 material that no EPD read gives (the rows say so in ``default_reason``):
 
-- ``road_marking_thermoplastic_3mm_proxy``: Boverket 6000000144 (water-borne acrylic paint),
+- ``civil_road_marking_thermoplastic_3mm_proxy``: Boverket 6000000144 (water-borne acrylic paint),
   2.5 kg CO2e/kg; density 1 980 kg/m³; 3 mm → 5.94 kg/m²; a 0.10 m line → 0.594 kg/m
-- ``road_marking_spray_plastic_proxy``: same record; density 2 000 kg/m³; 1.5 mm → 3.0 kg/m²;
+- ``civil_road_marking_spray_plastic_proxy``: same record; density 2 000 kg/m³; 1.5 mm → 3.0 kg/m²;
   a 0.10 m line → 0.30 kg/m
 
 The EN 17472 profile adds the generic-data markup of 25 % to A1-A3 (2.5 × 1.25 = 3.125).
@@ -19,8 +19,8 @@ import pytest
 
 import klimafotavtrykk as kf
 
-THERMO = "road_marking_thermoplastic_3mm_proxy"
-SPRAY = "road_marking_spray_plastic_proxy"
+THERMO = "civil_road_marking_thermoplastic_3mm_proxy"
+SPRAY = "civil_road_marking_spray_plastic_proxy"
 
 
 def run(rows, profile="en17472"):
