@@ -225,10 +225,11 @@ def test_civil_aliases(description, expected):
 
 
 @pytest.mark.parametrize("description", [
+    # delivered topsoil: no citable climate value (data/emission_factors/README.md)
     "Innkjøring av matjord, levert",
-    # a cast-iron cover now has a factor per piece (civil_manhole_cover_cast_iron_d400); road
-    # marking has none yet
-    "Sperrelinje, termoplast, hvit",
+    # a cast-iron cover now has a factor per piece (civil_manhole_cover_cast_iron_d400) and
+    # thermoplastic road marking a proxy row; cold-plastic marking has none
+    "Sperrelinje, kaldplast, hvit",
 ])
 def test_blasting_and_products_without_factor_are_reported_never_zero(description):
     r = run([{"description": description, "quantity": 10.0, "unit": "m3"}])

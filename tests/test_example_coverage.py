@@ -8,8 +8,8 @@ bill counts: computed, or not computed for want of data or conversion.
 Issue 11's goal is 0.95 for buildings and 0.90 for civil works. Both examples meet it;
 each floor is the measured share, rounded down (2026-12-07, after the coverage passes): the
 school 90 of 92 in-scope material lines under TEK17 (0.978; linoleum is refused because its
-only data are GWP-total with biogenic carbon), the road 43 of 46 (0.935; road marking, plastic
-gully pots and topsoil still lack data). The test prints the lines
+only data are GWP-total with biogenic carbon), the road 44 of 46 (0.957, road marking through
+its proxy row; plastic gully pots and topsoil still lack data). The test prints the lines
 still missing when it fails. The example school keeps a line with no
 quantity ("Limtre, ekstra bjelker iht. endringsmelding") on purpose: an honest
 unmatchable line.
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_MATERIAL = {"out_of_scope", "missing_building_part", "lump_sum", "labour_only"}
 
 #: Goals (issue 11): buildings 0.95, civil works 0.90.
-FLOORS = {"skole": 0.97, "veg": 0.93}
+FLOORS = {"skole": 0.97, "veg": 0.95}
 
 
 def _profile(name):

@@ -31,8 +31,9 @@ HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 #: the kindergarten meet their goals; the office is one line short (measure.py lists the lines
 #: left and why: linoleum and HPL have only GWP-total data, a steel stair and a drain no mass).
 #: With PE cable ducts read as SN 8 (last pass of 2026-12-07): gate 46 of 49 = 0.939.
-#: With galvanised steel stairs per piece: kontor 65 of 68 = 0.956. All three meet their goals.
-MIN_SHARE_COMPUTED = {"barnehage": 0.95, "kontor": 0.95, "gate": 0.93}
+#: With galvanised steel stairs per piece: kontor 65 of 68 = 0.956; with road marking (proxy
+#: rows): gate 48 of 49 = 0.980. All three meet their goals.
+MIN_SHARE_COMPUTED = {"barnehage": 0.95, "kontor": 0.95, "gate": 0.97}
 MIN_SHARE_RIGHT = {"barnehage": 0.99, "kontor": 0.99, "gate": 0.99}
 #: Highest accepted count of out-of-scope lines (lump sums, labour, temporary
 #: works) that the engine nevertheless computed. Goal: 0.
