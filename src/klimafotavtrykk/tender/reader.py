@@ -360,6 +360,8 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
 
 def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
     mask = np.asarray(mask, dtype=bool)
+    if not mask.any():  # nothing found (the usual case): no columns to gather
+        return pd.DataFrame(columns=["source_ref", "kind", "detail"])
     refs = frame["source_ref"] if "source_ref" in frame.columns else pd.Series(None, index=frame.index)
     return pd.DataFrame({"source_ref": refs[mask].to_numpy(dtype=object), "kind": kind,
                          "detail": pd.Series(values)[mask].astype(str).to_numpy(dtype=object)})
@@ -369,7 +371,8 @@ def _clean_text(values) -> pd.Series:
     """Strip text, blanks to None; numbers written as text lose a trailing ``.0``."""
     series = pd.Series(values, dtype=object)
     codes, distinct = pd.factorize(series)
-    cleaned = np.array([plain_text(d).strip() or None for d in distinct] + [None], dtype=object)
+    cleaned = np.array([(d.strip() if type(d) is str else plain_text(d).strip()) or None
+                        for d in distinct] + [None], dtype=object)  # distinct values only
     return pd.Series(cleaned[codes], index=series.index, dtype=object)
 
 
