@@ -70,3 +70,14 @@ def test_a_value_moved_to_the_next_column_is_other_content():
     a = bid().materials.assign(description=["ab", "Armering"], product=["", None])
     b = bid().materials.assign(description=["a", "Armering"], product=["b", None])
     assert content_fingerprint(bid(materials=a)) != content_fingerprint(bid(materials=b))
+
+
+def test_an_empty_text_and_a_column_of_blanks_are_blank_cells_whatever_the_dtype():
+    # "" and None were both the empty CSV cell; so was a column of NaN, of None or of NaT
+    a = bid().materials.assign(product=pd.Series(["", "x"], dtype=object),
+                               epd_gwp_a1a3=np.nan)
+    b = bid().materials.assign(product=pd.Series([None, "x"], dtype=object),
+                               epd_gwp_a1a3=pd.Series([None, None], dtype=object))
+    assert content_fingerprint(bid(materials=a)) == content_fingerprint(bid(materials=b))
+    c = bid().materials.assign(product=pd.Series(["x", "x"], dtype=object))
+    assert content_fingerprint(bid(materials=a)) != content_fingerprint(bid(materials=c))
