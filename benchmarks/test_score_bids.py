@@ -25,6 +25,16 @@ sheets 4.46 s / 4.61 s: 6.2 x the floor. Before build-once (one fresh run each, 
 41.3 s, after 26.5 s. Peak memory of a fresh process and its workers together 0.85 GB (here
 ``peak_rss_mb`` also holds what the test process kept from earlier cases: ``start_rss_mb``).
 
+The per-bid work on arrays (content fingerprint over the typed columns' bytes, tender matching
+by array comparison, lookup tables built once, the EPD checks' text once per distinct set of
+kinds, module values from the calculation's arrays): in one run (3 rounds, same machine, load
+about 2-3) score_bids took 23.2 s min / 23.4 s median, calamine 5.64 s / 6.49 s: 4.1 x the
+floor (min), 3.6 x (median). The code before it, run a few minutes apart: 30.9 s / 33.2 s,
+calamine 4.55 s / 4.72 s: 6.8 x (min), 7.0 x (median). Per 5 000-line bid (min of 7, one process): a worker's read + match + fingerprint
+188 ms -> 131 ms (matching 27 -> 11-13 ms, fingerprint 40-52 -> 10 ms; ``read_bid`` about
+110 ms either way, of which the workbook reader in ``quantities`` is most); 20 bids scored
+serially 6.0-6.6 s -> 4.1-4.7 s.
+
 The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of the test
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per

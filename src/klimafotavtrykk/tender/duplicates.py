@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["content_fingerprint", "duplicate_groups", "DUPLICATE_NAMES_SHOWN"]
@@ -35,23 +37,85 @@ def content_fingerprint(bid) -> str:
     Returns
     -------
     str
-        Hex digest over the materials and site frames (every column; the
-        ``source_ref`` without its ``[file]`` part, so the cell stays) and the
-        declared price.
+        Hex digest over the materials and site frames (every column, by name
+        and dtype; the ``source_ref`` without its ``[file]`` part, so the cell
+        stays) and the declared price. Columns are hashed as arrays
+        (:func:`_column_bytes`), never row by row.
     """
     digest = hashlib.sha256()
     for name, frame in (("materials", bid.materials), ("site", bid.site)):
-        frame = frame.reset_index(drop=True)
-        if "source_ref" in frame.columns:
-            refs = frame["source_ref"].astype(str).str.replace(r"^\[[^\]]*\]", "", regex=True)
-            frame = frame.assign(source_ref=refs)
-        frame = frame.reindex(columns=sorted(map(str, frame.columns)))
         digest.update(f"{name}:{len(frame)}\n".encode())
-        # CSV text of the whole frame: one vectorised pass, floats written in full (repr)
-        digest.update(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        for column in sorted(map(str, frame.columns)):
+            values = frame[column]
+            if isinstance(values, pd.DataFrame):  # a repeated column name: each in turn
+                for k in range(values.shape[1]):
+                    _update(digest, column, values.iloc[:, k])
+            else:
+                _update(digest, column, values)
     price = bid.declaration.get("price_nok")
     digest.update(f"price:{price!r}".encode())
     return digest.hexdigest()
+
+
+def _update(digest, name: str, values: pd.Series) -> None:
+    tag, chunks = _column_bytes(values, strip_file=name == "source_ref")
+    digest.update(f"\x00{name}:{tag}:{len(chunks)}\x00".encode())
+    for chunk in chunks:
+        digest.update(len(chunk).to_bytes(8, "little"))
+        digest.update(chunk)
+
+
+def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, list[bytes]]:
+    """One column as a tag and bytes: a number column's array, codes and distinct texts otherwise.
+
+    Numbers (float, int, bool, datetime) are their array's bytes, every NaN
+    written the same, tagged with their dtype (``1`` and ``1.0`` were ``1``
+    and ``1.0`` in the CSV text too). A column with no value is only that,
+    whatever its dtype. Other columns are factorized: the code of every row
+    (a missing value or an empty text, however spelled, is one code: they
+    were all the empty CSV cell) and each distinct value once, as text.
+    Factorizing equates ``1``, ``1.0`` and ``True`` (and ``0.0`` and
+    ``-0.0``), so a column whose distinct values are not all text or all
+    booleans is written cell by cell instead, each cell's ``str``: cells the
+    CSV text told apart stay apart.
+    """
+    array = values.to_numpy()
+    none = ("none", [len(array).to_bytes(8, "little")])
+    if array.dtype.kind in "fiubmM":
+        if array.dtype.kind in "fmM" and pd.isna(array).all():
+            return none
+        if array.dtype.kind == "f":
+            array = np.where(np.isnan(array), np.nan, array)
+        elif array.dtype.kind in "mM":
+            array = array.view("i8")
+        return values.dtype.str, [np.ascontiguousarray(array).tobytes()]
+    array = np.asarray(array, dtype=object)
+    blank = pd.isna(array)
+    blank[~blank] = array[~blank] == ""  # an empty text was an empty CSV cell too
+    if blank.all():
+        return none
+    if blank.any():
+        array = np.where(blank, None, array)
+    values = pd.Series(array, dtype=object)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    kind = pd.api.types.infer_dtype(distinct, skipna=False)  # one C pass over the distinct values
+    if kind in ("string", "boolean", "empty"):
+        text = "\x00".join(map(str, distinct))
+        tag = "text"
+    else:  # mixed or numeric cells in a text column: every cell as written, missing as ""
+        missing = pd.isna(values).to_numpy()
+        cells = np.where(missing, "", array.astype(str))  # str() of each cell, in numpy's loop
+        text = "\x00".join(cells.tolist())
+        codes = missing.astype(np.int8)
+        tag = "cells"
+    if strip_file:  # "[bid.xlsx]Materialer!E2" -> "Materialer!E2": each text, one regex pass
+        text = _FILE_PART.sub("\x00", "\x00" + text)
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    return tag, [codes.tobytes(), text.encode("utf-8", "surrogatepass")]
+
+
+#: The ``[file]`` part at the start of every NUL-separated reference.
+_FILE_PART = re.compile(r"\x00\[[^\]\x00]*\]")
 
 
 def duplicate_groups(files, sha256, content) -> pd.DataFrame:

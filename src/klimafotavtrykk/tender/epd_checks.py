@@ -518,9 +518,26 @@ def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
 
 
 def _joined(flags: dict, n: int) -> np.ndarray:
-    """Kinds flagged on each line joined by ``;`` (one pass per kind, not per line)."""
-    out = pd.Series("", index=range(n), dtype=object)
-    for kind, mask in flags.items():
-        hit = pd.Series(np.asarray(mask, dtype=bool))
-        out = out.where(~hit, out.where(out == "", out + ";") + kind)
-    return out.to_numpy(dtype=object)
+    """Kinds flagged on each line joined by ``;`` (each distinct set of kinds written once).
+
+    The flags of a line are packed into the bits of one integer; each
+    distinct integer's text is joined once and gathered back to the lines.
+    """
+    names = list(flags)
+    if len(names) > _MAX_PACKED:  # more kinds than bits: one pass per kind
+        out = pd.Series("", index=range(n), dtype=object)
+        for kind, mask in flags.items():
+            hit = pd.Series(np.asarray(mask, dtype=bool))
+            out = out.where(~hit, out.where(out == "", out + ";") + kind)
+        return out.to_numpy(dtype=object)
+    packed = np.zeros(n, dtype=np.int64)
+    for bit, mask in enumerate(flags.values()):
+        packed |= np.asarray(mask, dtype=bool).astype(np.int64) << bit
+    distinct, inverse = np.unique(packed, return_inverse=True)
+    texts = np.array([";".join(k for bit, k in enumerate(names) if int(d) >> bit & 1)
+                      for d in distinct], dtype=object)
+    return texts[inverse.reshape(-1)] if n else np.array([], dtype=object)
+
+
+#: Kinds that fit the bits of one int64 (the sign bit left alone).
+_MAX_PACKED = 62

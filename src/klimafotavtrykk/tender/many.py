@@ -129,12 +129,7 @@ class GenericMatcher:
         from klimafotavtrykk.tender.claims import GenericMatch
 
         columns = [c for c in self._COLUMNS if c in materials.columns]
-        texts = materials[columns].astype(object).where(materials[columns].notna(), None)
-        keys = pd.MultiIndex.from_frame(texts) if columns else None
-        codes, distinct = (keys.factorize() if keys is not None
-                           else (np.zeros(len(materials), dtype=np.int64), [()]))
-        distinct = [tuple(None if isinstance(x, float) and x != x else x  # NaN: no text
-                          for x in (k if isinstance(k, tuple) else (k,))) for k in distinct]
+        codes, distinct = _distinct_rows(materials, columns)
         new = [k for k in dict.fromkeys(distinct) if k not in self.known]
         if new:  # texts no pass has met yet: matched once, together
             found = generic_match(pd.DataFrame(new, columns=columns, dtype=object), self.generic,
@@ -144,6 +139,33 @@ class GenericMatcher:
         ids = self.generic.ids.to_numpy(dtype=object)
         return GenericMatch(index=index, factor_id=np.where(index >= 0, ids[np.maximum(index, 0)],
                                                             None))
+
+
+def _distinct_rows(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[tuple]]:
+    """Code of each row's values in ``columns`` and the distinct value tuples, first seen first.
+
+    Each column is factorized alone (a blank, however spelled, is None) and
+    the codes combined into one integer per row, factorized once more: no
+    tuple is made per row.
+    """
+    n = len(frame)
+    combined = np.zeros(n, dtype=np.int64)
+    levels = []
+    for name in columns:
+        codes, uniques = pd.factorize(frame[name].astype(object), use_na_sentinel=True)
+        values = np.empty(len(uniques) + 1, dtype=object)  # 0: blank
+        values[1:] = np.asarray(uniques, dtype=object)
+        combined = combined * len(values) + (codes + 1)
+        levels.append((values, len(values)))
+    codes, first = pd.factorize(combined)
+    distinct_codes = np.asarray(first, dtype=np.int64)
+    parts = []
+    for values, size in reversed(levels):  # peel the codes off, last column first
+        parts.append(values[distinct_codes % size])
+        distinct_codes = distinct_codes // size
+    parts.reverse()
+    distinct = list(zip(*(p.tolist() for p in parts), strict=True)) if parts else [()] * len(first)
+    return codes.astype(np.int64), distinct
 
 
 def evaluate_many(read: list[ReadBid], competition: Competition, *, detail: bool = False,

@@ -663,15 +663,45 @@ def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
 def _per_row(result, n: int, offset: int):
     """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``."""
     k = np.full((n, len(MODULES)), np.nan)
-    lines = result.lines
-    rows = lines["row_id"].to_numpy(dtype=np.int64) - offset
+    row_id, values, factor_source = _line_arrays(result)
+    rows = row_id - offset
     inside = (rows >= 0) & (rows < n)
-    k[rows[inside]] = lines[list(MODULES)].to_numpy(dtype=float)[inside]
+    k[rows[inside]] = values[inside]
     source = np.full(n, None, dtype=object)
-    source[rows[inside]] = lines["factor_source"].to_numpy(dtype=object)[inside]
+    source[rows[inside]] = factor_source[inside]
     reason = np.full(n, None, dtype=object)
     un = result.unmatched
     urows = un["row_id"].to_numpy(dtype=np.int64) - offset
     uin = (urows >= 0) & (urows < n)
     reason[urows[uin]] = un["reason"].astype(object).to_numpy()[uin]
     return k, reason, source
+
+
+def _line_arrays(result):
+    """``row_id``, module values [kg CO2e] and ``factor_source`` of each computed line.
+
+    Taken from the arrays the calculation keeps for its per-line frame
+    (:class:`~klimafotavtrykk.lifecycle.lines.LineResults`), so that the
+    frame (about 30 columns per line) is not built for three of them; the
+    same numbers, made by the same :func:`~klimafotavtrykk.lifecycle.engine.line_results`.
+    Read from ``result.lines`` when the result holds a frame only or a line
+    is a build-up of layers (its layers are summed into it there).
+    """
+    from klimafotavtrykk.assemblies import LAYER_COLUMNS
+    from klimafotavtrykk.assessment import Assessment
+    from klimafotavtrykk.lifecycle.engine import line_results
+    from klimafotavtrykk.lifecycle.lines import LazyFrame, LineResults
+
+    lazy = type(result).__dict__.get("lines") if isinstance(result, Assessment) else None
+    kept = lazy.source(result) if isinstance(lazy, LazyFrame) else None
+    if isinstance(kept, LineResults) and "row_id" in kept.items.columns:
+        ok = kept.ok
+        layered = kept.items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)[ok] >= 0
+        if not layered.any():
+            values = line_results(kept.row, kept.quantity, kept.intensities)
+            source = kept.table.frame["source"].to_numpy(dtype=object)[kept.factor]
+            return kept.items["row_id"].to_numpy(dtype=np.int64)[ok], values, source
+    lines = result.lines
+    return (lines["row_id"].to_numpy(dtype=np.int64),
+            lines[list(MODULES)].to_numpy(dtype=float),
+            lines["factor_source"].to_numpy(dtype=object))

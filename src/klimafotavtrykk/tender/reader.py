@@ -12,6 +12,7 @@ cell it could not understand. The sheets and columns are those of
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -359,6 +360,8 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
 
 def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
     mask = np.asarray(mask, dtype=bool)
+    if not mask.any():  # nothing found (the usual case): no columns to gather
+        return pd.DataFrame(columns=["source_ref", "kind", "detail"])
     refs = frame["source_ref"] if "source_ref" in frame.columns else pd.Series(None, index=frame.index)
     return pd.DataFrame({"source_ref": refs[mask].to_numpy(dtype=object), "kind": kind,
                          "detail": pd.Series(values)[mask].astype(str).to_numpy(dtype=object)})
@@ -368,12 +371,15 @@ def _clean_text(values) -> pd.Series:
     """Strip text, blanks to None; numbers written as text lose a trailing ``.0``."""
     series = pd.Series(values, dtype=object)
     codes, distinct = pd.factorize(series)
-    cleaned = np.array([plain_text(d).strip() or None for d in distinct] + [None], dtype=object)
+    cleaned = np.array([(d.strip() if type(d) is str else plain_text(d).strip()) or None
+                        for d in distinct] + [None], dtype=object)  # distinct values only
     return pd.Series(cleaned[codes], index=series.index, dtype=object)
 
 
 def _numbers(values) -> np.ndarray:
     """Numbers from numeric cells, or from text with a decimal comma and blank thousands."""
+    if isinstance(values, pd.Series) and values.dtype.kind == "f":  # typed already: as is
+        return values.to_numpy(dtype=float)
     series = pd.Series(values, dtype=object)
     numeric = pd.to_numeric(series, errors="coerce").astype(float)
     text = series.where(numeric.isna() & series.notna())
@@ -404,24 +410,36 @@ def _one_date(value):
     return pd.NaT
 
 
-def _choice(values, key: str) -> pd.Series:
-    """Names from a dropdown (either language) or ids -> ids; other text kept for the model to report."""
+@functools.cache
+def _choice_ids(key: str) -> dict[str, str]:
+    """:func:`~klimafotavtrykk.tender.schema.choice_ids`, built once per process (shipped data)."""
     from klimafotavtrykk.tender.schema import choice_ids
 
+    return choice_ids(key)
+
+
+def _choice(values, key: str) -> pd.Series:
+    """Names from a dropdown (either language) or ids -> ids; other text kept for the model to report."""
     text = _clean_text(values)
-    hit = lookup_folded(text, choice_ids(key))
+    hit = lookup_folded(text, _choice_ids(key))
     return hit.where(hit.notna(), text).astype(object)
 
 
-def _site_category(values: pd.Series) -> np.ndarray:
+@functools.cache
+def _site_categories() -> dict[str, str]:
+    """Folded category name (either language) or key -> key, built once per process."""
     known = {fold(t(f"bid.category.{k}", lang)): k for k in SITE_CATEGORIES for lang in LANGUAGES}
-    known |= {k: k for k in SITE_CATEGORIES}
-    hit = lookup_folded(values, known).to_numpy(dtype=object)
+    return known | {k: k for k in SITE_CATEGORIES}
+
+
+def _site_category(values: pd.Series) -> np.ndarray:
+    hit = lookup_folded(values, _site_categories()).to_numpy(dtype=object)
     return np.where(pd.isna(hit), "other", hit).astype(object)
 
 
-def _machine_class(values: pd.Series) -> pd.Series:
-    """Machine-class names in either language (or keys) -> keys; unknown text kept for the model to report."""
+@functools.cache
+def _machine_classes() -> dict[str, str]:
+    """Folded machine-class name (either language) or key -> key, from the shipped table, once."""
     from klimafotavtrykk.site import load_machinery
 
     table = load_machinery().drop_duplicates("machine_class")
@@ -429,7 +447,12 @@ def _machine_class(values: pd.Series) -> pd.Series:
     for lang in ("nb", "en"):
         known |= {fold(n): k for n, k in zip(table[f"name_{lang}"], table["machine_class"],
                                               strict=True)}
-    hit = lookup_folded(values, known)
+    return known
+
+
+def _machine_class(values: pd.Series) -> pd.Series:
+    """Machine-class names in either language (or keys) -> keys; unknown text kept for the model to report."""
+    hit = lookup_folded(values, _machine_classes())
     out = hit.where(hit.notna(), values).astype(object)
     return out.where(out.notna(), np.nan)  # blanks NaN, as Series.map leaves them
 

@@ -44,6 +44,7 @@ Without a tender bill of quantities only negative quantities are refused.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -282,7 +283,12 @@ def _frame(refs, kind: str, detail) -> pd.DataFrame:
 
 
 def _differs(bid: pd.Series, tender: pd.Series, number: bool) -> np.ndarray:
-    """Per line: the bid's value is not the tender's (blanks equal blanks; text folded)."""
+    """Per line: the bid's value is not the tender's (blanks equal blanks; text folded).
+
+    Text is compared as written first, in one array comparison: a cell equal
+    to the tender's is the same after cleaning and folding too, so only the
+    cells that differ as written are cleaned and folded (:func:`_text`).
+    """
     if number:
         b = pd.to_numeric(bid, errors="coerce").to_numpy(dtype=float)
         t = pd.to_numeric(tender, errors="coerce").to_numpy(dtype=float)
@@ -290,8 +296,35 @@ def _differs(bid: pd.Series, tender: pd.Series, number: bool) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             same = np.isclose(b, t, rtol=1e-9, atol=0.0)
         return ~(same | both_nan)
-    return (_text(bid).str.casefold().to_numpy(dtype=object)
-            != _text(tender).str.casefold().to_numpy(dtype=object))
+    b = np.asarray(bid, dtype=object)
+    t = np.asarray(tender, dtype=object)
+    out = np.zeros(len(b), dtype=bool)
+    rest = ~_equal_cells(b, t)
+    if rest.any():
+        out[rest] = (_text(b[rest]).str.casefold().to_numpy(dtype=object)
+                     != _text(t[rest]).str.casefold().to_numpy(dtype=object))
+    return out
+
+
+def _equal_cells(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per cell: ``a`` and ``b`` hold equal text, or both None (one array comparison).
+
+    A cell counts as equal only when both are ``str`` (or both None), so that
+    no two values that :func:`_text` writes differently (``True`` and ``1``)
+    pass as equal; every other cell is left to the full comparison.
+    """
+    try:
+        equal = np.asarray(a == b, dtype=bool)
+    except (TypeError, ValueError):  # a cell that cannot say (pd.NA): compare all in full
+        return np.zeros(len(a), dtype=bool)
+    if equal.shape != (len(a),):
+        return np.zeros(len(a), dtype=bool)
+    if equal.any():
+        same = a[equal]
+        texts = same[~pd.isna(same)]  # equal blanks can only be None (NaN is not equal to NaN)
+        if len(texts) and pd.api.types.infer_dtype(texts, skipna=False) != "string":
+            return np.zeros(len(a), dtype=bool)  # other types than text: compare all in full
+    return equal
 
 
 def _sheet_ref(materials: pd.DataFrame, file: str) -> str:
@@ -347,8 +380,7 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
                           findings=_joined(found), gate="")
 
     ref = tender.lines
-    keys = _text(m["line_key"]).to_numpy(dtype=object)
-    pos = pd.Index(ref["line_key"].astype(str)).get_indexer(keys)
+    pos = _key_positions(m["line_key"], ref["line_key"])
     seen = pd.Series(np.where(pos >= 0, pos, -1 - np.arange(len(m))))
     matched = (pos >= 0) & ~seen.duplicated().to_numpy()
     duplicate = (pos >= 0) & ~matched
@@ -405,6 +437,38 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
     gate = GATE_CODE if rule == "reject" and len(findings) else ""
     return Reconciled(evaluated=evaluated, excluded=excluded.reset_index(drop=True),
                       findings=findings, gate=gate)
+
+
+def _key_positions(keys: pd.Series, tender_keys: pd.Series) -> np.ndarray:
+    """Row of the tender line with each bid key (-1 for none), keys compared as :func:`_text` writes them.
+
+    The keys are looked up as written first: a key found so is a tender key,
+    and is its own :func:`_text` when it holds no blank other than single
+    inner spaces (checked in one regex pass over all of them); only the keys
+    not found are cleaned and looked up again.
+    """
+    index = pd.Index(tender_keys.astype(str))
+    raw = np.asarray(keys, dtype=object)
+    pos = index.get_indexer(raw)
+    hit = pos >= 0
+    if hit.any() and _not_clean("\x00" + "\x00".join(raw[hit].tolist()) + "\x00"):
+        hit[:] = False  # a found key that cleaning would change: clean every key
+    if not hit.all():
+        pos[~hit] = index.get_indexer(_text(raw[~hit]).to_numpy(dtype=object))
+    return pos
+
+
+def _not_clean(joined: str) -> bool:
+    """NUL-separated texts hold a blank that :func:`_text` would remove or change.
+
+    At an end of a text, doubled, or any blank but a plain space.
+    """
+    return ("  " in joined or "\x00 " in joined or " \x00" in joined
+            or _OTHER_BLANK.search(joined) is not None)
+
+
+#: A blank other than a plain space (what ``str.split`` splits on; NUL is not one).
+_OTHER_BLANK = re.compile(r"[^\S ]")
 
 
 def _joined(frames) -> pd.DataFrame:

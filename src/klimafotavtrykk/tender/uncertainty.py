@@ -81,13 +81,34 @@ def bid_contributions(materials: pd.DataFrame, claims, match, epd_ids, scored, g
     groups = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)
               if "material_group" in frame.columns else np.full(len(frame), "", dtype=object))
     group = np.append(groups, "")[match.index]
-    keep = scored.computed
-    out = pd.DataFrame({
-        "key": np.where(epd, "epd|", "generic|").astype(object) + factor_id.astype(str),
-        "factor_id": factor_id, "dataset_type": kind, "material_group": group,
-        "kg_co2e": scored.scored})[keep]
-    return (out.groupby(["key", "factor_id", "dataset_type", "material_group"], sort=True)["kg_co2e"]
-            .sum().reset_index())
+    # rows with no factor id drop out, as groupby drops a blank key
+    keep = np.asarray(scored.computed, dtype=bool) & pd.notna(factor_id)
+    # one code per distinct (claim stands, factor, dataset type, group); each text made once
+    columns = {"epd": epd[keep].astype(np.int8), "factor_id": factor_id[keep],
+               "dataset_type": kind[keep], "material_group": group[keep].astype(object)}
+    code, first = _combined_codes(list(columns.values()))
+    distinct = {name: values[first] for name, values in columns.items()}
+    key = (np.where(distinct["epd"] == 1, "epd|", "generic|").astype(object)
+           + distinct["factor_id"].astype(str))
+    # the sum per code is groupby's (the same rows in the same order), the rows sorted as it sorts
+    sums = (pd.DataFrame({"code": code, "kg_co2e": np.asarray(scored.scored)[keep]})
+            .groupby("code", sort=True)["kg_co2e"].sum().to_numpy())
+    out = pd.DataFrame({"key": key, "factor_id": distinct["factor_id"],
+                        "dataset_type": distinct["dataset_type"],
+                        "material_group": distinct["material_group"], "kg_co2e": sums})
+    return out.sort_values(["key", "factor_id", "dataset_type", "material_group"],
+                           kind="stable").reset_index(drop=True)
+
+
+def _combined_codes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One code per row for its values in ``columns`` (0, 1, ... by first appearance) and the first row of each."""
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values)
+        combined = combined * (len(uniques) + 1) + (codes + 1)
+    code, _ = pd.factorize(combined)
+    _, first = np.unique(code, return_index=True)  # codes are 0 .. k-1: first row of each
+    return code.astype(np.int64), first.astype(np.int64)
 
 
 def sampled_points(rule, emissions: np.ndarray, price: np.ndarray, fixed: pd.DataFrame) -> np.ndarray:

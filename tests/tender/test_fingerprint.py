@@ -1,0 +1,83 @@
+"""The content fingerprint hashes columns as arrays and tells the same cells apart as before.
+
+:func:`content_fingerprint` hashes each column of a bid's frames as a whole
+(numbers as their array's bytes, text as codes and distinct values). These
+tests pin what counts as the same content: the same cells under another file
+name and bidder are the same; any one changed cell, including a cell whose
+only change is its type (``1`` against ``1.0``), is not.
+"""
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.tender.duplicates import content_fingerprint
+from klimafotavtrykk.tender.reader import Bid
+
+
+def bid(file="a.xlsx", materials=None, site=None, price=1e6, bidder="A AS") -> Bid:
+    m = materials if materials is not None else pd.DataFrame({
+        "source_ref": [f"[{file}]Materialer!E2", f"[{file}]Materialer!E3"],
+        "description": ["Betong B30", "Armering"],
+        "quantity": [10.0, 2.5],
+        "epd_gwp_a1a3": [200.0, np.nan],
+        "epd_valid_until": pd.to_datetime(["2030-01-01", None]),
+        "committed": pd.Series([True, None], dtype=object),
+        "product": pd.Series([None, None], dtype=object),
+    })
+    s = site if site is not None else pd.DataFrame({
+        "source_ref": [f"[{file}]Byggeplass!D2"], "carrier": ["diesel"], "litres": [8000.0]})
+    return Bid(file=file, sha256=None, materials=m, site=s,
+               declaration={"bidder": bidder, "price_nok": price}, findings=pd.DataFrame())
+
+
+def test_same_cells_under_another_name_and_bidder_are_the_same_content():
+    assert content_fingerprint(bid("a.xlsx")) == content_fingerprint(bid("b.xlsx", bidder="B AS"))
+
+
+def test_one_changed_cell_or_price_is_other_content():
+    base = content_fingerprint(bid())
+    changed = bid().materials.copy()
+    changed.loc[1, "quantity"] = 2.6
+    assert content_fingerprint(bid(materials=changed)) != base
+    text = bid().materials.copy()
+    text.loc[0, "description"] = "Betong B35"
+    assert content_fingerprint(bid(materials=text)) != base
+    assert content_fingerprint(bid(price=1e6 + 1)) != base
+    cell = bid().materials.copy()
+    cell["source_ref"] = ["[a.xlsx]Materialer!E2", "[a.xlsx]Materialer!E4"]  # another row
+    assert content_fingerprint(bid(materials=cell)) != base
+
+
+def test_missing_values_are_one_value_however_spelled():
+    # None, NaN and pd.NA in a text column are all an empty cell, as they were in the CSV text
+    a = bid().materials.assign(product=pd.Series([None, None], dtype=object))
+    b = bid().materials.assign(product=pd.Series([np.nan, pd.NA], dtype=object))
+    assert content_fingerprint(bid(materials=a)) == content_fingerprint(bid(materials=b))
+
+
+def test_cells_that_factorize_alike_but_differ_are_told_apart():
+    # factorizing equates 1, 1.0 and True; the fingerprint writes such columns cell by cell
+    one = bid().materials.assign(product=pd.Series([1, "x"], dtype=object))
+    one_float = bid().materials.assign(product=pd.Series([1.0, "x"], dtype=object))
+    assert content_fingerprint(bid(materials=one)) != content_fingerprint(bid(materials=one_float))
+    zero = bid().materials.assign(product=pd.Series([0.0, 1.0], dtype=object))
+    minus_zero = bid().materials.assign(product=pd.Series([-0.0, 1.0], dtype=object))
+    assert content_fingerprint(bid(materials=zero)) != content_fingerprint(bid(materials=minus_zero))
+
+
+def test_a_value_moved_to_the_next_column_is_other_content():
+    # the column boundaries are in the hash: "ab" + "" is not "a" + "b"
+    a = bid().materials.assign(description=["ab", "Armering"], product=["", None])
+    b = bid().materials.assign(description=["a", "Armering"], product=["b", None])
+    assert content_fingerprint(bid(materials=a)) != content_fingerprint(bid(materials=b))
+
+
+def test_an_empty_text_and_a_column_of_blanks_are_blank_cells_whatever_the_dtype():
+    # "" and None were both the empty CSV cell; so was a column of NaN, of None or of NaT
+    a = bid().materials.assign(product=pd.Series(["", "x"], dtype=object),
+                               epd_gwp_a1a3=np.nan)
+    b = bid().materials.assign(product=pd.Series([None, "x"], dtype=object),
+                               epd_gwp_a1a3=pd.Series([None, None], dtype=object))
+    assert content_fingerprint(bid(materials=a)) == content_fingerprint(bid(materials=b))
+    c = bid().materials.assign(product=pd.Series(["x", "x"], dtype=object))
+    assert content_fingerprint(bid(materials=a)) != content_fingerprint(bid(materials=c))
