@@ -6,11 +6,17 @@ a published example.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from klimafotavtrykk.factors import factor_table_from_frame, transport_modes_from_frame
 from klimafotavtrykk.matching import mappings_from_frames
+
+# shared helper modules of the tests (``_one_line``) import by name under --import-mode=importlib
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 @pytest.fixture

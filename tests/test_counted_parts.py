@@ -8,27 +8,18 @@ code's output.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import klimafotavtrykk as kf
+from _one_line import compute
 from klimafotavtrykk.lifecycle.parts import load_part_masses, parse_part_counts
 
 DATA = Path(__file__).parents[1] / "data"
 PARTS = DATA / "conversions" / "part_masses.csv"
 PIECES = DATA / "emission_factors" / "materials_pieces.csv"
-
-
-def compute(description: str, quantity: float, unit: str, factors=None):
-    """Compute one line under NS 3720; return the result."""
-    lines = pd.DataFrame([{"description": description, "quantity": quantity, "unit": unit}])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return kf.calculate(lines, profile="ns3720", factors=factors)
 
 
 # ------------------------------------------------------------------ counts in the text

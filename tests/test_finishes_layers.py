@@ -8,13 +8,13 @@ never read from the tables under test.
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import klimafotavtrykk as kf
+from _one_line import compute as compute_line
 from klimafotavtrykk.matching import match_factors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,11 +43,7 @@ def matched(descriptions: list[str]) -> list[str | None]:
 
 def compute(description: str, quantity: float, unit: str, profile: str = "ns3720"):
     """Compute one line in building part 25 under ``profile``; no warnings shown."""
-    lines = pd.DataFrame({"description": [description], "quantity": [quantity], "unit": [unit],
-                          "building_part": ["25"]})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return kf.calculate(lines, profile)
+    return compute_line(description, quantity, unit, profile, building_part="25")
 
 
 # ------------------------------------------------------------------ factor rows

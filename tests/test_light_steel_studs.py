@@ -13,15 +13,13 @@ import pandas as pd
 import pytest
 
 import klimafotavtrykk as kf
+from _one_line import compute as compute_line
 from klimafotavtrykk.designations import light_stud_line_mass
 
 
 def compute(description: str, quantity: float, unit: str = "m2"):
     """Compute one line with the ns3720 profile; return the result."""
-    lines = pd.DataFrame([{"description": description, "quantity": quantity, "unit": unit}])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return kf.calculate(lines, profile="ns3720")
+    return compute_line(description, quantity, unit)
 
 
 def test_stud_mass_per_metre_by_hand():

@@ -9,31 +9,17 @@ records, never copied from the code's output.
 from __future__ import annotations
 
 import math
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-import klimafotavtrykk as kf
+from _one_line import compute, read
 from klimafotavtrykk.designations import circular_hollow_area, parse_designations
 from klimafotavtrykk.units import parse_units
 
 DATA = Path(__file__).parents[1] / "data"
 PIECES = DATA / "emission_factors" / "materials_pieces.csv"
-
-
-def read(path: Path) -> pd.DataFrame:
-    """Read a data file as text, empty cells as empty strings."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-
-
-def compute(description: str, quantity: float, unit: str, profile: str = "ns3720"):
-    """Compute one line; return the result."""
-    lines = pd.DataFrame([{"description": description, "quantity": quantity, "unit": unit}])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return kf.calculate(lines, profile=profile)
 
 
 # ------------------------------------------------------------------ units

@@ -7,26 +7,17 @@ out by hand in the comments from the rows' stated parts, never copied from the c
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import klimafotavtrykk as kf
+from _one_line import compute
 from klimafotavtrykk.dimensions import parse_dimensions
 
 DATA = Path(__file__).parents[1] / "data"
 PIECES = DATA / "emission_factors" / "materials_pieces.csv"
-
-
-def compute(description: str, quantity: float, unit: str):
-    """Compute one line under NS 3720; return the result."""
-    lines = pd.DataFrame([{"description": description, "quantity": quantity, "unit": unit}])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return kf.calculate(lines, profile="ns3720")
 
 
 # ------------------------------------------------------------------ lengths in the text
