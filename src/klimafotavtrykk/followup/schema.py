@@ -36,7 +36,13 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk.messages import LANGUAGES, t
-from klimafotavtrykk.tender.schema import Column, fold, plain_text, validation_lists
+from klimafotavtrykk.tender.schema import (
+    Column,
+    fold,
+    header_aliases,
+    plain_text,
+    validation_lists,
+)
 
 __all__ = ["SHEETS", "DECLARATION_FIELDS", "SITE_COLUMNS", "MATERIAL_COLUMNS", "EU_STAGES",
            "report_aliases", "sheet_names", "declaration_labels", "report_lists", "clean_text", "numbers"]
@@ -101,14 +107,7 @@ def report_aliases() -> dict[str, str]:
     (quantity, unit, item number, description: ``data/headers/aliases.csv``);
     this table adds the report's own columns.
     """
-    from klimafotavtrykk.quantities.headers import normalise_header
-
-    out = {}
-    for column in (*SITE_COLUMNS, *MATERIAL_COLUMNS):
-        for lang in LANGUAGES:
-            out[normalise_header(t(f"followup.template.header.{column.name}", lang))] = column.name
-        out[normalise_header(column.name)] = column.name
-    return out
+    return header_aliases((*SITE_COLUMNS, *MATERIAL_COLUMNS), "followup.template.header")
 
 
 def report_lists(lang: str) -> dict[str, list[str]]:

@@ -159,12 +159,28 @@ def sheet_names(key: str) -> tuple[str, ...]:
 
 def bid_aliases() -> dict[str, str]:
     """Normalised header -> canonical name, for every bid column in either language."""
+    return header_aliases((*MATERIAL_COLUMNS, *SITE_COLUMNS), "bid.header")
+
+
+def header_aliases(columns, header_key: str) -> dict[str, str]:
+    """Normalised header -> canonical name: each column's header in every language, and its name.
+
+    Parameters
+    ----------
+    columns : iterable of Column
+    header_key : str
+        Message key prefix of the headers (``bid.header``: ``bid.header.<name>``).
+
+    Returns
+    -------
+    dict
+    """
     from klimafotavtrykk.quantities.headers import normalise_header
 
     out = {}
-    for column in (*MATERIAL_COLUMNS, *SITE_COLUMNS):
+    for column in columns:
         for lang in LANGUAGES:
-            out[normalise_header(t(f"bid.header.{column.name}", lang))] = column.name
+            out[normalise_header(t(f"{header_key}.{column.name}", lang))] = column.name
         out[normalise_header(column.name)] = column.name
     return out
 
