@@ -46,7 +46,7 @@ import pytest
 
 import klimafotavtrykk as kf
 from klimafotavtrykk.messages import column_label
-from klimafotavtrykk.reports import _KG_FORMAT, safe_text, summary_frames, write_workbook
+from klimafotavtrykk.reports import KG_FORMAT, safe_text, summary_frames, write_workbook
 from klimafotavtrykk.vocabulary import MODULES
 
 FULL = 100_000
@@ -123,7 +123,7 @@ def _openpyxl_report(frames, kg_headers):
         for cell in header:
             cell.font = bold
         sheet.append(header)
-        formats = [_KG_FORMAT if h in kg_headers else None for h in frame.columns]
+        formats = [KG_FORMAT if h in kg_headers else None for h in frame.columns]
         for row in frame.itertuples(index=False, name=None):
             cells = []
             for value, fmt in zip(row, formats, strict=True):

@@ -40,6 +40,9 @@ from klimafotavtrykk.vocabulary import MODULES
 __all__ = [
     "MAX_CELL_TEXT",
     "safe_text",
+    "safe_texts",
+    "column_widths",
+    "KG_FORMAT",
     "report_modules",
     "summary_frames",
     "write_workbook",
@@ -71,7 +74,7 @@ _UNMATCHED_COLUMNS = (
     "reason", "hint", "detail",
 )
 # Excel display formats (the stored value keeps its full precision).
-_KG_FORMAT = "#,##0"
+KG_FORMAT = "#,##0"  # whole kilograms with a thousands separator
 _MAX_WIDTH = 60  # [characters]
 
 
@@ -110,7 +113,7 @@ def safe_text(value: object) -> str:
     return text
 
 
-def _safe_texts(values: np.ndarray) -> np.ndarray:
+def safe_texts(values: np.ndarray) -> np.ndarray:
     """:func:`safe_text` of every element of an object array, as whole-array string operations.
 
     The report writer calls this once per column with the column's distinct values.
@@ -205,8 +208,8 @@ def _tables(frames, kg_headers) -> list:
     """
     from klimafotavtrykk.xlsx_writer import Table
 
-    return [Table(name=safe_text(name)[:31], frame=frame, widths=_widths(frame),
-                  formats=[_KG_FORMAT if header in kg_headers else None for header in frame.columns])
+    return [Table(name=safe_text(name)[:31], frame=frame, widths=column_widths(frame),
+                  formats=[KG_FORMAT if header in kg_headers else None for header in frame.columns])
             for name, frame in frames.items()]
 
 
@@ -240,7 +243,7 @@ def write_workbook(result, path: str | os.PathLike, lang: str = "nb", progress=N
     kg_headers = {column_label(m, lang) for m in MODULES} | {column_label("kg_co2e", lang)}
     tables = _tables(summary_frames(result, lang), kg_headers)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    path.write_bytes(write_xlsx(tables, _safe_texts, when=now, progress=progress))
+    path.write_bytes(write_xlsx(tables, safe_texts, when=now, progress=progress))
     return path
 
 
@@ -342,7 +345,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def _widths(frame: pd.DataFrame) -> list[float]:
+def column_widths(frame: pd.DataFrame) -> list[float]:
     """Column widths from the header and the longest value shown [characters]."""
     widths = []
     for header in frame.columns:
@@ -459,7 +462,7 @@ def write_evaluation_workbook(evaluation, path: str | os.PathLike, lang: str = "
     path = Path(path)
     kg_headers = {_eval_label(c, lang) for c in _EVAL_KG} | {column_label(m, lang) for m in MODULES}
     tables = _tables(evaluation_frames(evaluation, lang), kg_headers)
-    path.write_bytes(write_xlsx(tables, _safe_texts, when=FIXED_TIME))
+    path.write_bytes(write_xlsx(tables, safe_texts, when=FIXED_TIME))
     return path
 
 

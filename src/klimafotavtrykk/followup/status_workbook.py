@@ -21,9 +21,7 @@ from klimafotavtrykk.site import SHARE_BASES
 
 __all__ = ["status_frames", "write_status_workbook"]
 
-_KG_FORMAT = "#,##0"
 _SHARE_FORMAT = "0%"
-_MAX_WIDTH = 60  # [characters]
 _SHEETS = ("summary", "by_month", "by_carrier", "by_machine", "materials", "findings", "bonus",
            "parameters")
 
@@ -92,7 +90,7 @@ def write_status_workbook(result, path: str | os.PathLike, lang: str = "nb") -> 
     -------
     pathlib.Path
     """
-    from klimafotavtrykk.reports import FIXED_TIME, safe_text
+    from klimafotavtrykk.reports import FIXED_TIME, KG_FORMAT, column_widths, safe_text, safe_texts
     from klimafotavtrykk.xlsx_writer import Table, write_xlsx
 
     kg = {_label(c, lang) for c in (*result.by_month.columns, *result.by_carrier.columns,
@@ -101,20 +99,13 @@ def write_status_workbook(result, path: str | os.PathLike, lang: str = "nb") -> 
           if "kg_co2e" in c or c.endswith("_nok") or c == "energy_kwh"}
     kg |= {str(m) for m in result.months.astype(str)}  # the per-month kg columns of by carrier
     shares = {_label(c, lang) for c in result.by_month.columns if "share_" in c}
-    tables = [Table(name=safe_text(name)[:31], frame=frame, widths=_widths(frame),
-                    formats=[_KG_FORMAT if h in kg else _SHARE_FORMAT if h in shares else None
+    tables = [Table(name=safe_text(name)[:31], frame=frame, widths=column_widths(frame),
+                    formats=[KG_FORMAT if h in kg else _SHARE_FORMAT if h in shares else None
                              for h in frame.columns])
               for name, frame in status_frames(result, lang).items()]
     path = Path(path)
-    path.write_bytes(write_xlsx(tables, _safe, when=FIXED_TIME))
+    path.write_bytes(write_xlsx(tables, safe_texts, when=FIXED_TIME))
     return path
-
-
-def _safe(values: np.ndarray) -> np.ndarray:
-    """Each distinct text through ``safe_text`` (the writer passes each distinct value once)."""
-    from klimafotavtrykk.reports import safe_text
-
-    return np.array([safe_text(v) for v in values], dtype=object)
 
 
 def _summary(result, lang: str) -> pd.DataFrame:
@@ -161,10 +152,3 @@ def _label(column: str, lang: str) -> str:
     return t(key, lang) if key in MESSAGES else column_label(column, lang)
 
 
-def _widths(frame: pd.DataFrame) -> list[float]:
-    widths = []
-    for header in frame.columns:
-        values = frame[header].head(2_000).dropna().astype(str).str.len()
-        longest = max(len(str(header)), int(values.max()) if len(values) else 0)
-        widths.append(float(min(_MAX_WIDTH, longest + 2)))
-    return widths
