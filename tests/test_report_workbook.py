@@ -31,7 +31,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from klimafotavtrykk.cli import main
-from klimafotavtrykk.reports import MAX_CELL_TEXT, _safe_texts, safe_text
+from klimafotavtrykk.reports import MAX_CELL_TEXT, safe_text, safe_texts
 from klimafotavtrykk.xlsx_writer import Table, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +103,7 @@ def _written(tmp_path, frame, formats=None, name="Ark"):
     table = Table(name=name, frame=frame, widths=[10.0] * frame.shape[1],
                   formats=formats or [None] * frame.shape[1])
     path = tmp_path / "book.xlsx"
-    path.write_bytes(write_xlsx([table], _safe_texts, when=dt.datetime(2025, 1, 1)))
+    path.write_bytes(write_xlsx([table], safe_texts, when=dt.datetime(2025, 1, 1)))
     return path
 
 
@@ -144,8 +144,8 @@ def test_same_content_and_time_give_the_same_bytes(tmp_path):
     frame = pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]})
     table = Table(name="Ark", frame=frame, widths=[5.0, 5.0], formats=[None, None])
     when = dt.datetime(2025, 1, 1)
-    first = write_xlsx([table], _safe_texts, when=when)
-    assert write_xlsx([table], _safe_texts, when=when) == first
+    first = write_xlsx([table], safe_texts, when=when)
+    assert write_xlsx([table], safe_texts, when=when) == first
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2025, 1, 1, 0, 0, 0)}
         assert b"2025-01-01T00:00:00Z" in archive.read("docProps/core.xml")
@@ -155,7 +155,7 @@ def test_same_content_and_time_give_the_same_bytes(tmp_path):
                 max_size=20))
 def test_safe_texts_is_safe_text_element_by_element(values):
     array = np.array([*values, "=x", " \t@y", "a\x01b", "x" * (MAX_CELL_TEXT + 5)], dtype=object)
-    assert _safe_texts(array).tolist() == [safe_text(v) for v in array]
+    assert safe_texts(array).tolist() == [safe_text(v) for v in array]
 
 
 def test_empty_table_keeps_its_header(tmp_path):
