@@ -111,21 +111,13 @@ def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
     frame = pd.concat([acts.assign(row_id=np.arange(n)), fallback], ignore_index=True)
     result = calculate_site(frame.drop(columns=["committed", "category"]), scope=SITE_SCOPE)
     lines = result.lines
-    rid = lines["row_id"].to_numpy(dtype=np.int64)
     kg_all = np.full(n + len(fb_rows), np.nan)
-    kg_all[rid] = lines["kg_co2e"].to_numpy(dtype=float)
-    pos = np.full(n + len(fb_rows), -1)
-    pos[rid] = np.arange(len(lines))
+    kg_all[lines["row_id"].to_numpy(dtype=np.int64)] = lines["kg_co2e"].to_numpy(dtype=float)
     claim = kg_all[:n]
     fb = np.full(n, np.nan)
     fb[fb_rows] = kg_all[n:]
-    scored = committed_emissions(claim, fb, committed)
-    use_fb = ~committed & np.isfinite(fb) & (scored != claim) & np.isfinite(claim)
-    pos_fb = np.full(n, -1)
-    pos_fb[fb_rows] = pos[n:]
-    return SiteRows(result=result, committed=committed, claimed=claim, scored=scored,
-                    use_fallback=use_fb, chosen=np.where(use_fb, pos_fb, pos[:n]),
-                    computed=np.isfinite(claim))
+    return _chosen(result, n, fb_rows, committed, claim, fb,
+                   committed_emissions(claim, fb, committed))
 
 
 @dataclass(frozen=True, eq=False)
