@@ -340,17 +340,10 @@ def test_monthly_class_totals_follow_the_site_package_definitions():
 
 def test_a_report_signed_late_is_a_finding_and_still_counts(fu, contract):
     """January signed 2025-03-05 is late (after February); February signed 2025-03-01 is not."""
-    import dataclasses
     import datetime as dt
 
     jan, feb, _ = fu.three_months()
-    reports = [jan, feb]
-    if "report_date" in {f.name for f in dataclasses.fields(jan)}:   # the field the reader adds
-        reports = [dataclasses.replace(jan, report_date=dt.date(2025, 3, 5)),
-                   dataclasses.replace(feb, report_date=dt.date(2025, 3, 1))]
-    else:   # a model without the field: the date rides on the object
-        for report, day in zip(reports, (dt.date(2025, 3, 5), dt.date(2025, 3, 1)), strict=True):
-            object.__setattr__(report, "report_date", day)
+    reports = _signed((jan, feb), (dt.date(2025, 3, 5), dt.date(2025, 3, 1)))
     result = follow_up(contract, reports)
     late = result.findings[result.findings["kind"] == "report_late"]
     assert late[["month", "detail"]].values.tolist() == [["2025-01", "2025-03-05"]]
@@ -359,17 +352,10 @@ def test_a_report_signed_late_is_a_finding_and_still_counts(fu, contract):
 
 def test_a_report_signed_after_the_status_date_is_not_counted(fu, contract):
     """Status 2025-02 stands at the end of March: January signed 2025-04-02 was not there yet."""
-    import dataclasses
     import datetime as dt
 
     jan, feb, _ = fu.three_months()
-    dates = (dt.date(2025, 4, 2), dt.date(2025, 3, 5))
-    if "report_date" in {f.name for f in dataclasses.fields(jan)}:
-        reports = [dataclasses.replace(r, report_date=d) for r, d in zip((jan, feb), dates, strict=True)]
-    else:
-        reports = [jan, feb]
-        for report, day in zip(reports, dates, strict=True):
-            object.__setattr__(report, "report_date", day)
+    reports = _signed((jan, feb), (dt.date(2025, 4, 2), dt.date(2025, 3, 5)))
     result = follow_up(contract, reports, as_of="2025-02")
     kinds = result.findings.set_index("kind")["month"].to_dict()
     assert kinds == {"report_after_status": "2025-01", "month_missing": "2025-01"}
@@ -380,18 +366,18 @@ def test_a_report_signed_after_the_status_date_is_not_counted(fu, contract):
 
 def test_a_correction_signed_after_the_status_date_is_no_duplicate_yet(fu, contract):
     """January and its correction (signed 2025-05-02): at status 2025-01 only the first exists."""
-    import dataclasses
     import datetime as dt
 
     jan = fu.three_months()[0]
     fixed = fu.make_report("2025-01", [fu.machine_row("M1", 2000.0, 50)], file="rapport_2025-01_v2.xlsx")
-    dates = (dt.date(2025, 2, 3), dt.date(2025, 5, 2))
-    if "report_date" in {f.name for f in dataclasses.fields(jan)}:
-        reports = [dataclasses.replace(r, report_date=d) for r, d in zip((jan, fixed), dates, strict=True)]
-    else:
-        reports = [jan, fixed]
-        for report, day in zip(reports, dates, strict=True):
-            object.__setattr__(report, "report_date", day)
+    reports = _signed((jan, fixed), (dt.date(2025, 2, 3), dt.date(2025, 5, 2)))
     result = follow_up(contract, reports, as_of="2025-01")
     assert result.findings["kind"].tolist() == ["report_after_status"]
     assert result.summary["kg_co2e"] == pytest.approx(JAN)
+
+
+def _signed(reports, dates):
+    """The reports as signed on ``dates`` (``MonthlyReport.report_date``)."""
+    import dataclasses
+
+    return [dataclasses.replace(r, report_date=d) for r, d in zip(reports, dates, strict=True)]
