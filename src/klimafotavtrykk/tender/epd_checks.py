@@ -520,16 +520,13 @@ def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
 def _joined(flags: dict, n: int) -> np.ndarray:
     """Kinds flagged on each line joined by ``;`` (each distinct set of kinds written once).
 
-    The flags of a line are packed into the bits of one integer; each
-    distinct integer's text is joined once and gathered back to the lines.
+    The flags of a line are packed into the bits of one integer (the checks
+    of this module are far fewer than its 62 usable bits); each distinct
+    integer's text is joined once and gathered back to the lines.
     """
     names = list(flags)
-    if len(names) > _MAX_PACKED:  # more kinds than bits: one pass per kind
-        out = pd.Series("", index=range(n), dtype=object)
-        for kind, mask in flags.items():
-            hit = pd.Series(np.asarray(mask, dtype=bool))
-            out = out.where(~hit, out.where(out == "", out + ";") + kind)
-        return out.to_numpy(dtype=object)
+    if len(names) > _MAX_PACKED:
+        raise ValueError(f"{len(names)} kinds of EPD finding do not fit one int64 bit set")
     packed = np.zeros(n, dtype=np.int64)
     for bit, mask in enumerate(flags.values()):
         packed |= np.asarray(mask, dtype=bool).astype(np.int64) << bit
