@@ -80,6 +80,13 @@ _NORMAL_TAG = re.compile(
     rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>'
 )
 _MAX_WIDENINGS = 64
+# Rare markers are found with memchr on one of their bytes that is rare in workbook XML; after
+# this many hits of that byte the rest of the range is checked at once (numpy), not hit by hit.
+_FEW_HITS = 8
+_CELL_END = b" \t\n\r\x0b\x0c/>"  # what may follow "<c" in a cell start tag (regex [\s/>])
+# A worksheet's ranges kept for the exact pass when the fast extent gives up part-way, so that
+# the part is inflated once; a longer part is inflated again instead.
+_KEEP_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -409,7 +416,7 @@ class _SheetExtent:
     def feed(self, buf: bytes, start: int, end: int) -> None:
         if self.exact or start >= end:
             return
-        if _PREFIXED_CELL.search(buf, start, end):
+        if _prefixed_cell(buf, start, end):
             self.exact = True
             return
         last = buf.rfind(b'<c r="', start, end)
@@ -762,8 +769,8 @@ def check_archive(data: bytes, file: str | None = None,
     scanned = 0
     for name, info in by_name.items():
         budget = min(remaining, info.file_size)
-        scan, strings = _scan_member(data, info, budget, file, limits)
-        if scan.worksheet and scan.exact:
+        scan, strings, pending = _scan_member(data, info, budget, file, limits)
+        if pending:  # a long part that turned unusual late: inflate it again for the exact pass
             rows, cols = worksheet_extent(_inflate(data, info, budget, file, limits),
                                           file, name, limits)
             scan = MemberScan(name, scan.compressed, scan.inflated, True, rows, cols,
@@ -794,13 +801,23 @@ def _describe(head: bytes) -> str:
     return "bytes " + head.hex(" ") if head else "nothing"
 
 
-def _scan_member(data, info, budget, file, limits) -> tuple[MemberScan, int]:
-    """Inflate one member streaming and scan it; see the module docstring."""
+def _scan_member(data, info, budget, file, limits) -> tuple[MemberScan, int, bool]:
+    """Inflate one member streaming and scan it; see the module docstring.
+
+    Returns the scan, the count of shared-string entries, and whether the
+    exact extent pass is still to be run (the fast extent gave up after more
+    than ``_KEEP_BYTES`` of the part had gone by; else the exact pass ran here,
+    on the same inflated bytes, and the scan holds its extent).
+    """
     chunks = _inflate(data, info, budget, file, limits)
     inflated = 0
     worksheet = formulas = hidden = False
     strings = 0
     extent = _SheetExtent()
+    exact = _ExactExtent(file, info.filename, limits)
+    kept: list[tuple[bytes, int, int]] | None = []  # the worksheet's ranges, for the exact pass
+    held = 0
+    refusal: UnsafeWorkbookError | None = None  # of the exact pass, raised after the scan
     first = True
     long_text = False
     block = max(1, (limits.max_cell_chars + 1) // 2)
@@ -815,25 +832,128 @@ def _scan_member(data, info, budget, file, limits) -> tuple[MemberScan, int]:
                     f"XML part {info.filename!r} is not UTF-8; only UTF-8 XML is read",
                     file=file, expected="UTF-8 XML", found="UTF-16 or UTF-32",
                     code="malformed_xml")
-        if _DTD.search(buf, start, end):
+        if _declares_dtd(buf, start, end):
             raise UnsafeWorkbookError(
                 f"part {info.filename!r} declares a DOCTYPE or XML entities; such files are "
                 "not read (entity expansion)", file=file, expected="XML without DOCTYPE",
                 found="<!DOCTYPE or <!ENTITY", code="xml_entities")
-        if not worksheet and buf.find(b"sheetData", start, end) >= 0:
+        if not worksheet and _contains(buf, b"sheetData", start, end, 5):
             worksheet = True
-            hidden = buf.find(b"zeroHeight", start, end) >= 0  # rows hidden by default
+            hidden = _contains(buf, b"zeroHeight", start, end, 0)  # rows hidden by default
         if worksheet:
             extent.feed(buf, start, end)
-            formulas = formulas or buf.find(b"</f>", start, end) >= 0 or (
-                extent.exact and buf.find(b":f>", start, end) >= 0)
-            hidden = hidden or buf.find(b"hidden=", start, end) >= 0
+            if kept is not None:
+                kept.append((buf, start, end))
+                held += end - start
+                if extent.exact:  # the exact pass takes over: from the start of the part
+                    refusal = refusal or _exact_feed(exact, kept)
+                    kept, held = [], 0
+                elif held > _KEEP_BYTES:
+                    kept = None
+            formulas = formulas or _contains(buf, b"</f>", start, end, 2) or (
+                extent.exact and _contains(buf, b":f>", start, end, 1))
+            hidden = hidden or _contains(buf, b"hidden=", start, end, 0)
         else:
-            strings += buf.count(b"<si", start, end) + buf.count(b":si", start, end)
+            strings += _shared_strings(buf, start, end)
+    if refusal is not None:
+        raise refusal
     inflated = counter[0]
-    scan = MemberScan(info.filename, info.compress_size, inflated, worksheet, extent.rows,
-                      extent.cols, formulas, hidden, extent.exact, long_text)
-    return scan, strings
+    pending = extent.exact and kept is None
+    rows, cols = (exact.rows, exact.cols) if extent.exact and not pending else (extent.rows,
+                                                                                 extent.cols)
+    scan = MemberScan(info.filename, info.compress_size, inflated, worksheet, rows, cols,
+                      formulas, hidden, extent.exact, long_text)
+    return scan, strings, pending
+
+
+def _exact_feed(exact: _ExactExtent, ranges) -> UnsafeWorkbookError | None:
+    """Feed ranges to the exact pass; its refusal is returned, to be raised after the scan."""
+    try:
+        for buf, start, end in ranges:
+            exact.feed(buf, start, end)
+    except UnsafeWorkbookError as error:
+        return error
+    return None
+
+
+def _contains(buf: bytes, needle: bytes, start: int, end: int, rare: int) -> bool:
+    """Whether ``needle`` lies wholly inside ``buf[start:end]`` (``buf.find(...) >= 0``).
+
+    ``needle[rare]`` is a byte seldom seen in workbook XML: ``find`` of that
+    one byte is a memchr, many times faster than a search for the whole
+    needle, and each hit is checked in place. Where the byte is common after
+    all, the rest of the range is checked in one vectorised step.
+    """
+    lo = start + rare  # needle[rare] of a needle that starts at or after start
+    hi = end - len(needle) + 1 + rare  # ... and ends at or before end
+    byte = needle[rare:rare + 1]
+    at = buf.find(byte, lo, hi)
+    for _ in range(_FEW_HITS):
+        if at < 0:
+            return False
+        if buf.startswith(needle, at - rare):
+            return True
+        at = buf.find(byte, at + 1, hi)
+    return at >= 0 and _any_at(buf, needle, rare, at, hi)
+
+
+def _any_at(buf: bytes, needle: bytes, rare: int, lo: int, hi: int) -> bool:
+    """Whether ``needle`` starts ``rare`` bytes before any ``needle[rare]`` in ``buf[lo:hi]``."""
+    import numpy as np
+
+    whole = np.frombuffer(buf, np.uint8)
+    starts = np.flatnonzero(whole[lo:hi] == needle[rare]) + (lo - rare)
+    found = np.ones(starts.size, bool)
+    for offset, byte in enumerate(needle):
+        if offset != rare:
+            found &= whole[starts + offset] == byte
+    return bool(found.any())
+
+
+def _declares_dtd(buf: bytes, start: int, end: int) -> bool:
+    """Whether ``_DTD`` matches in ``buf[start:end]``, looking only where a ``!`` is (memchr)."""
+    at = buf.find(b"!", start + 1, end)
+    for _ in range(_FEW_HITS):
+        if at < 0:
+            return False
+        if buf[at - 1] == 0x3C and _DTD.match(buf, at - 1, end):  # "<!"
+            return True
+        at = buf.find(b"!", at + 1, end)
+    return at >= 0 and _DTD.search(buf, at - 1, end) is not None
+
+
+def _prefixed_cell(buf: bytes, start: int, end: int) -> bool:
+    """Whether ``_PREFIXED_CELL`` (``:c``, then white space, ``/`` or ``>``) matches in the range."""
+    at = buf.find(b":", start, end - 2)
+    for _ in range(_FEW_HITS):
+        if at < 0:
+            return False
+        if buf[at + 1] == 0x63 and buf[at + 2] in _CELL_END:  # "c"
+            return True
+        at = buf.find(b":", at + 1, end - 2)
+    if at < 0:
+        return False
+    import numpy as np
+
+    whole = np.frombuffer(buf, np.uint8)
+    colons = np.flatnonzero(whole[at:end - 2] == 0x3A) + at
+    after = whole[colons + 2]
+    tail = np.zeros(colons.size, bool)
+    for byte in _CELL_END:
+        tail |= after == byte
+    return bool((tail & (whole[colons + 1] == 0x63)).any())
+
+
+def _shared_strings(buf: bytes, start: int, end: int) -> int:
+    """Count of ``<si`` and ``:si`` in ``buf[start:end]`` (as two ``bytes.count``)."""
+    if end - start < 65_536:
+        return buf.count(b"<si", start, end) + buf.count(b":si", start, end)
+    import numpy as np
+
+    seg = np.frombuffer(buf, np.uint8, end - start, start)
+    lead = seg[:-2]
+    si = (seg[1:-1] == 0x73) & (seg[2:] == 0x69)  # "si"
+    return int(np.count_nonzero(si & ((lead == 0x3C) | (lead == 0x3A))))  # "<" or ":"
 
 
 def _has_long_run(buf: bytes, start: int, end: int, block: int) -> bool:
