@@ -82,7 +82,7 @@ _NORMAL_TAG = re.compile(
 _MAX_WIDENINGS = 64
 # Rare markers are found with memchr on one of their bytes that is rare in workbook XML; after
 # this many hits of that byte the rest of the range is checked at once (numpy), not hit by hit.
-_FEW_HITS = 8
+_FEW_HITS = 64
 _CELL_END = b" \t\n\r\x0b\x0c/>"  # what may follow "<c" in a cell start tag (regex [\s/>])
 # A worksheet's ranges kept for the exact pass when the fast extent gives up part-way, so that
 # the part is inflated once; a longer part is inflated again instead.

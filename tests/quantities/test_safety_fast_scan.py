@@ -1,0 +1,140 @@
+"""The fast scan finds exactly what the byte-by-byte scan found, and inflates each part once.
+
+The rare markers are looked for with memchr on one of their bytes and a vectorised check
+where that byte is common; each finder is compared here with the plain search it replaces
+(``bytes.find``, ``bytes.count``, the regular expressions) on generated text, at range
+edges, and with many hits of the rare byte.
+"""
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klimafotavtrykk.errors import UnsafeWorkbookError
+from klimafotavtrykk.quantities import safety
+from klimafotavtrykk.quantities.safety import check_archive
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NEEDLES = [(b"</f>", 2), (b":f>", 1), (b"hidden=", 0), (b"zeroHeight", 0), (b"sheetData", 5)]
+# text made of the needles' pieces, so that near-misses and overlaps are common
+PIECES = [b"<", b"/", b"f", b">", b":", b"c", b" ", b"\n", b"hidden", b"=", b"zero", b"Height",
+          b"sheet", b"Data", b"D", b"!", b"<!", b"DOCTYPE", b"doctype", b"ENTITY", b"si", b"x",
+          b"\x0b", b"\x0c", b"\t"]
+texts = st.lists(st.sampled_from(PIECES), max_size=300).map(b"".join)
+
+
+def _bounds(data, a, b):
+    start = min(a, len(data))
+    return start, max(start, min(len(data), b))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=texts, a=st.integers(0, 40), b=st.integers(0, 4000))
+def test_the_finders_agree_with_the_plain_searches(data, a, b):
+    start, end = _bounds(data, a, b)
+    for needle, rare in NEEDLES:
+        assert safety._contains(data, needle, start, end, rare) == (
+            data.find(needle, start, end) >= 0), needle
+    assert safety._declares_dtd(data, start, end) == bool(safety._DTD.search(data, start, end))
+    assert safety._prefixed_cell(data, start, end) == bool(
+        safety._PREFIXED_CELL.search(data, start, end))
+    assert safety._shared_strings(data, start, end) == (
+        data.count(b"<si", start, end) + data.count(b":si", start, end))
+
+
+@pytest.mark.parametrize("filler", [b"f", b"h", b":", b"!", b"D", b"z"])
+@pytest.mark.parametrize("where", ["start", "middle", "end", "absent"])
+def test_many_hits_of_the_rare_byte_go_to_the_vectorised_check(filler, where):
+    # 100 000 hits of the rare byte before (or around) the marker: past the hits checked one by
+    # one, numpy checks the rest of the range; markers at the range's very edges are found
+    # only when wholly inside it.
+    body = filler * 100_000
+    for needle, rare in [*NEEDLES, (b"<!DOCTYPE", None), (b":c ", None), (b"<si", None)]:
+        data = {"start": needle + body, "middle": body + needle + body,
+                "end": body + needle, "absent": body}[where]
+        for start, end in ((0, len(data)), (1, len(data)), (0, len(data) - 1)):
+            if rare is not None:
+                got = safety._contains(data, needle, start, end, rare)
+                assert got == (data.find(needle, start, end) >= 0), (needle, start, end)
+        assert safety._declares_dtd(data, 0, len(data)) == bool(safety._DTD.search(data))
+        assert safety._prefixed_cell(data, 0, len(data)) == bool(
+            safety._PREFIXED_CELL.search(data))
+        assert safety._shared_strings(data, 0, len(data)) == (
+            data.count(b"<si") + data.count(b":si"))
+        assert safety._shared_strings(data, 1, len(data) - 1) == (
+            data.count(b"<si", 1, len(data) - 1) + data.count(b":si", 1, len(data) - 1))
+
+
+def test_a_lower_case_entity_after_many_exclamation_marks_is_refused():
+    text = b"<sst>" + b"<si><t>Merk!</t></si>" * 20_000 + b"<!eNtItY x 'y'></sst>"
+    data = _zipped({"xl/sharedStrings.xml": text})
+    with pytest.raises(UnsafeWorkbookError) as info:
+        check_archive(data, "bud.xlsx")
+    assert info.value.code == "xml_entities"
+
+
+def _zipped(extra: dict) -> bytes:
+    members = {
+        "[Content_Types].xml": b"<Types/>",
+        "xl/workbook.xml": f'<workbook xmlns="{MAIN}"><sheets/></workbook>'.encode(),
+        **extra,
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    return buf.getvalue()
+
+
+def _sheet(rows: int, unusual_at: int, ref: str | None = None) -> bytes:
+    """Rows of two cells; at row ``unusual_at`` one cell spelled with r last (exact pass)."""
+    cells = []
+    for r in range(1, rows + 1):
+        second = (f'<c t="n" r="{ref or f"B{r}"}"><v>2</v></c>' if r == unusual_at
+                  else f'<c r="B{r}" t="n"><v>2</v></c>')
+        cells.append(f'<row r="{r}"><c r="A{r}" s="1"><v>{r}</v></c>{second}</row>')
+    return (f'<worksheet xmlns="{MAIN}"><sheetData>' + "".join(cells)
+            + "</sheetData></worksheet>").encode()
+
+
+@pytest.mark.parametrize("unusual_at", [1, 30_000, 59_999])
+def test_the_exact_pass_runs_on_the_same_inflated_bytes(monkeypatch, unusual_at):
+    # 60 000 rows (about 5 MB, three scan ranges): the fast extent gives up at the unusual cell
+    # and the exact pass takes the part from its start, without inflating it again.
+    data = _zipped({"xl/worksheets/sheet1.xml": _sheet(60_000, unusual_at)})
+    inflated = []
+    inflate = safety._inflate
+
+    def counted(data, info, *args):
+        inflated.append(info.filename)
+        return inflate(data, info, *args)
+
+    monkeypatch.setattr(safety, "_inflate", counted)
+    scan = check_archive(data, "bud.xlsx").members["xl/worksheets/sheet1.xml"]
+    assert scan.exact and (scan.rows, scan.cols) == (60_000, 2)
+    assert inflated.count("xl/worksheets/sheet1.xml") == 1
+    # beyond the bytes kept for the exact pass, the part is inflated again, with the same result
+    monkeypatch.setattr(safety, "_KEEP_BYTES", 1000)
+    inflated.clear()
+    again = check_archive(data, "bud.xlsx").members["xl/worksheets/sheet1.xml"]
+    assert again == scan
+    assert inflated.count("xl/worksheets/sheet1.xml") == (1 if unusual_at == 1 else 2)
+
+
+@pytest.mark.parametrize("keep", [safety._KEEP_BYTES, 1000])
+@pytest.mark.parametrize(("rows", "at"), [(30_000, 5), (60_000, 59_999)])
+def test_a_refusal_of_the_exact_pass_comes_after_the_scans_own(monkeypatch, keep, rows, at):
+    # The exact pass refuses the reference A0; a DOCTYPE later in the same part is the scan's
+    # refusal and wins, as when the exact pass ran after the scan.
+    monkeypatch.setattr(safety, "_KEEP_BYTES", keep)
+    sheet = _sheet(rows, at, ref="A0")
+    late = sheet.replace(b"</sheetData>", b"</sheetData><!DOCTYPE x>")
+    with pytest.raises(UnsafeWorkbookError) as info:
+        check_archive(_zipped({"xl/worksheets/sheet1.xml": late}), "bud.xlsx")
+    assert info.value.code == "xml_entities"
+    with pytest.raises(UnsafeWorkbookError) as info:
+        check_archive(_zipped({"xl/worksheets/sheet1.xml": sheet}), "bud.xlsx")
+    assert (info.value.code, info.value.found) == ("malformed_xml", "A0")
