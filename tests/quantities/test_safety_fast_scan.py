@@ -7,6 +7,7 @@ edges, and with many hits of the rare byte.
 """
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -138,3 +139,23 @@ def test_a_refusal_of_the_exact_pass_comes_after_the_scans_own(monkeypatch, keep
     with pytest.raises(UnsafeWorkbookError) as info:
         check_archive(_zipped({"xl/worksheets/sheet1.xml": sheet}), "bud.xlsx")
     assert (info.value.code, info.value.found) == ("malformed_xml", "A0")
+
+
+TAG_PIECES = ["<c", "<c ", "<x:c ", ' r="', "r=", "'", '"', "A", "B", "Z", "AB", "XFD", "1", "0",
+              "9", "99", "1048576", " ", "  ", "\t", "\n", " s=", " t=", " t=\"s\"", " s=\"3\"",
+              " t=\"inlineStr\"", " cm=", " rr=", " abc=", "=", "/", ">", "/>", " />", "<", "x",
+              "inlineStr", "s"]
+tags = st.lists(st.sampled_from(TAG_PIECES), max_size=40).map(lambda x: "".join(x).encode())
+
+
+@settings(max_examples=500, deadline=None)
+@given(xml=tags, cols=st.integers(1, 40), rows=st.integers(1, 2000))
+def test_the_common_tails_accept_the_same_tags_as_the_general_rule(xml, cols, rows):
+    # the near-literal tails tried first are cases of the general one: the same tags are sent
+    # to the exact pass
+    general = re.compile(b"<c(?! r=\"" + safety._le_letters(cols) + safety._le_digits(rows)
+                         + b'"' + safety._TAIL + b")[\\s/>]")
+    fast = safety._outside(cols, rows)
+    for text in (xml, b'<c r="A1"' + xml, b'<c r="B2" s="12"' + xml, b'<c r="A1" t="s"' + xml):
+        got, want = fast.search(text), general.search(text)
+        assert (got and got.start()) == (want and want.start()), text
