@@ -33,6 +33,11 @@ bomb needed. So, on the bytes in memory, in this order:
 The scan also notes, per worksheet, whether it holds formulas and hidden rows
 or columns, so that the reader looks for them only where they are.
 
+Each member is inflated once. The rare markers (``<!``, a namespace prefix on a
+cell, ``</f>``, ``hidden=``, ...) are looked for with memchr on one of their
+bytes that is rare in workbook XML, and checked where it occurs; only the cell
+extent looks at every cell tag.
+
 Formulas are never evaluated and external links never followed: the reader
 uses the values Excel cached.
 """
