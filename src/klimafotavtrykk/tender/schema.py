@@ -56,7 +56,7 @@ from klimafotavtrykk.messages import LANGUAGES, t
 __all__ = ["SHEETS", "MATERIAL_COLUMNS", "SITE_COLUMNS", "DECLARATION_FIELDS", "DATASET_TYPES",
            "SITE_CATEGORIES", "Column", "template_headers", "sheet_names", "bid_aliases",
            "validation_lists", "named_choices", "choice_ids", "SITE_SCOPE", "parse_yes_no",
-           "parse_dataset_type", "plain_text", "fold", "lookup_folded"]
+           "parse_dataset_type", "dataset_type_labels", "plain_text", "fold", "lookup_folded"]
 
 #: Sheet keys in workbook order; names come from ``messages`` (``bid.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("guide", "materials", "site", "declaration")
@@ -311,7 +311,12 @@ def parse_yes_no(values) -> pd.Series:
 
 def parse_dataset_type(values) -> pd.Series:
     """Dataset-type labels in either language (or canonical) -> ``product_epd`` ... ; others None."""
+    return lookup_folded(values, dataset_type_labels())
+
+
+def dataset_type_labels() -> dict[str, str]:
+    """Folded dataset-type label (either language, canonical, or with spaces) -> dataset type."""
     known = {fold(d): d for d in DATASET_TYPES}
     known |= {fold(t(f"bid.dataset_type.{d}", lang)): d for d in DATASET_TYPES for lang in LANGUAGES}
     known |= {fold(d.replace("_", " ")): d for d in DATASET_TYPES}
-    return lookup_folded(values, known)
+    return known
