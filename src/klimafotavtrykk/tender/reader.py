@@ -25,11 +25,12 @@ from klimafotavtrykk.messages import LANGUAGES, t
 from klimafotavtrykk.tender.schema import (
     DECLARATION_FIELDS,
     MATERIAL_COLUMNS,
+    NO_WORDS,
     SITE_CATEGORIES,
     SITE_COLUMNS,
+    YES_WORDS,
     bid_aliases,
     fold,
-    parse_yes_no,
     plain_text,
     sheet_names,
 )
@@ -248,12 +249,11 @@ def site_amounts(quantity, unit) -> pd.DataFrame:
         ``machine_hours`` [h], ``tonne_km`` [t km] (NaN where not that unit)
         and ``unit_known`` (bool: the unit is known and of one of these).
     """
-    from klimafotavtrykk.units import parse_units, unit_codes
+    from klimafotavtrykk.units import unit_codes
 
     q = np.asarray(quantity, dtype=float)
     codes, parsed = unit_codes(pd.Series(unit, dtype=object))
-    reference = parse_units(list(_AMOUNT_UNITS.values()))["scale"].to_numpy(dtype=float)
-    per_column = dict(zip(_AMOUNT_UNITS, reference, strict=True))  # base units per column unit
+    per_column = _amount_scales()  # base units per column unit
     column = parsed["dimension"].map(_AMOUNT_BY_DIMENSION).where(parsed["known"].astype(bool))
     line_column = np.append(column.to_numpy(dtype=object), None)[codes]
     line_scale = np.append(parsed["scale"].to_numpy(dtype=float), np.nan)[codes]
@@ -263,6 +263,15 @@ def site_amounts(quantity, unit) -> pd.DataFrame:
         out[name] = np.where(rows, q * line_scale / unit_scale, np.nan)
     known = pd.notna(line_column) & (codes >= 0)
     return pd.DataFrame({**out, "unit_known": known.astype(bool)})
+
+
+@functools.cache
+def _amount_scales() -> dict[str, float]:
+    """Base units per unit of each amount column (the unit registry's scales), once per process."""
+    from klimafotavtrykk.units import parse_units
+
+    reference = parse_units(list(_AMOUNT_UNITS.values()))["scale"].to_numpy(dtype=float)
+    return dict(zip(_AMOUNT_UNITS, reference.tolist(), strict=True))
 
 
 def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
@@ -305,8 +314,10 @@ def _material_frame(materials: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     n = len(materials)
     index = pd.RangeIndex(n)
     # the columns as read, in order (as Series: their dtypes stay), then what is added
-    columns: dict[str, Any] = {name: values.reset_index(drop=True)
-                               for name, values in materials.items()}
+    if not isinstance(materials.index, pd.RangeIndex) or materials.index.start != 0 or (
+            materials.index.step != 1):
+        materials = materials.reset_index(drop=True)
+    columns: dict[str, Any] = dict(materials.items())
     for name in (*LINE_COLUMNS, "thickness_mm"):
         if name not in columns:
             columns[name] = np.arange(n) if name == "row_id" else None
@@ -499,10 +510,14 @@ def _yes_no_array(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     cell was understood.
     """
     codes, distinct = pd.factorize(text)  # clean text: str(d) is d
-    flags = parse_yes_no(np.append(np.asarray(distinct, dtype=object), None))
-    mapped = flags.array
-    out = mapped[codes]  # -1: the appended None, <NA>
-    return out.to_numpy(), ~np.asarray(out.isna(), dtype=bool)
+    folded = [d.strip().casefold() for d in distinct]  # each distinct spelling, not each row
+    known = np.array([d in YES_WORDS or d in NO_WORDS for d in folded] + [False])[codes]
+    value = np.array([d in YES_WORDS for d in folded] + [False])[codes]
+    if known.all():
+        return value, known
+    out = value.astype(object)
+    out[~known] = pd.NA
+    return out, known
 
 
 @functools.cache
