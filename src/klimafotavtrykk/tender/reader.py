@@ -441,9 +441,16 @@ def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
 
 def _clean_array(values: np.ndarray) -> np.ndarray:
     """:func:`_clean_text` on an object array, as an object array."""
+    from klimafotavtrykk.quantities.numbers import strip_texts
+
     codes, distinct = pd.factorize(values)
-    cleaned = np.array([(d.strip() if type(d) is str else plain_text(d).strip()) or None
-                        for d in distinct] + [None], dtype=object)  # distinct values only
+    distinct = np.asarray(distinct, dtype=object)
+    if pd.api.types.infer_dtype(distinct, skipna=False) == "string":  # text only: one C loop
+        cleaned = np.append(strip_texts(distinct), None)
+        cleaned[cleaned == ""] = None
+    else:
+        cleaned = np.array([(d.strip() if type(d) is str else plain_text(d).strip()) or None
+                            for d in distinct] + [None], dtype=object)  # distinct values only
     return cleaned[codes]
 
 

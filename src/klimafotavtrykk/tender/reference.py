@@ -422,14 +422,15 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
                             + (" · " + _shown(m["line_key"][mask], False) if kind == "duplicate_line"
                                else "")))
 
-    restored = bid_lines.copy()
+    restored = dict(bid_lines.items())  # built once below: no copy, no column-by-column setting
     for name in KEY_FIELDS:  # the tender's quantity, unit, part and text on every matched line
         restored[name] = tender_lines[name].to_numpy()
     restored["line_key"] = tender_lines["line_key"].to_numpy(dtype=object)
-    added_rows = (gone.reindex(columns=m.columns)
-                  .assign(line_key=gone["line_key"].to_numpy(dtype=object),
-                          source_ref=gone["source_ref"].to_numpy(dtype=object)))
-    evaluated = pd.concat([restored.assign(origin="bid"), added_rows.assign(origin="tender")],
+    restored["origin"] = "bid"
+    added_rows = gone.reindex(columns=m.columns).assign(
+        line_key=gone["line_key"].to_numpy(dtype=object),
+        source_ref=gone["source_ref"].to_numpy(dtype=object), origin="tender")
+    evaluated = pd.concat([pd.DataFrame(restored, index=bid_lines.index), added_rows],
                           ignore_index=True)
     exclusion = np.where(added, "added_line", np.where(duplicate, "duplicate_line", None))
     excluded = m[added | duplicate].assign(exclusion=exclusion[added | duplicate])
