@@ -252,6 +252,9 @@ def read_numbers(cells, locale: str | None = "nb-NO", *, percent: bool = False,
     check_locale(locale)
     obj = np.asarray(cells, dtype=object).reshape(-1)
     n = obj.size
+    if n and (obj == "").all():  # a column left empty (often: optional columns of a form)
+        return NumberCells(np.full(n, np.nan), np.full(n, "empty", dtype=object), obj.copy(),
+                           np.full(n, "empty cell", dtype=object))
     values = np.full(n, np.nan)
     kind = np.full(n, None, dtype=object)
     found = np.full(n, None, dtype=object)
