@@ -389,15 +389,30 @@ def _code_findings(findings, text, numeric, raw, rows, col, name) -> None:
                      sub["text"].to_numpy(dtype=object), detail)
 
 
+#: Unit spelling -> known to the unit table (:func:`klimafotavtrykk.units.parse_units`, whose
+#: alias table is read once per process), for the spellings this process has met.
+_KNOWN_UNITS: dict[str, bool] = {}
+#: Most spellings remembered (a hostile file may hold a new one in every cell).
+_KNOWN_UNITS_MAX = 10_000
+
+
 def _unit_findings(findings, units, rows, col) -> None:
-    from klimafotavtrykk.units import unit_codes
+    from klimafotavtrykk.units import parse_units
 
     if not len(units):
         return
-    codes, table = unit_codes(units)
-    if not len(table):
+    codes, distinct = pd.factorize(np.asarray(units, dtype=object))
+    if not len(distinct):
         return
-    known = table["known"].to_numpy(dtype=bool)
+    new = [d for d in distinct if d not in _KNOWN_UNITS]  # distinct spellings, not lines
+    parsed = {}
+    if new:
+        parsed = dict(zip(new, parse_units(new)["known"].to_numpy(dtype=bool).tolist(),
+                          strict=True))
+        if len(_KNOWN_UNITS) + len(new) <= _KNOWN_UNITS_MAX:
+            _KNOWN_UNITS.update(parsed)
+    known = np.array([parsed[d] if d in parsed else _KNOWN_UNITS[d] for d in distinct],
+                     dtype=bool)
     unknown = (codes >= 0) & ~np.append(known, True)[codes]
     findings.add(rows[unknown], col, "unknown_unit", units[unknown],
                  "unit spelling not in data/units/aliases.csv")

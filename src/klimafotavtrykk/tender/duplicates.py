@@ -45,12 +45,12 @@ def content_fingerprint(bid) -> str:
     digest = hashlib.sha256()
     for name, frame in (("materials", bid.materials), ("site", bid.site)):
         digest.update(f"{name}:{len(frame)}\n".encode())
-        positions: dict[str, list[int]] = {}
-        for at, column in enumerate(map(str, frame.columns)):
-            positions.setdefault(column, []).append(at)
+        by_name: dict[str, list[pd.Series]] = {}
+        for column, values in frame.items():
+            by_name.setdefault(str(column), []).append(values)
         for column in sorted(map(str, frame.columns)):
-            for at in positions[column]:  # a repeated column name: each column in turn
-                _update(digest, column, frame.iloc[:, at])
+            for values in by_name[column]:  # a repeated column name: each column in turn
+                _update(digest, column, values)
     price = bid.declaration.get("price_nok")
     digest.update(f"price:{price!r}".encode())
     return digest.hexdigest()
