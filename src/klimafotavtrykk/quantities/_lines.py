@@ -73,27 +73,39 @@ def _number_text(values: np.ndarray) -> np.ndarray:
 
 def _texts(values: np.ndarray, kinds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cell values as stripped text (None when blank) and a mask of numeric cells."""
+    out, numeric, _ = _text_cells(values, kinds)
+    return out, numeric
+
+
+def _text_cells(values: np.ndarray, kinds: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_texts`, and a mask of the text cells that strip to nothing (blank)."""
     values = np.asarray(values, dtype=object).reshape(-1)
     kinds = _type_codes(values) if kinds is None else kinds
     if values.size and (kinds == kinds[0]).all() and kinds[0] <= 1:  # one kind: no gathering
         if kinds[0] == 1:
             out = strip_texts(values)
-            out[out == ""] = None
-            return out, np.zeros(values.size, dtype=bool)
-        return _number_text(values.astype(float)), np.ones(values.size, dtype=bool)
+            blank = out == ""
+            out[blank] = None
+            return out, np.zeros(values.size, dtype=bool), blank
+        return (_number_text(values.astype(float)), np.ones(values.size, dtype=bool),
+                np.zeros(values.size, dtype=bool))
     out = values.copy()
+    blank = np.zeros(values.size, dtype=bool)
     text = np.flatnonzero(kinds == 1)
     if text.size:
         stripped = strip_texts(values[text])
-        stripped[stripped == ""] = None
+        empty = stripped == ""
+        stripped[empty] = None
         out[text] = stripped
+        blank[text[empty]] = True
     numeric = kinds == 0
     if numeric.any():
         out[numeric] = _number_text(values[numeric].astype(float))
     other = kinds >= 2
     if other.any():
         out[other] = np.frompyfunc(str, 1, 1)(values[other])
-    return out, numeric
+    return out, numeric, blank
 
 
 def _joined(*parts) -> np.ndarray:
@@ -189,10 +201,9 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     texts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def text_of(name):
-        """Stripped text (None where blank), numeric mask and kinds of a whole text column, once."""
+        """Stripped text (None where blank), numeric mask and blank mask of a text column, once."""
         if name not in texts:
-            kinds = _type_codes(column(name))
-            texts[name] = (*_texts(column(name), kinds), kinds)
+            texts[name] = _text_cells(column(name))
         return texts[name]
 
     # which rows are item lines
@@ -200,8 +211,7 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     q_kinds = _type_codes(q_raw)
     q_blank = _blank(q_raw, q_kinds)
     if "unit" in cols:
-        unit_text, _, unit_kinds = text_of("unit")
-        u_blank = (unit_kinds == 1) & pd.isna(unit_text)  # text that strips to nothing
+        u_blank = text_of("unit")[2]  # text that strips to nothing
     else:
         u_blank = np.ones(n_body, dtype=bool)
     candidate = ~q_blank | ~u_blank
