@@ -43,6 +43,7 @@ Without a tender bill of quantities only negative quantities are refused.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -380,7 +381,7 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
                           findings=_joined(found), gate="")
 
     ref = tender.lines
-    pos = _key_positions(m["line_key"], ref["line_key"])
+    pos = _key_positions(m["line_key"], _key_index(tender))
     seen = pd.Series(np.where(pos >= 0, pos, -1 - np.arange(len(m))))
     matched = (pos >= 0) & ~seen.duplicated().to_numpy()
     duplicate = (pos >= 0) & ~matched
@@ -440,7 +441,13 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
                       findings=findings, gate=gate)
 
 
-def _key_positions(keys: pd.Series, tender_keys: pd.Series) -> np.ndarray:
+@functools.lru_cache(maxsize=8)
+def _key_index(tender: TenderQuantities) -> pd.Index:
+    """The tender's line keys as an index, built (and hashed) once per tender, not per bid."""
+    return pd.Index(tender.lines["line_key"].astype(str))
+
+
+def _key_positions(keys: pd.Series, tender_keys: pd.Series | pd.Index) -> np.ndarray:
     """Row of the tender line with each bid key (-1 for none), keys compared as :func:`_text` writes them.
 
     The keys are looked up as written first: a key found so is a tender key,
@@ -448,7 +455,7 @@ def _key_positions(keys: pd.Series, tender_keys: pd.Series) -> np.ndarray:
     inner spaces (checked in one regex pass over all of them); only the keys
     not found are cleaned and looked up again.
     """
-    index = pd.Index(tender_keys.astype(str))
+    index = tender_keys if isinstance(tender_keys, pd.Index) else pd.Index(tender_keys.astype(str))
     raw = np.asarray(keys, dtype=object)
     pos = index.get_indexer(raw)
     hit = pos >= 0
