@@ -71,23 +71,41 @@ def _number_text(values: np.ndarray) -> np.ndarray:
     return text[codes]
 
 
-def _texts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _texts(values: np.ndarray, kinds: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cell values as stripped text (None when blank) and a mask of numeric cells."""
+    out, numeric, _ = _text_cells(values, kinds)
+    return out, numeric
+
+
+def _text_cells(values: np.ndarray, kinds: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_texts`, and a mask of the text cells that strip to nothing (blank)."""
     values = np.asarray(values, dtype=object).reshape(-1)
-    kinds = _type_codes(values)
+    kinds = _type_codes(values) if kinds is None else kinds
+    if values.size and (kinds == kinds[0]).all() and kinds[0] <= 1:  # one kind: no gathering
+        if kinds[0] == 1:
+            out = strip_texts(values)
+            blank = out == ""
+            out[blank] = None
+            return out, np.zeros(values.size, dtype=bool), blank
+        return (_number_text(values.astype(float)), np.ones(values.size, dtype=bool),
+                np.zeros(values.size, dtype=bool))
     out = values.copy()
+    blank = np.zeros(values.size, dtype=bool)
     text = np.flatnonzero(kinds == 1)
     if text.size:
         stripped = strip_texts(values[text])
-        stripped[stripped == ""] = None
+        empty = stripped == ""
+        stripped[empty] = None
         out[text] = stripped
+        blank[text[empty]] = True
     numeric = kinds == 0
     if numeric.any():
         out[numeric] = _number_text(values[numeric].astype(float))
     other = kinds >= 2
     if other.any():
         out[other] = np.frompyfunc(str, 1, 1)(values[other])
-    return out, numeric
+    return out, numeric, blank
 
 
 def _joined(*parts) -> np.ndarray:
@@ -180,11 +198,22 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     def column(name):
         return body[:, cols[name]]
 
+    texts: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def text_of(name):
+        """Stripped text (None where blank), numeric mask and blank mask of a text column, once."""
+        if name not in texts:
+            texts[name] = _text_cells(column(name))
+        return texts[name]
+
     # which rows are item lines
     q_raw = column("quantity")
     q_kinds = _type_codes(q_raw)
     q_blank = _blank(q_raw, q_kinds)
-    u_blank = _blank(column("unit")) if "unit" in cols else np.ones(n_body, dtype=bool)
+    if "unit" in cols:
+        u_blank = text_of("unit")[2]  # text that strips to nothing
+    else:
+        u_blank = np.ones(n_body, dtype=bool)
     candidate = ~q_blank | ~u_blank
     others = np.flatnonzero(~candidate)
     row_filled = np.zeros(n_body, dtype=bool)
@@ -200,10 +229,11 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
         if name in cols:
             code_blank &= column(name) == ""
     subtotal = np.zeros(n_body, dtype=bool)
-    label_col = cols.get("description", cols.get("post_number"))
+    label_name = "description" if "description" in cols else (
+        "post_number" if "post_number" in cols else None)
     maybe = np.flatnonzero(candidate & code_blank)
-    if maybe.size and label_col is not None:
-        label, _ = _texts(body[maybe, label_col])
+    if maybe.size and label_name is not None:
+        label = text_of(label_name)[0][maybe]
         subtotal[maybe] = pd.Series(label, dtype=object).str.match(_SUBTOTAL).fillna(
             False).to_numpy(dtype=bool)
     repeated_header = np.zeros(n_body, dtype=bool)
@@ -234,7 +264,8 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
             data[name] = np.full(n, None, dtype=object)
             continue
         raw = column(name)[idx]
-        text, numeric = _texts(raw)
+        full_text, full_numeric, _ = text_of(name)
+        text, numeric = full_text[idx], full_numeric[idx]
         data[name] = text
         if name in _CODE_COLUMNS and numeric.any():
             _code_findings(findings, text, numeric, raw, sheet_rows, cols[name], name)
@@ -282,16 +313,15 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
         notes.append(Note("repeated_columns", f"columns {listed} repeat a column already read "
                           "and are not read", columns=shown))
 
-    items = pd.DataFrame({
-        c: (pd.Series(data[c], dtype=object) if c in _TEXT_COLUMNS or c == "source_ref"
-            else pd.Series(data[c])) for c in (*LINE_COLUMNS, *optional)})
-    items["row_id"] = items["row_id"].astype(np.int64)
-    for c in (*_NUMBER_COLUMNS, *optional):
-        items[c] = items[c].astype(np.float64)
-    for name, col in (extra_columns or {}).items():  # extra columns, a few: cell values as read
-        values = body[idx, col].copy()
+    columns: dict[str, object] = {
+        c: (pd.Series(data[c], dtype=object, copy=False) if c in _TEXT_COLUMNS or c == "source_ref"
+            else np.asarray(data[c], dtype=np.int64 if c == "row_id" else np.float64))
+        for c in (*LINE_COLUMNS, *optional)}
+    for name, col in (extra_columns or {}).items():  # extra columns: cell values as read
+        values = body[idx, col]  # a copy (fancy indexing)
         values[values == ""] = None
-        items[name] = values
+        columns[name] = values  # typed as a new column is (text columns infer str)
+    items = pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)  # once, every column
     return items, {"skipped": skipped, "cells": findings.frame(), "notes": notes}
 
 
@@ -369,15 +399,30 @@ def _code_findings(findings, text, numeric, raw, rows, col, name) -> None:
                      sub["text"].to_numpy(dtype=object), detail)
 
 
+#: Unit spelling -> known to the unit table (:func:`klimafotavtrykk.units.parse_units`, whose
+#: alias table is read once per process), for the spellings this process has met.
+_KNOWN_UNITS: dict[str, bool] = {}
+#: Most spellings remembered (a hostile file may hold a new one in every cell).
+_KNOWN_UNITS_MAX = 10_000
+
+
 def _unit_findings(findings, units, rows, col) -> None:
-    from klimafotavtrykk.units import unit_codes
+    from klimafotavtrykk.units import parse_units
 
     if not len(units):
         return
-    codes, table = unit_codes(units)
-    if not len(table):
+    codes, distinct = pd.factorize(np.asarray(units, dtype=object))
+    if not len(distinct):
         return
-    known = table["known"].to_numpy(dtype=bool)
+    new = [d for d in distinct if d not in _KNOWN_UNITS]  # distinct spellings, not lines
+    parsed = {}
+    if new:
+        parsed = dict(zip(new, parse_units(new)["known"].to_numpy(dtype=bool).tolist(),
+                          strict=True))
+        if len(_KNOWN_UNITS) + len(new) <= _KNOWN_UNITS_MAX:
+            _KNOWN_UNITS.update(parsed)
+    known = np.array([parsed[d] if d in parsed else _KNOWN_UNITS[d] for d in distinct],
+                     dtype=bool)
     unknown = (codes >= 0) & ~np.append(known, True)[codes]
     findings.add(rows[unknown], col, "unknown_unit", units[unknown],
                  "unit spelling not in data/units/aliases.csv")
@@ -459,6 +504,10 @@ def _duplicate_blocks(findings, data, idx, separators, body, sheet_rows, qcol) -
         return []
     starts = np.concatenate([[0], bounds])
     ends = np.concatenate([bounds, [idx.size]])
+    # A block repeats another only if its first line's description does: look at those first.
+    firsts, _ = pd.factorize(pd.Series(data["description"][starts], dtype=object))
+    if np.unique(firsts).size == firsts.size:
+        return []
     # Descriptions first; item codes and units only where the descriptions already repeat.
     key, _ = pd.factorize(pd.Series(data["description"], dtype=object))
     key = key.astype(np.int64)

@@ -67,6 +67,11 @@ def normalise_header(text: object) -> str:
     return key.rstrip(".:")
 
 
+#: :func:`normalise_header` of header-search texts, remembered: the same texts (a bid template's
+#: headers and first lines) come back in every sheet and every bid a process reads.
+_header_key = functools.lru_cache(maxsize=1 << 14)(normalise_header)
+
+
 @functools.cache
 def header_aliases(path: str | None = None) -> dict[str, str]:
     """The alias table: normalised header -> canonical column name.
@@ -165,8 +170,8 @@ def _match_row(labels: list[list[str]], aliases: dict[str, str]):
         options = [o for o in options if o]
         if not options:
             continue
-        hit = next(((o, aliases[normalise_header(o)]) for o in options
-                    if normalise_header(o) in aliases), None)
+        hit = next(((o, aliases[key]) for o in options
+                    if (key := _header_key(o)) in aliases), None)
         if hit is None:
             unmapped.append((col, " ".join(dict.fromkeys(options))))
         elif hit[1] in columns:

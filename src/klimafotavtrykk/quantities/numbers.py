@@ -252,11 +252,15 @@ def read_numbers(cells, locale: str | None = "nb-NO", *, percent: bool = False,
     check_locale(locale)
     obj = np.asarray(cells, dtype=object).reshape(-1)
     n = obj.size
+    codes = _type_codes(obj) if kinds is None else kinds
+    if n and codes[0] == 1 and (codes == 1).all() and (obj == "").all():
+        # a column left empty (often: the optional columns of a form)
+        return NumberCells(np.full(n, np.nan), np.full(n, "empty", dtype=object), obj.copy(),
+                           np.full(n, "empty cell", dtype=object))
     values = np.full(n, np.nan)
     kind = np.full(n, None, dtype=object)
     found = np.full(n, None, dtype=object)
     detail = np.full(n, None, dtype=object)
-    codes = _type_codes(obj) if kinds is None else kinds
 
     number = codes == 0
     if number.any():

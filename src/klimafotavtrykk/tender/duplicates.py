@@ -45,12 +45,11 @@ def content_fingerprint(bid) -> str:
     digest = hashlib.sha256()
     for name, frame in (("materials", bid.materials), ("site", bid.site)):
         digest.update(f"{name}:{len(frame)}\n".encode())
+        by_name: dict[str, list[pd.Series]] = {}
+        for column, values in frame.items():
+            by_name.setdefault(str(column), []).append(values)
         for column in sorted(map(str, frame.columns)):
-            values = frame[column]
-            if isinstance(values, pd.DataFrame):  # a repeated column name: each in turn
-                for k in range(values.shape[1]):
-                    _update(digest, column, values.iloc[:, k])
-            else:
+            for values in by_name[column]:  # a repeated column name: each column in turn
                 _update(digest, column, values)
     price = bid.declaration.get("price_nok")
     digest.update(f"price:{price!r}".encode())
@@ -96,14 +95,13 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
         return none
     if blank.any():
         array = np.where(blank, None, array)
-    values = pd.Series(array, dtype=object)
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    codes, distinct = pd.factorize(array, use_na_sentinel=True)  # the array: no Series made
     kind = pd.api.types.infer_dtype(distinct, skipna=False)  # one C pass over the distinct values
     if kind in ("string", "boolean", "empty"):
         text = "\x00".join(map(str, distinct))
         tag = "text"
     else:  # mixed or numeric cells in a text column: every cell as written, missing as ""
-        missing = pd.isna(values).to_numpy()
+        missing = pd.isna(array)
         cells = np.where(missing, "", array.astype(str))  # str() of each cell, in numpy's loop
         text = "\x00".join(cells.tolist())
         codes = missing.astype(np.int8)

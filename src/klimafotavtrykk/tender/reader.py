@@ -25,13 +25,12 @@ from klimafotavtrykk.messages import LANGUAGES, t
 from klimafotavtrykk.tender.schema import (
     DECLARATION_FIELDS,
     MATERIAL_COLUMNS,
+    NO_WORDS,
     SITE_CATEGORIES,
     SITE_COLUMNS,
+    YES_WORDS,
     bid_aliases,
     fold,
-    lookup_folded,
-    parse_dataset_type,
-    parse_yes_no,
     plain_text,
     sheet_names,
 )
@@ -250,12 +249,11 @@ def site_amounts(quantity, unit) -> pd.DataFrame:
         ``machine_hours`` [h], ``tonne_km`` [t km] (NaN where not that unit)
         and ``unit_known`` (bool: the unit is known and of one of these).
     """
-    from klimafotavtrykk.units import parse_units, unit_codes
+    from klimafotavtrykk.units import unit_codes
 
     q = np.asarray(quantity, dtype=float)
     codes, parsed = unit_codes(pd.Series(unit, dtype=object))
-    reference = parse_units(list(_AMOUNT_UNITS.values()))["scale"].to_numpy(dtype=float)
-    per_column = dict(zip(_AMOUNT_UNITS, reference, strict=True))  # base units per column unit
+    per_column = _amount_scales()  # base units per column unit
     column = parsed["dimension"].map(_AMOUNT_BY_DIMENSION).where(parsed["known"].astype(bool))
     line_column = np.append(column.to_numpy(dtype=object), None)[codes]
     line_scale = np.append(parsed["scale"].to_numpy(dtype=float), np.nan)[codes]
@@ -267,9 +265,21 @@ def site_amounts(quantity, unit) -> pd.DataFrame:
     return pd.DataFrame({**out, "unit_known": known.astype(bool)})
 
 
+@functools.cache
+def _amount_scales() -> dict[str, float]:
+    """Base units per unit of each amount column (the unit registry's scales), once per process."""
+    from klimafotavtrykk.units import parse_units
+
+    reference = parse_units(list(_AMOUNT_UNITS.values()))["scale"].to_numpy(dtype=float)
+    return dict(zip(_AMOUNT_UNITS, reference.tolist(), strict=True))
+
+
 def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
                ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Turn the read sheets into engine frames, keeping every row.
+
+    Each column is typed as one array (each distinct value parsed once), and
+    each frame is built once with all its columns.
 
     Parameters
     ----------
@@ -289,73 +299,135 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
         ``source_ref``, ``kind`` (``bad_dataset_type``, ``bad_date``,
         ``bad_committed``, ``unknown_site_unit``), ``detail`` (the value found).
     """
+    m, found = _material_frame(materials)
+    activities = _site_frame(site, found)
+    found = [f for f in found if f is not None]
+    findings = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
+        columns=["source_ref", "kind", "detail"])
+    return m, activities, findings
+
+
+def _material_frame(materials: pd.DataFrame) -> tuple[pd.DataFrame, list]:
+    """The typed materials frame (built once) and its findings (None where none)."""
     from klimafotavtrykk.vocabulary import LINE_COLUMNS
 
-    m = materials.reset_index(drop=True).copy()
-    found = []
+    n = len(materials)
+    index = pd.RangeIndex(n)
+    # the columns as read, in order (as Series: their dtypes stay), then what is added
+    if not isinstance(materials.index, pd.RangeIndex) or materials.index.start != 0 or (
+            materials.index.step != 1):
+        materials = materials.reset_index(drop=True)
+    columns: dict[str, Any] = dict(materials.items())
     for name in (*LINE_COLUMNS, "thickness_mm"):
-        if name not in m.columns:
-            m[name] = np.arange(len(m)) if name == "row_id" else None
+        if name not in columns:
+            columns[name] = np.arange(n) if name == "row_id" else None
     for name in ("product", "epd_id", "epd_declared_unit", "dataset_type", "committed"):
-        if name not in m.columns:
-            m[name] = None
+        columns.setdefault(name, None)
     for name in ("epd_gwp_a1a3", "mass_per_unit", "epd_valid_until"):
-        if name not in m.columns:
-            m[name] = np.nan
+        columns.setdefault(name, np.nan)
+    refs = _array(columns["source_ref"], n)
     for name in ("epd_gwp_a1a3", "mass_per_unit"):
-        m[name] = _numbers(m[name])
-    m["epd_id"] = _clean_text(m["epd_id"])
-    m["line_key"] = _clean_text(m["line_key"]) if "line_key" in m.columns else None  # tender key
-    m["transport_mode"] = _choice(m["transport_mode"], "transport_modes")
-    raw_type = _clean_text(m["dataset_type"])
-    m["dataset_type"] = parse_dataset_type(raw_type)
-    found.append(_finding(m, raw_type.notna() & m["dataset_type"].isna(), "bad_dataset_type", raw_type))
-    raw_date = m["epd_valid_until"]
-    m["epd_valid_until"] = _dates(raw_date)
-    found.append(_finding(m, raw_date.notna() & m["epd_valid_until"].isna() & (_clean_text(raw_date).notna()),
-                          "bad_date", raw_date))
-    raw_committed = _clean_text(m["committed"])
-    m["committed"] = parse_yes_no(raw_committed).to_numpy()
-    found.append(_finding(m, raw_committed.notna() & m["committed"].isna(), "bad_committed",
-                          raw_committed))
+        columns[name] = _numbers(_column(columns[name], n))
+    columns["epd_id"] = _object_series(_clean_array(_array(columns["epd_id"], n)))
+    columns["line_key"] = (_object_series(_clean_array(_array(columns["line_key"], n)))
+                           if "line_key" in materials.columns else None)  # tender key
+    columns["transport_mode"] = _object_series(_choice_array(_array(columns["transport_mode"], n),
+                                                             "transport_modes"))
+    found = []
+    raw_type = _clean_array(_array(columns["dataset_type"], n))
+    dataset_type = _lookup_array(raw_type, _dataset_types())
+    columns["dataset_type"] = _object_series(dataset_type)
+    found.append(_found(refs, _present(raw_type) & ~_present(dataset_type), "bad_dataset_type",
+                        raw_type))
+    raw_date = _array(columns["epd_valid_until"], n)
+    dates = _date_array(raw_date)
+    columns["epd_valid_until"] = pd.Series(dates, copy=False)
+    bad = _present(raw_date) & np.isnat(dates)
+    if bad.any():  # text that is no date: not blank text
+        bad &= _present(_clean_array(raw_date))
+    found.append(_found(refs, bad, "bad_date", raw_date))
+    raw_committed = _clean_array(_array(columns["committed"], n))
+    committed, known = _yes_no_array(raw_committed)
+    columns["committed"] = committed
+    found.append(_found(refs, _present(raw_committed) & ~known, "bad_committed", raw_committed))
+    return pd.DataFrame(columns, index=index), found
 
-    s = site.reset_index(drop=True).copy()
-    if "source_ref" not in s.columns:
-        s["source_ref"] = None
-    for name in ("quantity", "rated_power_kw"):
-        s[name] = _numbers(s[name]) if name in s.columns else np.nan
-    for name in ("unit", "category", "carrier", "machine_class", "vehicle_class", "activity",
-                 "machine", "committed"):
-        s[name] = _clean_text(s[name]) if name in s.columns else pd.Series(None, index=s.index,
-                                                                             dtype=object)
-    amounts = site_amounts(s["quantity"], s["unit"])
-    unknown = s["unit"].notna() & ~amounts["unit_known"]
-    found.append(_finding(s, unknown, "unknown_site_unit", s["unit"]))
-    raw_site_committed = s["committed"]
-    committed = parse_yes_no(raw_site_committed)
-    found.append(_finding(s, raw_site_committed.notna() & committed.isna(), "bad_committed",
-                          raw_site_committed))
-    category = _site_category(s["category"])
-    activities = pd.DataFrame({
-        "row_id": np.arange(len(s)),
-        "source_ref": s["source_ref"] if "source_ref" in s.columns else None,
-        "activity": s["activity"].where(s["activity"].notna(), s["category"]),
-        "machine": s["machine"],
-        "machine_class": _machine_class(s["machine_class"]),
-        "carrier": _choice(s["carrier"], "carriers").str.casefold(),
+
+def _site_frame(site: pd.DataFrame, found: list) -> pd.DataFrame:
+    """The site activity table (built once); its findings are appended to ``found``."""
+    n = len(site)
+    index = pd.RangeIndex(n)
+    refs = site["source_ref"].to_numpy(dtype=object) if "source_ref" in site.columns else (
+        np.full(n, None, dtype=object))
+    number = {name: (_numbers(site[name]) if name in site.columns else np.full(n, np.nan))
+              for name in ("quantity", "rated_power_kw")}
+    text = {name: (_clean_array(site[name].to_numpy(dtype=object)) if name in site.columns
+                   else np.full(n, None, dtype=object))
+            for name in ("unit", "category", "carrier", "machine_class", "vehicle_class",
+                         "activity", "machine", "committed")}
+    amounts = site_amounts(number["quantity"], text["unit"])
+    unit_known = amounts["unit_known"].to_numpy(dtype=bool)
+    found.append(_found(refs, _present(text["unit"]) & ~unit_known, "unknown_site_unit",
+                        text["unit"]))
+    committed, known = _yes_no_array(text["committed"])
+    found.append(_found(refs, _present(text["committed"]) & ~known, "bad_committed",
+                        text["committed"]))
+    category = _site_category(text["category"])
+    activity = text["activity"]
+    carrier = _choice_array(text["carrier"], "carriers")
+    codes, distinct = pd.factorize(carrier)  # clean text or None: each distinct text folded once
+    carrier = np.array([d.casefold() for d in distinct] + [None], dtype=object)[codes]
+    return pd.DataFrame({
+        "row_id": np.arange(n),
+        "source_ref": (site["source_ref"].reset_index(drop=True) if "source_ref" in site.columns
+                       else None),
+        "activity": _object_series(np.where(_present(activity), activity, text["category"])),
+        "machine": _object_series(text["machine"]),
+        "machine_class": _object_series(_machine_class(text["machine_class"])),
+        "carrier": _object_series(carrier),
         **{c: amounts[c].to_numpy() for c in ("litres", "kwh", "nm3", "kg", "machine_hours",
                                                "tonne_km")},
-        "rated_power_kw": s["rated_power_kw"],
-        "vehicle_class": _choice(s["vehicle_class"], "transport_modes"),
+        "rated_power_kw": pd.Series(number["rated_power_kw"], copy=False),
+        "vehicle_class": _object_series(_choice_array(text["vehicle_class"], "transport_modes")),
         "scope": np.where(category == "mass_transport", "mass_transport", "site"),
-        "quantity": s["quantity"].to_numpy(dtype=float),  # as written, for the evaluation
-        "unit": s["unit"].to_numpy(dtype=object),
-        "committed": committed.to_numpy(),
+        "quantity": number["quantity"],  # as written, for the evaluation
+        "unit": text["unit"],
+        "committed": committed,
         "category": category,
-    })
-    findings = pd.concat([f for f in found if len(f)], ignore_index=True) if any(
-        len(f) for f in found) else pd.DataFrame(columns=["source_ref", "kind", "detail"])
-    return m, activities, findings
+    }, index=index)
+
+
+def _column(values, n: int):
+    """A column as given (Series), or a scalar filled to ``n`` rows (float NaN stays float)."""
+    if isinstance(values, pd.Series | np.ndarray):
+        return values
+    return np.full(n, values, dtype=float if isinstance(values, float) else object)
+
+
+def _array(values, n: int) -> np.ndarray:
+    """A column's values as an object array of ``n`` rows."""
+    if isinstance(values, pd.Series | np.ndarray):
+        return np.asarray(values, dtype=object) if isinstance(values, np.ndarray) else (
+            values.to_numpy(dtype=object))
+    return np.full(n, values, dtype=object)
+
+
+def _object_series(values: np.ndarray) -> pd.Series:
+    return pd.Series(values, dtype=object, copy=False)
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    """Per cell: not missing (None, NaN, NaT)."""
+    return ~pd.isna(values)
+
+
+def _found(refs: np.ndarray, mask: np.ndarray, kind: str, values: np.ndarray):
+    """A finding per cell of ``mask`` (the value found as text); None when there is none."""
+    if not mask.any():  # nothing found (the usual case): no frame
+        return None
+    return pd.DataFrame({"source_ref": refs[mask], "kind": kind,
+                         "detail": pd.Series(values[mask], dtype=object).astype(str).to_numpy(
+                             dtype=object)})
 
 
 def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
@@ -367,35 +439,55 @@ def _finding(frame: pd.DataFrame, mask, kind: str, values) -> pd.DataFrame:
                          "detail": pd.Series(values)[mask].astype(str).to_numpy(dtype=object)})
 
 
+def _clean_array(values: np.ndarray) -> np.ndarray:
+    """:func:`_clean_text` on an object array, as an object array."""
+    from klimafotavtrykk.quantities.numbers import strip_texts
+
+    codes, distinct = pd.factorize(values)
+    distinct = np.asarray(distinct, dtype=object)
+    if pd.api.types.infer_dtype(distinct, skipna=False) == "string":  # text only: one C loop
+        cleaned = np.append(strip_texts(distinct), None)
+        cleaned[cleaned == ""] = None
+    else:
+        cleaned = np.array([(d.strip() if type(d) is str else plain_text(d).strip()) or None
+                            for d in distinct] + [None], dtype=object)  # distinct values only
+    return cleaned[codes]
+
+
 def _clean_text(values) -> pd.Series:
     """Strip text, blanks to None; numbers written as text lose a trailing ``.0``."""
     series = pd.Series(values, dtype=object)
-    codes, distinct = pd.factorize(series)
-    cleaned = np.array([(d.strip() if type(d) is str else plain_text(d).strip()) or None
-                        for d in distinct] + [None], dtype=object)  # distinct values only
-    return pd.Series(cleaned[codes], index=series.index, dtype=object)
+    return pd.Series(_clean_array(series.to_numpy(dtype=object)), index=series.index,
+                     dtype=object)
 
 
 def _numbers(values) -> np.ndarray:
     """Numbers from numeric cells, or from text with a decimal comma and blank thousands."""
-    if isinstance(values, pd.Series) and values.dtype.kind == "f":  # typed already: as is
-        return values.to_numpy(dtype=float)
-    series = pd.Series(values, dtype=object)
-    numeric = pd.to_numeric(series, errors="coerce").astype(float)
-    text = series.where(numeric.isna() & series.notna())
-    if text.notna().any():
-        cleaned = (text.astype(str).str.replace("\u00a0", "", regex=False)
-                   .str.replace(" ", "", regex=False).str.replace(",", ".", regex=False))
-        numeric = numeric.fillna(pd.to_numeric(cleaned.where(text.notna()), errors="coerce"))
-    return numeric.to_numpy(dtype=float)
+    if isinstance(values, pd.Series | np.ndarray) and values.dtype.kind == "f":  # typed already
+        return np.asarray(values, dtype=float)
+    cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(
+        values, dtype=object)
+    numeric = np.asarray(pd.to_numeric(cells, errors="coerce"), dtype=float)
+    text = np.isnan(numeric) & ~pd.isna(cells)
+    if text.any():  # text cells (few): read once more with the comma rule
+        cleaned = (pd.Series(cells[text], dtype=object).astype(str)
+                   .str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+                   .str.replace(",", ".", regex=False))
+        numeric[text] = np.asarray(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
+    return numeric
+
+
+def _date_array(values: np.ndarray) -> np.ndarray:
+    """:func:`_dates` on an object array: a datetime64 array."""
+    codes, distinct = pd.factorize(values)
+    parsed = [_one_date(d) for d in distinct] + [pd.NaT]  # distinct values only
+    return pd.to_datetime(np.array(parsed, dtype=object)).to_numpy()[codes]
 
 
 def _dates(values) -> pd.Series:
     """Dates from date cells, ISO text (2026-05-31) or Norwegian text (31.05.2026)."""
     series = pd.Series(values, dtype=object)
-    codes, distinct = pd.factorize(series)
-    parsed = [_one_date(d) for d in distinct] + [pd.NaT]  # distinct values only
-    return pd.Series(pd.to_datetime(np.array(parsed, dtype=object)[codes]), index=series.index)
+    return pd.Series(_date_array(series.to_numpy(dtype=object)), index=series.index)
 
 
 def _one_date(value):
@@ -410,6 +502,39 @@ def _one_date(value):
     return pd.NaT
 
 
+def _lookup_array(values: np.ndarray, known: dict[str, str]) -> np.ndarray:
+    """:func:`~klimafotavtrykk.tender.schema.lookup_folded` on an object array, as one."""
+    codes, distinct = pd.factorize(values)
+    hits = np.array([known.get(fold(d)) for d in distinct] + [None], dtype=object)
+    return hits[codes]
+
+
+def _yes_no_array(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~klimafotavtrykk.tender.schema.parse_yes_no` of clean text (str or None).
+
+    Returns the values as ``parse_yes_no(...).to_numpy()`` gives them (bool
+    when every cell is yes or no, else object with ``pd.NA``) and where a
+    cell was understood.
+    """
+    codes, distinct = pd.factorize(text)  # clean text: str(d) is d
+    folded = [d.strip().casefold() for d in distinct]  # each distinct spelling, not each row
+    known = np.array([d in YES_WORDS or d in NO_WORDS for d in folded] + [False])[codes]
+    value = np.array([d in YES_WORDS for d in folded] + [False])[codes]
+    if known.all():
+        return value, known
+    out = value.astype(object)
+    out[~known] = pd.NA
+    return out, known
+
+
+@functools.cache
+def _dataset_types() -> dict[str, str]:
+    """Folded dataset-type labels -> type, as :func:`parse_dataset_type` knows them, once."""
+    from klimafotavtrykk.tender.schema import dataset_type_labels
+
+    return dataset_type_labels()
+
+
 @functools.cache
 def _choice_ids(key: str) -> dict[str, str]:
     """:func:`~klimafotavtrykk.tender.schema.choice_ids`, built once per process (shipped data)."""
@@ -420,9 +545,16 @@ def _choice_ids(key: str) -> dict[str, str]:
 
 def _choice(values, key: str) -> pd.Series:
     """Names from a dropdown (either language) or ids -> ids; other text kept for the model to report."""
-    text = _clean_text(values)
-    hit = lookup_folded(text, _choice_ids(key))
-    return hit.where(hit.notna(), text).astype(object)
+    series = pd.Series(values, dtype=object)
+    return pd.Series(_choice_array(series.to_numpy(dtype=object), key), index=series.index,
+                     dtype=object)
+
+
+def _choice_array(values: np.ndarray, key: str) -> np.ndarray:
+    """:func:`_choice` on an object array, as one."""
+    text = _clean_array(values)
+    hit = _lookup_array(text, _choice_ids(key))
+    return np.where(pd.isna(hit), text, hit).astype(object)
 
 
 @functools.cache
@@ -432,8 +564,8 @@ def _site_categories() -> dict[str, str]:
     return known | {k: k for k in SITE_CATEGORIES}
 
 
-def _site_category(values: pd.Series) -> np.ndarray:
-    hit = lookup_folded(values, _site_categories()).to_numpy(dtype=object)
+def _site_category(values) -> np.ndarray:
+    hit = _lookup_array(np.asarray(values, dtype=object), _site_categories())
     return np.where(pd.isna(hit), "other", hit).astype(object)
 
 
@@ -450,11 +582,13 @@ def _machine_classes() -> dict[str, str]:
     return known
 
 
-def _machine_class(values: pd.Series) -> pd.Series:
+def _machine_class(values) -> np.ndarray:
     """Machine-class names in either language (or keys) -> keys; unknown text kept for the model to report."""
-    hit = lookup_folded(values, _machine_classes())
-    out = hit.where(hit.notna(), values).astype(object)
-    return out.where(out.notna(), np.nan)  # blanks NaN, as Series.map leaves them
+    values = np.asarray(values, dtype=object)
+    hit = _lookup_array(values, _machine_classes())
+    out = np.where(pd.isna(hit), values, hit).astype(object)
+    out[pd.isna(out)] = np.nan  # blanks NaN, as Series.map leaves them
+    return out
 
 
 def read_site_sheet(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame] | None:

@@ -43,6 +43,7 @@ Without a tender bill of quantities only negative quantities are refused.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -380,7 +381,7 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
                           findings=_joined(found), gate="")
 
     ref = tender.lines
-    pos = _key_positions(m["line_key"], ref["line_key"])
+    pos = _key_positions(m["line_key"], _key_index(tender))
     seen = pd.Series(np.where(pos >= 0, pos, -1 - np.arange(len(m))))
     matched = (pos >= 0) & ~seen.duplicated().to_numpy()
     duplicate = (pos >= 0) & ~matched
@@ -422,14 +423,15 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
                             + (" · " + _shown(m["line_key"][mask], False) if kind == "duplicate_line"
                                else "")))
 
-    restored = bid_lines.copy()
+    restored = dict(bid_lines.items())  # built once below: no copy, no column-by-column setting
     for name in KEY_FIELDS:  # the tender's quantity, unit, part and text on every matched line
         restored[name] = tender_lines[name].to_numpy()
     restored["line_key"] = tender_lines["line_key"].to_numpy(dtype=object)
-    added_rows = (gone.reindex(columns=m.columns)
-                  .assign(line_key=gone["line_key"].to_numpy(dtype=object),
-                          source_ref=gone["source_ref"].to_numpy(dtype=object)))
-    evaluated = pd.concat([restored.assign(origin="bid"), added_rows.assign(origin="tender")],
+    restored["origin"] = "bid"
+    added_rows = gone.reindex(columns=m.columns).assign(
+        line_key=gone["line_key"].to_numpy(dtype=object),
+        source_ref=gone["source_ref"].to_numpy(dtype=object), origin="tender")
+    evaluated = pd.concat([pd.DataFrame(restored, index=bid_lines.index), added_rows],
                           ignore_index=True)
     exclusion = np.where(added, "added_line", np.where(duplicate, "duplicate_line", None))
     excluded = m[added | duplicate].assign(exclusion=exclusion[added | duplicate])
@@ -439,7 +441,13 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
                       findings=findings, gate=gate)
 
 
-def _key_positions(keys: pd.Series, tender_keys: pd.Series) -> np.ndarray:
+@functools.lru_cache(maxsize=8)
+def _key_index(tender: TenderQuantities) -> pd.Index:
+    """The tender's line keys as an index, built (and hashed) once per tender, not per bid."""
+    return pd.Index(tender.lines["line_key"].astype(str))
+
+
+def _key_positions(keys: pd.Series, tender_keys: pd.Series | pd.Index) -> np.ndarray:
     """Row of the tender line with each bid key (-1 for none), keys compared as :func:`_text` writes them.
 
     The keys are looked up as written first: a key found so is a tender key,
@@ -447,7 +455,7 @@ def _key_positions(keys: pd.Series, tender_keys: pd.Series) -> np.ndarray:
     inner spaces (checked in one regex pass over all of them); only the keys
     not found are cleaned and looked up again.
     """
-    index = pd.Index(tender_keys.astype(str))
+    index = tender_keys if isinstance(tender_keys, pd.Index) else pd.Index(tender_keys.astype(str))
     raw = np.asarray(keys, dtype=object)
     pos = index.get_indexer(raw)
     hit = pos >= 0

@@ -56,7 +56,8 @@ from klimafotavtrykk.messages import LANGUAGES, t
 __all__ = ["SHEETS", "MATERIAL_COLUMNS", "SITE_COLUMNS", "DECLARATION_FIELDS", "DATASET_TYPES",
            "SITE_CATEGORIES", "Column", "template_headers", "sheet_names", "bid_aliases",
            "validation_lists", "named_choices", "choice_ids", "SITE_SCOPE", "parse_yes_no",
-           "parse_dataset_type", "plain_text", "fold", "lookup_folded"]
+           "parse_dataset_type", "dataset_type_labels", "plain_text", "fold", "lookup_folded",
+           "YES_WORDS", "NO_WORDS"]
 
 #: Sheet keys in workbook order; names come from ``messages`` (``bid.sheet.<key>``).
 SHEETS: tuple[str, ...] = ("guide", "materials", "site", "declaration")
@@ -67,8 +68,10 @@ DECLARATION_FIELDS: tuple[str, ...] = ("bidder", "org_number", "date", "price_no
 #: Categories of a site row (``messages``: ``bid.category.<key>``); anything else is ``other``.
 SITE_CATEGORIES: tuple[str, ...] = ("machine", "heating", "mass_transport", "other")
 
-_YES = ("ja", "j", "yes", "y", "true", "1", "x")
-_NO = ("nei", "n", "no", "false", "0")
+#: Folded spellings :func:`parse_yes_no` reads as yes and as no.
+YES_WORDS: tuple[str, ...] = ("ja", "j", "yes", "y", "true", "1", "x")
+NO_WORDS: tuple[str, ...] = ("nei", "n", "no", "false", "0")
+_YES, _NO = YES_WORDS, NO_WORDS
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,12 @@ def parse_yes_no(values) -> pd.Series:
 
 def parse_dataset_type(values) -> pd.Series:
     """Dataset-type labels in either language (or canonical) -> ``product_epd`` ... ; others None."""
+    return lookup_folded(values, dataset_type_labels())
+
+
+def dataset_type_labels() -> dict[str, str]:
+    """Folded dataset-type label (either language, canonical, or with spaces) -> dataset type."""
     known = {fold(d): d for d in DATASET_TYPES}
     known |= {fold(t(f"bid.dataset_type.{d}", lang)): d for d in DATASET_TYPES for lang in LANGUAGES}
     known |= {fold(d.replace("_", " ")): d for d in DATASET_TYPES}
-    return lookup_folded(values, known)
+    return known

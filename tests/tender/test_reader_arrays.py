@@ -1,0 +1,64 @@
+"""The bid reader's column helpers on arrays agree with the public Series helpers.
+
+:func:`klimafotavtrykk.tender.reader.bid_frames` types each column as one array; these tests
+hold the array helpers against :func:`~klimafotavtrykk.tender.schema.parse_yes_no` and the
+frames' dtypes, on values worked out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.tender.reader import _clean_array, _yes_no_array, bid_frames
+from klimafotavtrykk.tender.schema import parse_yes_no
+
+
+def test_yes_no_with_unknown_spellings_is_object_with_na():
+    text = np.array(["ja", "Nei", None, "kanskje", "X"], dtype=object)
+    values, known = _yes_no_array(text)
+    # ja -> True, Nei -> False, blank and "kanskje" unknown (<NA>), X -> True
+    assert values.dtype == object
+    assert values[0] is True and values[1] is False and values[4] is True
+    assert values[2] is pd.NA and values[3] is pd.NA
+    assert known.tolist() == [True, True, False, False, True]
+    expected = parse_yes_no(text).to_numpy()
+    assert [v is pd.NA for v in values] == [v is pd.NA for v in expected]
+
+
+def test_yes_no_all_understood_is_bool():
+    values, known = _yes_no_array(np.array(["ja", "nei", "yes"], dtype=object))
+    assert values.dtype == bool and values.tolist() == [True, False, True] and known.all()
+    assert parse_yes_no(["ja", "nei", "yes"]).to_numpy().dtype == bool
+
+
+def test_clean_text_strips_and_drops_a_whole_numbers_point_zero():
+    cells = np.array([" a ", "", None, 7.0, 2.5, "a"], dtype=object)
+    assert _clean_array(cells).tolist() == ["a", None, None, "7", "2.5", "a"]
+    assert _clean_array(np.array(["x", "  "], dtype=object)).tolist() == ["x", None]
+
+
+def test_bid_frames_types_the_columns_and_lists_what_it_cannot_read():
+    materials = pd.DataFrame({
+        "source_ref": ["[b.xlsx]M!E2", "[b.xlsx]M!E3"], "quantity": [1.0, 2.0],
+        "epd_gwp_a1a3": ["1,5", 3],  # text with a decimal comma; a number cell
+        "dataset_type": ["Produkt-EPD", "noe annet"],
+        "epd_valid_until": [dt.datetime(2029, 12, 31), "31.05.2026"],
+        "committed": ["ja", "tja"]})
+    site = pd.DataFrame({"source_ref": ["[b.xlsx]S!F2"], "quantity": ["1 000"],
+                         "unit": ["l"], "carrier": ["Diesel"], "committed": ["nei"]})
+    m, s, found = bid_frames(materials, site)
+    assert m["epd_gwp_a1a3"].tolist() == [1.5, 3.0]
+    assert m["epd_valid_until"].dtype.kind == "M"
+    assert m["epd_valid_until"].tolist() == [pd.Timestamp(2029, 12, 31), pd.Timestamp(2026, 5, 31)]
+    assert m["dataset_type"].tolist() == ["product_epd", None]
+    assert m["committed"][0] is True and m["committed"][1] is pd.NA
+    assert len(m) == 2 and list(m.index) == [0, 1]
+    # 1 000 l of diesel: litres 1000, nothing in the other amount columns
+    assert s["litres"].tolist() == [1000.0] and np.isnan(s["kwh"]).all()
+    assert s["carrier"].tolist() == ["diesel"] and s["committed"].tolist() == [False]
+    assert found[["source_ref", "kind", "detail"]].values.tolist() == [
+        ["[b.xlsx]M!E3", "bad_dataset_type", "noe annet"],
+        ["[b.xlsx]M!E3", "bad_committed", "tja"]]
