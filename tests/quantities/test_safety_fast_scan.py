@@ -159,3 +159,13 @@ def test_the_common_tails_accept_the_same_tags_as_the_general_rule(xml, cols, ro
     for text in (xml, b'<c r="A1"' + xml, b'<c r="B2" s="12"' + xml, b'<c r="A1" t="s"' + xml):
         got, want = fast.search(text), general.search(text)
         assert (got and got.start()) == (want and want.start()), text
+
+
+@pytest.mark.parametrize("needle,rare", [*NEEDLES])
+def test_a_range_shorter_than_the_needle_finds_nothing(needle, rare):
+    # found by hypothesis: with end < len(needle) the last search position was negative and
+    # bytes.find read it from the end of the buffer, so a needle after the range was "found"
+    data = b"xx" + needle
+    for end in range(len(needle)):
+        assert not safety._contains(data, needle, 0, end, rare)
+    assert not safety._prefixed_cell(b"x:c>" + b":c>", 0, 1)

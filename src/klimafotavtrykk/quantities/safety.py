@@ -898,6 +898,8 @@ def _contains(buf: bytes, needle: bytes, start: int, end: int, rare: int) -> boo
     """
     lo = start + rare  # needle[rare] of a needle that starts at or after start
     hi = end - len(needle) + 1 + rare  # ... and ends at or before end
+    if hi <= lo:  # the range is shorter than the needle (a negative hi would count from the end)
+        return False
     byte = needle[rare:rare + 1]
     at = buf.find(byte, lo, hi)
     for _ in range(_FEW_HITS):
@@ -936,6 +938,8 @@ def _declares_dtd(buf: bytes, start: int, end: int) -> bool:
 
 def _prefixed_cell(buf: bytes, start: int, end: int) -> bool:
     """Whether ``_PREFIXED_CELL`` (``:c``, then white space, ``/`` or ``>``) matches in the range."""
+    if end - 2 <= start:  # no room for ":c" and its end (a negative stop counts from the end)
+        return False
     at = buf.find(b":", start, end - 2)
     for _ in range(_FEW_HITS):
         if at < 0:
