@@ -200,6 +200,9 @@ def _finite(value: float) -> float:
 
 # ============================================================================ calculate
 
+#: pandas 3 always copies on write; pandas 2 when the option is on
+_COPY_ON_WRITE = (int(pd.__version__.split(".")[0]) >= 3
+                  or pd.get_option("mode.copy_on_write") is True)
 _NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness", "thickness_mm")
 _COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
@@ -379,7 +382,7 @@ def calculate(
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
     said = _reason_masks(match.reason)  # the matcher's few reasons, compared once each
-    reason = _reasons(
+    reason, ok = _reasons(
         (np.isnan(quantity), "missing_quantity"),
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
@@ -393,8 +396,10 @@ def calculate(
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
     )
-    reason = refuse_incomplete(reason, items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
-    ok = pd.isna(reason)  # reason is None or a name
+    layer_line = items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
+    if (layer_line >= 0).any():  # a build-up: all its layers compute, or none does
+        reason = refuse_incomplete(reason, layer_line)
+        ok = pd.isna(reason)  # reason is None or a name
 
     used = np.flatnonzero(np.bincount(fidx[ok], minlength=len(table)))  # sorted factor rows used
     user_meta: dict[str, Any] = {}
@@ -489,17 +494,19 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),
                                  code="missing_column")
-    items = lines.copy()
-    for column in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS):
-        if column not in items.columns:
-            if column == "row_id":
-                items[column] = np.arange(len(items))
-            elif column in _NUMERIC_LINE_COLUMNS:
-                items[column] = np.nan
-            else:
-                items[column] = None
+    # with copy-on-write the caller's columns are shared, not copied: nothing here writes into them
+    items = lines.copy(deep=not _COPY_ON_WRITE)
+    added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
+    for column in added:
+        if column == "row_id":
+            items[column] = np.arange(len(items))
+        elif column in _NUMERIC_LINE_COLUMNS:
+            items[column] = np.nan
+        else:
+            items[column] = None
     for column in _NUMERIC_LINE_COLUMNS:
-        items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
+        if column not in added:  # an added one is float64 NaN already
+            items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
     waste = items["waste_rate"].to_numpy()
     bad = (waste < 0) | (waste >= 1)
     if bad.any():
@@ -507,7 +514,8 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"waste rate must be a share in [0, 1), line {at}",
                          cell=_ref(items, at), expected="0 <= waste_rate < 1",
                          found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
-    items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
+    if "thickness_mm" not in added:  # else nothing to fill from
+        items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
     thickness = items["thickness"].to_numpy()
     if (thickness <= 0).any():
         at = items.index[np.flatnonzero(thickness <= 0)[0]]
@@ -530,7 +538,7 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
     :func:`~klimafotavtrykk.assemblies.fold_layers`).
     """
     match = match_factors(items, table.ids, mappings)
-    layered = match.reason == "assembly"
+    layered = _reason_masks(match.reason)("assembly")
     if not layered.any():
         return items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items
     rows = expand_layers(items, layered)
@@ -715,23 +723,32 @@ def _audit(derived: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
 def _reason_masks(reason: np.ndarray):
     """A function giving, for a reason name, the lines whose ``reason`` is that name.
 
-    The object array is coded once; each name is then compared on the codes.
+    The lines with a reason are coded once (most lines have none); each name
+    is then compared on the codes.
     """
-    codes, names = pd.factorize(reason)  # None -> -1
+    given = np.flatnonzero(pd.notna(reason))
+    codes, names = pd.factorize(reason[given])
 
     def said(name: str) -> np.ndarray:
-        return np.append(names == name, False)[codes]
+        out = np.zeros(len(reason), dtype=bool)
+        out[given] = (names == name)[codes]
+        return out
 
     return said
 
 
-def _reasons(*rules) -> np.ndarray:
-    """First reason that applies to each line, in the order given; None where none does."""
+def _reasons(*rules) -> tuple[np.ndarray, np.ndarray]:
+    """First reason that applies to each line, in the order given; None where none does.
+
+    Returns the reasons and whether each line has none (it computes). The
+    rules are numbered per line first: one object array is built at the end.
+    """
     n = len(rules[0][0])
-    reason = np.full(n, None, dtype=object)
-    for mask, name in reversed(rules):
-        reason[np.asarray(mask, dtype=bool)] = name
-    return reason
+    first = np.zeros(n, dtype=np.int8)  # 0: no reason; k: rules[k - 1]
+    for k in range(len(rules), 0, -1):  # a dozen rules, last first: the first rule wins
+        first[np.asarray(rules[k - 1][0], dtype=bool)] = k
+    names = np.array([None, *(name for _, name in rules)], dtype=object)
+    return names[first], first == 0
 
 
 def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile

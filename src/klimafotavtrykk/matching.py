@@ -309,11 +309,17 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         found_u = factor_ids.get_indexer(pd.Index(ids, dtype=object))
         # unknown_factor keeps the bare id asked for; a found id says where it came from
         said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
-        codes = id_codes[has_explicit]
-        factor_idx[has_explicit] = found_u[codes]
-        method[has_explicit] = "factor_id"
-        matched[has_explicit] = ids[codes]
-        detail[has_explicit] = said_u[codes]
+        if has_explicit.all():  # every line names its factor: gathers, no masks
+            factor_idx = found_u[id_codes].astype(np.int64, copy=False)
+            method = np.full(n, "factor_id", dtype=object)
+            matched = ids[id_codes]
+            detail = said_u[id_codes]
+        else:
+            codes = id_codes[has_explicit]
+            factor_idx[has_explicit] = found_u[codes]
+            method[has_explicit] = "factor_id"
+            matched[has_explicit] = ids[codes]
+            detail[has_explicit] = said_u[codes]
 
     todo = ~has_explicit
     text_codes_of = {"description": _coded(lines, "description")}
