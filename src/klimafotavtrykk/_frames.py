@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "clean_text", "short_numbers"]
+__all__ = ["text_codes", "clean_text", "short_numbers", "filled"]
 
 
 def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -36,6 +36,17 @@ def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes2, uniques = pd.factorize(cleaned.where(keep, None), use_na_sentinel=True)
     mapping = np.append(codes2, -1)
     return mapping[codes].astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def filled(n: int, value: object) -> np.ndarray:
+    """An object array of ``n`` references to ``value``.
+
+    ``np.full(n, "text", dtype=object)`` makes a new str per element (it goes
+    through a fixed-width string array): about 15 times slower on 1M lines.
+    """
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
 
 
 def _all_missing(column) -> bool:

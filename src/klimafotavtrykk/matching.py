@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._frames import filled, text_codes
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -311,7 +311,7 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
         if has_explicit.all():  # every line names its factor: gathers, no masks
             factor_idx = found_u[id_codes].astype(np.int64, copy=False)
-            method = np.full(n, "factor_id", dtype=object)
+            method = filled(n, "factor_id")
             matched = ids[id_codes]
             detail = said_u[id_codes]
         else:
