@@ -88,9 +88,13 @@ class LineResults:
             and ``kg_co2e`` [kg CO2e]; a build-up folded into its line.
         """
         ok, f, table = self.ok, self.factor, self.table
-        per_line = line_results(self.row, self.quantity, self.intensities)
+        # modules and their total in one block, written in place: no frame copies them again
+        per_line = np.empty((len(f), len(MODULES) + 1))
+        line_results(self.row, self.quantity, self.intensities, out=per_line[:, :len(MODULES)])
+        per_line[:, -1] = per_line[:, _TOTAL].sum(axis=1)
         source = table.frame
-        computed = self.items.loc[ok].assign(
+        every = bool(ok.all())  # then the lines are taken as they are (shared, copy on write)
+        computed = (self.items if every else self.items.loc[ok]).assign(
             factor_id=table.ids[f].to_numpy(dtype=object),
             factor_name=(source["name_nb"].to_numpy(dtype=object)[f] if "name_nb" in source.columns
                          else np.full(len(f), None, dtype=object)),
@@ -103,11 +107,15 @@ class LineResults:
             replacements=self.replacements[self.row],
             **{c: self.audit[c].to_numpy(dtype=object)[ok] for c in _AUDIT},
         )
-        detail = pd.DataFrame(per_line, columns=list(MODULES), index=computed.index)
+        detail = pd.DataFrame(per_line, columns=[*MODULES, "kg_co2e"], index=computed.index,
+                              copy=False)  # made here, owned by the frame alone
         computed = pd.concat([computed, detail], axis=1)
-        computed["kg_co2e"] = per_line[:, _TOTAL].sum(axis=1)
-        no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
-        computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
+        if (computed[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64) < 0).all():
+            # no build-up: folding only adds the empty ``layers`` column (fold_layers)
+            computed = computed.assign(layers=None).drop(columns=list(LAYER_COLUMNS))
+        else:
+            no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
+            computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
         return computed.reset_index(drop=True)
 
 
