@@ -189,6 +189,21 @@ class Assessment:
         return out
 
 
+#: The empty ``unmatched`` frame per layout of the lines (column names and dtypes): a bill
+#: whose lines all compute gets a copy, not the same pandas work on no rows every call.
+_NONE_UNMATCHED: dict[tuple, pd.DataFrame] = {}
+
+
+def _none_unmatched(items: pd.DataFrame, build) -> pd.DataFrame:
+    """The ``unmatched`` frame of lines that all compute: ``build()`` once per column layout."""
+    key = (tuple(items.columns), tuple(items.dtypes), items.columns.dtype, items.columns.name)
+    if key not in _NONE_UNMATCHED:
+        if len(_NONE_UNMATCHED) >= 64:  # layouts are few; never grow without bound
+            _NONE_UNMATCHED.clear()
+        _NONE_UNMATCHED[key] = build()
+    return _NONE_UNMATCHED[key].copy()
+
+
 def _empty_other() -> pd.DataFrame:
     return pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
 
@@ -346,12 +361,16 @@ def calculate(
 
     quantity = items["quantity"].to_numpy(dtype=float)
     # checked on the lines as given, not on a build-up's layers (one warning per user row)
-    positions = line_positions(items)  # non-decreasing: a line's first row is where it changes
-    starts = np.ones(len(positions), dtype=bool)
-    starts[1:] = positions[1:] != positions[:-1]
-    first = np.flatnonzero(starts)
+    if len(items) == len(original):  # no build-up expanded: each row is its line
+        first_scale, first_dim = line_scale, line_dim
+    else:
+        positions = line_positions(items)  # non-decreasing: a line's first row is where it changes
+        starts = np.ones(len(positions), dtype=bool)
+        starts[1:] = positions[1:] != positions[:-1]
+        first = np.flatnonzero(starts)
+        first_scale, first_dim = line_scale[first], line_dim[first]
     implausible = _warn_implausible(original, implausible_lines(
-        original["quantity"].to_numpy(dtype=float), line_scale[first], line_dim[first]))
+        original["quantity"].to_numpy(dtype=float), first_scale, first_dim))
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
     derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table)
@@ -431,16 +450,20 @@ def calculate(
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
     matched_f = fidx[ok]
-    unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok],
-                                      **_audit(derived, ~ok))
-    hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
-                            ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
-                            items["factor_id"].to_numpy(dtype=object)[~ok],
-                            profile.accepted_indicators,
-                            per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
-                            per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
-    unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
-    _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
+    def not_computed() -> pd.DataFrame:
+        unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok],
+                                          **_audit(derived, ~ok))
+        hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
+                                ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
+                                items["factor_id"].to_numpy(dtype=object)[~ok],
+                                profile.accepted_indicators,
+                                per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
+                                per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
+        unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
+        _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
+        return unmatched.reset_index(drop=True)
+
+    unmatched = _none_unmatched(items, not_computed) if ok.all() else not_computed()
     # per-line results on request: built when result.lines is first read
     per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
                            method=match.method[ok], row=row, quantity=qty,
@@ -459,7 +482,7 @@ def calculate(
     }
     return Assessment(
         lines=per_line,
-        unmatched=unmatched.reset_index(drop=True),
+        unmatched=unmatched,
         by_module=by_module,
         by_building_part=by_building_part,
         profile=profile,
@@ -761,9 +784,9 @@ def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
     has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
     if not profile.building_parts:
         return np.ones(len(codes), dtype=bool), has
-    inside = np.zeros(len(distinct), dtype=bool)
-    for prefix in profile.building_parts:  # a handful of profile codes
-        inside |= distinct.str.startswith(prefix).to_numpy(dtype=bool)
+    prefixes = tuple(profile.building_parts)  # a handful of profile codes, any of them
+    inside = np.fromiter((p.startswith(prefixes) for p in distinct), dtype=bool,
+                         count=len(distinct))  # the distinct parts (text), not the lines
     return np.append(inside, False)[codes], has
 
 
