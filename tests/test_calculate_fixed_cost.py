@@ -52,3 +52,18 @@ def test_part_scope_by_prefix():
     # the one line in scope: 2 m3 of concrete, all of it in part 25
     assert list(result.by_building_part.index) == ["25"]
     assert np.isfinite(result.total)
+
+
+def test_nothing_derived_read_only_equals_the_written_frame():
+    from klimafotavtrykk.factors import load_factors
+    from klimafotavtrykk.lifecycle.geometry import derive_dimensions
+
+    table = load_factors()
+    texts = pd.Series(["Betong", "Stål"])
+    factor = np.array([0, 1])
+    mass = np.array([0, 0])  # lines in kg: nothing to read from their texts
+    written = derive_dimensions(texts, factor, mass, np.full(2, np.nan), table)
+    shared = derive_dimensions(texts, factor, mass, np.full(2, np.nan), table, read_only=True)
+    pd.testing.assert_frame_equal(written, shared, check_exact=True)
+    written.loc[0, "thickness"] = 0.1  # the default frame is the caller's to change
+    assert written.loc[0, "thickness"] == 0.1

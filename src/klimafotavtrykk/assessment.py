@@ -373,7 +373,8 @@ def calculate(
         original["quantity"].to_numpy(dtype=float), first_scale, first_dim))
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
-    derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table)
+    derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table,
+                                read_only=True)  # only read below
     q_decl = declared_quantity(
         quantity,
         line_scale,
