@@ -375,22 +375,28 @@ def calculate(
     explicit = items["thickness"].to_numpy(dtype=float)
     derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table,
                                 read_only=True)  # only read below
-    q_decl = declared_quantity(
-        quantity,
-        line_scale,
-        line_mass_per_base(table.mass_per_base, f, line_dim,
-                           np.where(np.isnan(explicit), derived["thickness"].to_numpy(), explicit),
-                           section=derived["section"].to_numpy(),
-                           linear_mass=derived["linear_mass"].to_numpy(),
-                           area_mass=derived["area_mass"].to_numpy(),
-                           piece_area=derived["piece_area"].to_numpy(),
-                           piece_length=derived["piece_length"].to_numpy(),
-                           part_count=derived["part_count"].to_numpy(),
-                           part_mass=derived["part_mass"].to_numpy()),
-        table.declared_scale[f],
-        table.mass_per_base[f, decl_dim],
-        line_dim == decl_dim,
-    )
+    same_dimension = line_dim == decl_dim
+    if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
+        q_decl = declared_quantity(quantity, line_scale, 1.0, table.declared_scale[f], 1.0,
+                                   same_dimension)
+    else:
+        q_decl = declared_quantity(
+            quantity,
+            line_scale,
+            line_mass_per_base(table.mass_per_base, f, line_dim,
+                               np.where(np.isnan(explicit), derived["thickness"].to_numpy(),
+                                        explicit),
+                               section=derived["section"].to_numpy(),
+                               linear_mass=derived["linear_mass"].to_numpy(),
+                               area_mass=derived["area_mass"].to_numpy(),
+                               piece_area=derived["piece_area"].to_numpy(),
+                               piece_length=derived["piece_length"].to_numpy(),
+                               part_count=derived["part_count"].to_numpy(),
+                               part_mass=derived["part_mass"].to_numpy()),
+            table.declared_scale[f],
+            table.mass_per_base[f, decl_dim],
+            same_dimension,
+        )
 
     # transport modes named on lines
     mode_codes, mode_names = text_codes(items["transport_mode"])
