@@ -19,7 +19,7 @@ import pandas as pd
 
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
-from klimafotavtrykk.lifecycle.engine import line_results
+from klimafotavtrykk.lifecycle.engine import BLOCK, line_results
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineResults", "LazyFrame"]
@@ -88,10 +88,7 @@ class LineResults:
             and ``kg_co2e`` [kg CO2e]; a build-up folded into its line.
         """
         ok, f, table = self.ok, self.factor, self.table
-        # modules and their total in one block, written in place: no frame copies them again
-        per_line = np.empty((len(f), len(MODULES) + 1))
-        line_results(self.row, self.quantity, self.intensities, out=per_line[:, :len(MODULES)])
-        per_line[:, -1] = per_line[:, _TOTAL].sum(axis=1)
+        per_line = _modules_and_total(self.row, self.quantity, self.intensities)
         source = table.frame
         every = bool(ok.all())  # then the lines are taken as they are (shared, copy on write)
         computed = (self.items if every else self.items.loc[ok]).assign(
@@ -117,6 +114,29 @@ class LineResults:
             no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
             computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
         return computed.reset_index(drop=True)
+
+
+def _modules_and_total(row: np.ndarray, quantity: np.ndarray, intensities: np.ndarray
+                       ) -> np.ndarray:
+    """Each line's modules and, in a last column, their total without D [kg CO2e].
+
+    One array the frame owns, filled block by block of lines while the block
+    is in cache (:func:`~klimafotavtrykk.lifecycle.engine.line_results`).
+    The total adds the modules one after another, in :data:`MODULES` order:
+    the very sum (and rounding) ``kg_co2e`` has always had, without gathering
+    the module columns into a second array first.
+    """
+    n, m = len(row), intensities.shape[1]
+    out = np.empty((n, m + 1))
+    for start in range(0, n, BLOCK):  # blocks of lines, not lines
+        block = out[start:start + BLOCK]
+        stop = start + len(block)
+        line_results(row[start:stop], quantity[start:stop], intensities, out=block[:, :m])
+        total = block[:, m]
+        total[:] = block[:, _TOTAL[0]]
+        for j in _TOTAL[1:]:  # the modules of the total, left to right
+            total += block[:, j]
+    return out
 
 
 class LazyFrame:
