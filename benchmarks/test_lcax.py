@@ -20,6 +20,22 @@ as our two functions run (it makes the plain calls slower than ours on a large h
 
 The full size runs only with ``--benchmark-only``; the suite's smoke run
 (``--benchmark-disable``) takes 2,000 products.
+
+Measured (issue 13, shared 2-core machine, load 4-6, min of 3-8 rounds; before = main at
+4e13cc8 in the same window, the last pair with the branch's final code):
+
+======================================  ======  =======  =======  =======  =======
+case, 100k products                     main    branch   main     main     branch
+                                        12:40   13:06    13:16    13:32    13:30
+======================================  ======  =======  =======  =======  =======
+ours, frame in -> results out           188 ms  93.7 ms  451 ms   294 ms   198 ms
+ours, FactorTable built once            92 ms   74.0 ms  323 ms   207 ms   178 ms
+lcax end to end, same run               4.62 s  4.33 s   5.78 s   4.74 s   6.26 s
+lcax calculate_project alone            0.93 s  2.48 s   1.69 s   1.11 s   1.86 s
+lcax end to end / ours (frame in)       24.6 x  46.2 x   12.8 x   16.1 x   31.7 x
+======================================  ======  =======  =======  =======  =======
+
+Load moves every figure by 2-3 x between windows; compare ratios within a column.
 """
 
 import gc

@@ -189,6 +189,21 @@ class Assessment:
         return out
 
 
+#: The empty ``unmatched`` frame per layout of the lines (column names and dtypes): a bill
+#: whose lines all compute gets a copy, not the same pandas work on no rows every call.
+_NONE_UNMATCHED: dict[tuple, pd.DataFrame] = {}
+
+
+def _none_unmatched(items: pd.DataFrame, build) -> pd.DataFrame:
+    """The ``unmatched`` frame of lines that all compute: ``build()`` once per column layout."""
+    key = (tuple(items.columns), tuple(items.dtypes), items.columns.dtype, items.columns.name)
+    if key not in _NONE_UNMATCHED:
+        if len(_NONE_UNMATCHED) >= 64:  # layouts are few; never grow without bound
+            _NONE_UNMATCHED.clear()
+        _NONE_UNMATCHED[key] = build()
+    return _NONE_UNMATCHED[key].copy()
+
+
 def _empty_other() -> pd.DataFrame:
     return pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
 
@@ -200,6 +215,9 @@ def _finite(value: float) -> float:
 
 # ============================================================================ calculate
 
+#: pandas 3 always copies on write; pandas 2 when the option is on
+_COPY_ON_WRITE = (int(pd.__version__.split(".")[0]) >= 3
+                  or pd.get_option("mode.copy_on_write") is True)
 _NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness", "thickness_mm")
 _COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
@@ -343,31 +361,42 @@ def calculate(
 
     quantity = items["quantity"].to_numpy(dtype=float)
     # checked on the lines as given, not on a build-up's layers (one warning per user row)
-    positions = line_positions(items)  # non-decreasing: a line's first row is where it changes
-    starts = np.ones(len(positions), dtype=bool)
-    starts[1:] = positions[1:] != positions[:-1]
-    first = np.flatnonzero(starts)
+    if len(items) == len(original):  # no build-up expanded: each row is its line
+        first_scale, first_dim = line_scale, line_dim
+    else:
+        positions = line_positions(items)  # non-decreasing: a line's first row is where it changes
+        starts = np.ones(len(positions), dtype=bool)
+        starts[1:] = positions[1:] != positions[:-1]
+        first = np.flatnonzero(starts)
+        first_scale, first_dim = line_scale[first], line_dim[first]
     implausible = _warn_implausible(original, implausible_lines(
-        original["quantity"].to_numpy(dtype=float), line_scale[first], line_dim[first]))
+        original["quantity"].to_numpy(dtype=float), first_scale, first_dim))
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
-    derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table)
-    q_decl = declared_quantity(
-        quantity,
-        line_scale,
-        line_mass_per_base(table.mass_per_base, f, line_dim,
-                           np.where(np.isnan(explicit), derived["thickness"].to_numpy(), explicit),
-                           section=derived["section"].to_numpy(),
-                           linear_mass=derived["linear_mass"].to_numpy(),
-                           area_mass=derived["area_mass"].to_numpy(),
-                           piece_area=derived["piece_area"].to_numpy(),
-                           piece_length=derived["piece_length"].to_numpy(),
-                           part_count=derived["part_count"].to_numpy(),
-                           part_mass=derived["part_mass"].to_numpy()),
-        table.declared_scale[f],
-        table.mass_per_base[f, decl_dim],
-        line_dim == decl_dim,
-    )
+    derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table,
+                                read_only=True)  # only read below
+    same_dimension = line_dim == decl_dim
+    if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
+        q_decl = declared_quantity(quantity, line_scale, 1.0, table.declared_scale[f], 1.0,
+                                   same_dimension)
+    else:
+        q_decl = declared_quantity(
+            quantity,
+            line_scale,
+            line_mass_per_base(table.mass_per_base, f, line_dim,
+                               np.where(np.isnan(explicit), derived["thickness"].to_numpy(),
+                                        explicit),
+                               section=derived["section"].to_numpy(),
+                               linear_mass=derived["linear_mass"].to_numpy(),
+                               area_mass=derived["area_mass"].to_numpy(),
+                               piece_area=derived["piece_area"].to_numpy(),
+                               piece_length=derived["piece_length"].to_numpy(),
+                               part_count=derived["part_count"].to_numpy(),
+                               part_mass=derived["part_mass"].to_numpy()),
+            table.declared_scale[f],
+            table.mass_per_base[f, decl_dim],
+            same_dimension,
+        )
 
     # transport modes named on lines
     mode_codes, mode_names = text_codes(items["transport_mode"])
@@ -379,7 +408,7 @@ def calculate(
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
     said = _reason_masks(match.reason)  # the matcher's few reasons, compared once each
-    reason = _reasons(
+    reason, ok = _reasons(
         (np.isnan(quantity), "missing_quantity"),
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
@@ -393,8 +422,10 @@ def calculate(
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
     )
-    reason = refuse_incomplete(reason, items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
-    ok = pd.isna(reason)  # reason is None or a name
+    layer_line = items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
+    if (layer_line >= 0).any():  # a build-up: all its layers compute, or none does
+        reason = refuse_incomplete(reason, layer_line)
+        ok = pd.isna(reason)  # reason is None or a name
 
     used = np.flatnonzero(np.bincount(fidx[ok], minlength=len(table)))  # sorted factor rows used
     user_meta: dict[str, Any] = {}
@@ -426,16 +457,20 @@ def calculate(
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
     matched_f = fidx[ok]
-    unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok],
-                                      **_audit(derived, ~ok))
-    hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
-                            ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
-                            items["factor_id"].to_numpy(dtype=object)[~ok],
-                            profile.accepted_indicators,
-                            per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
-                            per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
-    unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
-    _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
+    def not_computed() -> pd.DataFrame:
+        unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok],
+                                          **_audit(derived, ~ok))
+        hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
+                                ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
+                                items["factor_id"].to_numpy(dtype=object)[~ok],
+                                profile.accepted_indicators,
+                                per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
+                                per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
+        unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
+        _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
+        return unmatched.reset_index(drop=True)
+
+    unmatched = _none_unmatched(items, not_computed) if ok.all() else not_computed()
     # per-line results on request: built when result.lines is first read
     per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
                            method=match.method[ok], row=row, quantity=qty,
@@ -454,7 +489,7 @@ def calculate(
     }
     return Assessment(
         lines=per_line,
-        unmatched=unmatched.reset_index(drop=True),
+        unmatched=unmatched,
         by_module=by_module,
         by_building_part=by_building_part,
         profile=profile,
@@ -489,17 +524,19 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),
                                  code="missing_column")
-    items = lines.copy()
-    for column in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS):
-        if column not in items.columns:
-            if column == "row_id":
-                items[column] = np.arange(len(items))
-            elif column in _NUMERIC_LINE_COLUMNS:
-                items[column] = np.nan
-            else:
-                items[column] = None
+    # with copy-on-write the caller's columns are shared, not copied: nothing here writes into them
+    items = lines.copy(deep=not _COPY_ON_WRITE)
+    added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
+    for column in added:
+        if column == "row_id":
+            items[column] = np.arange(len(items))
+        elif column in _NUMERIC_LINE_COLUMNS:
+            items[column] = np.nan
+        else:
+            items[column] = None
     for column in _NUMERIC_LINE_COLUMNS:
-        items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
+        if column not in added:  # an added one is float64 NaN already
+            items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
     waste = items["waste_rate"].to_numpy()
     bad = (waste < 0) | (waste >= 1)
     if bad.any():
@@ -507,7 +544,8 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         raise InputError(f"waste rate must be a share in [0, 1), line {at}",
                          cell=_ref(items, at), expected="0 <= waste_rate < 1",
                          found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
-    items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
+    if "thickness_mm" not in added:  # else nothing to fill from
+        items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
     thickness = items["thickness"].to_numpy()
     if (thickness <= 0).any():
         at = items.index[np.flatnonzero(thickness <= 0)[0]]
@@ -530,7 +568,7 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
     :func:`~klimafotavtrykk.assemblies.fold_layers`).
     """
     match = match_factors(items, table.ids, mappings)
-    layered = match.reason == "assembly"
+    layered = _reason_masks(match.reason)("assembly")
     if not layered.any():
         return items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items
     rows = expand_layers(items, layered)
@@ -715,23 +753,32 @@ def _audit(derived: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
 def _reason_masks(reason: np.ndarray):
     """A function giving, for a reason name, the lines whose ``reason`` is that name.
 
-    The object array is coded once; each name is then compared on the codes.
+    The lines with a reason are coded once (most lines have none); each name
+    is then compared on the codes.
     """
-    codes, names = pd.factorize(reason)  # None -> -1
+    given = np.flatnonzero(pd.notna(reason))
+    codes, names = pd.factorize(reason[given])
 
     def said(name: str) -> np.ndarray:
-        return np.append(names == name, False)[codes]
+        out = np.zeros(len(reason), dtype=bool)
+        out[given] = (names == name)[codes]
+        return out
 
     return said
 
 
-def _reasons(*rules) -> np.ndarray:
-    """First reason that applies to each line, in the order given; None where none does."""
+def _reasons(*rules) -> tuple[np.ndarray, np.ndarray]:
+    """First reason that applies to each line, in the order given; None where none does.
+
+    Returns the reasons and whether each line has none (it computes). The
+    rules are numbered per line first: one object array is built at the end.
+    """
     n = len(rules[0][0])
-    reason = np.full(n, None, dtype=object)
-    for mask, name in reversed(rules):
-        reason[np.asarray(mask, dtype=bool)] = name
-    return reason
+    first = np.zeros(n, dtype=np.int8)  # 0: no reason; k: rules[k - 1]
+    for k in range(len(rules), 0, -1):  # a dozen rules, last first: the first rule wins
+        first[np.asarray(rules[k - 1][0], dtype=bool)] = k
+    names = np.array([None, *(name for _, name in rules)], dtype=object)
+    return names[first], first == 0
 
 
 def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
@@ -744,9 +791,9 @@ def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
     has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
     if not profile.building_parts:
         return np.ones(len(codes), dtype=bool), has
-    inside = np.zeros(len(distinct), dtype=bool)
-    for prefix in profile.building_parts:  # a handful of profile codes
-        inside |= distinct.str.startswith(prefix).to_numpy(dtype=bool)
+    prefixes = tuple(profile.building_parts)  # a handful of profile codes, any of them
+    inside = np.fromiter((p.startswith(prefixes) for p in distinct), dtype=bool,
+                         count=len(distinct))  # the distinct parts (text), not the lines
     return np.append(inside, False)[codes], has
 
 

@@ -531,6 +531,13 @@ def _require(table: pd.DataFrame, columns: Iterable[str], name) -> None:
 
 
 def _numeric(column: pd.Series, label: str, name, allow_not_declared: bool = False) -> np.ndarray:
+    if column.dtype == np.float64:
+        values = column.to_numpy(dtype=float)
+        if not np.isinf(values).any():
+            # what the text path gives a float column: its numbers, NaN as "not declared"
+            # (each float's text reads back as the same float); an infinity takes that
+            # path to be refused with its text
+            return values.copy()
     text = column.astype(str).str.strip()
     blank = text.str.lower().isin(_NOT_DECLARED) | column.isna()
     values = pd.to_numeric(text.where(~blank), errors="coerce")

@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._frames import filled, text_codes
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -309,11 +309,17 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         found_u = factor_ids.get_indexer(pd.Index(ids, dtype=object))
         # unknown_factor keeps the bare id asked for; a found id says where it came from
         said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
-        codes = id_codes[has_explicit]
-        factor_idx[has_explicit] = found_u[codes]
-        method[has_explicit] = "factor_id"
-        matched[has_explicit] = ids[codes]
-        detail[has_explicit] = said_u[codes]
+        if has_explicit.all():  # every line names its factor: gathers, no masks
+            factor_idx = found_u[id_codes].astype(np.int64, copy=False)
+            method = filled(n, "factor_id")
+            matched = ids[id_codes]
+            detail = said_u[id_codes]
+        else:
+            codes = id_codes[has_explicit]
+            factor_idx[has_explicit] = found_u[codes]
+            method[has_explicit] = "factor_id"
+            matched[has_explicit] = ids[codes]
+            detail[has_explicit] = said_u[codes]
 
     todo = ~has_explicit
     text_codes_of = {"description": _coded(lines, "description")}
@@ -477,22 +483,21 @@ def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarr
     labour = load_labour_patterns() if labour is None else labour
     n = len(descriptions)
     row = np.full(n, -1, dtype=np.int64)
-    flat = _bounded(descriptions)
-    words = pd.Series(np.full(n, None, dtype=object), dtype=object)
+    flat = _bounded(descriptions).to_numpy(dtype=object)
+    words = np.full(n, "", dtype=object)
     for i, (pattern, unless) in enumerate(zip(labour["pattern"], labour["unless"], strict=True)):
         todo = np.flatnonzero(row < 0)  # a handful of data rows; texts still open only
         if not len(todo):
             break
-        text = flat.iloc[todo]
-        hit = text.str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
+        text = flat[todo]
+        hit = _searched(_labour_pattern(pattern), text)
         if unless:
-            hit = hit & ~text.str.contains(unless, case=False, regex=True).to_numpy(dtype=bool)
+            hit = hit & ~_searched(_labour_pattern(unless), text)
         if hit.any():
             row[todo[hit]] = i
-            words.iloc[todo[hit]] = text[hit].str.extract(f"({pattern})",
-                                                          flags=re.IGNORECASE)[0].to_numpy()
+            words[todo[hit]] = _first_match(_whole_match(pattern), text[hit])
     found = row >= 0
-    words = words.fillna("").str.replace(r"^\W+", "", regex=True).str.strip()
+    words = pd.Series(words, dtype=object).str.replace(r"^\W+", "", regex=True).str.strip()
     file = np.append(labour["file"].to_numpy(dtype=object), None)[row]
     line = np.append(labour["line"].to_numpy(dtype=np.int64), -1)[row]
     detail = (pd.Series(_quote("description reads as labour: {}", words.to_numpy(dtype=object)),
@@ -555,23 +560,51 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
             .str.slice(0, _MATCH_CHARS))
     own = own_text(flat)
     whole = flat.str.replace(_INCLUDED, _CUT, case=False, regex=True)  # never an accessory
-    text = pd.Series(np.full(n, None, dtype=object), dtype=object)
+    text = np.full(n, "", dtype=object)
     for candidate in (own if cut else whole for cut in passes):
+        values = candidate.to_numpy(dtype=object)
         for row, (pattern, target) in enumerate(zip(mappings.aliases["pattern"], targets,
                                                     strict=True)):
             if target < 0 or not open_.any():
                 continue  # mapping to a factor this table does not have
             todo = np.flatnonzero(open_)  # only texts still without a factor are searched
-            hit = todo[candidate.iloc[todo].str.contains(_search_pattern(pattern), regex=True)
-                       .to_numpy(dtype=bool)]
+            hit = todo[_searched(_search_pattern(pattern), values[todo])]
             if len(hit):
                 found["idx"][hit] = target
                 found["row"][hit] = row
-                text.iloc[hit] = candidate.iloc[hit].str.extract(f"({pattern})",
-                                                                 flags=re.IGNORECASE)[0].to_numpy()
+                text[hit] = _first_match(_whole_match(pattern), values[hit])
                 open_[hit] = False
-    found["text"] = text.fillna("").str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
+    found["text"] = pd.Series(text, dtype=object).str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
     return found
+
+
+def _searched(pattern: re.Pattern, texts: np.ndarray) -> np.ndarray:
+    """Whether ``pattern`` occurs in each of a few hundred distinct texts (not lines).
+
+    A plain pass of the compiled pattern: what ``Series.str.contains`` does,
+    without its fixed cost per call, which over some two hundred alias rows
+    was most of the time of matching a short bill of quantities.
+    """
+    search = pattern.search
+    return np.fromiter((search(t) is not None for t in texts), dtype=bool, count=len(texts))
+
+
+def _first_match(pattern: re.Pattern, texts: np.ndarray) -> np.ndarray:
+    """The first text each pattern match covers ("" where none), per distinct text."""
+    found = (pattern.search(t) for t in texts)
+    return np.array([m.group(1) if m is not None else "" for m in found], dtype=object)
+
+
+@functools.lru_cache(maxsize=4096)
+def _labour_pattern(pattern: str) -> re.Pattern:
+    """A labour pattern compiled for searching, case-insensitive."""
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_match(pattern: str) -> re.Pattern:
+    """An alias pattern as one group, case-insensitive: the words a hit covers."""
+    return re.compile(f"({pattern})", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=4096)

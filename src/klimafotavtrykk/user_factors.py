@@ -12,6 +12,9 @@ scenario of their material group
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import io
+import pickle
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,13 +84,57 @@ def compose_factor_table(factors, extend: bool = True) -> tuple[FactorTable, Use
     if isinstance(factors, FactorTable):
         return factors, None
     if isinstance(factors, pd.DataFrame):
-        own = factor_table_from_frame(factors)
-        digest = own.sha256
-    else:
-        own = load_factors(factors)
-        paths = [factors] if isinstance(factors, str | Path) else list(factors)
-        digest = (file_sha256(paths[0]) if len(paths) == 1
-                  else ", ".join(file_sha256(p) for p in paths))
+        key = _content_key(factors, extend)
+        composed = _COMPOSED.get(key) if key is not None else None
+        if composed is None:
+            composed = _compose_frame(factors, extend)
+            if key is not None:
+                _COMPOSED[key] = composed
+                while len(_COMPOSED) > _COMPOSED_KEPT:
+                    del _COMPOSED[next(iter(_COMPOSED))]  # the oldest
+        table, user = composed  # the same rows as a recent call: validated and joined then
+        # the lists go into the result's metadata: each result gets its own
+        return table, dataclasses.replace(user, replaced=list(user.replaced),
+                                          tables=[dict(t) for t in user.tables])
+    own = load_factors(factors)
+    paths = [factors] if isinstance(factors, str | Path) else list(factors)
+    digest = (file_sha256(paths[0]) if len(paths) == 1
+              else ", ".join(file_sha256(p) for p in paths))
+    return _extended(own, digest, extend)
+
+
+#: Tables composed from the user's frames, by content: a project re-run with the same EPD
+#: frame (or many small calculations with one frame) validates and joins its rows once.
+_COMPOSED: dict[tuple[bytes, bool], tuple[FactorTable, UserFactors]] = {}
+_COMPOSED_KEPT = 4
+
+
+def _content_key(frame: pd.DataFrame, extend: bool) -> tuple[bytes, bool] | None:
+    """A key equal only for frames of the same content (values, their types, columns, index).
+
+    The column names, dtypes, index and each column's values are pickled without
+    the memo (so a text shared by many cells and the same text read anew pickle
+    alike) and hashed. None when a value cannot be pickled (the frame is then
+    validated on every call).
+    """
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: content only, never which cells share an object
+    try:
+        pickler.dump([list(frame.columns), [str(t) for t in frame.dtypes], frame.index.to_numpy(),
+                      *(frame.iloc[:, j].to_numpy() for j in range(frame.shape[1]))])
+    except Exception:  # noqa: BLE001 (any object a user put in a cell)
+        return None
+    return hashlib.sha256(out.getbuffer()).digest(), bool(extend)
+
+
+def _compose_frame(factors: pd.DataFrame, extend: bool) -> tuple[FactorTable, UserFactors]:
+    own = factor_table_from_frame(factors)
+    return _extended(own, own.sha256, extend)
+
+
+def _extended(own: FactorTable, digest: str, extend: bool) -> tuple[FactorTable, UserFactors]:
+    """The user's table alone, or on top of the shipped one (``extend``)."""
     tables = [{"name": own.name, "sha256": digest}]
     if not extend:
         return own, UserFactors(ids=own.ids, replaced=[], tables=tables)

@@ -267,17 +267,22 @@ def line_mass_per_base(mass_per_base, factor, line_dimension, thickness, section
         if sectioned.any():
             mass = np.where(sectioned, section_line_mass(section, mass_per_base[factor, _VOLUME]),
                             mass)
+    # each rule below touches the lines only when some line has what it reads
     if linear_mass is not None:
-        mass = np.where((line_dimension == _LENGTH) & ~np.isnan(linear_mass), linear_mass, mass)
+        given = (line_dimension == _LENGTH) & ~np.isnan(linear_mass)
+        if given.any():
+            mass = np.where(given, linear_mass, mass)
     if area_mass is not None:
-        mass = np.where((line_dimension == _AREA) & ~np.isnan(area_mass), area_mass, mass)
+        given = (line_dimension == _AREA) & ~np.isnan(area_mass)
+        if given.any():
+            mass = np.where(given, area_mass, mass)
     piece = line_dimension == _PIECE
     if piece_area is not None:
         by_area = piece & ~np.isnan(piece_area)
         if by_area.any():
             mass = np.where(by_area, piece_mass_from_area(piece_area, mass_per_base[factor, _AREA]),
                             mass)
-    if piece_length is not None:
+    if piece_length is not None and (piece & ~np.isnan(piece_length)).any():
         per_metre = np.full(len(piece_length), np.nan)
         if section is not None:
             per_metre = section_line_mass(section, mass_per_base[factor, _VOLUME])

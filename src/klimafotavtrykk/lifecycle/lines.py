@@ -19,7 +19,7 @@ import pandas as pd
 
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
-from klimafotavtrykk.lifecycle.engine import line_results
+from klimafotavtrykk.lifecycle.engine import BLOCK, line_results
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineResults", "LazyFrame"]
@@ -88,9 +88,10 @@ class LineResults:
             and ``kg_co2e`` [kg CO2e]; a build-up folded into its line.
         """
         ok, f, table = self.ok, self.factor, self.table
-        per_line = line_results(self.row, self.quantity, self.intensities)
+        per_line = _modules_and_total(self.row, self.quantity, self.intensities)
         source = table.frame
-        computed = self.items.loc[ok].assign(
+        every = bool(ok.all())  # then the lines are taken as they are (shared, copy on write)
+        computed = (self.items if every else self.items.loc[ok]).assign(
             factor_id=table.ids[f].to_numpy(dtype=object),
             factor_name=(source["name_nb"].to_numpy(dtype=object)[f] if "name_nb" in source.columns
                          else np.full(len(f), None, dtype=object)),
@@ -103,12 +104,39 @@ class LineResults:
             replacements=self.replacements[self.row],
             **{c: self.audit[c].to_numpy(dtype=object)[ok] for c in _AUDIT},
         )
-        detail = pd.DataFrame(per_line, columns=list(MODULES), index=computed.index)
+        detail = pd.DataFrame(per_line, columns=[*MODULES, "kg_co2e"], index=computed.index,
+                              copy=False)  # made here, owned by the frame alone
         computed = pd.concat([computed, detail], axis=1)
-        computed["kg_co2e"] = per_line[:, _TOTAL].sum(axis=1)
-        no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
-        computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
+        if (computed[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64) < 0).all():
+            # no build-up: folding only adds the empty ``layers`` column (fold_layers)
+            computed = computed.assign(layers=None).drop(columns=list(LAYER_COLUMNS))
+        else:
+            no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
+            computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
         return computed.reset_index(drop=True)
+
+
+def _modules_and_total(row: np.ndarray, quantity: np.ndarray, intensities: np.ndarray
+                       ) -> np.ndarray:
+    """Each line's modules and, in a last column, their total without D [kg CO2e].
+
+    One array the frame owns, filled block by block of lines while the block
+    is in cache (:func:`~klimafotavtrykk.lifecycle.engine.line_results`).
+    The total adds the modules one after another, in :data:`MODULES` order:
+    the very sum (and rounding) ``kg_co2e`` has always had, without gathering
+    the module columns into a second array first.
+    """
+    n, m = len(row), intensities.shape[1]
+    out = np.empty((n, m + 1))
+    for start in range(0, n, BLOCK):  # blocks of lines, not lines
+        block = out[start:start + BLOCK]
+        stop = start + len(block)
+        line_results(row[start:stop], quantity[start:stop], intensities, out=block[:, :m])
+        total = block[:, m]
+        total[:] = block[:, _TOTAL[0]]
+        for j in _TOTAL[1:]:  # the modules of the total, left to right
+            total += block[:, j]
+    return out
 
 
 class LazyFrame:

@@ -95,20 +95,28 @@ def group_scenarios(rows: pd.DataFrame, defaults: pd.DataFrame, *, transport: bo
         "waste_rate": pick("waste_rate", rate, needs_rate).astype(float),
     }, index=rows.index)
 
-    labels = np.array(["transport_km", "transport_mode", "waste_rate"], dtype=object)
-    what = np.column_stack([needs_km, needs_mode, needs_rate])
     a4_gap = (needs_km | needs_mode) & ~known
     a5_gap = needs_rate & ~known
     sel = np.flatnonzero(needs)
+    # the few combinations of what a row lacks, spelled once each and picked by number
+    filled_text = _spelled(("transport_km", "transport_mode", "waste_rate"))
+    missing_text = _spelled(("A4", "A5"))
+    filled_code = np.where(known, needs_km * 1 + needs_mode * 2 + needs_rate * 4, 0)
+    missing_code = a4_gap * 1 + a5_gap * 2
     record = pd.DataFrame({
         "material_group": group.to_numpy(dtype=object)[sel],
-        "filled": [", ".join(labels[what[i]]) if known[i] else "" for i in sel],
-        "missing": [", ".join(m for m, gap in (("A4", a4_gap[i]), ("A5", a5_gap[i])) if gap)
-                    for i in sel],
+        "filled": filled_text[filled_code[sel]].tolist(),  # a list, as the frame always got
+        "missing": missing_text[missing_code[sel]].tolist(),
         "source_id": of_group("source_id")[sel],
         "source_row": of_group("row")[sel],
     }, index=rows.index[sel])
     return filled, record
+
+
+def _spelled(labels: tuple[str, ...]) -> np.ndarray:
+    """Per subset of ``labels`` (bit k set: ``labels[k]`` in it), its members joined by ", "."""
+    return np.array([", ".join(label for k, label in enumerate(labels) if code >> k & 1)
+                     for code in range(2 ** len(labels))], dtype=object)
 
 
 def _none_for_missing(values: np.ndarray) -> np.ndarray:

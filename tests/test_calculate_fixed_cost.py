@@ -1,0 +1,69 @@
+"""Paths that keep calculate's fixed cost low give the frames the full path gives."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import klimafotavtrykk as kf
+from klimafotavtrykk import assessment
+
+
+def _lines(**extra):
+    lines = pd.DataFrame({"factor_id": ["concrete_c30_37", "concrete_c30_37"],
+                          "quantity": [2.0, 3.0], "unit": ["m3", "m3"],
+                          "building_part": ["251", "231"]})
+    return lines.assign(**extra)
+
+
+LAYOUTS = [
+    {},
+    {"note": pd.Series(["a", "b"], dtype=object)},
+    {"note": pd.Categorical(["a", "b"])},
+    {"note": pd.Categorical(["a", "c"])},
+    {"description": ["Plasstøpt betong", None]},
+]
+
+
+@pytest.mark.parametrize("profile", ["tek17", "en15978"])
+def test_no_unmatched_frame_is_the_one_built_for_it(monkeypatch, profile):
+    fast = [kf.calculate(_lines(**extra), profile).unmatched for extra in LAYOUTS]
+    monkeypatch.setattr(assessment, "_none_unmatched", lambda items, build: build())
+    for extra, cached in zip(LAYOUTS, fast, strict=True):
+        built = kf.calculate(_lines(**extra), profile).unmatched
+        assert len(built) == 0
+        pd.testing.assert_frame_equal(cached, built, check_exact=True)
+        assert list(cached.dtypes) == list(built.dtypes)
+
+
+def test_cached_empty_frame_is_a_copy():
+    first = kf.calculate(_lines(), "tek17").unmatched
+    first["reason"] = "changed"  # a caller's own frame
+    again = kf.calculate(_lines(), "tek17").unmatched
+    assert "changed" not in again["reason"].tolist()
+
+
+def test_part_scope_by_prefix():
+    # tek17 counts parts starting 215, 216, 22 ... 26 (data/profiles/tek17.toml): 251 is in
+    # scope; 311 (technical installations) and 211 (starts with 21, but not 215 or 216) are not
+    lines = pd.concat([_lines(), _lines().iloc[:1]], ignore_index=True).assign(
+        building_part=["251", "311", "211"])
+    result = kf.calculate(lines, "tek17")
+    assert result.unmatched["reason"].tolist() == ["out_of_scope", "out_of_scope"]
+    # the one line in scope: 2 m3 of concrete, all of it in part 25
+    assert list(result.by_building_part.index) == ["25"]
+    assert np.isfinite(result.total)
+
+
+def test_nothing_derived_read_only_equals_the_written_frame():
+    from klimafotavtrykk.factors import load_factors
+    from klimafotavtrykk.lifecycle.geometry import derive_dimensions
+
+    table = load_factors()
+    texts = pd.Series(["Betong", "Stål"])
+    factor = np.array([0, 1])
+    mass = np.array([0, 0])  # lines in kg: nothing to read from their texts
+    written = derive_dimensions(texts, factor, mass, np.full(2, np.nan), table)
+    shared = derive_dimensions(texts, factor, mass, np.full(2, np.nan), table, read_only=True)
+    pd.testing.assert_frame_equal(written, shared, check_exact=True)
+    written.loc[0, "thickness"] = 0.1  # the default frame is the caller's to change
+    assert written.loc[0, "thickness"] == 0.1
