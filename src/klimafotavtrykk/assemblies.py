@@ -43,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import filled
 from klimafotavtrykk.matching import own_text
 
 __all__ = ["SIDES", "LINE_REASONS", "split_layers", "expand_layers", "refuse_incomplete",
@@ -313,7 +314,7 @@ def _join(values: pd.Series, group: np.ndarray, n: int, sep: str, unique: bool =
     if unique:
         keep &= ~pd.DataFrame({"g": group, "t": text}).duplicated().to_numpy()
     g, t = group[keep], text[keep]
-    out = np.full(n, "", dtype=object)
+    out = filled(n, "")
     if not len(g):
         return out
     start = np.r_[0, np.flatnonzero(np.diff(g)) + 1]

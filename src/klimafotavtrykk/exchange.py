@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
+from klimafotavtrykk._frames import filled
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.factors import declarable_units
 from klimafotavtrykk.gc_pause import collector_paused
@@ -268,7 +269,7 @@ def _epd_groups(lines: pd.DataFrame, layered: np.ndarray) -> tuple[np.ndarray, n
     factor = lines["factor_id"].astype(str).to_numpy(dtype=object)
     km = lines["transport_km"].to_numpy(dtype=float) if "transport_km" in lines else np.full(n, np.nan)
     mode = (lines["transport_mode"].fillna("").astype(str).to_numpy(dtype=object)
-            if "transport_mode" in lines else np.full(n, "", dtype=object))
+            if "transport_mode" in lines else filled(n, ""))
     waste = lines["waste_rate"].to_numpy(dtype=float) if "waste_rate" in lines else np.full(n, np.nan)
     own = np.where(layered, np.arange(n), -1)  # a build-up is its own EPD
     keys = pd.MultiIndex.from_arrays([factor, np.nan_to_num(km, nan=-1.0), mode,

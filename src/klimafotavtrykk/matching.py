@@ -484,7 +484,7 @@ def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarr
     n = len(descriptions)
     row = np.full(n, -1, dtype=np.int64)
     flat = _bounded(descriptions).to_numpy(dtype=object)
-    words = np.full(n, "", dtype=object)
+    words = filled(n, "")
     for i, (pattern, unless) in enumerate(zip(labour["pattern"], labour["unless"], strict=True)):
         todo = np.flatnonzero(row < 0)  # a handful of data rows; texts still open only
         if not len(todo):
@@ -560,7 +560,7 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
             .str.slice(0, _MATCH_CHARS))
     own = own_text(flat)
     whole = flat.str.replace(_INCLUDED, _CUT, case=False, regex=True)  # never an accessory
-    text = np.full(n, "", dtype=object)
+    text = filled(n, "")
     for candidate in (own if cut else whole for cut in passes):
         values = candidate.to_numpy(dtype=object)
         for row, (pattern, target) in enumerate(zip(mappings.aliases["pattern"], targets,

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import filled
 from klimafotavtrykk.errors import InputError
 
 __all__ = ["LOCALES", "NumberCells", "check_locale", "parse_text_numbers", "read_numbers",
@@ -135,8 +136,8 @@ def parse_text_numbers(texts, locale: str | None = "nb-NO", *,
     raw = pd.Series(np.asarray(texts, dtype=object), dtype=object)
     n = len(raw)
     values = np.full(n, np.nan)
-    kind = np.full(n, "not_a_number", dtype=object)
-    detail = np.full(n, "not a number", dtype=object)
+    kind = filled(n, "not_a_number")
+    detail = filled(n, "not a number")
     if n == 0:
         return NumberCells(values, kind, raw.to_numpy(dtype=object), detail)
     if locale is None:
@@ -144,7 +145,7 @@ def parse_text_numbers(texts, locale: str | None = "nb-NO", *,
         return NumberCells(values, kind, raw.to_numpy(dtype=object), detail)
     text = raw.str.replace("\u2212", "-", regex=False)
     scale = np.ones(n)
-    note = np.full(n, "", dtype=object)
+    note = filled(n, "")
     if percent:
         is_pct = text.str.match(r".*\d\s*%$").fillna(False).to_numpy(dtype=bool)
         text = text.where(~is_pct, text.str.replace(r"\s*%$", "", regex=True))
@@ -255,8 +256,8 @@ def read_numbers(cells, locale: str | None = "nb-NO", *, percent: bool = False,
     codes = _type_codes(obj) if kinds is None else kinds
     if n and codes[0] == 1 and (codes == 1).all() and (obj == "").all():
         # a column left empty (often: the optional columns of a form)
-        return NumberCells(np.full(n, np.nan), np.full(n, "empty", dtype=object), obj.copy(),
-                           np.full(n, "empty cell", dtype=object))
+        return NumberCells(np.full(n, np.nan), filled(n, "empty"), obj.copy(),
+                           filled(n, "empty cell"))
     values = np.full(n, np.nan)
     kind = np.full(n, None, dtype=object)
     found = np.full(n, None, dtype=object)
@@ -276,13 +277,13 @@ def read_numbers(cells, locale: str | None = "nb-NO", *, percent: bool = False,
         kind[text_at[blank]] = "empty"
         found[text_at[blank]] = obj[text_at[blank]]
         detail[text_at[blank]] = "empty cell"
-        filled = text_at[~blank]
-        if filled.size:
+        written = text_at[~blank]
+        if written.size:
             parsed = parse_text_numbers(stripped[~blank], locale, percent=percent)
-            values[filled] = parsed.values
-            kind[filled] = parsed.kind
-            found[filled] = obj[filled]
-            detail[filled] = parsed.detail
+            values[written] = parsed.values
+            kind[written] = parsed.kind
+            found[written] = obj[written]
+            detail[written] = parsed.detail
 
     for code, why in ((2, "a TRUE/FALSE cell is not a quantity"),
                       (3, "a date or time cell is not a quantity (check the cell format)"),

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import filled
+
 __all__ = ["AttachedEpds", "load_attached_epds", "attached_check", "ATTACHED_CHECKS",
            "ATTACHED_INDICATOR"]
 
@@ -137,7 +139,7 @@ def attached_check(materials: pd.DataFrame, claims, attached: AttachedEpds | Non
     n = len(materials)
     kinds = (*ATTACHED_CHECKS, "epd_attached_value_higher")
     flags = {k: np.zeros(n, dtype=bool) for k in kinds}
-    detail = np.full(n, "", dtype=object)
+    detail = filled(n, "")
     if attached is None or not len(attached.frame) or not claims.usable.any():
         return flags, detail
     codes, distinct = pd.factorize(pd.Series(materials["epd_id"].to_numpy(dtype=object)))
