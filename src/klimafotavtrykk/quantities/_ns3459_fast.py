@@ -94,7 +94,6 @@ _POST = re.compile(
 _POSTNRDELS = re.compile(_WS + _postnrdel(_marked))
 _DELMENGDER = re.compile(_WS + _delmengde(_marked))
 _KODE = re.compile(rb">(" + _TEXT + rb")(?:<ID>(" + _TEXT + rb")</ID>(" + _WS + rb"))?")
-_BETWEEN_TAGS = re.compile(rb">[ \t\r\n]++<")
 # How deep the pattern's elements go below Post: Prisinfo/Delmengder/Delmengde/Mengde.
 _DEPTH_BELOW_POST = 4
 # Most elements one Post of the pattern holds, besides its Postnrdel and Delmengde
@@ -180,7 +179,7 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     """Owner and leaf texts of the records (``Postnrdel``, ``Delmengde``) in each post's block.
 
     When every record writes every leaf once (the usual case) the texts are cut
-    out with literal splits; otherwise each record is matched by ``pattern``
+    out by position (:func:`_complete_records`); otherwise each record is matched by ``pattern``
     and a leaf it does not write gives None.
     """
     counts = np.fromiter(map(bytes.count, blocks, [b"<" + tag + b">"] * len(blocks)), np.int64)
@@ -189,31 +188,41 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     joined = b"".join(blocks)
     if not total:
         return owner, [[] for _ in leaves]
-    if max(map(len, blocks)) <= max_text and all(
-        joined.count(b"<" + leaf + b">") == total for leaf in leaves
-    ):
-        # The pattern let each record write its leaves in this order, each at most once;
-        # as many of each as records: every record writes each once.
-        if _BETWEEN_TAGS.search(joined):  # whitespace-only texts strip to "" either way
-            joined = _BETWEEN_TAGS.sub(b"><", joined)
-        closes = [b"</" + leaf + b">" for leaf in leaves]
-        opens = [b"<" + leaf + b">" for leaf in leaves]
-        head = b"<" + tag + b">" + opens[0]
-        between = [c + o for c, o in zip(closes[:-1], opens[1:], strict=True)]
-        last = closes[-1] + b"</" + tag + b">"
-        if not joined.startswith(head) or not joined.endswith(last):
-            raise _Refused
-        cut = joined[len(head) : len(joined) - len(last)].replace(last + head, b"\x00")
-        for piece in between:
-            cut = cut.replace(piece, b"\x00")
-        texts = list(map(str.strip, _text(cut.decode("utf-8")).split(_SEPARATOR)))
-        if len(texts) != total * len(leaves):
-            raise _Refused
+    texts = _complete_records(joined, total, leaves, max_text)
+    if texts is not None:
         return owner, [texts[i :: len(leaves)] for i in range(len(leaves))]
     found = pattern.findall(joined)
     if len(found) != total:
         raise _Refused
     return owner, [_marked_column(col, max_text, "") for col in zip(*found, strict=True)]
+
+
+def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
+    """Leaf texts of records that each write every leaf; None if one does not.
+
+    The pattern already let each record write its leaves in order, each at
+    most once, and no text holds a ``<``: so when there are as many tags as
+    complete records have, every record is complete, and its texts lie
+    between known tags. They are cut out with array indexing, NUL between
+    them, and decoded together.
+    """
+    tags = 2 + 2 * len(leaves)
+    data = np.frombuffer(joined, dtype=np.uint8)
+    at = np.flatnonzero(data == ord("<"))
+    if len(at) != tags * total:
+        return None
+    at = at.reshape(total, tags)
+    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=np.int64)  # "<Leaf>"
+    starts = (at[:, 1:-1:2] + skip).ravel()  # record by record, leaf by leaf
+    lengths = at[:, 2:-1:2].ravel() - starts
+    if lengths.max() > max_text:
+        return None
+    room = lengths + 1  # each text and the NUL after it
+    offsets = np.cumsum(room) - room
+    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()))]
+    taken[offsets + lengths] = 0  # where the closing tag's "<" was taken
+    texts = _text(taken.tobytes().decode("utf-8")).split(_SEPARATOR)[:-1]
+    return list(map(str.strip, texts))
 
 
 def _well_formed(data: bytes) -> None:
