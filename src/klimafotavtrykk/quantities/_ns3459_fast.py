@@ -69,8 +69,9 @@ def _delmengde(leaf) -> bytes:
 
 # One Post as ISY programs write it. Groups: Postnr, Postnrdeler content, Kode content,
 # Uformatert, Mengderegel, Enhet, Mengde (">" if there, then its text), Enhetspris,
-# Sum, Delmengder content, and last a single character that begins no such Post
-# (anything but whitespace between posts).
+# Sum, Delmengder content, and last the first character that begins no such Post
+# (anything but whitespace between posts); that match takes the rest of the run, so a
+# file in another shape costs one match, not one per character.
 _POST = re.compile(
     _WS
     + rb"(?:<Post>"
@@ -88,7 +89,7 @@ _POST = re.compile(
     + rb"(?:" + _WS + rb"<Delmengder>((?:" + _WS + _delmengde(_ignored) + rb")*+)" + _WS
     + rb"</Delmengder>)?"
     + _WS + rb"</Prisinfo>)?"
-    + _WS + rb"</Post>|(.))",
+    + _WS + rb"</Post>|(.).*+)",
     re.DOTALL,
 )  # fmt: skip
 _POSTNRDELS = re.compile(_WS + _postnrdel(_marked))

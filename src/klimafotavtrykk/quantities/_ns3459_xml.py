@@ -1,10 +1,16 @@
-"""Streaming NS 3459 XML parser behind :func:`klimafotavtrykk.quantities.ns3459.read_ns3459`.
+"""NS 3459 XML parser behind :func:`klimafotavtrykk.quantities.ns3459.read_ns3459`.
 
-The file is fed in chunks to :class:`defusedxml.ElementTree.DefusedXMLParser`
-(DOCTYPE, entity declarations and external references refused) with a target
-that keeps only the text of the elements the reader uses, in flat per-post
-lists. No element tree is built, so memory follows the number of posts, not
-the size of the file; the RTF copy of each text is never kept.
+The full parser feeds the file in chunks to
+:class:`defusedxml.ElementTree.DefusedXMLParser` (DOCTYPE, entity declarations
+and external references refused) with a target that keeps only the text of
+the elements the reader uses, in flat per-post lists. No element tree is
+built; the RTF copy of each text is never kept.
+
+Files whose posts are written the way ISY programs write them take a fast
+path (:mod:`klimafotavtrykk.quantities._ns3459_fast`): expat checks the bytes
+with no per-element handler, compiled patterns read the posts, and the full
+parser reads only what is outside them. It gives the same collector; any
+file it cannot read exactly as the full parser would goes the full way.
 """
 
 from __future__ import annotations
