@@ -212,15 +212,16 @@ def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_
     at = np.flatnonzero(data == ord("<"))
     if len(at) != tags * total:
         return None
-    at = at.reshape(total, tags)
-    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=np.int64)  # "<Leaf>"
+    kind = np.int32 if len(data) < 2**31 - 1 else np.int64  # half the memory in the usual case
+    at = at.astype(kind).reshape(total, tags)
+    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=kind)  # "<Leaf>"
     starts = (at[:, 1:-1:2] + skip).ravel()  # record by record, leaf by leaf
     lengths = at[:, 2:-1:2].ravel() - starts
     if lengths.max() > max_text:
         return None
     room = lengths + 1  # each text and the NUL after it
     offsets = np.cumsum(room) - room
-    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()))]
+    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=kind)]
     taken[offsets + lengths] = 0  # where the closing tag's "<" was taken
     texts = _text(taken.tobytes().decode("utf-8")).split(_SEPARATOR)[:-1]
     return list(map(str.strip, texts))

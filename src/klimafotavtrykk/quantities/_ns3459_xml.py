@@ -16,6 +16,7 @@ file it cannot read exactly as the full parser would goes the full way.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -513,34 +514,35 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
                 f"cannot read the file ({exc.strerror or type(exc).__name__})",
                 file=name, code="unreadable_file",
             )  # fmt: skip
-    digest = hashlib.sha256()
-    for chunk in chunks:
-        digest.update(chunk)
+    ends = list(itertools.accumulate(map(len, chunks)))  # where each piece read ends
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    chunks.clear()  # the file is held once
+    digest = hashlib.sha256(data).hexdigest()
     got = None
-    if stop is None and chunks:
-        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if stop is None and data:
         got = read_posts(data, limits, lambda skeleton: _skeleton(skeleton, name, limits))
-        del data
     if got is None:
-        got = _parse_full(chunks, name, limits, stop, size, progress)
+        got = _parse_full(data, ends, name, limits, stop, size, progress)
     elif progress is not None:
-        done = 0
-        for chunk in chunks:
-            done += len(chunk)
+        for done in ends:
             progress(done, max(size, done))
-    return got, digest.hexdigest()
+    return got, digest
 
 
-def _parse_full(chunks, name, limits, stop, size, progress) -> _Collector:
-    """Feed the pieces of the file through defusedxml; raise ``stop`` after them if given."""
+def _parse_full(data, ends, name, limits, stop, size, progress) -> _Collector:
+    """Feed the file through defusedxml piece by piece as read (``data[:ends[0]]`` ...).
+
+    ``stop``, if given, is raised after the pieces, as when the file was
+    streamed: a read that failed or went past ``max_bytes``.
+    """
     collector = _Collector(name, limits)
     at_end = False
     try:
         parser = _parser(collector)
         total = 0
-        for chunk in chunks:
-            total += len(chunk)
-            parser.feed(chunk)
+        for end in ends:
+            parser.feed(data[total:end])
+            total = end
             if progress is not None:
                 progress(total, max(size, total))
         if stop is not None:
