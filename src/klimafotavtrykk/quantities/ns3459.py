@@ -20,6 +20,8 @@ References
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import re
 import warnings
@@ -50,10 +52,8 @@ SUPPORTED_VERSION = "2012"
 
 # xs:decimal as NS 3459 writes it: "." as decimal separator, no exponent, no grouping.
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-# The last level of each post number in a NUL-joined list: ".2" of "01.12.2".
-_LAST_LEVEL = re.compile(r"\.[^.\x00]*(?=\x00)")
-# Texts joined by NUL (never in XML text, not even as a reference), each a decimal.
-_ALL_DECIMALS = re.compile(r"(?:" + _DECIMAL.pattern + r"\x00)*")
+# The characters of decimals written with ASCII digits: no space, exponent, "_", inf or nan.
+_DECIMAL_CHARACTERS = re.compile(r"[0-9.+-]*")
 # Parts are checked against Mengde to half a unit in the 6th decimal, the finest
 # quantity NS 3459:2012 allows (standard.no NS 3459 page: "maksimale antall
 # desimaler for mengder er 6"), plus float round-off.
@@ -167,11 +167,19 @@ def _parse_decimals(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     missing = (raw.isna() | (raw == "")).to_numpy(dtype=bool)
     numbers = np.full(len(raw), np.nan)
     present = raw[~missing]
-    if _ALL_DECIMALS.fullmatch("\x00".join(present) + "\x00"):  # the usual case, at C speed
+    parsed = None
+    if _DECIMAL_CHARACTERS.fullmatch("".join(present)):  # the usual case, at C speed:
+        # over these characters float() reads exactly the texts _DECIMAL matches
+        try:
+            parsed = present.to_numpy(dtype=object).astype(float)
+        except ValueError:
+            parsed = None
+    if parsed is not None:
         ok = np.ones(len(present), dtype=bool)
+        numbers[~missing] = parsed
     else:
         ok = present.str.fullmatch(_DECIMAL).to_numpy(dtype=bool, na_value=False)
-    numbers[np.flatnonzero(~missing)[ok]] = present[ok].astype(float).to_numpy()
+        numbers[np.flatnonzero(~missing)[ok]] = present[ok].astype(float).to_numpy()
     bad = np.zeros(len(raw), dtype=bool)
     bad[np.flatnonzero(~missing)[~ok]] = True
     return numbers, missing, bad
@@ -201,15 +209,12 @@ def _inherit_codes(post_numbers, codes, parent) -> tuple[np.ndarray, np.ndarray]
     todo = np.flatnonzero(~coded & (parent < 0))
     number = numbers.iloc[todo].fillna("").to_numpy(dtype=object)
     up[todo] = -1
-    number = list(number)
     while todo.size:
         # every number without its last level ("01.12.2" -> "01.12"), at C speed
-        shorter = _LAST_LEVEL.sub("", "\x00".join(number) + "\x00").split("\x00")[:-1]
-        dotted = np.fromiter(map(len, shorter), np.int64, len(shorter)) < np.fromiter(
-            map(len, number), np.int64, len(number)
-        )
-        todo = todo[dotted]
-        number = np.asarray(shorter, dtype=object)[dotted]
+        cut = list(map(str.rpartition, number, itertools.repeat(".")))
+        dotted = np.fromiter(map(operator.itemgetter(1), cut), dtype=object, count=len(cut)) == "."
+        shorter = np.fromiter(map(operator.itemgetter(0), cut), dtype=object, count=len(cut))
+        todo, number = todo[dotted], shorter[dotted]
         at = index.get_indexer(number)
         found = at >= 0
         up[todo[found]] = first.index.to_numpy()[at[found]]
@@ -371,10 +376,13 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
         return parts, levels, none
     # Postnrdel rows grouped by post, each post's in document order; each distinct code
     # tested once
-    order = np.argsort(np.asarray(pnr_owner, dtype=np.int64), kind="stable")
-    own = np.asarray(pnr_owner, dtype=np.int64)[order]
-    types = pd.Series(pnr_type, dtype=object).to_numpy()[order]
-    code_id, uniques = pd.factorize(pd.Series(pnr_code, dtype=object).fillna("").to_numpy()[order])
+    own = np.asarray(pnr_owner, dtype=np.int64)
+    types = pd.Series(pnr_type, dtype=object).to_numpy()
+    written = pd.Series(pnr_code, dtype=object).fillna("").to_numpy()
+    if len(own) > 1 and (own[1:] < own[:-1]).any():  # nested posts: group them
+        order = np.argsort(own, kind="stable")
+        own, types, written = own[order], types[order], written[order]
+    code_id, uniques = pd.factorize(written)
     uniques = pd.Series(uniques, dtype=object)
     u_code = uniques.to_numpy(dtype=object)
     u_two, u_three = _fullmatch(uniques, _NS3451_2), _fullmatch(uniques, _NS3451_3)
