@@ -332,6 +332,12 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     return np.append(hits, False)[codes]  # ... and -1 picks the appended False
 
 
+def _firsts(grouped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value of a sorted array, and where it first occurs (``np.unique`` without sorting)."""
+    at = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
+    return grouped[at], at
+
+
 def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     """NS 3451 building part of each post from its post number and the header's level names.
 
@@ -395,7 +401,7 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     named_rows = np.flatnonzero(named)
     if not len(named_rows):
         return parts, levels, none
-    owner, at = np.unique(own[named_rows], return_index=True)
+    owner, at = _firsts(own[named_rows])
     first = named_rows[at]  # each post's first Postnrdel on a building-part level
     first_code = code_id[first]
     two, three = u_two[first_code], u_three[first_code]
@@ -416,7 +422,7 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     later = named & (base[own] != None) & (seq > first_seq[own]) & u_three[code_id]  # noqa: E711
     later = np.flatnonzero(later)
     later = later[u_head[code_id[later]] == base[own[later]]]
-    refined, at = np.unique(own[later], return_index=True)
+    refined, at = _firsts(own[later])
     parts[owner] = found
     parts[refined] = u_code[code_id[later[at]]]
     bad = found == None  # noqa: E711 (element-wise)
@@ -542,11 +548,10 @@ def read_ns3459(
     name, cols, n = path.name, got.cols, len(got.parent)
 
     post_number = pd.Series(_or_none(cols["post_number"]), dtype=object)
-    label = np.where(
-        post_number.notna().to_numpy(dtype=bool),
-        "Post " + post_number.fillna("").to_numpy(dtype=object),
-        "Post #" + np.arange(1, n + 1).astype(str).astype(object),
-    )  # "Post 01.12", or "Post #7" for the 7th post when it has no number
+    # "Post 01.12", or "Post #7" for the 7th post when it has no number
+    label = "Post " + post_number.fillna("").to_numpy(dtype=object)
+    unnumbered = np.flatnonzero(post_number.isna().to_numpy(dtype=bool))
+    label[unnumbered] = "Post #" + (unnumbered + 1).astype(str).astype(object)
     source_ref = f"[{name}]" + label
     own = _or_none(cols["code"])
     own = np.where(pd.isna(own), _or_none(cols["code_text"]), own)
