@@ -1,15 +1,22 @@
-"""Streaming NS 3459 XML parser behind :func:`klimafotavtrykk.quantities.ns3459.read_ns3459`.
+"""NS 3459 XML parser behind :func:`klimafotavtrykk.quantities.ns3459.read_ns3459`.
 
-The file is fed in chunks to :class:`defusedxml.ElementTree.DefusedXMLParser`
-(DOCTYPE, entity declarations and external references refused) with a target
-that keeps only the text of the elements the reader uses, in flat per-post
-lists. No element tree is built, so memory follows the number of posts, not
-the size of the file; the RTF copy of each text is never kept.
+The full parser feeds the file in chunks to
+:class:`defusedxml.ElementTree.DefusedXMLParser` (DOCTYPE, entity declarations
+and external references refused) with a target that keeps only the text of
+the elements the reader uses, in flat per-post lists. No element tree is
+built; the RTF copy of each text is never kept.
+
+Files whose posts are written the way ISY programs write them take a fast
+path (:mod:`klimafotavtrykk.quantities._ns3459_fast`): expat checks the bytes
+with no per-element handler, compiled patterns read the posts, and the full
+parser reads only what is outside them. It gives the same collector; any
+file it cannot read exactly as the full parser would goes the full way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -20,6 +27,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from klimafotavtrykk.errors import InputError, KlimafotavtrykkError, UnsafeWorkbookError
+from klimafotavtrykk.quantities._ns3459_fast import read_posts
 
 __all__ = ["NAMESPACE", "DOCUMENT_TYPES", "Ns3459Limits", "as_limits", "parse_ns3459"]
 
@@ -216,6 +224,7 @@ class _Collector:
         self.depth = 0
         self.nodes: list[_Node | None] = []
         self.open_posts: list[int] = []
+        self.post_depth = 0  # deepest Post element opened
         self.collect_depth = -1  # depth whose text is being kept ...
         self.field = ""  # ... for this field ...
         self.chunks: list[str] = []  # ... in these pieces
@@ -370,6 +379,7 @@ class _Collector:
                 expected=f"at most {self.max_posts}", cls=UnsafeWorkbookError,
             )  # fmt: skip
         self.parent.append(self.open_posts[-1] if self.open_posts else -1)
+        self.post_depth = max(self.post_depth, self.depth)
         for col in self.cols.values():
             col.append(None)
         self.open_posts.append(index)
@@ -428,11 +438,45 @@ class _TreeTarget:
 
 
 # ------------------------------------------------------------------- reading
+def _parser(collector: _Collector) -> DefusedXMLParser:
+    """A defusedxml parser (DTD, entities, external references refused) feeding ``collector``."""
+    parser = DefusedXMLParser(
+        target=_TreeTarget(collector), forbid_dtd=True, forbid_entities=True,
+        forbid_external=True,
+    )  # fmt: skip
+    # Bind the handlers straight to expat: skips a Python layer per element
+    # (about 1/3 of the time); defusedxml's DTD and entity guards stay in place.
+    raw = getattr(parser, "parser", None) if _DIRECT_HANDLERS else None
+    if raw is not None:
+        raw.StartElementHandler = collector.start
+        raw.EndElementHandler = collector.end
+    return parser
+
+
+def _skeleton(data: bytes, name: str, limits: Ns3459Limits) -> _Collector | None:
+    """The full parser over ``data`` (the file minus its posts); None if it fails in any way."""
+    collector = _Collector(name, limits)
+    try:
+        parser = _parser(collector)
+        parser.feed(data)
+        parser.close()
+    except Exception:  # noqa: BLE001 (any failure: the whole file goes the full way)
+        return None
+    return collector
+
+
 def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Collector, str]:
-    """Stream the file through defusedxml into a collector; map every failure to ours.
+    """Read the file, then parse it: the fast path if it can, else the full parser.
+
+    The posts of a file in the shape ISY programs write are read by
+    :func:`klimafotavtrykk.quantities._ns3459_fast.read_posts` (well-formedness
+    checked by expat, then patterns at C speed); any other file is streamed
+    through defusedxml into a collector, as are the header and what is outside
+    the posts. Both give the same collector; every failure is mapped to ours.
+    The file's bytes are held in memory while it is read (at most ``max_bytes``).
 
     ``progress``, when given, is called as ``progress(done, size)`` after each
-    piece fed to the parser: bytes read so far and the file's size. [byte]
+    piece of the file is parsed: bytes parsed so far and the file's size. [byte]
     """
     name = path.name
     try:
@@ -444,65 +488,87 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
             f"cannot read the file ({exc.strerror or type(exc).__name__})",
             file=name, code="unreadable_file",
         ) from None  # fmt: skip
-    collector = _Collector(name, limits)
-    digest = hashlib.sha256()
-    total, at_end = 0, False
     too_large = UnsafeWorkbookError(
         "file too large to read safely", file=name,
         expected=f"at most {limits.max_bytes} bytes", code="file_too_large",
     )  # fmt: skip
+    chunks: list[bytes] = []
+    stop = None  # raised after the pieces read so far are parsed, as when streaming
+    size = 0
     with handle:
         try:
             size = os.fstat(handle.fileno()).st_size
             if size > limits.max_bytes:
                 raise too_large
-            parser = DefusedXMLParser(
-                target=_TreeTarget(collector),
-                forbid_dtd=True,
-                forbid_entities=True,
-                forbid_external=True,
-            )
-            # Bind the handlers straight to expat: skips a Python layer per element
-            # (about 1/3 of the time); defusedxml's DTD and entity guards stay in place.
-            raw = getattr(parser, "parser", None) if _DIRECT_HANDLERS else None
-            if raw is not None:
-                raw.StartElementHandler = collector.start
-                raw.EndElementHandler = collector.end
+            total = 0
             while chunk := handle.read(_CHUNK):
                 total += len(chunk)
                 if total > limits.max_bytes:
-                    raise too_large
-                digest.update(chunk)
-                parser.feed(chunk)
-                if progress is not None:
-                    progress(total, max(size, total))
-            if total == 0:
-                raise InputError("the file is empty", file=name, code="empty_file")
-            at_end = True
-            parser.close()
+                    stop = too_large
+                    break
+                chunks.append(chunk)
         except KlimafotavtrykkError:
             raise
-        except DefusedXmlException as exc:
-            raise UnsafeWorkbookError(
-                f"XML declares a DOCTYPE, entities or external references ({type(exc).__name__});"
-                " NS 3459 files need none, and they can expand to gigabytes: refused",
-                file=name, expected="XML without DOCTYPE", found=type(exc).__name__,
-                code="xml_entities",
-            ) from None  # fmt: skip
-        except ParseError as exc:
-            raise _parse_error(exc, name, at_end, collector.root_started) from None
-        except (ValueError, LookupError, UnicodeError, OverflowError) as exc:
-            raise InputError(
-                "the file is not well-formed XML", file=name,
-                expected="well-formed NS 3459 XML", found=f"{type(exc).__name__}: {exc}"[:200],
-                code="malformed_xml",
-            ) from None  # fmt: skip
         except OSError as exc:
-            raise InputError(
+            stop = InputError(
                 f"cannot read the file ({exc.strerror or type(exc).__name__})",
                 file=name, code="unreadable_file",
-            ) from None  # fmt: skip
-    return collector, digest.hexdigest()
+            )  # fmt: skip
+    ends = list(itertools.accumulate(map(len, chunks)))  # where each piece read ends
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    chunks.clear()  # the file is held once
+    digest = hashlib.sha256(data).hexdigest()
+    got = None
+    if stop is None and data:
+        got = read_posts(data, limits, lambda skeleton: _skeleton(skeleton, name, limits))
+    if got is None:
+        got = _parse_full(data, ends, name, limits, stop, size, progress)
+    elif progress is not None:
+        for done in ends:
+            progress(done, max(size, done))
+    return got, digest
+
+
+def _parse_full(data, ends, name, limits, stop, size, progress) -> _Collector:
+    """Feed the file through defusedxml piece by piece as read (``data[:ends[0]]`` ...).
+
+    ``stop``, if given, is raised after the pieces, as when the file was
+    streamed: a read that failed or went past ``max_bytes``.
+    """
+    collector = _Collector(name, limits)
+    at_end = False
+    try:
+        parser = _parser(collector)
+        total = 0
+        for end in ends:
+            parser.feed(data[total:end])
+            total = end
+            if progress is not None:
+                progress(total, max(size, total))
+        if stop is not None:
+            raise stop
+        if total == 0:
+            raise InputError("the file is empty", file=name, code="empty_file")
+        at_end = True
+        parser.close()
+    except KlimafotavtrykkError:
+        raise
+    except DefusedXmlException as exc:
+        raise UnsafeWorkbookError(
+            f"XML declares a DOCTYPE, entities or external references ({type(exc).__name__});"
+            " NS 3459 files need none, and they can expand to gigabytes: refused",
+            file=name, expected="XML without DOCTYPE", found=type(exc).__name__,
+            code="xml_entities",
+        ) from None  # fmt: skip
+    except ParseError as exc:
+        raise _parse_error(exc, name, at_end, collector.root_started) from None
+    except (ValueError, LookupError, UnicodeError, OverflowError) as exc:
+        raise InputError(
+            "the file is not well-formed XML", file=name,
+            expected="well-formed NS 3459 XML", found=f"{type(exc).__name__}: {exc}"[:200],
+            code="malformed_xml",
+        ) from None  # fmt: skip
+    return collector
 
 
 def _parse_error(exc: ParseError, name: str, at_end: bool, root_started: bool) -> InputError:

@@ -20,6 +20,8 @@ References
 
 from __future__ import annotations
 
+import itertools
+import operator
 import os
 import re
 import warnings
@@ -50,6 +52,8 @@ SUPPORTED_VERSION = "2012"
 
 # xs:decimal as NS 3459 writes it: "." as decimal separator, no exponent, no grouping.
 _DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# The characters of decimals written with ASCII digits: no space, exponent, "_", inf or nan.
+_DECIMAL_CHARACTERS = re.compile(r"[0-9.+-]*")
 # Parts are checked against Mengde to half a unit in the 6th decimal, the finest
 # quantity NS 3459:2012 allows (standard.no NS 3459 page: "maksimale antall
 # desimaler for mengder er 6"), plus float round-off.
@@ -149,7 +153,7 @@ class Ns3459Metadata:
 
 
 # ----------------------------------------------------------- layer-1 helpers
-def _parse_decimals(values: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _parse_decimals(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse NS 3459 decimals ("." separator); nothing else is coerced.
 
     Returns
@@ -163,44 +167,70 @@ def _parse_decimals(values: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     missing = (raw.isna() | (raw == "")).to_numpy(dtype=bool)
     numbers = np.full(len(raw), np.nan)
     present = raw[~missing]
-    ok = present.str.fullmatch(_DECIMAL).to_numpy(dtype=bool, na_value=False)
-    numbers[np.flatnonzero(~missing)[ok]] = present[ok].astype(float).to_numpy()
+    parsed = None
+    if _DECIMAL_CHARACTERS.fullmatch("".join(present)):  # the usual case, at C speed:
+        # over these characters float() reads exactly the texts _DECIMAL matches
+        try:
+            parsed = present.to_numpy(dtype=object).astype(float)
+        except ValueError:
+            parsed = None
+    if parsed is not None:
+        ok = np.ones(len(present), dtype=bool)
+        numbers[~missing] = parsed
+    else:
+        ok = present.str.fullmatch(_DECIMAL).to_numpy(dtype=bool, na_value=False)
+        numbers[np.flatnonzero(~missing)[ok]] = present[ok].astype(float).to_numpy()
     bad = np.zeros(len(raw), dtype=bool)
     bad[np.flatnonzero(~missing)[~ok]] = True
     return numbers, missing, bad
 
 
-def _inherit_codes(post_numbers: list, codes: list, parent: list) -> tuple[list, list]:
+def _inherit_codes(post_numbers, codes, parent) -> tuple[np.ndarray, np.ndarray]:
     """Give each post without ``Kode`` the code of its nearest coded parent post.
 
     The parent is the enclosing ``Post`` element; a post that no ``Post``
     encloses takes the post whose number is its longest proper prefix
-    (``01.12`` for ``01.12.2``). Returns the resolved codes and, per post,
+    (``01.12`` for ``01.12.2``). The chain is followed upwards until a post
+    with a code (at most as many steps as there are posts, so a loop of posts
+    without codes ends uncoded). Returns the resolved codes and, per post,
     the index of the post the code came from (-1: own code or none).
+
+    Vectorised: the parents by prefix are found one level at a time, and the
+    chains followed by pointer doubling, coded posts standing still.
     """
-    first = {}
-    for i, number in enumerate(post_numbers):
-        if number:
-            first.setdefault(number, i)
-
-    def parent_of(i):
-        if parent[i] >= 0:
-            return parent[i]
-        number = post_numbers[i] or ""
-        while "." in number:
-            number = number.rsplit(".", 1)[0]
-            if number in first:
-                return first[number]
-        return -1
-
-    resolved, source = list(codes), [-1] * len(codes)
-    for i in (i for i, c in enumerate(codes) if not c):
-        j, steps = parent_of(i), 0
-        while j >= 0 and not codes[j] and steps < len(codes):
-            j, steps = parent_of(j), steps + 1
-        if j >= 0 and codes[j]:
-            resolved[i], source[i] = codes[j], j
-    return resolved, source
+    numbers = pd.Series(post_numbers, dtype=object)
+    codes = np.asarray(codes, dtype=object)
+    n = len(codes)
+    coded = ~pd.isna(codes)
+    parent = np.asarray(parent, dtype=np.int64)
+    first = numbers[numbers.notna() & (numbers != "")].drop_duplicates()
+    index = pd.Index(first.to_numpy(dtype=object))
+    up = np.where(coded, np.arange(n), parent)  # coded posts stand still
+    todo = np.flatnonzero(~coded & (parent < 0))
+    number = numbers.iloc[todo].fillna("").to_numpy(dtype=object)
+    up[todo] = -1
+    while todo.size:
+        # every number without its last level ("01.12.2" -> "01.12"), at C speed
+        cut = list(map(str.rpartition, number, itertools.repeat(".")))
+        dotted = np.fromiter(map(operator.itemgetter(1), cut), dtype=object, count=len(cut)) == "."
+        shorter = np.fromiter(map(operator.itemgetter(0), cut), dtype=object, count=len(cut))
+        todo, number = todo[dotted], shorter[dotted]
+        at = index.get_indexer(number)
+        found = at >= 0
+        up[todo[found]] = first.index.to_numpy()[at[found]]
+        todo, number = todo[~found], number[~found]
+    # follow the chains: n stands for "no parent"
+    step = np.append(np.where(up < 0, n, up), n)
+    start = step[:n].copy()
+    start[coded] = n  # a coded post keeps its own code
+    for _ in range(max(n, 1).bit_length()):
+        step = step[step]
+    end = step[start]
+    got = end < n
+    got[got] = coded[end[got]]
+    resolved = codes.copy()
+    resolved[got] = codes[end[got]]
+    return resolved, np.where(got, end, -1)
 
 
 def _option_rule(options) -> tuple[str, tuple[str, ...] | None]:
@@ -228,6 +258,13 @@ def _option_rule(options) -> tuple[str, tuple[str, ...] | None]:
         if text not in chosen:
             chosen.append(text)
     return ("main+" + ",".join(chosen) if chosen else "main"), tuple(chosen)
+
+
+def _or_none(values) -> np.ndarray:
+    """Texts as an object array, None where absent or empty (``text or None``)."""
+    out = np.array(values, dtype=object)
+    out[out == ""] = None
+    return out
 
 
 def _text_series(values) -> pd.Series:
@@ -268,9 +305,10 @@ def _option_quantities(written, owner, part_qty, included):
 
 
 def _folded(values) -> pd.Series:
-    """Text compared without case, surrounding space or repeated inner space."""
-    text = pd.Series(values, dtype=object).fillna("").astype(str)
-    return text.str.split().str.join(" ").str.casefold()
+    """Text compared without case, surrounding space or repeated inner space; each distinct once."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("").astype(str))
+    folded = pd.Series(uniques, dtype=object).str.split().str.join(" ").str.casefold()
+    return pd.Series(folded.to_numpy(dtype=object)[codes], dtype=object)
 
 
 def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
@@ -292,6 +330,12 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     codes, uniques = pd.factorize(values)  # missing values get code -1 ...
     hits = pd.Series(uniques, dtype=object).str.fullmatch(pattern).to_numpy(dtype=bool)
     return np.append(hits, False)[codes]  # ... and -1 picks the appended False
+
+
+def _firsts(grouped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value of a sorted array, and where it first occurs (``np.unique`` without sorting)."""
+    at = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
+    return grouped[at], at
 
 
 def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
@@ -336,49 +380,60 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
     if not levels or not len(pnr_owner):
         return parts, levels, none
-    rows = pd.DataFrame(
-        {
-            "owner": np.asarray(pnr_owner, dtype=np.int64),
-            "type": pd.Series(pnr_type, dtype=object),
-            "code": pd.Series(pnr_code, dtype=object).fillna(""),  # stripped by the parser
-        }
-    )
-    rows["seq"] = rows.groupby("owner").cumcount()
-    rows["named"] = rows["type"].isin(levels)
-    first = rows[rows["named"]].groupby("owner").first()
-    if first.empty:
+    # Postnrdel rows grouped by post, each post's in document order; each distinct code
+    # tested once
+    own = np.asarray(pnr_owner, dtype=np.int64)
+    types = pd.Series(pnr_type, dtype=object).to_numpy()
+    written = pd.Series(pnr_code, dtype=object).fillna("").to_numpy()
+    if len(own) > 1 and (own[1:] < own[:-1]).any():  # nested posts: group them
+        order = np.argsort(own, kind="stable")
+        own, types, written = own[order], types[order], written[order]
+    code_id, uniques = pd.factorize(written)
+    uniques = pd.Series(uniques, dtype=object)
+    u_code = uniques.to_numpy(dtype=object)
+    u_two, u_three = _fullmatch(uniques, _NS3451_2), _fullmatch(uniques, _NS3451_3)
+    u_general_three = _fullmatch(uniques, _NS3451_3_GENERAL)
+    u_chapter = _fullmatch(uniques, _GENERAL_CHAPTER)
+    u_head = uniques.str[:2].to_numpy(dtype=object)
+    group_start = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
+    seq = np.arange(len(own)) - np.repeat(group_start, np.diff(np.r_[group_start, len(own)]))
+    named = pd.Series(types, dtype=object).isin(levels).to_numpy(dtype=bool)
+    named_rows = np.flatnonzero(named)
+    if not len(named_rows):
         return parts, levels, none
-    owner = first.index.to_numpy(dtype=np.int64)
-    code = first["code"]
-    two = _fullmatch(code, _NS3451_2)
-    three = _fullmatch(code, _NS3451_3)
-    general_three = _fullmatch(code, _NS3451_3_GENERAL)
-    found = np.where(two | three, code.to_numpy(dtype=object), None)
-    found[general_three] = code[general_three].str[:2].to_numpy(dtype=object)
-    first_seq = pd.Series(first["seq"].to_numpy(), index=owner)
+    owner, at = _firsts(own[named_rows])
+    first = named_rows[at]  # each post's first Postnrdel on a building-part level
+    first_code = code_id[first]
+    two, three = u_two[first_code], u_three[first_code]
+    general_three = u_general_three[first_code]
+    code = u_code[first_code]
+    found = np.where(two | three, code, None)
+    found[general_three] = u_head[first_code][general_three]
+    first_seq = np.full(n, -1, dtype=np.int64)
+    first_seq[owner] = seq[first]
     # a general chapter above the first building-part level
-    chapter = rows[~rows["named"].to_numpy() & _fullmatch(rows["code"], _GENERAL_CHAPTER)]
-    chapter = chapter[chapter["seq"].to_numpy() < first_seq.reindex(chapter["owner"]).to_numpy()]
-    in_general = np.isin(owner, chapter["owner"].to_numpy(dtype=np.int64))
+    chapter = ~named & u_chapter[code_id] & (seq < first_seq[own])
+    in_general = np.isin(owner, own[chapter])
     found[in_general] = None
     # refine a 2-digit part with the first later 3-digit code that extends it
-    base = pd.Series(found, index=owner)[two & ~in_general]
-    later = rows[rows["named"].to_numpy() & rows["owner"].isin(base.index).to_numpy()]
-    later = later[later["seq"].to_numpy() > first_seq.reindex(later["owner"]).to_numpy()]
-    later = later[_fullmatch(later["code"], _NS3451_3)]
-    extends = later["code"].str[:2].to_numpy() == base.reindex(later["owner"]).to_numpy()
-    later = later[extends].groupby("owner")["code"].first()
+    refine = two & ~in_general
+    base = np.full(n, None, dtype=object)
+    base[owner[refine]] = found[refine]
+    later = named & (base[own] != None) & (seq > first_seq[own]) & u_three[code_id]  # noqa: E711
+    later = np.flatnonzero(later)
+    later = later[u_head[code_id[later]] == base[own[later]]]
+    refined, at = _firsts(own[later])
     parts[owner] = found
-    parts[later.index.to_numpy(dtype=np.int64)] = later.to_numpy(dtype=object)
+    parts[refined] = u_code[code_id[later[at]]]
     bad = found == None  # noqa: E711 (element-wise)
     why = np.where(
         in_general[bad],
         "under a general chapter (0x or 1x), not a building part",
         "not an NS 3451 code",
     )
-    kind = first["type"][bad].astype(str)
+    kind = pd.Series(types[first][bad], dtype=object).astype(str)
     detail = "Postnrdel " + kind + " (" + kind.map(level_of).astype(str) + "): " + why
-    refused = owner[bad], code[bad].to_numpy(dtype=object), detail.to_numpy(dtype=object)
+    refused = owner[bad], code[bad], detail.to_numpy(dtype=object)
     return parts, levels, refused
 
 
@@ -492,14 +547,15 @@ def read_ns3459(
     got, sha256 = parse_ns3459(path, limits, parsed)
     name, cols, n = path.name, got.cols, len(got.parent)
 
-    post_number = _text_series([p or None for p in cols["post_number"]])
-    source_ref = [
-        f"[{name}]Post {p}" if p else f"[{name}]Post #{i + 1}"
-        for i, p in enumerate(post_number)
-    ]  # fmt: skip
-    own = [c or t or None for c, t in zip(cols["code"], cols["code_text"], strict=True)]
-    codes, came_from = _inherit_codes(list(post_number), own, got.parent)
-    came_from = np.asarray(came_from, dtype=np.int64)
+    post_number = pd.Series(_or_none(cols["post_number"]), dtype=object)
+    # "Post 01.12", or "Post #7" for the 7th post when it has no number
+    label = "Post " + post_number.fillna("").to_numpy(dtype=object)
+    unnumbered = np.flatnonzero(post_number.isna().to_numpy(dtype=bool))
+    label[unnumbered] = "Post #" + (unnumbered + 1).astype(str).astype(object)
+    source_ref = f"[{name}]" + label
+    own = _or_none(cols["code"])
+    own = np.where(pd.isna(own), _or_none(cols["code_text"]), own)
+    codes, came_from = _inherit_codes(post_number, own, got.parent)
     inherited = np.flatnonzero(came_from >= 0)
 
     written, q_missing, q_bad = _parse_decimals(cols["qty"])
@@ -533,29 +589,32 @@ def read_ns3459(
     derived, bpart_levels, refused = _building_parts(
         got.level_type, got.level_name, got.pnr_owner, got.pnr_type, got.pnr_code, n
     )
-    explicit = [b or t or None for b, t in zip(cols["bpart"], cols["bpart_text"], strict=True)]
+    explicit = _or_none(cols["bpart"])
+    explicit = np.where(pd.isna(explicit), _or_none(cols["bpart_text"]), explicit)
     building_part = _text_series(explicit).where(lambda s: s.notna(), _text_series(derived))
 
-    unit = _text_series([u or None for u in cols["unit"]])
+    unit = _text_series(_or_none(cols["unit"]))
     duplicated = (post_number.notna() & post_number.duplicated(keep=False)).to_numpy(dtype=bool)
     qty_raw = np.asarray(cols["qty"], dtype=object)
     part_raw = np.asarray(got.part_qty, dtype=object)
-    part_path = [f"Delmengde[{k + 1}]/Mengde" for k in got.part_index]
+    part_path = (
+        "Delmengde["
+        + (np.asarray(got.part_index, dtype=np.int64) + 1).astype(str).astype(object)
+        + "]/Mengde"
+    )
     at = np.flatnonzero
     pieces = [
         (got.findings_at, "duplicate_element", got.findings_found, got.findings_path),
-        (inherited, "code_inherited", [codes[i] for i in inherited],
-         [f"Kode from {source_ref[j].partition(']')[2]}" for j in came_from[inherited]]),
+        (inherited, "code_inherited", codes[inherited],
+         "Kode from " + f"[{name}]".partition("]")[2] + label[came_from[inherited]]),
         (at(q_missing), "missing_quantity", qty_raw[q_missing], "Prisinfo/Mengde"),
         (at(q_bad), "not_a_number", qty_raw[q_bad], "Prisinfo/Mengde"),
         (at(price_bad), "not_a_number", np.asarray(cols["price"], dtype=object)[price_bad],
          "Prisinfo/Enhetspris"),
         (at(total_bad), "not_a_number", np.asarray(cols["total"], dtype=object)[total_bad],
          "Prisinfo/Sum"),
-        (owner[part_missing], "missing_quantity", part_raw[part_missing],
-         np.asarray(part_path, dtype=object)[part_missing]),
-        (owner[part_bad], "not_a_number", part_raw[part_bad],
-         np.asarray(part_path, dtype=object)[part_bad]),
+        (owner[part_missing], "missing_quantity", part_raw[part_missing], part_path[part_missing]),
+        (owner[part_bad], "not_a_number", part_raw[part_bad], part_path[part_bad]),
         (at(mismatch), "parts_mismatch", [f"{v:g}" for v in parts_sum[mismatch]],
          [f"Delmengder sum vs Prisinfo/Mengde {v:g}" for v in written[mismatch]]),
         (at(quantity < 0), "negative_quantity", [f"{v:g}" for v in quantity[quantity < 0]],
@@ -587,7 +646,7 @@ def read_ns3459(
         "source_ref": refs,
         "post_number": post_number,
         "item_code": _text_series(codes),
-        "description": _text_series([t or None for t in cols["text"]]),
+        "description": _text_series(_or_none(cols["text"])),
         "building_part": building_part,
         "quantity": quantity,
         "unit": unit,
@@ -617,7 +676,7 @@ def read_ns3459(
             "row_id": given["row_id"],
             "source_ref": refs,
             "post_number": post_number,
-            "quantity_rule": _text_series([r or None for r in cols["rule"]]),
+            "quantity_rule": _text_series(_or_none(cols["rule"])),
             "quantity_written": written,
             "unit_price": price,
             "sum": total,

@@ -1,0 +1,363 @@
+"""Fast path of the NS 3459 parser: posts read by compiled patterns, no Python per element.
+
+Files exported by ISY programs write every ``Post`` in one shape: a run of
+flat ``Post`` elements in a fixed order of children (``ID``, ``Postnr``,
+``Postnrdeler``, ``Kode``, ``Tekst``, ``Prisinfo`` with ``Delmengder``).
+:func:`read_posts` reads such a run with one :func:`re.findall` over the
+bytes, the ``Postnrdel`` and ``Delmengde`` records with one more each, and
+decodes each distinct text once. What is outside the run (the root, the
+header's ``Postnrplan``) goes through the full parser as before, with the
+run replaced by one empty ``Post``.
+
+The fast path takes a file only when it can read it exactly as the full
+parser does, and returns None otherwise (the caller then parses the whole
+file the full way, so refusals and their messages do not change):
+
+- the bytes must be well-formed XML: expat reads them first, with no
+  per-element handlers and a handler that stops at any DOCTYPE or entity
+  declaration (none can occur: ``<!`` anywhere sends the file to the full
+  parser);
+- UTF-8 (or no encoding declared), no comment, CDATA section, processing
+  instruction or DOCTYPE (``<!``, ``<?`` after the declaration);
+- the posts form one run in the shape above: no attribute, namespace prefix,
+  nested ``Post``, repeated or unknown child, text between elements, or
+  anything else the pattern does not spell out;
+- no cap of :class:`~klimafotavtrykk.quantities._ns3459_xml.Ns3459Limits`
+  comes near (posts, ``Delmengde``, elements, depth, text length).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+
+import numpy as np
+
+__all__ = ["read_posts"]
+
+_WS = rb"[ \t\r\n]*+"  # whitespace as XML defines it (possessive: never given back)
+_TEXT = rb"[^<]*+"
+
+
+def _leaf(tag: bytes) -> bytes:
+    """Optional element holding text only; its text captured."""
+    return rb"(?:" + _WS + b"<" + tag + rb">(" + _TEXT + rb")</" + tag + rb">)?"
+
+
+def _marked(tag: bytes) -> bytes:
+    """Like :func:`_leaf`, the text captured after its ``>``, so that absent and empty differ."""
+    return rb"(?:" + _WS + b"<" + tag + rb"(>" + _TEXT + rb")</" + tag + rb">)?"
+
+
+def _flagged(tag: bytes) -> bytes:
+    """Like :func:`_leaf`, with a group before the text holding ``>`` when the element is there."""
+    return rb"(?:" + _WS + b"<" + tag + rb"(>)(" + _TEXT + rb")</" + tag + rb">)?"
+
+
+def _ignored(tag: bytes) -> bytes:
+    """Optional element holding text only, which the reader does not use."""
+    return rb"(?:" + _WS + b"<" + tag + rb">" + _TEXT + rb"</" + tag + rb">)?"
+
+
+def _postnrdel(leaf) -> bytes:
+    return b"<Postnrdel>" + leaf(b"Type") + leaf(b"Kode") + _WS + b"</Postnrdel>"
+
+
+def _delmengde(leaf) -> bytes:
+    return b"<Delmengde>" + leaf(b"ID") + leaf(b"Mengde") + leaf(b"Tekst") + _WS + b"</Delmengde>"
+
+
+# One Post as ISY programs write it. Groups: Postnr, Postnrdeler content, Kode content,
+# Uformatert, Mengderegel, Enhet, Mengde (">" if there, then its text), Enhetspris,
+# Sum, Delmengder content, and last the first character that begins no such Post
+# (anything but whitespace between posts); that match takes the rest of the run, so a
+# file in another shape costs one match, not one per character.
+_POST = re.compile(
+    _WS
+    + rb"(?:<Post>"
+    + _ignored(b"ID")
+    + _leaf(b"Postnr")
+    + rb"(?:" + _WS + rb"<Postnrdeler>((?:" + _WS + _postnrdel(_ignored) + rb")*+)" + _WS
+    + rb"</Postnrdeler>)?"
+    + rb"(?:" + _WS + rb"<Kode(>" + _TEXT + rb"(?:<ID>" + _TEXT + rb"</ID>" + _WS
+    + rb")?)</Kode>)?"
+    + rb"(?:" + _WS + rb"<Tekst>" + _leaf(b"Uformatert") + _ignored(b"RTF") + _WS
+    + rb"</Tekst>)?"
+    + rb"(?:" + _WS + rb"<Prisinfo>"
+    + _leaf(b"Mengderegel") + _leaf(b"Enhet") + _flagged(b"Mengde") + _leaf(b"Enhetspris")
+    + _leaf(b"Sum")
+    + rb"(?:" + _WS + rb"<Delmengder>((?:" + _WS + _delmengde(_ignored) + rb")*+)" + _WS
+    + rb"</Delmengder>)?"
+    + _WS + rb"</Prisinfo>)?"
+    + _WS + rb"</Post>|(.).*+)",
+    re.DOTALL,
+)  # fmt: skip
+_POSTNRDELS = re.compile(_WS + _postnrdel(_marked))
+_DELMENGDER = re.compile(_WS + _delmengde(_marked))
+_KODE = re.compile(rb">(" + _TEXT + rb")(?:<ID>(" + _TEXT + rb")</ID>(" + _WS + rb"))?")
+# How deep the pattern's elements go below Post: Prisinfo/Delmengder/Delmengde/Mengde.
+_DEPTH_BELOW_POST = 4
+# Most elements one Post of the pattern holds, besides its Postnrdel and Delmengde
+# (Post, ID, Postnr, Postnrdeler, Kode, ID, Tekst, Uformatert, RTF, Prisinfo, five
+# price fields, Delmengder), and per Postnrdel (3) and Delmengde (4).
+_ELEMENTS_PER_POST, _PER_POSTNRDEL, _PER_DELMENGDE = 16, 3, 4
+_DECLARATION = re.compile(
+    rb"<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*([\"'])1\.0\1"
+    rb"(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*([\"'])([A-Za-z0-9._-]*)\2)?"
+    rb"(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*([\"'])(?:yes|no)\4)?[ \t\r\n]*\?>"
+)
+_UTF8_BOM = b"\xef\xbb\xbf"
+# the references an XML parser replaces without a DTD: the five predefined, and characters
+_REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
+_PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_SEPARATOR = "\x00"  # never in XML text: expat refuses it, escaped or not
+
+
+class _Refused(Exception):
+    """The file holds something the fast path does not read; parse it the full way."""
+
+
+def _replace(match: re.Match) -> str:
+    name, decimal, hexadecimal = match.groups()
+    if name:
+        return _PREDEFINED[name]
+    return chr(int(decimal) if decimal else int(hexadecimal, 16))
+
+
+def _text(text: str) -> str:
+    """Decoded text as an XML parser reports it: line ends as LF, references replaced."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in text:
+        text = _REFERENCE.sub(_replace, text)
+    return text
+
+
+def _column(raws, max_text: int) -> list[str]:
+    """Stripped text of each captured element text, decoded together at C speed.
+
+    Raises :class:`_Refused` when one is longer than ``max_text`` bytes (the
+    full parser then decides, counting characters).
+    """
+    if not raws:
+        return []
+    if max(map(len, raws)) > max_text:
+        raise _Refused
+    joined = _text(b"\x00".join(raws).decode("utf-8"))
+    return list(map(str.strip, joined.split(_SEPARATOR)))
+
+
+def _marked_column(raws, max_text: int, empty=None) -> list:
+    """Like :func:`_column` for values captured after their ``>``: b"" (absent) gives None.
+
+    Each distinct value is decoded once; ``empty`` is what an element without
+    text gives (``""`` or None).
+    """
+    texts = dict.fromkeys(raws)
+    for raw in texts:
+        if len(raw) > max_text:
+            raise _Refused
+        texts[raw] = (_text(raw[1:].decode("utf-8")).strip() or empty) if raw else None
+    return list(map(texts.__getitem__, raws))
+
+
+def _codes(raws, max_text: int) -> tuple[list, list]:
+    """``Kode`` content -> (text directly in Kode, stripped; text of Kode/ID), per post."""
+    direct, code = {}, {}
+    for raw in dict.fromkeys(raws):
+        if not raw:
+            direct[raw] = code[raw] = None
+            continue
+        if len(raw) > max_text:
+            raise _Refused
+        before, inner, after = _KODE.fullmatch(raw).groups()
+        direct[raw] = (_text(before.decode("utf-8")) + (after or b"").decode("ascii")).strip()
+        code[raw] = None if inner is None else _text(inner.decode("utf-8")).strip()
+    return list(map(direct.__getitem__, raws)), list(map(code.__getitem__, raws))
+
+
+def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: int):
+    """Owner and leaf texts of the records (``Postnrdel``, ``Delmengde``) in each post's block.
+
+    When every record writes every leaf once (the usual case) the texts are cut
+    out by position (:func:`_complete_records`); otherwise each record is matched by ``pattern``
+    and a leaf it does not write gives None.
+    """
+    counts = np.fromiter(map(bytes.count, blocks, [b"<" + tag + b">"] * len(blocks)), np.int64)
+    owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
+    total = int(counts.sum())
+    joined = b"".join(blocks)
+    if not total:
+        return owner, [[] for _ in leaves]
+    texts = _complete_records(joined, total, leaves, max_text)
+    if texts is not None:
+        return owner, [texts[i :: len(leaves)] for i in range(len(leaves))]
+    found = pattern.findall(joined)
+    if len(found) != total:
+        raise _Refused
+    return owner, [_marked_column(col, max_text, "") for col in zip(*found, strict=True)]
+
+
+def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
+    """Leaf texts of records that each write every leaf; None if one does not.
+
+    The pattern already let each record write its leaves in order, each at
+    most once, and no text holds a ``<``: so when there are as many tags as
+    complete records have, every record is complete, and its texts lie
+    between known tags. They are cut out with array indexing, NUL between
+    them, and decoded together.
+    """
+    tags = 2 + 2 * len(leaves)
+    data = np.frombuffer(joined, dtype=np.uint8)
+    at = np.flatnonzero(data == ord("<"))
+    if len(at) != tags * total:
+        return None
+    kind = np.int32 if len(data) < 2**31 - 1 else np.int64  # half the memory in the usual case
+    at = at.astype(kind).reshape(total, tags)
+    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=kind)  # "<Leaf>"
+    starts = (at[:, 1:-1:2] + skip).ravel()  # record by record, leaf by leaf
+    lengths = at[:, 2:-1:2].ravel() - starts
+    if lengths.max() > max_text:
+        return None
+    room = lengths + 1  # each text and the NUL after it
+    offsets = np.cumsum(room) - room
+    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=kind)]
+    taken[offsets + lengths] = 0  # where the closing tag's "<" was taken
+    texts = _text(taken.tobytes().decode("utf-8")).split(_SEPARATOR)[:-1]
+    return list(map(str.strip, texts))
+
+
+def _well_formed(data: bytes) -> None:
+    """Let expat read the bytes with no per-element handler; raise _Refused on any problem."""
+
+    def refuse(*_):
+        raise _Refused
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except (xml.parsers.expat.ExpatError, ValueError, UnicodeError, OverflowError):
+        raise _Refused from None
+
+
+def _plain(head: bytes, tail: bytes) -> None:
+    """UTF-8 without comments, CDATA, DOCTYPE or processing instructions; else _Refused.
+
+    ``head`` and ``tail`` are the file before and after the run of posts (the
+    posts' pattern admits none of these).
+    """
+    body = head[3:] if head.startswith(_UTF8_BOM) else head
+    if body.startswith(b"<?xml"):
+        declaration = _DECLARATION.match(body)
+        if declaration is None:
+            raise _Refused
+        encoding = declaration.group(3)
+        if encoding is not None and encoding.lower() != b"utf-8":
+            raise _Refused
+        body = body[declaration.end() :]
+    if b"<!" in body or b"<?" in body or b"<!" in tail or b"<?" in tail:
+        raise _Refused
+
+
+def read_posts(data: bytes, limits, skeleton):
+    """Read the posts of ``data`` by pattern, the rest by ``skeleton``; None if not possible.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole file.
+    limits : Ns3459Limits
+        The caps; a file near one goes the full way.
+    skeleton : callable
+        ``skeleton(data)`` runs the full parser over the bytes given and returns
+        its collector, or None if it fails; it is called with the file in which
+        the run of posts is one empty ``Post``.
+
+    Returns
+    -------
+    collector or None
+        The full parser's collector for the header, with the posts filled in;
+        None when the file must be parsed the full way. Text fields of a post
+        that the element does not give are ``""`` where the reader takes
+        empty and absent alike (all but ``Mengde``, which is None when absent).
+    """
+    try:
+        return _read_posts(data, limits, skeleton)
+    except _Refused:
+        return None
+
+
+def _read_posts(data: bytes, limits, skeleton):
+    start = data.find(b"<Post>")
+    if start < 0:
+        raise _Refused
+    end = data.rfind(b"</Post>") + len(b"</Post>")
+    head, tail = data[:start], data[end:]
+    _plain(head, tail)
+    rows = _POST.findall(data, start, end)
+    n = len(rows)
+    if not n or n > limits.max_posts:
+        raise _Refused
+    (postnr, pnr_blocks, kode, text, rule, unit, has_qty, qty, price, total, part_blocks, other) = (
+        zip(*rows, strict=True)
+    )
+    del rows
+    if any(other):
+        raise _Refused
+    _well_formed(data)
+    # the header through the full parser, with the run of posts as one empty Post
+    got = skeleton(head + b"<Post/>" + tail)
+    if got is None or len(got.parent) != 1:
+        raise _Refused
+    max_text = limits.max_text
+    pnr_owner, (pnr_type, pnr_code) = _records(
+        pnr_blocks, b"Postnrdel", (b"Type", b"Kode"), _POSTNRDELS, max_text
+    )
+    part_owner, (part_id, part_qty, part_name) = _records(
+        part_blocks, b"Delmengde", (b"ID", b"Mengde", b"Tekst"), _DELMENGDER, max_text
+    )
+    n_parts = len(part_owner)
+    elements = limits.max_elements - got.budget - 1 + _ELEMENTS_PER_POST * n
+    elements += _PER_POSTNRDEL * len(pnr_owner) + _PER_DELMENGDE * n_parts
+    if (
+        elements > limits.max_elements
+        or got.post_depth + _DEPTH_BELOW_POST > limits.max_depth
+        or n_parts > limits.max_posts
+    ):
+        raise _Refused
+    code_text, code = _codes(kode, max_text)
+    got.cols = {
+        "post_number": _column(postnr, max_text),
+        "code_text": code_text,
+        "code": code,
+        "text": _column(text, max_text),
+        "rule": _column(rule, max_text),
+        "unit": _column(unit, max_text),
+        "qty": _absent_as_none(_column(qty, max_text), np.fromiter(map(len, has_qty), bool, n)),
+        "price": _column(price, max_text),
+        "total": _column(total, max_text),
+        "bpart_text": [None] * n,
+        "bpart": [None] * n,
+    }
+    got.parent = [-1] * n
+    got.pnr_owner, got.pnr_type, got.pnr_code = pnr_owner, pnr_type, pnr_code
+    counts = np.bincount(part_owner, minlength=n)
+    got.part_owner = part_owner
+    got.part_index = np.arange(n_parts, dtype=np.int64) - np.repeat(
+        np.cumsum(counts) - counts, counts
+    )
+    got.part_qty = part_qty
+    got.part_id = _absent_as_none(part_id, np.fromiter(map(bool, part_id), bool, n_parts))
+    got.part_name = _absent_as_none(part_name, np.fromiter(map(bool, part_name), bool, n_parts))
+    return got
+
+
+def _absent_as_none(texts: list, present: np.ndarray) -> np.ndarray:
+    """``texts`` as an object array with None where not ``present``."""
+    out = np.array(texts, dtype=object)
+    out[~present] = None
+    return out
