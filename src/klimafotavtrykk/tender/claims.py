@@ -389,10 +389,11 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
     nan_row = np.full(generic.mass_per_base.shape[1], np.nan)
     mass_per_base = np.where(has_g[:, None], generic.mass_per_base[np.maximum(g, 0)], nan_row)
     mass_per_base[:, dim_index["mass"]] = 1.0
-    line_units = pd.Series(m["unit"].to_numpy(dtype=object)[rows], dtype=object).astype(str)
-    line_info = parse_units(pd.unique(line_units))
-    line_dim = line_units.map(line_info["dimension"]).map(dim_index).fillna(-1).to_numpy(dtype=np.int64)
-    line_scale = line_units.map(line_info["scale"]).to_numpy(dtype=float)
+    codes, spellings = _distinct_texts(m["unit"].to_numpy(dtype=object)[rows])
+    line_info = parse_units(pd.unique(spellings))
+    line_dim = np.append(spellings.map(line_info["dimension"]).map(dim_index).fillna(-1)
+                         .to_numpy(dtype=np.int64), -1)[codes]
+    line_scale = np.append(spellings.map(line_info["scale"]).to_numpy(dtype=float), np.nan)[codes]
     own = m["mass_per_unit"].to_numpy(dtype=float)[rows] / line_scale  # [kg per base unit]
     use_own = np.isfinite(own) & (own > 0) & (line_dim > 0)  # mass lines need no conversion
     mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
@@ -402,3 +403,20 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
     layered = np.isnan(mass_per_base[:, area]) & np.isfinite(thickness) & (thickness > 0)
     mass_per_base[layered, area] = layer_area_mass(thickness[layered], mass_per_base[layered, volume])
     return mass_per_base
+
+
+def _distinct_texts(values: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """Code of each value and the distinct values as text (``str()`` of each, blanks too).
+
+    The same texts ``Series.astype(str)`` gives each line, made once per
+    distinct value: a blank keeps its own spelling (``None``, ``nan``).
+    """
+    codes, distinct = pd.factorize(values)
+    texts = pd.Series(distinct, dtype=object).astype(str)
+    blank = codes < 0
+    if blank.any():  # rare: the blanks' own texts, after the others
+        more, written = pd.factorize(pd.Series(values[blank], dtype=object).astype(str))
+        codes = codes.copy()
+        codes[blank] = len(texts) + more
+        texts = pd.concat([texts, pd.Series(written, dtype=object)], ignore_index=True)
+    return codes, texts
