@@ -118,7 +118,7 @@ def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
     unit_ok_u = declarable_units(parse_units(list(spellings))) if len(spellings) else []
     unit_ok = np.append(np.asarray(unit_ok_u, dtype=bool), False)[codes]
     usable = has_value & has_id & unit_ok
-    valid_until = pd.to_datetime(m["epd_valid_until"], errors="coerce")
+    valid_until = _dates(m["epd_valid_until"])
     expired = usable & (valid_until < pd.Timestamp(tender_date)).to_numpy()
     declared_type = m["dataset_type"].astype(object).where(m["dataset_type"].notna(), "product_epd")
     negative = usable & (value < 0)
@@ -420,3 +420,21 @@ def _distinct_texts(values: np.ndarray) -> tuple[np.ndarray, pd.Series]:
         codes[blank] = len(texts) + more
         texts = pd.concat([texts, pd.Series(written, dtype=object)], ignore_index=True)
     return codes, texts
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    """``pd.to_datetime(column, errors="coerce")``, each distinct value converted once.
+
+    A column of objects (dates as read, text, blanks) is factorized and only
+    its distinct values converted (the same values in the same first-seen
+    order, so a format inferred from the first is the same), then gathered
+    back; any other column is converted as it is.
+    """
+    if column.dtype != object:
+        return pd.to_datetime(column, errors="coerce")
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+    if not len(distinct):
+        return pd.to_datetime(column, errors="coerce")
+    converted = pd.to_datetime(pd.Series(distinct, dtype=object), errors="coerce")
+    return pd.Series(converted.array.take(codes, allow_fill=True), index=column.index,
+                     name=column.name)

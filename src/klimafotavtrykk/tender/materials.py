@@ -53,6 +53,10 @@ __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState",
 _COL = {m: j for j, m in enumerate(MODULES)}
 _TOTAL = [_COL[m] for m in TOTAL_MODULES]
 _GATE_KINDS = ("product_limit_exceeded", "product_limit_unit_mismatch")
+#: Bid columns that say what the bid claims and commits to: read by the EPD steps here, never
+#: by :func:`~klimafotavtrykk.assessment.calculate` (its vocabulary is ``LINE_COLUMNS``).
+_BID_ONLY = ("product", "epd_id", "epd_declared_unit", "epd_gwp_a1a3", "dataset_type",
+             "epd_valid_until", "mass_per_unit", "committed", "line_key")
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,7 +166,9 @@ def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     with a usable EPD (with the profile's markup) go through one
     :func:`~klimafotavtrykk.assessment.calculate`; when the competition's
     fallback for uncommitted claims is plain ``generic``, those lines are
-    computed once more apart, without the markup.
+    computed once more apart, without the markup. The bid's own columns
+    that no calculation reads (the EPD claim, commitment, product, line key:
+    :data:`_BID_ONLY`) are left out of the frame it gets.
 
     Returns
     -------
@@ -170,7 +176,7 @@ def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     """
     from klimafotavtrykk.assessment import calculate
 
-    m = materials
+    m = materials.drop(columns=[c for c in _BID_ONLY if c in materials.columns])
     n = len(m)
     profile = competition.scoring_profile
     claimed = m.assign(row_id=np.arange(n),
@@ -216,8 +222,10 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     usable, expired = claims.usable, claims.expired
     down = (np.zeros(len(usable), dtype=bool) if checks is None else checks.downgrade) & usable
 
-    def total(k):
-        return np.where(np.isnan(k).all(axis=1), np.nan, np.nansum(k[:, _TOTAL], axis=1))
+    def total(k):  # np.nansum's steps (NaN set to 0 in a copy, then summed) on one copy
+        part = k[:, _TOTAL]
+        np.copyto(part, 0.0, where=np.isnan(part))
+        return np.where(np.isnan(k).all(axis=1), np.nan, part.sum(axis=1))
 
     total_claim, total_fb, total_gen = total(k_claim), total(k_fb), total(k_gen)
     committed = materials["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
