@@ -406,19 +406,19 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
 
 
 def _distinct_texts(values: np.ndarray) -> tuple[np.ndarray, pd.Series]:
-    """Code of each value and the distinct values as text (``str()`` of each, blanks too).
+    """Code of each value into texts that ``Series.astype(str)`` makes of the values.
 
-    The same texts ``Series.astype(str)`` gives each line, made once per
-    distinct value: a blank keeps its own spelling (``None``, ``nan``).
+    Each distinct value is made text once; a blank row keeps its own text,
+    made by the same ``astype(str)`` (whatever it gives a blank), after them.
     """
     codes, distinct = pd.factorize(values)
     texts = pd.Series(distinct, dtype=object).astype(str)
     blank = codes < 0
-    if blank.any():  # rare: the blanks' own texts, after the others
-        more, written = pd.factorize(pd.Series(values[blank], dtype=object).astype(str))
+    if blank.any():  # rare: each blank row's text, made as before
         codes = codes.copy()
-        codes[blank] = len(texts) + more
-        texts = pd.concat([texts, pd.Series(written, dtype=object)], ignore_index=True)
+        codes[blank] = len(texts) + np.arange(int(blank.sum()))
+        texts = pd.concat([texts, pd.Series(values[blank], dtype=object).astype(str)],
+                          ignore_index=True)
     return codes, texts
 
 
