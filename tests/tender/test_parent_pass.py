@@ -115,3 +115,18 @@ def test_mass_per_base_of_lines_with_blank_units_as_each_line_alone():
     expected[0] = 1.0
     assert np.array_equal(together[1], expected, equal_nan=True)
     assert np.array_equal(together[3], expected, equal_nan=True)
+
+
+def test_committed_converted_once_per_distinct_value_as_astype_boolean():
+    import pytest
+
+    from klimafotavtrykk.tender.materials import _committed
+
+    column = pd.Series([True, None, False, np.nan, True], dtype=object)
+    # blanks are not committed
+    assert _committed(column).tolist() == [True, False, False, False, True]
+    for odd in ([True, 1], ["ja", True]):  # not bool-like: refused as astype("boolean") refuses
+        with pytest.raises(TypeError):
+            pd.Series(odd, dtype=object).astype("boolean")
+        with pytest.raises(TypeError):
+            _committed(pd.Series(odd, dtype=object))

@@ -228,7 +228,7 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
         return np.where(np.isnan(k).all(axis=1), np.nan, part.sum(axis=1))
 
     total_claim, total_fb, total_gen = total(k_claim), total(k_fb), total(k_gen)
-    committed = materials["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    committed = _committed(materials["committed"])
     stands = usable & ~down                          # a claim that passed the checks
     claim_ok, fb_ok = np.isfinite(total_claim), np.isfinite(total_fb)
     scored = np.where(claim_ok, committed_emissions(total_claim, total_fb, committed | ~usable),
@@ -236,9 +236,8 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     scored = np.where(down, total_gen, scored)
     use_fb = stands & fb_ok & (~claim_ok | (scored != total_claim))
     computed = np.isfinite(scored)
-    status = np.select([~computed, down & expired, down, use_fb, usable],
-                       ["not_computed", "epd_generic", "epd_unverified", "fallback", "epd"],
-                       "generic").astype(object)
+    status = _STATUS[np.select([~computed, down & expired, down, use_fb, usable],
+                               range(5), 5)]  # one text object per status, gathered
     modules = np.where(down[:, None], k_gen, np.where(use_fb[:, None], k_fb, k_claim))
     return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
                        use_fallback=use_fb, computed=computed, modules=modules, status=status,
@@ -327,7 +326,7 @@ def _finding_pieces(m: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
     if checks is not None:
         found.append((check_findings(m, claims, checks, scored.total_claimed, scored.scored,
                                      columns), None))
-    committed = m["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    committed = _committed(m["committed"])
     claim_ok = np.isfinite(scored.total_claimed)
     fb_ok = np.isfinite(scored.total_fallback)
     c = claims
@@ -730,6 +729,21 @@ def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
 
 
 # ============================================================================ helpers
+
+#: Line statuses in the order :func:`scored_lines` chooses them.
+_STATUS = np.array(["not_computed", "epd_generic", "epd_unverified", "fallback", "epd", "generic"],
+                   dtype=object)
+
+
+def _committed(column: pd.Series) -> np.ndarray:
+    """``column.astype("boolean").fillna(False)`` as bool, each distinct value converted once."""
+    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) != "boolean":
+        # not only True, False and blanks (a 1 would factorize as True): converted as it is
+        return column.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+    converted = pd.Series(distinct, dtype=object).astype("boolean").fillna(False)
+    return np.append(converted.to_numpy(dtype=bool), False)[codes]  # a blank: False
+
 
 def _per_row(result, n: int, offset: int):
     """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``."""
