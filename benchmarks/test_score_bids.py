@@ -35,6 +35,16 @@ calamine 4.55 s / 4.72 s: 6.8 x (min), 7.0 x (median). Per 5 000-line bid (min o
 110 ms either way, of which the workbook reader in ``quantities`` is most); 20 bids scored
 serially 6.0-6.6 s -> 4.1-4.7 s.
 
+The parent's pass on arrays (perf-parent): per-line lookups once per distinct value (EPD
+ranges, mass conversions, dates), the uncertainty contributions of a pass in one groupby, site
+shares without frames, calculate given only the columns it reads, and passes of twenty bids
+instead of ten. The parent's CPU time per 5 000-line bid (40 prepared bids, min of 5, two runs
+each, main and this branch alternating): 48-54 ms -> 30-35 ms (same passes of ten: 35 ms). In
+one run on a heavily loaded machine (load 5-7; 3 rounds) score_bids took 107.3 s min / 114.7 s
+median, calamine 22.5 s / 23.9 s: 4.8 x the floor (min and median); main, an hour earlier
+(load 3-7): 61.1 s / 121.5 s, calamine 10.8 s / 10.9 s: 5.6 x (min), 11.1 x (median). Peak
+memory of a fresh process and its two workers: 904 MB (main 847 MB).
+
 The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of the test
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per

@@ -63,6 +63,7 @@ __all__ = [
     "SITE_REASONS",
     "SiteResult",
     "calculate_site",
+    "class_share_array",
     "energy_class_shares",
     "energy_class_totals",
 ]
@@ -89,6 +90,7 @@ SITE_REASONS: dict[str, str] = {
 }
 
 _ROW_SCOPES = ("site", "mass_transport")
+_CLASS_INDEX = pd.Index(ENERGY_CLASSES)
 
 
 # ============================================================================ layer 1
@@ -150,25 +152,54 @@ def energy_class_totals(energy_class, energy, machine_hours, machine):
     >>> totals.loc["machine_count"].tolist()
     [1.0, 0.0, 1.0]
     """
+    return pd.DataFrame(_class_sums(energy_class, energy, machine_hours, machine),
+                        index=pd.Index(list(SHARE_BASES), name="basis"),
+                        columns=pd.Index(list(ENERGY_CLASSES), name="energy_class"))
+
+
+def class_share_array(energy_class, energy, machine_hours, machine) -> np.ndarray:
+    """:func:`energy_class_shares` as an array, with no frame built (a batch computes many sites).
+
+    Parameters
+    ----------
+    energy_class, energy, machine_hours, machine
+        As for :func:`energy_class_shares`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(SHARE_BASES), len(ENERGY_CLASSES)): the numbers of
+        :func:`energy_class_shares`, made by the same operations. [-]
+    """
+    sums = _class_sums(energy_class, energy, machine_hours, machine)
+    totals = np.zeros(len(sums))
+    for j in range(sums.shape[1]):  # the classes added left to right, as the frame's sum adds them
+        totals = totals + sums[:, j]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums / np.where(totals > 0, totals, np.nan)[:, None]
+
+
+def _class_sums(energy_class, energy, machine_hours, machine) -> np.ndarray:
+    """Energy [kWh], machine hours [h] and machine count [-] (rows, SHARE_BASES) per class (columns)."""
     n = len(ENERGY_CLASSES)
-    code = pd.Index(ENERGY_CLASSES).get_indexer(np.asarray(energy_class, dtype=object))
+    code = _CLASS_INDEX.get_indexer(np.asarray(energy_class, dtype=object))
     keep = code >= 0
     code = code[keep]
     hours = np.nan_to_num(np.asarray(machine_hours, dtype=float))[keep]
     name = np.asarray(machine, dtype=object)[keep]
     named = pd.notna(name)
     # each distinct (machine name, class) counts once; a row with hours but no name counts as one
-    distinct = pd.MultiIndex.from_arrays([name[named], code[named]]).unique()
-    count = (np.bincount(distinct.get_level_values(1).to_numpy(dtype=np.int64), minlength=n)
+    names, _ = pd.factorize(name[named])
+    pairs = np.unique(names.astype(np.int64) * n + code[named])
+    count = (np.bincount(pairs % n, minlength=n)
              + np.bincount(code[~named & (hours > 0)], minlength=n))
-    sums = np.vstack([
-        np.bincount(code, weights=np.nan_to_num(np.asarray(energy, dtype=float))[keep], minlength=n),
-        np.bincount(code, weights=hours, minlength=n),
-        count.astype(float),
-    ])
-    return pd.DataFrame(sums, index=pd.Index(["energy", "machine_hours", "machine_count"], name="basis"),
-                        columns=pd.Index(list(ENERGY_CLASSES), name="energy_class")
-                        ).reindex(list(SHARE_BASES))
+    by_basis = {
+        "energy": np.bincount(code, weights=np.nan_to_num(np.asarray(energy, dtype=float))[keep],
+                              minlength=n),
+        "machine_hours": np.bincount(code, weights=hours, minlength=n),
+        "machine_count": count.astype(float),
+    }
+    return np.vstack([by_basis[b] for b in SHARE_BASES])
 
 
 def _shares(sums: pd.DataFrame) -> pd.DataFrame:

@@ -118,7 +118,7 @@ def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
     unit_ok_u = declarable_units(parse_units(list(spellings))) if len(spellings) else []
     unit_ok = np.append(np.asarray(unit_ok_u, dtype=bool), False)[codes]
     usable = has_value & has_id & unit_ok
-    valid_until = pd.to_datetime(m["epd_valid_until"], errors="coerce")
+    valid_until = _dates(m["epd_valid_until"])
     expired = usable & (valid_until < pd.Timestamp(tender_date)).to_numpy()
     declared_type = m["dataset_type"].astype(object).where(m["dataset_type"].notna(), "product_epd")
     negative = usable & (value < 0)
@@ -389,10 +389,11 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
     nan_row = np.full(generic.mass_per_base.shape[1], np.nan)
     mass_per_base = np.where(has_g[:, None], generic.mass_per_base[np.maximum(g, 0)], nan_row)
     mass_per_base[:, dim_index["mass"]] = 1.0
-    line_units = pd.Series(m["unit"].to_numpy(dtype=object)[rows], dtype=object).astype(str)
-    line_info = parse_units(pd.unique(line_units))
-    line_dim = line_units.map(line_info["dimension"]).map(dim_index).fillna(-1).to_numpy(dtype=np.int64)
-    line_scale = line_units.map(line_info["scale"]).to_numpy(dtype=float)
+    codes, spellings = _distinct_texts(m["unit"].to_numpy(dtype=object)[rows])
+    line_info = parse_units(pd.unique(spellings))
+    line_dim = np.append(spellings.map(line_info["dimension"]).map(dim_index).fillna(-1)
+                         .to_numpy(dtype=np.int64), -1)[codes]
+    line_scale = np.append(spellings.map(line_info["scale"]).to_numpy(dtype=float), np.nan)[codes]
     own = m["mass_per_unit"].to_numpy(dtype=float)[rows] / line_scale  # [kg per base unit]
     use_own = np.isfinite(own) & (own > 0) & (line_dim > 0)  # mass lines need no conversion
     mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
@@ -402,3 +403,38 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
     layered = np.isnan(mass_per_base[:, area]) & np.isfinite(thickness) & (thickness > 0)
     mass_per_base[layered, area] = layer_area_mass(thickness[layered], mass_per_base[layered, volume])
     return mass_per_base
+
+
+def _distinct_texts(values: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """Code of each value into texts that ``Series.astype(str)`` makes of the values.
+
+    Each distinct value is made text once; a blank row keeps its own text,
+    made by the same ``astype(str)`` (whatever it gives a blank), after them.
+    """
+    codes, distinct = pd.factorize(values)
+    texts = pd.Series(distinct, dtype=object).astype(str)
+    blank = codes < 0
+    if blank.any():  # rare: each blank row's text, made as before
+        codes = codes.copy()
+        codes[blank] = len(texts) + np.arange(int(blank.sum()))
+        texts = pd.concat([texts, pd.Series(values[blank], dtype=object).astype(str)],
+                          ignore_index=True)
+    return codes, texts
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    """``pd.to_datetime(column, errors="coerce")``, each distinct value converted once.
+
+    A column of objects (dates as read, text, blanks) is factorized and only
+    its distinct values converted (the same values in the same first-seen
+    order, so a format inferred from the first is the same), then gathered
+    back; any other column is converted as it is.
+    """
+    if column.dtype != object:
+        return pd.to_datetime(column, errors="coerce")
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+    if not len(distinct):
+        return pd.to_datetime(column, errors="coerce")
+    converted = pd.to_datetime(pd.Series(distinct, dtype=object), errors="coerce")
+    return pd.Series(converted.array.take(codes, allow_fill=True), index=column.index,
+                     name=column.name)

@@ -479,22 +479,22 @@ def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
     frame = generic.frame.reset_index(drop=True)
     groups = (np.append(frame["material_group"].to_numpy(dtype=object), None)[match.index]
               if "material_group" in frame else np.full(n, None, dtype=object))
-    row = pd.Series(match.factor_id, dtype=object).map(by_factor)
-    row = row.fillna(pd.Series(groups, dtype=object).map(by_group))
-    idx = row.fillna(-1).to_numpy(dtype=np.int64)
+    row = _mapped(match.factor_id, by_factor)
+    row = np.where(np.isnan(row), _mapped(groups, by_group), row)
+    idx = np.where(np.isnan(row), -1, row).astype(np.int64)
     has = (idx >= 0) & claims.usable
     at = np.maximum(idx, 0)
 
     dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
     r_units = ranges["declared_unit"].to_numpy(dtype=object)[at]
     d_units = claims.unit.to_numpy(dtype=object)
-    spellings = pd.unique(pd.Series([*r_units, *d_units], dtype=object).dropna())
+    spellings = pd.unique(pd.Series(np.concatenate([r_units, d_units]), dtype=object).dropna())
     parsed = parse_units(spellings)
     dim = parsed["dimension"].map(dim_index)
-    r_dim = pd.Series(r_units, dtype=object).map(dim).fillna(-1).to_numpy(dtype=np.int64)
-    d_dim = pd.Series(d_units, dtype=object).map(dim).fillna(-1).to_numpy(dtype=np.int64)
-    r_scale = pd.Series(r_units, dtype=object).map(parsed["scale"]).to_numpy(dtype=float)
-    d_scale = pd.Series(d_units, dtype=object).map(parsed["scale"]).to_numpy(dtype=float)
+    r_dim = np.nan_to_num(_mapped(r_units, dim), nan=-1).astype(np.int64)
+    d_dim = np.nan_to_num(_mapped(d_units, dim), nan=-1).astype(np.int64)
+    r_scale = _mapped(r_units, parsed["scale"])
+    d_scale = _mapped(d_units, parsed["scale"])
     lines = np.arange(n)
     per_kg_r = r_scale * mass_per_base[lines, np.maximum(r_dim, 0)]   # kg per range unit
     per_kg_d = d_scale * mass_per_base[lines, np.maximum(d_dim, 0)]   # kg per declared unit
@@ -515,6 +515,17 @@ def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
             "value": value, "below": has & comparable & (value < low),
             "implausible": has & comparable & (value < impl),
             "above": has & comparable & (value > high), "not_comparable": has & ~comparable}
+
+
+def _mapped(values, table) -> np.ndarray:
+    """Look up ``table``'s number for each of ``values`` (a dict or Series) as ``Series.map`` does (float).
+
+    Each distinct value is looked up once and the numbers gathered back to
+    the lines; a blank or a value ``table`` lacks is NaN.
+    """
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    found = pd.Series(distinct, dtype=object).map(table).to_numpy(dtype=float)
+    return np.append(found, np.nan)[codes]
 
 
 def _joined(flags: dict, n: int) -> np.ndarray:

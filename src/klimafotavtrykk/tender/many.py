@@ -38,6 +38,7 @@ from klimafotavtrykk.tender.evaluation import BidSummary, bid_summary
 from klimafotavtrykk.tender.materials import (
     MaterialState,
     bid_materials,
+    contributions_many,
     evaluate_materials,
     line_emissions,
     material_findings_many,
@@ -264,6 +265,7 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
                                        getattr(part[0].bid, "columns", None), bid, len(part))
         gates, over = product_limit_findings_many(every, claims, match, generic, scored,
                                                   competition, bid, len(part))
+        shares = contributions_many(every, claims, match, epd_ids, scored, generic, bid, len(part))
     if caught:  # e.g. implausible quantities: the warning names its lines, so each bid alone
         return [None] * len(part)
     sites, warned = _sites(part, competition)
@@ -279,7 +281,8 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
                                           state.rows(starts[j], starts[j + 1]), generic,
                                           competition, detail,
                                           found=None if found is None else found[j],
-                                          limits=(gates[j], over[j]))
+                                          limits=(gates[j], over[j]),
+                                          contributions=shares[j])
                 site = evaluate_site(r.bid, competition, detail=detail, rows=sites.get(j))
             out.append(bid_summary(r.bid, competition, materials, site, detail=detail,
                                    caught=caught, content_sha256=r.content_sha256))

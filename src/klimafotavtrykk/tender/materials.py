@@ -47,12 +47,16 @@ from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState", "line_emissions",
            "scored_lines", "material_findings", "material_findings_many", "product_limit_findings",
-           "product_limit_findings_many", "material_lines",
+           "product_limit_findings_many", "material_lines", "contributions_many",
            "bid_materials", "evaluate_materials"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 _TOTAL = [_COL[m] for m in TOTAL_MODULES]
 _GATE_KINDS = ("product_limit_exceeded", "product_limit_unit_mismatch")
+#: Bid columns that say what the bid claims and commits to: read by the EPD steps here, never
+#: by :func:`~klimafotavtrykk.assessment.calculate` (its vocabulary is ``LINE_COLUMNS``).
+_BID_ONLY = ("product", "epd_id", "epd_declared_unit", "epd_gwp_a1a3", "dataset_type",
+             "epd_valid_until", "mass_per_unit", "committed", "line_key")
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,7 +166,9 @@ def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     with a usable EPD (with the profile's markup) go through one
     :func:`~klimafotavtrykk.assessment.calculate`; when the competition's
     fallback for uncommitted claims is plain ``generic``, those lines are
-    computed once more apart, without the markup.
+    computed once more apart, without the markup. The bid's own columns
+    that no calculation reads (the EPD claim, commitment, product, line key:
+    :data:`_BID_ONLY`) are left out of the frame it gets.
 
     Returns
     -------
@@ -170,7 +176,7 @@ def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     """
     from klimafotavtrykk.assessment import calculate
 
-    m = materials
+    m = materials.drop(columns=[c for c in _BID_ONLY if c in materials.columns])
     n = len(m)
     profile = competition.scoring_profile
     claimed = m.assign(row_id=np.arange(n),
@@ -216,11 +222,13 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     usable, expired = claims.usable, claims.expired
     down = (np.zeros(len(usable), dtype=bool) if checks is None else checks.downgrade) & usable
 
-    def total(k):
-        return np.where(np.isnan(k).all(axis=1), np.nan, np.nansum(k[:, _TOTAL], axis=1))
+    def total(k):  # np.nansum's steps (NaN set to 0 in a copy, then summed) on one copy
+        part = k[:, _TOTAL]
+        np.copyto(part, 0.0, where=np.isnan(part))
+        return np.where(np.isnan(k).all(axis=1), np.nan, part.sum(axis=1))
 
     total_claim, total_fb, total_gen = total(k_claim), total(k_fb), total(k_gen)
-    committed = materials["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    committed = _committed(materials["committed"])
     stands = usable & ~down                          # a claim that passed the checks
     claim_ok, fb_ok = np.isfinite(total_claim), np.isfinite(total_fb)
     scored = np.where(claim_ok, committed_emissions(total_claim, total_fb, committed | ~usable),
@@ -228,9 +236,8 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     scored = np.where(down, total_gen, scored)
     use_fb = stands & fb_ok & (~claim_ok | (scored != total_claim))
     computed = np.isfinite(scored)
-    status = np.select([~computed, down & expired, down, use_fb, usable],
-                       ["not_computed", "epd_generic", "epd_unverified", "fallback", "epd"],
-                       "generic").astype(object)
+    status = _STATUS[np.select([~computed, down & expired, down, use_fb, usable],
+                               range(5), 5)]  # one text object per status, gathered
     modules = np.where(down[:, None], k_gen, np.where(use_fb[:, None], k_fb, k_claim))
     return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
                        use_fallback=use_fb, computed=computed, modules=modules, status=status,
@@ -319,7 +326,7 @@ def _finding_pieces(m: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
     if checks is not None:
         found.append((check_findings(m, claims, checks, scored.total_claimed, scored.scored,
                                      columns), None))
-    committed = m["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    committed = _committed(m["committed"])
     claim_ok = np.isfinite(scored.total_claimed)
     fb_ok = np.isfinite(scored.total_fallback)
     c = claims
@@ -586,7 +593,8 @@ def _cut(value, start: int, stop: int):
 
 def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: MaterialState, generic,
                   competition: Competition, detail: bool = False, found: pd.DataFrame | None = None,
-                  limits: tuple[str, pd.DataFrame] | None = None) -> MaterialEmissions:
+                  limits: tuple[str, pd.DataFrame] | None = None,
+                  contributions: pd.DataFrame | None = None) -> MaterialEmissions:
     """A bid's findings, product-limit gate, totals and (on request) lines from its computed lines.
 
     Parameters
@@ -609,6 +617,9 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         (:func:`material_findings_many`); default made here.
     limits : tuple of (str, DataFrame), optional
         Its :func:`product_limit_findings`, likewise.
+    contributions : DataFrame, optional
+        Its :func:`~klimafotavtrykk.tender.uncertainty.bid_contributions`,
+        likewise (:func:`contributions_many`).
 
     Returns
     -------
@@ -642,7 +653,66 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         n_computed=int(computed.sum()), n_epd=int(claims.usable.sum()),
         n_downgraded=int((scored.use_fallback | scored.downgraded).sum()),
         n_not_computed=int(not_computed(emissions, scored).sum()),
-        contributions=bid_contributions(m, claims, match, state.epd_ids, scored, generic))
+        contributions=contributions if contributions is not None else bid_contributions(
+            m, claims, match, state.epd_ids, scored, generic))
+
+
+def contributions_many(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
+                       epd_ids: np.ndarray, scored: ScoredLines, generic, bid: np.ndarray,
+                       n_bids: int) -> list[pd.DataFrame | None]:
+    """:func:`~klimafotavtrykk.tender.uncertainty.bid_contributions` of many bids in one pass.
+
+    The lines are coded once by (bid, claim stands, factor, dataset type,
+    material group), summed per code by one groupby (each code's rows in the
+    order they have in their bid, so each sum is the one the bid gets alone)
+    and sorted once with the bid first; each bid's frame is a slice of that.
+
+    Parameters
+    ----------
+    materials, claims, match, epd_ids, scored, generic
+        As for :func:`~klimafotavtrykk.tender.uncertainty.bid_contributions`,
+        for the lines of all bids.
+    bid : numpy.ndarray of int64
+        Bid of each line, 0 .. n_bids-1, each bid's lines together.
+    n_bids : int
+
+    Returns
+    -------
+    list of DataFrame or None
+        Per bid; None for a bid without a scored line (its frame is made alone).
+    """
+    epd = (scored.status == "epd") & scored.computed
+    factor_id = np.where(epd, epd_ids, match.factor_id).astype(object)
+    kind = np.where(epd, claims.dataset_type, "generic").astype(object)
+    known = (kind == "product_epd") | (kind == "industry_epd")  # np.isin's test on a short list
+    kind = np.where(known, kind, "generic").astype(object)
+    frame = generic.frame
+    groups = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)
+              if "material_group" in frame.columns else np.full(len(frame), "", dtype=object))
+    group = np.append(groups, "")[match.index]
+    keep = np.asarray(scored.computed, dtype=bool) & pd.notna(factor_id)
+    owner = np.asarray(bid, dtype=np.int64)[keep]
+    columns = [owner, epd[keep].astype(np.int8), factor_id[keep], kind[keep],
+               group[keep].astype(object)]
+    combined = np.zeros(len(owner), dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values)
+        combined = combined * (len(uniques) + 1) + (codes + 1)
+    code, _ = pd.factorize(combined)  # first seen first: within a bid, its own order
+    _, first = np.unique(code, return_index=True)
+    key = (np.where(columns[1][first] == 1, "epd|", "generic|").astype(object)
+           + columns[2][first].astype(str))
+    sums = (pd.DataFrame({"code": code, "kg_co2e": np.asarray(scored.scored)[keep]})
+            .groupby("code", sort=True)["kg_co2e"].sum().to_numpy())
+    out = pd.DataFrame({"bid": columns[0][first], "key": key, "factor_id": columns[2][first],
+                        "dataset_type": columns[3][first], "material_group": columns[4][first],
+                        "kg_co2e": sums})
+    out = out.sort_values(["bid", "key", "factor_id", "dataset_type", "material_group"],
+                          kind="stable")
+    cuts = np.searchsorted(out["bid"].to_numpy(), np.arange(n_bids + 1))
+    out = out.drop(columns="bid")
+    return [out.iloc[a:b].reset_index(drop=True) if b > a else None
+            for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
 
 
 def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
@@ -659,6 +729,21 @@ def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:
 
 
 # ============================================================================ helpers
+
+#: Line statuses in the order :func:`scored_lines` chooses them.
+_STATUS = np.array(["not_computed", "epd_generic", "epd_unverified", "fallback", "epd", "generic"],
+                   dtype=object)
+
+
+def _committed(column: pd.Series) -> np.ndarray:
+    """``column.astype("boolean").fillna(False)`` as bool, each distinct value converted once."""
+    if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) != "boolean":
+        # not only True, False and blanks (a 1 would factorize as True): converted as it is
+        return column.astype("boolean").fillna(False).to_numpy(dtype=bool)
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+    converted = pd.Series(distinct, dtype=object).astype("boolean").fillna(False)
+    return np.append(converted.to_numpy(dtype=bool), False)[codes]  # a blank: False
+
 
 def _per_row(result, n: int, offset: int):
     """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``."""

@@ -289,7 +289,7 @@ def evaluate_site(bid, competition, *, detail: bool = False, rows: SiteRows | No
     -------
     SiteEmissions
     """
-    from klimafotavtrykk.site import energy_class_shares
+    from klimafotavtrykk.site.emissions import ENERGY_CLASSES, class_share_array
 
     acts = bid.site.reset_index(drop=True)
     n = len(acts)
@@ -302,15 +302,16 @@ def evaluate_site(bid, competition, *, detail: bool = False, rows: SiteRows | No
     site_mask = rows.computed & (scope == "site")
     mass_mask = rows.computed & (scope == "mass_transport")
     pick = rows.result.lines.iloc[rows.chosen[site_mask]]
-    shares = energy_class_shares(pick["energy_class"].to_numpy(dtype=object),
-                                 pick["energy_kwh"].to_numpy(dtype=float),
-                                 acts["machine_hours"].to_numpy(dtype=float)[site_mask],
-                                 acts["machine"].to_numpy(dtype=object)[site_mask])
+    shares = class_share_array(pick["energy_class"].to_numpy(dtype=object),
+                               pick["energy_kwh"].to_numpy(dtype=float),
+                               acts["machine_hours"].to_numpy(dtype=float)[site_mask],
+                               acts["machine"].to_numpy(dtype=object)[site_mask]
+                               )[:, ENERGY_CLASSES.index("emission_free")]
     return SiteEmissions(
         total=float(np.nansum(np.where(site_mask, rows.scored, 0.0))),
         total_claimed=float(np.nansum(np.where(site_mask, rows.claimed, 0.0))),
         mass_transport=float(np.nansum(np.where(mass_mask, rows.scored, 0.0))),
-        rows=n, shares={b: float(shares.loc[b, "emission_free"]) for b in SHARE_BASES},
+        rows=n, shares={b: float(v) for b, v in zip(SHARE_BASES, shares, strict=True)},
         findings=site_findings(acts, rows),
         lines=site_lines(acts, rows, site_mask) if detail else None)
 

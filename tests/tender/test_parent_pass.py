@@ -1,0 +1,132 @@
+"""The parent's pass over many bids: per-pass helpers give each bid what it gets alone."""
+
+import types
+
+import numpy as np
+import pandas as pd
+
+from klimafotavtrykk.tender.claims import _dates, _distinct_texts
+from klimafotavtrykk.tender.epd_checks import _mapped
+from klimafotavtrykk.tender.findings import empty_findings
+from klimafotavtrykk.tender.materials import contributions_many
+from klimafotavtrykk.tender.uncertainty import bid_contributions
+
+
+def _lines(status, computed, scored, factor_id, index, epd_ids, dataset_type):
+    match = types.SimpleNamespace(index=np.array(index), factor_id=np.array(factor_id, dtype=object))
+    state = types.SimpleNamespace(status=np.array(status, dtype=object),
+                                  computed=np.array(computed), scored=np.array(scored))
+    claims = types.SimpleNamespace(dataset_type=np.array(dataset_type, dtype=object))
+    return claims, match, np.array(epd_ids, dtype=object), state
+
+
+def test_contributions_of_many_bids_are_each_bids_own():
+    generic = types.SimpleNamespace(frame=pd.DataFrame({"material_group": ["betong", "stål"]}))
+    # bid 0 (lines 0-3): EPD "E1" 10 + 20 kg -> epd|E1 30 kg; g1 5 kg; g1 not computed (left out).
+    # bid 1 (lines 4-7): g2 1.5 + 2.5 kg -> generic|g2 4 kg ("stål"); E1 again, but an
+    # industry EPD of bid 1 -> epd|E1 7 kg; a line without a factor (dropped).
+    # bid 2 (line 8): not computed -> no contribution (None: made alone).
+    claims, match, epd_ids, scored = _lines(
+        status=["epd", "epd", "generic", "generic", "generic", "generic", "epd", "generic",
+                "not_computed"],
+        computed=[True, True, True, False, True, True, True, True, False],
+        scored=[10.0, 20.0, 5.0, 7.0, 1.5, 2.5, 7.0, 3.0, np.nan],
+        factor_id=["g1", "g1", "g1", "g1", "g2", "g2", "g1", None, "g1"],
+        index=[0, 0, 0, 0, 1, 1, 0, -1, 0],
+        epd_ids=["E1", "E1", None, None, None, None, "E1", None, None],
+        dataset_type=["product_epd", "product_epd", None, None, None, None, "industry_epd",
+                      None, None])
+    bid = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2])
+    out = contributions_many(None, claims, match, epd_ids, scored, generic, bid, 3)
+    assert out[0]["key"].tolist() == ["epd|E1", "generic|g1"]
+    assert out[0]["kg_co2e"].tolist() == [30.0, 5.0]
+    assert out[1]["key"].tolist() == ["epd|E1", "generic|g2"]
+    assert out[1]["dataset_type"].tolist() == ["industry_epd", "generic"]
+    assert out[1]["material_group"].tolist() == ["betong", "stål"]
+    assert out[1]["kg_co2e"].tolist() == [7.0, 4.0]
+    assert out[2] is None
+    for j, rows in ((0, slice(0, 4)), (1, slice(4, 8))):  # the same frame as the bid alone
+        alone = bid_contributions(
+            None, types.SimpleNamespace(dataset_type=claims.dataset_type[rows]),
+            types.SimpleNamespace(index=match.index[rows], factor_id=match.factor_id[rows]),
+            epd_ids[rows], types.SimpleNamespace(status=scored.status[rows],
+                                                 computed=scored.computed[rows],
+                                                 scored=scored.scored[rows]), generic)
+        pd.testing.assert_frame_equal(out[j], alone, check_exact=True)
+
+
+def test_dates_converted_once_per_distinct_value_as_to_datetime_converts_them():
+    column = pd.Series([pd.Timestamp("2029-12-31"), None, pd.Timestamp("2029-12-31"),
+                        pd.Timestamp("2024-01-15"), np.nan], dtype=object, name="epd_valid_until",
+                       index=[5, 6, 7, 8, 9])
+    out = _dates(column)
+    pd.testing.assert_series_equal(out, pd.to_datetime(column, errors="coerce"), check_exact=True)
+    assert out.tolist()[0] == pd.Timestamp("2029-12-31") and out.isna().tolist() == [
+        False, True, False, False, True]
+    blank = pd.Series([None, None], dtype=object)
+    pd.testing.assert_series_equal(_dates(blank), pd.to_datetime(blank, errors="coerce"))
+
+
+def test_distinct_texts_are_the_texts_astype_str_makes():
+    values = np.array(["m3", None, "m2", np.nan, "m3"], dtype=object)
+    codes, texts = _distinct_texts(values)
+    # "m3" and "m2" made once (codes 0 and 1); the two blanks get their own texts (2 and 3)
+    assert codes.tolist() == [0, 2, 1, 3, 0]
+    pd.testing.assert_series_equal(texts.iloc[codes].reset_index(drop=True),
+                                   pd.Series(values, dtype=object).astype(str))
+
+
+def test_mapped_looks_each_value_up_as_series_map():
+    values = np.array(["a", None, "b", "a"], dtype=object)
+    out = _mapped(values, {"a": 1})
+    # "a" -> 1; a blank and a value the table lacks -> NaN
+    assert np.array_equal(out, [1.0, np.nan, np.nan, 1.0], equal_nan=True)
+    series_map = pd.Series(values, dtype=object).map({"a": 1}).to_numpy(dtype=float)
+    assert np.array_equal(out, series_map, equal_nan=True)
+
+
+def test_empty_findings_are_copies():
+    first = empty_findings()
+    first.loc[0] = ["a.xlsx", None, "uncommitted", "", "", 1.0, 2.0]
+    again = empty_findings()
+    assert len(again) == 0 and list(again.columns) == list(first.columns)
+    assert again["kg_co2e"].dtype == float and again["kind"].dtype == object
+
+
+def test_mass_per_base_of_lines_with_blank_units_as_each_line_alone():
+    from klimafotavtrykk.factors import load_factors
+    from klimafotavtrykk.tender.claims import claim_mass_per_base
+
+    generic = load_factors()
+    # a blank unit (None or NaN) has no dimension: the generic conversions stay as they are,
+    # the bid's own mass per unit is not used; "m3" with 2 400 kg/m3 sets the volume mass.
+    m = pd.DataFrame({"unit": np.array(["m3", None, "m3", np.nan], dtype=object),
+                      "mass_per_unit": [2400.0, 50.0, np.nan, 10.0],
+                      "thickness_mm": [np.nan] * 4})
+    gidx = np.zeros(4, dtype=np.int64)
+    together = claim_mass_per_base(generic, m, np.arange(4), gidx)
+    for i in range(4):
+        alone = claim_mass_per_base(generic, m.iloc[[i]].reset_index(drop=True), np.arange(1),
+                                    gidx[:1])
+        assert np.array_equal(together[i], alone[0], equal_nan=True)
+    volume = 1  # DIMENSIONS: mass, volume, area, length, piece
+    assert together[0, volume] == 2400.0
+    expected = generic.mass_per_base[0].copy()  # the generic conversions, mass per kg 1
+    expected[0] = 1.0
+    assert np.array_equal(together[1], expected, equal_nan=True)
+    assert np.array_equal(together[3], expected, equal_nan=True)
+
+
+def test_committed_converted_once_per_distinct_value_as_astype_boolean():
+    import pytest
+
+    from klimafotavtrykk.tender.materials import _committed
+
+    column = pd.Series([True, None, False, np.nan, True], dtype=object)
+    # blanks are not committed
+    assert _committed(column).tolist() == [True, False, False, False, True]
+    for odd in ([True, 1], ["ja", True]):  # not bool-like: refused as astype("boolean") refuses
+        with pytest.raises(TypeError):
+            pd.Series(odd, dtype=object).astype("boolean")
+        with pytest.raises(TypeError):
+            _committed(pd.Series(odd, dtype=object))
