@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import filled
 from klimafotavtrykk.tender.claims import (
     EpdClaims,
     GenericMatch,
@@ -472,7 +473,7 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
     m = materials
     use_fb, usable = scored.use_fallback | scored.downgraded, claims.usable
     n = len(m)
-    why = np.full(n, "", dtype=object) if checks is None else checks.why.copy()
+    why = filled(n, "") if checks is None else checks.why.copy()
     uncommitted = usable & scored.use_fallback & ~scored.downgraded
     why = np.where(uncommitted, np.where(why == "", "uncommitted", why + ";uncommitted"), why)
     generic_source = np.append(generic.frame.reset_index(drop=True)["source"].to_numpy(dtype=object),
