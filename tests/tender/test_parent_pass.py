@@ -8,8 +8,7 @@ import pandas as pd
 from klimafotavtrykk.tender.claims import _dates, _distinct_texts
 from klimafotavtrykk.tender.epd_checks import _mapped
 from klimafotavtrykk.tender.findings import empty_findings
-from klimafotavtrykk.tender.materials import contributions_many
-from klimafotavtrykk.tender.uncertainty import bid_contributions
+from klimafotavtrykk.tender.uncertainty import bid_contributions, contributions_many
 
 
 def _lines(status, computed, scored, factor_id, index, epd_ids, dataset_type):

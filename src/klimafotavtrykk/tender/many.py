@@ -38,7 +38,6 @@ from klimafotavtrykk.tender.evaluation import BidSummary, bid_summary
 from klimafotavtrykk.tender.materials import (
     MaterialState,
     bid_materials,
-    contributions_many,
     evaluate_materials,
     line_emissions,
     material_findings_many,
@@ -48,6 +47,7 @@ from klimafotavtrykk.tender.materials import (
 from klimafotavtrykk.tender.reader import Bid
 from klimafotavtrykk.tender.reference import Reconciled, reconcile
 from klimafotavtrykk.tender.site_energy import evaluate_site, site_rows_many
+from klimafotavtrykk.tender.uncertainty import contributions_many
 
 __all__ = ["ReadBid", "GenericMatcher", "prepare_bid", "evaluate_many", "rejected_summary"]
 

@@ -48,7 +48,7 @@ from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState", "line_emissions",
            "scored_lines", "material_findings", "material_findings_many", "product_limit_findings",
-           "product_limit_findings_many", "material_lines", "contributions_many",
+           "product_limit_findings_many", "material_lines",
            "bid_materials", "evaluate_materials"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
@@ -620,7 +620,7 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         Its :func:`product_limit_findings`, likewise.
     contributions : DataFrame, optional
         Its :func:`~klimafotavtrykk.tender.uncertainty.bid_contributions`,
-        likewise (:func:`contributions_many`).
+        likewise (:func:`~klimafotavtrykk.tender.uncertainty.contributions_many`).
 
     Returns
     -------
@@ -656,64 +656,6 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         n_not_computed=int(not_computed(emissions, scored).sum()),
         contributions=contributions if contributions is not None else bid_contributions(
             m, claims, match, state.epd_ids, scored, generic))
-
-
-def contributions_many(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
-                       epd_ids: np.ndarray, scored: ScoredLines, generic, bid: np.ndarray,
-                       n_bids: int) -> list[pd.DataFrame | None]:
-    """:func:`~klimafotavtrykk.tender.uncertainty.bid_contributions` of many bids in one pass.
-
-    The lines are coded once by (bid, claim stands, factor, dataset type,
-    material group), summed per code by one groupby (each code's rows in the
-    order they have in their bid, so each sum is the one the bid gets alone)
-    and sorted once with the bid first; each bid's frame is a slice of that.
-
-    Parameters
-    ----------
-    materials, claims, match, epd_ids, scored, generic
-        As for :func:`~klimafotavtrykk.tender.uncertainty.bid_contributions`,
-        for the lines of all bids.
-    bid : numpy.ndarray of int64
-        Bid of each line, 0 .. n_bids-1, each bid's lines together.
-    n_bids : int
-
-    Returns
-    -------
-    list of DataFrame or None
-        Per bid; None for a bid without a scored line (its frame is made alone).
-    """
-    epd = (scored.status == "epd") & scored.computed
-    factor_id = np.where(epd, epd_ids, match.factor_id).astype(object)
-    kind = np.where(epd, claims.dataset_type, "generic").astype(object)
-    known = (kind == "product_epd") | (kind == "industry_epd")  # np.isin's test on a short list
-    kind = np.where(known, kind, "generic").astype(object)
-    frame = generic.frame
-    groups = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)
-              if "material_group" in frame.columns else np.full(len(frame), "", dtype=object))
-    group = np.append(groups, "")[match.index]
-    keep = np.asarray(scored.computed, dtype=bool) & pd.notna(factor_id)
-    owner = np.asarray(bid, dtype=np.int64)[keep]
-    columns = [owner, epd[keep].astype(np.int8), factor_id[keep], kind[keep],
-               group[keep].astype(object)]
-    combined = np.zeros(len(owner), dtype=np.int64)
-    for values in columns:
-        codes, uniques = pd.factorize(values)
-        combined = combined * (len(uniques) + 1) + (codes + 1)
-    code, _ = pd.factorize(combined)  # first seen first: within a bid, its own order
-    _, first = np.unique(code, return_index=True)
-    key = (np.where(columns[1][first] == 1, "epd|", "generic|").astype(object)
-           + columns[2][first].astype(str))
-    sums = (pd.DataFrame({"code": code, "kg_co2e": np.asarray(scored.scored)[keep]})
-            .groupby("code", sort=True)["kg_co2e"].sum().to_numpy())
-    out = pd.DataFrame({"bid": columns[0][first], "key": key, "factor_id": columns[2][first],
-                        "dataset_type": columns[3][first], "material_group": columns[4][first],
-                        "kg_co2e": sums})
-    out = out.sort_values(["bid", "key", "factor_id", "dataset_type", "material_group"],
-                          kind="stable")
-    cuts = np.searchsorted(out["bid"].to_numpy(), np.arange(n_bids + 1))
-    out = out.drop(columns="bid")
-    return [out.iloc[a:b].reset_index(drop=True) if b > a else None
-            for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
 
 
 def _with_excluded(lines: pd.DataFrame, excluded: pd.DataFrame) -> pd.DataFrame:

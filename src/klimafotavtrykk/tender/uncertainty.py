@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
+from klimafotavtrykk._frames import filled
 from klimafotavtrykk.scoring import co2_price_addon, dfo_linear, dfo_proportional, reduction_points
 from klimafotavtrykk.uncertainty import (
     PERCENTILES,
@@ -38,7 +39,7 @@ from klimafotavtrykk.uncertainty import (
     sample_shared,
 )
 
-__all__ = ["RankingUncertainty", "bid_contributions", "load_ranking_defaults", "ranking_notices",
+__all__ = ["RankingUncertainty", "bid_contributions", "contributions_many", "load_ranking_defaults", "ranking_notices",
            "ranking_uncertainty", "sampled_points"]
 
 
@@ -72,43 +73,71 @@ def bid_contributions(materials: pd.DataFrame, claims, match, epd_ids, scored, g
         (the claim's ``product_epd`` or ``industry_epd``; ``generic`` otherwise),
         ``material_group`` and ``kg_co2e`` [kg CO2e], one row per key.
     """
+    n = len(np.asarray(scored.computed))
+    out = contributions_many(materials, claims, match, epd_ids, scored, generic,
+                             np.zeros(n, dtype=np.int64), 1)[0]
+    if out is None:  # no line scored: the empty frame a groupby of nothing gives
+        out = pd.DataFrame({"key": np.empty(0, object), "factor_id": np.empty(0, object),
+                            "dataset_type": np.empty(0, object),
+                            "material_group": np.empty(0, object),
+                            "kg_co2e": np.empty(0, float)})
+    return out
+
+
+def contributions_many(materials: pd.DataFrame, claims, match, epd_ids: np.ndarray, scored,
+                       generic, bid: np.ndarray, n_bids: int) -> list[pd.DataFrame | None]:
+    """:func:`bid_contributions` of many bids in one pass.
+
+    The lines are coded once by (bid, claim stands, factor, dataset type,
+    material group), summed per code by one groupby (each code's rows in the
+    order they have in their bid, so each sum is the one the bid gets alone)
+    and sorted once with the bid first; each bid's frame is a slice of that.
+
+    Parameters
+    ----------
+    materials, claims, match, epd_ids, scored, generic
+        As for :func:`bid_contributions`, for the lines of all bids.
+    bid : numpy.ndarray of int64
+        Bid of each line, 0 .. n_bids-1, each bid's lines together.
+    n_bids : int
+
+    Returns
+    -------
+    list of DataFrame or None
+        Per bid; None for a bid without a scored line.
+    """
     epd = (scored.status == "epd") & scored.computed
     factor_id = np.where(epd, epd_ids, match.factor_id).astype(object)
     kind = np.where(epd, claims.dataset_type, "generic").astype(object)
-    # the reader keeps only known dataset types; any other is sampled with the widest spread
-    kind = np.where(np.isin(kind, ["product_epd", "industry_epd"]), kind, "generic").astype(object)
+    known = (kind == "product_epd") | (kind == "industry_epd")  # np.isin's test on a short list
+    kind = np.where(known, kind, "generic").astype(object)
     frame = generic.frame
     groups = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)
-              if "material_group" in frame.columns else np.full(len(frame), "", dtype=object))
+              if "material_group" in frame.columns else filled(len(frame), ""))
     group = np.append(groups, "")[match.index]
-    # rows with no factor id drop out, as groupby drops a blank key
     keep = np.asarray(scored.computed, dtype=bool) & pd.notna(factor_id)
-    # one code per distinct (claim stands, factor, dataset type, group); each text made once
-    columns = {"epd": epd[keep].astype(np.int8), "factor_id": factor_id[keep],
-               "dataset_type": kind[keep], "material_group": group[keep].astype(object)}
-    code, first = _combined_codes(list(columns.values()))
-    distinct = {name: values[first] for name, values in columns.items()}
-    key = (np.where(distinct["epd"] == 1, "epd|", "generic|").astype(object)
-           + distinct["factor_id"].astype(str))
-    # the sum per code is groupby's (the same rows in the same order), the rows sorted as it sorts
-    sums = (pd.DataFrame({"code": code, "kg_co2e": np.asarray(scored.scored)[keep]})
-            .groupby("code", sort=True)["kg_co2e"].sum().to_numpy())
-    out = pd.DataFrame({"key": key, "factor_id": distinct["factor_id"],
-                        "dataset_type": distinct["dataset_type"],
-                        "material_group": distinct["material_group"], "kg_co2e": sums})
-    return out.sort_values(["key", "factor_id", "dataset_type", "material_group"],
-                           kind="stable").reset_index(drop=True)
-
-
-def _combined_codes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """One code per row for its values in ``columns`` (0, 1, ... by first appearance) and the first row of each."""
-    combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    owner = np.asarray(bid, dtype=np.int64)[keep]
+    columns = [owner, epd[keep].astype(np.int8), factor_id[keep], kind[keep],
+               group[keep].astype(object)]
+    combined = np.zeros(len(owner), dtype=np.int64)
     for values in columns:
         codes, uniques = pd.factorize(values)
         combined = combined * (len(uniques) + 1) + (codes + 1)
-    code, _ = pd.factorize(combined)
-    _, first = np.unique(code, return_index=True)  # codes are 0 .. k-1: first row of each
-    return code.astype(np.int64), first.astype(np.int64)
+    code, _ = pd.factorize(combined)  # first seen first: within a bid, its own order
+    _, first = np.unique(code, return_index=True)
+    key = (np.where(columns[1][first] == 1, "epd|", "generic|").astype(object)
+           + columns[2][first].astype(str))
+    sums = (pd.DataFrame({"code": code, "kg_co2e": np.asarray(scored.scored)[keep]})
+            .groupby("code", sort=True)["kg_co2e"].sum().to_numpy())
+    out = pd.DataFrame({"bid": columns[0][first], "key": key, "factor_id": columns[2][first],
+                        "dataset_type": columns[3][first], "material_group": columns[4][first],
+                        "kg_co2e": sums})
+    out = out.sort_values(["bid", "key", "factor_id", "dataset_type", "material_group"],
+                          kind="stable")
+    cuts = np.searchsorted(out["bid"].to_numpy(), np.arange(n_bids + 1))
+    out = out.drop(columns="bid")
+    return [out.iloc[a:b].reset_index(drop=True) if b > a else None
+            for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
 
 
 def sampled_points(rule, emissions: np.ndarray, price: np.ndarray, fixed: pd.DataFrame) -> np.ndarray:
