@@ -180,3 +180,25 @@ def _fixture_text(cells: dict) -> str:
 
 if __name__ == "__main__":  # rewrite a fixture: python tests/test_report_workbook.py BOOK JSON
     Path(sys.argv[2]).write_text(_fixture_text(workbook_cells(sys.argv[1])), encoding="utf-8")
+
+
+# texts made of what the checks look at, so a column is often wholly safe (the one-search
+# path of safe_texts) and often has one risky text among safe ones, next to line breaks
+_PIECES = st.sampled_from(["a", "B30", " ", "\n", "\t", "\r", "=", "+", "-", "@", "\uff1d",
+                           "\x01", "\x0b", "1,5"])
+
+
+@given(st.lists(st.one_of(st.lists(_PIECES, max_size=6).map("".join), st.none(), st.floats(),
+                          st.integers()), max_size=20))
+def test_safe_texts_of_mostly_safe_columns_is_safe_text_element_by_element(values):
+    array = np.array(values, dtype=object)
+    assert safe_texts(array).tolist() == [safe_text(v) for v in array]
+
+
+@pytest.mark.parametrize("risky", ["=1+1", "  -2", "\tx", "\rx", "@SUM(A1)", "\uff0bx", "a\x01",
+                                   "x" * (MAX_CELL_TEXT + 1)])
+def test_one_risky_text_after_safe_ones_is_still_changed(risky):
+    # joined by line breaks, "ok\n" then the risky text: found at its line start
+    array = np.array(["ok", "Betong B30\nhvit", " ", risky], dtype=object)
+    assert safe_texts(array).tolist() == ["ok", "Betong B30\nhvit", " ", safe_text(risky)]
+    assert safe_texts(array)[-1] != risky
