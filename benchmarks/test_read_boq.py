@@ -40,18 +40,15 @@ import io
 import random
 import warnings
 import zipfile
-from xml.sax.saxutils import escape
 
 import pytest
 
+from _workbooks import xlsx_package
 from klimafotavtrykk.quantities import read_boq
 from klimafotavtrykk.quantities.excel import read_workbook
 from klimafotavtrykk.quantities.safety import check_archive
 
 N_LINES = 100_000
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 UNITS = ("m3", "m2", "stk", "tonn", "lm", "kg")
 MATERIALS = ("Plasstøpt betong B30", "Armering B500NC", "Limtre GL30c", "Mineralull 200 mm",
              "Gipsplate 12,5 mm", "Stålbjelke HEA 240", "Vindu 3-lags", "Takbelegg")
@@ -88,32 +85,8 @@ def _workbook(n_lines: int, seed: int = 7) -> tuple[bytes, float]:
             f'<c r="C{r}" t="s"><v>{s(f"{material}, post {i}")}</v></c>'
             f'<c r="D{r}" t="s"><v>{s(UNITS[i % len(UNITS)])}</v></c>'
             f'<c r="E{r}"><v>{quantity!r}</v></c><c r="F{r}"><v>{20 + i % 80}</v></c></row>')
-    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
-             f'<dimension ref="A1:F{r}"/><sheetData>' + "".join(rows)
-             + "</sheetData></worksheet>")
-    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" '
-           f'count="{len(strings)}" uniqueCount="{len(strings)}">'
-           + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>")
-    members = {
-        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                               'content-types"><Default Extension="xml" ContentType="'
-                               'application/xml"/></Types>',
-        "_rels/.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/'
-                       'officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet '
-                           'name="Mengder" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" '
-                                      f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-                                      f'<Relationship Id="rId2" Type="{REL}/sharedStrings" '
-                                      'Target="sharedStrings.xml"/></Relationships>',
-        "xl/sharedStrings.xml": sst,
-        "xl/worksheets/sheet1.xml": sheet,
-    }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for name, text in members.items():
-            archive.writestr(name, text.encode("utf-8"))
-    return buf.getvalue(), total
+    data = xlsx_package(rows, strings, r)
+    return data, total
 
 
 @pytest.fixture(scope="session")

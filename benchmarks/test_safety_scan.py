@@ -43,19 +43,16 @@ walk every byte; a worksheet that takes the exact pass is inflated once, not twi
 import io
 import random
 import zipfile
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from _workbooks import xlsx_package
 from klimafotavtrykk.quantities.safety import check_archive
 from klimafotavtrykk.tender import write_template
 from klimafotavtrykk.tender.reference import with_line_keys
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 N_BOQ = 100_000
 N_BID = 5_000
 UNITS = ("m3", "m2", "stk", "tonn", "lm", "kg")
@@ -91,32 +88,8 @@ def _boq(n_lines: int, seed: int = 7) -> bytes:
             f'<c r="D{r}" t="s"><v>{s(UNITS[i % len(UNITS)])}</v></c>'
             f'<c r="E{r}"><v>{round(rnd.uniform(0.5, 2000.0), 3)!r}</v></c>'
             f'<c r="F{r}"><v>{20 + i % 80}</v></c></row>')
-    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
-             f'<dimension ref="A1:F{n_lines + 1}"/><sheetData>' + "".join(rows)
-             + "</sheetData></worksheet>")
-    sst = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" '
-           f'count="{len(strings)}" uniqueCount="{len(strings)}">'
-           + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>")
-    members = {
-        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                               'content-types"><Default Extension="xml" ContentType="'
-                               'application/xml"/></Types>',
-        "_rels/.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/'
-                       'officeDocument" Target="xl/workbook.xml"/></Relationships>',
-        "xl/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet '
-                           'name="Mengder" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" '
-                                      f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-                                      f'<Relationship Id="rId2" Type="{REL}/sharedStrings" '
-                                      'Target="sharedStrings.xml"/></Relationships>',
-        "xl/sharedStrings.xml": sst,
-        "xl/worksheets/sheet1.xml": sheet,
-    }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for name, text in members.items():
-            archive.writestr(name, text.encode("utf-8"))
-    return buf.getvalue()
+    data = xlsx_package(rows, strings, n_lines + 1)
+    return data
 
 
 def _bid(folder, n_lines: int) -> bytes:
