@@ -119,7 +119,9 @@ def energy_class_shares(energy_class, energy, machine_hours, machine, basis=None
         :data:`ENERGY_CLASSES`); each row sums to 1, or is NaN when its total
         is 0. [-]
     """
-    shares = _shares(energy_class_totals(energy_class, energy, machine_hours, machine))
+    shares = pd.DataFrame(class_share_array(energy_class, energy, machine_hours, machine),
+                          index=pd.Index(list(SHARE_BASES), name="basis"),
+                          columns=pd.Index(list(ENERGY_CLASSES), name="energy_class"))
     if basis is None:
         return shares
     if basis not in SHARE_BASES:
@@ -168,8 +170,8 @@ def class_share_array(energy_class, energy, machine_hours, machine) -> np.ndarra
     Returns
     -------
     numpy.ndarray
-        Shape (len(SHARE_BASES), len(ENERGY_CLASSES)): the numbers of
-        :func:`energy_class_shares`, made by the same operations. [-]
+        Shape (len(SHARE_BASES), len(ENERGY_CLASSES)): the numbers
+        :func:`energy_class_shares` puts in its frame. [-]
     """
     sums = _class_sums(energy_class, energy, machine_hours, machine)
     totals = np.zeros(len(sums))
@@ -200,11 +202,6 @@ def _class_sums(energy_class, energy, machine_hours, machine) -> np.ndarray:
         "machine_count": count.astype(float),
     }
     return np.vstack([by_basis[b] for b in SHARE_BASES])
-
-
-def _shares(sums: pd.DataFrame) -> pd.DataFrame:
-    totals = sums.sum(axis=1)
-    return sums.div(totals.where(totals > 0), axis=0)
 
 
 # ============================================================================ orchestration
