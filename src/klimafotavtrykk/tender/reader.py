@@ -30,6 +30,7 @@ from klimafotavtrykk.tender.schema import (
     SITE_COLUMNS,
     YES_WORDS,
     bid_aliases,
+    choice_ids,
     fold,
     plain_text,
     sheet_names,
@@ -535,14 +536,6 @@ def _dataset_types() -> dict[str, str]:
     return dataset_type_labels()
 
 
-@functools.cache
-def _choice_ids(key: str) -> dict[str, str]:
-    """:func:`~klimafotavtrykk.tender.schema.choice_ids`, built once per process (shipped data)."""
-    from klimafotavtrykk.tender.schema import choice_ids
-
-    return choice_ids(key)
-
-
 def _choice(values, key: str) -> pd.Series:
     """Names from a dropdown (either language) or ids -> ids; other text kept for the model to report."""
     series = pd.Series(values, dtype=object)
@@ -553,7 +546,7 @@ def _choice(values, key: str) -> pd.Series:
 def _choice_array(values: np.ndarray, key: str) -> np.ndarray:
     """:func:`_choice` on an object array, as one."""
     text = _clean_array(values)
-    hit = _lookup_array(text, _choice_ids(key))
+    hit = _lookup_array(text, choice_ids(key))
     return np.where(pd.isna(hit), text, hit).astype(object)
 
 

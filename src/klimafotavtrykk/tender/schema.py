@@ -46,6 +46,7 @@ line_key : str
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -250,8 +251,12 @@ def named_choices(key: str, lang: str) -> dict[str, str]:
     return dict(zip(table["carrier"], table[f"name_{lang}"].astype(str), strict=True))
 
 
+@functools.cache
 def choice_ids(key: str) -> dict[str, str]:
     """Folded name (either language) or id -> id, for reading a list column back.
+
+    Built once per process from shipped data; the dict is shared, so callers
+    only read it.
 
     Carriers also take ``electricity`` (the competition's electricity scenario)
     and the names of carriers the template does not offer, so that such a row
