@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "clean_text", "short_numbers", "filled"]
+__all__ = ["text_codes", "row_codes", "clean_text", "short_numbers", "filled"]
 
 
 def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -36,6 +36,34 @@ def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     codes2, uniques = pd.factorize(cleaned.where(keep, None), use_na_sentinel=True)
     mapping = np.append(codes2, -1)
     return mapping[codes].astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def row_codes(columns: list) -> tuple[np.ndarray, np.ndarray]:
+    """One code per row for its values in ``columns`` together, first seen first.
+
+    Each column is factorized alone and the codes combined into one integer
+    per row, factorized once more: no tuple is made per row. Missing values
+    (None, NaN) are one value of their own.
+
+    Parameters
+    ----------
+    columns : list of array-like
+        Parallel columns of equal length (at least one).
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        0, 1, ... per row, in the order rows first show each combination.
+    first : numpy.ndarray of int64
+        The first row of each code.
+    """
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values)
+        combined = combined * (len(uniques) + 1) + (codes + 1)
+    code, _ = pd.factorize(combined)
+    _, first = np.unique(code, return_index=True)  # codes are 0 .. k-1: first row of each
+    return code.astype(np.int64), first.astype(np.int64)
 
 
 def filled(n: int, value: object) -> np.ndarray:

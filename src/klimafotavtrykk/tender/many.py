@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import row_codes
 from klimafotavtrykk.tender.claims import claim_factor_tables, epd_claims, generic_match
 from klimafotavtrykk.tender.competition import Competition
 from klimafotavtrykk.tender.duplicates import content_fingerprint
@@ -145,28 +146,16 @@ class GenericMatcher:
 def _distinct_rows(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, list[tuple]]:
     """Code of each row's values in ``columns`` and the distinct value tuples, first seen first.
 
-    Each column is factorized alone (a blank, however spelled, is None) and
-    the codes combined into one integer per row, factorized once more: no
-    tuple is made per row.
+    A blank, however spelled, is None in the tuples; no tuple is made per row
+    (:func:`~klimafotavtrykk._frames.row_codes`).
     """
-    n = len(frame)
-    combined = np.zeros(n, dtype=np.int64)
-    levels = []
-    for name in columns:
-        codes, uniques = pd.factorize(frame[name].astype(object), use_na_sentinel=True)
-        values = np.empty(len(uniques) + 1, dtype=object)  # 0: blank
-        values[1:] = np.asarray(uniques, dtype=object)
-        combined = combined * len(values) + (codes + 1)
-        levels.append((values, len(values)))
-    codes, first = pd.factorize(combined)
-    distinct_codes = np.asarray(first, dtype=np.int64)
-    parts = []
-    for values, size in reversed(levels):  # peel the codes off, last column first
-        parts.append(values[distinct_codes % size])
-        distinct_codes = distinct_codes // size
-    parts.reverse()
-    distinct = list(zip(*(p.tolist() for p in parts), strict=True)) if parts else [()] * len(first)
-    return codes.astype(np.int64), distinct
+    if not columns:
+        return np.zeros(len(frame), dtype=np.int64), [()] * min(len(frame), 1)
+    coded = [pd.factorize(frame[name].astype(object), use_na_sentinel=True) for name in columns]
+    codes, first = row_codes([c for c, _ in coded])
+    parts = [np.append(np.asarray(uniques, dtype=object), None)[c[first]]  # -1: blank, None
+             for c, uniques in coded]
+    return codes, list(zip(*(p.tolist() for p in parts), strict=True))
 
 
 def evaluate_many(read: list[ReadBid], competition: Competition, *, detail: bool = False,

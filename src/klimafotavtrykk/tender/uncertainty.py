@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._frames import filled
+from klimafotavtrykk._frames import filled, row_codes
 from klimafotavtrykk.scoring import co2_price_addon, dfo_linear, dfo_proportional, reduction_points
 from klimafotavtrykk.uncertainty import (
     PERCENTILES,
@@ -119,12 +119,7 @@ def contributions_many(materials: pd.DataFrame, claims, match, epd_ids: np.ndarr
     owner = np.asarray(bid, dtype=np.int64)[keep]
     columns = [owner, epd[keep].astype(np.int8), factor_id[keep], kind[keep],
                group[keep].astype(object)]
-    combined = np.zeros(len(owner), dtype=np.int64)
-    for values in columns:
-        codes, uniques = pd.factorize(values)
-        combined = combined * (len(uniques) + 1) + (codes + 1)
-    code, _ = pd.factorize(combined)  # first seen first: within a bid, its own order
-    _, first = np.unique(code, return_index=True)
+    code, first = row_codes(columns)  # first seen first: within a bid, its own order
     key = (np.where(columns[1][first] == 1, "epd|", "generic|").astype(object)
            + columns[2][first].astype(str))
     sums = (pd.DataFrame({"code": code, "kg_co2e": np.asarray(scored.scored)[keep]})
