@@ -9,14 +9,17 @@ Run ``pytest benchmarks/test_read_boq.py --benchmark-only``; the test run execut
 once as a smoke test.
 
 Issue #13 asks for 0.4 s where calamine's values alone (``calamine_values_only``) take
-0.49 s: below the floor of the parser the reader uses. Reading the values into arrays
-with fastexcel (``fastexcel_six_columns``, about 0.7 x calamine) was measured and not
-taken: it gives a column one type, so a number cell 12.5 and a text cell "12.5" come out
-the same whether the column is read as float or as string, and the reader's findings
-(text numbers under the nb-NO rule, item codes stored as numbers) need that difference;
-its arrays also reach numpy only through pyarrow or another Arrow library. What is left
-above calamine is the archive check (inflate, DOCTYPE scan, cell-extent bound: about a
-quarter of it is the inflate floor) and the line typing.
+0.49 s: below the floor of the parser the reader uses. fastexcel 0.21 was measured again
+(lead, 2026-12-07, this workbook, 2 cores under load, min of 5, calamine beside it): with the
+header row given and ``dtype_coercion="strict"`` it types each column in one pass and refuses a
+column that mixes number and text cells, so a number cell and a text cell stay apart (the
+reader's findings on text numbers and item codes stored as numbers need that; a refused sheet
+would go back to calamine). Read into Arrow and converted to numpy through pyarrow it took
+0.47-0.63 s where calamine ``to_python`` took 0.85-1.06 s: 0.55-0.59 x. It was not taken: it
+needs pyarrow as a runtime dependency (a 55 MB wheel) to reach numpy, and even then the read
+(about 0.34 s on the quiet machine where calamine took 0.59 s, by that ratio) plus the archive
+check (0.15 s, its own inflate included) is about 0.49 s before any line is typed. What is left above calamine is the archive check (inflate,
+DOCTYPE scan, cell-extent bound: about a quarter of it is the inflate floor) and the line typing.
 
 Line typing on whole columns (issue #13, item 3, branch perf-typing): each text column is
 stripped and typed once for the whole sheet (the item-line test, the subtotal labels and the

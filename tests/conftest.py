@@ -15,6 +15,11 @@ import pytest
 from klimafotavtrykk.factors import factor_table_from_frame, transport_modes_from_frame
 from klimafotavtrykk.matching import mappings_from_frames
 
+# The suite computes with pandas text stored in Python objects, as every entry point of the
+# library does (klimafotavtrykk._string_storage), also where pyarrow is installed (it is in the
+# test extra); tests/test_string_storage.py calls the entry points with Arrow-stored text.
+pd.set_option("mode.string_storage", "python")
+
 # shared helper modules of the tests (``_one_line``) import by name under --import-mode=importlib
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assessment import Assessment, calculate, prepare_lines
-from klimafotavtrykk.errors import InputError, SelectionWarning
+from klimafotavtrykk.errors import InputError, SelectionWarning, user_stacklevel
 from klimafotavtrykk.factors import FactorTable, load_factors
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
@@ -24,6 +25,7 @@ from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 __all__ = ["substitute", "compare"]
 
 
+@python_strings
 def substitute(
     lines: pd.DataFrame,
     to_factor: str,
@@ -120,10 +122,11 @@ def substitute(
     out.attrs["substituted_lines"] = int(selected.sum())
     if not selected.any():
         warnings.warn("substitute: the conditions select no line; nothing was changed",
-                      SelectionWarning, stacklevel=2)
+                      SelectionWarning, stacklevel=user_stacklevel())
     return out
 
 
+@python_strings
 def compare(
     alternatives: Mapping[str, Assessment | pd.DataFrame | str | Path],
     reference: str | None = None,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
     expand_layers,
@@ -23,7 +24,12 @@ from klimafotavtrykk.assemblies import (
     line_positions,
     refuse_incomplete,
 )
-from klimafotavtrykk.errors import InputError, MissingColumnError, PlausibilityWarning
+from klimafotavtrykk.errors import (
+    InputError,
+    MissingColumnError,
+    PlausibilityWarning,
+    user_stacklevel,
+)
 from klimafotavtrykk.factors import FactorTable, TransportModes, load_transport_modes
 from klimafotavtrykk.hints import unmatched_hints
 from klimafotavtrykk.lifecycle.conversion import (
@@ -223,6 +229,7 @@ _COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
 
 
+@python_strings
 def calculate(
     lines: pd.DataFrame,
     profile: str | Path | Profile = "tek17",
@@ -740,7 +747,7 @@ def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, 
     warnings.warn(f"{len(found)} line(s) with an implausible quantity "
                   f"({', '.join(f'{k}: {v}' for k, v in counts.items())}), e.g. {where}; "
                   "they are computed: check them (result.metadata['implausible_lines'])",
-                  PlausibilityWarning, stacklevel=3)
+                  PlausibilityWarning, stacklevel=user_stacklevel())
     return found
 
 

@@ -47,7 +47,17 @@ _DESCRIPTION_WIDTH = 40  # [characters]
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the subcommand named by ``args.task``; return the exit code."""
+    """Run the subcommand named by ``args.task``; return the exit code.
+
+    The command runs with pandas text stored as Python objects, whether or not pyarrow is
+    installed (:mod:`klimafotavtrykk._string_storage`).
+    """
+    from klimafotavtrykk._string_storage import python_strings
+
+    return python_strings(_run)(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     handlers = {"beregn": beregn, "anbud_mal": anbud_mal, "anbud_score": anbud_score,
                 "oppfolging_mal": oppfolging_mal,
                 "oppfolging_status": oppfolging_status,

@@ -9,6 +9,9 @@ survive worker pools.
 
 from __future__ import annotations
 
+import os
+import sys
+
 __all__ = [
     "KlimafotavtrykkError",
     "InputError",
@@ -174,3 +177,30 @@ class PlausibilityWarning(DataQualityWarning):
 
 
 __all__.append("PlausibilityWarning")
+
+
+#: Folder of the package's own modules: frames in it are not the caller's.
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def user_stacklevel() -> int:
+    """``stacklevel`` that makes a warning point at the first line outside the package.
+
+    Call it in the argument list of :func:`warnings.warn`. The warning then names the
+    caller's line (a notebook cell, a script), however many of the library's own functions,
+    wrappers included, lie between it and the warning.
+
+    Returns
+    -------
+    int
+        1 when the function calling ``warnings.warn`` is itself outside the package.
+    """
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+__all__.append("user_stacklevel")

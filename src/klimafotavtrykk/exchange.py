@@ -44,6 +44,7 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import filled
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.factors import declarable_units
 from klimafotavtrykk.gc_pause import collector_paused
@@ -159,6 +160,7 @@ class LcaxMetadata:
 # ============================================================================ writing
 
 
+@python_strings
 def to_lcax(result, path: str | os.PathLike | None = None, *,
             project: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Write a calculation as an LCAx project.
@@ -473,6 +475,7 @@ def _text(value) -> str | None:
 # ============================================================================ reading
 
 
+@python_strings
 def read_lcax(path: str | os.PathLike, *, indicator: str = "gwp",
               limits: LcaxLimits | None = None) -> tuple[pd.DataFrame, pd.DataFrame, LcaxMetadata]:
     """Read an LCAx project into lines and a factor table that :func:`~klimafotavtrykk.calculate` recomputes.

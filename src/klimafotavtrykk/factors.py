@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.units import parse_units
 from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
@@ -188,6 +189,7 @@ def load_sources() -> pd.DataFrame:
     return table.set_index("source_id")
 
 
+@python_strings
 def load_factors(path: str | Path | Iterable[str | Path] | None = None) -> FactorTable:
     """Load and validate a factor table.
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.alternatives import compare
 from klimafotavtrykk.assessment import Assessment
 from klimafotavtrykk.errors import InputError, MissingColumnError
@@ -87,6 +88,7 @@ def _t(key: str, lang: str, **fields: object) -> str:
 # ============================================================================ public
 
 
+@python_strings
 def modules_by_alternative(
     results: pd.DataFrame | Mapping[str, Assessment],
     *,
@@ -140,6 +142,7 @@ def modules_by_alternative(
     return ax
 
 
+@python_strings
 def parts_by_module(
     result: Assessment | pd.DataFrame,
     *,
@@ -192,6 +195,7 @@ def parts_by_module(
     return ax
 
 
+@python_strings
 def waterfall(
     comparison: pd.DataFrame | Mapping[str, Assessment],
     reference: str,
@@ -303,6 +307,7 @@ def waterfall(
     return ax
 
 
+@python_strings
 def pareto(
     result: Assessment | pd.DataFrame,
     top: int = 15,
@@ -401,6 +406,7 @@ def pareto(
     return ax
 
 
+@python_strings
 def emission_frame(
     values: Mapping[str, Assessment | float] | pd.Series | pd.DataFrame,
     frame_kg_per_m2: float,
@@ -726,6 +732,7 @@ def _format_axis(axis, lang: str) -> None:
 # ============================================================================ uncertainty
 
 
+@python_strings
 def distribution(
     spread,
     *,
@@ -796,6 +803,7 @@ def distribution(
     return ax
 
 
+@python_strings
 def probabilities(
     spread,
     *,
@@ -884,6 +892,7 @@ _REPORTED_COLOUR = "#1f4e79"
 _PROJECTION_COLOUR = "#7f7f7f"
 
 
+@python_strings
 def followup_emissions(result, *, ax: Axes | None = None, lang: str = "nb") -> Axes:
     """Cumulative site emissions (A5) month by month against the climate budget line.
 
@@ -936,6 +945,7 @@ def followup_emissions(result, *, ax: Axes | None = None, lang: str = "nb") -> A
     return ax
 
 
+@python_strings
 def followup_share(result, *, basis: str = "energy", ax: Axes | None = None, lang: str = "nb") -> Axes:
     """The cumulative emission-free share month by month against the share promised.
 

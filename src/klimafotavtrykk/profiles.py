@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from klimafotavtrykk._data import data_path
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import ProfileError
 from klimafotavtrykk.vocabulary import MODULES
 
@@ -118,6 +119,7 @@ def _load_shipped(name: str) -> Profile:
     return _from_file(data_path("profiles", f"{name}.toml"))
 
 
+@python_strings
 def load_profile(name_or_path: str | Path) -> Profile:
     """Load a shipped profile by name, or a user's profile from a TOML file.
 

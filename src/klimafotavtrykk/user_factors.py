@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.errors import DefaultValueWarning
+from klimafotavtrykk.errors import DefaultValueWarning, user_stacklevel
 from klimafotavtrykk.factors import (
     FactorTable,
     TransportModes,
@@ -246,4 +246,4 @@ def _warn_defaults(record: pd.DataFrame) -> None:
                      f"{'are' if '/' in modules else 'is'} not computed; give transport_km and "
                      "transport_mode, waste_rate, or a material_group of scenario_defaults.csv "
                      "in the factor table")
-    warnings.warn("; ".join(parts), DefaultValueWarning, stacklevel=4)
+    warnings.warn("; ".join(parts), DefaultValueWarning, stacklevel=user_stacklevel())

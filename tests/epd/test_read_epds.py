@@ -10,6 +10,7 @@ import pytest
 
 import klimafotavtrykk as kf
 from klimafotavtrykk.cli import main
+from klimafotavtrykk.errors import InputError
 
 
 def test_a_folder_is_read_file_by_file_with_what_was_refused(epd_folder):
@@ -58,7 +59,7 @@ def test_files_of_an_unexpected_shape_are_refused_and_the_rest_read(epd_folder):
 
 
 def test_a_missing_folder_and_an_unknown_indicator(tmp_path):
-    with pytest.raises(kf.read_epds.__globals__["InputError"]) as caught:
+    with pytest.raises(InputError) as caught:
         kf.read_epds(tmp_path / "nothing")
     assert caught.value.code == "epd_folder"
     with pytest.raises(ValueError, match="unknown indicator"):

@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.epd._files import EpdLimits, open_source, parse_json
 from klimafotavtrykk.epd._model import Declaration, factor_row, indicator_key
 from klimafotavtrykk.errors import InputError, KlimafotavtrykkError
@@ -39,6 +40,7 @@ _STRUCTURE_ERRORS = (AttributeError, KeyError, IndexError, TypeError, ValueError
 EPD_SUFFIXES = (".xml", ".json", ".zip")
 
 
+@python_strings
 def read_declaration(path, limits: EpdLimits | None = None) -> Declaration:
     """Read one EPD file into a :class:`Declaration`, whatever its format.
 
@@ -86,6 +88,7 @@ def _read_format(source) -> Declaration:
                      else type(document).__name__, code="epd_format")
 
 
+@python_strings
 def read_epd(path, *, indicator: str = "GWP-total", scenario: str | None = None,
              limits: EpdLimits | None = None):
     """Read one EPD file as one row of the user factor schema.
@@ -138,6 +141,7 @@ def read_epd(path, *, indicator: str = "GWP-total", scenario: str | None = None,
     return pd.DataFrame([row]), meta
 
 
+@python_strings
 def read_epds(folder, *, indicator: str = "GWP-total", scenario: str | None = None,
               limits: EpdLimits | None = None):
     """Read every EPD file of a folder into one user factor table.

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.followup.checks import (
     compare_materials,
     findings_frame,
@@ -138,6 +139,7 @@ class FollowUp:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=indent)
 
 
+@python_strings
 def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refused=None) -> FollowUp:
     """Status of a contract: site A5 by month and carrier, shares, materials, findings, bonus.
 

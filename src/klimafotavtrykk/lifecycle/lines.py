@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
 from klimafotavtrykk.lifecycle.engine import BLOCK, line_results
@@ -76,6 +77,7 @@ class LineResults:
         line = self.items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)[self.ok]
         return int((line < 0).sum() + len(np.unique(line[line >= 0])))
 
+    @python_strings
     def frame(self) -> pd.DataFrame:
         """One row per computed line, as :attr:`klimafotavtrykk.Assessment.lines` describes.
 

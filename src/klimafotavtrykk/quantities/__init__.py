@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.quantities._metadata import BoqMetadata, Note
 
@@ -43,6 +44,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'klimafotavtrykk.quantities' has no attribute {name!r}")
 
 
+@python_strings
 def open_workbook(path, limits=None):
     """Open an .xlsx workbook once, after the safety checks, to read several sheets of it.
 
@@ -59,6 +61,7 @@ def open_workbook(path, limits=None):
     return _open_workbook(path, limits)
 
 
+@python_strings
 def read_boq(path, sheet=None, *, header_row: int | None = None, include_hidden: bool = False,
              number_locale: str | None = "nb-NO", limits=None, options=None, progress=None):
     """Read a bill of quantities: item lines in the canonical vocabulary, and where they came from.

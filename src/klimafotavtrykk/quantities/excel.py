@@ -25,7 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from klimafotavtrykk.errors import DataQualityWarning, InputError, UnsafeWorkbookError
+from klimafotavtrykk.errors import (
+    DataQualityWarning,
+    InputError,
+    UnsafeWorkbookError,
+    user_stacklevel,
+)
 from klimafotavtrykk.gc_pause import collector_paused
 from klimafotavtrykk.provenance import column_letter, sha256_bytes
 from klimafotavtrykk.quantities._lines import _grid, _lines
@@ -277,7 +282,7 @@ def read_workbook(data: bytes, file: str | None = None, sheet=None, *,
     book = CheckedWorkbook(data, file, limits, _checked=_checked, _progress=progress)
     with collector_paused():  # until the row lists are gone: see klimafotavtrykk.gc_pause
         return book._read(sheet, header_row=header_row, include_hidden=include_hidden,
-                          number_locale=number_locale, extra_aliases=None, stacklevel=4,
+                          number_locale=number_locale, extra_aliases=None,
                           progress=progress)
 
 
@@ -385,7 +390,7 @@ class CheckedWorkbook:
         with collector_paused():  # until the row lists are gone: see klimafotavtrykk.gc_pause
             return self._read(sheet, header_row=header_row, include_hidden=include_hidden,
                               number_locale=number_locale, extra_aliases=extra_aliases,
-                              stacklevel=3, progress=None)
+                              progress=None)
 
     def rows(self, sheet) -> list[list]:
         """Every cell value of a sheet, row by row, as read (empty cells ``""``).
@@ -407,7 +412,7 @@ class CheckedWorkbook:
         return rows
 
     def _read(self, sheet, *, header_row, include_hidden, number_locale, extra_aliases,
-              stacklevel, progress):
+              progress):
         file, sha, archive, data = self.file, self.sha256, self._archive, self._data
         workbook, sheets = self._book, self._sheets
         names = [name for name, _, _ in sheets]
@@ -485,7 +490,7 @@ class CheckedWorkbook:
         _report(progress, _DONE)
         for text in notes:
             if text.partition(":")[0] not in _QUIET:
-                warnings.warn(f"[{file}] {text}", DataQualityWarning, stacklevel=stacklevel)
+                warnings.warn(f"[{file}] {text}", DataQualityWarning, stacklevel=user_stacklevel())
         return items, meta
 
 

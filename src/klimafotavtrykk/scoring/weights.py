@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.errors import WeightWarning
+from klimafotavtrykk.errors import WeightWarning, user_stacklevel
 from klimafotavtrykk.scoring._arrays import _values
 
 __all__ = [
@@ -102,6 +102,6 @@ def check_climate_weight(weight: float, minimum: float, what: str = "effective")
     """
     if weight < minimum:
         warnings.warn(f"{what} climate weight {weight:.1%} is below the minimum {minimum:.0%} "
-                      "(anskaffelsesforskriften § 7-9)", WeightWarning, stacklevel=3)
+                      "(anskaffelsesforskriften § 7-9)", WeightWarning, stacklevel=user_stacklevel())
         return False
     return True

@@ -41,7 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.errors import DefaultValueWarning, InputError
+from klimafotavtrykk._string_storage import python_strings
+from klimafotavtrykk.errors import DefaultValueWarning, InputError, user_stacklevel
 from klimafotavtrykk.factors import TransportModes, load_transport_modes
 from klimafotavtrykk.site.activities import (
     AMOUNT_COLUMNS,
@@ -254,6 +255,7 @@ class SiteResult:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
+@python_strings
 def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=None,
                    machinery=None, transport_modes: TransportModes | None = None,
                    electricity: str = "electricity_no", energy_classes=None,
@@ -428,7 +430,7 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
     if assumed:
         warnings.warn(f"{assumed} activity rows have machine hours but no machine_class: the "
                       f"load factor and fuel use of {default_machine_class!r} were used",
-                      DefaultValueWarning, stacklevel=2)
+                      DefaultValueWarning, stacklevel=user_stacklevel())
     return _result(lines, unmatched, scope, {
         "scope": scope, "electricity": electricity, "n_activities": n,
         "n_unmatched": int((~ok).sum()), "class_assumed_rows": assumed,

@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk.errors import InputError
+from klimafotavtrykk._string_storage import python_strings
+from klimafotavtrykk.errors import InputError, user_stacklevel
 from klimafotavtrykk.tender.competition import Competition, competition_parameters, load_competition
 from klimafotavtrykk.tender.duplicates import duplicate_groups, names_text
 from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
@@ -162,6 +163,7 @@ def bid_paths(paths) -> list[Path]:
     return sorted(dict.fromkeys(out), key=lambda p: (p.name, str(p)))
 
 
+@python_strings
 def score_bids(competition: Competition | str | Path, paths, *, executor=None,
                detail: bool = False, prices: Mapping[str, float] | None = None,
                quality: Mapping[str, float] | None = None,
@@ -299,6 +301,7 @@ def check_inputs(competition: Competition, *, quality=None, prices=None):
     return quality, prices
 
 
+@python_strings
 def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary], *,
                        prices=None, quality=None, uncertainty: bool = False) -> Evaluation:
     """Score and rank bid summaries (the second half of :func:`score_bids`).
@@ -343,7 +346,7 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
                            zero_emission_share=share if rule.needs_share else None, rejected=gates)
         notes += [str(w.message) for w in caught]
         for w in caught:  # let callers see them too
-            warnings.warn(w.message, w.category, stacklevel=2)
+            warnings.warn(w.message, w.category, stacklevel=user_stacklevel())
         attrs = scored.attrs
     else:
         scored = pd.DataFrame(index=index, columns=["rank", "tie_rule", "status", "total",
@@ -498,6 +501,7 @@ class _Passes:
         return [self.summaries[i] for i in range(n)]
 
 
+@python_strings
 def read_for_batch(path: str | Path, competition: Competition, parent_pid: int | None = None):
     """Read one bid file for a batch: the task each worker runs.
 
@@ -515,6 +519,7 @@ def read_for_batch(path: str | Path, competition: Competition, parent_pid: int |
     return _at_the_boundary(path, parent_pid, lambda bid: prepare_bid(bid, competition))
 
 
+@python_strings
 def score_bid(path: str | Path, competition: Competition, detail: bool = False,
               parent_pid: int | None = None, factors=None, mappings=None) -> BidSummary:
     """Read and compute one bid file; any failure becomes a rejected summary.

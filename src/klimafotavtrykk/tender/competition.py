@@ -47,6 +47,7 @@ from typing import Any
 
 import pandas as pd
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import InputError, ProfileError
 from klimafotavtrykk.profiles import Profile, load_profile
 from klimafotavtrykk.scoring import ScoringRule, load_procurement_defaults
@@ -221,6 +222,7 @@ class Competition:
         return pd.DataFrame([dataclasses.astuple(p) for p in self.product_limits], columns=columns)
 
 
+@python_strings
 def load_competition(path: str | Path) -> Competition:
     """Read and validate a competition file.
 

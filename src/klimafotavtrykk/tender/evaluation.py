@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.tender.competition import Competition
 from klimafotavtrykk.tender.duplicates import content_fingerprint
 from klimafotavtrykk.tender.findings import DOWNGRADES, FINDING_KINDS, sorted_findings
@@ -129,6 +130,7 @@ class BidSummary:
     contributions: pd.DataFrame | None = None
 
 
+@python_strings
 def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, factors=None,
                  mappings=None) -> BidSummary:
     """Compute one bid that has been read: materials, site, fallbacks and product limits.

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.messages import LANGUAGES, t
 from klimafotavtrykk.tender.schema import (
@@ -84,6 +85,7 @@ class Bid:
     columns: dict[str, str] = field(default_factory=dict)
 
 
+@python_strings
 def read_bid(path: str | Path) -> Bid:
     """Read a filled bid workbook.
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.uncertainty.sampling import fenton_wilkinson, sample_outputs, sample_shared
 from klimafotavtrykk.uncertainty.spreads import (
@@ -268,6 +269,7 @@ class Uncertainty:
     quantity_spread: bool = False
 
 
+@python_strings
 def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
                 factor_uncertainty=None, quantity_uncertainty=None,
                 design_stage: str | None = None, year: float | None = None) -> Uncertainty:

@@ -1,0 +1,152 @@
+"""The one pandas text storage the library computes with, whatever else is installed.
+
+pandas 3 keeps text columns in its ``str`` dtype, stored either in Python objects or, when
+pyarrow is installed, in Arrow arrays (the option ``mode.string_storage``, ``"auto"`` by
+default). The two storages are meant to behave alike, but they do not mix with object
+columns the same way (``arrow_str + object_series`` raises), and Arrow's regular
+expressions (RE2) lack look-arounds. Analysts commonly have pyarrow in their environment;
+without this module a frame they built, or a table the library read, would take the Arrow
+storage there and the calculation would fail where it passes elsewhere.
+
+So every public entry point runs under :func:`python_strings`: inside it, frames the library
+makes keep Python storage, and frames handed in with Arrow-backed columns are converted
+first (:func:`python_storage`). Nothing is changed for the caller outside the call: the
+option is restored when the call returns, and the caller's own frames are not modified.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_OPTION = "mode.string_storage"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def python_strings(func: F) -> F:
+    """Run ``func`` with Python-stored text, converting Arrow-backed frames handed to it.
+
+    Parameters
+    ----------
+    func : callable
+        A public entry point of the library.
+
+    Returns
+    -------
+    callable
+        ``func`` wrapped: called inside ``pd.option_context("mode.string_storage",
+        "python")``, with every :class:`pandas.DataFrame`, :class:`pandas.Series` or
+        :class:`pandas.Index` among its arguments (also one level inside a list, tuple or
+        dict) passed through :func:`python_storage`.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import pandas as pd  # here, not at import: ``--help`` loads no pandas
+
+        if pd.get_option(_OPTION) == "python":  # already inside, or chosen by the caller
+            return func(
+                *(_converted(a) for a in args), **{k: _converted(v) for k, v in kwargs.items()}
+            )
+        with pd.option_context(_OPTION, "python"):
+            return func(
+                *(_converted(a) for a in args), **{k: _converted(v) for k, v in kwargs.items()}
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def python_storage(obj):
+    """``obj`` with every Arrow-backed column or index as the library computes with it.
+
+    Text (pandas ``str`` stored in Arrow, or an ``ArrowDtype`` string) becomes ``str`` stored
+    in Python objects, with the same missing-value marker. Arrow numbers become numpy
+    numbers (``float64`` where a value is missing), Arrow booleans numpy booleans (objects
+    where one is missing). Other columns are left as they are; an object with nothing
+    Arrow-backed is returned itself, not copied.
+
+    Parameters
+    ----------
+    obj : DataFrame, Series, Index or any
+        Anything else is returned unchanged.
+    """
+    import pandas as pd
+
+    if isinstance(obj, pd.DataFrame):
+        columns = {
+            i: _array(obj.iloc[:, i].array)
+            for i, dtype in enumerate(obj.dtypes)
+            if _arrow_backed(dtype)
+        }
+        index = python_storage(obj.index)
+        labels = python_storage(obj.columns)
+        if not columns and index is obj.index and labels is obj.columns:
+            return obj
+        out = obj.copy(deep=False)
+        for position, values in columns.items():
+            out.isetitem(position, values)
+        out.index = index
+        out.columns = labels
+        return out
+    if isinstance(obj, pd.Series):
+        values = _array(obj.array) if _arrow_backed(obj.dtype) else None
+        index = python_storage(obj.index)
+        if values is None and index is obj.index:
+            return obj
+        return pd.Series(
+            obj.array if values is None else values, index=index, name=obj.name, copy=False
+        )
+    if isinstance(obj, pd.Index) and not isinstance(obj, pd.MultiIndex):
+        if _arrow_backed(obj.dtype):
+            return pd.Index(_array(obj.array), name=obj.name)
+    return obj
+
+
+def _converted(obj):
+    if isinstance(obj, list | tuple):
+        items = [python_storage(item) for item in obj]
+        if all(new is old for new, old in zip(items, obj, strict=True)):
+            return obj
+        return type(obj)(items) if isinstance(obj, list) else tuple(items)
+    if isinstance(obj, dict):
+        items = {key: python_storage(value) for key, value in obj.items()}
+        if all(items[key] is value for key, value in obj.items()):
+            return obj
+        return items
+    return python_storage(obj)
+
+
+def _arrow_backed(dtype) -> bool:
+    import pandas as pd
+
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.storage == "pyarrow"
+    return isinstance(dtype, pd.ArrowDtype)
+
+
+def _array(values):
+    """Python-stored copy of one Arrow-backed array (see :func:`python_storage`)."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return values.astype(pd.StringDtype("python", na_value=dtype.na_value))
+    kind = dtype.kind  # ArrowDtype
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    if kind in "OSU":
+        return pd.array(
+            values.to_numpy(dtype=object, na_value=np.nan),
+            dtype=pd.StringDtype("python", na_value=np.nan),
+        )
+    if kind in "iuf":
+        if missing.any() or kind == "f":
+            return values.to_numpy(dtype="float64", na_value=np.nan)
+        return values.to_numpy(dtype=dtype.numpy_dtype)
+    if kind == "b":
+        if missing.any():
+            return values.to_numpy(dtype=object, na_value=None)
+        return values.to_numpy(dtype=bool)
+    return values
