@@ -233,8 +233,10 @@ def test_the_competition_crosses_to_a_worker_once_per_batch(tmp_path, monkeypatc
     loads = []
     real_loads = pickle.loads
     monkeypatch.setattr(batch.pickle, "loads", lambda b: loads.append(1) or real_loads(b))
+    assert task.shipped is None  # nothing pickled until the task is (never, in threads)
     first, second = (real_loads(pickle.dumps(task)) for _ in range(2))
     assert first.competition is None and "competition" not in first.__getstate__()
+    assert first.shipped == task.shipped  # pickled once, the same bytes both times
     results = [first(tmp_path / "a.xlsx"), second(tmp_path / "a.xlsx")]
     assert len(loads) == 1 and len(batch._WORKER_COMPETITION) == 1
     expected = batch.read_for_batch(tmp_path / "a.xlsx", comp)
