@@ -45,6 +45,21 @@ median, calamine 22.5 s / 23.9 s: 4.8 x the floor (min and median); main, an hou
 (load 3-7): 61.1 s / 121.5 s, calamine 10.8 s / 10.9 s: 5.6 x (min), 11.1 x (median). Peak
 memory of a fresh process and its two workers: 904 MB (main 847 MB).
 
+perf-batch2 (fixed costs per bid, both sides): a worker types a bid's site units once per
+spelling and process (site_amounts: 12 -> 1 ms a bid), fingerprints blanks among the distinct
+values, and gets the competition once per batch, not pickled with every bid (1.3 ms of the
+parent's and about 3 ms of the worker's CPU a bid); the parent sorts findings without a
+Categorical, checks EPD ranges per range row and distinct unit (42.6 -> 26.6 ms a pass of 20
+bids) and builds a pass's site rows as one frame (34 -> 20.5 ms a pass). On a heavily loaded
+machine (load 4-7), a fresh process scoring 200 bids on a pool of 2, main and this branch
+alternating, twice: CPU of the parent 10.7-11.4 s -> 8.9-9.1 s, of the two workers 27.4-29.5 s
+-> 24.2-25.3 s (together 14 % less: per bid 54-57 -> 45 ms and 137-148 -> 121-127 ms); peak
+memory of the process and its workers 914 -> 896 MB. pytest-benchmark (3 rounds, min /
+median): this branch 45.5 s / 52.1 s beside calamine 17.0 s / 17.2 s, 2.68 x / 3.02 x; main
+in the next run 46.7 s / 69.1 s beside calamine 25.3 s / 25.7 s, 1.85 x / 2.69 x. The load
+changed calamine's own time by half between the runs, so those ratios say less than the CPU
+times.
+
 The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of the test
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per

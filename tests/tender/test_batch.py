@@ -218,6 +218,34 @@ def test_two_runs_give_identical_frames_and_workbooks(tmp_path, factors, mapping
     assert books[0] == books[1]
 
 
+def test_the_competition_crosses_to_a_worker_once_per_batch(tmp_path, monkeypatch):
+    # Two tasks as a worker gets them (pickled): the competition is unpickled for the first
+    # and kept for the second; each reads its bid as read_for_batch does with the competition.
+    import os
+    import pickle
+
+    from klimafotavtrykk.tender import batch
+
+    _write_bid(tmp_path / "a.xlsx", 150.0)
+    comp = competition()
+    task = batch._ReadTask(comp, os.getpid())
+    monkeypatch.setattr(batch, "_WORKER_COMPETITION", {})
+    loads = []
+    real_loads = pickle.loads
+    monkeypatch.setattr(batch.pickle, "loads", lambda b: loads.append(1) or real_loads(b))
+    assert task.shipped is None  # nothing pickled until the task is (never, in threads)
+    first, second = (real_loads(pickle.dumps(task)) for _ in range(2))
+    assert first.competition is None and "competition" not in first.__getstate__()
+    assert first.shipped == task.shipped  # pickled once, the same bytes both times
+    results = [first(tmp_path / "a.xlsx"), second(tmp_path / "a.xlsx")]
+    assert len(loads) == 1 and len(batch._WORKER_COMPETITION) == 1
+    expected = batch.read_for_batch(tmp_path / "a.xlsx", comp)
+    for result in results:
+        pd.testing.assert_frame_equal(result.reconciled.evaluated, expected.reconciled.evaluated)
+        assert result.content_sha256 == expected.content_sha256
+    assert task(tmp_path / "a.xlsx").content_sha256 == expected.content_sha256  # no pickling here
+
+
 def test_dask_distributed_executor(tmp_path, factors, mappings):
     distributed = pytest.importorskip("distributed")
     for name, gwp in (("a.xlsx", 150.0), ("b.xlsx", 300.0)):

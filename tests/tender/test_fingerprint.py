@@ -81,3 +81,17 @@ def test_an_empty_text_and_a_column_of_blanks_are_blank_cells_whatever_the_dtype
     assert content_fingerprint(bid(materials=a)) == content_fingerprint(bid(materials=b))
     c = bid().materials.assign(product=pd.Series(["x", "x"], dtype=object))
     assert content_fingerprint(bid(materials=a)) != content_fingerprint(bid(materials=c))
+
+
+def test_empty_text_is_missing_wherever_it_first_appears():
+    # Blanks found among the distinct values: "" before, between or after texts, and a
+    # column of only "" and None, hash as the same cells with None there.
+    for cells in (["", "x", "y", ""], ["x", "", "y", None], ["x", "y", "", ""], ["", None, "", None]):
+        given = bid().materials.iloc[[0, 1, 0, 1]].reset_index(drop=True)
+        blanks = given.assign(product=pd.Series(cells, dtype=object))
+        nones = given.assign(product=pd.Series([c or None for c in cells], dtype=object))
+        assert content_fingerprint(bid(materials=blanks)) == content_fingerprint(bid(materials=nones))
+    other = bid().materials.iloc[[0, 1, 0, 1]].reset_index(drop=True)
+    a = other.assign(product=pd.Series(["", "x", "y", ""], dtype=object))
+    b = other.assign(product=pd.Series(["", "y", "x", ""], dtype=object))
+    assert content_fingerprint(bid(materials=a)) != content_fingerprint(bid(materials=b))

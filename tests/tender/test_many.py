@@ -148,3 +148,37 @@ def test_generic_matcher_matches_each_text_once_and_as_generic_match(factors, ma
     assert first.index.tolist() == expected.index.tolist() == [0, 1, -1, -1, 0]
     assert first.factor_id.tolist() == ["concrete", "rebar", None, None, "concrete"]
     assert again.index.tolist() == expected.index.tolist()[::-1]
+
+
+def test_site_rows_of_many_bids_are_each_bids_alone():
+    # Bid 0: a committed diesel row and an uncommitted one (its fallback row is row 2 of its
+    # own calculation); bid 1: one uncommitted row; bid 2: one committed row. Cut back from
+    # the one calculation, every bid has the rows, numbers and choices it has alone.
+    from klimafotavtrykk.tender.reader import bid_frames
+    from klimafotavtrykk.tender.site_energy import site_rows, site_rows_many
+
+    def site(*rows):
+        frame = pd.DataFrame(rows, columns=["category", "machine", "carrier", "quantity", "unit",
+                                            "committed"])
+        frame.insert(0, "source_ref", [f"[b.xlsx]Byggeplass!F{i + 2}" for i in range(len(frame))])
+        return bid_frames(pd.DataFrame({"source_ref": [], "quantity": []}), frame)[1]
+
+    bids = [site(("maskin", "G1", "diesel", 100.0, "l", "ja"),
+                 ("maskin", "G1", "HVO100", 50.0, "l", "nei")),
+            site(("energi", None, "elektrisitet", 1000.0, "kWh", "nei")),
+            site(("maskin", "G1", "diesel", 20.0, "l", "ja"))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        together = site_rows_many(bids, "diesel")
+        alone = [site_rows(b, "diesel") for b in bids]
+    # claimed rows + fallbacks, computed or not (diesel in kWh is not: bid 1's fallback)
+    assert [len(s.result.lines) + len(s.result.unmatched) for s in together] == [3, 2, 1]
+    for shared, own in zip(together, alone, strict=True):
+        for part in ("lines", "unmatched"):
+            pd.testing.assert_frame_equal(getattr(shared.result, part).reset_index(drop=True),
+                                          getattr(own.result, part).reset_index(drop=True),
+                                          check_exact=True, check_dtype=part == "lines")
+    # (the unmatched rows' text columns are object alone and str in a shared calculation,
+    # as before this test; their values are equal)
+        for name in ("committed", "claimed", "scored", "use_fallback", "chosen", "computed"):
+            np.testing.assert_array_equal(getattr(shared, name), getattr(own, name))

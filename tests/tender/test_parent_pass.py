@@ -129,3 +129,20 @@ def test_committed_converted_once_per_distinct_value_as_astype_boolean():
             pd.Series(odd, dtype=object).astype("boolean")
         with pytest.raises(TypeError):
             _committed(pd.Series(odd, dtype=object))
+
+
+def test_sorted_findings_by_kind_order_unknown_and_missing_first():
+    from klimafotavtrykk.tender.findings import FINDING_KINDS, sorted_findings
+
+    # FINDING_KINDS starts duplicate_file, duplicate_content, invalid_price; "reader" is last.
+    # An unknown kind ("zzz") and a missing kind (None) sort before every known one, as a
+    # category code of -1 did; within equal keys the order given stays (stable).
+    assert FINDING_KINDS[:3] == ("duplicate_file", "duplicate_content", "invalid_price")
+    assert FINDING_KINDS[-1] == "reader"
+    frame = pd.DataFrame({"source_ref": ["r1", "r2", "r3", "r4", "r5", "r6"],
+                          "kind": ["reader", "invalid_price", "zzz", "duplicate_file", None,
+                                   "invalid_price"]})
+    out = sorted_findings([frame, frame.iloc[:0]], "bud.xlsx")
+    assert out["source_ref"].tolist() == ["r3", "r5", "r4", "r2", "r6", "r1"]
+    assert out["file"].tolist() == ["bud.xlsx"] * 6
+    assert list(out.columns) == list(empty_findings().columns)

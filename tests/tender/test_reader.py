@@ -70,6 +70,17 @@ def test_site_amounts_by_unit():
     assert list(out["unit_known"]) == [True] * 6 + [False]
 
 
+def test_site_amounts_same_for_a_spelling_met_again_and_for_a_number_as_unit():
+    # The second call meets "l" and "kWh" again (looked up once a process): 4 L and 6 kWh as
+    # given. A unit cell holding a number (3.0) is no unit: NaN everywhere and not known.
+    first = site_amounts([1.0, 2.0], ["l", "kWh"])
+    again = site_amounts([4.0, 6.0, 5.0, 1.0], ["l", "kWh", 3.0, None])
+    assert first["litres"][0] == 1.0 and first["kwh"][1] == 2.0
+    assert again["litres"][0] == 4.0 and again["kwh"][1] == 6.0
+    assert again.iloc[2:, :6].isna().all().all()
+    assert list(again["unit_known"]) == [True, True, False, False]
+
+
 def test_cells_not_understood_are_findings():
     rows = pd.DataFrame({"source_ref": ["[b.xlsx]Materialer!E2"], "quantity": [1.0],
                          "unit": ["m3"], "dataset_type": ["egen EPD"],

@@ -89,18 +89,25 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
             array = array.view("i8")
         return values.dtype.str, [np.ascontiguousarray(array).tobytes()]
     array = np.asarray(array, dtype=object)
-    blank = pd.isna(array)
-    blank[~blank] = array[~blank] == ""  # an empty text was an empty CSV cell too
-    if blank.all():
-        return none
-    if blank.any():
-        array = np.where(blank, None, array)
+    # missing values are the sentinel (-1); an empty text was an empty CSV cell too, so it
+    # joins them: found among the distinct values, not cell by cell
     codes, distinct = pd.factorize(array, use_na_sentinel=True)  # the array: no Series made
+    distinct = np.asarray(distinct, dtype=object)
+    empty = distinct == ""
+    if empty.any():  # codes as if the empty texts had been missing: first seen first, still
+        renumbered = np.append(np.cumsum(~empty) - 1, -1)
+        renumbered[:-1][empty] = -1
+        codes, distinct = renumbered[codes], distinct[~empty]
+    if not len(distinct):
+        return none
     kind = pd.api.types.infer_dtype(distinct, skipna=False)  # one C pass over the distinct values
     if kind in ("string", "boolean", "empty"):
         text = "\x00".join(map(str, distinct))
         tag = "text"
     else:  # mixed or numeric cells in a text column: every cell as written, missing as ""
+        blank = pd.isna(array)
+        blank[~blank] = array[~blank] == ""
+        array = np.where(blank, None, array)
         missing = pd.isna(array)
         cells = np.where(missing, "", array.astype(str))  # str() of each cell, in numpy's loop
         text = "\x00".join(cells.tolist())

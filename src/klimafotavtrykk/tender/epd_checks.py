@@ -486,15 +486,18 @@ def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
     at = np.maximum(idx, 0)
 
     dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
-    r_units = ranges["declared_unit"].to_numpy(dtype=object)[at]
-    d_units = claims.unit.to_numpy(dtype=object)
-    spellings = pd.unique(pd.Series(np.concatenate([r_units, d_units]), dtype=object).dropna())
+    range_units = ranges["declared_unit"].to_numpy(dtype=object)
+    d_codes, d_distinct = pd.factorize(claims.unit.to_numpy(dtype=object))  # each spelling once
+    spellings = pd.unique(pd.Series(np.concatenate([range_units, np.asarray(d_distinct, dtype=object)]),
+                                    dtype=object).dropna())
     parsed = parse_units(spellings)
     dim = parsed["dimension"].map(dim_index)
-    r_dim = np.nan_to_num(_mapped(r_units, dim), nan=-1).astype(np.int64)
-    d_dim = np.nan_to_num(_mapped(d_units, dim), nan=-1).astype(np.int64)
-    r_scale = _mapped(r_units, parsed["scale"])
-    d_scale = _mapped(d_units, parsed["scale"])
+    # per range row and per distinct declared unit, then gathered to the lines
+    r_dim = np.nan_to_num(_mapped(range_units, dim), nan=-1).astype(np.int64)[at]
+    r_scale = _mapped(range_units, parsed["scale"])[at]
+    d_dim = np.nan_to_num(np.append(_mapped(d_distinct, dim), np.nan)[d_codes],
+                          nan=-1).astype(np.int64)
+    d_scale = np.append(_mapped(d_distinct, parsed["scale"]), np.nan)[d_codes]
     lines = np.arange(n)
     per_kg_r = r_scale * mass_per_base[lines, np.maximum(r_dim, 0)]   # kg per range unit
     per_kg_d = d_scale * mass_per_base[lines, np.maximum(d_dim, 0)]   # kg per declared unit

@@ -69,5 +69,12 @@ def sorted_findings(frames, file: str) -> pd.DataFrame:
     findings = (pd.concat(frames, ignore_index=True).reindex(columns=list(FINDING_COLUMNS))
                 if frames else empty_findings())
     findings["file"] = file
-    order = pd.Categorical(findings["kind"], categories=list(FINDING_KINDS)).codes
-    return findings.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    codes, kinds = pd.factorize(findings["kind"].to_numpy(dtype=object), use_na_sentinel=True)
+    # each distinct kind looked up once; an unknown or missing kind first (-1), as a category code
+    rank = np.array([_KIND_ORDER.get(k, -1) if isinstance(k, str) else -1 for k in kinds] + [-1],
+                    dtype=np.int64)[codes]
+    return findings.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+
+#: Position of each finding kind in :data:`FINDING_KINDS` (the sort key of :func:`sorted_findings`).
+_KIND_ORDER = {kind: i for i, kind in enumerate(FINDING_KINDS)}

@@ -255,17 +255,41 @@ def site_amounts(quantity, unit) -> pd.DataFrame:
     from klimafotavtrykk.units import unit_codes
 
     q = np.asarray(quantity, dtype=float)
-    codes, parsed = unit_codes(pd.Series(unit, dtype=object))
+    codes, distinct = pd.factorize(np.asarray(unit, dtype=object), use_na_sentinel=True)
+    if all(type(u) is str for u in distinct):  # the usual case: each spelling parsed once a process
+        looked_up = [_amount_unit(u) for u in distinct]
+        column = np.array([c for c, _ in looked_up] + [None], dtype=object)
+        scale = np.array([s for _, s in looked_up] + [np.nan], dtype=float)
+    else:  # a number or date in a unit cell: parsed here, as it is
+        codes, parsed = unit_codes(pd.Series(unit, dtype=object))
+        column = np.append(parsed["dimension"].map(_AMOUNT_BY_DIMENSION).where(
+            parsed["known"].astype(bool)).to_numpy(dtype=object), None)
+        scale = np.append(parsed["scale"].to_numpy(dtype=float), np.nan)
     per_column = _amount_scales()  # base units per column unit
-    column = parsed["dimension"].map(_AMOUNT_BY_DIMENSION).where(parsed["known"].astype(bool))
-    line_column = np.append(column.to_numpy(dtype=object), None)[codes]
-    line_scale = np.append(parsed["scale"].to_numpy(dtype=float), np.nan)[codes]
+    line_column = column[codes]
+    line_scale = scale[codes]
     out = {}
     for name, unit_scale in per_column.items():  # six amount columns, not rows
         rows = line_column == name
         out[name] = np.where(rows, q * line_scale / unit_scale, np.nan)
     known = pd.notna(line_column) & (codes >= 0)
     return pd.DataFrame({**out, "unit_known": known.astype(bool)})
+
+
+@functools.lru_cache(maxsize=1024)
+def _amount_unit(spelling: str) -> tuple[str | None, float]:
+    """Amount column (None: not an amount unit or unknown) and base units per unit of a spelling.
+
+    Parsed through :func:`klimafotavtrykk.units.parse_units`, once per distinct
+    spelling and process: a bid's site sheet has a handful of rows, and a
+    parse costs a frame.
+    """
+    from klimafotavtrykk.units import parse_units
+
+    parsed = parse_units([spelling])
+    known = bool(parsed["known"].iloc[0])
+    column = _AMOUNT_BY_DIMENSION.get(parsed["dimension"].iloc[0]) if known else None
+    return column, float(parsed["scale"].iloc[0])
 
 
 @functools.cache

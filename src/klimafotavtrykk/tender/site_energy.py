@@ -153,17 +153,24 @@ def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> lis
     from klimafotavtrykk.scoring import committed_emissions
     from klimafotavtrykk.site import calculate_site
 
-    frames, spans, first = [], [], 0
-    for acts in activities:  # one frame per bid, not per row
-        n = len(acts)
-        committed = acts["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    every = pd.concat(activities, ignore_index=True)  # one frame for the bids, then one take
+    committed_all = every["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    sizes = np.array([len(acts) for acts in activities], dtype=np.int64)
+    begins = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    take, is_fb, spans, first = [], [], [], 0
+    for b, n in zip(begins.tolist(), sizes.tolist(), strict=True):  # bids, not rows
+        committed = committed_all[b:b + n]
         fb_rows = np.flatnonzero(~committed)
-        frames += [acts.assign(row_id=first + np.arange(n)),
-                   acts.iloc[fb_rows].assign(row_id=first + n + np.arange(len(fb_rows)),
-                                             carrier=fallback_carrier)]
+        take += [np.arange(b, b + n), b + fb_rows]  # the bid's rows, then its fallback rows
+        is_fb += [np.zeros(n, dtype=bool), np.ones(len(fb_rows), dtype=bool)]
         spans.append((first, n, fb_rows, committed))
         first += n + len(fb_rows)
-    frame = pd.concat(frames, ignore_index=True)
+    fb_row = np.concatenate(is_fb)
+    frame = every.iloc[np.concatenate(take)].reset_index(drop=True)
+    frame["row_id"] = np.arange(first)
+    frame["carrier"] = pd.Series(np.where(fb_row, fallback_carrier,
+                                          frame["carrier"].to_numpy(dtype=object)),
+                                 index=frame.index, dtype=object)
     result = calculate_site(frame.drop(columns=["committed", "category"]), scope=SITE_SCOPE)
     lines, unmatched = result.lines, result.unmatched
     rid = lines["row_id"].to_numpy(dtype=np.int64)
@@ -179,13 +186,18 @@ def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> lis
         at += n
     committed = np.concatenate([c for *_, c in spans])
     scored_all = committed_emissions(claim, fb, committed)  # every bid's rows at once
+    # each row's own number within its bid, for all rows at once; a bid's rows are then a slice
+    span_first = np.array([a for a, *_ in spans], dtype=np.int64)
+    own_lines = lines.assign(row_id=rid - span_first[np.searchsorted(span_first, rid, "right") - 1])
+    own_unmatched = unmatched.assign(
+        row_id=urid - span_first[np.searchsorted(span_first, urid, "right") - 1])
+    ends = span_first + np.array([n + len(f) for _, n, f, _ in spans], dtype=np.int64)
+    lo, hi = np.searchsorted(rid, span_first), np.searchsorted(rid, ends)  # rows keep their order
+    ulo, uhi = np.searchsorted(urid, span_first), np.searchsorted(urid, ends)
     out = []
-    for (a, n, fb_rows, committed_b), at in zip(spans, pos, strict=True):
-        end = a + n + len(fb_rows)
-        lo, hi = np.searchsorted(rid, [a, end])  # rows keep their order: one span per bid
-        ulo, uhi = np.searchsorted(urid, [a, end])
-        part = SiteSlice(lines=lines.iloc[lo:hi].assign(row_id=rid[lo:hi] - a),
-                         unmatched=unmatched.iloc[ulo:uhi].assign(row_id=urid[ulo:uhi] - a))
+    for j, ((_, n, fb_rows, committed_b), at) in enumerate(zip(spans, pos, strict=True)):
+        part = SiteSlice(lines=own_lines.iloc[lo[j]:hi[j]],
+                         unmatched=own_unmatched.iloc[ulo[j]:uhi[j]])
         out.append(_chosen(part, n, fb_rows, committed_b, claim[at:at + n], fb[at:at + n],
                            scored_all[at:at + n]))
     return out
