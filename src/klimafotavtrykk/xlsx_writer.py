@@ -31,6 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 import pandas as pd
 
 __all__ = ["Table", "write_xlsx"]
@@ -43,6 +44,9 @@ _EMPTY = "<c/>"
 # Number formats Excel knows by id (ECMA-376 Part 1, 18.8.30); others get ids from 164 up.
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9}
 _FIRST_CUSTOM_FORMAT = 164
+# Python's repr writes a float in exponent form when its decimal exponent is below -4 or at
+# least 16 (``float_repr_style`` 'short'); between, it writes plain digits as orjson does.
+_PLAIN_FROM, _PLAIN_BELOW = 1e-4, 1e16
 # Deflate level: the sheets are long and repetitive; level 1 is several times faster than
 # zlib's default and the file only slightly larger.
 _COMPRESS_LEVEL = 1
@@ -227,6 +231,44 @@ def _number_cell(value: float | int, style: str) -> str | None:
     return f"<c{style}><v>{number!r}</v></c>"
 
 
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """``repr`` of each number in ``values``, made for the whole array in one call.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Floats of any width up to 64 bits, one dimension; each is written as the double
+        it equals. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of str: for each value, exactly ``repr(float(value))``.
+
+    Notes
+    -----
+    orjson writes each double as the shortest text that reads back as the same double,
+    as ``repr`` does, and in the same plain notation (``0.1``, ``123.0``, ``-0.0001``)
+    for magnitudes in [1e-4, 1e16). Outside that range repr switches to exponent form
+    (``1e-05``, ``1e+16``) where orjson writes ``0.00001`` (and, before orjson 3.11,
+    ``1e16``), and orjson writes NaN and infinities as ``null``. Those values, and
+    zeros, are given ``repr`` itself. ``tests/test_xlsx_writer_floats.py`` checks the
+    result against ``repr`` over arbitrary doubles.
+    """
+    doubles = np.ascontiguousarray(values, dtype=np.float64)
+    if doubles.size == 0:
+        return np.empty(0, dtype=object)
+    dumped = orjson.dumps(doubles, option=orjson.OPT_SERIALIZE_NUMPY)
+    texts = np.array(dumped[1:-1].decode().split(","), dtype=object)
+    magnitude = np.abs(doubles)
+    with np.errstate(invalid="ignore"):
+        plain = (magnitude >= _PLAIN_FROM) & (magnitude < _PLAIN_BELOW)  # False for NaN
+    other = np.flatnonzero(~plain)
+    if other.size:
+        texts[other] = list(map(repr, doubles[other].tolist()))
+    return texts
+
+
 def _one_text(value: object, text) -> str:
     return text(np.array([value], dtype=object))[0]
 
@@ -251,7 +293,8 @@ def _column_cells(
     Returns one or three object arrays, each one slot of every row; joined in order they
     make the cells. Float and integer columns give three (the cell's start, the number,
     its end), so no per-cell string is built; the text of each distinct number is made
-    once (``repr``: the shortest text that reads back as the same float). Other columns
+    once, as ``repr`` writes it (the shortest text that reads back as the same float;
+    float64, float32 and float16 columns through :func:`_float_texts`). Other columns
     are factorised, each distinct value converted once, and give one slot.
     """
     index = styles.number(number_format)
@@ -259,14 +302,17 @@ def _column_cells(
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
         codes, distinct = pd.factorize(column.to_numpy(), use_na_sentinel=True)
+        digits = np.full(len(distinct) + 1, "", dtype=object)  # the last for code -1 (NaN)
         if dtype.kind == "f":
             finite = np.isfinite(distinct)
-            shown = list(map(repr, distinct.tolist()))
+            if dtype.itemsize <= 8:
+                digits[:-1] = _float_texts(distinct)
+            else:  # long double: repr of its own scalar type, as before
+                digits[:-1] = list(map(repr, distinct.tolist()))
         else:
             finite = np.ones(len(distinct), dtype=bool)
-            shown = list(map(str, distinct.tolist()))
+            digits[:-1] = list(map(str, distinct.tolist()))
         valid = np.append(finite, False)  # code -1 (NaN) indexes the last entry
-        digits = np.array([*shown, ""], dtype=object)
         start = np.where(valid, f"<c{style}><v>", _EMPTY).astype(object)
         end = np.where(valid, "</v></c>", "").astype(object)
         digits[~valid] = ""
