@@ -1,9 +1,12 @@
-"""The report writer's float text: ``repr`` exactly, made for a whole column at once.
+"""The report writer's number text and row assembly, made for whole columns at once.
 
 ``klimafotavtrykk.xlsx_writer._float_texts`` takes the digits from orjson and keeps
 ``repr`` wherever the two notations may differ. These tests hold it to ``repr`` on
 hand-picked edge values, on arbitrary doubles and on arbitrary 64-bit patterns, and
 hold a float column's cells to the one-cell writer that formats with ``repr``.
+``_int_texts`` is held to ``str``; ``_cell_slots`` and ``_joined_rows``, which write a
+text that every row shares once instead of once per row, are held to the row-by-row
+text they stand for.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klimafotavtrykk.xlsx_writer import (
+    _cell_slots,
     _column_cells,
     _float_texts,
+    _int_texts,
+    _joined_rows,
     _number_cell,
     _SharedStrings,
     _Styles,
@@ -124,7 +130,7 @@ def test_float32_values_are_written_as_the_double_they_equal(values):
 
 def _cells(column: pd.Series, number_format: str | None = None) -> str:
     slots = _column_cells(column, number_format, lambda v: v, _SharedStrings(), _Styles())
-    return "".join(np.stack(slots, axis=1).ravel().tolist())
+    return "".join(_rows(slots, len(column)))
 
 
 @settings(max_examples=200)
@@ -146,3 +152,79 @@ def test_float_column_cells_are_the_one_cell_writer_cells(values):
     first = [next(u for u in values if u == v) if v == v else v for v in values]
     expected = "".join(_number_cell(v, ' s="2"') or "<c/>" for v in first)
     assert _cells(column, "0.00") == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "texts"),
+    [
+        ([0, -1, 7, 120], np.int8, ["0", "-1", "7", "120"]),
+        ([-(2**63), 2**63 - 1], np.int64, ["-9223372036854775808", "9223372036854775807"]),
+        ([0, 2**64 - 1], np.uint64, ["0", "18446744073709551615"]),
+        ([], np.int64, []),
+    ],
+)
+def test_int_texts_of_hand_picked_values(values, dtype, texts):
+    assert _int_texts(np.array(values, dtype=dtype)) == texts
+
+
+@given(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=60))
+def test_int_texts_are_str_over_int64(values):
+    assert _int_texts(np.array(values, dtype=np.int64)) == [str(v) for v in values]
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=60))
+def test_int_texts_are_str_over_uint64(values):
+    assert _int_texts(np.array(values, dtype=np.uint64)) == [str(v) for v in values]
+
+
+def _rows(slots, n_rows: int) -> list[str]:
+    """Each row's text, slot by slot: the row-by-row meaning of a list of slots."""
+    return ["".join(s if isinstance(s, str) else s[r] for s in slots) for r in range(n_rows)]
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_cell_slots_are_the_cells_row_by_row(data):
+    n_distinct = data.draw(st.integers(0, 4))
+    valid = np.array(
+        [*data.draw(st.lists(st.booleans(), min_size=n_distinct, max_size=n_distinct)), False]
+    )
+    digits = np.array([f"{i}" if ok else "" for i, ok in enumerate(valid)], dtype=object)
+    codes = np.array(
+        data.draw(st.lists(st.integers(-1, n_distinct - 1), max_size=12)), dtype=np.intp
+    )
+    # each row: a cell with start, digits and end where its entry is valid, else <c/>
+    expected = ["<c><v>" + digits[c] + "</v></c>" if valid[c] else "<c/>" for c in codes]
+    assert _rows(_cell_slots(codes, valid, digits, "<c><v>"), len(codes)) == expected
+
+
+def test_cell_slots_of_a_full_column_are_constant_start_and_end():
+    valid = np.array([True, True, False])
+    slots = _cell_slots(np.array([0, 1, 0]), valid, np.array(["4", "5", ""], dtype=object), "<c>")
+    assert slots[0] == "<c>" and slots[2] == "</v></c>"
+    assert slots[1].tolist() == ["4", "5", "4"]
+
+
+def test_cell_slots_of_an_empty_column_are_one_empty_cell():
+    slots = _cell_slots(np.array([-1, -1]), np.array([False]), np.array([""], dtype=object), "<c>")
+    assert slots == ["<c/>"]
+
+
+@settings(max_examples=300)
+@given(st.data())
+def test_joined_rows_are_the_rows_in_order(data):
+    n_rows = data.draw(st.integers(0, 5))
+    texts = st.sampled_from(["", "a", "<row>", "</row>", "12"])
+    slot = st.one_of(
+        texts,
+        st.lists(texts, min_size=n_rows, max_size=n_rows).map(lambda v: np.array(v, dtype=object)),
+    )
+    slots = data.draw(st.lists(slot, max_size=6))
+    assert _joined_rows(slots, n_rows) == "".join(_rows(slots, n_rows))
+
+
+def test_joined_rows_keep_the_first_row_start_and_the_last_row_end():
+    # '<row r="' + number + '">' ... "</row>": the row-crossing merge must not move text
+    # between the first and the last row
+    slots = ['<row r="', np.array(["2", "3"], dtype=object), '">', "<c/>", "</row>"]
+    assert _joined_rows(slots, 2) == '<row r="2"><c/></row><row r="3"><c/></row>'

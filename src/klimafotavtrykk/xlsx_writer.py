@@ -269,6 +269,19 @@ def _float_texts(values: np.ndarray) -> np.ndarray:
     return texts
 
 
+def _int_texts(values: np.ndarray) -> list[str]:
+    """``str`` of each integer in ``values`` (signed or unsigned, up to 64 bits), in one call.
+
+    orjson writes an integer as its decimal digits with a leading ``-`` when negative,
+    as ``str`` does; ``tests/test_xlsx_writer_floats.py`` checks it over the whole
+    int64 and uint64 ranges.
+    """
+    wide = np.ascontiguousarray(values, dtype=np.uint64 if values.dtype.kind == "u" else np.int64)
+    if wide.size == 0:
+        return []
+    return orjson.dumps(wide, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].decode().split(",")
+
+
 def _one_text(value: object, text) -> str:
     return text(np.array([value], dtype=object))[0]
 
@@ -287,15 +300,18 @@ def _value_cell(value: object, style: str, text, strings: _SharedStrings) -> str
 
 def _column_cells(
     column: pd.Series, number_format: str | None, text, strings: _SharedStrings, styles: _Styles
-) -> list[np.ndarray]:
+) -> list[np.ndarray | str]:
     """Cell XML of every value in ``column``, built per column, not per cell.
 
-    Returns one or three object arrays, each one slot of every row; joined in order they
-    make the cells. Float and integer columns give three (the cell's start, the number,
-    its end), so no per-cell string is built; the text of each distinct number is made
-    once, as ``repr`` writes it (the shortest text that reads back as the same float;
-    float64, float32 and float16 columns through :func:`_float_texts`). Other columns
-    are factorised, each distinct value converted once, and give one slot.
+    Returns slots, each an object array (one text per row) or a str (the same text in
+    every row); joined in order, row by row, they make the cells. Float, integer and
+    text columns give the cell's start, its value and its end, so no per-cell string
+    is built; where every row has a cell, start and end are one str each, and a column
+    with no cell at all is the one str ``<c/>``. The text of each distinct number is
+    made once, as ``repr`` writes it (the shortest text that reads back as the same
+    float; float64, float32 and float16 columns through :func:`_float_texts`), or as
+    ``str`` for integers (:func:`_int_texts`). Other columns are converted value by
+    value and give one slot.
     """
     index = styles.number(number_format)
     style = f' s="{index}"' if index else ""
@@ -311,12 +327,10 @@ def _column_cells(
                 digits[:-1] = list(map(repr, distinct.tolist()))
         else:
             finite = np.ones(len(distinct), dtype=bool)
-            digits[:-1] = list(map(str, distinct.tolist()))
+            digits[:-1] = _int_texts(distinct)
         valid = np.append(finite, False)  # code -1 (NaN) indexes the last entry
-        start = np.where(valid, f"<c{style}><v>", _EMPTY).astype(object)
-        end = np.where(valid, "</v></c>", "").astype(object)
         digits[~valid] = ""
-        return [start[codes], digits[codes], end[codes]]
+        return _cell_slots(codes, valid, digits, f"<c{style}><v>")
     values = column.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         # text only: factorize never merges values of different types here (True == 1)
@@ -324,12 +338,30 @@ def _column_cells(
         shown = np.asarray(text(np.asarray(distinct, dtype=object)), dtype=object)
         valid = np.append(shown != "", False)  # empty text, and code -1 (missing): no cell
         digits = np.full(len(valid), "", dtype=object)
-        digits[valid] = list(map(str, strings.add_many(shown[valid[:-1]]).tolist()))
-        start = np.where(valid, '<c t="s"><v>', _EMPTY).astype(object)
-        end = np.where(valid, "</v></c>", "").astype(object)
-        return [start[codes], digits[codes], end[codes]]
+        digits[valid] = _int_texts(strings.add_many(shown[valid[:-1]]))
+        return _cell_slots(codes, valid, digits, '<c t="s"><v>')
     # mixed numbers and text (summary and parameter tables): value by value
     return [np.array([_value_cell(v, style, text, strings) for v in values], dtype=object)]
+
+
+def _cell_slots(
+    codes: np.ndarray, valid: np.ndarray, digits: np.ndarray, start: str
+) -> list[np.ndarray | str]:
+    """Slots of a column's cells: ``start``, the value's text and ``</v></c>``, or ``<c/>``.
+
+    ``codes`` index ``valid`` and ``digits`` (-1: their last entry); a row whose entry is
+    not valid gets an empty cell. Start and end are a str each when every row has a cell.
+    """
+    present = np.zeros(len(valid), dtype=bool)
+    present[codes] = True
+    used = valid[present]
+    if used.all():
+        return [start, digits[codes], "</v></c>"]
+    if not used.any():
+        return [_EMPTY]
+    starts = np.where(valid, start, _EMPTY).astype(object)
+    ends = np.where(valid, "</v></c>", "").astype(object)
+    return [starts[codes], digits[codes], ends[codes]]
 
 
 # ----------------------------------------------------------------------------- parts
@@ -352,14 +384,12 @@ def _sheet_xml(
     )
     # slots of each row: its start tag, each column's slots, "</row>"; a single join of
     # the row-major grid makes the sheet, with no intermediate row or cell strings
-    slots = [np.array(list(map('<row r="{}">'.format, range(2, n_rows + 2))), dtype=object)]
+    slots: list[np.ndarray | str] = ['<row r="', _int_texts(np.arange(2, n_rows + 2)), '">']
     for position, fmt in enumerate(table.formats):
         slots += _column_cells(frame.iloc[:, position], fmt, text, strings, styles)
         advance()
-    grid = np.empty((n_rows, len(slots) + 1), dtype=object)
-    for position, slot in enumerate(slots):
-        grid[:, position] = slot
-    grid[:, -1] = "</row>"
+    slots.append("</row>")
+    body = _joined_rows(slots, n_rows)
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
         for i, w in enumerate(table.widths, start=1)
@@ -373,8 +403,35 @@ def _sheet_xml(
         + (f"<cols>{cols}</cols>" if cols else "")
         + f'<sheetData><row r="1">{header}</row>'
     )
-    body = "".join(grid.ravel().tolist())
     return (head + body + "</sheetData></worksheet>").encode()
+
+
+def _joined_rows(slots: Sequence[np.ndarray | Sequence[str] | str], n_rows: int) -> str:
+    """The rows' text: ``slots`` joined in order, row after row.
+
+    Each slot is one text per row, or a str that every row has; neighbouring str slots
+    are merged first, and a row's last str slot with the next row's first, so the grid
+    joined holds only one item per row for each run of constant text.
+    """
+    if n_rows == 0:
+        return ""
+    merged: list = []
+    for slot in slots:
+        if isinstance(slot, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += slot
+        else:
+            merged.append(slot)
+    lead = ""
+    if len(merged) > 1 and isinstance(merged[0], str) and isinstance(merged[-1], str):
+        # "</row>" and the next row's '<row r="': one item; the first row's lead goes before
+        lead, tail = merged[0], merged[-1]
+        merged = [*merged[1:-1], tail + lead]
+    grid = np.empty((n_rows, len(merged)), dtype=object)
+    for position, slot in enumerate(merged):
+        grid[:, position] = slot
+    if lead:
+        grid[-1, -1] = tail
+    return lead + "".join(grid.ravel().tolist())
 
 
 _ROOT_RELS = (
