@@ -228,3 +228,27 @@ def test_joined_rows_keep_the_first_row_start_and_the_last_row_end():
     # between the first and the last row
     slots = ['<row r="', np.array(["2", "3"], dtype=object), '">', "<c/>", "</row>"]
     assert _joined_rows(slots, 2) == '<row r="2"><c/></row><row r="3"><c/></row>'
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from("abcde"), max_size=6),
+    st.lists(st.lists(st.sampled_from("abcdefg"), max_size=8), max_size=4),
+)
+def test_add_many_numbers_texts_as_add_does_one_by_one(before, batches):
+    # add_many gives each text the index add() would give it, in turn
+    bulk, one_by_one = _SharedStrings(), _SharedStrings()
+    for text in before:
+        bulk.add(text)
+        one_by_one.add(text)
+    for batch in batches:
+        indices = bulk.add_many(np.array(batch, dtype=object)).tolist()
+        assert indices == [one_by_one.add(text) for text in batch]
+        assert list(bulk.index.items()) == list(one_by_one.index.items())
+
+
+def test_add_many_by_hand():
+    # "x" is known as 0; "y" then "z" are new: 1 and 2, in order of first appearance
+    strings = _SharedStrings()
+    strings.add("x")
+    assert strings.add_many(np.array(["y", "x", "z", "y"], dtype=object)).tolist() == [1, 0, 2, 1]
