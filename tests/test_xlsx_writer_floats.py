@@ -205,6 +205,22 @@ def test_cell_slots_of_a_full_column_are_constant_start_and_end():
     assert slots[1].tolist() == ["4", "5", "4"]
 
 
+def test_cell_slots_of_few_distinct_values_are_whole_cells():
+    # 3 entries (two values and "missing") for 6 rows: each row's whole cell in one slot
+    valid = np.array([True, True, False])
+    digits = np.array(["4", "5", ""], dtype=object)
+    slots = _cell_slots(np.array([0, 0, 1, -1, 0, 1]), valid, digits, "<c>")
+    assert len(slots) == 1
+    assert slots[0].tolist() == [
+        "<c>4</v></c>",
+        "<c>4</v></c>",
+        "<c>5</v></c>",
+        "<c/>",
+        "<c>4</v></c>",
+        "<c>5</v></c>",
+    ]
+
+
 def test_cell_slots_of_an_empty_column_are_one_empty_cell():
     slots = _cell_slots(np.array([-1, -1]), np.array([False]), np.array([""], dtype=object), "<c>")
     assert slots == ["<c/>"]
@@ -220,7 +236,9 @@ def test_joined_rows_are_the_rows_in_order(data):
         st.lists(texts, min_size=n_rows, max_size=n_rows).map(lambda v: np.array(v, dtype=object)),
     )
     slots = data.draw(st.lists(slot, max_size=6))
-    assert _joined_rows(slots, n_rows) == "".join(_rows(slots, n_rows))
+    before, after = data.draw(texts), data.draw(texts)
+    expected = before + "".join(_rows(slots, n_rows)) + after
+    assert _joined_rows(slots, n_rows, before, after) == expected
 
 
 def test_joined_rows_keep_the_first_row_start_and_the_last_row_end():
@@ -228,6 +246,10 @@ def test_joined_rows_keep_the_first_row_start_and_the_last_row_end():
     # between the first and the last row
     slots = ['<row r="', np.array(["2", "3"], dtype=object), '">', "<c/>", "</row>"]
     assert _joined_rows(slots, 2) == '<row r="2"><c/></row><row r="3"><c/></row>'
+    one_row = ['<row r="', np.array(["2"], dtype=object), '">', "<c/>", "</row>"]
+    assert _joined_rows(one_row, 1, "<s>", "</s>") == '<s><row r="2"><c/></row></s>'
+    assert _joined_rows([np.array(["x"], dtype=object)], 1, "<s>", "</s>") == "<s>x</s>"
+    assert _joined_rows(slots[:1], 0, "<s>", "</s>") == "<s></s>"
 
 
 @settings(max_examples=300)

@@ -350,15 +350,21 @@ def _cell_slots(
     """Slots of a column's cells: ``start``, the value's text and ``</v></c>``, or ``<c/>``.
 
     ``codes`` index ``valid`` and ``digits`` (-1: their last entry); a row whose entry is
-    not valid gets an empty cell. Start and end are a str each when every row has a cell.
+    not valid gets an empty cell. A column with no cell is the one str ``<c/>``; a column
+    of few distinct values (at most half as many as rows) gives one slot, each distinct
+    cell made whole once; otherwise start and end are a str each when every row has a
+    cell, and arrays when some rows have none.
     """
     present = np.zeros(len(valid), dtype=bool)
     present[codes] = True
     used = valid[present]
-    if used.all():
-        return [start, digits[codes], "</v></c>"]
     if not used.any():
         return [_EMPTY]
+    if len(valid) <= len(codes) // 2:
+        cells = np.where(valid, start + digits + "</v></c>", _EMPTY)
+        return [cells[codes]]
+    if used.all():
+        return [start, digits[codes], "</v></c>"]
     starts = np.where(valid, start, _EMPTY).astype(object)
     ends = np.where(valid, "</v></c>", "").astype(object)
     return [starts[codes], digits[codes], ends[codes]]
@@ -389,7 +395,6 @@ def _sheet_xml(
         slots += _column_cells(frame.iloc[:, position], fmt, text, strings, styles)
         advance()
     slots.append("</row>")
-    body = _joined_rows(slots, n_rows)
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
         for i, w in enumerate(table.widths, start=1)
@@ -403,25 +408,32 @@ def _sheet_xml(
         + (f"<cols>{cols}</cols>" if cols else "")
         + f'<sheetData><row r="1">{header}</row>'
     )
-    return (head + body + "</sheetData></worksheet>").encode()
+    return _joined_rows(slots, n_rows, head, "</sheetData></worksheet>").encode()
 
 
-def _joined_rows(slots: Sequence[np.ndarray | Sequence[str] | str], n_rows: int) -> str:
-    """The rows' text: ``slots`` joined in order, row after row.
+def _joined_rows(
+    slots: Sequence[np.ndarray | Sequence[str] | str],
+    n_rows: int,
+    before: str = "",
+    after: str = "",
+) -> str:
+    """``before``, then ``slots`` joined in order row after row, then ``after``: one join.
 
     Each slot is one text per row, or a str that every row has; neighbouring str slots
     are merged first, and a row's last str slot with the next row's first, so the grid
-    joined holds only one item per row for each run of constant text.
+    joined holds only one item per row for each run of constant text. ``before`` and
+    ``after`` go into the grid's first and last item, so the sheet's text is made by
+    the one join, with no copy of it to add its head and end.
     """
-    if n_rows == 0:
-        return ""
     merged: list = []
     for slot in slots:
         if isinstance(slot, str) and merged and isinstance(merged[-1], str):
             merged[-1] += slot
         else:
             merged.append(slot)
-    lead = ""
+    if n_rows == 0 or not merged:
+        return before + after
+    lead = tail = ""
     if len(merged) > 1 and isinstance(merged[0], str) and isinstance(merged[-1], str):
         # "</row>" and the next row's '<row r="': one item; the first row's lead goes before
         lead, tail = merged[0], merged[-1]
@@ -429,9 +441,9 @@ def _joined_rows(slots: Sequence[np.ndarray | Sequence[str] | str], n_rows: int)
     grid = np.empty((n_rows, len(merged)), dtype=object)
     for position, slot in enumerate(merged):
         grid[:, position] = slot
-    if lead:
-        grid[-1, -1] = tail
-    return lead + "".join(grid.ravel().tolist())
+    grid[0, 0] = before + lead + grid[0, 0]
+    grid[-1, -1] = (tail if lead else grid[-1, -1]) + after
+    return "".join(grid.ravel().tolist())
 
 
 _ROOT_RELS = (
