@@ -3,7 +3,8 @@
 Reports and tender evaluations are a few tables: one header row, then rows of
 numbers and text. This writer turns each *column* of a frame into cell XML
 with numpy and pandas (every distinct text is converted once, numbers are
-formatted as whole arrays), joins the columns into rows and deflates the
+formatted as whole arrays by orjson, in the notation of ``repr``), joins the
+columns into rows with one join per sheet and deflates the
 sheets into an Office Open XML package. It writes only what a report needs:
 string and number cells, a bold header, one number format per column, column
 widths and a frozen first row. It never writes a formula: text is always a
@@ -250,7 +251,7 @@ def _float_texts(values: np.ndarray) -> np.ndarray:
     orjson writes each double as the shortest text that reads back as the same double,
     as ``repr`` does, and in the same plain notation (``0.1``, ``123.0``, ``-0.0001``)
     for magnitudes in [1e-4, 1e16). Outside that range repr switches to exponent form
-    (``1e-05``, ``1e+16``) where orjson writes ``0.00001`` (and, before orjson 3.11,
+    (``1e-05``, ``1e+16``) where orjson writes ``0.00001`` (and, in orjson 3.10,
     ``1e16``), and orjson writes NaN and infinities as ``null``. Those values, and
     zeros, are given ``repr`` itself. ``tests/test_xlsx_writer_floats.py`` checks the
     result against ``repr`` over arbitrary doubles.
