@@ -3,7 +3,8 @@
 Reports and tender evaluations are a few tables: one header row, then rows of
 numbers and text. This writer turns each *column* of a frame into cell XML
 with numpy and pandas (every distinct text is converted once, numbers are
-formatted as whole arrays), joins the columns into rows and deflates the
+formatted as whole arrays by orjson, in the notation of ``repr``), joins the
+columns into rows with one join per sheet and deflates the
 sheets into an Office Open XML package. It writes only what a report needs:
 string and number cells, a bold header, one number format per column, column
 widths and a frozen first row. It never writes a formula: text is always a
@@ -31,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 import pandas as pd
 
 __all__ = ["Table", "write_xlsx"]
@@ -43,6 +45,9 @@ _EMPTY = "<c/>"
 # Number formats Excel knows by id (ECMA-376 Part 1, 18.8.30); others get ids from 164 up.
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9}
 _FIRST_CUSTOM_FORMAT = 164
+# Python's repr writes a float in exponent form when its decimal exponent is below -4 or at
+# least 16 (``float_repr_style`` 'short'); between, it writes plain digits as orjson does.
+_PLAIN_FROM, _PLAIN_BELOW = 1e-4, 1e16
 # Deflate level: the sheets are long and repetitive; level 1 is several times faster than
 # zlib's default and the file only slightly larger.
 _COMPRESS_LEVEL = 1
@@ -227,6 +232,57 @@ def _number_cell(value: float | int, style: str) -> str | None:
     return f"<c{style}><v>{number!r}</v></c>"
 
 
+def _float_texts(values: np.ndarray) -> np.ndarray:
+    """``repr`` of each number in ``values``, made for the whole array in one call.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Floats of any width up to 64 bits, one dimension; each is written as the double
+        it equals. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of str: for each value, exactly ``repr(float(value))``.
+
+    Notes
+    -----
+    orjson writes each double as the shortest text that reads back as the same double,
+    as ``repr`` does, and in the same plain notation (``0.1``, ``123.0``, ``-0.0001``)
+    for magnitudes in [1e-4, 1e16). Outside that range repr switches to exponent form
+    (``1e-05``, ``1e+16``) where orjson writes ``0.00001`` (and, in orjson 3.10,
+    ``1e16``), and orjson writes NaN and infinities as ``null``. Those values, and
+    zeros, are given ``repr`` itself. ``tests/test_xlsx_writer_floats.py`` checks the
+    result against ``repr`` over arbitrary doubles.
+    """
+    doubles = np.ascontiguousarray(values, dtype=np.float64)
+    if doubles.size == 0:
+        return np.empty(0, dtype=object)
+    dumped = orjson.dumps(doubles, option=orjson.OPT_SERIALIZE_NUMPY)
+    texts = np.array(dumped[1:-1].decode().split(","), dtype=object)
+    magnitude = np.abs(doubles)
+    with np.errstate(invalid="ignore"):
+        plain = (magnitude >= _PLAIN_FROM) & (magnitude < _PLAIN_BELOW)  # False for NaN
+    other = np.flatnonzero(~plain)
+    if other.size:
+        texts[other] = list(map(repr, doubles[other].tolist()))
+    return texts
+
+
+def _int_texts(values: np.ndarray) -> list[str]:
+    """``str`` of each integer in ``values`` (signed or unsigned, up to 64 bits), in one call.
+
+    orjson writes an integer as its decimal digits with a leading ``-`` when negative,
+    as ``str`` does; ``tests/test_xlsx_writer_floats.py`` checks it over the whole
+    int64 and uint64 ranges.
+    """
+    wide = np.ascontiguousarray(values, dtype=np.uint64 if values.dtype.kind == "u" else np.int64)
+    if wide.size == 0:
+        return []
+    return orjson.dumps(wide, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].decode().split(",")
+
+
 def _one_text(value: object, text) -> str:
     return text(np.array([value], dtype=object))[0]
 
@@ -245,32 +301,37 @@ def _value_cell(value: object, style: str, text, strings: _SharedStrings) -> str
 
 def _column_cells(
     column: pd.Series, number_format: str | None, text, strings: _SharedStrings, styles: _Styles
-) -> list[np.ndarray]:
+) -> list[np.ndarray | str]:
     """Cell XML of every value in ``column``, built per column, not per cell.
 
-    Returns one or three object arrays, each one slot of every row; joined in order they
-    make the cells. Float and integer columns give three (the cell's start, the number,
-    its end), so no per-cell string is built; the text of each distinct number is made
-    once (``repr``: the shortest text that reads back as the same float). Other columns
-    are factorised, each distinct value converted once, and give one slot.
+    Returns slots, each an object array (one text per row) or a str (the same text in
+    every row); joined in order, row by row, they make the cells. Float, integer and
+    text columns give the cell's start, its value and its end, so no per-cell string
+    is built; where every row has a cell, start and end are one str each, and a column
+    with no cell at all is the one str ``<c/>``. The text of each distinct number is
+    made once, as ``repr`` writes it (the shortest text that reads back as the same
+    float; float64, float32 and float16 columns through :func:`_float_texts`), or as
+    ``str`` for integers (:func:`_int_texts`). Other columns are converted value by
+    value and give one slot.
     """
     index = styles.number(number_format)
     style = f' s="{index}"' if index else ""
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "iuf":
         codes, distinct = pd.factorize(column.to_numpy(), use_na_sentinel=True)
+        digits = np.full(len(distinct) + 1, "", dtype=object)  # the last for code -1 (NaN)
         if dtype.kind == "f":
             finite = np.isfinite(distinct)
-            shown = list(map(repr, distinct.tolist()))
+            if dtype.itemsize <= 8:
+                digits[:-1] = _float_texts(distinct)
+            else:  # long double: repr of its own scalar type, as before
+                digits[:-1] = list(map(repr, distinct.tolist()))
         else:
             finite = np.ones(len(distinct), dtype=bool)
-            shown = list(map(str, distinct.tolist()))
+            digits[:-1] = _int_texts(distinct)
         valid = np.append(finite, False)  # code -1 (NaN) indexes the last entry
-        digits = np.array([*shown, ""], dtype=object)
-        start = np.where(valid, f"<c{style}><v>", _EMPTY).astype(object)
-        end = np.where(valid, "</v></c>", "").astype(object)
         digits[~valid] = ""
-        return [start[codes], digits[codes], end[codes]]
+        return _cell_slots(codes, valid, digits, f"<c{style}><v>")
     values = column.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         # text only: factorize never merges values of different types here (True == 1)
@@ -278,12 +339,36 @@ def _column_cells(
         shown = np.asarray(text(np.asarray(distinct, dtype=object)), dtype=object)
         valid = np.append(shown != "", False)  # empty text, and code -1 (missing): no cell
         digits = np.full(len(valid), "", dtype=object)
-        digits[valid] = list(map(str, strings.add_many(shown[valid[:-1]]).tolist()))
-        start = np.where(valid, '<c t="s"><v>', _EMPTY).astype(object)
-        end = np.where(valid, "</v></c>", "").astype(object)
-        return [start[codes], digits[codes], end[codes]]
+        digits[valid] = _int_texts(strings.add_many(shown[valid[:-1]]))
+        return _cell_slots(codes, valid, digits, '<c t="s"><v>')
     # mixed numbers and text (summary and parameter tables): value by value
     return [np.array([_value_cell(v, style, text, strings) for v in values], dtype=object)]
+
+
+def _cell_slots(
+    codes: np.ndarray, valid: np.ndarray, digits: np.ndarray, start: str
+) -> list[np.ndarray | str]:
+    """Slots of a column's cells: ``start``, the value's text and ``</v></c>``, or ``<c/>``.
+
+    ``codes`` index ``valid`` and ``digits`` (-1: their last entry); a row whose entry is
+    not valid gets an empty cell. A column with no cell is the one str ``<c/>``; a column
+    of few distinct values (at most half as many as rows) gives one slot, each distinct
+    cell made whole once; otherwise start and end are a str each when every row has a
+    cell, and arrays when some rows have none.
+    """
+    present = np.zeros(len(valid), dtype=bool)
+    present[codes] = True
+    used = valid[present]
+    if not used.any():
+        return [_EMPTY]
+    if len(valid) <= len(codes) // 2:
+        cells = np.where(valid, start + digits + "</v></c>", _EMPTY)
+        return [cells[codes]]
+    if used.all():
+        return [start, digits[codes], "</v></c>"]
+    starts = np.where(valid, start, _EMPTY).astype(object)
+    ends = np.where(valid, "</v></c>", "").astype(object)
+    return [starts[codes], digits[codes], ends[codes]]
 
 
 # ----------------------------------------------------------------------------- parts
@@ -306,14 +391,11 @@ def _sheet_xml(
     )
     # slots of each row: its start tag, each column's slots, "</row>"; a single join of
     # the row-major grid makes the sheet, with no intermediate row or cell strings
-    slots = [np.array(list(map('<row r="{}">'.format, range(2, n_rows + 2))), dtype=object)]
+    slots: list[np.ndarray | str] = ['<row r="', _int_texts(np.arange(2, n_rows + 2)), '">']
     for position, fmt in enumerate(table.formats):
         slots += _column_cells(frame.iloc[:, position], fmt, text, strings, styles)
         advance()
-    grid = np.empty((n_rows, len(slots) + 1), dtype=object)
-    for position, slot in enumerate(slots):
-        grid[:, position] = slot
-    grid[:, -1] = "</row>"
+    slots.append("</row>")
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
         for i, w in enumerate(table.widths, start=1)
@@ -327,8 +409,42 @@ def _sheet_xml(
         + (f"<cols>{cols}</cols>" if cols else "")
         + f'<sheetData><row r="1">{header}</row>'
     )
-    body = "".join(grid.ravel().tolist())
-    return (head + body + "</sheetData></worksheet>").encode()
+    return _joined_rows(slots, n_rows, head, "</sheetData></worksheet>").encode()
+
+
+def _joined_rows(
+    slots: Sequence[np.ndarray | Sequence[str] | str],
+    n_rows: int,
+    before: str = "",
+    after: str = "",
+) -> str:
+    """``before``, then ``slots`` joined in order row after row, then ``after``: one join.
+
+    Each slot is one text per row, or a str that every row has; neighbouring str slots
+    are merged first, and a row's last str slot with the next row's first, so the grid
+    joined holds only one item per row for each run of constant text. ``before`` and
+    ``after`` go into the grid's first and last item, so the sheet's text is made by
+    the one join, with no copy of it to add its head and end.
+    """
+    merged: list = []
+    for slot in slots:
+        if isinstance(slot, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += slot
+        else:
+            merged.append(slot)
+    if n_rows == 0 or not merged:
+        return before + after
+    lead = tail = ""
+    if len(merged) > 1 and isinstance(merged[0], str) and isinstance(merged[-1], str):
+        # "</row>" and the next row's '<row r="': one item; the first row's lead goes before
+        lead, tail = merged[0], merged[-1]
+        merged = [*merged[1:-1], tail + lead]
+    grid = np.empty((n_rows, len(merged)), dtype=object)
+    for position, slot in enumerate(merged):
+        grid[:, position] = slot
+    grid[0, 0] = before + lead + grid[0, 0]
+    grid[-1, -1] = (tail if lead else grid[-1, -1]) + after
+    return "".join(grid.ravel().tolist())
 
 
 _ROOT_RELS = (
