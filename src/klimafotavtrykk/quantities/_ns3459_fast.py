@@ -230,15 +230,20 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     out by position (:func:`_complete_records`); otherwise each record is matched by ``pattern``
     and a leaf it does not write gives None.
     """
-    counts = np.fromiter(map(bytes.count, blocks, [b"<" + tag + b">"] * len(blocks)), np.int64)
-    owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
-    total = int(counts.sum())
+    opening = b"<" + tag + b">"
     joined = b"".join(blocks)
+    total = joined.count(opening)  # no opening tag spans two blocks: each ends in ">" or space
     if not total:
-        return owner, [[] for _ in leaves]
-    texts = _complete_records(joined, total, leaves, max_text)
-    if texts is not None:
+        return np.zeros(0, dtype=np.int64), [[] for _ in leaves]
+    complete = _complete_records(joined, total, leaves, max_text)
+    if complete is not None:
+        texts, firsts = complete
+        # the post of each record: the block its first byte lies in
+        ends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
+        owner = np.searchsorted(ends, firsts, side="right").astype(np.int64, copy=False)
         return owner, [texts[i :: len(leaves)] for i in range(len(leaves))]
+    counts = np.fromiter(map(bytes.count, blocks, [opening] * len(blocks)), np.int64)
+    owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
     found = pattern.findall(joined)
     if len(found) != total:
         raise _Refused
@@ -246,7 +251,7 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
 
 
 def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
-    """Leaf texts of records that each write every leaf; None if one does not.
+    """Leaf texts of records that each write every leaf, and where each record starts; or None.
 
     The pattern already let each record write its leaves in order, each at
     most once, and no text holds a ``<``: so when there are as many tags as
@@ -271,7 +276,7 @@ def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_
     taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=kind)]
     taken[offsets + lengths] = 0  # where the closing tag's "<" was taken
     texts = _text(taken.tobytes().decode("utf-8")).split(_SEPARATOR)[:-1]
-    return list(map(str.strip, texts))
+    return list(map(str.strip, texts)), at[:, 0]
 
 
 def _is_char(code: int) -> bool:

@@ -7,8 +7,8 @@ the elements the reader uses, in flat per-post lists. No element tree is
 built; the RTF copy of each text is never kept.
 
 Files whose posts are written the way ISY programs write them take a fast
-path (:mod:`klimafotavtrykk.quantities._ns3459_fast`): expat checks the bytes
-with no per-element handler, compiled patterns read the posts, and the full
+path (:mod:`klimafotavtrykk.quantities._ns3459_fast`): compiled patterns read
+the posts and, with checks at C speed, prove them well-formed, and the full
 parser reads only what is outside them. It gives the same collector; any
 file it cannot read exactly as the full parser would goes the full way.
 """
@@ -494,8 +494,8 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
     """Read the file, then parse it: the fast path if it can, else the full parser.
 
     The posts of a file in the shape ISY programs write are read by
-    :func:`klimafotavtrykk.quantities._ns3459_fast.read_posts` (well-formedness
-    checked by expat, then patterns at C speed); any other file is streamed
+    :func:`klimafotavtrykk.quantities._ns3459_fast.read_posts` (patterns and
+    checks at C speed prove the posts well-formed and read them); any other file is streamed
     through defusedxml into a collector, as are the header and what is outside
     the posts. Both give the same collector; every failure is mapped to ours.
     The file's bytes are held in memory while it is read (at most ``max_bytes``).
