@@ -237,3 +237,172 @@ def _mutated(draw):
 @given(data=_mutated())
 def test_mutated_files_read_the_same_both_ways(tmp_path, monkeypatch, data):
     _both_ways(monkeypatch, _write(tmp_path, data), options="all")
+
+
+# ------------------------------------------------ the run's own well-formedness checks
+# The fast path no longer lets expat read the whole file: the posts' patterns and
+# _character_data prove the run of posts well-formed, expat reads the rest. Each
+# trigger below goes into every kind of text a post holds, the ones the reader keeps
+# and the ones it skips (Post/ID, RTF, Postnrdel/Type); the file must read exactly as
+# the full parser reads it (the same frames, or the same refusal), and the fast path
+# must take it only when XML allows it.
+_SLOTS = {  # where in the first posts the trigger goes: after this text
+    "post_id": b"<ID>00000000-",
+    "post_number": b"<Postnr>30.36",
+    "postnrdel_type": b"<Postnrdel><Type>Type",
+    "postnrdel_code": b"<Type>Type2</Type><Kode>3",
+    "code_text": b"<Kode>",
+    "code_id": b"<Kode><ID>VV",
+    "description": b"<Uformatert>Kanal",
+    "rtf": b"<RTF>{\\rtf1",
+    "unit": b"<Enhet>st",
+    "quantity": b"<Mengde>6",
+    "part_name": b"<Tekst>Opsjon 1",
+    "part_id": b"<Delmengde><ID>",
+    "between_elements": b"</Tekst>",
+}
+# (trigger, whether XML allows it in content: the fast path then takes the file)
+_TRIGGERS = [
+    (b"\x00", False), (b"\x01", False), (b"\x0b", False), (b"\x1f", False),  # C0 controls
+    (b"\x7f", True), (b"\xc2\x85", True),  # DEL and a C1 control: XML 1.0 Chars
+    (b"&", False), (b"& ", False), (b"&amp", False), (b"&nbsp;", False), (b"&AMP;", False),
+    (b"&#;", False), (b"&#x;", False), (b"&#12a;", False), (b"&#X41;", False),
+    (b"&#0;", False), (b"&#x0;", False), (b"&#1;", False), (b"&#xD800;", False),
+    (b"&#xdfff;", False), (b"&#xFFFE;", False), (b"&#xFFFF;", False), (b"&#x110000;", False),
+    (b"&#1114112;", False), (b"&#99999999999999999999;", False),
+    (b"&amp;&lt;&gt;&quot;&apos;", True), (b"&#9;&#10;&#13;&#x20;", True),
+    (b"&#xFFFD;&#x10FFFF;&#xE000;&#xD7FF;", True), (b"&#0065;&#x000041;", True),
+    (b"]]>", False), (b"]] >", True), (b"]]", True), (b">", True),
+    (b"<", False), (b"</x>", False),
+    (b"\xff", False), (b"\xc3", False), (b"\xc3(", False), (b"\x80", False),
+    (b"\xed\xa0\x80", False),  # a surrogate
+    (b"\xc0\xaf", False), (b"\xe0\x80\x80", False),  # overlong forms
+    (b"\xf4\x90\x80\x80", False),  # beyond U+10FFFF
+    (b"\xef\xbf\xbe", False), (b"\xef\xbf\xbf", False),  # U+FFFE, U+FFFF
+    (b"\xef\xb7\x90", True), (b"\xf0\x9f\x98\x80", True),  # U+FDD0, U+1F600
+    (b"\r\n", True), (b"\r", True), (b"\t", True),
+]  # fmt: skip
+
+
+def _after(data: bytes, marker: bytes, text: bytes) -> bytes:
+    """``data`` with ``text`` put after the first ``marker`` inside the run of posts."""
+    at = data.index(marker, data.index(b"<Post>")) + len(marker)
+    return data[:at] + text + data[at:]
+
+
+@pytest.mark.parametrize(("trigger", "allowed"), _TRIGGERS, ids=[repr(t[0]) for t in _TRIGGERS])
+def test_every_trigger_in_every_text_reads_as_the_full_parser_reads(
+    tmp_path, monkeypatch, trigger, allowed
+):
+    for slot, marker in _SLOTS.items():
+        if slot == "between_elements" and trigger.strip(b" \t\r\n"):
+            continue  # text between elements leaves the ISY shape: a case of its own below
+        path = _write(tmp_path, _after(OFFER, marker, trigger))
+        assert _both_ways(monkeypatch, path) is allowed, slot
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: _replace(d, b"<Mengde>62</Mengde>", b"<Mengde>62</Enhet>"),  # end tag
+        lambda d: _replace(d, b"</Prisinfo>\n      </Post>", b"</Prisinfo>\n      </Pos>"),
+        lambda d: d[: d.rindex(b"</Post>") + 3] + d[d.rindex(b"</Post>") + 7 :],  # last end
+        lambda d: d.replace(b"</Post>", b"</Post >", 1),  # legal, not the ISY shape
+        lambda d: _after(d, b"</Post>", b"x"),  # text between posts
+        lambda d: _after(d, b"</Post>", b"&amp;"),
+        lambda d: _after(d, b"</Post>", b"\xc2\xa0"),  # no-break space is no XML space
+        lambda d: _after(d, b"</Post>", b"<"),
+        lambda d: _after(d, b"</Post>", b"<!DOCTYPE x>"),
+        lambda d: _after(d, b"<Prisinfo>", b'<!ENTITY e "x">'),
+    ],
+    ids=["mismatched_end_tag", "mismatched_post_end", "cut_last_post_end", "space_in_end_tag",
+         "text_between_posts", "reference_between_posts", "nbsp_between_posts",
+         "stray_lt_between_posts", "doctype_between_posts", "entity_in_a_post"],
+)  # fmt: skip
+def test_structure_the_run_does_not_prove_goes_the_full_way(tmp_path, monkeypatch, change):
+    assert not _both_ways(monkeypatch, _write(tmp_path, change(OFFER)))
+
+
+_ROOT_END = OFFER.rindex(b"</NS3459>") + len(b"</NS3459>")
+_PROLOG = OFFER[: OFFER.index(b"<NS3459")]
+
+
+@pytest.mark.parametrize(
+    ("data", "fast"),
+    [
+        (OFFER[:_ROOT_END] + b" \r\n\t", True),  # whitespace after the root
+        (OFFER[:_ROOT_END], True),
+        (OFFER[:_ROOT_END] + b"\n<!--c-->\n", False),
+        (OFFER[:_ROOT_END] + b"\n<?pi x?>\n", False),
+        (OFFER[:_ROOT_END] + b"\n<x/>\n", False),
+        (OFFER[:_ROOT_END] + b"\nx\n", False),
+        (OFFER[:_ROOT_END] + b"\n\x00", False),
+        (OFFER[:_ROOT_END] + b"\n&amp;", False),
+        (OFFER[:_ROOT_END] + b"\n<!DOCTYPE x>", False),
+        (b"\xef\xbb\xbf" + OFFER, True),  # a BOM
+        (b"\xef\xbb\xbf\xef\xbb\xbf" + OFFER, False),  # two
+        (b" " + OFFER, False),  # before the declaration
+        (OFFER.replace(b"\n", b"\r\n"), True),
+        (OFFER.replace(b"\n", b"\r"), True),
+        (OFFER.replace(b'encoding="UTF-8"', b"encoding='utf-8' standalone='yes'"), True),
+        (OFFER.replace(b'encoding="UTF-8"', b'encoding="UTF-16"'), False),
+        (OFFER.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"), False),
+        (OFFER.decode().replace('"UTF-8"', '"ISO-8859-1"').encode("latin-1"), False),
+        (OFFER.replace(b'version="1.0"', b'version="1.1"'), False),
+        (OFFER.replace(b"<NS3459", b"<!DOCTYPE NS3459>\n<NS3459", 1), False),
+        (OFFER.replace(b"<NS3459", b'<!DOCTYPE NS3459 SYSTEM "file:///etc/passwd">\n<NS3459', 1),
+         False),
+        (_replace(_replace(OFFER, b"<NS3459", b'<!DOCTYPE NS3459 [<!ENTITY e "x">]>\n<NS3459'),
+                  b"Kanal \xc3\xb8160", b"&e;"), False),
+        (_replace(OFFER, b"Kanal \xc3\xb8160", b"&e;"), False),  # undeclared entity
+        (_replace(OFFER, b"<Generelt>", b"<!DOCTYPE x><Generelt>"), False),
+        (_replace(OFFER, b"<Generelt>", b"<Generelt>\x01"), False),  # in the header
+        (_replace(OFFER, b"<Generelt>", b"<Generelt>\xff"), False),
+        (_PROLOG + b"\x00" + OFFER[len(_PROLOG) :], False),
+    ],
+    ids=["whitespace_after_root", "nothing_after_root", "comment_after_root", "pi_after_root",
+         "element_after_root", "text_after_root", "nul_after_root", "reference_after_root",
+         "doctype_after_root", "bom", "two_boms", "space_before_declaration", "crlf", "cr",
+         "standalone", "utf16_declared", "utf16", "latin1", "xml_1_1", "doctype",
+         "doctype_system", "doctype_with_entity", "undeclared_entity", "doctype_in_header",
+         "control_in_header", "bad_utf8_in_header", "nul_in_prolog"],
+)  # fmt: skip
+def test_prolog_and_epilogue_read_as_the_full_parser_reads(tmp_path, monkeypatch, data, fast):
+    assert _both_ways(monkeypatch, _write(tmp_path, data)) is fast
+
+
+@pytest.mark.parametrize("cut", range(0, len(OFFER), 97))
+def test_truncated_files_read_as_the_full_parser_reads(tmp_path, monkeypatch, cut):
+    _both_ways(monkeypatch, _write(tmp_path, OFFER[:cut]))
+
+
+def test_character_reference_with_many_leading_zeros(tmp_path, monkeypatch):
+    """&#0…065; names "A" however many zeros lead (int() alone refuses over 4 300 digits)."""
+    data = _replace(OFFER, b"Kanal \xc3\xb8160", b"&#" + b"0" * 5_000 + b"65;")
+    path = _write(tmp_path, data)
+    assert _both_ways(monkeypatch, path)
+    items, _ = read_ns3459(path)
+    assert "A" in items["description"].tolist()
+
+
+_TARGETED = st.sampled_from(
+    [t for t, _ in _TRIGGERS] + [b"<!DOCTYPE x>", b"\xef\xbb\xbf", b"</Post>", b"<Post>"]
+)
+
+
+@st.composite
+def _aimed(draw):
+    """OFFER with triggers of the run's checks put anywhere, and maybe cut short."""
+    data = bytearray(OFFER)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(data)))
+        data[at:at] = draw(_TARGETED)
+    if draw(st.booleans()):
+        data = data[: draw(st.integers(0, len(data)))]
+    return bytes(data)
+
+
+@_SETTINGS
+@given(data=_aimed())
+def test_files_with_aimed_mutations_read_the_same_both_ways(tmp_path, monkeypatch, data):
+    _both_ways(monkeypatch, _write(tmp_path, data), options="all")

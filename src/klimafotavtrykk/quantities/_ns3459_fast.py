@@ -5,31 +5,66 @@ flat ``Post`` elements in a fixed order of children (``ID``, ``Postnr``,
 ``Postnrdeler``, ``Kode``, ``Tekst``, ``Prisinfo`` with ``Delmengder``).
 :func:`read_posts` reads such a run with one :func:`re.findall` over the
 bytes, the ``Postnrdel`` and ``Delmengde`` records with one more each, and
-decodes each distinct text once. What is outside the run (the root, the
-header's ``Postnrplan``) goes through the full parser as before, with the
-run replaced by one empty ``Post``.
+decodes each distinct text once. What is outside the run (the prolog, the
+root, the header's ``Postnrplan``, what follows the posts) goes through the
+full parser as before, with the run replaced by one empty ``Post``.
 
 The fast path takes a file only when it can read it exactly as the full
 parser does, and returns None otherwise (the caller then parses the whole
 file the full way, so refusals and their messages do not change):
 
-- the bytes must be well-formed XML: expat reads them first, with no
-  per-element handlers and a handler that stops at any DOCTYPE or entity
-  declaration (none can occur: ``<!`` anywhere sends the file to the full
-  parser);
 - UTF-8 (or no encoding declared), no comment, CDATA section, processing
-  instruction or DOCTYPE (``<!``, ``<?`` after the declaration);
+  instruction or DOCTYPE (``<!``, ``<?`` after the declaration) outside the
+  run; the run's pattern admits none of them;
 - the posts form one run in the shape above: no attribute, namespace prefix,
   nested ``Post``, repeated or unknown child, text between elements, or
   anything else the pattern does not spell out;
 - no cap of :class:`~klimafotavtrykk.quantities._ns3459_xml.Ns3459Limits`
   comes near (posts, ``Delmengde``, elements, depth, text length).
+
+Why a file the fast path takes is one expat takes, with the same content
+(no separate expat pass over the whole file is needed):
+
+1. The file is cut in three: ``head`` (byte 0 up to the first ``<Post>``),
+   the run (up to the end of the last ``</Post>``) and ``tail`` (the rest).
+   ``head`` and ``tail`` must be strict UTF-8 without NUL, so expat's
+   encoding detection (BOM, UTF-16 byte patterns, the declaration, which
+   may only say UTF-8) takes the file as UTF-8, as this module does.
+2. Expat (in defusedxml, DOCTYPE and entity declarations refused) parses
+   the skeleton ``head + <Post/> + tail``. It accepts that only if the
+   prolog, the root with its namespace declarations, the header and what
+   follows the root (whitespace only) are well-formed, and if the point
+   where ``<Post/>`` stands is element content: a start tag is recognised
+   nowhere else (not in a comment, CDATA section, PI, DOCTYPE, tag or
+   attribute value, and not after the root element).
+3. The run is consumed whole, each match starting where the last ended
+   (the pattern's last alternative takes any byte that begins no ``Post``,
+   and such a byte sends the file away). Each match is a ``Post`` element
+   whose tags are fixed names without attributes or prefixes, each end tag
+   the name of its start tag, properly nested; between elements only XML
+   whitespace. Text content holds no ``<``, and :func:`_character_data`
+   proves of the whole run: strict UTF-8 (no surrogate, overlong form or
+   code point over U+10FFFF), no byte below 0x20 other than tab, LF and CR,
+   no U+FFFE or U+FFFF, no ``]]>``, and each ``&`` begins one of the five
+   predefined references or a character reference naming an XML ``Char``.
+   Those are the well-formedness rules XML 1.0 sets for content with no
+   DTD, and the ones expat enforces (it takes C1 controls, DEL and
+   non-characters other than U+FFFE/U+FFFF, as XML 1.0 does).
+4. A well-formed run of elements that declares no namespace, in place of
+   one well-formed element in element content, leaves the document
+   well-formed and namespace-well-formed: so expat accepts the whole file.
+   It then reports the header the skeleton's parse reports, and in the run
+   the texts the patterns capture, with line ends normalised and references
+   replaced as :func:`_text` does.
+
+Any byte the patterns do not consume, any failed check, or a skeleton the
+full parser does not accept sends the whole file the full way.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
-import xml.parsers.expat
 
 import numpy as np
 
@@ -111,6 +146,15 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _SEPARATOR = "\x00"  # never in XML text: expat refuses it, escaped or not
+# what XML allows of references without a DTD: each "&" must begin one of these
+_REFERENCES = re.compile(rb"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
+_NUMERIC = re.compile(rb"&#(?:([0-9]+)|x([0-9a-fA-F]+));")
+_MOST_DIGITS = 7  # of a legal character number, leading zeros left out (1114111 = 0x10FFFF)
+# bytes that are no XML character: C0 controls other than tab, LF and CR
+_NOT_CHAR = np.zeros(256, dtype=bool)
+_NOT_CHAR[:0x20] = True
+_NOT_CHAR[[0x09, 0x0A, 0x0D]] = False
+_CHECK_STEP = 1 << 16  # bytes checked at a time: a piece stays in the CPU cache
 
 
 class _Refused(Exception):
@@ -121,7 +165,10 @@ def _replace(match: re.Match) -> str:
     name, decimal, hexadecimal = match.groups()
     if name:
         return _PREDEFINED[name]
-    return chr(int(decimal) if decimal else int(hexadecimal, 16))
+    # leading zeros dropped: int() refuses texts of more than 4 300 digits
+    return chr(
+        int(decimal.lstrip("0") or "0") if decimal else int(hexadecimal.lstrip("0") or "0", 16)
+    )
 
 
 def _text(text: str) -> str:
@@ -183,15 +230,20 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     out by position (:func:`_complete_records`); otherwise each record is matched by ``pattern``
     and a leaf it does not write gives None.
     """
-    counts = np.fromiter(map(bytes.count, blocks, [b"<" + tag + b">"] * len(blocks)), np.int64)
-    owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
-    total = int(counts.sum())
+    opening = b"<" + tag + b">"
     joined = b"".join(blocks)
+    total = joined.count(opening)  # no opening tag spans two blocks: each ends in ">" or space
     if not total:
-        return owner, [[] for _ in leaves]
-    texts = _complete_records(joined, total, leaves, max_text)
-    if texts is not None:
+        return np.zeros(0, dtype=np.int64), [[] for _ in leaves]
+    complete = _complete_records(joined, total, leaves, max_text)
+    if complete is not None:
+        texts, firsts = complete
+        # the post of each record: the block its first byte lies in
+        ends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
+        owner = np.searchsorted(ends, firsts, side="right").astype(np.int64, copy=False)
         return owner, [texts[i :: len(leaves)] for i in range(len(leaves))]
+    counts = np.fromiter(map(bytes.count, blocks, [opening] * len(blocks)), np.int64)
+    owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
     found = pattern.findall(joined)
     if len(found) != total:
         raise _Refused
@@ -199,7 +251,7 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
 
 
 def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
-    """Leaf texts of records that each write every leaf; None if one does not.
+    """Leaf texts of records that each write every leaf, and where each record starts; or None.
 
     The pattern already let each record write its leaves in order, each at
     most once, and no text holds a ``<``: so when there are as many tags as
@@ -224,24 +276,73 @@ def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_
     taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=kind)]
     taken[offsets + lengths] = 0  # where the closing tag's "<" was taken
     texts = _text(taken.tobytes().decode("utf-8")).split(_SEPARATOR)[:-1]
-    return list(map(str.strip, texts))
+    return list(map(str.strip, texts)), at[:, 0]
 
 
-def _well_formed(data: bytes) -> None:
-    """Let expat read the bytes with no per-element handler; raise _Refused on any problem."""
+def _is_char(code: int) -> bool:
+    """Whether ``code`` is a character XML 1.0 allows (its production ``Char``)."""
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
 
-    def refuse(*_):
+
+def _references(data: bytes, start: int, end: int) -> None:
+    """Each ``&`` in ``data[start:end]`` begins a reference XML allows without a DTD; else _Refused."""
+    if data.find(b"&", start, end) < 0:
+        return
+    if len(_REFERENCES.findall(data, start, end)) != data.count(b"&", start, end):
+        raise _Refused  # a lone "&", an entity of a DTD, "&#X41;" ...
+    for decimal, hexadecimal in set(_NUMERIC.findall(data, start, end)):
+        digits = (decimal or hexadecimal).lstrip(b"0")
+        if len(digits) > _MOST_DIGITS or not _is_char(int(digits or b"0", 10 if decimal else 16)):
+            raise _Refused
+
+
+def _character_data(data: bytes, start: int, end: int) -> None:
+    """``data[start:end]`` holds only what XML 1.0 allows in content; else _Refused.
+
+    Strict UTF-8, no control character but tab, LF and CR, no U+FFFE or
+    U+FFFF, no ``]]>`` and only references XML allows without a DTD (the
+    caller's patterns already keep ``<`` to tags). Checked in pieces that
+    stay in the CPU cache, at C speed.
+    """
+    if data.find(b"]", start, end) >= 0 and data.find(b"]]>", start, end) >= 0:
         raise _Refused
-
-    parser = xml.parsers.expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+    if data.find(b"\xef", start, end) >= 0 and (
+        data.find(b"\xef\xbf\xbe", start, end) >= 0 or data.find(b"\xef\xbf\xbf", start, end) >= 0
+    ):
+        raise _Refused  # in valid UTF-8 these bytes are U+FFFE and U+FFFF, nothing else
+    _references(data, start, end)
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    view = memoryview(data)[start:end]
+    codes = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
     try:
-        parser.Parse(data, True)
-    except (xml.parsers.expat.ExpatError, ValueError, UnicodeError, OverflowError):
+        for at in range(0, end - start, _CHECK_STEP):
+            decoder.decode(view[at : at + _CHECK_STEP])
+            piece = codes[at : at + _CHECK_STEP]
+            low = piece < 0x20
+            if (
+                np.count_nonzero(low) != np.count_nonzero(piece == 0x0A)
+                and _NOT_CHAR[piece[low]].any()
+            ):
+                raise _Refused
+        decoder.decode(b"", True)
+    except UnicodeDecodeError:
         raise _Refused from None
+
+
+def _utf8(*parts: bytes) -> None:
+    """Each part is strict UTF-8 without NUL (so expat cannot take it for UTF-16); else _Refused."""
+    for part in parts:
+        if b"\x00" in part:
+            raise _Refused
+        try:
+            part.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Refused from None
 
 
 def _plain(head: bytes, tail: bytes) -> None:
@@ -308,8 +409,11 @@ def _read_posts(data: bytes, limits, skeleton):
     del rows
     if any(other):
         raise _Refused
-    _well_formed(data)
-    # the header through the full parser, with the run of posts as one empty Post
+    # the run holds well-formed elements only (see the module docstring) ...
+    _character_data(data, start, end)
+    _utf8(head, tail)
+    # ... and expat checks the rest: the header through the full parser, with the run of
+    # posts as one empty Post
     got = skeleton(head + b"<Post/>" + tail)
     if got is None or len(got.parent) != 1:
         raise _Refused

@@ -39,6 +39,7 @@ from klimafotavtrykk.quantities._ns3459_xml import (
     Ns3459Limits,
     as_limits,
     parse_ns3459,
+    paused_gc,
 )
 from klimafotavtrykk.vocabulary import LINE_COLUMNS
 
@@ -544,150 +545,155 @@ def read_ns3459(
         if progress is None
         else (lambda done, size: progress(_PARSED * done / max(size, 1), _DONE))
     )
-    got, sha256 = parse_ns3459(path, limits, parsed)
-    name, cols, n = path.name, got.cols, len(got.parent)
+    with paused_gc():  # no cycle collection while the file's objects are made
+        got, sha256 = parse_ns3459(path, limits, parsed)
+        name, cols, n = path.name, got.cols, len(got.parent)
 
-    post_number = pd.Series(_or_none(cols["post_number"]), dtype=object)
-    # "Post 01.12", or "Post #7" for the 7th post when it has no number
-    label = "Post " + post_number.fillna("").to_numpy(dtype=object)
-    unnumbered = np.flatnonzero(post_number.isna().to_numpy(dtype=bool))
-    label[unnumbered] = "Post #" + (unnumbered + 1).astype(str).astype(object)
-    source_ref = f"[{name}]" + label
-    own = _or_none(cols["code"])
-    own = np.where(pd.isna(own), _or_none(cols["code_text"]), own)
-    codes, came_from = _inherit_codes(post_number, own, got.parent)
-    inherited = np.flatnonzero(came_from >= 0)
+        post_number = pd.Series(_or_none(cols["post_number"]), dtype=object)
+        # "Post 01.12", or "Post #7" for the 7th post when it has no number
+        label = "Post " + post_number.fillna("").to_numpy(dtype=object)
+        unnumbered = np.flatnonzero(post_number.isna().to_numpy(dtype=bool))
+        label[unnumbered] = "Post #" + (unnumbered + 1).astype(str).astype(object)
+        source_ref = f"[{name}]" + label
+        own = _or_none(cols["code"])
+        own = np.where(pd.isna(own), _or_none(cols["code_text"]), own)
+        codes, came_from = _inherit_codes(post_number, own, got.parent)
+        inherited = np.flatnonzero(came_from >= 0)
 
-    written, q_missing, q_bad = _parse_decimals(cols["qty"])
-    price, _, price_bad = _parse_decimals(cols["price"])
-    total, _, total_bad = _parse_decimals(cols["total"])
-    owner = np.asarray(got.part_owner, dtype=np.int64)
-    part_qty, part_missing, part_bad = _parse_decimals(got.part_qty)
-    part_id = _text_series(got.part_id)
-    part_name = _text_series(got.part_name)
-    is_base = _base_parts(part_id, part_name)
-    is_option = ~is_base
-    part_key = part_id.where(part_id.notna(), part_name)
-    if chosen:
-        named = pd.DataFrame({"key": part_key, "name": part_name}).dropna(subset="key")
-        named = named.drop_duplicates("key")
-        unknown = [c for c in chosen if c not in set(named["key"])]
-        if unknown:
-            listed = named["key"] + (" (" + named["name"] + ")").fillna("")
-            raise InputError(
-                f"option {', '.join(unknown)} is not in the file", file=name,
-                expected=", ".join(listed) or "(the file has no options)",
-                found=", ".join(unknown), code="unknown_option",
-            )  # fmt: skip
-    base_contract = "named" if is_base.any() else "not_named" if len(owner) else "no_parts"
-    if base_contract == "not_named" and chosen == ():
-        rule, chosen = "all", None  # nothing marks the base: count every part, and say so
-    included = np.ones(len(owner), dtype=bool) if chosen is None else is_base.copy()
-    if chosen:
-        included |= part_key.isin(chosen).to_numpy(dtype=bool)
-    quantity, parts_sum, mismatch = _option_quantities(written, owner, part_qty, included)
-    derived, bpart_levels, refused = _building_parts(
-        got.level_type, got.level_name, got.pnr_owner, got.pnr_type, got.pnr_code, n
-    )
-    explicit = _or_none(cols["bpart"])
-    explicit = np.where(pd.isna(explicit), _or_none(cols["bpart_text"]), explicit)
-    building_part = _text_series(explicit).where(lambda s: s.notna(), _text_series(derived))
-
-    unit = _text_series(_or_none(cols["unit"]))
-    duplicated = (post_number.notna() & post_number.duplicated(keep=False)).to_numpy(dtype=bool)
-    qty_raw = np.asarray(cols["qty"], dtype=object)
-    part_raw = np.asarray(got.part_qty, dtype=object)
-    part_path = (
-        "Delmengde["
-        + (np.asarray(got.part_index, dtype=np.int64) + 1).astype(str).astype(object)
-        + "]/Mengde"
-    )
-    at = np.flatnonzero
-    pieces = [
-        (got.findings_at, "duplicate_element", got.findings_found, got.findings_path),
-        (inherited, "code_inherited", codes[inherited],
-         "Kode from " + f"[{name}]".partition("]")[2] + label[came_from[inherited]]),
-        (at(q_missing), "missing_quantity", qty_raw[q_missing], "Prisinfo/Mengde"),
-        (at(q_bad), "not_a_number", qty_raw[q_bad], "Prisinfo/Mengde"),
-        (at(price_bad), "not_a_number", np.asarray(cols["price"], dtype=object)[price_bad],
-         "Prisinfo/Enhetspris"),
-        (at(total_bad), "not_a_number", np.asarray(cols["total"], dtype=object)[total_bad],
-         "Prisinfo/Sum"),
-        (owner[part_missing], "missing_quantity", part_raw[part_missing], part_path[part_missing]),
-        (owner[part_bad], "not_a_number", part_raw[part_bad], part_path[part_bad]),
-        (at(mismatch), "parts_mismatch", [f"{v:g}" for v in parts_sum[mismatch]],
-         [f"Delmengder sum vs Prisinfo/Mengde {v:g}" for v in written[mismatch]]),
-        (at(quantity < 0), "negative_quantity", [f"{v:g}" for v in quantity[quantity < 0]],
-         f"quantity under option rule {rule}"),
-        (at(unit.isna().to_numpy() & ~np.isnan(written)), "missing_unit", None, "Prisinfo/Enhet"),
-        (at(duplicated), "duplicate_post_number", post_number[duplicated], "Postnr"),
-        (refused[0], "not_a_building_part", refused[1], refused[2]),
-    ]  # fmt: skip
-    warn = _file_warnings(got.root, got.version, n, price, total, duplicated, mismatch)
-    if base_contract == "not_named":
-        warn.append(
-            "no_base_contract: no Delmengde is named "
-            + " or ".join(repr(b) for b in BASE_CONTRACT_NAMES)
-            + f"; quantities count the parts under rule {rule!r}"
-            + (" (Mengde as written); choose parts with options=[...]" if chosen is None else "")
+        written, q_missing, q_bad = _parse_decimals(cols["qty"])
+        price, _, price_bad = _parse_decimals(cols["price"])
+        total, _, total_bad = _parse_decimals(cols["total"])
+        owner = np.asarray(got.part_owner, dtype=np.int64)
+        part_qty, part_missing, part_bad = _parse_decimals(got.part_qty)
+        part_id = _text_series(got.part_id)
+        part_name = _text_series(got.part_name)
+        is_base = _base_parts(part_id, part_name)
+        is_option = ~is_base
+        part_key = part_id.where(part_id.notna(), part_name)
+        if chosen:
+            named = pd.DataFrame({"key": part_key, "name": part_name}).dropna(subset="key")
+            named = named.drop_duplicates("key")
+            unknown = [c for c in chosen if c not in set(named["key"])]
+            if unknown:
+                listed = named["key"] + (" (" + named["name"] + ")").fillna("")
+                raise InputError(
+                    f"option {', '.join(unknown)} is not in the file", file=name,
+                    expected=", ".join(listed) or "(the file has no options)",
+                    found=", ".join(unknown), code="unknown_option",
+                )  # fmt: skip
+        base_contract = "named" if is_base.any() else "not_named" if len(owner) else "no_parts"
+        if base_contract == "not_named" and chosen == ():
+            rule, chosen = "all", None  # nothing marks the base: count every part, and say so
+        included = np.ones(len(owner), dtype=bool) if chosen is None else is_base.copy()
+        if chosen:
+            included |= part_key.isin(chosen).to_numpy(dtype=bool)
+        quantity, parts_sum, mismatch = _option_quantities(written, owner, part_qty, included)
+        derived, bpart_levels, refused = _building_parts(
+            got.level_type, got.level_name, got.pnr_owner, got.pnr_type, got.pnr_code, n
         )
-    if n and not bpart_levels and building_part.isna().any():
-        warn.append(
-            "no_building_part_level: the header's Postnrplan names no post-number level "
-            + " or ".join(repr(b) for b in BUILDING_PART_LEVELS)
-            + "; building_part is empty"
-        )
-    for text in warn:
-        warnings.warn(f"[{name}] {text}", DataQualityWarning, stacklevel=2)
+        explicit = _or_none(cols["bpart"])
+        explicit = np.where(pd.isna(explicit), _or_none(cols["bpart_text"]), explicit)
+        building_part = _text_series(explicit).where(lambda s: s.notna(), _text_series(derived))
 
-    refs = _text_series(source_ref)
-    given = {
-        "row_id": np.arange(n, dtype=np.int64),
-        "source_ref": refs,
-        "post_number": post_number,
-        "item_code": _text_series(codes),
-        "description": _text_series(_or_none(cols["text"])),
-        "building_part": building_part,
-        "quantity": quantity,
-        "unit": unit,
-    }
-    empty_text, empty_number = _text_series([None] * n), np.full(n, np.nan)
-    items = pd.DataFrame(
-        {
-            c: given.get(c, empty_number if c in _NUMERIC_COLUMNS else empty_text)
-            for c in LINE_COLUMNS
-        }
-    )
-    options_frame = pd.DataFrame(
-        {
-            "row_id": owner,
-            "source_ref": _text_series(refs.to_numpy()[owner]),
-            "post_number": _text_series(post_number.to_numpy()[owner]),
-            "part_id": part_id,
-            "option_id": part_key.where(is_option, None),
-            "option_name": part_name,
-            "quantity": part_qty,
-            "is_option": is_option,
-            "included": included,
-        }
-    )
-    prices = pd.DataFrame(
-        {
-            "row_id": given["row_id"],
+        unit = _text_series(_or_none(cols["unit"]))
+        duplicated = (post_number.notna() & post_number.duplicated(keep=False)).to_numpy(dtype=bool)
+        qty_raw = np.asarray(cols["qty"], dtype=object)
+        part_raw = np.asarray(got.part_qty, dtype=object)
+        part_path = (
+            "Delmengde["
+            + (np.asarray(got.part_index, dtype=np.int64) + 1).astype(str).astype(object)
+            + "]/Mengde"
+        )
+        at = np.flatnonzero
+        pieces = [
+            (got.findings_at, "duplicate_element", got.findings_found, got.findings_path),
+            (inherited, "code_inherited", codes[inherited],
+             "Kode from " + f"[{name}]".partition("]")[2] + label[came_from[inherited]]),
+            (at(q_missing), "missing_quantity", qty_raw[q_missing], "Prisinfo/Mengde"),
+            (at(q_bad), "not_a_number", qty_raw[q_bad], "Prisinfo/Mengde"),
+            (at(price_bad), "not_a_number", np.asarray(cols["price"], dtype=object)[price_bad],
+             "Prisinfo/Enhetspris"),
+            (at(total_bad), "not_a_number", np.asarray(cols["total"], dtype=object)[total_bad],
+             "Prisinfo/Sum"),
+            (owner[part_missing], "missing_quantity", part_raw[part_missing], part_path[part_missing]),
+            (owner[part_bad], "not_a_number", part_raw[part_bad], part_path[part_bad]),
+            (at(mismatch), "parts_mismatch", [f"{v:g}" for v in parts_sum[mismatch]],
+             [f"Delmengder sum vs Prisinfo/Mengde {v:g}" for v in written[mismatch]]),
+            (at(quantity < 0), "negative_quantity", [f"{v:g}" for v in quantity[quantity < 0]],
+             f"quantity under option rule {rule}"),
+            (at(unit.isna().to_numpy() & ~np.isnan(written)), "missing_unit", None, "Prisinfo/Enhet"),
+            (at(duplicated), "duplicate_post_number", post_number[duplicated], "Postnr"),
+            (refused[0], "not_a_building_part", refused[1], refused[2]),
+        ]  # fmt: skip
+        warn = _file_warnings(got.root, got.version, n, price, total, duplicated, mismatch)
+        if base_contract == "not_named":
+            warn.append(
+                "no_base_contract: no Delmengde is named "
+                + " or ".join(repr(b) for b in BASE_CONTRACT_NAMES)
+                + f"; quantities count the parts under rule {rule!r}"
+                + (
+                    " (Mengde as written); choose parts with options=[...]"
+                    if chosen is None
+                    else ""
+                )
+            )
+        if n and not bpart_levels and building_part.isna().any():
+            warn.append(
+                "no_building_part_level: the header's Postnrplan names no post-number level "
+                + " or ".join(repr(b) for b in BUILDING_PART_LEVELS)
+                + "; building_part is empty"
+            )
+        for text in warn:
+            warnings.warn(f"[{name}] {text}", DataQualityWarning, stacklevel=2)
+
+        refs = _text_series(source_ref)
+        given = {
+            "row_id": np.arange(n, dtype=np.int64),
             "source_ref": refs,
             "post_number": post_number,
-            "quantity_rule": _text_series(_or_none(cols["rule"])),
-            "quantity_written": written,
-            "unit_price": price,
-            "sum": total,
+            "item_code": _text_series(codes),
+            "description": _text_series(_or_none(cols["text"])),
+            "building_part": building_part,
+            "quantity": quantity,
+            "unit": unit,
         }
-    )
-    meta = Ns3459Metadata(
-        file=name, sha256=sha256, root=got.root, version=got.version, option_rule=rule,
-        base_contract=base_contract, base_part_ids=tuple(dict.fromkeys(part_id[is_base].dropna())),
-        building_part_levels=bpart_levels, options=options_frame, prices=prices, cells=_cells(pieces, source_ref), warnings=warn,
-        skipped=pd.DataFrame({c: _text_series([]) for c in ("source_ref", "reason", "detail")}),
-    )  # fmt: skip
-    if progress is not None:
-        progress(_DONE, _DONE)
-    return items, meta
+        empty_text, empty_number = _text_series([None] * n), np.full(n, np.nan)
+        items = pd.DataFrame(
+            {
+                c: given.get(c, empty_number if c in _NUMERIC_COLUMNS else empty_text)
+                for c in LINE_COLUMNS
+            }
+        )
+        options_frame = pd.DataFrame(
+            {
+                "row_id": owner,
+                "source_ref": _text_series(refs.to_numpy()[owner]),
+                "post_number": _text_series(post_number.to_numpy()[owner]),
+                "part_id": part_id,
+                "option_id": part_key.where(is_option, None),
+                "option_name": part_name,
+                "quantity": part_qty,
+                "is_option": is_option,
+                "included": included,
+            }
+        )
+        prices = pd.DataFrame(
+            {
+                "row_id": given["row_id"],
+                "source_ref": refs,
+                "post_number": post_number,
+                "quantity_rule": _text_series(_or_none(cols["rule"])),
+                "quantity_written": written,
+                "unit_price": price,
+                "sum": total,
+            }
+        )
+        meta = Ns3459Metadata(
+            file=name, sha256=sha256, root=got.root, version=got.version, option_rule=rule,
+            base_contract=base_contract, base_part_ids=tuple(dict.fromkeys(part_id[is_base].dropna())),
+            building_part_levels=bpart_levels, options=options_frame, prices=prices, cells=_cells(pieces, source_ref), warnings=warn,
+            skipped=pd.DataFrame({c: _text_series([]) for c in ("source_ref", "reason", "detail")}),
+        )  # fmt: skip
+        if progress is not None:
+            progress(_DONE, _DONE)
+        return items, meta
