@@ -15,8 +15,6 @@ file it cannot read exactly as the full parser would goes the full way.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import itertools
 import os
@@ -29,10 +27,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from klimafotavtrykk.errors import InputError, KlimafotavtrykkError, UnsafeWorkbookError
+from klimafotavtrykk.gc_pause import collector_paused
 from klimafotavtrykk.quantities._ns3459_fast import read_posts
 
 __all__ = [
-    "NAMESPACE", "DOCUMENT_TYPES", "Ns3459Limits", "as_limits", "parse_ns3459", "paused_gc",
+    "NAMESPACE", "DOCUMENT_TYPES", "Ns3459Limits", "as_limits", "parse_ns3459",
 ]  # fmt: skip
 
 #: XML namespace of NS 3459 files.
@@ -442,25 +441,6 @@ class _TreeTarget:
 
 
 # ------------------------------------------------------------------- reading
-@contextlib.contextmanager
-def paused_gc():
-    """Pause Python's cycle collector while a file's many small objects are made.
-
-    Reading 100 000 posts makes millions of strings and some hundred thousand
-    tuples and lists, none of them in a reference cycle; yet each burst of
-    allocations sets off collections that walk every young tuple again
-    (about 0.25 s of a 2.3 s read, measured). Reference counting still frees
-    everything as before, and the collector runs as usual afterwards. Only a
-    collector that was on is switched back on, so nested or concurrent reads
-    never leave it off.
-    """
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _parser(collector: _Collector) -> DefusedXMLParser:
@@ -544,7 +524,7 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
     chunks.clear()  # the file is held once
     digest = hashlib.sha256(data).hexdigest()
     got = None
-    with paused_gc():
+    with collector_paused():
         if stop is None and data:
             got = read_posts(data, limits, lambda skeleton: _skeleton(skeleton, name, limits))
         if got is None:

@@ -32,14 +32,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.errors import DataQualityWarning, InputError
+from klimafotavtrykk.errors import DataQualityWarning, InputError, user_stacklevel
+from klimafotavtrykk.gc_pause import collector_paused
 from klimafotavtrykk.quantities._ns3459_xml import (
     DOCUMENT_TYPES,
     NAMESPACE,
     Ns3459Limits,
     as_limits,
     parse_ns3459,
-    paused_gc,
 )
 from klimafotavtrykk.vocabulary import LINE_COLUMNS
 
@@ -545,7 +545,7 @@ def read_ns3459(
         if progress is None
         else (lambda done, size: progress(_PARSED * done / max(size, 1), _DONE))
     )
-    with paused_gc():  # no cycle collection while the file's objects are made
+    with collector_paused():  # no cycle collection while the file's objects are made
         got, sha256 = parse_ns3459(path, limits, parsed)
         name, cols, n = path.name, got.cols, len(got.parent)
 
@@ -644,7 +644,7 @@ def read_ns3459(
                 + "; building_part is empty"
             )
         for text in warn:
-            warnings.warn(f"[{name}] {text}", DataQualityWarning, stacklevel=2)
+            warnings.warn(f"[{name}] {text}", DataQualityWarning, stacklevel=user_stacklevel())
 
         refs = _text_series(source_ref)
         given = {
