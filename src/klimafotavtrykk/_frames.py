@@ -120,7 +120,10 @@ def typed(values: np.ndarray):
     that one value; any other array is typed as pandas types it, by a scan.
     """
     if values.ndim == 1 and len(values) > 1 and values.strides[0] == 0:
-        return typed_take(values[:1], np.zeros(len(values), dtype=np.intp))
+        kind = pd.Series(values[:1]).array
+        if type(kind) is pd.arrays.NumpyExtensionArray and kind.dtype == object:
+            return filled(len(values), values[0])  # one reference n times, as pandas keeps it
+        return _unwrapped(kind.take(np.zeros(len(values), dtype=np.intp)))
     column = _unwrapped(pd.Series(values, copy=False).array)
     if np.may_share_memory(np.asarray(column), values):
         column = column.copy()  # the frame owns its column, as a frame given the array would
