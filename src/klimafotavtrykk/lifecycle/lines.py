@@ -179,8 +179,9 @@ def _modules_and_total(row: np.ndarray, quantity: np.ndarray, intensities: np.nd
     m = intensities.shape[1]
     out = np.empty((m + 1, len(row)))
     by_module = np.ascontiguousarray(intensities.T)
-    if len(row) and (row.min() < -len(by_module[0]) or row.max() >= len(by_module[0])):
-        raise IndexError("a line's intensity row is out of range")
+    rows = intensities.shape[0]
+    if len(row) and (row.min() < -rows or row.max() >= rows):
+        raise IndexError(f"intensity rows must lie in [-{rows}, {rows})")
     for j in range(m):  # modules, not lines
         np.take(by_module[j], row, out=out[j], mode="wrap")  # in range: "wrap" is unbuffered
         out[j] *= quantity
