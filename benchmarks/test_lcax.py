@@ -36,6 +36,29 @@ lcax end to end / ours (frame in)       24.6 x  46.2 x   12.8 x   16.1 x   31.7 
 ======================================  ======  =======  =======  =======  =======
 
 Load moves every figure by 2-3 x between windows; compare ratios within a column.
+
+perf-lcax2 (the per-line frame from whole columns, each typed once): before = main at 6510f22,
+after = the branch, run back to back with ``--benchmark-min-rounds=5``, load 3-7. CPU time
+(``--benchmark-timer=time.process_time``, min) is the steadier figure on a shared machine:
+
+======================================  =========  =========  =========  =========  =========  =========
+case, 100k products                     CPU bef.   CPU aft.   CPU bef.   CPU aft.   wall bef.  wall aft.
+                                        15:37      15:38      15:52      15:53      15:33      15:35
+======================================  =========  =========  =========  =========  =========  =========
+ours, frame in -> results out           92.2 ms    62.3 ms    111.7 ms   77.7 ms    173 ms     135 ms
+ours, FactorTable built once            88.7 ms    67.1 ms    80.0 ms    68.9 ms    171 ms     146 ms
+ours, the per-line frame alone          32.4 ms    14.1 ms    31.8 ms    16.5 ms    58.9 ms    27.3 ms
+floor: pd.DataFrame of its arrays       6.2 ms     5.8 ms     5.7 ms     5.9 ms     8.2 ms     9.1 ms
+lcax end to end, same run               2.53 s     2.52 s     2.83 s     2.66 s     4.95 s     3.65 s
+lcax end to end / ours (frame in)       27.4 x     40.4 x     25.3 x     34.2 x     28.6 x     27.0 x
+======================================  =========  =========  =========  =========  =========  =========
+
+100 x is not reached: it would mean about 25 ms of CPU for the whole of ours. ``calculate``
+alone takes about 45 ms of it (prepare, match and code 100k lines: three string columns
+factorized, about 3.5 ms each in pandas, units, scope, reasons), and the per-line frame about
+14 ms, of which making its 42 columns of 100k values (six text columns taken per factor row,
+the 16 module columns, the rest) is most, and pandas' floor for putting the same arrays
+together with ``copy=False`` is 6 ms.
 """
 
 import gc
@@ -130,6 +153,24 @@ def test_ours_factor_table_built_once(benchmark, project):
     per_line, by_module = benchmark(_ours, lines, table)
     assert len(per_line) == len(lines)
     np.testing.assert_allclose(by_module.to_numpy(), result.by_module.to_numpy(), rtol=1e-12)
+
+
+def test_ours_per_line_frame_only(benchmark, project):
+    """The per-line frame alone (``result.lines``), built from a calculation's arrays."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    computed = kf.calculate(lines, PROFILE, factors=factors, extend=False)
+    source = type(computed).__dict__["lines"].source(computed)
+    frame = benchmark(source.frame)
+    pd.testing.assert_frame_equal(frame, result.lines, check_exact=True)
+
+
+def test_floor_frame_of_the_same_arrays(benchmark, project):
+    """Floor of the per-line frame: pandas putting the finished columns of ``result.lines``
+    together (``pd.DataFrame`` of a dict of its arrays, ``copy=False``); no column is made."""
+    _, _, result, _, _ = project(_size(benchmark))
+    arrays = {name: result.lines[name].array for name in result.lines.columns}
+    frame = benchmark(pd.DataFrame, arrays, copy=False)
+    assert frame.shape == result.lines.shape
 
 
 def test_lcax_end_to_end(benchmark, project):

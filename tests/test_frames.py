@@ -1,8 +1,10 @@
 """Column helpers of klimafotavtrykk._frames."""
 
 import numpy as np
+import pandas as pd
+import pytest
 
-from klimafotavtrykk._frames import row_codes
+from klimafotavtrykk._frames import row_codes, typed, typed_take
 
 
 def test_row_codes_number_combinations_first_seen_first():
@@ -12,3 +14,66 @@ def test_row_codes_number_combinations_first_seen_first():
                               np.array([1, 1, 1, None, 1], dtype=object)])
     assert codes.tolist() == [0, 1, 0, 2, 1]
     assert first.tolist() == [0, 1, 3]
+
+
+def _as_pandas_types(values):
+    """What a frame given ``values`` holds: pandas' own typing of the whole array (the reference)."""
+    return pd.Series(values).array
+
+
+_MIXES = {
+    "texts": ["kg", "m3", "kg"],
+    "texts and None": ["kg", None, "m3"],
+    "texts and NaN": ["kg", np.nan, "m3"],
+    "None only": [None, None, None],
+    "NaN only": [np.nan, np.nan, np.nan],
+    "texts and a number": ["kg", 3, "m3"],
+    "numbers": [1, 2.5, 3],
+    "booleans": [True, False, True],
+    "booleans and None": [True, None, False],
+    "timestamps": [pd.Timestamp("2025-01-01"), pd.Timestamp("2026-06-30"), None],
+}
+
+
+@pytest.mark.parametrize("mix", _MIXES)
+@pytest.mark.parametrize("codes", [[0, 1, 2, 1, 0], [2, 2], [1, 1, 1], [0], []])
+def test_typed_take_types_as_pandas_types_the_whole_column(mix, codes):
+    values = np.array(_MIXES[mix], dtype=object)
+    codes = np.array(codes, dtype=np.int64)
+    got = pd.Series(typed_take(values, codes))
+    expected = pd.Series(_as_pandas_types(values[codes]))
+    pd.testing.assert_series_equal(got, expected, check_exact=True)
+
+
+def test_typed_take_of_texts_is_a_text_column_with_missing_as_nan():
+    # codes 2, 0, 1: "m3", "kg", None; the used values are all text or missing -> str,
+    # and a str column holds a missing value as NaN
+    got = typed_take(np.array(["kg", None, "m3"], dtype=object), np.array([2, 0, 1]))
+    assert pd.Series(got).dtype == pd.Series(["kg", None]).dtype
+    assert got[0] == "m3" and got[1] == "kg" and pd.isna(got[2])
+
+
+def test_typed_take_types_only_from_the_values_used():
+    # row 1 (a number) is never used: the column is text, as pandas types ["kg", "m3"]
+    values = np.array(["kg", 3, "m3"], dtype=object)
+    got = typed_take(values, np.array([0, 2, 2]))
+    assert pd.Series(got).dtype == pd.Series(np.array(["kg", "m3"], dtype=object)).dtype
+
+
+@pytest.mark.parametrize("mix", _MIXES)
+def test_typed_types_as_pandas_and_never_shares_the_array(mix):
+    values = np.array(_MIXES[mix] * 2, dtype=object)
+    got = typed(values)
+    pd.testing.assert_series_equal(pd.Series(got), pd.Series(_as_pandas_types(values)),
+                                   check_exact=True)
+    assert not np.may_share_memory(np.asarray(got), values)
+
+
+@pytest.mark.parametrize("value", [None, "thickness 12.5 mm from text", np.nan])
+def test_typed_types_a_view_of_one_value_by_that_value(value):
+    view = np.broadcast_to(np.array(value, dtype=object), (6,))  # stride 0, read-only
+    assert view.strides == (0,)
+    got = typed(view)
+    expected = _as_pandas_types(np.array([value] * 6, dtype=object))
+    pd.testing.assert_series_equal(pd.Series(got), pd.Series(expected), check_exact=True)
+    assert np.asarray(got).flags.writeable

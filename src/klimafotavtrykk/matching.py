@@ -296,10 +296,8 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     mappings = mappings or load_mappings()
     n = len(lines)
     factor_idx = np.full(n, -1, dtype=np.int64)
-    method = np.full(n, None, dtype=object)
-    detail = np.full(n, None, dtype=object)
-    matched = np.full(n, None, dtype=object)
-    rule_file = np.full(n, None, dtype=object)
+    # object columns of None: one reference each, not np.full's conversion per element
+    method, detail, matched, rule_file = (filled(n, None) for _ in range(4))
     rule_line = np.full(n, -1, dtype=np.int64)
 
     # each text column coded once; rules run on the distinct texts, results go back by code
@@ -322,12 +320,14 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
             detail[has_explicit] = said_u[codes]
 
     todo = ~has_explicit
-    text_codes_of = {"description": _coded(lines, "description")}
+    text_codes_of = {}  # coded when a line still open needs it
     labour = np.zeros(n, dtype=bool)
     layered = np.zeros(n, dtype=bool)
     for flag, finder in ((labour, _by_labour), (layered, _by_assembly)):
         if not todo.any():
             break
+        if "description" not in text_codes_of:
+            text_codes_of["description"] = _coded(lines, "description")
         codes, uniques = _open_texts(*text_codes_of["description"], todo)
         if len(uniques):
             args = (mappings.labour,) if finder is _by_labour else (factor_ids, mappings)
@@ -358,7 +358,7 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         rule_line[at] = per_unique["line"][pick]
         todo[at] = False
 
-    reason = np.full(n, None, dtype=object)
+    reason = filled(n, None)
     reason[(factor_idx < 0) & has_explicit] = "unknown_factor"
     reason[(factor_idx < 0) & ~has_explicit & ~labour & ~layered] = "no_factor"
     reason[labour] = "labour_only"
@@ -535,6 +535,8 @@ def _open_texts(codes: np.ndarray, uniques: np.ndarray, todo: np.ndarray
 def _quote(template: str, values: np.ndarray) -> np.ndarray:
     """``template`` with each value in double quotes, over an object array."""
     head, tail = template.split("{}")
+    if all(type(v) is str for v in values):  # distinct texts (ids, words), not lines
+        return np.array([f'{head}"{v}"{tail}' for v in values] or [], dtype=object)
     return (head + '"' + pd.Series(values, dtype=object).astype(str) + '"' + tail).to_numpy(object)
 
 

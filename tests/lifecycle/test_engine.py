@@ -114,3 +114,12 @@ def test_totals_by_group_equal_sum_of_lines():
     per_line = line_results(row, qty, intensities)
     for g in range(4):
         np.testing.assert_allclose(totals[g], per_line[group == g].sum(axis=0))
+
+
+def test_line_results_refuses_a_row_outside_the_intensities():
+    intensities = np.ones((2, len(MODULES)))
+    with pytest.raises(IndexError):
+        line_results(np.array([0, 2]), np.array([1.0, 1.0]), intensities)
+    # -1 counts from the end, as numpy indexing does: row 1 × 3.0
+    intensities[1] = 2.0
+    assert line_results(np.array([-1]), np.array([3.0]), intensities)[0].tolist() == [6.0] * len(MODULES)

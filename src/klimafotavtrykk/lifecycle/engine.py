@@ -156,14 +156,24 @@ def line_results(row, quantity, intensities, out=None):
     -----
     Works in blocks of :data:`BLOCK` lines so that gather and multiply happen
     while the block is in cache: about half the memory traffic of a
-    whole-array gather followed by a whole-array multiply.
+    whole-array gather followed by a whole-array multiply. The rows are
+    checked once, then gathered straight into ``out`` (numpy's checking
+    mode would gather into a temporary buffer and copy it).
+
+    Raises
+    ------
+    IndexError
+        When a row is outside ``intensities`` (negative rows count from the end).
     """
     n = len(row)
     if out is None:
         out = np.empty((n, intensities.shape[1]))
+    rows = intensities.shape[0]
+    if n and (row.min() < -rows or row.max() >= rows):
+        raise IndexError(f"intensity rows must lie in [-{rows}, {rows})")
     for start in range(0, n, BLOCK):  # blocks of lines, not lines
         stop = min(start + BLOCK, n)
         block = out[start:stop]
-        np.take(intensities, row[start:stop], axis=0, out=block)
+        np.take(intensities, row[start:stop], axis=0, out=block, mode="wrap")  # in range: as is
         np.multiply(block, quantity[start:stop, None], out=block)
     return out

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import filled, typed, typed_take
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
-from klimafotavtrykk.lifecycle.engine import BLOCK, line_results
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
 __all__ = ["LineResults", "LazyFrame"]
@@ -88,28 +88,67 @@ class LineResults:
             declared unit, ``match_method``, ``declared_quantity``, ``mass``
             [kg], ``replacements``, the audit columns, one column per module
             and ``kg_co2e`` [kg CO2e]; a build-up folded into its line.
+
+        Notes
+        -----
+        Each new column is made once, in the type pandas would give it
+        (:func:`~klimafotavtrykk._frames.typed_take`: a factor's text is typed
+        per factor row, not per line), and the frame is put together from
+        whole columns: no column is scanned, converted or copied again.
         """
-        ok, f, table = self.ok, self.factor, self.table
-        per_line = _modules_and_total(self.row, self.quantity, self.intensities)
-        source = table.frame
+        ok = self.ok
         every = bool(ok.all())  # then the lines are taken as they are (shared, copy on write)
-        computed = (self.items if every else self.items.loc[ok]).assign(
-            factor_id=table.ids[f].to_numpy(dtype=object),
-            factor_name=(source["name_nb"].to_numpy(dtype=object)[f] if "name_nb" in source.columns
-                         else np.full(len(f), None, dtype=object)),
-            factor_source=source["source"].to_numpy(dtype=object)[f],
-            match_method=self.method,
-            indicator=table.indicator[f],
-            declared_quantity=self.quantity,
-            declared_unit=source["declared_unit"].to_numpy(dtype=object)[f],
-            mass=self.quantity * table.mass_per_declared_unit[f],
-            replacements=self.replacements[self.row],
-            **{c: self.audit[c].to_numpy(dtype=object)[ok] for c in _AUDIT},
-        )
+        items = self.items if every else self.items.loc[ok]
+        per_line = _modules_and_total(self.row, self.quantity, self.intensities)
+        added = self._added_columns()
+        detail_names = [*MODULES, "kg_co2e"]
+        layered = (items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64) >= 0).any()
+        if (layered or not items.columns.is_unique or not len(items)
+                or items.columns.isin([*detail_names, "layers"]).any()):
+            return self._frame_by_steps(items, added, per_line, layered)
+        index = pd.RangeIndex(len(items))
+        columns = {name: pd.Series(values, index=index, dtype=values.dtype, copy=False)
+                   for name, values in added.items()}
+        given = items.drop(columns=list(LAYER_COLUMNS)).set_axis(index, axis=0)
+        replaced = [name for name in columns if name in given.columns]  # e.g. factor_id, in place
+        if replaced:
+            given = given.assign(**{name: columns.pop(name) for name in replaced})
+        layers = pd.Series(filled(len(items), None), index=index, dtype=object, name="layers")
+        return pd.concat([given, pd.DataFrame(columns, index=index, copy=False),
+                          pd.DataFrame(per_line, columns=detail_names, index=index, copy=False),
+                          layers], axis=1)
+
+    def _added_columns(self) -> dict[str, Any]:
+        """The factor, match and audit columns of the computed rows, each typed once."""
+        ok, f, table = self.ok, self.factor, self.table
+        source = table.frame
+        return {
+            "factor_id": typed_take(table.ids.to_numpy(dtype=object), f),
+            "factor_name": (typed_take(source["name_nb"].to_numpy(dtype=object), f)
+                            if "name_nb" in source.columns else filled(len(f), None)),
+            "factor_source": typed_take(source["source"].to_numpy(dtype=object), f),
+            "match_method": typed(self.method),
+            "indicator": typed_take(table.indicator, f),
+            "declared_quantity": self.quantity.copy(),
+            "declared_unit": typed_take(source["declared_unit"].to_numpy(dtype=object), f),
+            "mass": self.quantity * table.mass_per_declared_unit[f],
+            "replacements": self.replacements[self.row],
+            **{c: typed(_rows(self.audit[c].to_numpy(dtype=object), ok)) for c in _AUDIT},
+        }
+
+    def _frame_by_steps(self, items: pd.DataFrame, added: dict[str, Any], per_line: np.ndarray,
+                        layered: bool) -> pd.DataFrame:
+        """The frame step by step: for build-ups (folded) and unusual column names.
+
+        Columns the lines already have are replaced where they stand, module
+        columns the lines already have are repeated after them, as
+        ``assign`` and ``concat`` do.
+        """
+        computed = items.assign(**added)
         detail = pd.DataFrame(per_line, columns=[*MODULES, "kg_co2e"], index=computed.index,
                               copy=False)  # made here, owned by the frame alone
         computed = pd.concat([computed, detail], axis=1)
-        if (computed[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64) < 0).all():
+        if not layered:
             # no build-up: folding only adds the empty ``layers`` column (fold_layers)
             computed = computed.assign(layers=None).drop(columns=list(LAYER_COLUMNS))
         else:
@@ -118,27 +157,41 @@ class LineResults:
         return computed.reset_index(drop=True)
 
 
+def _rows(values: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """``values[ok]``, or ``values`` itself (a view of one value stays one) when every row is kept."""
+    return values if len(ok) == len(values) and ok.all() else values[ok]
+
+
 def _modules_and_total(row: np.ndarray, quantity: np.ndarray, intensities: np.ndarray
                        ) -> np.ndarray:
     """Each line's modules and, in a last column, their total without D [kg CO2e].
 
-    One array the frame owns, filled block by block of lines while the block
-    is in cache (:func:`~klimafotavtrykk.lifecycle.engine.line_results`).
-    The total adds the modules one after another, in :data:`MODULES` order:
-    the very sum (and rounding) ``kg_co2e`` has always had, without gathering
-    the module columns into a second array first.
+    One array the frame owns, made module by module: each module's column is
+    gathered from that module's intensities (a few hundred values, in cache)
+    and multiplied by the quantities, both along contiguous memory. The
+    total adds the modules one after another, in :data:`MODULES` order: the
+    very sum (and rounding) ``kg_co2e`` has always had.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (lines, len(MODULES) + 1), each column contiguous (a
+        transposed view): the layout of a frame's float block.
     """
-    n, m = len(row), intensities.shape[1]
-    out = np.empty((n, m + 1))
-    for start in range(0, n, BLOCK):  # blocks of lines, not lines
-        block = out[start:start + BLOCK]
-        stop = start + len(block)
-        line_results(row[start:stop], quantity[start:stop], intensities, out=block[:, :m])
-        total = block[:, m]
-        total[:] = block[:, _TOTAL[0]]
-        for j in _TOTAL[1:]:  # the modules of the total, left to right
-            total += block[:, j]
-    return out
+    m = intensities.shape[1]
+    out = np.empty((m + 1, len(row)))
+    by_module = np.ascontiguousarray(intensities.T)
+    rows = intensities.shape[0]
+    if len(row) and (row.min() < -rows or row.max() >= rows):
+        raise IndexError(f"intensity rows must lie in [-{rows}, {rows})")
+    for j in range(m):  # modules, not lines
+        np.take(by_module[j], row, out=out[j], mode="wrap")  # in range: "wrap" is unbuffered
+        out[j] *= quantity
+    total = out[m]
+    np.copyto(total, out[_TOTAL[0]])
+    for j in _TOTAL[1:]:  # the modules of the total, left to right
+        total += out[j]
+    return out.T
 
 
 class LazyFrame:
