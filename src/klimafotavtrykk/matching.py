@@ -359,14 +359,15 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         todo[at] = False
 
     reason = filled(n, None)
-    reason[(factor_idx < 0) & has_explicit] = "unknown_factor"
-    reason[(factor_idx < 0) & ~has_explicit & ~labour & ~layered] = "no_factor"
-    reason[labour] = "labour_only"
-    reason[layered] = "assembly"
     missed = factor_idx < 0
-    matched[missed] = None
-    rule_file[missed] = None
-    rule_line[missed] = -1
+    if missed.any():  # labour and build-up lines are unmatched too: none missed, nothing to say
+        reason[missed & has_explicit] = "unknown_factor"
+        reason[missed & ~has_explicit & ~labour & ~layered] = "no_factor"
+        reason[labour] = "labour_only"
+        reason[layered] = "assembly"
+        matched[missed] = None
+        rule_file[missed] = None
+        rule_line[missed] = -1
     return MatchResult(factor_idx=factor_idx, method=method, reason=reason, detail=detail,
                        matched_text=matched, rule_file=rule_file, rule_line=rule_line)
 
