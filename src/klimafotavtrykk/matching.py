@@ -295,24 +295,27 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     """
     mappings = mappings or load_mappings()
     n = len(lines)
-    factor_idx = np.full(n, -1, dtype=np.int64)
     # object columns of None: one reference each, not np.full's conversion per element
-    method, detail, matched, rule_file = (filled(n, None) for _ in range(4))
+    rule_file = filled(n, None)
     rule_line = np.full(n, -1, dtype=np.int64)
 
     # each text column coded once; rules run on the distinct texts, results go back by code
     id_codes, ids = _coded(lines, "factor_id")
     has_explicit = id_codes >= 0
-    if has_explicit.any():
+    some_explicit = bool(has_explicit.any())
+    if some_explicit:
         found_u = factor_ids.get_indexer(pd.Index(ids, dtype=object))
         # unknown_factor keeps the bare id asked for; a found id says where it came from
         said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
-        if has_explicit.all():  # every line names its factor: gathers, no masks
-            factor_idx = found_u[id_codes].astype(np.int64, copy=False)
-            method = filled(n, "factor_id")
-            matched = ids[id_codes]
-            detail = said_u[id_codes]
-        else:
+    if some_explicit and has_explicit.all():  # every line names its factor: gathers, no masks
+        factor_idx = found_u[id_codes].astype(np.int64, copy=False)
+        method = filled(n, "factor_id")
+        matched = ids[id_codes]
+        detail = said_u[id_codes]
+    else:  # the columns the other rules fill, made only when some line needs them
+        factor_idx = np.full(n, -1, dtype=np.int64)
+        method, detail, matched = (filled(n, None) for _ in range(3))
+        if some_explicit:
             codes = id_codes[has_explicit]
             factor_idx[has_explicit] = found_u[codes]
             method[has_explicit] = "factor_id"
