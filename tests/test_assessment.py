@@ -416,6 +416,30 @@ def test_no_default_where_the_profile_leaves_a4_a5_out():
     assert r.metadata["defaults_applied"] == [] and r.total == pytest.approx(1880.0)
 
 
+def test_own_row_declaring_a4_and_a5_takes_no_default():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing filled: no DefaultValueWarning
+        r = kf.calculate(CONCRETE_LINE, "tek17", factors=_one_concrete(
+            material_group=["concrete"], A4=[0.002], A5=[0.004]))
+    # 10 m3 × 2 350 kg/m3 = 23 500 kg; A4 = 23 500 × 0.002 = 47; A5 = 23 500 × 0.004 = 94
+    assert r.lines["A4"].iloc[0] == pytest.approx(47.0)
+    assert r.lines["A5"].iloc[0] == pytest.approx(94.0)
+    assert r.metadata["defaults_applied"] == [] and r.metadata["no_default_factor_ids"] == []
+
+
+def test_own_row_declaring_a4_only_takes_the_group_waste_rate():
+    with pytest.warns(kf_errors().DefaultValueWarning, match="1 own factor row"):
+        r = kf.calculate(CONCRETE_LINE, "tek17", factors=_one_concrete(
+            material_group=["concrete"], A4=[0.002]))
+    # A4 as declared: 23 500 kg × 0.002 = 47; A5: concrete's 3 % waste (scenario_defaults.csv)
+    # of (A1-A3 + A4) = 0.03 × (1 880 + 47) = 57.81
+    assert r.lines["A4"].iloc[0] == pytest.approx(47.0)
+    assert r.lines["A5"].iloc[0] == pytest.approx(57.81)
+    assert r.metadata["defaults_applied"][0]["filled"] == "waste_rate"
+
+
 def kf_errors():
     from klimafotavtrykk import errors
 

@@ -353,7 +353,7 @@ def calculate(
     profile = resolve_profile(profile)
     table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
-    items, match, original = _layers_as_lines(items, table, mappings)
+    items, match, original, said = _layers_as_lines(items, table, mappings)
     fidx = match.factor_idx
     f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
 
@@ -414,7 +414,6 @@ def calculate(
     in_part_scope, has_part = _part_scope(part_codes, parts, profile)
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
-    said = _reason_masks(match.reason)  # the matcher's few reasons, compared once each
     reason, ok = _reasons(
         (np.isnan(quantity), "missing_quantity"),
         (~has_part & bool(profile.building_parts), "missing_building_part"),
@@ -571,13 +570,16 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
 def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None):
     """Match the lines; a build-up line (reason ``assembly``) becomes one row per layer.
 
-    Returns the rows to compute, their match, and the lines as given (for
-    :func:`~klimafotavtrykk.assemblies.fold_layers`).
+    Returns the rows to compute, their match, the lines as given (for
+    :func:`~klimafotavtrykk.assemblies.fold_layers`) and the :func:`_reason_masks` of the
+    rows' match.
     """
     match = match_factors(items, table.ids, mappings)
-    layered = _reason_masks(match.reason)("assembly")
+    said = _reason_masks(match.reason)
+    layered = said("assembly")
     if not layered.any():
-        return items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items
+        return (items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items,
+                said)
     rows = expand_layers(items, layered)
     line = rows[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
     layer = line >= 0
@@ -589,7 +591,8 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
         value = getattr(match, name)[of_line].copy()
         value[layer] = getattr(again, name)
         fields[name] = value
-    return rows, dataclasses.replace(match, **fields), items
+    match = dataclasses.replace(match, **fields)
+    return rows, match, items, _reason_masks(match.reason)
 
 
 @dataclass(frozen=True)

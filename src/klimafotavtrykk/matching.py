@@ -295,24 +295,27 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     """
     mappings = mappings or load_mappings()
     n = len(lines)
-    factor_idx = np.full(n, -1, dtype=np.int64)
     # object columns of None: one reference each, not np.full's conversion per element
-    method, detail, matched, rule_file = (filled(n, None) for _ in range(4))
+    rule_file = filled(n, None)
     rule_line = np.full(n, -1, dtype=np.int64)
 
     # each text column coded once; rules run on the distinct texts, results go back by code
     id_codes, ids = _coded(lines, "factor_id")
     has_explicit = id_codes >= 0
-    if has_explicit.any():
+    some_explicit = bool(has_explicit.any())
+    if some_explicit:
         found_u = factor_ids.get_indexer(pd.Index(ids, dtype=object))
         # unknown_factor keeps the bare id asked for; a found id says where it came from
         said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
-        if has_explicit.all():  # every line names its factor: gathers, no masks
-            factor_idx = found_u[id_codes].astype(np.int64, copy=False)
-            method = filled(n, "factor_id")
-            matched = ids[id_codes]
-            detail = said_u[id_codes]
-        else:
+    if some_explicit and has_explicit.all():  # every line names its factor: gathers, no masks
+        factor_idx = found_u[id_codes].astype(np.int64, copy=False)
+        method = filled(n, "factor_id")
+        matched = ids[id_codes]
+        detail = said_u[id_codes]
+    else:  # the columns the other rules fill, made only when some line needs them
+        factor_idx = np.full(n, -1, dtype=np.int64)
+        method, detail, matched = (filled(n, None) for _ in range(3))
+        if some_explicit:
             codes = id_codes[has_explicit]
             factor_idx[has_explicit] = found_u[codes]
             method[has_explicit] = "factor_id"
@@ -359,14 +362,15 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         todo[at] = False
 
     reason = filled(n, None)
-    reason[(factor_idx < 0) & has_explicit] = "unknown_factor"
-    reason[(factor_idx < 0) & ~has_explicit & ~labour & ~layered] = "no_factor"
-    reason[labour] = "labour_only"
-    reason[layered] = "assembly"
     missed = factor_idx < 0
-    matched[missed] = None
-    rule_file[missed] = None
-    rule_line[missed] = -1
+    if missed.any():  # labour and build-up lines are unmatched too: none missed, nothing to say
+        reason[missed & has_explicit] = "unknown_factor"
+        reason[missed & ~has_explicit & ~labour & ~layered] = "no_factor"
+        reason[labour] = "labour_only"
+        reason[layered] = "assembly"
+        matched[missed] = None
+        rule_file[missed] = None
+        rule_line[missed] = -1
     return MatchResult(factor_idx=factor_idx, method=method, reason=reason, detail=detail,
                        matched_text=matched, rule_file=rule_file, rule_line=rule_line)
 

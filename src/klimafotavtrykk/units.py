@@ -206,7 +206,9 @@ def unit_codes(units) -> tuple[np.ndarray, pd.DataFrame]:
     table : pandas.DataFrame
         :func:`parse_units` of the distinct spellings, in code order.
     """
+    import numpy as np
     import pandas as pd
 
-    codes, uniques = pd.factorize(pd.Series(units, dtype=object), use_na_sentinel=True)
+    # an object array, not a Series: the same codes and spellings without the Series' overhead
+    codes, uniques = pd.factorize(np.asarray(units, dtype=object), use_na_sentinel=True)
     return codes.astype("int64", copy=False), parse_units(list(uniques))

@@ -187,8 +187,11 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
         "no_default_factor_ids": [],
     }
     at = used[table.ids[used].isin(user.ids)]
-    if not len(at):
-        return table, meta
+    transport, waste = "A4" in profile.modules, "A5" in profile.modules
+    # a row needs a scenario only where it declares no A4 (transport) or no A5 (waste)
+    if not ((transport and np.isnan(table.modules[at, MODULES.index("A4")]).any())
+            or (waste and np.isnan(table.modules[at, MODULES.index("A5")]).any())):
+        return table, meta  # every used row declares what the profile counts: nothing to fill
     defaults = load_scenario_defaults()
     groups = defaults.frame[defaults.frame["transport_mode"].isin(modes.ids)]
     frame = table.frame
@@ -200,8 +203,7 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
         "transport_km": table.transport_km[at], "transport_mode": table.transport_mode[at],
         "waste_rate": table.waste_rate[at],
     }, index=pd.Index(table.ids[at], dtype=object))
-    filled, record = group_scenarios(rows, groups, transport="A4" in profile.modules,
-                                     waste="A5" in profile.modules)
+    filled, record = group_scenarios(rows, groups, transport=transport, waste=waste)
     if not len(record):
         return table, meta
 
