@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _zips import zip_bytes
 from klimafotavtrykk.errors import KlimafotavtrykkError
 from klimafotavtrykk.quantities.excel import read_workbook
 from klimafotavtrykk.vocabulary import LINE_COLUMNS
@@ -52,11 +53,7 @@ with zipfile.ZipFile(io.BytesIO(VALID)) as _archive:
 
 
 def _stored(members: dict) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+    return zip_bytes(members, zipfile.ZIP_STORED)
 
 
 STORED = _stored(MEMBERS)

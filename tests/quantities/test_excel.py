@@ -16,6 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from _zips import zip_bytes
 from klimafotavtrykk.errors import (
     DataQualityWarning,
     InputError,
@@ -113,11 +114,7 @@ def xlsx(*sheets, extra=None) -> bytes:
         "xl/sharedStrings.xml": f'<sst xmlns="{MAIN}">{sst}</sst>'.encode(),
         **(extra or {}),
     })
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
+    return zip_bytes(members)
 
 
 def read(data: bytes, file="bud.xlsx", **kw):
@@ -651,10 +648,6 @@ def test_a_case_twin_of_the_sheet_is_refused_before_it_can_replace_it():
     with zipfile.ZipFile(io.BytesIO(honest)) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     members["XL/worksheets/sheet1.xml"] = forged
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
     with pytest.raises(UnsafeWorkbookError) as info:
-        read(buf.getvalue())
+        read(zip_bytes(members))
     assert info.value.code == "ambiguous_member"

@@ -6,14 +6,13 @@ where that byte is common; each finder is compared here with the plain search it
 edges, and with many hits of the rare byte.
 """
 
-import io
 import re
-import zipfile
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _zips import zip_bytes
 from klimafotavtrykk.errors import UnsafeWorkbookError
 from klimafotavtrykk.quantities import safety
 from klimafotavtrykk.quantities.safety import check_archive
@@ -83,11 +82,7 @@ def _zipped(extra: dict) -> bytes:
         "xl/workbook.xml": f'<workbook xmlns="{MAIN}"><sheets/></workbook>'.encode(),
         **extra,
     }
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in members.items():
-            archive.writestr(name, body)
-    return buf.getvalue()
+    return zip_bytes(members)
 
 
 def _sheet(rows: int, unusual_at: int, ref: str | None = None) -> bytes:
