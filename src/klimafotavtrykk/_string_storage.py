@@ -16,6 +16,7 @@ option is restored when the call returns, and the caller's own frames are not mo
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -46,11 +47,8 @@ def python_strings(func: F) -> F:
     def wrapper(*args, **kwargs):
         import pandas as pd  # here, not at import: ``--help`` loads no pandas
 
-        if pd.get_option(_OPTION) == "python":  # already inside, or chosen by the caller
-            return func(
-                *(_converted(a) for a in args), **{k: _converted(v) for k, v in kwargs.items()}
-            )
-        with pd.option_context(_OPTION, "python"):
+        already = pd.get_option(_OPTION) == "python"  # inside another entry point, or the caller's
+        with contextlib.nullcontext() if already else pd.option_context(_OPTION, "python"):
             return func(
                 *(_converted(a) for a in args), **{k: _converted(v) for k, v in kwargs.items()}
             )
