@@ -146,9 +146,8 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _REFERENCE = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _SEPARATOR = "\x00"  # never in XML text: expat refuses it, escaped or not
-# what XML allows of references without a DTD: each "&" must begin one of these
-_REFERENCES = re.compile(rb"&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);")
-_NUMERIC = re.compile(rb"&#(?:([0-9]+)|x([0-9a-fA-F]+));")
+# the same grammar over the raw bytes: without a DTD each "&" must begin one of these
+_REFERENCE_BYTES = re.compile(_REFERENCE.pattern.encode("ascii"))
 _MOST_DIGITS = 7  # of a legal character number, leading zeros left out (1114111 = 0x10FFFF)
 # bytes that are no XML character: C0 controls other than tab, LF and CR
 _NOT_CHAR = np.zeros(256, dtype=bool)
@@ -293,9 +292,12 @@ def _references(data: bytes, start: int, end: int) -> None:
     """Each ``&`` in ``data[start:end]`` begins a reference XML allows without a DTD; else _Refused."""
     if data.find(b"&", start, end) < 0:
         return
-    if len(_REFERENCES.findall(data, start, end)) != data.count(b"&", start, end):
+    found = _REFERENCE_BYTES.findall(data, start, end)
+    if len(found) != data.count(b"&", start, end):
         raise _Refused  # a lone "&", an entity of a DTD, "&#X41;" ...
-    for decimal, hexadecimal in set(_NUMERIC.findall(data, start, end)):
+    for _, decimal, hexadecimal in set(found):
+        if not (decimal or hexadecimal):
+            continue  # one of the five predefined
         digits = (decimal or hexadecimal).lstrip(b"0")
         if len(digits) > _MOST_DIGITS or not _is_char(int(digits or b"0", 10 if decimal else 16)):
             raise _Refused
