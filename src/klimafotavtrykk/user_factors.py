@@ -188,9 +188,9 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
     }
     at = used[table.ids[used].isin(user.ids)]
     transport, waste = "A4" in profile.modules, "A5" in profile.modules
+    a4, a5 = table.modules[at, MODULES.index("A4")], table.modules[at, MODULES.index("A5")]
     # a row needs a scenario only where it declares no A4 (transport) or no A5 (waste)
-    if not ((transport and np.isnan(table.modules[at, MODULES.index("A4")]).any())
-            or (waste and np.isnan(table.modules[at, MODULES.index("A5")]).any())):
+    if not ((transport and np.isnan(a4).any()) or (waste and np.isnan(a5).any())):
         return table, meta  # every used row declares what the profile counts: nothing to fill
     defaults = load_scenario_defaults()
     groups = defaults.frame[defaults.frame["transport_mode"].isin(modes.ids)]
@@ -198,8 +198,8 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
     rows = pd.DataFrame({
         "material_group": (frame["material_group"].to_numpy(dtype=object)[at] if "material_group" in frame
                            else np.full(len(at), None, dtype=object)),
-        "A4": table.modules[at, MODULES.index("A4")],
-        "A5": table.modules[at, MODULES.index("A5")],
+        "A4": a4,
+        "A5": a5,
         "transport_km": table.transport_km[at], "transport_mode": table.transport_mode[at],
         "waste_rate": table.waste_rate[at],
     }, index=pd.Index(table.ids[at], dtype=object))
