@@ -31,6 +31,7 @@ import re
 from typing import TYPE_CHECKING
 
 from klimafotavtrykk._data import data_path
+from klimafotavtrykk._string_storage import object_groups
 from klimafotavtrykk.errors import DataError, UnitError
 
 if TYPE_CHECKING:
@@ -210,5 +211,12 @@ def unit_codes(units) -> tuple[np.ndarray, pd.DataFrame]:
     import pandas as pd
 
     # an object array, not a Series: the same codes and spellings without the Series' overhead
-    codes, uniques = pd.factorize(np.asarray(units, dtype=object), use_na_sentinel=True)
+    values = np.asarray(units, dtype=object)
+    grouped = object_groups(values)
+    if grouped is None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    else:  # the same codes and spellings, each spelling's object hashed once
+        group, first = grouped
+        codes, uniques = pd.factorize(values[first], use_na_sentinel=True)
+        codes = codes[group]
     return codes.astype("int64", copy=False), parse_units(list(uniques))

@@ -1,0 +1,115 @@
+"""Coding a text column by its objects first gives exactly what coding it by value gives.
+
+:func:`klimafotavtrykk._string_storage.object_groups` groups rows by the object each holds;
+:func:`klimafotavtrykk.units.unit_codes` and :func:`klimafotavtrykk.matching.column_codes`
+code one row per group and spread the codes back. The references are pandas' own
+``pd.factorize`` and the library's ``text_codes`` of the whole column, on columns where the
+rows share objects, hold equal texts in objects of their own, or mix the two, with every kind
+of missing value and blank.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._string_storage import object_groups
+from klimafotavtrykk.matching import column_codes
+from klimafotavtrykk.units import unit_codes
+
+#: Values a bill's text column holds: texts, blanks, numbers read as text, every missing marker.
+POOL = ["kg", "m3", "tonn", " 231", "231", "231.0", "", "  ", "Kg", "epd_0001", None, np.nan,
+        pd.NA, 231, 231.0]
+
+
+def _fresh(value):
+    """An equal value in an object of its own (a text rebuilt from its characters)."""
+    return "".join(list(value)) if isinstance(value, str) else value
+
+
+@st.composite
+def columns(draw):
+    """An object column of 1 000-3 000 rows over a few pool values, some rows in new objects."""
+    kinds = draw(st.lists(st.sampled_from(range(len(POOL))), min_size=1, max_size=8, unique=True))
+    n = draw(st.integers(1_000, 3_000))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    values = np.empty(n, dtype=object)
+    values[:] = [POOL[kinds[k]] for k in rng.integers(0, len(kinds), n)]
+    fresh = rng.random(n) < draw(st.sampled_from([0.0, 0.01, 0.5, 1.0]))
+    values[fresh] = [_fresh(v) for v in values[fresh]]
+    return values
+
+
+def _by_groups(values):
+    grouped = object_groups(values)
+    if grouped is None:
+        return pd.factorize(values, use_na_sentinel=True)
+    group, first = grouped
+    codes, uniques = pd.factorize(values[first], use_na_sentinel=True)
+    return codes[group], uniques
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns())
+def test_coding_by_groups_equals_factorize(values):
+    codes, uniques = _by_groups(values)
+    expected_codes, expected_uniques = pd.factorize(values, use_na_sentinel=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert len(uniques) == len(expected_uniques)
+    assert all(a is b for a, b in zip(uniques, expected_uniques, strict=True))  # the same objects
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns())
+def test_unit_codes_equal_factorize(values):
+    codes, table = unit_codes(values)
+    expected_codes, expected_uniques = pd.factorize(values, use_na_sentinel=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert table.index.tolist() == list(expected_uniques)
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns(), st.sampled_from(["object", "str", "category"]))
+def test_column_codes_equal_text_codes(values, dtype):
+    if dtype == "str" and any(not isinstance(v, str) and not pd.isna(v) for v in values):
+        dtype = "object"  # numbers are no str
+    column = pd.Series(values, dtype=dtype if dtype != "category" else object)
+    if dtype == "category":
+        column = column.where(column.notna(), None).astype(str).where(column.notna(), None)
+        column = column.astype("category")
+    codes, uniques = column_codes(column)
+    expected_codes, expected_uniques = text_codes(column)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert uniques.dtype == expected_uniques.dtype == object
+    assert uniques.tolist() == expected_uniques.tolist()
+
+
+def test_rows_sharing_objects_form_one_group_each():
+    kg, m3 = "kg", "m3"
+    values = np.array([kg, m3, kg, None] * 300, dtype=object)
+    group, first = object_groups(values)
+    # four distinct objects (kg, m3, None), first seen at rows 0, 1, 3: groups 0, 1, 0, 2
+    assert group[:4].tolist() == [0, 1, 0, 2]
+    assert [values[i] for i in first] == [kg, m3, None]
+
+
+@pytest.mark.parametrize("values", [
+    np.array(["kg"] * 999, dtype=object),  # too short to pay
+    np.array([f"{i}" for i in range(1_200)], dtype=object),  # every row its own value
+    np.array(["kg", "m3"] * 600, dtype="U2").astype(object),  # a new object on every row
+])
+def test_grouping_declines_where_it_does_not_pay(values):
+    assert object_groups(values) is None
+
+
+def test_categorical_column_is_coded_by_its_codes():
+    column = pd.Series(pd.Categorical([" 231", "231.0", None, "251", " "] * 400))
+    codes, uniques = column_codes(column)
+    # " 231" and "231.0" clean to "231" (code 0); None and " " are missing; "251" is code 1
+    assert codes[:5].tolist() == [0, 0, -1, 1, -1]
+    assert uniques.tolist() == ["231", "251"]
