@@ -262,3 +262,43 @@ def test_a_warning_names_the_line_that_called_the_library(hand_factors, no_mappi
             lines, "window", building_part="9", factors=hand_factors, mappings=no_mappings
         )
     assert [(Path(w.filename).name, w.lineno) for w in caught] == [("test_string_storage.py", here)]
+
+
+TEXTS = np.array(["215", "216", "", " ", None, "251", "æøå", "a\x00b", "😀"], dtype=object)
+
+
+@pytest.mark.parametrize(
+    "dtype",
+    [
+        pd.StringDtype("pyarrow", na_value=np.nan),
+        pd.StringDtype("pyarrow", na_value=pd.NA),
+        pd.ArrowDtype(pa.string()),
+        pd.ArrowDtype(pa.large_string()),
+    ],
+    ids=["str", "string", "arrow string", "arrow large_string"],
+)
+@pytest.mark.parametrize("seed", range(6))
+def test_arrow_text_converts_to_the_values_a_row_by_row_conversion_gives(dtype, seed):
+    """Texts coded in Arrow and taken from their distinct values: the values, missing markers
+    and dtype of a conversion row by row, for repeated and for distinct texts, in one or
+    several chunks."""
+    rng = np.random.default_rng(seed)
+    n = [0, 3, 1_000, 2_500, 4_000, 1_500][seed]
+    values = TEXTS[rng.integers(0, 1 + seed % len(TEXTS), n)]
+    if seed == 5:  # every row its own text: converted row by row
+        values = np.array([f"post {i}" for i in range(n)], dtype=object)
+    column = pd.Series(pd.array(values, dtype=dtype))
+    if seed >= 3:  # two chunks
+        column = pd.concat([column[: n // 3], column[n // 3 :]], ignore_index=True)
+    converted = python_storage(column)
+    if isinstance(dtype, pd.StringDtype):
+        expected = column.astype(pd.StringDtype("python", na_value=dtype.na_value))
+    else:
+        expected = pd.Series(
+            pd.array(
+                column.to_numpy(dtype=object, na_value=np.nan),
+                dtype=pd.StringDtype("python", na_value=np.nan),
+            )
+        )
+    pd.testing.assert_series_equal(converted, expected, check_exact=True)
+    assert [type(v) for v in converted] == [type(v) for v in expected]

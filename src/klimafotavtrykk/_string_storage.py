@@ -140,12 +140,15 @@ def _array(values):
 
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype):
-        return values.astype(pd.StringDtype("python", na_value=dtype.na_value))
+        python = pd.StringDtype("python", na_value=dtype.na_value)
+        texts = _python_texts(values, dtype.na_value)
+        return values.astype(python) if texts is None else pd.array(texts, dtype=python)
     kind = dtype.kind  # ArrowDtype
     missing = np.asarray(pd.isna(values), dtype=bool)
     if kind in "OSU":
+        texts = _python_texts(values, np.nan)
         return pd.array(
-            values.to_numpy(dtype=object, na_value=np.nan),
+            values.to_numpy(dtype=object, na_value=np.nan) if texts is None else texts,
             dtype=pd.StringDtype("python", na_value=np.nan),
         )
     if kind in "iuf":
@@ -157,6 +160,39 @@ def _array(values):
             return values.to_numpy(dtype=object, na_value=None)
         return values.to_numpy(dtype=bool)
     return values
+
+
+def _python_texts(values, na_value):
+    """The texts of an Arrow text array as Python objects, one object per distinct text.
+
+    Arrow codes the array (``dictionary_encode``); the distinct texts become Python objects
+    once each, and each row takes its text's object, ``na_value`` where it is missing. The
+    same values as converting row by row, in less than half the time where texts repeat,
+    and the rows then share objects (:func:`object_groups` codes them the faster).
+
+    Returns
+    -------
+    numpy.ndarray of object or None
+        None for an array that is not Arrow text, or whose first 1 000 rows are more than
+        half distinct texts (converting row by row is then faster).
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = pa.array(values)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        return None
+    start = arrow.slice(0, _GROUPING_PAYS)
+    if 2 * pc.count_distinct(start, mode="all").as_py() > len(start):
+        return None
+    encoded = pc.dictionary_encode(arrow)
+    distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)
+    distinct[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
+    distinct[-1] = na_value  # the missing rows' slot
+    return distinct[encoded.indices.fill_null(len(encoded.dictionary)).to_numpy()]
 
 
 def object_groups(values):
