@@ -240,6 +240,8 @@ def object_groups(values):
     # while ``values`` holds every object alive)
     buffer = (ctypes.c_char * (n * values.itemsize)).from_address(values.ctypes.data)
     addresses = np.frombuffer(buffer, dtype=np.uintp).copy()
+    if (addresses == addresses[0]).all():  # one object on every row: a column given as a constant
+        return np.zeros(n, dtype=np.int64), np.zeros(1, dtype=np.intp)
     # a column made from a numpy text array holds a new object on every row: seen at its
     # start as many more objects than values
     start = values[:_GROUPING_PAYS]

@@ -413,7 +413,7 @@ def calculate(
     in_part_scope, has_part = _part_scope(part_codes, parts, profile)
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
-    reason, ok = _reasons(
+    names, first_rule = _reasons(
         (np.isnan(quantity), "missing_quantity"),
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
@@ -427,9 +427,11 @@ def calculate(
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
     )
+    ok = first_rule == 0
+    reason = None  # the reason per line, made where needed (one object per line costs a pass)
     layer_line = items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
     if (layer_line >= 0).any():  # a build-up: all its layers compute, or none does
-        reason = refuse_incomplete(reason, layer_line)
+        reason = refuse_incomplete(names[first_rule], layer_line)
         ok = pd.isna(reason)  # reason is None or a name
 
     used = np.flatnonzero(np.bincount(fidx[ok], minlength=len(table)))  # sorted factor rows used
@@ -452,7 +454,7 @@ def calculate(
     row = rows.line_row[ok]
     qty = q_decl[ok]
     group, groups = _two_digit_groups(part_codes[ok], parts)
-    by_part = totals_by_group(group.astype(np.int64), row, qty, intensities, len(groups))
+    by_part = totals_by_group(group, row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
     site_result = _site_result(site, electricity)
@@ -463,9 +465,10 @@ def calculate(
 
     matched_f = fidx[ok]
     def not_computed() -> pd.DataFrame:
-        unmatched = items.loc[~ok].assign(reason=reason[~ok], detail=match.detail[~ok],
+        why = names[first_rule[~ok]] if reason is None else reason[~ok]
+        unmatched = items.loc[~ok].assign(reason=why, detail=match.detail[~ok],
                                           **_audit(derived, ~ok))
-        hints = unmatched_hints(reason[~ok], fidx[~ok], line_dim[~ok],
+        hints = unmatched_hints(why, fidx[~ok], line_dim[~ok],
                                 ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
                                 items["factor_id"].to_numpy(dtype=object)[~ok],
                                 profile.accepted_indicators,
@@ -779,15 +782,16 @@ def _reason_masks(reason: np.ndarray):
 def _reasons(*rules) -> tuple[np.ndarray, np.ndarray]:
     """First reason that applies to each line, in the order given; None where none does.
 
-    Returns the reasons and whether each line has none (it computes). The
-    rules are numbered per line first: one object array is built at the end.
+    Returns the names (None first, then each rule's) and, per line, the number of its first
+    rule (0: none, it computes): ``names[first]`` is the reason of each line. The caller
+    makes that object array only for the lines it needs it for.
     """
     n = len(rules[0][0])
     first = np.zeros(n, dtype=np.int8)  # 0: no reason; k: rules[k - 1]
     for k in range(len(rules), 0, -1):  # a dozen rules, last first: the first rule wins
         first[np.asarray(rules[k - 1][0], dtype=bool)] = k
     names = np.array([None, *(name for _, name in rules)], dtype=object)
-    return names[first], first == 0
+    return names, first
 
 
 def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
@@ -813,9 +817,12 @@ def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray,
     """
     two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
     labels, label_of = np.unique(two.astype(object), return_inverse=True)
-    line_label = label_of[codes]  # code -1 reads the trailing ""
-    used = np.bincount(line_label, minlength=len(labels)) > 0
-    return (np.cumsum(used) - 1)[line_label].astype(np.int64), labels[used]
+    # which labels the lines use, counted per part code (code -1 is the trailing "" slot)
+    per_code = np.bincount(codes + 1, minlength=len(two))
+    code_of_slot = np.append(len(two) - 1, np.arange(len(two) - 1))  # slot 0 is code -1
+    used = np.bincount(label_of[code_of_slot], weights=per_code, minlength=len(labels)) > 0
+    group_of_code = (np.cumsum(used) - 1)[label_of].astype(np.int64)
+    return group_of_code[codes], labels[used]  # code -1 reads the trailing ""
 
 
 def _coverage(table: FactorTable, rows: _Rows, line_row: np.ndarray, profile: Profile) -> pd.Series:
