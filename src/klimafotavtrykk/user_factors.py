@@ -181,7 +181,7 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
     """
     meta: dict[str, Any] = {
         "factor_tables": user.tables,
-        "user_factor_ids": [str(i) for i in user.ids],
+        "user_factor_ids": [str(i) for i in user.ids.tolist()],  # a list: no boxing per id
         "replaced_factor_ids": user.replaced,
         "defaults_applied": [],
         "no_default_factor_ids": [],
@@ -222,11 +222,11 @@ def apply_group_scenarios(table: FactorTable, user: UserFactors, used: np.ndarra
         {"factor_id": str(fid), "material_group": str(group), "filled": filled,
          "source": f"{defaults.name} row {row}: {source}"}
         for fid, group, filled, row, source in zip(
-            applied.index, applied["material_group"].to_numpy(dtype=object),
+            applied.index.tolist(), applied["material_group"].to_numpy(dtype=object),
             applied["filled"].to_numpy(dtype=object), applied["source_row"].to_numpy(dtype=object),
             sources, strict=True)
     ]  # user rows, not lines
-    meta["no_default_factor_ids"] = [str(i) for i in record.index[record["missing"] != ""]]
+    meta["no_default_factor_ids"] = [str(i) for i in record.index[record["missing"] != ""].tolist()]
     _warn_defaults(record)
     return table, meta
 

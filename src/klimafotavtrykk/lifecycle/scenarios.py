@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import object_groups
+
 __all__ = ["group_scenarios"]
 
 
@@ -78,7 +80,7 @@ def group_scenarios(rows: pd.DataFrame, defaults: pd.DataFrame, *, transport: bo
     needs = needs_km | needs_mode | needs_rate
 
     group = rows["material_group"].astype(object).where(rows["material_group"].notna(), "")
-    at = defaults.index.get_indexer(pd.Index(group.astype(str).str.strip(), dtype=object))
+    at = _group_rows(group.to_numpy(dtype=object), defaults.index)
     known = at >= 0
 
     def of_group(column: str) -> np.ndarray:
@@ -123,3 +125,16 @@ def _none_for_missing(values: np.ndarray) -> np.ndarray:
     """Return an object array with None, not NaN, where a value is missing."""
     values = np.asarray(values, dtype=object)
     return np.where(pd.isna(values), None, values).astype(object)
+
+
+def _group_rows(groups: np.ndarray, index: pd.Index) -> np.ndarray:
+    """Row of ``index`` of each group name as text, stripped; -1 where none.
+
+    The text is made once per distinct object (:func:`object_groups`: rows holding the same
+    object hold the same name), not once per factor row.
+    """
+    grouped = object_groups(groups)
+    names = groups if grouped is None else groups[grouped[1]]
+    rows = index.get_indexer(pd.Index(pd.Series(names, dtype=object).astype(str).str.strip(),
+                                      dtype=object))
+    return rows if grouped is None else rows[grouped[0]]
