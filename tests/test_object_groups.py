@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klimafotavtrykk._frames import text_codes
-from klimafotavtrykk._string_storage import object_groups
+from klimafotavtrykk._string_storage import object_groups, one_object
 from klimafotavtrykk.matching import column_codes
 from klimafotavtrykk.units import unit_codes
 
@@ -113,3 +113,23 @@ def test_categorical_column_is_coded_by_its_codes():
     # " 231" and "231.0" clean to "231" (code 0); None and " " are missing; "251" is code 1
     assert codes[:5].tolist() == [0, 0, -1, 1, -1]
     assert uniques.tolist() == ["231", "251"]
+
+
+def test_one_object_compares_addresses_not_values():
+    kg = "kg"
+    assert one_object(np.array([kg] * 5, dtype=object))
+    assert one_object(np.broadcast_to(np.array([None], dtype=object), (4,)))
+    assert not one_object(np.array([kg, "".join(["k", "g"])], dtype=object))  # equal, two objects
+    assert not one_object(np.array([], dtype=object))
+
+
+@pytest.mark.parametrize("value", ["factor_id", None, 1.5])
+def test_a_column_of_one_object_is_typed_as_pandas_types_it(value):
+    from klimafotavtrykk._frames import typed
+    from klimafotavtrykk.lifecycle.lines import _one_value
+
+    values = np.empty(3_000, dtype=object)
+    values.fill(value)
+    fast, scanned = typed(_one_value(values)), typed(values)
+    assert fast.dtype == scanned.dtype
+    pd.testing.assert_series_equal(pd.Series(fast), pd.Series(scanned), check_exact=True)

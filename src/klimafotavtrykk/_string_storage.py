@@ -227,19 +227,13 @@ def object_groups(values):
     >>> group[:4].tolist(), len(first)
     ([0, 1, 0, 0], 2)
     """
-    import ctypes
-
     import numpy as np
     import pandas as pd
 
     n = len(values)
     if values.ndim != 1 or values.dtype != object or n < _GROUPING_PAYS:
         return None
-    values = np.ascontiguousarray(values)
-    # the array's buffer is its elements' addresses: read them as integers (a copy, made
-    # while ``values`` holds every object alive)
-    buffer = (ctypes.c_char * (n * values.itemsize)).from_address(values.ctypes.data)
-    addresses = np.frombuffer(buffer, dtype=np.uintp).copy()
+    addresses = _addresses(values)
     if (addresses == addresses[0]).all():  # one object on every row: a column given as a constant
         return np.zeros(n, dtype=np.int64), np.zeros(1, dtype=np.intp)
     # a column made from a numpy text array holds a new object on every row: seen at its
@@ -253,3 +247,41 @@ def object_groups(values):
     first = np.empty(len(distinct), dtype=np.intp)
     first[group] = np.arange(n, dtype=np.intp)  # any row of a group holds the same object
     return group.astype(np.int64, copy=False), first
+
+
+def one_object(values) -> bool:
+    """Whether every element of a one-dimensional object array is the same object.
+
+    Such an array (a column given as one value, a match method every line shares) holds one
+    value: pandas types it from its first element alone. No element is read, only compared
+    by address.
+
+    Parameters
+    ----------
+    values : numpy.ndarray of object
+
+    Returns
+    -------
+    bool
+        False for an empty array.
+    """
+    if values.ndim != 1 or values.dtype != object or not len(values):
+        return False
+    if values.strides[0] == 0:  # a view of one element
+        return True
+    addresses = _addresses(values)
+    return bool((addresses == addresses[0]).all())
+
+
+def _addresses(values):
+    """The addresses of an object array's elements, as unsigned integers (a copy).
+
+    The array's buffer holds them; they are read while ``values`` keeps every object alive.
+    """
+    import ctypes
+
+    import numpy as np
+
+    values = np.ascontiguousarray(values)
+    buffer = (ctypes.c_char * (len(values) * values.itemsize)).from_address(values.ctypes.data)
+    return np.frombuffer(buffer, dtype=np.uintp).copy()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._frames import filled, typed, typed_take
-from klimafotavtrykk._string_storage import python_strings
+from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
@@ -127,7 +127,7 @@ class LineResults:
             "factor_name": (typed_take(source["name_nb"].to_numpy(dtype=object), f)
                             if "name_nb" in source.columns else filled(len(f), None)),
             "factor_source": typed_take(source["source"].to_numpy(dtype=object), f),
-            "match_method": typed(self.method),
+            "match_method": typed(_one_value(self.method)),
             "indicator": typed_take(table.indicator, f),
             "declared_quantity": self.quantity.copy(),
             "declared_unit": typed_take(source["declared_unit"].to_numpy(dtype=object), f),
@@ -155,6 +155,16 @@ class LineResults:
             no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
             computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
         return computed.reset_index(drop=True)
+
+
+def _one_value(values: np.ndarray) -> np.ndarray:
+    """``values`` as a view of its first element where every element is that object.
+
+    :func:`~klimafotavtrykk._frames.typed` then types the column from that one element, not
+    by a scan of every line: the same dtype and values (most often every line has the one
+    match method ``factor_id``).
+    """
+    return np.broadcast_to(values[:1], values.shape) if one_object(values) else values
 
 
 def _rows(values: np.ndarray, ok: np.ndarray) -> np.ndarray:
