@@ -434,7 +434,13 @@ def calculate(
         reason = refuse_incomplete(names[first_rule], layer_line)
         ok = pd.isna(reason)  # reason is None or a name
 
-    used = np.flatnonzero(np.bincount(fidx[ok], minlength=len(table)))  # sorted factor rows used
+    every = bool(ok.all())
+
+    def computed(values: np.ndarray) -> np.ndarray:
+        """``values`` of the computed lines; the array itself (only read from here on) when all are."""
+        return values if every else values[ok]
+
+    used = np.flatnonzero(np.bincount(computed(fidx), minlength=len(table)))  # factor rows used
     user_meta: dict[str, Any] = {}
     if user is not None:
         table, user_meta = apply_group_scenarios(table, user, used, profile, modes)
@@ -451,9 +457,9 @@ def calculate(
         profile.waste_end_of_life,
     )
 
-    row = rows.line_row[ok]
-    qty = q_decl[ok]
-    group, groups = _two_digit_groups(part_codes[ok], parts)
+    row = computed(rows.line_row)
+    qty = computed(q_decl)
+    group, groups = _two_digit_groups(computed(part_codes), parts)
     by_part = totals_by_group(group, row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
@@ -463,7 +469,7 @@ def calculate(
     by_module = pd.Series(by_part.sum(axis=0) + other.sum(axis=0).to_numpy(),
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
-    matched_f = fidx[ok]
+    matched_f = computed(fidx)
     def not_computed() -> pd.DataFrame:
         why = names[first_rule[~ok]] if reason is None else reason[~ok]
         unmatched = items.loc[~ok].assign(reason=why, detail=match.detail[~ok],
@@ -478,10 +484,10 @@ def calculate(
         _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
         return unmatched.reset_index(drop=True)
 
-    unmatched = _none_unmatched(items, not_computed) if ok.all() else not_computed()
+    unmatched = _none_unmatched(items, not_computed) if every else not_computed()
     # per-line results on request: built when result.lines is first read
     per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
-                           method=match.method[ok], row=row, quantity=qty,
+                           method=computed(match.method), row=row, quantity=qty,
                            intensities=intensities, replacements=n_repl, table=table,
                            audit=derived[["dimension_source", "dimension_note", "conversion"]])
     coverage = _coverage(table, rows, row, profile)
