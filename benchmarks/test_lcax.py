@@ -53,6 +53,28 @@ lcax end to end, same run               2.53 s     2.52 s     2.83 s     2.66 s 
 lcax end to end / ours (frame in)       27.4 x     40.4 x     25.3 x     34.2 x     28.6 x     27.0 x
 ======================================  =========  =========  =========  =========  =========  =========
 
+engine3 (text coded by its objects, Arrow text converted through Arrow's coding, fewer passes
+in ``calculate``): before = main at 773c717, after = the branch, three pairs run back to back,
+load 3-4 on the shared 2 cores, CPU time (``--benchmark-timer=time.process_time``),
+min of 5-121 rounds; lcax end to end / ours in brackets:
+
+======================================  ===============  ===============  ===============
+case, 100k products                     pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft
+======================================  ===============  ===============  ===============
+ours, frame in -> results out           56.2 / 83.7 ms   75.7 / 68.9 ms   54.1 / 55.1 ms
+  lcax end to end / ours                44.4 / 30.4 x    32.6 / 37.1 x    43.8 / 44.7 x
+ours, text stored in Arrow              81.9 / 77.6 ms   122.4 / 92.9 ms  77.0 / 67.6 ms
+  lcax end to end / ours                30.5 / 32.8 x    20.2 / 27.5 x    30.8 / 36.4 x
+ours, the per-line frame alone          13.6 / 12.7 ms   16.2 / 15.2 ms   12.9 / 14.4 ms
+floor: pd.DataFrame of its arrays       5.9 / 5.8 ms     6.2 / 6.2 ms     5.7 / 6.0 ms
+lcax end to end                         2.50 / 2.54 s    2.47 / 2.56 s    2.37 / 2.46 s
+======================================  ===============  ===============  ===============
+
+With text in Python objects the row did not move beyond the noise of the machine (profiled,
+``calculate`` coding its text columns went from 35 to 26 ms of 141 -> 110 ms per run under
+cProfile). With text in Arrow, as pandas 3 stores it where pyarrow is installed, the
+conversion that every call pays is about half of what it was.
+
 100 x is not reached: it would mean about 25 ms of CPU for the whole of ours. ``calculate``
 alone takes about 45 ms of it (prepare, match and code 100k lines: three string columns
 factorized, about 3.5 ms each in pandas, units, scope, reasons), and the per-line frame about
@@ -142,6 +164,20 @@ def _ours(lines, factors):
 def test_ours_frame_in_results_out(benchmark, project):
     lines, factors, result, _, _ = project(_size(benchmark))
     per_line, by_module = benchmark(_ours, lines, factors)
+    assert len(per_line) == len(lines)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module.to_numpy(), rtol=1e-12)
+
+
+def test_ours_frame_in_results_out_arrow_text(benchmark, project):
+    """As above, with the bill's text stored in Arrow (pandas 3 where pyarrow is installed):
+    the conversion of its three text columns to Python-stored text is timed too."""
+    pytest.importorskip("pyarrow")
+    lines, factors, result, _, _ = project(_size(benchmark))
+    text = {c: pd.StringDtype("pyarrow", na_value=np.nan) for c in ("factor_id", "unit",
+                                                                     "building_part")}
+    arrow_lines = lines.astype(text)
+    assert all(arrow_lines[c].dtype.storage == "pyarrow" for c in text)
+    per_line, by_module = benchmark(_ours, arrow_lines, factors)
     assert len(per_line) == len(lines)
     np.testing.assert_allclose(by_module.to_numpy(), result.by_module.to_numpy(), rtol=1e-12)
 
