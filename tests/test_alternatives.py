@@ -94,3 +94,17 @@ def test_substitute_refuses_a_mistyped_selection_and_counts_changes(lines, hand_
         none = substitute(lines, "window", building_part="9", factors=hand_factors, mappings=no_mappings)
     assert none.attrs["substituted_lines"] == 0
     assert none["factor_id"].tolist()[:2] == ["concrete", "paint"]
+
+
+def test_mistaken_arguments_are_refused_by_name(lines, hand_factors, truck, no_mappings):
+    # each of these stopped inside pandas, re or str.join; now the error says what was expected
+    with pytest.raises(InputError, match="not a valid regular expression") as info:
+        substitute(lines, "concrete", description="vegg(", factors=hand_factors,
+                   mappings=no_mappings)
+    assert info.value.code == "bad_pattern"
+    with pytest.raises(InputError, match="mapping of name to result") as info:
+        compare([lines, lines], factors=hand_factors, transport_modes=truck, mappings=no_mappings)
+    assert info.value.found == "list"
+    with pytest.raises(InputError, match=r"named by a text, got \[1, 2\]"):
+        compare({1: lines, 2: lines}, factors=hand_factors, transport_modes=truck,
+                 mappings=no_mappings)

@@ -126,6 +126,37 @@ def test_every_line_is_computed_or_reported(calc, hand_factors, truck, no_mappin
     assert sorted([*r.lines["row_id"], *r.unmatched["row_id"]]) == list(range(8))
 
 
+def test_an_infinite_quantity_is_reported_as_missing(calc):
+    # A frame can hold ±inf (Excel cannot): such a line has no quantity, so it is reported
+    # as missing_quantity, the reason the user can act on, not as a unit problem; the finite
+    # line computes alone: paint 5 kg × A1-A3 2 kg CO2e/kg = 10 (conftest.hand_factors).
+    r = calc({"factor_id": ["paint", "paint", "paint"], "quantity": [np.inf, -np.inf, 5.0],
+              "unit": ["kg", "kg", "kg"], "building_part": ["232"] * 3})
+    assert r.unmatched["reason"].tolist() == ["missing_quantity", "missing_quantity"]
+    assert r.lines["row_id"].tolist() == [2]
+    assert r.lines["A1-A3"].tolist() == [10.0]
+
+
+def test_a_repeated_column_name_is_refused_by_name(calc, truck, no_mappings):
+    # After a concat or merge a frame can hold "unit" twice; frame["unit"] is then a frame,
+    # and one of the two would be read, the other ignored. The caller is told which name.
+    lines = pd.DataFrame(THREE_LINES)
+    twice = pd.concat([lines, lines[["unit"]]], axis=1)
+    with pytest.raises(InputError, match=r"columns occur more than once: \['unit'\]") as info:
+        calc(twice)
+    assert info.value.code == "repeated_column" and info.value.found == "unit"
+    # names are compared as they are read, stripped: "quantity " is "quantity"
+    with pytest.raises(InputError, match="quantity"):
+        calc(lines.assign(**{"quantity ": lines["quantity"]}))
+    # the same for a factor table handed in as a frame
+    factors = pd.DataFrame({"factor_id": ["x"], "declared_unit": ["kg"], "A1-A3": [1.0],
+                            "source": ["hand"]})
+    with pytest.raises(kf.errors.DataError, match=r"more than once: \['A1-A3'\]"):
+        kf.calculate(pd.DataFrame({"factor_id": ["x"], "quantity": [1.0], "unit": ["kg"]}),
+                     profile="en15978", factors=pd.concat([factors, factors[["A1-A3"]]], axis=1),
+                     transport_modes=truck, mappings=no_mappings)
+
+
 def test_a_line_in_hours_is_not_computed_as_mass(calc):
     # 10 timer of paint (declared per kg): hours have no mass, so the line is reported as
     # incompatible_unit; before, it was read as 10 kg.

@@ -429,3 +429,19 @@ def test_site_sheet_of_the_road_example_is_read_and_counted(capsys):
     assert main(["beregn", str(road), "--profil", "en17472", "--periode", "60"]) == 0
     out = capsys.readouterr().out
     assert "Byggeplass (A5 energi og maskiner)" in out and "Byggeplassen er regnet med" in out
+
+
+@pytest.mark.parametrize("command", [
+    ["beregn", "skole.xlsx"],
+    ["anbud", "score", "konkurranse.toml", "bud"],
+    ["anbud", "mal"],
+    ["oppfolging", "mal"],
+    ["oppfolging", "status", "kontrakt.toml", "rapporter"],
+])
+def test_a_workbook_output_must_end_in_xlsx(capsys, command):
+    # A report asked for as "rapport.csv" would be a workbook Excel will not open under that
+    # name; it is refused when the command line is read, before any file is read or computed
+    # (the inputs named here do not exist: the refusal comes first).
+    assert main([*command, "-o", "rapport.csv"]) == 2
+    assert "må være en Excel-arbeidsbok som slutter på .xlsx, fikk 'rapport.csv'" in (
+        capsys.readouterr().err)

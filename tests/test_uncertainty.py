@@ -168,6 +168,10 @@ def test_bad_spreads_and_stages_are_refused():
         uncertainty(result, n=10)
     with pytest.raises(InputError, match="whole number"):
         uncertainty(result, n=0)
+    with pytest.raises(InputError, match="the seed must be a whole number") as info:
+        uncertainty(kf.calculate(lines(["x"], [100.0], ["21"]), profile="en15978", factors=ONE),
+                    n=10, seed="x")  # numpy's own TypeError before
+    assert info.value.found == "'x'"
     built = kf.Assessment(lines=pd.DataFrame(), unmatched=pd.DataFrame(), by_module=result.by_module,
                           by_building_part=result.by_building_part, profile=result.profile,
                           coverage=result.coverage)

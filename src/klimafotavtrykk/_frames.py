@@ -5,8 +5,45 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk.errors import InputError
+
 __all__ = ["text_codes", "row_codes", "clean_text", "short_numbers", "filled", "typed",
-           "typed_take"]
+           "typed_take", "refuse_repeated_columns"]
+
+
+def refuse_repeated_columns(frame: pd.DataFrame, error: type[Exception] = InputError,
+                            **where) -> None:
+    """Raise when a column name occurs more than once in ``frame``.
+
+    A repeated name (after ``concat`` or ``merge``, or ``"unit"`` beside ``"unit "``) makes
+    ``frame[name]`` a frame instead of a column: one of the two would be read and the other
+    ignored without a word, or the step would fail deep inside pandas. Names are compared as
+    the library reads them: as text, stripped.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame handed to a public function.
+    error : type
+        The error to raise: :class:`~klimafotavtrykk.errors.InputError` for a caller's lines,
+        :class:`~klimafotavtrykk.errors.DataError` for a data table.
+    **where
+        Passed to ``error`` (``file=`` for a data table's name).
+
+    Raises
+    ------
+    InputError or DataError
+        Naming each repeated column once, in the order of the frame.
+    """
+    names = pd.Index([str(c).strip() for c in frame.columns], dtype=object)
+    if names.is_unique:
+        return
+    repeated = list(dict.fromkeys(names[names.duplicated()]))
+    problem = f"columns occur more than once: {repeated}"
+    if issubclass(error, InputError):
+        raise error(problem, expected="each column name once", found=", ".join(repeated),
+                    code="repeated_column", **where)
+    raise error(problem, **where)
 
 
 def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,7 @@ influenced the choice.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -104,8 +105,14 @@ def substitute(
             text = items[column].astype(object).where(items[column].notna(), "").astype(str)
             selected &= text.str.strip().str.upper().str.startswith(str(prefix).upper()).to_numpy()
     if description is not None:
+        try:
+            pattern = re.compile(description, re.IGNORECASE)
+        except (re.error, TypeError) as exc:
+            raise InputError(f"description is not a valid regular expression: {exc}",
+                             expected="a regular expression", found=repr(description),
+                             code="bad_pattern") from None
         text = items["description"].astype(object).where(items["description"].notna(), "").astype(str)
-        selected &= text.str.contains(description, case=False, regex=True).to_numpy()
+        selected &= text.str.contains(pattern, regex=True).to_numpy()
 
     out = lines.copy()
     previous = out["factor_id"].astype(object) if "factor_id" in out.columns else pd.Series(
@@ -182,8 +189,16 @@ def compare(
         :class:`~klimafotavtrykk.uncertainty.Uncertainty` (percentiles and
         samples, for :func:`klimafotavtrykk.plotting.distribution`).
     """
+    if not isinstance(alternatives, Mapping):
+        raise InputError("alternatives must be a mapping of name to result, line frame or path",
+                         expected="{name: alternative}", found=type(alternatives).__name__,
+                         code="not_a_mapping")
     if not alternatives:
         raise InputError("no alternatives to compare", code="no_alternatives")
+    unnamed = [name for name in alternatives if not isinstance(name, str)]
+    if unnamed:
+        raise InputError(f"each alternative is named by a text, got {unnamed!r}",
+                         expected="text names", found=repr(unnamed), code="alternative_name")
     results = {name: _as_result(value, profile, bta_m2, calculate_kw)
                for name, value in alternatives.items()}  # a handful of alternatives
     reference = reference or next(iter(results))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
+from klimafotavtrykk._frames import refuse_repeated_columns
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
@@ -414,7 +415,7 @@ def calculate(
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
     names, first_rule = _reasons(
-        (np.isnan(quantity), "missing_quantity"),
+        (~np.isfinite(quantity), "missing_quantity"),  # an infinity is no quantity either
         (~has_part & bool(profile.building_parts), "missing_building_part"),
         (~in_part_scope, "out_of_scope"),
         (line_lump, "lump_sum"),
@@ -534,6 +535,7 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(lines, pd.DataFrame):
         raise InputError(f"lines must be a pandas DataFrame, got {type(lines).__name__}",
                          code="not_a_frame")
+    refuse_repeated_columns(lines)
     missing = [c for c in ("quantity", "unit") if c not in lines.columns]
     if missing:
         raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),

@@ -116,8 +116,8 @@ def _add_beregn(sub, lang: str) -> None:
                          help=t("cli.bta", lang))
     options.add_argument("--periode", "--period", dest="period", type=_positive_number(lang),
                          metavar=t("cli.period_metavar", lang), help=t("cli.period", lang))
-    options.add_argument("-o", "--output", metavar=t("cli.output_metavar", lang),
-                         help=t("cli.output", lang))
+    options.add_argument("-o", "--output", type=_workbook_path(lang),
+                         metavar=t("cli.output_metavar", lang), help=t("cli.output", lang))
     options.add_argument("--json", action="store_true", help=t("cli.json", lang))
     options.add_argument("--ark", "--sheet", dest="sheet", metavar=t("cli.sheet_metavar", lang),
                          help=t("cli.sheet", lang))
@@ -142,7 +142,7 @@ def _add_anbud(sub, lang: str) -> None:
     mal.set_defaults(task="anbud_mal")
     options = mal.add_argument_group(t("cli.options", lang))
     options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
-    options.add_argument("-o", "--output", default="klimaskjema.xlsx",
+    options.add_argument("-o", "--output", default="klimaskjema.xlsx", type=_workbook_path(lang),
                          metavar=t("cli.output_metavar", lang), help=t("cli.anbud.mal.output", lang))
     options.add_argument("--mengder", "--quantities", dest="quantities",
                          metavar=t("cli.file_metavar", lang), help=t("cli.anbud.mal.mengder", lang))
@@ -160,7 +160,8 @@ def _add_anbud(sub, lang: str) -> None:
                            help=t("cli.anbud.score.bids", lang))
     options = score.add_argument_group(t("cli.options", lang))
     options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
-    options.add_argument("-o", "--output", metavar=t("cli.output_metavar", lang),
+    options.add_argument("-o", "--output", type=_workbook_path(lang),
+                         metavar=t("cli.output_metavar", lang),
                          help=t("cli.anbud.score.output", lang))
     options.add_argument("--prosesser", "--workers", dest="workers", type=_positive_int(lang),
                          default=1, metavar="N", help=t("cli.anbud.score.workers", lang))
@@ -190,7 +191,7 @@ def _add_oppfolging(sub, lang: str) -> None:
     mal.set_defaults(task="oppfolging_mal")
     options = mal.add_argument_group(t("cli.options", lang))
     options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
-    options.add_argument("-o", "--output", default="rapportmal.xlsx",
+    options.add_argument("-o", "--output", default="rapportmal.xlsx", type=_workbook_path(lang),
                          metavar=t("cli.output_metavar", lang),
                          help=t("followup.template.cli.output", lang))
     options.add_argument("--kontrakt", "--contract", dest="contract",
@@ -208,7 +209,8 @@ def _add_oppfolging(sub, lang: str) -> None:
                            help=t("followup.status.cli.reports", lang))
     options = status.add_argument_group(t("cli.options", lang))
     options.add_argument("-h", "--help", action="help", help=t("cli.help", lang))
-    options.add_argument("-o", "--output", metavar=t("cli.output_metavar", lang),
+    options.add_argument("-o", "--output", type=_workbook_path(lang),
+                         metavar=t("cli.output_metavar", lang),
                          help=t("followup.status.cli.output", lang))
     options.add_argument("--per", "--as-of", dest="as_of",
                          metavar=t("followup.status.cli.month_metavar", lang),
@@ -272,6 +274,19 @@ def _positive_number(lang: str):
             raise argparse.ArgumentTypeError(t("cli.bad_number", lang, value=text))
         return value
     return number
+
+
+def _workbook_path(lang: str):
+    """An output path for a workbook: it must end in ``.xlsx``, checked before any work.
+
+    A report written to ``rapport.csv`` would be a workbook under a name Excel refuses to
+    open as such, and the user would learn it only after the whole calculation.
+    """
+    def path(text: str) -> str:
+        if os.path.splitext(text)[1].lower() != ".xlsx":
+            raise argparse.ArgumentTypeError(t("cli.bad_workbook_path", lang, value=text))
+        return text
+    return path
 
 
 def _positive_int(lang: str):

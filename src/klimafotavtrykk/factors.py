@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
+from klimafotavtrykk._frames import refuse_repeated_columns
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.units import parse_units
@@ -343,6 +344,7 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
     -------
     FactorTable
     """
+    refuse_repeated_columns(table, DataError, file=name)
     table = table.copy()
     table.columns = [str(c).strip() for c in table.columns]
     _require(table, ("factor_id", "declared_unit"), name)

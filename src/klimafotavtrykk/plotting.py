@@ -893,6 +893,20 @@ _PROJECTION_COLOUR = "#7f7f7f"
 
 
 @python_strings
+def _months(result) -> pd.DataFrame:
+    """A follow-up status's ``by_month``, or an error that says what was expected.
+
+    Checked by the attribute, not the class: this layer does not import the follow-up
+    package (tests/test_architecture.py).
+    """
+    months = getattr(result, "by_month", None)
+    if not isinstance(months, pd.DataFrame):
+        raise InputError(f"expected a follow-up status (kf.follow_up(...)), got "
+                         f"{type(result).__name__}", expected="FollowUp",
+                         found=type(result).__name__, code="not_a_status")
+    return months
+
+
 def followup_emissions(result, *, ax: Axes | None = None, lang: str = "nb") -> Axes:
     """Cumulative site emissions (A5) month by month against the climate budget line.
 
@@ -919,7 +933,7 @@ def followup_emissions(result, *, ax: Axes | None = None, lang: str = "nb") -> A
         ``projection`` (their legend texts in ``lang``).
     """
     check_language(lang)
-    months = result.by_month
+    months = _months(result)
     x = np.arange(len(months))
     ax = _axes(ax, (max(5.0, 0.45 * len(months) + 3.0), 4.5))
     budget = months["cumulative_budget_kg_co2e"].to_numpy(dtype=float)
@@ -977,7 +991,7 @@ def followup_share(result, *, basis: str = "energy", ax: Axes | None = None, lan
              "machine_count": _t("followup.basis_machine_count", lang)}
     if basis not in bases:
         raise InputError(f"unknown share basis {basis!r}", expected=" | ".join(bases), found=str(basis))
-    months = result.by_month
+    months = _months(result)
     x = np.arange(len(months))
     ax = _axes(ax, (max(5.0, 0.45 * len(months) + 3.0), 4.5))
     done = 100.0 * months[f"cumulative_share_{basis}"].to_numpy(dtype=float)

@@ -1,8 +1,10 @@
 """The two follow-up figures: the lines drawn, their data and their labels."""
 
 import matplotlib
+import pandas as pd
 import pytest
 
+import klimafotavtrykk as kf
 from klimafotavtrykk import plotting
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.followup.status import follow_up
@@ -47,3 +49,12 @@ def test_share_against_the_promise(two_months):
     with pytest.raises(InputError, match="unknown share basis"):
         plotting.followup_share(two_months, basis="tonnes")
     matplotlib.pyplot.close("all")
+
+
+@pytest.mark.parametrize("draw", [plotting.followup_emissions, plotting.followup_share])
+def test_another_result_is_refused_by_what_was_expected(draw):
+    # a calculation's result handed to a follow-up figure: the error names both, instead of
+    # an AttributeError from inside the figure
+    result = kf.calculate(pd.DataFrame({"quantity": [], "unit": []}), "tek17")
+    with pytest.raises(InputError, match=r"expected a follow-up status .* got Assessment"):
+        draw(result)

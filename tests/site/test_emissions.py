@@ -323,3 +323,10 @@ def test_rows_are_kept_and_metered_results_scale(rows, k):
     scaled = quiet(activities.assign(litres=activities["litres"] * k,
                                      machine_hours=activities["machine_hours"] * k))
     assert scaled.total == pytest.approx(k * base.total, rel=1e-9, abs=1e-6)
+
+
+def test_a_repeated_column_name_is_refused_by_name():
+    # two "carrier" columns: which one names the fuel would be a guess, so the frame is refused
+    activities = frame(carrier=["diesel"])
+    with pytest.raises(InputError, match=r"more than once: \['carrier'\]"):
+        calculate_site(pd.concat([activities, activities[["carrier"]]], axis=1))

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import refuse_repeated_columns
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import DefaultValueWarning, InputError, user_stacklevel
 from klimafotavtrykk.factors import TransportModes, load_transport_modes
@@ -302,6 +303,7 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
     if not isinstance(activities, pd.DataFrame):
         raise InputError("activities must be a pandas DataFrame", expected="DataFrame",
                          found=type(activities).__name__)
+    refuse_repeated_columns(activities)
     if scope not in FACTOR_SCOPES:
         raise InputError("unknown factor scope", expected=str(list(FACTOR_SCOPES)), found=str(scope))
     table = _carrier_table(carriers, energy_classes)

@@ -312,7 +312,7 @@ def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
     cells = result_cells(result, factor_uncertainty=factor_uncertainty,
                          quantity_uncertainty=quantity_uncertainty, design_stage=design_stage,
                          year=year)
-    rng = np.random.default_rng(seed)
+    rng = _generator(seed)
     sigma = np.log(cells.factors["gsd"].to_numpy(dtype=float))
     if cells.quantity_spread:
         samples = sample_outputs(cells.contributions, sigma, n, rng, constant=cells.constant,
@@ -386,7 +386,7 @@ def sample_together(results, n: int = 1000, seed=None, *, percentiles=PERCENTILE
     groups = {name: ((c.factors["factor_id"].astype(str) + "|" + c.factors["gsd"].map(repr))
                      .to_numpy(dtype=object), np.log(c.factors["gsd"].to_numpy(dtype=float)), c.per_factor(), c.constant)
               for name, c in cells.items()}
-    samples = sample_shared(groups, n, np.random.default_rng(seed))
+    samples = sample_shared(groups, n, _generator(seed))
     return {name: summarise(samples[name], cells[name], percentiles, float(results[name].total), seed)
             for name in results}
 
@@ -396,3 +396,12 @@ def _positive_int(n) -> int:
         raise InputError("the number of samples must be a whole number >= 1", expected="n >= 1",
                          found=str(n), code="uncertainty.bad_n")
     return int(n)
+
+
+def _generator(seed) -> np.random.Generator:
+    """The random generator for ``seed``; a seed numpy cannot take is refused by name."""
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise InputError("the seed must be a whole number >= 0, a numpy SeedSequence or None",
+                         expected="seed >= 0", found=repr(seed), code="uncertainty.bad_seed") from None
