@@ -47,7 +47,12 @@ import pandas as pd
 from klimafotavtrykk import __version__
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import InputError, user_stacklevel
-from klimafotavtrykk.tender.competition import Competition, competition_parameters, load_competition
+from klimafotavtrykk.tender.competition import (
+    Competition,
+    competition_parameters,
+    load_competition,
+    python_tender_lines,
+)
 from klimafotavtrykk.tender.duplicates import duplicate_groups, names_text
 from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
 from klimafotavtrykk.tender.findings import DOWNGRADES, empty_findings
@@ -232,9 +237,10 @@ def score_bids(competition: Competition | str | Path, paths, *, executor=None,
     files = bid_paths(paths)
     if not files:
         raise InputError("no bid files found", found=str(paths), code="tender.no_bids")
-    task = _ReadTask(comp, os.getpid()) if executor is not None else functools.partial(
-        read_for_batch, competition=comp, parent_pid=os.getpid())
-    passes = _Passes(comp, detail=detail, factors=factors, mappings=mappings)
+    computed = python_tender_lines(comp)  # matched against every bid's lines: converted once
+    task = _ReadTask(computed, os.getpid()) if executor is not None else functools.partial(
+        read_for_batch, competition=computed, parent_pid=os.getpid())
+    passes = _Passes(computed, detail=detail, factors=factors, mappings=mappings)
     with threadpool_limits(limits=1):
         run_tasks(task, files, executor=executor, progress=progress, collect=passes.add)
         summaries = passes.finish(len(files))
