@@ -47,6 +47,7 @@ import pandas as pd
 from klimafotavtrykk import __version__
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import InputError, user_stacklevel
+from klimafotavtrykk.gc_pause import collector_paused
 from klimafotavtrykk.tender.competition import (
     Competition,
     competition_parameters,
@@ -498,8 +499,9 @@ class _Passes:
             self.matcher = GenericMatcher(load_factors() if factors is None else factors,
                                           self.options.get("mappings"))
         order = sorted(self.pending)
-        done = evaluate_many([self.pending[i] for i in order], self.competition,
-                             matcher=self.matcher, **self.options)
+        with collector_paused():  # frames and arrays, no cycles to find: see gc_pause
+            done = evaluate_many([self.pending[i] for i in order], self.competition,
+                                 matcher=self.matcher, **self.options)
         self.summaries.update(zip(order, done, strict=True))
         self.pending.clear()
         self.lines = 0
