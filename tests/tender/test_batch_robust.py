@@ -15,6 +15,7 @@ import pickle
 import shutil
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -409,3 +410,30 @@ def test_each_read_bid_is_let_go_once_settled_not_held_until_the_batch_ends(tmp_
         out = run_tasks(_read, files, executor=pool, collect=collect)
     assert out == [None] * 6
     assert len(seen) == 6 and alive == [0] * 6
+
+
+def test_a_pool_worker_freezes_its_heap_after_its_first_bid_and_this_process_never(
+        tmp_path):
+    # A worker's modules, competition and tables stay for every bid; frozen after the first
+    # bid, full collections no longer scan them. Not so where the bids are read by threads
+    # of the caller's own process: its objects are the caller's.
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+    from klimafotavtrykk.tender import batch
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "anbud"
+    example = load_competition(examples / "konkurranse.toml")
+    bids = examples / "bud"
+    points = read_quality(examples / "kvalitet.csv", example.rule.max_points)
+    before = gc.get_freeze_count()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", WeightWarning)
+        with ThreadPoolExecutor(max_workers=2) as threads:
+            score_bids(example, bids, executor=threads, quality=points)
+        assert gc.get_freeze_count() == before and not batch._FROZEN
+        with ProcessPoolExecutor(max_workers=1,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            assert pool.submit(gc.get_freeze_count).result() == 0  # a fresh worker
+            score_bids(example, bids, executor=pool, quality=points)
+            assert pool.submit(gc.get_freeze_count).result() > 0

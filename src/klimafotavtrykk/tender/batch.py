@@ -561,7 +561,9 @@ class _ReadTask:
         competition = self.competition
         if competition is None:
             competition = _worker_competition(*self.shipped)
-        return read_for_batch(path, competition, self.parent_pid)
+        read = read_for_batch(path, competition, self.parent_pid)
+        _freeze_once(self.parent_pid)
+        return read
 
 
 #: The competition a worker process last unpickled, by the SHA-256 of its bytes (one kept).
@@ -621,6 +623,29 @@ def _at_the_boundary(path: str | Path, parent_pid: int | None, work):
         return work(read_bid(path))
     except Exception as exc:  # noqa: BLE001 - the batch boundary: a bad bid is reported, not raised
         return rejected_summary(path.name, exc)
+
+
+def _freeze_once(parent_pid: int) -> None:
+    """In a worker process of this batch, after its first bid: the heap so far out of the collector's scans.
+
+    What a worker holds after its first bid (modules, the competition, the lookup tables)
+    stays for every later bid, and each full collection scanned all of it again: about 2 ms
+    of every 5 000-line bid's 100-130 ms. Collected once, then frozen (:func:`gc.freeze`);
+    objects made later are collected as before. Only in a child of the process that runs
+    the batch (a pool's worker), never in that process itself (a thread pool) nor elsewhere.
+    """
+    global _FROZEN
+    if _FROZEN or os.getppid() != parent_pid or os.getpid() == parent_pid:
+        return
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    _FROZEN = True
+
+
+#: Whether this worker process has frozen its heap (:func:`_freeze_once`).
+_FROZEN = False
 
 
 def _limit_blas() -> None:
