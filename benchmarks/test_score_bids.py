@@ -60,6 +60,20 @@ in the next run 46.7 s / 69.1 s beside calamine 25.3 s / 25.7 s, 1.85 x / 2.69 x
 changed calamine's own time by half between the runs, so those ratios say less than the CPU
 times.
 
+batch3 (memory and fixed costs around the reading): the pool's futures no longer hold every
+read bid until the batch ends (each is let go once settled), a competition whose tender lines
+are stored in Arrow (built where pyarrow is installed, as this benchmark builds its own) is
+converted once a batch instead of in every bid's matching, the parent's pass runs with the
+cycle collector paused, a pool worker freezes its heap after its first bid, and the
+fingerprint strips the ``[file]`` part of the references without a regex. A fresh process
+scoring 200 bids on a pool of 2 (load 3.5-4; this branch and main alternating, twice): peak
+memory of the process and its workers 1 013-1 022 -> 655-659 MB (parent ru_maxrss 750 -> 400
+MB); CPU per bid, parent 58-63 -> 52-54 ms, workers 129-134 -> 117-121 ms (together 6-14 %
+less). pytest-benchmark at load 4.5 (3 rounds, min / median): this branch 49.6 s / 51.0 s
+beside calamine 17.0 s / 17.6 s, 2.92 x / 2.89 x; main in the next run 42.6 s / 48.5 s beside
+calamine 9.6 s / 10.8 s, 4.42 x / 4.50 x. At that load calamine's own time changed by 75 %
+between the runs: the CPU times are the figures to compare.
+
 The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of the test
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per
