@@ -60,6 +60,23 @@ in the next run 46.7 s / 69.1 s beside calamine 25.3 s / 25.7 s, 1.85 x / 2.69 x
 changed calamine's own time by half between the runs, so those ratios say less than the CPU
 times.
 
+batch3 (memory and fixed costs around the reading): the pool's futures no longer hold every
+read bid until the batch ends (each is let go once settled), a competition whose tender lines
+are stored in Arrow (built where pyarrow is installed, as this benchmark builds its own) is
+converted once a batch instead of in every bid's matching, the parent's pass runs with the
+cycle collector paused, a pool worker freezes its heap after its first bid, and the
+fingerprint strips the ``[file]`` part of the references without a regex. A fresh process
+scoring 200 bids on a pool of 2, this branch and main alternating, twice at load 3.5-4 and
+twice at load 1-2: peak memory of the process and its workers 1 013-1 022 -> 655-668 MB
+(parent ru_maxrss 750 -> 400-414 MB); CPU per bid, parent 51-63 -> 45-54 ms, workers 118-134
+-> 106-121 ms (together 3-14 % less). pytest-benchmark at load 1.3-2.7 (3 rounds, min /
+median), this branch then main: pool of 2, 15.1 s / 17.6 s beside calamine 4.77 s / 4.93 s,
+3.16 x / 3.58 x, against main's 15.8 s / 16.5 s beside 4.43 s / 4.51 s, 3.56 x / 3.66 x;
+serial, 28.8 s / 29.1 s beside 8.21 s / 8.53 s, 3.51 x / 3.41 x, against main's 28.3 s /
+29.0 s beside 8.97 s / 9.04 s, 3.15 x / 3.20 x. The wall times are equal within the noise;
+the CPU and the memory are what changed. (At load 4.5 calamine's own time moved by 75 %
+between two runs, and those wall times said nothing.)
+
 The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of the test
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per

@@ -158,3 +158,53 @@ def test_a_broken_file_is_an_input_error(tmp_path):
     assert info.value.code == "competition.unreadable"
     with pytest.raises(InputError, match="cannot read"):
         load_competition(tmp_path / "missing.toml")
+
+
+def _arrow_backed(frame) -> list[str]:
+    import pandas as pd
+
+    return [c for c, d in frame.dtypes.items()
+            if isinstance(d, pd.StringDtype) and d.storage == "pyarrow"]
+
+
+def test_tender_lines_built_where_pyarrow_stores_text_are_scored_as_python_stored_ones():
+    # A notebook with pyarrow installed builds the tender reference from its own frame; the
+    # batch converts those lines once, and scores exactly as with Python-stored lines.
+    import dataclasses
+    import warnings
+
+    import pandas as pd
+
+    from klimafotavtrykk.errors import WeightWarning
+    from klimafotavtrykk.quantities import read_boq
+    from klimafotavtrykk.tender import score_bids
+    from klimafotavtrykk.tender.competition import python_tender_lines
+    from klimafotavtrykk.tender.reference import tender_quantities
+
+    pytest.importorskip("pyarrow")
+    comp = load_competition(EXAMPLE)
+    items, meta = read_boq(EXAMPLE.parent.parent / "skole.xlsx")
+    python = dataclasses.replace(comp, tender_quantities=tender_quantities(
+        items, file="skole.xlsx", sha256=meta.sha256))
+    with pd.option_context("mode.string_storage", "pyarrow"):
+        arrow = dataclasses.replace(comp, tender_quantities=tender_quantities(
+            items, file="skole.xlsx", sha256=meta.sha256))
+    assert _arrow_backed(arrow.tender_quantities.lines)  # what the notebook holds
+    assert not _arrow_backed(python.tender_quantities.lines)
+    converted = python_tender_lines(arrow)
+    assert not _arrow_backed(converted.tender_quantities.lines)
+    pd.testing.assert_frame_equal(converted.tender_quantities.lines,
+                                  python.tender_quantities.lines, check_exact=True)
+    assert python_tender_lines(python) is python  # nothing to convert: the same object
+    assert _arrow_backed(arrow.tender_quantities.lines)  # the caller's lines are not changed
+    quality = EXAMPLE.parent / "kvalitet.csv"
+    points = dict(pd.read_csv(quality, dtype={"fil": str}).itertuples(index=False, name=None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", WeightWarning)
+        with pd.option_context("mode.string_storage", "pyarrow"):
+            got = score_bids(arrow, EXAMPLE.parent / "bud", quality=points)
+        expected = score_bids(python, EXAMPLE.parent / "bud", quality=points)
+    assert got.competition is arrow  # the evaluation names the competition it was given
+    for name in ("ranking", "points", "rejected", "findings", "by_module"):
+        pd.testing.assert_frame_equal(getattr(got, name), getattr(expected, name),
+                                      check_exact=True)

@@ -95,3 +95,32 @@ def test_empty_text_is_missing_wherever_it_first_appears():
     a = other.assign(product=pd.Series(["", "x", "y", ""], dtype=object))
     b = other.assign(product=pd.Series(["", "y", "x", ""], dtype=object))
     assert content_fingerprint(bid(materials=a)) != content_fingerprint(bid(materials=b))
+
+
+def test_file_part_removed_as_the_pattern_removes_it():
+    # The fast removal (one prefix, replaced) must give what the regex gives, on the usual
+    # references and on every shape where the two could part: other files, "]" or NUL
+    # inside a file part, a reference without one, an empty file part.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from klimafotavtrykk.tender.duplicates import _FILE_PART, _without_file_part
+
+    usual = "\x00" + "\x00".join(f"[bud_0001.xlsx]Materialer!E{i}" for i in range(2, 50))
+    assert _without_file_part(usual) == "\x00" + "\x00".join(
+        f"Materialer!E{i}" for i in range(2, 50))  # the file part gone from each, by hand
+    for joined in ("\x00[a]x\x00[b]y", "\x00[a]x\x00y", "\x00[a]]x\x00[a]]y", "\x00[]x\x00[]y",
+                   "\x00[a\x00[a]x", "\x00x]\x00x]", "\x00[a]x\x00[a]", "\x00[a]x[a]\x00[a]y"):
+        assert _without_file_part(joined) == _FILE_PART.sub("\x00", joined), repr(joined)
+
+    texts = st.lists(st.text(alphabet="[]a!\x00", max_size=6), min_size=1, max_size=6)
+
+    @settings(max_examples=400, deadline=None)
+    @given(texts, st.text(alphabet="[]ab\x00", max_size=4))
+    def same(refs, file):
+        joined = "\x00" + "\x00".join(f"[{file}]{r}" for r in refs)
+        assert _without_file_part(joined) == _FILE_PART.sub("\x00", joined)
+        plain = "\x00" + "\x00".join(refs)
+        assert _without_file_part(plain) == _FILE_PART.sub("\x00", plain)
+
+    same()

@@ -111,7 +111,7 @@ def _submit_all(pool, task, files, todo, settle) -> list[int]:
         except BrokenExecutor:
             broken.append(i)
     for future in as_completed(futures):
-        i = futures[future]
+        i = futures.pop(future)  # let go of the future, and the bid it holds, once it is settled
         try:
             result = future.result()
         except BrokenExecutor:
