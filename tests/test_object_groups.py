@@ -1,9 +1,9 @@
 """Coding a text column by its objects first gives exactly what coding it by value gives.
 
 :func:`klimafotavtrykk._string_storage.object_groups` groups rows by the object each holds;
-:func:`klimafotavtrykk.units.unit_codes` and :func:`klimafotavtrykk.matching.column_codes`
+:func:`klimafotavtrykk.units.unit_codes` and :func:`klimafotavtrykk._frames.text_codes`
 code one row per group and spread the codes back. The references are pandas' own
-``pd.factorize`` and the library's ``text_codes`` of the whole column, on columns where the
+``pd.factorize`` and ``_frames.text_codes_by_value`` of the whole column, on columns where the
 rows share objects, hold equal texts in objects of their own, or mix the two, with every kind
 of missing value and blank.
 """
@@ -16,9 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._frames import text_codes, text_codes_by_value
 from klimafotavtrykk._string_storage import object_groups, one_object
-from klimafotavtrykk.matching import column_codes
 from klimafotavtrykk.units import unit_codes
 
 #: Values a bill's text column holds: texts, blanks, numbers read as text, every missing marker.
@@ -75,15 +74,15 @@ def test_unit_codes_equal_factorize(values):
 
 @settings(max_examples=60, deadline=None)
 @given(columns(), st.sampled_from(["object", "str", "category"]))
-def test_column_codes_equal_text_codes(values, dtype):
+def test_text_codes_by_groups_equal_text_codes_by_value(values, dtype):
     if dtype == "str" and any(not isinstance(v, str) and not pd.isna(v) for v in values):
         dtype = "object"  # numbers are no str
     column = pd.Series(values, dtype=dtype if dtype != "category" else object)
     if dtype == "category":
         column = column.where(column.notna(), None).astype(str).where(column.notna(), None)
         column = column.astype("category")
-    codes, uniques = column_codes(column)
-    expected_codes, expected_uniques = text_codes(column)
+    codes, uniques = text_codes(column)
+    expected_codes, expected_uniques = text_codes_by_value(column)
     np.testing.assert_array_equal(codes, expected_codes)
     assert uniques.dtype == expected_uniques.dtype == object
     assert uniques.tolist() == expected_uniques.tolist()
@@ -109,7 +108,7 @@ def test_grouping_declines_where_it_does_not_pay(values):
 
 def test_categorical_column_is_coded_by_its_codes():
     column = pd.Series(pd.Categorical([" 231", "231.0", None, "251", " "] * 400))
-    codes, uniques = column_codes(column)
+    codes, uniques = text_codes(column)
     # " 231" and "231.0" clean to "231" (code 0); None and " " are missing; "251" is code 1
     assert codes[:5].tolist() == [0, 0, -1, 1, -1]
     assert uniques.tolist() == ["231", "251"]

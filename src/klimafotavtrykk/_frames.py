@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import object_groups
 from klimafotavtrykk.errors import InputError
 
-__all__ = ["text_codes", "row_codes", "clean_text", "short_numbers", "filled", "typed",
+__all__ = ["text_codes", "text_codes_by_value", "row_codes", "clean_text", "short_numbers", "filled", "typed",
            "typed_take", "refuse_repeated_columns"]
 
 
@@ -49,9 +50,15 @@ def refuse_repeated_columns(frame: pd.DataFrame, error: type[Exception] = InputE
 def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Integer code per line and the distinct cleaned texts.
 
+    Each distinct value is read once: the rows are grouped first without reading their
+    texts, a Categorical by its codes, text in Python objects by the object each row holds
+    (:func:`~klimafotavtrykk._string_storage.object_groups`); one row per group is then coded
+    and cleaned, and the codes go back to the rows by group. The groups come in the order
+    the rows first show them, so the result is the same as coding every row by value.
+
     Parameters
     ----------
-    column : pandas.Series
+    column : pandas.Series or numpy.ndarray
         Any dtype; values are read as text, stripped, and blanks count as missing.
 
     Returns
@@ -62,6 +69,26 @@ def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         Distinct stripped texts; a trailing ``.0`` (a whole number read from a
         number cell, e.g. building part ``231.0``) is dropped.
     """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        group, kinds = pd.factorize(column.array.codes)  # -1 (missing) is a group of its own
+        first = np.empty(len(kinds), dtype=np.intp)
+        first[group] = np.arange(len(column), dtype=np.intp)  # a group's rows hold one value
+        grouped = group.astype(np.int64, copy=False), first
+    elif column.dtype == object or (isinstance(column.dtype, pd.StringDtype)
+                                    and column.dtype.storage == "python"):
+        grouped = object_groups(np.asarray(column, dtype=object))
+    else:
+        grouped = None
+    if grouped is None:
+        return text_codes_by_value(column)
+    group, first = grouped
+    one_per_group = column.iloc[first] if isinstance(column, pd.Series) else column[first]
+    codes, uniques = text_codes_by_value(one_per_group)
+    return codes[group], uniques
+
+
+def text_codes_by_value(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`text_codes` with every row's text hashed: no grouping by object first."""
     if _all_missing(column):  # a column given empty, or absent and filled with None
         return np.full(len(column), -1, dtype=np.int64), np.array([], dtype=object)
     if isinstance(column, pd.Series) and isinstance(column.dtype, pd.StringDtype):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import refuse_repeated_columns
+from klimafotavtrykk._frames import refuse_repeated_columns, text_codes
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
@@ -46,7 +46,7 @@ from klimafotavtrykk.lifecycle.geometry import derive_dimensions
 from klimafotavtrykk.lifecycle.lines import LazyFrame, LineResults
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
-from klimafotavtrykk.matching import Mappings, column_codes, match_factors
+from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import implausible_lines
 from klimafotavtrykk.profiles import Profile, resolve_profile
 from klimafotavtrykk.units import unit_codes
@@ -406,11 +406,11 @@ def calculate(
         )
 
     # transport modes named on lines
-    mode_codes, mode_names = column_codes(items["transport_mode"])
+    mode_codes, mode_names = text_codes(items["transport_mode"])
     mode_given = mode_codes >= 0
     line_mode = np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
 
-    part_codes, parts = column_codes(items["building_part"])  # coded once: scope, two-digit part
+    part_codes, parts = text_codes(items["building_part"])  # coded once: scope, two-digit part
     in_part_scope, has_part = _part_scope(part_codes, parts, profile)
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
@@ -806,7 +806,7 @@ def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Per line: whether its NS 3451 part counts under the profile, and whether it has one.
 
-    ``codes`` and ``parts`` are :func:`~klimafotavtrykk.matching.column_codes` of the parts.
+    ``codes`` and ``parts`` are :func:`~klimafotavtrykk._frames.text_codes` of the parts.
     """
     distinct = pd.Series(parts, dtype=object)
     has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]

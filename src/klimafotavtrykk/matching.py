@@ -80,7 +80,6 @@ import pandas as pd
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import filled, text_codes
-from klimafotavtrykk._string_storage import object_groups
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -519,46 +518,7 @@ def _coded(lines: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """
     if column not in lines.columns:
         return np.full(len(lines), -1, dtype=np.int64), np.array([], dtype=object)
-    return column_codes(lines[column])
-
-
-def column_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`~klimafotavtrykk._frames.text_codes` of a column, each distinct value read once.
-
-    The rows are grouped first without reading their texts: a Categorical by its codes,
-    text in Python objects by the object each row holds
-    (:func:`~klimafotavtrykk._string_storage.object_groups`). ``text_codes`` then reads one
-    row per group, and the codes go back to the rows by group. Equal to
-    ``text_codes(column)``: the groups are in the order the rows first show them, so the
-    distinct texts come in the same order; rows of one group hold one value.
-
-    Parameters
-    ----------
-    column : pandas.Series
-        Any dtype.
-
-    Returns
-    -------
-    codes : numpy.ndarray of int64
-        Index into ``uniques`` per row; -1 where the text is missing or blank.
-    uniques : numpy.ndarray of object
-        Distinct cleaned texts (see ``text_codes``).
-    """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        group, kinds = pd.factorize(column.array.codes)  # -1 (missing) is a group of its own
-        first = np.empty(len(kinds), dtype=np.intp)
-        first[group] = np.arange(len(column), dtype=np.intp)  # a group's rows hold one value
-        grouped = group.astype(np.int64, copy=False), first
-    elif column.dtype == object or (isinstance(column.dtype, pd.StringDtype)
-                                    and column.dtype.storage == "python"):
-        grouped = object_groups(column.to_numpy(dtype=object))
-    else:
-        grouped = None
-    if grouped is None:
-        return text_codes(column)
-    group, first = grouped
-    codes, uniques = text_codes(column.iloc[first])
-    return codes[group], uniques
+    return text_codes(lines[column])
 
 
 def _open_texts(codes: np.ndarray, uniques: np.ndarray, todo: np.ndarray
