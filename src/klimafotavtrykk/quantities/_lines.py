@@ -152,8 +152,21 @@ class _Findings:
             rows, cols, kind, found, detail = (a[keep] for a in (rows, cols, kind, found, detail))
         order = np.lexsort((cols, rows))
         refs = source_refs(self.file, self.sheet, rows[order], cols[order])
-        return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(
-            CELLS_COLUMNS, (refs, kind[order], found[order], detail[order]), strict=True)})
+        return _object_frame(dict(zip(
+            CELLS_COLUMNS, (refs, kind[order], found[order], detail[order]), strict=True)),
+            rows.size)
+
+
+def _object_frame(columns: dict[str, object], n: int) -> pd.DataFrame:
+    """A frame of object columns of length ``n``, every column on one shared index.
+
+    Series built on the frame's own index object are taken as they are; on
+    equal but distinct indexes pandas would realign and copy each of them,
+    which costs more than the rest of a small frame.
+    """
+    index = pd.RangeIndex(n)
+    return pd.DataFrame({c: pd.Series(v, dtype=object, index=index)
+                         for c, v in columns.items()}, index=index)
 
 
 # ------------------------------------------------------------ the reading
@@ -313,15 +326,17 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
         notes.append(Note("repeated_columns", f"columns {listed} repeat a column already read "
                           "and are not read", columns=shown))
 
+    index = pd.RangeIndex(n)  # one index object: the Series on it are not realigned (copied)
     columns: dict[str, object] = {
-        c: (pd.Series(data[c], dtype=object, copy=False) if c in _TEXT_COLUMNS or c == "source_ref"
+        c: (pd.Series(data[c], dtype=object, copy=False, index=index)
+            if c in _TEXT_COLUMNS or c == "source_ref"
             else np.asarray(data[c], dtype=np.int64 if c == "row_id" else np.float64))
         for c in (*LINE_COLUMNS, *optional)}
     for name, col in (extra_columns or {}).items():  # extra columns: cell values as read
         values = body[idx, col]  # a copy (fancy indexing)
         values[values == ""] = None
         columns[name] = values  # typed as a new column is (text columns infer str)
-    items = pd.DataFrame(columns, index=pd.RangeIndex(n), copy=False)  # once, every column
+    items = pd.DataFrame(columns, index=index, copy=False)  # once, every column
     return items, {"skipped": skipped, "cells": findings.frame(), "notes": notes}
 
 
@@ -340,11 +355,8 @@ def _skipped(grid, start, header, reason, first_col, file, sheet):
         first_col[body_rows]]).astype(np.int64)
     why = np.concatenate([top_reason, reason[body_rows]]).astype(object)
     detail = _row_detail(grid[at]) if at.size else []
-    frame = pd.DataFrame({
-        "source_ref": pd.Series(source_refs(file, sheet, at + 1, cols), dtype=object),
-        "reason": pd.Series(why, dtype=object),
-        "detail": pd.Series(detail, dtype=object),
-    }, columns=list(SKIPPED_COLUMNS))
+    frame = _object_frame(dict(zip(SKIPPED_COLUMNS, (
+        source_refs(file, sheet, at + 1, cols), why, detail), strict=True)), at.size)
     return frame, (at + 1, cols)
 
 
