@@ -140,7 +140,7 @@ class _Findings:
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
-            return pd.DataFrame({c: pd.Series([], dtype=object) for c in CELLS_COLUMNS})
+            return _object_frame(dict.fromkeys(CELLS_COLUMNS, ()), 0)
         rows, cols, kind, found, detail = (np.concatenate([p[i] for p in self.parts])
                                            for i in range(5))
         error = kind == "error_value"
@@ -158,15 +158,13 @@ class _Findings:
 
 
 def _object_frame(columns: dict[str, object], n: int) -> pd.DataFrame:
-    """A frame of object columns of length ``n``, every column on one shared index.
+    """A frame of object columns of length ``n`` (no text inference), on a RangeIndex.
 
-    Series built on the frame's own index object are taken as they are; on
-    equal but distinct indexes pandas would realign and copy each of them,
-    which costs more than the rest of a small frame.
+    Built in one constructor call with ``dtype=object``: no Series per column
+    (each would be realigned and copied on its own index), which costs more
+    than the rest of a small frame.
     """
-    index = pd.RangeIndex(n)
-    return pd.DataFrame({c: pd.Series(v, dtype=object, index=index)
-                         for c, v in columns.items()}, index=index)
+    return pd.DataFrame(columns, index=pd.RangeIndex(n), dtype=object)
 
 
 # ------------------------------------------------------------ the reading
