@@ -138,8 +138,8 @@ def test_a_refusal_of_the_exact_pass_comes_after_the_scans_own(monkeypatch, keep
 
 TAG_PIECES = ["<c", "<c ", "<x:c ", ' r="', "r=", "'", '"', "A", "B", "Z", "AB", "XFD", "1", "0",
               "9", "99", "1048576", " ", "  ", "\t", "\n", " s=", " t=", " t=\"s\"", " s=\"3\"",
-              " t=\"inlineStr\"", " cm=", " rr=", " abc=", "=", "/", ">", "/>", " />", "<", "x",
-              "inlineStr", "s"]
+              " t=\"inlineStr\"", " t=\"n\"", " cm=", " rr=", " abc=", "=", "/", ">", "/>", " />",
+              "<", "x", "inlineStr", "s", "n"]
 tags = st.lists(st.sampled_from(TAG_PIECES), max_size=40).map(lambda x: "".join(x).encode())
 
 
@@ -151,7 +151,8 @@ def test_the_common_tails_accept_the_same_tags_as_the_general_rule(xml, cols, ro
     general = re.compile(b"<c(?! r=\"" + safety._le_letters(cols) + safety._le_digits(rows)
                          + b'"' + safety._TAIL + b")[\\s/>]")
     fast = safety._outside(cols, rows)
-    for text in (xml, b'<c r="A1"' + xml, b'<c r="B2" s="12"' + xml, b'<c r="A1" t="s"' + xml):
+    for text in (xml, b'<c r="A1"' + xml, b'<c r="B2" s="12"' + xml, b'<c r="A1" t="s"' + xml,
+                 b'<c r="A1" s="3" t="n"' + xml):
         got, want = fast.search(text), general.search(text)
         assert (got and got.start()) == (want and want.start()), text
 
