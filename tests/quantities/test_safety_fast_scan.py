@@ -157,6 +157,17 @@ def test_the_common_tails_accept_the_same_tags_as_the_general_rule(xml, cols, ro
         assert (got and got.start()) == (want and want.start()), text
 
 
+@pytest.mark.parametrize("limit", [1, 7, 10, 99, 100, 101, 999, 1000, 5001, 10_000, 12_345])
+def test_the_row_pattern_matches_exactly_one_to_the_limit(limit):
+    # 1..limit written without leading zeros, and nothing else (its options are tried longest
+    # first, which must not change what it matches): every number up to twice the limit
+    pattern = re.compile(safety._le_digits(limit))
+    for k in range(2 * limit + 2):
+        assert bool(pattern.fullmatch(str(k).encode())) == (1 <= k <= limit), k
+    assert not pattern.fullmatch(b"01")
+    assert not pattern.fullmatch(b"")
+
+
 @pytest.mark.parametrize("needle,rare", [*NEEDLES])
 def test_a_range_shorter_than_the_needle_finds_nothing(needle, rare):
     # found by hypothesis: with end < len(needle) the last search position was negative and
