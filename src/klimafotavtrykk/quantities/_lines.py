@@ -274,13 +274,15 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
         if name not in cols:
             data[name] = np.full(n, None, dtype=object)
             continue
-        raw = column(name)[idx]
         full_text, full_numeric, _ = text_of(name)
         text, numeric = full_text[idx], full_numeric[idx]
         data[name] = text
-        if name in _CODE_COLUMNS and numeric.any():
+        if not numeric.any():  # the raw cells matter only for numbers in a text column
+            continue
+        raw = column(name)[idx]
+        if name in _CODE_COLUMNS:
             _code_findings(findings, text, numeric, raw, sheet_rows, cols[name], name)
-        elif name == "building_part" and numeric.any():
+        elif name == "building_part":
             values = raw[numeric].astype(float)
             odd = values != np.round(values)
             findings.add(sheet_rows[numeric][odd], cols[name], "float_item_code",
