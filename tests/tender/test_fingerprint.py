@@ -34,6 +34,14 @@ def test_same_cells_under_another_name_and_bidder_are_the_same_content():
     assert content_fingerprint(bid("a.xlsx")) == content_fingerprint(bid("b.xlsx", bidder="B AS"))
 
 
+def test_a_copy_renamed_with_a_bracket_is_still_the_same_content():
+    # A bidder who copies another bid and names the file "kopi]x.xlsx" made the reference
+    # "[kopi]x.xlsx]Materialer!E2"; stripping only up to the first "]" left "x.xlsx]" in every
+    # reference, so the copy's fingerprint differed and the copy went unflagged.
+    assert content_fingerprint(bid("kopi]x.xlsx")) == content_fingerprint(bid("a.xlsx"))
+    assert content_fingerprint(bid("[a]].xlsx")) == content_fingerprint(bid("a.xlsx"))
+
+
 def test_one_changed_cell_or_price_is_other_content():
     base = content_fingerprint(bid())
     changed = bid().materials.copy()
