@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._string_storage import object_groups
+from klimafotavtrykk._string_storage import groups_by_key, object_groups, per_group
 from klimafotavtrykk.errors import InputError
 
 __all__ = ["text_codes", "text_codes_by_value", "row_codes", "clean_text", "short_numbers", "filled", "typed",
@@ -70,21 +70,16 @@ def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         number cell, e.g. building part ``231.0``) is dropped.
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
-        group, kinds = pd.factorize(column.array.codes)  # -1 (missing) is a group of its own
-        first = np.empty(len(kinds), dtype=np.intp)
-        first[group] = np.arange(len(column), dtype=np.intp)  # a group's rows hold one value
-        grouped = group.astype(np.int64, copy=False), first
+        grouped = groups_by_key(column.array.codes)  # -1 (missing) is a group of its own
     elif column.dtype == object or (isinstance(column.dtype, pd.StringDtype)
                                     and column.dtype.storage == "python"):
         grouped = object_groups(np.asarray(column, dtype=object))
     else:
         grouped = None
-    if grouped is None:
-        return text_codes_by_value(column)
-    group, first = grouped
-    one_per_group = column.iloc[first] if isinstance(column, pd.Series) else column[first]
-    codes, uniques = text_codes_by_value(one_per_group)
-    return codes[group], uniques
+    take, back = per_group(grouped)
+    codes, uniques = text_codes_by_value(
+        column.iloc[take] if isinstance(column, pd.Series) else column[take])
+    return back(codes), uniques
 
 
 def text_codes_by_value(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -241,12 +241,59 @@ def object_groups(values):
     start = values[:_GROUPING_PAYS]
     if len(pd.unique(addresses[:_GROUPING_PAYS])) > 2 * len(pd.unique(start)):
         return None
-    group, distinct = pd.factorize(addresses)
-    if 2 * len(distinct) > n:
-        return None
+    group, first = groups_by_key(addresses)
+    return None if 2 * len(first) > n else (group, first)
+
+
+def groups_by_key(keys):
+    """Rows grouped by an integer key, groups numbered in the order the rows first show them.
+
+    Parameters
+    ----------
+    keys : numpy.ndarray of integers
+        One key per row (an object's address, a Categorical's code).
+
+    Returns
+    -------
+    group : numpy.ndarray of int64
+        Group of each row.
+    first : numpy.ndarray of intp
+        A row of each group (rows of one group hold one value, so any of them will do).
+    """
+    import numpy as np
+    import pandas as pd
+
+    group, distinct = pd.factorize(keys)
     first = np.empty(len(distinct), dtype=np.intp)
-    first[group] = np.arange(n, dtype=np.intp)  # any row of a group holds the same object
+    first[group] = np.arange(len(keys), dtype=np.intp)
     return group.astype(np.int64, copy=False), first
+
+
+def per_group(grouped):
+    """Rows to compute on and the way back to every row, for a grouping or none.
+
+    Parameters
+    ----------
+    grouped : tuple or None
+        ``(group, first)`` from :func:`object_groups` or :func:`groups_by_key`; None where
+        there is no grouping.
+
+    Returns
+    -------
+    take : numpy.ndarray or slice
+        One row per group (every row, as ``slice(None)``, without a grouping).
+    back : callable
+        ``back(result)`` spreads a result per taken row to every row.
+
+    Examples
+    --------
+    >>> take, back = per_group(object_groups(values))          # doctest: +SKIP
+    >>> codes, uniques = pd.factorize(values[take]); codes = back(codes)   # doctest: +SKIP
+    """
+    if grouped is None:
+        return slice(None), lambda result: result
+    group, first = grouped
+    return first, lambda result: result[group]
 
 
 def one_object(values) -> bool:

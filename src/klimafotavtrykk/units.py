@@ -31,7 +31,7 @@ import re
 from typing import TYPE_CHECKING
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._string_storage import object_groups
+from klimafotavtrykk._string_storage import object_groups, per_group
 from klimafotavtrykk.errors import DataError, UnitError
 
 if TYPE_CHECKING:
@@ -212,11 +212,6 @@ def unit_codes(units) -> tuple[np.ndarray, pd.DataFrame]:
 
     # an object array, not a Series: the same codes and spellings without the Series' overhead
     values = np.asarray(units, dtype=object)
-    grouped = object_groups(values)
-    if grouped is None:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    else:  # the same codes and spellings, each spelling's object hashed once
-        group, first = grouped
-        codes, uniques = pd.factorize(values[first], use_na_sentinel=True)
-        codes = codes[group]
-    return codes.astype("int64", copy=False), parse_units(list(uniques))
+    take, back = per_group(object_groups(values))  # each spelling's object hashed once
+    codes, uniques = pd.factorize(values[take], use_na_sentinel=True)
+    return back(codes).astype("int64", copy=False), parse_units(list(uniques))

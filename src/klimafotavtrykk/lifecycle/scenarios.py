@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._string_storage import object_groups
+from klimafotavtrykk._string_storage import object_groups, per_group
 
 __all__ = ["group_scenarios"]
 
@@ -133,8 +133,6 @@ def _group_rows(groups: np.ndarray, index: pd.Index) -> np.ndarray:
     The text is made once per distinct object (:func:`object_groups`: rows holding the same
     object hold the same name), not once per factor row.
     """
-    grouped = object_groups(groups)
-    names = groups if grouped is None else groups[grouped[1]]
-    rows = index.get_indexer(pd.Index(pd.Series(names, dtype=object).astype(str).str.strip(),
-                                      dtype=object))
-    return rows if grouped is None else rows[grouped[0]]
+    take, back = per_group(object_groups(groups))
+    names = pd.Series(groups[take], dtype=object).astype(str).str.strip()
+    return back(index.get_indexer(pd.Index(names, dtype=object)))
