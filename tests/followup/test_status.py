@@ -187,6 +187,86 @@ def test_delivered_concrete_with_a_higher_epd_value(fu):
     assert s["result_kg_co2e"] == pytest.approx(s["projection_kg_co2e"] + 2000.0)
 
 
+def _concrete_promise(fu):
+    """The bid promised 140 m3 of B30 under NEPD-1 at 175 kg CO2e/m3."""
+    return fu.material_rows([{"line_key": "216.01#a", "description": "Betong B30",
+                              "product": "B30 lavkarbon", "epd_id": "NEPD-1", "epd_declared_unit": "m3",
+                              "epd_gwp_a1a3": 175.0, "quantity": 140.0, "unit": "m3"}])
+
+
+def _deliver(fu, **delivery):
+    return follow_up(fu.make_contract(materials=_concrete_promise(fu)), [fu.make_report(
+        "2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
+            {"line_key": "216.01#a", "description": "Betong B30", "epd_declared_unit": "m3",
+             "unit": "m3", "source_ref": "[rapport_2025-01.xlsx]Materialer!G2", **delivery}]))])
+
+
+def test_a_better_product_under_another_epd_is_credited(fu):
+    """NEPD-2 at 150 kg CO2e/m3, 40 m3 delivered: (150 − 175) × 40 = −1000, and the new EPD is listed."""
+    result = _deliver(fu, epd_id="NEPD-2", epd_gwp_a1a3=150.0, quantity=40.0)
+    assert result.summary["materials_difference_kg_co2e"] == pytest.approx(-1000.0)
+    assert result.findings["kind"].tolist() == ["epd_differs"]
+
+
+@pytest.mark.parametrize("epd_id", ["NEPD-1", " nepd-1 "])
+def test_cheat_the_same_epd_reported_with_a_lower_value_is_not_credited(fu, epd_id):
+    """The bid's own EPD typed at 100 instead of 175 would be a credit of (100 − 175) × 40 = −3000.
+
+    An EPD says one value: the bid's 175 counts, the difference is 0, and the finding names the
+    cell and the credit refused, 3000 kg.
+    """
+    result = _deliver(fu, epd_id=epd_id, epd_gwp_a1a3=100.0, quantity=40.0)
+    assert result.summary["materials_difference_kg_co2e"] == 0.0
+    row = result.materials.iloc[0]
+    assert (row["epd_gwp_a1a3"], row["counted_epd_gwp_a1a3"], row["kg_co2e"]) == (100.0, 175.0, 7000.0)
+    found = result.findings[result.findings["kind"] == "epd_value_lowered"]
+    assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Materialer!G2"]
+    assert found["kg_co2e"].tolist() == pytest.approx([3000.0])
+
+
+@pytest.mark.parametrize("value", [0.0, -50.0])
+def test_cheat_a_zero_or_negative_value_is_not_credited(fu, value):
+    """Another EPD number at 0 or −50 kg CO2e/m3 for concrete promised at 175: the promise counts.
+
+    Credited, it would be (0 − 175) × 40 = −7000 or (−50 − 175) × 40 = −9000; refused, the
+    difference is 0 and the finding's kg is 175 × 40 = 7000 or 225 × 40 = 9000.
+    """
+    result = _deliver(fu, epd_id="NEPD-3", epd_gwp_a1a3=value, quantity=40.0)
+    assert result.summary["materials_difference_kg_co2e"] == 0.0
+    found = result.findings.set_index("kind")
+    assert found.loc["epd_value_not_positive", "kg_co2e"] == pytest.approx((175.0 - value) * 40)
+    assert found.loc["epd_differs", "detail"] == "NEPD-1 → NEPD-3"
+
+
+def test_cheat_a_negative_delivery_is_not_compared(fu):
+    """−40 m3 under a worse EPD (210) would be a credit of (210 − 175) × (−40) = −1400: not compared."""
+    result = _deliver(fu, epd_id="NEPD-2", epd_gwp_a1a3=210.0, quantity=-40.0)
+    assert result.summary["materials_difference_kg_co2e"] == 0.0
+    assert result.materials.loc[0, "reason"] == "negative_quantity"
+    found = result.findings[result.findings["kind"] == "material_not_compared"]
+    assert found["reason"].tolist() == ["negative_quantity"]
+    assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Materialer!G2"]
+
+
+def test_cheat_a_per_tonne_bonus_earned_by_a_lowered_value(fu):
+    """Asphalt under E1 promised at 62 kg CO2e/tonn, reported under E1 at 55 to pass a 60 threshold.
+
+    100 t at 55 would earn NOK 20 × 100 = 2000; the EPD's value in the bid, 62, is not below 60: 0.
+    """
+    promised = fu.material_rows([{"line_key": "a", "description": "Asfalt Ab11", "epd_id": "E1",
+                                  "epd_declared_unit": "tonn", "epd_gwp_a1a3": 62.0,
+                                  "quantity": 150.0, "unit": "tonn"}])
+    delivered = fu.material_rows([{"line_key": "a", "description": "Asfalt Ab11", "epd_id": "E1",
+                                   "epd_declared_unit": "tonn", "epd_gwp_a1a3": 55.0,
+                                   "quantity": 100.0, "unit": "tonn"}])
+    params = {"match": "asfalt", "threshold_kg_co2e": 60.0, "declared_unit": "tonn", "nok_per_tonne": 20.0}
+    rule = Rule(kind="per_tonne_below_threshold", parameters=params, sources=dict.fromkeys(params, "x"))
+    result = follow_up(fu.make_contract(rules=[rule], materials=promised),
+                       [fu.make_report("2025-01", [fu.machine_row("M1", 1.0, 1)], materials=delivered)])
+    assert result.bonus.loc[0, "amount_nok"] == 0.0
+    assert result.findings["kind"].tolist() == ["epd_value_lowered"]
+
+
 def test_cheat_diesel_reported_as_emission_free(fu, contract, reports):
     """The carrier decides: a diesel dumper flagged emission-free changes no share, and is found."""
     reports[0] = fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50), fu.machine_row("M2", 100.0, 40),

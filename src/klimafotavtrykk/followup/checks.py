@@ -23,15 +23,16 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_missing", "month_duplicate", "month_duplicate_summed", "month_outside_period",
     "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "machine_not_promised",
-    "carrier_not_promised", "epd_differs", "material_not_promised", "material_not_compared",
-    "report_refused")
+    "carrier_not_promised", "epd_differs", "epd_value_lowered", "epd_value_not_positive",
+    "material_not_promised", "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
 #: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
 #: Energy class that counts as emission-free (the site package's classes).
 _EMISSION_FREE = "emission_free"
 #: Why a delivery was not compared with the promise (messages: ``followup.status.material_reason.*``).
-MATERIAL_REASONS: tuple[str, ...] = ("not_promised", "no_epd_value", "unit_not_convertible")
+MATERIAL_REASONS: tuple[str, ...] = ("not_promised", "negative_quantity", "no_epd_value",
+                                     "unit_not_convertible")
 
 
 def findings_frame(frames) -> pd.DataFrame:
@@ -245,6 +246,16 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
     ``line_key``. Promised lines nothing was delivered against yet are listed
     with quantity 0.
 
+    The contractor types the delivered GWP, so a value below the promise is
+    credited only where it can be a better product: under another EPD number
+    (listed as ``epd_differs`` for the client to check against the EPD
+    itself) and above zero. The bid's value counts instead (``counted_epd_gwp_a1a3``)
+    where the same EPD is reported with a lower value (``epd_value_lowered``:
+    an EPD says one value) and where a value of zero or less replaces a
+    positive promise (``epd_value_not_positive``); the finding's ``kg_co2e``
+    is the credit refused. A negative delivered quantity is not compared
+    (``negative_quantity``): it would turn a worse product into a credit.
+
     Parameters
     ----------
     delivered : DataFrame
@@ -258,14 +269,16 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
     materials : DataFrame
         ``month``, ``file``, ``source_ref``, ``line_key``, ``post_number``,
         ``description``, ``product``, ``epd_id``, ``promised_epd_id``,
-        ``epd_declared_unit``, ``epd_gwp_a1a3``, ``promised_epd_gwp_a1a3``
-        (per the delivered declared unit) [kg CO2e per declared unit],
+        ``epd_declared_unit``, ``epd_gwp_a1a3`` (as reported),
+        ``promised_epd_gwp_a1a3`` (per the delivered declared unit),
+        ``counted_epd_gwp_a1a3`` [kg CO2e per declared unit],
         ``quantity``, ``unit``, ``declared_quantity`` [declared unit],
         ``promised_quantity``, ``promised_unit``, ``kg_co2e``,
         ``promised_kg_co2e``, ``difference_kg_co2e`` [kg CO2e] and
         ``reason`` (:data:`MATERIAL_REASONS`; empty when compared).
     findings : DataFrame
-        ``epd_differs``, ``material_not_promised``, ``material_not_compared``.
+        ``epd_differs``, ``epd_value_lowered``, ``epd_value_not_positive``,
+        ``material_not_promised``, ``material_not_compared``.
     """
     from klimafotavtrykk.units import unit_codes
 
@@ -287,16 +300,23 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
     n = len(d)
     (dim_q, dim_d, dim_p), (sc_q, sc_d, sc_p) = np.split(dim, 3), np.split(scale, 3)
     quantity = _numbers(d, "quantity")
-    gwp = _numbers(d, "epd_gwp_a1a3")
+    negative = quantity < 0  # NaN compares False
+    reported = _numbers(d, "epd_gwp_a1a3")
     promised_raw = promised_col("epd_gwp_a1a3")
     with np.errstate(invalid="ignore", divide="ignore"):
-        declared_quantity = np.where(dim_q == dim_d, quantity * sc_q / sc_d, np.nan)
+        declared_quantity = np.where((dim_q == dim_d) & ~negative, quantity * sc_q / sc_d, np.nan)
         promised_gwp = np.where(dim_p == dim_d, promised_raw * sc_d / sc_p, np.nan)
+    below = known & (reported < promised_gwp)
+    number = _epd(_column(d, "epd_id"))
+    lowered = below & (number != "") & (number == _epd(pd.Series(promised_col("epd_id"), dtype=object)))
+    not_positive = below & ~lowered & (reported <= 0) & (promised_gwp > 0)
+    gwp = np.where(lowered | not_positive, promised_gwp, reported)  # the value credited
     kg = gwp * declared_quantity
     promised_kg = promised_gwp * declared_quantity
-    reason = np.select([~known, np.isnan(gwp) | np.isnan(promised_raw),
+    reason = np.select([~known, negative, np.isnan(reported) | np.isnan(promised_raw),
                         np.isnan(declared_quantity) | np.isnan(promised_gwp)],
                        list(MATERIAL_REASONS), "")
+    compared = reason == ""
     frame = pd.DataFrame({
         "month": _column(d, "month").to_numpy(dtype=object), "file": _column(d, "file").to_numpy(dtype=object),
         "source_ref": _column(d, "source_ref").to_numpy(dtype=object), "line_key": key.to_numpy(dtype=object),
@@ -305,7 +325,7 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
         "product": _column(d, "product").to_numpy(dtype=object),
         "epd_id": _column(d, "epd_id").to_numpy(dtype=object), "promised_epd_id": promised_col("epd_id"),
         "epd_declared_unit": _column(d, "epd_declared_unit").to_numpy(dtype=object),
-        "epd_gwp_a1a3": gwp, "promised_epd_gwp_a1a3": promised_gwp,
+        "epd_gwp_a1a3": reported, "promised_epd_gwp_a1a3": promised_gwp, "counted_epd_gwp_a1a3": gwp,
         "quantity": quantity, "unit": _column(d, "unit").to_numpy(dtype=object),
         "declared_quantity": declared_quantity, "promised_quantity": promised_col("quantity"),
         "promised_unit": promised_col("unit"), "kg_co2e": kg, "promised_kg_co2e": promised_kg,
@@ -321,6 +341,7 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
             "epd_declared_unit": _column(pending, "epd_declared_unit"), "quantity": 0.0,
             "promised_quantity": _numbers(pending, "quantity"), "promised_unit": _column(pending, "unit"),
         })], ignore_index=True)
+    refused = pd.Series(np.append((gwp - reported) * declared_quantity, np.full(len(frame) - n, np.nan)))
     said, bid = _epd(frame["epd_id"]), _epd(frame["promised_epd_id"])
     delivery = np.arange(len(frame)) < n
     differs = delivery & (frame["reason"].to_numpy(dtype=object) != "not_promised") & (said != bid)
@@ -330,11 +351,15 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
                              "detail": frame["promised_epd_id"].fillna("–").astype(str) + " → "
                              + frame["epd_id"].fillna("–").astype(str),
                              "kg_co2e": frame["difference_kg_co2e"]})[differs],
+        *(pd.DataFrame(base | {"kind": kind, "detail": frame["epd_id"].fillna("–").astype(str),
+                               "kg_co2e": refused})[np.append(mask & compared, np.zeros(len(frame) - n, bool))]
+          for kind, mask in (("epd_value_lowered", lowered), ("epd_value_not_positive", not_positive))),
         pd.DataFrame(base | {"kind": "material_not_promised",
                              "detail": frame["line_key"].astype(str)})[delivery & (_reasons(frame) == "not_promised")],
         pd.DataFrame(base | {"kind": "material_not_compared", "reason": frame["reason"],
                              "detail": frame["description"]})[
-            delivery & np.isin(_reasons(frame), ["no_epd_value", "unit_not_convertible"])],
+            delivery & np.isin(_reasons(frame), ["negative_quantity", "no_epd_value",
+                                                 "unit_not_convertible"])],
     ])
     return frame, findings
 

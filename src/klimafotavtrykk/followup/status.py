@@ -418,7 +418,7 @@ def _rule_tonnes(materials, match, declared_unit, tonnes_per_unit) -> tuple[np.n
         else np.full(len(m), np.nan)
     same = (dim == rule_unit["dimension"]).to_numpy(dtype=bool)
     ratio = np.where(same, scale / rule_unit["scale"], np.nan)  # rule units per declared unit
-    gwp = m["epd_gwp_a1a3"].to_numpy(dtype=float) / ratio
+    gwp = m["counted_epd_gwp_a1a3"].to_numpy(dtype=float) / ratio  # the value credited
     quantity = m["declared_quantity"].to_numpy(dtype=float) * ratio  # in the rule's unit
     if rule_unit["dimension"] == "mass":
         tonnes = quantity * rule_unit["scale"] / tonne["scale"]  # kg per rule unit / kg per tonne
