@@ -287,6 +287,55 @@ def test_fossil_machine_where_an_electric_one_was_promised(fu, contract):
     assert result.summary["share_energy"] == 0.0
 
 
+def test_a_carrier_changed_on_a_promised_machine_is_found(fu, contract):
+    """M3 was promised on diesel and M2 on HVO; in January M3 reports 1 955 kWh of electricity and
+    M2 100 L of diesel. Both count as reported (1955 × 0.015 = 29.325; 100 × 3.34752 = 334.752) and
+    both changes are found. M1, promised on ``electricity_no``, reported as plain "Electricity",
+    is the same carrier.
+    """
+    jan = fu.make_report("2025-01", [
+        fu.machine_row("M1", 1000.0, 50, carrier="Electricity"),
+        fu.machine_row("M2", 100.0, 40, carrier="diesel"),
+        fu.machine_row("M3", None, 60, carrier="electricity_no", kwh=1955.0, litres=None)])
+    result = follow_up(contract, [jan])
+    found = result.findings[result.findings["kind"] == "carrier_changed"]
+    assert found["detail"].tolist() == ["M2: hvo100 → diesel", "M3: diesel → electricity_no"]
+    assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Byggeplass!F3",
+                                            "[rapport_2025-01.xlsx]Byggeplass!F4"]
+    assert result.summary["kg_co2e"] == pytest.approx(15.0 + 334.752 + 29.325)
+
+
+def test_cheat_leaving_out_the_worst_month_earns_no_bonus(fu):
+    """Honestly reported, the three months total 2321.2176 kg against the bid's 2220.792: a deduction.
+
+    Without February (899.488 kg), the projection counts it as the mean of January (740.264) and
+    March (681.4656): 1421.7296 × 3 / 2 = 2132.5944, 3.9714 % under the budget, a bonus of
+    100e6 × 0.001 × 100 × (2220.792 − 2132.5944) / 2220.792. It is held back (0) while February
+    has no report, and the finding says the month is missing.
+    """
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.001)
+    honest = fu.three_months()
+    assert follow_up(fu.make_contract(rules=[rule]), honest).bonus.loc[0, "amount_nok"] < 0
+    result = follow_up(fu.make_contract(rules=[rule]), [honest[0], honest[2]])
+    bonus = result.bonus.iloc[0]
+    assert result.summary["projection_kg_co2e"] == pytest.approx(2132.5944)
+    assert bonus["uncapped_nok"] == pytest.approx(1e5 * 100 * (BUDGET - 2132.5944) / BUDGET)
+    assert (bonus["amount_nok"], bonus["note"], bonus["detail"]) == (0.0, "held_back", "2025-02")
+    assert result.summary["bonus_nok"] == 0.0
+    assert "2025-02" in status_text(result)
+
+
+def test_a_deduction_stands_while_a_month_is_missing(fu):
+    """January and February in, March missing at the status of March: the projection
+    (740.264 + 899.488) × 3 / 2 = 2459.628 is over the budget 2220.792, and the deduction
+    100e6 × 0.001 × 100 × (2459.628 − 2220.792) / 2220.792 stands.
+    """
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.001)
+    result = follow_up(fu.make_contract(rules=[rule]), fu.three_months()[:2], as_of="2025-03")
+    assert result.bonus.loc[0, "amount_nok"] == pytest.approx(-1e5 * 100 * (2459.628 - BUDGET) / BUDGET)
+    assert result.bonus.loc[0, "note"] == ""
+
+
 def test_cheat_negative_litres_are_not_counted(fu, contract):
     """−200 L of diesel is refused (negative_amount) and adds nothing: January is M1 + M2 = 70.76."""
     jan = fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50), fu.machine_row("M2", 100.0, 40),

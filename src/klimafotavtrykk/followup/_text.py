@@ -114,7 +114,11 @@ def rule_lines(bonus: pd.DataFrame, lang: str) -> list[str]:
     lines = []
     for i in range(len(bonus)):  # a contract names a few rules
         row = bonus.iloc[i]
-        if row["note"]:
+        if row["note"] == "held_back":
+            lines.append(t("followup.status.text.rule_held_back", lang, number=row["rule"],
+                           kind=kinds[i], amount=format_number(row["amount_nok"], lang),
+                           months=row["detail"]))
+        elif row["note"]:
             detail = f" ({row['detail']})" if row["detail"] else ""
             lines.append(t("followup.status.text.rule_not_applied", lang, number=row["rule"],
                            kind=kinds[i], note=notes[i] + detail))

@@ -22,7 +22,8 @@ __all__ = ["FOLLOWUP_FINDING_KINDS", "FOLLOWUP_FINDING_COLUMNS", "MATERIAL_REASO
 FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_missing", "month_duplicate", "month_duplicate_summed", "month_outside_period",
     "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
-    "emission_free_flag_wrong", "fossil_instead_of_emission_free", "machine_not_promised",
+    "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
+    "machine_not_promised",
     "carrier_not_promised", "epd_differs", "epd_value_lowered", "epd_value_not_positive",
     "material_not_promised", "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
@@ -181,17 +182,35 @@ def site_findings(rows: pd.DataFrame, result, promise, machines: pd.DataFrame,
     promised_free = (mid.map(promised["emission_free"].astype("boolean")).astype("boolean")
                      .fillna(False).to_numpy(dtype=bool))
     promised_carrier = mid.map(promised["carrier"]).astype(object).to_numpy()
-    found.append(rows_where(known & promised_free & fossil, "fossil_instead_of_emission_free",
-                            label + ": " + pd.Series(promised_carrier, dtype=object).fillna("")
-                            .astype(str).to_numpy(dtype=object) + " → " +
-                            pd.Series(carrier, dtype=object).fillna("").astype(str)
-                            .to_numpy(dtype=object)))
+    change = (label + ": " + pd.Series(promised_carrier, dtype=object).fillna("").astype(str)
+              .to_numpy(dtype=object) + " → " + pd.Series(carrier, dtype=object).fillna("")
+              .astype(str).to_numpy(dtype=object))
+    worse = known & promised_free & fossil
+    found.append(rows_where(worse, "fossil_instead_of_emission_free", change))
+    # any other change of a promised machine's carrier: a diesel machine reported on
+    # electricity or HVO counts as reported, and the client checks the machine
+    said, now = _carrier_family(promised_carrier), _carrier_family(carrier)
+    changed = known & ~worse & ~pd.isna(said) & ~pd.isna(now) & (said != now)
+    found.append(rows_where(changed, "carrier_changed", change))
     promise_lines = promise.lines
     offered = set(promise_lines.loc[promise_lines["scope"] == "site", "carrier_key"].dropna())
     has_carrier = ~pd.isna(carrier)
     found.append(rows_where(has_carrier & ~pd.Series(carrier).isin(offered).to_numpy(),
                             "carrier_not_promised", carrier))
     return findings_frame(found)
+
+
+def _carrier_family(carriers) -> np.ndarray:
+    """Carrier texts stripped and case-folded, every electricity carrier as ``electricity``.
+
+    A plain ``electricity`` in a bid or report resolves to the calculation's
+    electricity carrier; comparing families keeps that from reading as a change.
+    """
+    from klimafotavtrykk.site.activities import activity_text
+
+    key = activity_text(pd.DataFrame({"carrier": np.asarray(carriers, dtype=object)}), "carrier")
+    plain = pd.Series(key, dtype=object).fillna("").str.startswith("electricity").to_numpy(dtype=bool)
+    return np.where(plain, "electricity", key).astype(object)
 
 
 def implausible_fuel(lines: pd.DataFrame, diesel_kwh_per_kg: float) -> np.ndarray:
