@@ -5,6 +5,7 @@ electricity_no 0.015 kg CO2e/kWh; hvo100 0.5576 kg CO2e/L, 9.44444 kWh/L;
 diesel 3.34752 kg CO2e/L, 9.77778 kWh/L.
 """
 
+import dataclasses
 import json
 import math
 
@@ -323,6 +324,36 @@ def test_cheat_leaving_out_the_worst_month_earns_no_bonus(fu):
     assert (bonus["amount_nok"], bonus["note"], bonus["detail"]) == (0.0, "held_back", "2025-02")
     assert result.summary["bonus_nok"] == 0.0
     assert "2025-02" in status_text(result)
+
+
+def test_cheat_a_row_left_uncomputed_earns_no_bonus(fu):
+    """March's 180 L of diesel typed as −180: the row is not computed, and 180 × 3.34752 = 602.5536
+    kg drop out. Against a budget of 3000 the result 2321.2176 − 602.5536 = 1718.664 would earn
+    100e6 × 0.001 × 100 × (3000 − 1718.664) / 3000; it is held back, naming the cell.
+    """
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.001)
+    reports = fu.three_months(m3_march=-180.0)
+    result = follow_up(fu.make_contract(rules=[rule], climate_budget_kg=3000.0), reports)
+    bonus = result.bonus.iloc[0]
+    assert bonus["uncapped_nok"] == pytest.approx(1e5 * 100 * (3000 - 1718.664) / 3000)
+    assert (bonus["amount_nok"], bonus["note"]) == (0.0, "held_back")
+    assert bonus["detail"] == "[rapport_2025-03.xlsx]Byggeplass!F4"
+
+
+def test_cheat_a_delivery_without_its_value_earns_no_bonus(fu):
+    """A worse concrete delivered with its GWP left blank is not compared (its difference counts as
+    nothing), so the bonus the site result earns is held back until it is."""
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.001)
+    delivered = fu.material_rows([{"line_key": "216.01#a", "description": "Betong B30",
+                                   "epd_id": "NEPD-9", "epd_declared_unit": "m3", "quantity": 40.0,
+                                   "unit": "m3", "source_ref": "[rapport_2025-03.xlsx]Materialer!G2"}])
+    reports = fu.three_months()
+    reports[2] = dataclasses.replace(reports[2], materials=delivered)
+    contract = fu.make_contract(rules=[rule], climate_budget_kg=3000.0, materials=_concrete_promise(fu))
+    bonus = follow_up(contract, reports).bonus.iloc[0]
+    assert bonus["uncapped_nok"] > 0
+    assert (bonus["amount_nok"], bonus["note"], bonus["detail"]) == (
+        0.0, "held_back", "[rapport_2025-03.xlsx]Materialer!G2")
 
 
 def test_a_deduction_stands_while_a_month_is_missing(fu):

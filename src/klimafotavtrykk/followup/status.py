@@ -20,10 +20,11 @@ The climate result the rules judge
     ``projection + material difference`` [kg CO2e], the material difference
     being what the deliveries' EPDs add against the bid's EPDs for the same
     quantities (:func:`~klimafotavtrykk.followup.checks.compare_materials`).
-A bonus while a month is missing
-    is held back (0, note ``held_back`` naming the months): counted as an
-    average month, a month left out would pay when it was the worst one.
-    A deduction stands.
+A bonus while the status is incomplete
+    is held back (0, note ``held_back`` naming what is missing): a month
+    without a report counts as an average month, and a site row not computed
+    or a delivery not compared counts as nothing, so leaving out the worst
+    would pay. A deduction stands.
 
 :func:`status_text` writes the status for the command line (bokmål or
 English), :meth:`FollowUp.to_json` for machines.
@@ -245,7 +246,9 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
         **{f"promised_share_{b}": float(promised_shares[b]) for b in SHARE_BASES},
     }
     unreported = by_month["month"][months.isin(elapsed) & ~by_month["reported"].to_numpy(dtype=bool)]
-    bonus, rule_parameters = _apply_rules(contract, budget, result_kg, materials, list(unreported))
+    left_out = findings["source_ref"][findings["kind"].isin(("row_not_computed", "material_not_compared"))]
+    bonus, rule_parameters = _apply_rules(contract, budget, result_kg, materials,
+                                          [*unreported, *left_out.dropna().astype(str)])
     amounts = bonus["amount_nok"].to_numpy(dtype=float) if len(bonus) else np.array([])
     summary["bonus_nok"] = float(np.nansum(amounts)) if np.isfinite(amounts).any() else math.nan
     summary["n_findings"] = len(findings)
@@ -354,14 +357,16 @@ def _by_machine(site, machines) -> pd.DataFrame:
     return frame
 
 
-def _apply_rules(contract, budget, result_kg, materials, unreported=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _apply_rules(contract, budget, result_kg, materials, incomplete=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each rule's amount [NOK] and the parameters with their sources.
 
-    A bonus (a positive amount) is held back while a month up to the status
-    has no report (``unreported``, ``YYYY-MM``): the projection counts such a
-    month as an average one, so leaving out the worst month would otherwise
-    pay. The amount is then 0 with the note ``held_back`` naming the months;
-    ``uncapped_nok`` keeps what the rule gave. A deduction stands.
+    A bonus (a positive amount) is held back while the status is incomplete
+    (``incomplete``: months up to the status without a report, ``YYYY-MM``,
+    and the cells of site rows not computed and of deliveries not compared).
+    A month left out counts as an average month, and a row or delivery left
+    out counts as nothing, so leaving out the worst would otherwise pay. The
+    amount is then 0 with the note ``held_back`` naming them; ``uncapped_nok``
+    keeps what the rule gave. A deduction stands.
     """
     from klimafotavtrykk.errors import InputError
 
@@ -387,8 +392,8 @@ def _apply_rules(contract, budget, result_kg, materials, unreported=()) -> tuple
                 row |= _one_rule(rule.kind, values, contract, budget, result_kg, materials)
             except (InputError, TypeError, ValueError) as exc:
                 row |= {"note": "bad_parameter", "detail": str(exc)}
-            if len(unreported) and row["amount_nok"] > 0:  # NaN compares False
-                row |= {"amount_nok": 0.0, "note": "held_back", "detail": ", ".join(unreported)}
+            if len(incomplete) and row["amount_nok"] > 0:  # NaN compares False
+                row |= {"amount_nok": 0.0, "note": "held_back", "detail": ", ".join(incomplete)}
         rows.append(row)
     columns = ["rule", "kind", "amount_nok", "uncapped_nok", "capped", "emissions_kg_co2e",
                "budget_kg_co2e", "improvement_percent", "advantage_nok", "points_lost",
