@@ -427,5 +427,6 @@ def test_every_geometry_number_cites_a_known_source(path):
 
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     known = set(pd.read_csv(DATA / "sources.csv")["source_id"])
-    numbers = [k for k, v in raw.items() if isinstance(v, int | float)]
+    numbers = [k for k, v in raw.items() if isinstance(v, int | float) or (
+        isinstance(v, list) and v and all(isinstance(x, int | float) for x in v))]
     assert numbers and all(raw["sources"].get(k) in known for k in numbers)

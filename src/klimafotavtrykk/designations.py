@@ -173,10 +173,10 @@ def hollow_section_area(b_mm, h_mm, t_mm, hot_finished):
     """Cross-section area of a square or rectangular hollow section, rounded corners included.
 
     ``A = 2t(b + h − 2t) − (4 − π)(ro² − ri²)`` with the corner radii the
-    standards use for calculated properties: cold-formed (EN 10219-2 [1]_)
-    ``ro = 2t`` for ``t ≤ 6 mm``, ``2.5t`` for ``6 < t ≤ 10 mm``, ``3t`` above,
-    with ``ri = ro − t``, and hot-finished (EN 10210-2 [2]_) ``ro = 1.5t``,
-    ``ri = t``.
+    standards use for calculated properties (``data/geometry/steel.toml``):
+    cold-formed (EN 10219-2 [1]_) ``ro = 2t`` for ``t ≤ 6 mm``, ``2.5t`` for
+    ``6 < t ≤ 10 mm``, ``3t`` above, with ``ri = ro − t``, and hot-finished
+    (EN 10210-2 [2]_) ``ro = 1.5t``, ``ri = t``.
 
     Parameters
     ----------
@@ -209,10 +209,12 @@ def hollow_section_area(b_mm, h_mm, t_mm, hot_finished):
     >>> round(float(hollow_section_area(100, 100, 5, False)), 1)
     1835.6
     """
+    g = _steel_geometry()
     t = np.asarray(t_mm, dtype=float)
-    cold = np.where(t <= 6, 2.0, np.where(t <= 10, 2.5, 3.0)) * t
-    ro = np.where(hot_finished, 1.5 * t, cold)
-    ri = np.where(hot_finished, t, ro - t)
+    band = np.searchsorted(np.asarray(g["cold_formed_radius_bands_mm"], dtype=float), t, side="left")
+    cold = np.asarray(g["cold_formed_outer_radius_t"], dtype=float)[band] * t
+    ro = np.where(hot_finished, float(g["hot_finished_outer_radius_t"]) * t, cold)
+    ri = np.where(hot_finished, float(g["hot_finished_inner_radius_t"]) * t, ro - t)
     return 2 * t * (b_mm + h_mm - 2 * t) - (4 - np.pi) * (ro ** 2 - ri ** 2)
 
 
