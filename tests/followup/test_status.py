@@ -6,6 +6,7 @@ diesel 3.34752 kg CO2e/L, 9.77778 kWh/L.
 """
 
 import dataclasses
+import datetime as dt
 import json
 import math
 
@@ -15,6 +16,7 @@ import pytest
 import klimafotavtrykk as kf
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.followup import Rule
+from klimafotavtrykk.followup import status as status_module
 from klimafotavtrykk.followup.status import follow_up, status_text
 
 # A5 per month [kg CO2e]:
@@ -116,7 +118,7 @@ def test_pro_rata_promise_and_projection_mid_contract(fu, contract, reports):
 
     Projection: 1639.752 + mean(740.264, 899.488) × 1 = 1639.752 + 819.876 = 2459.628.
     """
-    s = follow_up(contract, reports[:2]).summary
+    s = follow_up(contract, reports[:2], as_of="latest").summary
     assert s["months_elapsed"] == 2
     assert s["promised_to_date_kg_co2e"] == pytest.approx(1480.528)
     assert s["deviation_kg_co2e"] == pytest.approx(1639.752 - 1480.528)
@@ -199,7 +201,8 @@ def _deliver(fu, **delivery):
     return follow_up(fu.make_contract(materials=_concrete_promise(fu)), [fu.make_report(
         "2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
             {"line_key": "216.01#a", "description": "Betong B30", "epd_declared_unit": "m3",
-             "unit": "m3", "source_ref": "[rapport_2025-01.xlsx]Materialer!G2", **delivery}]))])
+             "unit": "m3", "source_ref": "[rapport_2025-01.xlsx]Materialer!G2", **delivery}]))],
+        as_of="latest")
 
 
 def test_a_better_product_under_another_epd_is_credited(fu):
@@ -263,7 +266,8 @@ def test_cheat_a_per_tonne_bonus_earned_by_a_lowered_value(fu):
     params = {"match": "asfalt", "threshold_kg_co2e": 60.0, "declared_unit": "tonn", "nok_per_tonne": 20.0}
     rule = Rule(kind="per_tonne_below_threshold", parameters=params, sources=dict.fromkeys(params, "x"))
     result = follow_up(fu.make_contract(rules=[rule], materials=promised),
-                       [fu.make_report("2025-01", [fu.machine_row("M1", 1.0, 1)], materials=delivered)])
+                       [fu.make_report("2025-01", [fu.machine_row("M1", 1.0, 1)], materials=delivered)],
+                       as_of="latest")
     assert result.bonus.loc[0, "amount_nok"] == 0.0
     assert result.findings["kind"].tolist() == ["epd_value_lowered"]
 
@@ -356,6 +360,38 @@ def test_cheat_a_delivery_without_its_value_earns_no_bonus(fu):
         0.0, "held_back", "[rapport_2025-03.xlsx]Materialer!G2")
 
 
+@pytest.mark.parametrize(("today", "status", "missing"), [
+    (dt.date(2025, 3, 10), "2025-01", []),                    # February's report is not due yet
+    (dt.date(2025, 4, 1), "2025-02", ["2025-02"]),            # due at the end of March
+    (dt.date(2026, 12, 7), "2025-03", ["2025-02", "2025-03"]),  # long after the end
+])
+def test_the_default_status_is_today_s(fu, contract, monkeypatch, today, status, missing):
+    """A contractor who stops reporting after January is not judged on January alone.
+
+    A month's report is due at the end of the month after it; by default the status is the
+    last month due on the day it is run, never after the contract's last month (2025-03).
+    """
+    monkeypatch.setattr(status_module, "_today", lambda: today)
+    result = follow_up(contract, fu.three_months()[:1])
+    assert str(result.status_month) == status
+    found = result.findings[result.findings["kind"] == "month_missing"]
+    assert found["month"].tolist() == missing
+
+
+@pytest.mark.parametrize("word", ["latest", "siste", " Siste "])
+def test_the_status_as_of_the_last_report_on_request(fu, contract, word):
+    """The status of the last month reported, as before the default was today's: January."""
+    result = follow_up(contract, fu.three_months()[:1], as_of=word)
+    assert str(result.status_month) == "2025-01"
+    assert not (result.findings["kind"] == "month_missing").any()
+
+
+def test_a_report_ahead_of_its_due_date_moves_the_status_on(fu, contract, monkeypatch):
+    """On 10 March only January is due, but February is already in: the status is February."""
+    monkeypatch.setattr(status_module, "_today", lambda: dt.date(2025, 3, 10))
+    assert str(follow_up(contract, fu.three_months()[:2]).status_month) == "2025-02"
+
+
 def test_a_deduction_stands_while_a_month_is_missing(fu):
     """January and February in, March missing at the status of March: the projection
     (740.264 + 899.488) × 3 / 2 = 2459.628 is over the budget 2220.792, and the deduction
@@ -434,7 +470,8 @@ def test_per_tonne_rule_on_deliveries(fu, contract):
     params = {"match": "asfalt", "threshold_kg_co2e": 60.0, "declared_unit": "tonn", "nok_per_tonne": 20.0}
     rule = Rule(kind="per_tonne_below_threshold", parameters=params, sources=dict.fromkeys(params, "x"))
     result = follow_up(fu.make_contract(rules=[rule], materials=promised),
-                       [fu.make_report("2025-01", [fu.machine_row("M1", 1.0, 1)], materials=delivered)])
+                       [fu.make_report("2025-01", [fu.machine_row("M1", 1.0, 1)], materials=delivered)],
+                       as_of="latest")
     assert result.bonus.loc[0, "tonnes_below"] == pytest.approx(100.0)
     assert result.bonus.loc[0, "amount_nok"] == pytest.approx(2000.0)
 
@@ -453,7 +490,9 @@ def test_status_text_and_json(fu, contract, reports):
     assert [row["month"] for row in data["by_month"]] == ["2025-01", "2025-02", "2025-03"]
 
 
-def test_before_any_report(fu, contract):
+def test_before_any_report(fu, contract, monkeypatch):
+    """On 15 January 2025 no report of the contract (2025-01 .. 2025-03) is due yet."""
+    monkeypatch.setattr(status_module, "_today", lambda: dt.date(2025, 1, 15))
     result = follow_up(contract, [])
     assert result.status_month is None
     assert result.summary["kg_co2e"] == 0.0 and math.isnan(result.summary["projection_kg_co2e"])

@@ -54,7 +54,7 @@ from klimafotavtrykk.followup.rules import (
 )
 from klimafotavtrykk.site import ENERGY_CLASSES, SHARE_BASES
 
-__all__ = ["FollowUp", "follow_up", "status_text", "monthly_class_totals", "DUPLICATE_RULES"]
+__all__ = ["FollowUp", "follow_up", "status_text", "monthly_class_totals", "DUPLICATE_RULES", "LATEST"]
 
 #: What counts when a month is reported in more than one file: ``last`` (the
 #: last report given for the month, as a correction replaces what it corrects)
@@ -163,8 +163,12 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
         Status month (``"2025-11"``): the status as it stood when that month's
         report was due, at the end of the month after it. Reports for later
         months, and reports signed after that month (``report_date``), are
-        listed, not counted. Default: the last month reported inside the
-        contract period, with every report counted.
+        listed, not counted. Default: the status today, with every report
+        counted: the last month whose report was due by today (the month
+        before last), or a later month already reported, and never after the
+        contract's last month. A month due and not reported is then missing,
+        also at the end of the contract. ``"latest"`` (or ``"siste"``): the
+        last month reported inside the contract period.
     duplicates : {"last", "sum"}
         See :data:`DUPLICATE_RULES`.
     refused : DataFrame, optional
@@ -201,7 +205,9 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
                          "month": pd.PeriodIndex([_period(r.month) for r in reports], freq="M"),
                          "report_date": [getattr(r, "report_date", None) for r in reports]})
     inside = meta["month"][meta["month"].isin(months)]
-    status = _period(as_of) if as_of is not None else (inside.max() if len(inside) else None)
+    latest = isinstance(as_of, str) and as_of.strip().casefold() in LATEST
+    status = (_period(as_of) if as_of is not None and not latest
+              else _default_status(months, inside, None if latest else _today()))
     signed_by = status + 1 if as_of is not None else None
     month_found, counted = month_findings(meta, months, status, duplicates, signed_by)
     use = [r for r, c in zip(reports, counted, strict=True) if c]
@@ -595,6 +601,35 @@ def _diesel_kwh_per_kg() -> float:
     table = carrier_table()
     row = table[(table["carrier"] == "diesel") & (table["scope"] == _SITE_SCOPE)].iloc[0]
     return float(row["kwh_per_unit"]) / float(row["kg_per_unit"])
+
+
+#: Words for the status as of the last month reported (``as_of``), in either language.
+LATEST: tuple[str, ...] = ("latest", "siste")
+
+
+def _today():
+    """Today's date: the default status is the status today."""
+    import datetime as dt
+
+    return dt.date.today()
+
+
+def _default_status(months: pd.PeriodIndex, reported: pd.Series, today) -> pd.Period | None:
+    """The status month when none is given: today's, or the last month reported (``today`` None).
+
+    A month's report is due at the end of the month after it, so on ``today``
+    the reports up to the month before last are due. A later month already
+    reported moves the status on; the contract's last month ends it. None
+    before the first month is due or reported.
+    """
+    latest = reported.max() if len(reported) else None
+    if today is None:
+        return latest
+    due = pd.Period(today, freq="M") - 2
+    status = due if latest is None else max(due, latest)
+    if status < months[0]:
+        return None
+    return min(status, months[-1])
 
 
 def _period(value) -> pd.Period:
