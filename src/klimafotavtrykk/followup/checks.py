@@ -23,9 +23,8 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_missing", "month_duplicate", "month_duplicate_summed", "month_outside_period",
     "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
-    "machine_not_promised",
-    "carrier_not_promised", "epd_differs", "epd_value_lowered", "epd_value_not_positive",
-    "material_not_promised", "material_not_compared", "report_refused")
+    "machine_not_promised", "carrier_not_promised", "epd_differs", "epd_value_lowered",
+    "epd_value_not_positive", "material_not_promised", "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
 #: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
