@@ -209,6 +209,73 @@ def test_floor_frame_of_the_same_arrays(benchmark, project):
     assert frame.shape == result.lines.shape
 
 
+def _numpy_totals(lines, factors, factorize=pd.factorize):
+    """Floor (a): the 1M case's numpy reference (``test_calculate._numpy_kernel``) on this input.
+
+    The three keys coded (factor id, unit, building part), quantities scaled per unit
+    spelling, one bincount by (two-digit part, factor) and one matmul with the EPDs' module
+    values: totals per part and module, summed to per-module totals. No matching, scope,
+    scenarios, checks or per-line audit. Returns the totals and what a per-line result needs.
+    """
+    ids = pd.Index(factors["factor_id"])
+    f_codes, f_uniques = factorize(lines["factor_id"])
+    factor = ids.get_indexer(f_uniques)[f_codes]
+    u_codes, u_uniques = factorize(lines["unit"])
+    scale = pd.Index(u_uniques).map({"kg": 1.0, "m3": 1.0}).to_numpy(float)
+    p_codes, p_uniques = factorize(lines["building_part"])
+    two, part = np.unique(pd.Series(p_uniques).str[:2].to_numpy(object), return_inverse=True)
+    key = part[p_codes] * len(ids) + factor
+    quantity = lines["quantity"].to_numpy(float) * scale[u_codes]
+    binned = np.bincount(key, weights=quantity, minlength=len(two) * len(ids))
+    per_factor = np.nan_to_num(factors[DECLARED].to_numpy(float))
+    by_part = binned.reshape(len(two), len(ids)) @ per_factor
+    return pd.Series(by_part.sum(axis=0), index=DECLARED), factor, quantity, per_factor
+
+
+def _numpy_per_line(lines, factors, factorize=pd.factorize):
+    """Floor (b): floor (a) and the per-line result, a pandas frame of the lines and their
+    module values (gathered per factor and multiplied by the quantities)."""
+    by_module, factor, quantity, per_factor = _numpy_totals(lines, factors, factorize)
+    per_line = per_factor.take(factor, axis=0)
+    per_line *= quantity[:, None]
+    frame = pd.concat([lines, pd.DataFrame(per_line, columns=DECLARED, copy=False)], axis=1)
+    return frame, by_module
+
+
+def _factorize_objects(column):
+    """``pd.factorize`` of a text column's Python objects: about three times faster than of
+    the ``str`` column itself (pandas 3), the same codes."""
+    return pd.factorize(column.to_numpy(dtype=object))
+
+
+def test_floor_numpy_totals(benchmark, project):
+    """Floor (a): the numpy reference of the 1M case, per-module totals, on the same input."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    by_module, *_ = benchmark(_numpy_totals, lines, factors)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module[DECLARED].to_numpy(),
+                               rtol=1e-12)
+
+
+def test_floor_numpy_per_line_frame(benchmark, project):
+    """Floor (b): floor (a) and the per-line result as a pandas frame of those arrays."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    frame, by_module = benchmark(_numpy_per_line, lines, factors)
+    assert len(frame) == len(lines)
+    np.testing.assert_allclose(frame[DECLARED].to_numpy(), result.lines[DECLARED].to_numpy(),
+                               rtol=1e-12)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module[DECLARED].to_numpy(),
+                               rtol=1e-12)
+
+
+def test_floor_numpy_per_line_frame_objects(benchmark, project):
+    """Floor (b), with the text columns factorized as Python objects (the faster way)."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    frame, by_module = benchmark(_numpy_per_line, lines, factors, _factorize_objects)
+    assert len(frame) == len(lines)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module[DECLARED].to_numpy(),
+                               rtol=1e-12)
+
+
 def test_lcax_end_to_end(benchmark, project):
     lcax = pytest.importorskip("lcax", reason="the lcax package is not installed")
     _, _, result, _, text = project(_size(benchmark))
