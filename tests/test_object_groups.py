@@ -132,3 +132,25 @@ def test_a_column_of_one_object_is_typed_as_pandas_types_it(value):
     fast, scanned = typed(_one_value(values)), typed(values)
     assert fast.dtype == scanned.dtype
     pd.testing.assert_series_equal(pd.Series(fast), pd.Series(scanned), check_exact=True)
+
+
+#: Texts whose cleaning matters: white space of every kind around them, whole numbers read as
+#: text, blanks, and texts that clean to the same value.
+_TEXTS = st.text(alphabet=st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2003", "2", "3", "1",
+                                           ".", "0", "k", "g", "Ø", "\u0301"]), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXTS, min_size=0, max_size=40, unique=True))
+def test_few_texts_are_cleaned_as_the_pandas_text_methods_clean_them(texts):
+    from klimafotavtrykk._frames import _codes_of_clean_texts, _codes_of_cleaned
+
+    raw = np.empty(len(texts), dtype=object)
+    raw[:] = texts
+    codes = np.arange(-1, len(texts), dtype=np.intp)  # every distinct text once, and a missing line
+    got_codes, got_uniques = _codes_of_clean_texts(codes, raw)
+    expected_codes, expected_uniques = _codes_of_cleaned(codes, raw)
+    np.testing.assert_array_equal(got_codes, expected_codes)
+    assert got_codes.dtype == expected_codes.dtype == np.int64
+    assert got_uniques.dtype == expected_uniques.dtype == object
+    assert got_uniques.tolist() == expected_uniques.tolist()

@@ -16,7 +16,7 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import refuse_repeated_columns, text_codes
-from klimafotavtrykk._string_storage import python_strings
+from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
     expand_layers,
@@ -210,8 +210,16 @@ def _none_unmatched(items: pd.DataFrame, build) -> pd.DataFrame:
     return _NONE_UNMATCHED[key].copy()
 
 
+#: The empty ``other`` frame per pandas text option (its column labels are text): a copy of
+#: it costs a few microseconds, building it anew some hundreds.
+_EMPTY_OTHER: dict[tuple, pd.DataFrame] = {}
+
+
 def _empty_other() -> pd.DataFrame:
-    return pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
+    key = (pd.get_option("mode.string_storage"),)
+    if key not in _EMPTY_OTHER:
+        _EMPTY_OTHER[key] = pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
+    return _EMPTY_OTHER[key].copy()
 
 
 def _finite(value: float) -> float:
@@ -359,10 +367,12 @@ def calculate(
 
     # units: each distinct spelling parsed once
     ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
-    u_dim = utable["dimension"].map(_DIM).fillna(-1).to_numpy(dtype=np.int64)
+    u_dimension = utable["dimension"].to_numpy(dtype=object)  # a few spellings: plain loops
+    u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
+                     dtype=np.int64)
     line_dim = np.append(u_dim, -1)[ucodes]
     line_scale = np.append(utable["scale"].to_numpy(dtype=float), np.nan)[ucodes]
-    u_lump = utable["dimension"].isin(["lump_sum", "percent"]).to_numpy()
+    u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
     line_lump = np.append(u_lump, False)[ucodes]
     line_known = np.append(utable["known"].to_numpy(dtype=bool), False)[ucodes]
 
@@ -467,7 +477,8 @@ def calculate(
     site_result = _site_result(site, electricity)
     other = _other_contributions(profile, site_result, operational_energy, electricity,
                                  energy_factors)
-    by_module = pd.Series(by_part.sum(axis=0) + other.sum(axis=0).to_numpy(),
+    other_sum = other.sum(axis=0).to_numpy() if len(other) else 0.0  # x + 0.0 is x
+    by_module = pd.Series(by_part.sum(axis=0) + other_sum,
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
     matched_f = computed(fidx)
@@ -741,6 +752,8 @@ def _b6(annual: Mapping[str, float], period: float, electricity: str,
 
 def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, Any]]:
     """Warn once about lines whose quantity is implausible; list them for the result."""
+    if one_object(check) and check[0] is None:  # every line plausible: no line is read
+        return []
     flagged = np.flatnonzero(~pd.isna(check))  # check is None or a name
     if not len(flagged):
         return []
@@ -776,7 +789,10 @@ def _reason_masks(reason: np.ndarray):
     The lines with a reason are coded once (most lines have none); each name
     is then compared on the codes.
     """
-    given = np.flatnonzero(pd.notna(reason))
+    if one_object(reason) and reason[0] is None:  # every line found its factor: no reason
+        given = np.empty(0, dtype=np.intp)
+    else:
+        given = np.flatnonzero(pd.notna(reason))
     codes, names = pd.factorize(reason[given])
 
     def said(name: str) -> np.ndarray:

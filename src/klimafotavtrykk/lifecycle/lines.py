@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._frames import filled, typed, typed_take
+from klimafotavtrykk._frames import _unwrapped, filled, typed
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
@@ -122,15 +122,16 @@ class LineResults:
         """The factor, match and audit columns of the computed rows, each typed once."""
         ok, f, table = self.ok, self.factor, self.table
         source = table.frame
+        per_factor = _PerFactor(len(table), f)
         return {
-            "factor_id": typed_take(table.ids.to_numpy(dtype=object), f),
-            "factor_name": (typed_take(source["name_nb"].to_numpy(dtype=object), f)
+            "factor_id": per_factor.take(table.ids.to_numpy(dtype=object)),
+            "factor_name": (per_factor.take(source["name_nb"].to_numpy(dtype=object))
                             if "name_nb" in source.columns else filled(len(f), None)),
-            "factor_source": typed_take(source["source"].to_numpy(dtype=object), f),
+            "factor_source": per_factor.take(source["source"].to_numpy(dtype=object)),
             "match_method": typed(_one_value(self.method)),
-            "indicator": typed_take(table.indicator, f),
+            "indicator": per_factor.take(table.indicator),
             "declared_quantity": self.quantity.copy(),
-            "declared_unit": typed_take(source["declared_unit"].to_numpy(dtype=object), f),
+            "declared_unit": per_factor.take(source["declared_unit"].to_numpy(dtype=object)),
             "mass": self.quantity * table.mass_per_declared_unit[f],
             "replacements": self.replacements[self.row],
             **{c: typed(_rows(self.audit[c].to_numpy(dtype=object), ok)) for c in _AUDIT},
@@ -155,6 +156,23 @@ class LineResults:
             no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
             computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
         return computed.reset_index(drop=True)
+
+
+class _PerFactor:
+    """:func:`~klimafotavtrykk._frames.typed_take` of several factor-table columns by one factor.
+
+    Which rows are used, and the position of each line's row among them, are found once for
+    all the columns, not once per column (each is a pass over the lines).
+    """
+
+    def __init__(self, n_factors: int, factor: np.ndarray) -> None:
+        self.used = np.zeros(n_factors, dtype=bool)
+        self.used[factor] = True
+        self.position = (np.cumsum(self.used, dtype=np.intp) - 1)[factor]
+
+    def take(self, values: np.ndarray):
+        """``typed_take(values, factor)``: the same dtype and values."""
+        return _unwrapped(pd.Series(values[self.used]).array.take(self.position))
 
 
 def _one_value(values: np.ndarray) -> np.ndarray:
