@@ -839,7 +839,10 @@ def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray,
 
     Works on the distinct parts: only the two-digit parts some line uses are groups.
     """
-    two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
+    if all(type(p) is str for p in parts):  # text_codes' texts: a few, sliced in a loop
+        two = np.array([*(p[:2] for p in parts), ""], dtype=object)
+    else:
+        two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
     labels, label_of = np.unique(two.astype(object), return_inverse=True)
     # which labels the lines use, counted per part code (code -1 is the trailing "" slot)
     per_code = np.bincount(codes + 1, minlength=len(two))
