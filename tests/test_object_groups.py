@@ -134,6 +134,27 @@ def test_a_column_of_one_object_is_typed_as_pandas_types_it(value):
     pd.testing.assert_series_equal(pd.Series(fast), pd.Series(scanned), check_exact=True)
 
 
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("value", ["factor_id", "", "Ø 110", pd.NA, np.nan, None])
+def test_one_text_seen_on_every_row_is_typed_as_pandas_types_it(value, storage):
+    """The one stored object n times, in the array type pandas gives the scanned column;
+    the column is its own (not a view of the values, writable where pandas' is)."""
+    from klimafotavtrykk._frames import typed
+    from klimafotavtrykk.lifecycle.lines import _one_value
+
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    values = np.empty(3_000, dtype=object)
+    values.fill(value)
+    with pd.option_context("mode.string_storage", storage):
+        fast, scanned = typed(_one_value(values)), typed(values)
+    assert type(fast) is type(scanned) and fast.dtype == scanned.dtype
+    pd.testing.assert_series_equal(pd.Series(fast), pd.Series(scanned), check_exact=True)
+    assert not np.may_share_memory(np.asarray(fast), values)
+    if hasattr(fast, "_ndarray"):
+        assert fast._ndarray.flags.writeable == scanned._ndarray.flags.writeable
+
+
 #: Texts whose cleaning matters: white space of every kind around them, whole numbers read as
 #: text, blanks, and texts that clean to the same value.
 _TEXTS = st.text(alphabet=st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2003", "2", "3", "1",

@@ -216,6 +216,12 @@ def typed(values: np.ndarray):
         kind = pd.Series(values[:1]).array
         if type(kind) is pd.arrays.NumpyExtensionArray and kind.dtype == object:
             return filled(len(values), values[0])  # one reference n times, as pandas keeps it
+        backing = getattr(kind, "_ndarray", None)
+        if (isinstance(backing, np.ndarray) and backing.dtype == object
+                and hasattr(kind, "_from_backing_data")):
+            # what ``take`` of row 0 n times makes (``str`` stored in Python objects): the one
+            # stored object n times, put in the same array type; filled, not gathered
+            return _unwrapped(kind._from_backing_data(filled(len(values), backing[0])))
         return _unwrapped(kind.take(np.zeros(len(values), dtype=np.intp)))
     column = _unwrapped(pd.Series(values, copy=False).array)
     if np.may_share_memory(np.asarray(column), values):
