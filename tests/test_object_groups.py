@@ -175,3 +175,28 @@ def test_few_texts_are_cleaned_as_the_pandas_text_methods_clean_them(texts):
     assert got_codes.dtype == expected_codes.dtype == np.int64
     assert got_uniques.dtype == expected_uniques.dtype == object
     assert got_uniques.tolist() == expected_uniques.tolist()
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("kind", ["one object", "equal texts", "two texts", "none", "numbers",
+                                  "text and none"])
+def test_factor_columns_of_the_per_line_frame_are_typed_take(kind, storage):
+    """The per-line frame's factor columns (one pass for all of them) equal typed_take's."""
+    from klimafotavtrykk._frames import typed_take
+    from klimafotavtrykk.lifecycle.lines import _PerFactor
+
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    shared = "synthetic EPD"
+    values = np.empty(6, dtype=object)
+    values[:] = {"one object": [shared] * 6,
+                 "equal texts": ["".join(["k", "g"]) for _ in range(6)],
+                 "two texts": ["kg", "m3"] * 3,
+                 "none": [None] * 6,
+                 "numbers": [1.5, 2.5] * 3,
+                 "text and none": ["kg", None] * 3}[kind]
+    factor = np.random.default_rng(5).integers(0, 4, 2_000)  # rows 4 and 5 unused
+    with pd.option_context("mode.string_storage", storage):
+        got, expected = _PerFactor(len(values), factor).take(values), typed_take(values, factor)
+    assert type(got) is type(expected) and got.dtype == expected.dtype
+    pd.testing.assert_series_equal(pd.Series(got), pd.Series(expected), check_exact=True)

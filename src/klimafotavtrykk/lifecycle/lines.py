@@ -171,8 +171,17 @@ class _PerFactor:
         self.position = (np.cumsum(self.used, dtype=np.intp) - 1)[factor]
 
     def take(self, values: np.ndarray):
-        """``typed_take(values, factor)``: the same dtype and values."""
-        return _unwrapped(pd.Series(values[self.used]).array.take(self.position))
+        """``typed_take(values, factor)``: the same dtype and values.
+
+        Where every used row holds one object (a source or indicator shared by all of a
+        table's rows), that object is filled in, which is what the take makes.
+        """
+        kinds = pd.Series(values[self.used]).array
+        backing = getattr(kinds, "_ndarray", None)
+        if (isinstance(backing, np.ndarray) and one_object(backing)
+                and hasattr(kinds, "_from_backing_data")):
+            return _unwrapped(kinds._from_backing_data(filled(len(self.position), backing[0])))
+        return _unwrapped(kinds.take(self.position))
 
 
 def _one_value(values: np.ndarray) -> np.ndarray:
