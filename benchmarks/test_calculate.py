@@ -54,6 +54,31 @@ The goal, 0.3 x pandas, lies under the numpy floor (0.41-0.44 x pandas in these 
 itself factorizes the three text columns; two of them here (unit, building part) hold a new
 text object on every line, so they are hashed by value in both. Peak memory of a 1M
 calculate: 0.55 GB (0.67 GB with ``result.lines`` read), the input made 0.29 GB of it.
+
+lcax4 (fewer pandas calls and per-line passes; per-line match fields made when read): before =
+main at bff387e, after = the branch, three pairs back to back, load 2-3, CPU time, min of 3-5
+rounds (tek17: 23-169 rounds):
+
+=========================================  ===============  ===============  ===============
+case                                       pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft
+=========================================  ===============  ===============  ===============
+calculate, 1M lines x 5,000 user factors   258 / 225 ms     274 / 233 ms     273 / 250 ms
+  pandas merge + groupby, same run         505 / 492 ms     522 / 495 ms     500 / 494 ms
+  numpy factorize + bincount + matmul      222 / 205 ms     222 / 204 ms     206 / 204 ms
+  ratio to pandas                          0.51 / 0.46      0.53 / 0.47      0.55 / 0.51
+  ratio to the numpy floor                 1.16 / 1.10      1.24 / 1.14      1.32 / 1.22
+same, result.lines read once               378 / 330 ms     409 / 347 ms     524 / 368 ms
+calculate_tek17[100000]                    35.8 / 35.0 ms   39.8 / 36.8 ms   42.2 / 38.3 ms
+calculate_tek17[1000]                      6.32 / 4.72 ms   6.86 / 5.04 ms   6.67 / 4.97 ms
+=========================================  ===============  ===============  ===============
+
+Profile of the 1M case after (per statement, CPU, min of 5): matching 47 ms (the factor ids
+grouped by object, 1M addresses hashed), coding the building parts 43 and the units 37 ms
+(each line holds its own text object: hashed by value, as the numpy floor hashes them),
+preparing the lines 26 ms (making the ten absent line columns, which the per-line frame shows:
+computing them only when ``result.lines`` is read is the next cut, about 20 ms), the user
+rows' default scenarios 12 ms (per factor row), the plausibility check 11 ms, and the rest
+under 8 ms each. The goal (0.3 x pandas) stays under the numpy floor (0.41-0.42 x pandas).
 """
 
 import numpy as np
