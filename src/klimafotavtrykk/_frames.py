@@ -7,11 +7,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._string_storage import groups_by_key, object_groups, per_group
+from klimafotavtrykk._string_storage import groups_by_key, object_groups, one_object, per_group
 from klimafotavtrykk.errors import InputError
 
 __all__ = ["text_codes", "text_codes_by_value", "row_codes", "clean_text", "short_numbers", "filled", "typed",
-           "typed_take", "refuse_repeated_columns"]
+           "typed_take", "taken", "refuse_repeated_columns"]
 
 
 def refuse_repeated_columns(frame: pd.DataFrame, error: type[Exception] = InputError,
@@ -203,7 +203,28 @@ def typed_take(values: np.ndarray, codes: np.ndarray):
     used[codes] = True
     position = np.cumsum(used, dtype=np.intp) - 1  # of each used value among the used ones
     kinds = pd.Series(values[used]).array  # pandas chooses the type from these values
-    return _unwrapped(kinds.take(position[codes]))
+    return taken(kinds, position[codes])
+
+
+def taken(kinds, positions: np.ndarray):
+    """``kinds.take(positions)`` as a new column: a plain ndarray where pandas wraps one.
+
+    Where ``kinds`` stores one object only (``str`` in Python objects: a source or match
+    method every line shares), that object is filled in ``len(positions)`` times and put in
+    the same array type: what the take makes, without gathering.
+
+    Parameters
+    ----------
+    kinds : pandas.api.extensions.ExtensionArray
+        Typed distinct values (``pd.Series(values).array``).
+    positions : numpy.ndarray of intp
+        Index into ``kinds`` per element, each valid.
+    """
+    backing = getattr(kinds, "_ndarray", None)
+    if (isinstance(backing, np.ndarray) and one_object(backing)
+            and hasattr(kinds, "_from_backing_data")):
+        return _unwrapped(kinds._from_backing_data(filled(len(positions), backing[0])))
+    return _unwrapped(kinds.take(positions))
 
 
 def typed(values: np.ndarray):
@@ -216,13 +237,7 @@ def typed(values: np.ndarray):
         kind = pd.Series(values[:1]).array
         if type(kind) is pd.arrays.NumpyExtensionArray and kind.dtype == object:
             return filled(len(values), values[0])  # one reference n times, as pandas keeps it
-        backing = getattr(kind, "_ndarray", None)
-        if (isinstance(backing, np.ndarray) and backing.dtype == object
-                and hasattr(kind, "_from_backing_data")):
-            # what ``take`` of row 0 n times makes (``str`` stored in Python objects): the one
-            # stored object n times, put in the same array type; filled, not gathered
-            return _unwrapped(kind._from_backing_data(filled(len(values), backing[0])))
-        return _unwrapped(kind.take(np.zeros(len(values), dtype=np.intp)))
+        return taken(kind, np.zeros(len(values), dtype=np.intp))  # one object: filled
     column = _unwrapped(pd.Series(values, copy=False).array)
     if np.may_share_memory(np.asarray(column), values):
         column = column.copy()  # the frame owns its column, as a frame given the array would

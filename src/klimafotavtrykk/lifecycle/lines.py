@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._frames import _unwrapped, filled, typed
+from klimafotavtrykk._frames import filled, taken, typed
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
@@ -176,12 +176,7 @@ class _PerFactor:
         Where every used row holds one object (a source or indicator shared by all of a
         table's rows), that object is filled in, which is what the take makes.
         """
-        kinds = pd.Series(values[self.used]).array
-        backing = getattr(kinds, "_ndarray", None)
-        if (isinstance(backing, np.ndarray) and one_object(backing)
-                and hasattr(kinds, "_from_backing_data")):
-            return _unwrapped(kinds._from_backing_data(filled(len(self.position), backing[0])))
-        return _unwrapped(kinds.take(self.position))
+        return taken(pd.Series(values[self.used]).array, self.position)
 
 
 def _one_value(values: np.ndarray) -> np.ndarray:
