@@ -40,9 +40,9 @@ engine3 (text coded by its objects, constant columns seen as such, no copies whe
 computes, fewer full-length passes): before = main at 773c717, after = the branch, three
 pairs back to back, load 3-4, CPU time, min of 5 rounds:
 
-=========================================  ===============  ===============  ===============
-case                                       pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft
-=========================================  ===============  ===============  ===============
+=========================================  ===============  ===============  ===============  ===============
+case                                       pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft   pair 4 bef/aft
+=========================================  ===============  ===============  ===============  ===============
 calculate, 1M lines x 5,000 user factors   323 / 282 ms     368 / 315 ms     373 / 289 ms
   pandas merge + groupby, same run         555 / 517 ms     524 / 535 ms     535 / 509 ms
   numpy factorize + bincount + matmul      240 / 210 ms     220 / 233 ms     224 / 211 ms
@@ -54,6 +54,33 @@ The goal, 0.3 x pandas, lies under the numpy floor (0.41-0.44 x pandas in these 
 itself factorizes the three text columns; two of them here (unit, building part) hold a new
 text object on every line, so they are hashed by value in both. Peak memory of a 1M
 calculate: 0.55 GB (0.67 GB with ``result.lines`` read), the input made 0.29 GB of it.
+
+lcax4 (fewer pandas calls and per-line passes; per-line match fields made when read; absent
+text columns made only in the frames): before = main at bff387e, after = the branch, pairs
+back to back, load 2-3, CPU time, min of 3-5 rounds (tek17: 23-202 rounds); pairs 1-3 before
+the branch's last two commits, pair 4 with the final code:
+
+=========================================  ===============  ===============  ===============  ===============
+case                                       pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft   pair 4 bef/aft
+=========================================  ===============  ===============  ===============  ===============
+calculate, 1M lines x 5,000 user factors   258 / 225 ms     274 / 233 ms     273 / 250 ms     256 / 204 ms
+  pandas merge + groupby, same run         505 / 492 ms     522 / 495 ms     500 / 494 ms     500 / 496 ms
+  numpy factorize + bincount + matmul      222 / 205 ms     222 / 204 ms     206 / 204 ms     218 / 202 ms
+  ratio to pandas                          0.51 / 0.46      0.53 / 0.47      0.55 / 0.51      0.51 / 0.41
+  ratio to the numpy floor                 1.16 / 1.10      1.24 / 1.14      1.32 / 1.22      1.17 / 1.01
+same, result.lines read once               378 / 330 ms     409 / 347 ms     524 / 368 ms     366 / 326 ms
+calculate_tek17[100000]                    35.8 / 35.0 ms   39.8 / 36.8 ms   42.2 / 38.3 ms   34.6 / 26.6 ms
+calculate_tek17[1000]                      6.32 / 4.72 ms   6.86 / 5.04 ms   6.67 / 4.97 ms   6.32 / 4.29 ms
+=========================================  ===============  ===============  ===============  ===============
+
+Profile of the 1M case before the last commit (per statement, CPU, min of 5): matching 47 ms
+(the factor ids grouped by object, 1M addresses hashed), coding the building parts 43 and the
+units 37 ms (each line holds its own text object: hashed by value, as the numpy floor hashes
+them), preparing the lines 26 ms (most of it making the five absent text columns, 1M
+references to None each, which the last commit makes only in the frames), the user rows'
+default scenarios 12 ms (per factor row), the plausibility check 11 ms, and the rest under 8
+ms each. With the final code ``calculate`` is at the numpy floor (1.01 x in pair 4); the goal
+(0.3 x pandas) stays under that floor (0.41-0.44 x pandas).
 """
 
 import numpy as np

@@ -58,9 +58,9 @@ in ``calculate``): before = main at 773c717, after = the branch, three pairs run
 load 3-4 on the shared 2 cores, CPU time (``--benchmark-timer=time.process_time``),
 min of 5-121 rounds; lcax end to end / ours in brackets:
 
-======================================  ===============  ===============  ===============
-case, 100k products                     pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft
-======================================  ===============  ===============  ===============
+======================================  ===============  ===============  ===============  ===============
+case, 100k products                     pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft   pair 4 bef/aft
+======================================  ===============  ===============  ===============  ===============
 ours, frame in -> results out           56.2 / 83.7 ms   75.7 / 68.9 ms   54.1 / 55.1 ms
   lcax end to end / ours                44.4 / 30.4 x    32.6 / 37.1 x    43.8 / 44.7 x
 ours, text stored in Arrow              81.9 / 77.6 ms   122.4 / 92.9 ms  77.0 / 67.6 ms
@@ -81,6 +81,50 @@ factorized, about 3.5 ms each in pandas, units, scope, reasons), and the per-lin
 14 ms, of which making its 42 columns of 100k values (six text columns taken per factor row,
 the 16 module columns, the rest) is most, and pandas' floor for putting the same arrays
 together with ``copy=False`` is 6 ms.
+
+lcax4 (fewer pandas calls and per-line passes in ``calculate``; the floors added): before =
+main at bff387e, after = the branch, pairs back to back, load 2-3 on the shared 2 cores, CPU
+time (``--benchmark-timer=time.process_time``), min of 5-29 rounds. Pairs 1-3 ran before the
+branch's last two commits (``_frames.taken``; absent text columns made only in the frames),
+pair 4 with the final code:
+
+======================================  ===============  ===============  ===============  ===============
+case, 100k products                     pair 1 bef/aft   pair 2 bef/aft   pair 3 bef/aft   pair 4 bef/aft
+======================================  ===============  ===============  ===============  ===============
+ours, frame in -> results out           53.8 / 41.5 ms   55.8 / 44.4 ms   59.0 / 48.4 ms   51.6 / 38.3 ms
+  lcax end to end / ours                42.7 / 55.1 x    40.3 / 51.5 x    39.4 / 47.8 x    43.3 / 57.3 x
+ours, FactorTable built once            51.2 / 33.3 ms   53.8 / 37.4 ms   56.7 / 49.8 ms   47.0 / 41.9 ms
+  lcax end to end / ours                44.9 / 68.9 x    41.8 / 61.1 x    41.0 / 46.5 x    47.6 / 52.4 x
+ours, text stored in Arrow              53.9 / 53.1 ms   63.4 / 48.5 ms   63.4 / 59.0 ms   48.1 / 51.1 ms
+ours, the per-line frame alone          11.8 / 11.0 ms   11.9 / 11.0 ms   13.5 / 12.5 ms   11.3 / 11.8 ms
+floor (a): numpy totals                 20.2 / 19.2 ms   21.2 / 19.7 ms   20.6 / 21.7 ms   19.2 / 19.2 ms
+floor (b): (a) + per-line frame         22.6 / 22.5 ms   23.7 / 22.8 ms   24.5 / 25.2 ms   22.4 / 21.7 ms
+floor (b), text factorized as objects   10.8 / 10.8 ms   11.2 / 11.8 ms   13.2 / 14.5 ms   11.2 / 10.8 ms
+floor: pd.DataFrame of its arrays       5.7 / 5.4 ms     5.9 / 5.3 ms     6.0 / 5.8 ms     5.3 / 5.6 ms
+lcax end to end                         2.30 / 2.29 s    2.25 / 2.28 s    2.32 / 2.31 s    2.23 / 2.20 s
+======================================  ===============  ===============  ===============  ===============
+
+The floor. 100 x is 22.0-23.1 ms of CPU in these runs. Floor (b), the 1M case's numpy
+reference (``_numpy_kernel`` of ``test_calculate.py``: the three key columns factorized, one
+bincount, one matmul) with the per-line result as a pandas frame of its arrays, took 21.7-25.2
+ms in the same runs: 100 x asks ours to cost what that reference costs, with nothing of
+matching, scope, unit checks, reasons, coverage or the per-line audit columns. The lowest
+floor found is the same reference factorizing the columns' Python objects (pandas 3
+factorizes a ``str`` column about three times slower than its objects), 10.8-14.5 ms; ours
+is 3.3-3.9 x that in pairs 1-3 and 3.5 x in pair 4 (the FactorTable case 3.1-3.9 x).
+
+Where ours goes (lcax4's profile, per statement, CPU, min of 30 runs, load about 2): of
+``calculate``'s 22.5 ms, coding the three text columns is about 7 (factor id 1.3-1.9,
+grouped by object; unit and building part about 2 each: each line holds its own text object,
+made from a numpy text array, so each is hashed by value as the floor hashes it), matching
+the rest about 2, preparing the lines 2.9 (of which 2.2 making the ten absent line columns
+the per-line frame shows: five of them 100k references to None, 0.28 ms each, now made only
+in the frames), and some forty steps of 0.2-0.9 ms each (checks, scenarios, groups,
+coverage, the small frames), about 6 ms of which is the fixed cost of a call
+(``calculate`` of 2 000 lines: 6 ms). The
+per-line frame's 11 ms: the factor, match and audit text columns 5 (each 100k object
+references, 0.25-0.65 ms a column), the modules and their total 2.4-3.2, putting the 42
+columns together 2-3 (its floor 5.4-6 for the same arrays given as 42 separate columns).
 """
 
 import gc
@@ -207,6 +251,73 @@ def test_floor_frame_of_the_same_arrays(benchmark, project):
     arrays = {name: result.lines[name].array for name in result.lines.columns}
     frame = benchmark(pd.DataFrame, arrays, copy=False)
     assert frame.shape == result.lines.shape
+
+
+def _numpy_totals(lines, factors, factorize=pd.factorize):
+    """Floor (a): the 1M case's numpy reference (``test_calculate._numpy_kernel``) on this input.
+
+    The three keys coded (factor id, unit, building part), quantities scaled per unit
+    spelling, one bincount by (two-digit part, factor) and one matmul with the EPDs' module
+    values: totals per part and module, summed to per-module totals. No matching, scope,
+    scenarios, checks or per-line audit. Returns the totals and what a per-line result needs.
+    """
+    ids = pd.Index(factors["factor_id"])
+    f_codes, f_uniques = factorize(lines["factor_id"])
+    factor = ids.get_indexer(f_uniques)[f_codes]
+    u_codes, u_uniques = factorize(lines["unit"])
+    scale = pd.Index(u_uniques).map({"kg": 1.0, "m3": 1.0}).to_numpy(float)
+    p_codes, p_uniques = factorize(lines["building_part"])
+    two, part = np.unique(pd.Series(p_uniques).str[:2].to_numpy(object), return_inverse=True)
+    key = part[p_codes] * len(ids) + factor
+    quantity = lines["quantity"].to_numpy(float) * scale[u_codes]
+    binned = np.bincount(key, weights=quantity, minlength=len(two) * len(ids))
+    per_factor = np.nan_to_num(factors[DECLARED].to_numpy(float))
+    by_part = binned.reshape(len(two), len(ids)) @ per_factor
+    return pd.Series(by_part.sum(axis=0), index=DECLARED), factor, quantity, per_factor
+
+
+def _numpy_per_line(lines, factors, factorize=pd.factorize):
+    """Floor (b): floor (a) and the per-line result, a pandas frame of the lines and their
+    module values (gathered per factor and multiplied by the quantities)."""
+    by_module, factor, quantity, per_factor = _numpy_totals(lines, factors, factorize)
+    per_line = per_factor.take(factor, axis=0)
+    per_line *= quantity[:, None]
+    frame = pd.concat([lines, pd.DataFrame(per_line, columns=DECLARED, copy=False)], axis=1)
+    return frame, by_module
+
+
+def _factorize_objects(column):
+    """``pd.factorize`` of a text column's Python objects: about three times faster than of
+    the ``str`` column itself (pandas 3), the same codes."""
+    return pd.factorize(column.to_numpy(dtype=object))
+
+
+def test_floor_numpy_totals(benchmark, project):
+    """Floor (a): the numpy reference of the 1M case, per-module totals, on the same input."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    by_module, *_ = benchmark(_numpy_totals, lines, factors)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module[DECLARED].to_numpy(),
+                               rtol=1e-12)
+
+
+def test_floor_numpy_per_line_frame(benchmark, project):
+    """Floor (b): floor (a) and the per-line result as a pandas frame of those arrays."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    frame, by_module = benchmark(_numpy_per_line, lines, factors)
+    assert len(frame) == len(lines)
+    np.testing.assert_allclose(frame[DECLARED].to_numpy(), result.lines[DECLARED].to_numpy(),
+                               rtol=1e-12)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module[DECLARED].to_numpy(),
+                               rtol=1e-12)
+
+
+def test_floor_numpy_per_line_frame_objects(benchmark, project):
+    """Floor (b), with the text columns factorized as Python objects (the faster way)."""
+    lines, factors, result, _, _ = project(_size(benchmark))
+    frame, by_module = benchmark(_numpy_per_line, lines, factors, _factorize_objects)
+    assert len(frame) == len(lines)
+    np.testing.assert_allclose(by_module.to_numpy(), result.by_module[DECLARED].to_numpy(),
+                               rtol=1e-12)
 
 
 def test_lcax_end_to_end(benchmark, project):

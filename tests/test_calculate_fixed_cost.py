@@ -27,7 +27,7 @@ LAYOUTS = [
 @pytest.mark.parametrize("profile", ["tek17", "en15978"])
 def test_no_unmatched_frame_is_the_one_built_for_it(monkeypatch, profile):
     fast = [kf.calculate(_lines(**extra), profile).unmatched for extra in LAYOUTS]
-    monkeypatch.setattr(assessment, "_none_unmatched", lambda items, build: build())
+    monkeypatch.setattr(assessment, "_none_unmatched", lambda items, build, *layout: build())
     for extra, cached in zip(LAYOUTS, fast, strict=True):
         built = kf.calculate(_lines(**extra), profile).unmatched
         assert len(built) == 0
@@ -67,3 +67,49 @@ def test_nothing_derived_read_only_equals_the_written_frame():
     pd.testing.assert_frame_equal(written, shared, check_exact=True)
     written.loc[0, "thickness"] = 0.1  # the default frame is the caller's to change
     assert written.loc[0, "thickness"] == 0.1
+
+
+#: Bills lacking some of the text columns calculate makes only when a frame shows them, with
+#: the given columns in other orders (row_id given last, before them, none; an empty bill).
+DEFERRED_LAYOUTS = [
+    _lines(),
+    _lines(row_id=[7, 8]),
+    _lines(row_id=[7, 8])[["row_id", "quantity", "unit", "building_part", "factor_id"]],
+    _lines(description=["Plasstøpt betong B30", None]),
+    _lines(transport_mode=["truck_concrete", None], post_number=["1.1", "1.2"]),
+    _lines(source_ref=["a.xlsx!A1", None], item_code=[None, "LB2"])[
+        ["unit", "source_ref", "quantity", "factor_id", "item_code", "building_part"]],
+    _lines().iloc[0:0],
+]
+
+
+@pytest.mark.parametrize("lines", DEFERRED_LAYOUTS, ids=range(len(DEFERRED_LAYOUTS)))
+def test_deferred_columns_complete_to_the_prepared_lines(lines):
+    """The prepared lines without the absent text columns, completed, are prepare_lines'."""
+    from klimafotavtrykk.assessment import _prepared_lines
+
+    lean, deferred = _prepared_lines(lines, defer=True)
+    expected = assessment.prepare_lines(lines)
+    assert set(deferred.names) == ({"source_ref", "post_number", "item_code", "description",
+                                    "transport_mode"} - set(lines.columns))
+    assert not set(deferred.names) & set(lean.columns)  # not made
+    completed = deferred.complete(lean)
+    pd.testing.assert_frame_equal(completed, expected, check_exact=True)
+    assert list(completed.dtypes) == list(expected.dtypes)
+    assert list(lean.columns) == [c for c in expected.columns if c not in deferred.names]
+
+
+@pytest.mark.parametrize("lines", DEFERRED_LAYOUTS[:-1], ids=range(len(DEFERRED_LAYOUTS) - 1))
+def test_frames_of_a_bill_with_deferred_columns_hold_them_in_place(lines):
+    """result.lines and result.unmatched show every line column, where prepare_lines puts it,
+    whether the line computes or not (the second line's part, 311, is out of tek17's scope)."""
+    lines = lines.assign(building_part=["251", "311"])
+    result = kf.calculate(lines, "tek17")
+    prepared = list(assessment.prepare_lines(lines).columns)
+    for frame in (result.lines, result.unmatched):
+        assert len(frame) == 1
+        assert list(frame.columns[:len(prepared)]) == prepared
+        absent = {"source_ref", "post_number", "item_code", "description",
+                  "transport_mode"} - set(lines.columns)
+        for name in absent:
+            assert frame[name].dtype == object and frame[name].isna().all()

@@ -154,6 +154,44 @@ def test_explicit_factor_detail(mappings):
     assert r.matched_text.tolist() == ["glulam"]
 
 
+def test_every_line_naming_its_factor_gets_every_field(mappings):
+    """Lines that all name a known factor: each per-line field as a plain array, made when
+    read (a calculation reads none of them), equal in a copy, a pickle and a replace."""
+    import copy
+    import dataclasses
+    import pickle
+
+    import numpy as np
+
+    lines = pd.DataFrame({"factor_id": ["glulam", " rebar ", "glulam"] * 400})  # 1 200 lines
+    r = match_factors(lines, IDS, mappings)
+    # by hand: glulam is row 2, rebar row 3; the id is quoted stripped, as the line names it
+    said = {"glulam": 'factor id "glulam" given on the line',
+            "rebar": 'factor id "rebar" given on the line'}
+    order = ["glulam", "rebar", "glulam"] * 400
+    assert r.factor_idx.tolist() == [2, 3, 2] * 400
+    for result in (pickle.loads(pickle.dumps(r)), copy.copy(r), r,
+                   dataclasses.replace(r, method=r.method)):
+        for name, expected in (("detail", [said[i] for i in order]), ("matched_text", order),
+                               ("rule_file", [None] * 1200)):
+            value = getattr(result, name)
+            assert isinstance(value, np.ndarray) and value.dtype == object, name
+            assert value.tolist() == expected, name
+        assert result.rule_line.tolist() == [-1] * 1200
+        assert result.reason.tolist() == [None] * 1200
+    assert r.detail is r.detail  # made once, then kept
+
+
+def test_an_unknown_id_among_named_factors_keeps_its_fields(mappings):
+    """Every line names a factor, one of them unknown: its fields say so, the others' stand."""
+    r = match_factors(pd.DataFrame({"factor_id": ["glulam", "ghost"]}), IDS, mappings)
+    assert r.reason.tolist() == [None, "unknown_factor"]
+    assert r.detail.tolist() == ['factor id "glulam" given on the line', "ghost"]
+    assert r.matched_text.tolist() == ["glulam", None]
+    assert r.rule_file.tolist() == [None, None]
+    assert r.rule_line.tolist() == [-1, -1]
+
+
 # ---------------------------------------------------------------- labour only (issue 11)
 # Each line decided by hand: does the line deliver a product (material) or only work,
 # hire, temporary works or design? "Levering og montasje" delivers; "Montasje av" alone

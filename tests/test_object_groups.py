@@ -132,3 +132,71 @@ def test_a_column_of_one_object_is_typed_as_pandas_types_it(value):
     fast, scanned = typed(_one_value(values)), typed(values)
     assert fast.dtype == scanned.dtype
     pd.testing.assert_series_equal(pd.Series(fast), pd.Series(scanned), check_exact=True)
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("value", ["factor_id", "", "Ø 110", pd.NA, np.nan, None])
+def test_one_text_seen_on_every_row_is_typed_as_pandas_types_it(value, storage):
+    """The one stored object n times, in the array type pandas gives the scanned column;
+    the column is its own (not a view of the values, writable where pandas' is)."""
+    from klimafotavtrykk._frames import typed
+    from klimafotavtrykk.lifecycle.lines import _one_value
+
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    values = np.empty(3_000, dtype=object)
+    values.fill(value)
+    with pd.option_context("mode.string_storage", storage):
+        fast, scanned = typed(_one_value(values)), typed(values)
+    assert type(fast) is type(scanned) and fast.dtype == scanned.dtype
+    pd.testing.assert_series_equal(pd.Series(fast), pd.Series(scanned), check_exact=True)
+    assert not np.may_share_memory(np.asarray(fast), values)
+    if hasattr(fast, "_ndarray"):
+        assert fast._ndarray.flags.writeable == scanned._ndarray.flags.writeable
+
+
+#: Texts whose cleaning matters: white space of every kind around them, whole numbers read as
+#: text, blanks, and texts that clean to the same value.
+_TEXTS = st.text(alphabet=st.sampled_from([" ", "\t", "\n", "\u00a0", "\u2003", "2", "3", "1",
+                                           ".", "0", "k", "g", "Ø", "\u0301"]), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXTS, min_size=0, max_size=40, unique=True))
+def test_few_texts_are_cleaned_as_the_pandas_text_methods_clean_them(texts):
+    from klimafotavtrykk._frames import _codes_of_clean_texts, _codes_of_cleaned
+
+    raw = np.empty(len(texts), dtype=object)
+    raw[:] = texts
+    codes = np.arange(-1, len(texts), dtype=np.intp)  # every distinct text once, and a missing line
+    got_codes, got_uniques = _codes_of_clean_texts(codes, raw)
+    expected_codes, expected_uniques = _codes_of_cleaned(codes, raw)
+    np.testing.assert_array_equal(got_codes, expected_codes)
+    assert got_codes.dtype == expected_codes.dtype == np.int64
+    assert got_uniques.dtype == expected_uniques.dtype == object
+    assert got_uniques.tolist() == expected_uniques.tolist()
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@pytest.mark.parametrize("kind", ["one object", "equal texts", "two texts", "none", "numbers",
+                                  "text and none"])
+def test_factor_columns_of_the_per_line_frame_are_typed_take(kind, storage):
+    """The per-line frame's factor columns (one pass for all of them) equal typed_take's."""
+    from klimafotavtrykk._frames import typed_take
+    from klimafotavtrykk.lifecycle.lines import _PerFactor
+
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    shared = "synthetic EPD"
+    values = np.empty(6, dtype=object)
+    values[:] = {"one object": [shared] * 6,
+                 "equal texts": ["".join(["k", "g"]) for _ in range(6)],
+                 "two texts": ["kg", "m3"] * 3,
+                 "none": [None] * 6,
+                 "numbers": [1.5, 2.5] * 3,
+                 "text and none": ["kg", None] * 3}[kind]
+    factor = np.random.default_rng(5).integers(0, 4, 2_000)  # rows 4 and 5 unused
+    with pd.option_context("mode.string_storage", storage):
+        got, expected = _PerFactor(len(values), factor).take(values), typed_take(values, factor)
+    assert type(got) is type(expected) and got.dtype == expected.dtype
+    pd.testing.assert_series_equal(pd.Series(got), pd.Series(expected), check_exact=True)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._string_storage import groups_by_key, object_groups, per_group
+from klimafotavtrykk._string_storage import groups_by_key, object_groups, one_object, per_group
 from klimafotavtrykk.errors import InputError
 
 __all__ = ["text_codes", "text_codes_by_value", "row_codes", "clean_text", "short_numbers", "filled", "typed",
-           "typed_take", "refuse_repeated_columns"]
+           "typed_take", "taken", "refuse_repeated_columns"]
 
 
 def refuse_repeated_columns(frame: pd.DataFrame, error: type[Exception] = InputError,
@@ -90,12 +92,44 @@ def text_codes_by_value(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         # the same values as an object array: factorized about twice as fast
         column = column.to_numpy(dtype=object)
     codes, raw = pd.factorize(column, use_na_sentinel=True)
+    if len(raw) <= _FEW_TEXTS and all(type(v) is str for v in raw):
+        return _codes_of_clean_texts(codes, raw)
+    return _codes_of_cleaned(codes, raw)
+
+
+def _codes_of_cleaned(codes: np.ndarray, raw) -> tuple[np.ndarray, np.ndarray]:
+    """Codes per line after cleaning the distinct values ``raw`` (see :func:`text_codes`)."""
     cleaned = pd.Series(raw, dtype=object).astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
     # distinct texts that clean to the same value (" 231", "231.0") share one code
     keep = (cleaned != "").to_numpy()
     codes2, uniques = pd.factorize(cleaned.where(keep, None), use_na_sentinel=True)
     mapping = np.append(codes2, -1)
     return mapping[codes].astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+#: Up to this many distinct texts, :func:`text_codes_by_value` cleans them in a plain loop: the
+#: pandas text methods' fixed cost per call is then most of the work (a unit, a building part).
+_FEW_TEXTS = 1_000
+
+_WHOLE_NUMBER_TAIL = re.compile(r"\.0$")
+
+
+def _codes_of_clean_texts(codes: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_codes_of_cleaned` of a few distinct Python texts, in a loop.
+
+    The same steps as the pandas text methods there (``str.strip``, the trailing ``.0``
+    removed with the same pattern, blanks missing, equal cleaned texts one code, in the
+    order first seen), on each distinct text once.
+    """
+    first: dict[str, int] = {}
+    code_of = np.empty(len(raw) + 1, dtype=np.int64)
+    code_of[-1] = -1  # a missing line
+    for i, text in enumerate(raw):  # distinct texts, not lines
+        text = _WHOLE_NUMBER_TAIL.sub("", text.strip())
+        code_of[i] = -1 if text == "" else first.setdefault(text, len(first))
+    uniques = np.empty(len(first), dtype=object)
+    uniques[:] = list(first)
+    return code_of[codes], uniques
 
 
 def row_codes(columns: list) -> tuple[np.ndarray, np.ndarray]:
@@ -169,7 +203,28 @@ def typed_take(values: np.ndarray, codes: np.ndarray):
     used[codes] = True
     position = np.cumsum(used, dtype=np.intp) - 1  # of each used value among the used ones
     kinds = pd.Series(values[used]).array  # pandas chooses the type from these values
-    return _unwrapped(kinds.take(position[codes]))
+    return taken(kinds, position[codes])
+
+
+def taken(kinds, positions: np.ndarray):
+    """``kinds.take(positions)`` as a new column: a plain ndarray where pandas wraps one.
+
+    Where ``kinds`` stores one object only (``str`` in Python objects: a source or match
+    method every line shares), that object is filled in ``len(positions)`` times and put in
+    the same array type: what the take makes, without gathering.
+
+    Parameters
+    ----------
+    kinds : pandas.api.extensions.ExtensionArray
+        Typed distinct values (``pd.Series(values).array``).
+    positions : numpy.ndarray of intp
+        Index into ``kinds`` per element, each valid.
+    """
+    backing = getattr(kinds, "_ndarray", None)
+    if (isinstance(backing, np.ndarray) and one_object(backing)
+            and hasattr(kinds, "_from_backing_data")):
+        return _unwrapped(kinds._from_backing_data(filled(len(positions), backing[0])))
+    return _unwrapped(kinds.take(positions))
 
 
 def typed(values: np.ndarray):
@@ -182,7 +237,7 @@ def typed(values: np.ndarray):
         kind = pd.Series(values[:1]).array
         if type(kind) is pd.arrays.NumpyExtensionArray and kind.dtype == object:
             return filled(len(values), values[0])  # one reference n times, as pandas keeps it
-        return _unwrapped(kind.take(np.zeros(len(values), dtype=np.intp)))
+        return taken(kind, np.zeros(len(values), dtype=np.intp))  # one object: filled
     column = _unwrapped(pd.Series(values, copy=False).array)
     if np.may_share_memory(np.asarray(column), values):
         column = column.copy()  # the frame owns its column, as a frame given the array would

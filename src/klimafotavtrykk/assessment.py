@@ -16,7 +16,7 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import refuse_repeated_columns, text_codes
-from klimafotavtrykk._string_storage import python_strings
+from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
     expand_layers,
@@ -43,7 +43,7 @@ from klimafotavtrykk.lifecycle.engine import (
     totals_by_group,
 )
 from klimafotavtrykk.lifecycle.geometry import derive_dimensions
-from klimafotavtrykk.lifecycle.lines import LazyFrame, LineResults
+from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
@@ -200,9 +200,10 @@ class Assessment:
 _NONE_UNMATCHED: dict[tuple, pd.DataFrame] = {}
 
 
-def _none_unmatched(items: pd.DataFrame, build) -> pd.DataFrame:
+def _none_unmatched(items: pd.DataFrame, build, deferred: Deferred = Deferred()) -> pd.DataFrame:  # noqa: B008
     """The ``unmatched`` frame of lines that all compute: ``build()`` once per column layout."""
-    key = (tuple(items.columns), tuple(items.dtypes), items.columns.dtype, items.columns.name)
+    key = (tuple(items.columns), tuple(items.dtypes), items.columns.dtype, items.columns.name,
+           deferred.layout, deferred.names)
     if key not in _NONE_UNMATCHED:
         if len(_NONE_UNMATCHED) >= 64:  # layouts are few; never grow without bound
             _NONE_UNMATCHED.clear()
@@ -210,8 +211,16 @@ def _none_unmatched(items: pd.DataFrame, build) -> pd.DataFrame:
     return _NONE_UNMATCHED[key].copy()
 
 
+#: The empty ``other`` frame per pandas text option (its column labels are text): a copy of
+#: it costs a few microseconds, building it anew some hundreds.
+_EMPTY_OTHER: dict[tuple, pd.DataFrame] = {}
+
+
 def _empty_other() -> pd.DataFrame:
-    return pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
+    key = (pd.get_option("mode.string_storage"),)
+    if key not in _EMPTY_OTHER:
+        _EMPTY_OTHER[key] = pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
+    return _EMPTY_OTHER[key].copy()
 
 
 def _finite(value: float) -> float:
@@ -349,20 +358,22 @@ def calculate(
     if bta_m2 is not None and not (math.isfinite(float(bta_m2)) and float(bta_m2) > 0):
         raise InputError("the gross area must be a positive number", expected="BTA > 0 m²",
                          found=str(bta_m2), code="bad_area")
-    items = prepare_lines(lines)
+    items, deferred = _prepared_lines(lines, defer=True)
     profile = resolve_profile(profile)
     table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
-    items, match, original, said = _layers_as_lines(items, table, mappings)
+    items, match, original, said, deferred = _layers_as_lines(items, table, mappings, deferred)
     fidx = match.factor_idx
     f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
 
     # units: each distinct spelling parsed once
     ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
-    u_dim = utable["dimension"].map(_DIM).fillna(-1).to_numpy(dtype=np.int64)
+    u_dimension = utable["dimension"].to_numpy(dtype=object)  # a few spellings: plain loops
+    u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
+                     dtype=np.int64)
     line_dim = np.append(u_dim, -1)[ucodes]
     line_scale = np.append(utable["scale"].to_numpy(dtype=float), np.nan)[ucodes]
-    u_lump = utable["dimension"].isin(["lump_sum", "percent"]).to_numpy()
+    u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
     line_lump = np.append(u_lump, False)[ucodes]
     line_known = np.append(utable["known"].to_numpy(dtype=bool), False)[ucodes]
 
@@ -380,7 +391,7 @@ def calculate(
         original["quantity"].to_numpy(dtype=float), first_scale, first_dim))
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
-    derived = derive_dimensions(items["description"], fidx, line_dim, explicit, table,
+    derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit, table,
                                 read_only=True)  # only read below
     same_dimension = line_dim == decl_dim
     if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
@@ -406,7 +417,10 @@ def calculate(
         )
 
     # transport modes named on lines
-    mode_codes, mode_names = text_codes(items["transport_mode"])
+    if "transport_mode" in items.columns:
+        mode_codes, mode_names = text_codes(items["transport_mode"])
+    else:  # deferred: none given on any line, as text_codes says of a column of None
+        mode_codes, mode_names = np.full(len(items), -1, dtype=np.int64), np.array([], dtype=object)
     mode_given = mode_codes >= 0
     line_mode = np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
 
@@ -467,13 +481,14 @@ def calculate(
     site_result = _site_result(site, electricity)
     other = _other_contributions(profile, site_result, operational_energy, electricity,
                                  energy_factors)
-    by_module = pd.Series(by_part.sum(axis=0) + other.sum(axis=0).to_numpy(),
+    other_sum = other.sum(axis=0).to_numpy() if len(other) else 0.0  # x + 0.0 is x
+    by_module = pd.Series(by_part.sum(axis=0) + other_sum,
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
     matched_f = computed(fidx)
     def not_computed() -> pd.DataFrame:
         why = names[first_rule[~ok]] if reason is None else reason[~ok]
-        unmatched = items.loc[~ok].assign(reason=why, detail=match.detail[~ok],
+        unmatched = deferred.complete(items.loc[~ok]).assign(reason=why, detail=match.detail[~ok],
                                           **_audit(derived, ~ok))
         hints = unmatched_hints(why, fidx[~ok], line_dim[~ok],
                                 ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
@@ -485,12 +500,13 @@ def calculate(
         _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
         return unmatched.reset_index(drop=True)
 
-    unmatched = _none_unmatched(items, not_computed) if every else not_computed()
+    unmatched = _none_unmatched(items, not_computed, deferred) if every else not_computed()
     # per-line results on request: built when result.lines is first read
     per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
                            method=computed(match.method), row=row, quantity=qty,
                            intensities=intensities, replacements=n_repl, table=table,
-                           audit=derived[["dimension_source", "dimension_note", "conversion"]])
+                           audit=derived[["dimension_source", "dimension_note", "conversion"]],
+                           deferred=deferred)
     coverage = _coverage(table, rows, row, profile)
     metadata = {
         "version": __version__,
@@ -532,6 +548,21 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         line is reported, never dropped), extra columns kept, and a default
         ``row_id`` (0 .. n-1) where none was given.
     """
+    return _prepared_lines(lines, defer=False)[0]
+
+
+#: Line columns that, when absent, :func:`calculate` makes only where a frame shows them: it
+#: reads them only as codes (all missing). Others read them as columns (``building_part``,
+#: ``factor_id``: uncertainty, tender scoring), so they are made at once.
+_DEFERRABLE = frozenset({"source_ref", "post_number", "item_code", "description", "transport_mode"})
+
+
+def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Deferred]:
+    """:func:`prepare_lines`, and with ``defer`` the absent text columns left to be made.
+
+    Returns the lines and the :class:`~klimafotavtrykk.lifecycle.lines.Deferred` columns
+    (none without ``defer``): ``deferred.complete(items)`` is ``prepare_lines(lines)``.
+    """
     if not isinstance(lines, pd.DataFrame):
         raise InputError(f"lines must be a pandas DataFrame, got {type(lines).__name__}",
                          code="not_a_frame")
@@ -543,7 +574,11 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
     # with copy-on-write the caller's columns are shared, not copied: nothing here writes into them
     items = lines.copy(deep=not _COPY_ON_WRITE)
     added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
+    layout = (*items.columns, *added)
+    later = tuple(c for c in added if defer and c in _DEFERRABLE)
     for column in added:
+        if column in later:
+            continue
         if column == "row_id":
             items[column] = np.arange(len(items))
         elif column in _NUMERIC_LINE_COLUMNS:
@@ -572,24 +607,35 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
         at = items.index[np.flatnonzero(km < 0)[0]]
         raise InputError(f"transport distance cannot be negative, line {at}", cell=_ref(items, at),
                          expected="km >= 0", code="bad_transport_km")
-    return items
+    return items, (Deferred(layout=layout, names=later) if later else Deferred())
+
+
+def _text_column(items: pd.DataFrame, name: str) -> pd.Series:
+    """A text column of the prepared lines; a deferred one as None on every line (read only)."""
+    if name in items.columns:
+        return items[name]
+    none = np.broadcast_to(np.array(None, dtype=object), (len(items),))  # one None, not n
+    return pd.Series(none, index=items.index, dtype=object, copy=False)
 
 
 # ---------------------------------------------------------------------------- helpers
 
-def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None):
+def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None,
+                     deferred: Deferred):
     """Match the lines; a build-up line (reason ``assembly``) becomes one row per layer.
 
     Returns the rows to compute, their match, the lines as given (for
-    :func:`~klimafotavtrykk.assemblies.fold_layers`) and the :func:`_reason_masks` of the
-    rows' match.
+    :func:`~klimafotavtrykk.assemblies.fold_layers`), the :func:`_reason_masks` of the
+    rows' match and the columns still deferred (none once a build-up is expanded: its
+    rows are made from every column).
     """
     match = match_factors(items, table.ids, mappings)
     said = _reason_masks(match.reason)
     layered = said("assembly")
     if not layered.any():
         return (items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items,
-                said)
+                said, deferred)
+    items, deferred = deferred.complete(items), Deferred()
     rows = expand_layers(items, layered)
     line = rows[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
     layer = line >= 0
@@ -602,7 +648,7 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
         value[layer] = getattr(again, name)
         fields[name] = value
     match = dataclasses.replace(match, **fields)
-    return rows, match, items, _reason_masks(match.reason)
+    return rows, match, items, _reason_masks(match.reason), deferred
 
 
 @dataclass(frozen=True)
@@ -741,6 +787,8 @@ def _b6(annual: Mapping[str, float], period: float, electricity: str,
 
 def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, Any]]:
     """Warn once about lines whose quantity is implausible; list them for the result."""
+    if one_object(check) and check[0] is None:  # every line plausible: no line is read
+        return []
     flagged = np.flatnonzero(~pd.isna(check))  # check is None or a name
     if not len(flagged):
         return []
@@ -776,7 +824,10 @@ def _reason_masks(reason: np.ndarray):
     The lines with a reason are coded once (most lines have none); each name
     is then compared on the codes.
     """
-    given = np.flatnonzero(pd.notna(reason))
+    if one_object(reason) and reason[0] is None:  # every line found its factor: no reason
+        given = np.empty(0, dtype=np.intp)
+    else:
+        given = np.flatnonzero(pd.notna(reason))
     codes, names = pd.factorize(reason[given])
 
     def said(name: str) -> np.ndarray:
@@ -823,7 +874,10 @@ def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray,
 
     Works on the distinct parts: only the two-digit parts some line uses are groups.
     """
-    two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
+    if all(type(p) is str for p in parts):  # text_codes' texts: a few, sliced in a loop
+        two = np.array([*(p[:2] for p in parts), ""], dtype=object)
+    else:
+        two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
     labels, label_of = np.unique(two.astype(object), return_inverse=True)
     # which labels the lines use, counted per part code (code -1 is the trailing "" slot)
     per_code = np.bincount(codes + 1, minlength=len(two))

@@ -128,6 +128,40 @@ class Mappings:
     labour: pd.DataFrame | None = None
 
 
+class _Gathered:
+    """``values[codes]``, made when first read (see :class:`_OnRead`)."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, values: np.ndarray, codes: np.ndarray) -> None:
+        self.values, self.codes = values, codes
+
+    def __call__(self) -> np.ndarray:
+        return self.values[self.codes]
+
+
+class _OnRead:
+    """Dataclass field whose value may be given as :class:`_Gathered`, made on first read.
+
+    The field stays required in ``__init__``; an array given is kept as it is.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}_value"
+
+    def __get__(self, obj, objtype=None) -> np.ndarray:
+        if obj is None:
+            raise AttributeError(self._slot)  # no class-level default: the field is required
+        value = obj.__dict__[self._slot]
+        if isinstance(value, _Gathered):
+            value = value()
+            obj.__dict__[self._slot] = value
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self._slot] = value
+
+
 @dataclass(frozen=True, eq=False)
 class MatchResult:
     """Factor row per line.
@@ -158,14 +192,21 @@ class MatchResult:
     rule_file, rule_line : numpy.ndarray
         Mapping file and its line number (header = line 1) of the alias or
         prefix used; None and -1 otherwise.
+
+    Notes
+    -----
+    ``detail``, ``matched_text`` and ``rule_file`` may be given as :class:`_Gathered`
+    (values per distinct text and a code per line): the per-line array is then made when
+    the attribute is first read, and kept. A calculation whose lines all compute reads
+    none of them.
     """
 
     factor_idx: np.ndarray
     method: np.ndarray
     reason: np.ndarray
-    detail: np.ndarray
-    matched_text: np.ndarray
-    rule_file: np.ndarray
+    detail: np.ndarray = _OnRead()  # noqa: RUF009 (a descriptor: made on first read)
+    matched_text: np.ndarray = _OnRead()  # noqa: RUF009
+    rule_file: np.ndarray = _OnRead()  # noqa: RUF009
     rule_line: np.ndarray
 
 
@@ -295,8 +336,6 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     """
     mappings = mappings or load_mappings()
     n = len(lines)
-    # object columns of None: one reference each, not np.full's conversion per element
-    rule_file = filled(n, None)
     rule_line = np.full(n, -1, dtype=np.int64)
 
     # each text column coded once; rules run on the distinct texts, results go back by code
@@ -310,11 +349,13 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     if some_explicit and has_explicit.all():  # every line names its factor: gathers, no masks
         factor_idx = found_u[id_codes].astype(np.int64, copy=False)
         method = filled(n, "factor_id")
-        matched = ids[id_codes]
-        detail = said_u[id_codes]
+        matched = _Gathered(ids, id_codes)  # per line when read: a calculation seldom does
+        detail = _Gathered(said_u, id_codes)
+        rule_file = _Gathered(np.array([None], dtype=object), np.zeros(n, dtype=np.intp))
     else:  # the columns the other rules fill, made only when some line needs them
         factor_idx = np.full(n, -1, dtype=np.int64)
-        method, detail, matched = (filled(n, None) for _ in range(3))
+        # object columns of None: one reference each, not np.full's conversion per element
+        method, detail, matched, rule_file = (filled(n, None) for _ in range(4))
         if some_explicit:
             codes = id_codes[has_explicit]
             factor_idx[has_explicit] = found_u[codes]
@@ -364,6 +405,8 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     reason = filled(n, None)
     missed = factor_idx < 0
     if missed.any():  # labour and build-up lines are unmatched too: none missed, nothing to say
+        matched, detail, rule_file = (v() if isinstance(v, _Gathered) else v
+                                      for v in (matched, detail, rule_file))
         reason[missed & has_explicit] = "unknown_factor"
         reason[missed & ~has_explicit & ~labour & ~layered] = "no_factor"
         reason[labour] = "labour_only"

@@ -122,7 +122,7 @@ def _content_key(frame: pd.DataFrame, extend: bool) -> tuple[bytes, bool] | None
     pickler.fast = True  # no memo: content only, never which cells share an object
     try:
         pickler.dump([list(frame.columns), [str(t) for t in frame.dtypes], frame.index.to_numpy(),
-                      *(frame.iloc[:, j].to_numpy() for j in range(frame.shape[1]))])
+                      *(column.to_numpy() for _, column in frame.items())])  # by position
     except Exception:  # noqa: BLE001 (any object a user put in a cell)
         return None
     return hashlib.sha256(out.getbuffer()).digest(), bool(extend)
