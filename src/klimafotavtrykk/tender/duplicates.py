@@ -89,6 +89,8 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
             array = array.view("i8")
         return values.dtype.str, [np.ascontiguousarray(array).tobytes()]
     array = np.asarray(array, dtype=object)
+    if _all_none(array):  # a column the bid left empty (most of the optional ones): no coding
+        return none
     # missing values are the sentinel (-1); an empty text was an empty CSV cell too, so it
     # joins them: found among the distinct values, not cell by cell
     codes, distinct = pd.factorize(array, use_na_sentinel=True)  # the array: no Series made
@@ -117,6 +119,18 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
         text = _without_file_part("\x00" + text)
     codes = np.ascontiguousarray(codes, dtype=np.int64)
     return tag, [codes.tobytes(), text.encode("utf-8", "surrogatepass")]
+
+
+def _all_none(array: np.ndarray) -> bool:
+    """Every cell of an object array is None (one comparison in numpy's loop).
+
+    Such a column factorizes to no distinct value, so :func:`_column_bytes` gives it the same
+    bytes as before. A cell that cannot say whether it equals None (``pd.NA``) answers False.
+    """
+    try:
+        return bool(len(array)) and bool((array == None).all())  # noqa: E711 (element-wise)
+    except (TypeError, ValueError):
+        return False
 
 
 #: The ``[file]`` part at the start of every NUL-separated reference.
