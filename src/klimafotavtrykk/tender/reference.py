@@ -322,10 +322,24 @@ def _equal_cells(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.zeros(len(a), dtype=bool)
     if equal.any():
         same = a[equal]
-        texts = same[~pd.isna(same)]  # equal blanks can only be None (NaN is not equal to NaN)
+        texts = same[~_is_none(same)]  # equal blanks can only be None (NaN is not equal to NaN)
         if len(texts) and pd.api.types.infer_dtype(texts, skipna=False) != "string":
             return np.zeros(len(a), dtype=bool)  # other types than text: compare all in full
     return equal
+
+
+def _is_none(cells: np.ndarray) -> np.ndarray:
+    """Per cell of values each equal to itself: is it None (what ``pd.isna`` finds among them).
+
+    The cells :func:`_equal_cells` keeps compared equal, so none is NaN or NaT (neither equals
+    itself) and ``pd.NA`` has been refused; of the missing values only None is left, and one
+    comparison in numpy's loop finds it where ``pd.isna`` inspects every object (0.2 ms a text
+    column of 5 000 lines). A cell that cannot say is left to ``pd.isna``.
+    """
+    try:
+        return np.asarray(cells == None, dtype=bool)  # noqa: E711 (element-wise)
+    except (TypeError, ValueError):
+        return np.asarray(pd.isna(cells), dtype=bool)
 
 
 def _sheet_ref(materials: pd.DataFrame, file: str) -> str:
