@@ -104,3 +104,16 @@ def test_stacking_without_added_lines_is_the_concat():
     one = first.iloc[:1]  # a line added: the concat itself
     assert_frame_equal(_stacked(first, one), pd.concat([first, one], ignore_index=True),
                        check_exact=True)
+
+
+def test_none_among_equal_cells_found_as_pd_isna_finds_it():
+    """Among cells equal to themselves, the cells found None are those ``pd.isna`` finds."""
+    import datetime as dt
+
+    from klimafotavtrykk.tender.reference import _is_none
+
+    cells = np.array(["Betong", None, 1, 1.5, True, "", dt.date(2026, 1, 2), None, "None"],
+                     dtype=object)
+    assert (cells == cells).all()  # each equal to itself, as the cells compared equal are
+    assert _is_none(cells).tolist() == pd.isna(cells).tolist()
+    assert _is_none(cells[:0]).tolist() == []

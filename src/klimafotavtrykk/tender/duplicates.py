@@ -122,15 +122,17 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
 
 
 def _all_none(array: np.ndarray) -> bool:
-    """Every cell of an object array is None (one comparison in numpy's loop).
+    """Every cell of an object array holds None, compared by address (no cell is asked).
 
     Such a column factorizes to no distinct value, so :func:`_column_bytes` gives it the same
-    bytes as before. A cell that cannot say whether it equals None (``pd.NA``) answers False.
+    bytes as before. The addresses are compared, not the values, so a cell whose ``==``
+    cannot answer (``pd.NA``) costs nothing.
     """
-    try:
-        return bool(len(array)) and bool((array == None).all())  # noqa: E711 (element-wise)
-    except (TypeError, ValueError):
+    from klimafotavtrykk._string_storage import _addresses
+
+    if not len(array) or array[0] is not None:
         return False
+    return bool((_addresses(array) == id(None)).all())
 
 
 #: The ``[file]`` part at the start of every NUL-separated reference.
