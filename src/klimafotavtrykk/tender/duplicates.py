@@ -104,7 +104,10 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
         return none
     kind = pd.api.types.infer_dtype(distinct, skipna=False)  # one C pass over the distinct values
     if kind in ("string", "boolean", "empty"):
-        text = "\x00".join(map(str, distinct))
+        values = distinct.tolist()
+        # str() of a str is the str itself: joined as they are when every value is exactly str
+        # (a fifth of the time over 5 000 references), else each through str() as before
+        text = "\x00".join(values if set(map(type, values)) == {str} else map(str, values))
         tag = "text"
     else:  # mixed or numeric cells in a text column: every cell as written, missing as ""
         blank = pd.isna(array)
