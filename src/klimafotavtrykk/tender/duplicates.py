@@ -131,11 +131,11 @@ def _all_none(array: np.ndarray) -> bool:
     bytes as before. The addresses are compared, not the values, so a cell whose ``==``
     cannot answer (``pd.NA``) costs nothing.
     """
-    from klimafotavtrykk._string_storage import _addresses
+    from klimafotavtrykk._string_storage import none_cells
 
     if not len(array) or array[0] is not None:
         return False
-    return bool((_addresses(array) == id(None)).all())
+    return bool(none_cells(array).all())
 
 
 #: The ``[file]`` part at the start of every NUL-separated reference.
