@@ -320,6 +320,28 @@ def one_object(values) -> bool:
     return bool((addresses == addresses[0]).all())
 
 
+def none_cells(values):
+    """Per element of a one-dimensional object array: whether it is None, compared by address.
+
+    No element is asked anything: a cell whose ``==`` cannot answer (``pd.NA``) or answers
+    oddly costs the same integer comparison as any other.
+
+    Parameters
+    ----------
+    values : numpy.ndarray of object
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> none_cells(np.array([None, "a", None], dtype=object)).tolist()
+    [True, False, True]
+    """
+    return _addresses(values) == id(None)
+
 def _addresses(values):
     """The addresses of an object array's elements, as unsigned integers (a copy).
 

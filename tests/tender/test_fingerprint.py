@@ -132,3 +132,22 @@ def test_file_part_removed_as_the_pattern_removes_it():
         assert _without_file_part(plain) == _FILE_PART.sub("\x00", plain)
 
     same()
+
+
+def test_a_column_of_none_gives_the_bytes_factorizing_gives(monkeypatch):
+    """The all-None shortcut gives each column the bytes of the coding it skips."""
+    from klimafotavtrykk.tender import duplicates
+
+    columns = [
+        pd.Series([None] * 3, dtype=object),  # the shortcut: no distinct value
+        pd.Series([None, pd.NA, None], dtype=object),  # NA: coded, one missing value too
+        pd.Series([pd.NA, True, None], dtype=object),  # first cell NA: coded
+        pd.Series([None, "", None], dtype=object),  # an empty text is a missing cell
+        pd.Series([None, "Betong"], dtype=object),
+        pd.Series([], dtype=object),
+    ]
+    shortcut = [duplicates._column_bytes(c) for c in columns]
+    monkeypatch.setattr(duplicates, "_all_none", lambda array: False)
+    assert shortcut == [duplicates._column_bytes(c) for c in columns]
+    assert shortcut[0] == shortcut[1] == shortcut[3]  # all three: 3 missing cells, "none"
+    assert shortcut[0][0] == "none"

@@ -40,6 +40,19 @@ def test_clean_text_strips_and_drops_a_whole_numbers_point_zero():
     assert _clean_array(np.array(["x", "  "], dtype=object)).tolist() == ["x", None]
 
 
+
+def test_clean_text_of_text_only_cells_as_when_coded_first():
+    """Text in every cell (the stripped-cell path): the values coding the cells first gives."""
+    cells = np.array([" 1.01#ab ", "1.02#cd", " ", "", "1.01#ab", "\t2\n", np.str_(" x ")],
+                     dtype=object)
+    # by hand: ends stripped, blank -> None, numpy's str_ -> str
+    expected = ["1.01#ab", "1.02#cd", None, None, "1.01#ab", "2", "x"]
+    got = _clean_array(cells)
+    assert got.dtype == object and got.tolist() == expected
+    assert [type(v) for v in got.tolist()] == [str, str, type(None), type(None), str, str, str]
+    mixed = np.append(cells, None)  # a None among them: the coded path, the same values
+    assert _clean_array(mixed).tolist() == [*expected, None]
+
 def test_bid_frames_types_the_columns_and_lists_what_it_cannot_read():
     materials = pd.DataFrame({
         "source_ref": ["[b.xlsx]M!E2", "[b.xlsx]M!E3"], "quantity": [1.0, 2.0],

@@ -66,3 +66,73 @@ def test_a_changed_unknown_and_repeated_key():
     frame = bid(line_key=(0, "9#00000000"))
     frame.loc[2, "line_key"] = KEYS[1]
     assert kinds(frame) == ["added_line", "deleted_line", "deleted_line", "duplicate_line"]
+
+
+def _cells(frame: pd.DataFrame) -> list:
+    """Every cell's Python type and repr, column by column (NaN and None told apart)."""
+    return [[(type(v).__name__, repr(v)) for v in frame[c].tolist()] for c in frame.columns]
+
+
+def test_stacking_without_added_lines_is_the_concat():
+    """No line added: the lines get the dtypes and values ``pd.concat`` gives them, cell for cell."""
+    from pandas.testing import assert_frame_equal
+
+    from klimafotavtrykk.tender.reference import _stacked
+
+    first = pd.DataFrame({
+        "row_id": np.array([4, 7], dtype=np.int64),  # beside float: float64 (4.0, 7.0)
+        "small": np.array([1, 2], dtype=np.int32),  # beside int64: int64
+        "flag": np.array([True, False]),  # beside int64: object holding the bools
+        "text": pd.Series(["a", None], dtype="str"),  # beside object: object, NaN for None
+        "obj": pd.Series(["x", None], dtype=object),
+        "when": np.array(["2026-01-02", "NaT"], dtype="datetime64[s]"),  # beside object
+        "same": pd.Series(["u", "v"], dtype="str"),  # beside str: stays str
+        "num": np.array([0.5, np.nan]),
+    }, index=[3, 9])  # not a RangeIndex: the result's is
+    added = pd.DataFrame({
+        "row_id": np.array([], dtype=float), "small": np.array([], dtype=np.int64),
+        "flag": np.array([], dtype=np.int64), "text": pd.Series([], dtype=object),
+        "obj": pd.Series([], dtype=object), "when": pd.Series([], dtype=object),
+        "same": pd.Series([], dtype="str"), "num": np.array([], dtype=float)})
+    expected = pd.concat([first, added], ignore_index=True)
+    for _ in range(2):  # the second time from the remembered dtypes
+        got = _stacked(first, added)
+        assert_frame_equal(got, expected, check_exact=True)
+        assert list(got.dtypes) == list(expected.dtypes)
+        assert _cells(got) == _cells(expected)
+    assert first["row_id"].dtype == np.int64  # the caller's frame is not changed
+    one = first.iloc[:1]  # a line added: the concat itself
+    assert_frame_equal(_stacked(first, one), pd.concat([first, one], ignore_index=True),
+                       check_exact=True)
+
+
+def test_none_among_equal_cells_found_as_pd_isna_finds_it():
+    """Among cells equal to themselves, the cells found None are those ``pd.isna`` finds."""
+    import datetime as dt
+
+    from klimafotavtrykk.tender.reference import _is_none
+
+    cells = np.array(["Betong", None, 1, 1.5, True, "", dt.date(2026, 1, 2), None, "None"],
+                     dtype=object)
+    assert (cells == cells).all()  # each equal to itself, as the cells compared equal are
+    assert _is_none(cells).tolist() == pd.isna(cells).tolist()
+    assert _is_none(cells[:0]).tolist() == []
+
+
+def test_every_blank_but_the_space_is_not_printable():
+    """The key check's shortcut: printable text holds no blank that cleaning would change."""
+    import re
+    import sys
+
+    from klimafotavtrykk.tender.reference import _not_clean
+
+    blank = re.compile(r"[^\S ]")  # what str.split splits on, but the plain space
+    printable_blanks = [c for c in map(chr, range(sys.maxunicode + 1))
+                        if blank.match(c) and c.isprintable()]
+    assert printable_blanks == []
+    assert not _not_clean(["1.01#ab", "2 x#cd"])
+    assert _not_clean(["1.01#ab", "2\u00a0x#cd"])  # a no-break space inside
+    assert _not_clean(["1.01#ab", "2\tx#cd"])
+    assert _not_clean(["1.01#ab", "2  x#cd"])  # doubled
+    assert _not_clean([" 1.01#ab"])  # at an end
+    assert not _not_clean(["2\u00e6x#cd", "\u2212"])  # other non-ASCII text: printable

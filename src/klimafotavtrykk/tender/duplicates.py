@@ -89,6 +89,8 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
             array = array.view("i8")
         return values.dtype.str, [np.ascontiguousarray(array).tobytes()]
     array = np.asarray(array, dtype=object)
+    if _all_none(array):  # a column the bid left empty (most of the optional ones): no coding
+        return none
     # missing values are the sentinel (-1); an empty text was an empty CSV cell too, so it
     # joins them: found among the distinct values, not cell by cell
     codes, distinct = pd.factorize(array, use_na_sentinel=True)  # the array: no Series made
@@ -102,7 +104,10 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
         return none
     kind = pd.api.types.infer_dtype(distinct, skipna=False)  # one C pass over the distinct values
     if kind in ("string", "boolean", "empty"):
-        text = "\x00".join(map(str, distinct))
+        values = distinct.tolist()
+        # str() of a str is the str itself: joined as they are when every value is exactly str
+        # (a fifth of the time over 5 000 references), else each through str() as before
+        text = "\x00".join(values if set(map(type, values)) == {str} else map(str, values))
         tag = "text"
     else:  # mixed or numeric cells in a text column: every cell as written, missing as ""
         blank = pd.isna(array)
@@ -117,6 +122,20 @@ def _column_bytes(values: pd.Series, strip_file: bool = False) -> tuple[str, lis
         text = _without_file_part("\x00" + text)
     codes = np.ascontiguousarray(codes, dtype=np.int64)
     return tag, [codes.tobytes(), text.encode("utf-8", "surrogatepass")]
+
+
+def _all_none(array: np.ndarray) -> bool:
+    """Every cell of an object array holds None, compared by address (no cell is asked).
+
+    Such a column factorizes to no distinct value, so :func:`_column_bytes` gives it the same
+    bytes as before. The addresses are compared, not the values, so a cell whose ``==``
+    cannot answer (``pd.NA``) costs nothing.
+    """
+    from klimafotavtrykk._string_storage import none_cells
+
+    if not len(array) or array[0] is not None:
+        return False
+    return bool(none_cells(array).all())
 
 
 #: The ``[file]`` part at the start of every NUL-separated reference.

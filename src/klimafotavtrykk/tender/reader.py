@@ -470,6 +470,12 @@ def _clean_array(values: np.ndarray) -> np.ndarray:
     """:func:`_clean_text` on an object array, as an object array."""
     from klimafotavtrykk.quantities.numbers import strip_texts
 
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        # text in every cell (a bid's line keys: 5 000 distinct): each cell stripped in one C
+        # loop gives the values coding them first gave, without the coding (0.6 -> 0.25 ms)
+        cleaned = strip_texts(np.asarray(values, dtype=object))
+        cleaned[cleaned == ""] = None
+        return cleaned
     codes, distinct = pd.factorize(values)
     distinct = np.asarray(distinct, dtype=object)
     if pd.api.types.infer_dtype(distinct, skipna=False) == "string":  # text only: one C loop
