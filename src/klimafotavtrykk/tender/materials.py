@@ -108,6 +108,8 @@ class ScoredLines:
         EPD check), ``generic``, ``fallback`` or ``not_computed``.
     downgraded : numpy.ndarray of bool
         The claim failed an EPD check: scored at the generic value with markup.
+    committed : numpy.ndarray of bool or None
+        The line is marked committed (a blank is not); None when not kept.
     """
 
     total_claimed: np.ndarray
@@ -118,6 +120,7 @@ class ScoredLines:
     modules: np.ndarray
     status: np.ndarray
     downgraded: np.ndarray
+    committed: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -242,7 +245,7 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     modules = np.where(down[:, None], k_gen, np.where(use_fb[:, None], k_fb, k_claim))
     return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
                        use_fallback=use_fb, computed=computed, modules=modules, status=status,
-                       downgraded=down)
+                       downgraded=down, committed=committed)
 
 
 def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
@@ -327,7 +330,7 @@ def _finding_pieces(m: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
     if checks is not None:
         found.append((check_findings(m, claims, checks, scored.total_claimed, scored.scored,
                                      columns), None))
-    committed = _committed(m["committed"])
+    committed = _committed(m["committed"]) if scored.committed is None else scored.committed
     claim_ok = np.isfinite(scored.total_claimed)
     fb_ok = np.isfinite(scored.total_fallback)
     c = claims
@@ -340,23 +343,28 @@ def _finding_pieces(m: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
         "epd_not_usable": c.usable & ~claim_ok & fb_ok,
         "not_computed": not_computed(emissions, scored),
     }
+    # the text of a finding is made for its own lines only: elementwise, so the same text
     detail_text = {
-        "expired_epd": m["epd_id"].astype(str) + " "
-        + c.valid_until.dt.strftime("%Y-%m-%d").fillna(""),
-        "unknown_epd_unit": c.unit.astype(str),
+        "expired_epd": lambda at: m["epd_id"].iloc[at].astype(str) + " "
+        + c.valid_until.iloc[at].dt.strftime("%Y-%m-%d").fillna(""),
+        "unknown_epd_unit": lambda at: c.unit.iloc[at].astype(str),
     }
-    reason = pd.Series(np.where(claim_ok, None, emissions.reason), dtype=object)
+    reason = np.where(claim_ok, None, emissions.reason)
     refs = m["source_ref"].to_numpy(dtype=object)
     expired_cell = {**template_columns(), **(columns or {})}["epd_valid_until"]
-    found += [(pd.DataFrame({
-        "source_ref": (cell_refs(refs[mask], expired_cell) if name == "expired_epd"
-                       else refs[mask]),  # an expired EPD is found at its valid-until date
-        "kind": name,
-        "reason": reason[mask].fillna("").to_numpy(dtype=object),
-        "detail": (detail_text[name][mask] if name in detail_text else m["epd_id"][mask]).astype(object)
-        .where(lambda s: s.notna(), "").astype(str).to_numpy(dtype=object),
-        "kg_co2e_claimed": scored.total_claimed[mask], "kg_co2e": scored.scored[mask]}),
-        np.flatnonzero(mask)) for name, mask in kinds.items() if mask.any()]
+    for name, mask in kinds.items():
+        if not mask.any():
+            continue
+        at = np.flatnonzero(mask)
+        text = detail_text[name](at) if name in detail_text else m["epd_id"].iloc[at]
+        found.append((pd.DataFrame({
+            "source_ref": (cell_refs(refs[at], expired_cell) if name == "expired_epd"
+                           else refs[at]),  # an expired EPD is found at its valid-until date
+            "kind": name,
+            "reason": pd.Series(reason[at], dtype=object).fillna("").to_numpy(dtype=object),
+            "detail": text.astype(object).where(lambda s: s.notna(), "").astype(str)
+            .to_numpy(dtype=object),
+            "kg_co2e_claimed": scored.total_claimed[at], "kg_co2e": scored.scored[at]}), at))
     return found
 
 
@@ -679,13 +687,16 @@ _STATUS = np.array(["not_computed", "epd_generic", "epd_unverified", "fallback",
 
 
 def _committed(column: pd.Series) -> np.ndarray:
-    """``column.astype("boolean").fillna(False)`` as bool, each distinct value converted once."""
+    """``column.astype("boolean").fillna(False)`` as bool, without coding a column of booleans."""
     if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) != "boolean":
         # not only True, False and blanks (a 1 would factorize as True): converted as it is
         return column.astype("boolean").fillna(False).to_numpy(dtype=bool)
-    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
-    converted = pd.Series(distinct, dtype=object).astype("boolean").fillna(False)
-    return np.append(converted.to_numpy(dtype=bool), False)[codes]  # a blank: False
+    # only True, False (Python or numpy) and blanks: each is its own truth, a blank False
+    values = column.to_numpy(dtype=object)
+    out = np.zeros(len(values), dtype=bool)
+    given = ~pd.isna(values)
+    out[given] = values[given].astype(bool)
+    return out
 
 
 def _per_row(result, n: int, offset: int):
