@@ -190,9 +190,10 @@ def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
                                       factor_id=match.factor_id[fb_rows])
     result = calculate(pd.concat([claimed, fallback], ignore_index=True), profile, factors=table,
                        bta_m2=competition.bta_m2, mappings=mappings)
-    k_claim, reason, source = _per_row(result, n, 0)
+    arrays = _line_arrays(result)  # one result: its arrays taken once for both parts
+    k_claim, reason, source = _per_row(result, n, 0, arrays)
     k_generic = np.full((n, len(MODULES)), np.nan)
-    sub, _, _ = _per_row(result, len(fb_rows), n)
+    sub, _, _ = _per_row(result, len(fb_rows), n, arrays)
     k_generic[fb_rows] = sub
     k_fb = k_generic
     if competition.material_fallback == "generic" and len(fb_rows):
@@ -699,15 +700,27 @@ def _committed(column: pd.Series) -> np.ndarray:
     return out
 
 
-def _per_row(result, n: int, offset: int):
-    """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``."""
+def _per_row(result, n: int, offset: int, arrays=None):
+    """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``.
+
+    ``arrays`` are the result's :func:`_line_arrays` when already taken.
+    """
     k = np.full((n, len(MODULES)), np.nan)
-    row_id, values, factor_source = _line_arrays(result)
+    row_id, values, factor_source = arrays if arrays is not None else _line_arrays(result)
     rows = row_id - offset
-    inside = (rows >= 0) & (rows < n)
-    k[rows[inside]] = values[inside]
+    if len(rows) and (rows[1:] > rows[:-1]).all():  # in input order: the rows asked for are a block
+        start, stop = np.searchsorted(rows, [0, n])
+        inside = slice(start, stop)
+    else:
+        inside = (rows >= 0) & (rows < n)
+    at = rows[inside]
     source = np.full(n, None, dtype=object)
-    source[rows[inside]] = factor_source[inside]
+    if len(at) == n:  # every row computed, in order: copied whole, not scattered
+        k[:] = values[inside]
+        source[:] = factor_source[inside]
+    else:
+        k[at] = values[inside]
+        source[at] = factor_source[inside]
     reason = np.full(n, None, dtype=object)
     un = result.unmatched
     urows = un["row_id"].to_numpy(dtype=np.int64) - offset
