@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._frames import filled
+from klimafotavtrykk._frames import factorized, filled
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.tender.attached_epds import ATTACHED_CHECKS, attached_check
 from klimafotavtrykk.tender.findings import empty_findings
@@ -218,7 +218,7 @@ def epd_number_operator(numbers) -> np.ndarray:
     formats = load_epd_number_formats()
     compiled = [(op, re.compile(p, re.IGNORECASE)) for op, p in zip(formats["operator"],
                                                                       formats["pattern"], strict=True)]
-    codes, distinct = pd.factorize(pd.Series(numbers, dtype=object))
+    codes, distinct = factorized(np.asarray(numbers, dtype=object))
     found = [next((op for op, rx in compiled if rx.match(normalise_epd_number(d))), None)
              for d in distinct]  # distinct numbers only
     return np.array([*found, None], dtype=object)[codes]
@@ -268,7 +268,7 @@ def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -
     numbers = m["epd_id"].to_numpy(dtype=object)
     operator = epd_number_operator(numbers)
     accepted_set = {normalise_epd_number(x) for x in getattr(competition, "accepted_epds", ())}
-    codes, distinct = pd.factorize(pd.Series(numbers, dtype=object))
+    codes, distinct = factorized(np.asarray(numbers, dtype=object))
     hits = np.array([normalise_epd_number(d) in accepted_set for d in distinct] + [False], dtype=bool)
     accepted = usable & hits[codes]
     mass_per_base = claim_mass_per_base(generic, m, np.arange(n), match.index)
@@ -512,7 +512,7 @@ def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base) -
 
     dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
     range_units = ranges["declared_unit"].to_numpy(dtype=object)
-    d_codes, d_distinct = pd.factorize(unit.to_numpy(dtype=object))  # each spelling once
+    d_codes, d_distinct = factorized(unit.to_numpy(dtype=object))  # each spelling once
     spellings = pd.unique(pd.Series(np.concatenate([range_units, np.asarray(d_distinct, dtype=object)]),
                                     dtype=object).dropna())
     parsed = parse_units(spellings)
@@ -551,7 +551,7 @@ def _mapped(values, table) -> np.ndarray:
     Each distinct value is looked up once and the numbers gathered back to
     the lines; a blank or a value ``table`` lacks is NaN.
     """
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    codes, distinct = factorized(np.asarray(values, dtype=object))
     found = pd.Series(distinct, dtype=object).map(table).to_numpy(dtype=float)
     return np.append(found, np.nan)[codes]
 

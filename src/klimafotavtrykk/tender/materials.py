@@ -53,6 +53,7 @@ __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState",
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 _TOTAL = [_COL[m] for m in TOTAL_MODULES]
+_NOT_TOTAL = [j for j in range(len(MODULES)) if j not in _TOTAL]
 _GATE_KINDS = ("product_limit_exceeded", "product_limit_unit_mismatch")
 #: Bid columns that say what the bid claims and commits to: read by the EPD steps here, never
 #: by :func:`~klimafotavtrykk.assessment.calculate` (its vocabulary is ``LINE_COLUMNS``).
@@ -229,8 +230,12 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
 
     def total(k):  # np.nansum's steps (NaN set to 0 in a copy, then summed) on one copy
         part = k[:, _TOTAL]
-        np.copyto(part, 0.0, where=np.isnan(part))
-        return np.where(np.isnan(k).all(axis=1), np.nan, part.sum(axis=1))
+        missing = np.isnan(part)
+        np.copyto(part, 0.0, where=missing)
+        none = missing.all(axis=1)  # NaN in every module: the modules summed, then the rest
+        if _NOT_TOTAL:
+            none &= np.isnan(k[:, _NOT_TOTAL]).all(axis=1)
+        return np.where(none, np.nan, part.sum(axis=1))
 
     total_claim, total_fb, total_gen = total(k_claim), total(k_fb), total(k_gen)
     committed = _committed(materials["committed"])
