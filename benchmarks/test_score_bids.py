@@ -77,6 +77,21 @@ serial, 28.8 s / 29.1 s beside 8.21 s / 8.53 s, 3.51 x / 3.41 x, against main's 
 the CPU and the memory are what changed. (At load 4.5 calamine's own time moved by 75 %
 between two runs, and those wall times said nothing.)
 
+parent4 (the parent's pass): finding texts only for flagged lines, the EPD range check only
+on lines that claim an EPD, line texts coded once per object (``_frames.factorized``), the
+calculated lines taken once. The parent's CPU per 5 000-line bid (40 prepared bids, passes of
+twenty, min of 5, main and branch alternating three times): 22.2-23.7 -> 17.5-17.8 ms. Its
+pieces, ms a bid, main -> branch: line_emissions 3.90 -> 3.37 (calculate about 1.6 of it),
+check_claims 2.36 -> 1.45, material_findings_many 2.33 -> 0.40, scored_lines 2.19 -> 1.71,
+contributions_many 1.99 -> 1.12, matcher 1.15 -> 0.71; unchanged: site rows 1.2, claim factor
+table 1.1, epd_claims 0.8, and per bid about 2.5 in frames (bid_materials, evaluate_site,
+bid_summary, product limits). pytest-benchmark at load 1-6 (3 rounds, min / median): this
+branch 18.5 s / 24.9 s beside calamine 4.10 s / 5.78 s (4.50 x / 4.31 x), later 34.1 s /
+34.9 s beside 14.2 s / 14.3 s (2.40 x / 2.44 x); main between them 21.8 s / 26.9 s beside
+9.19 s / 12.1 s (2.37 x / 2.22 x): at this load the wall times move with the load, not the
+code. ``LINES_PER_PASS`` 200 000 saved 1.7 ms a bid of the parent's CPU but raised the peak
+memory of 200 bids on a pool of 2 from 604-611 to 782-803 MB: left at 100 000.
+
 The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of the test
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per

@@ -10,8 +10,8 @@ import pandas as pd
 from klimafotavtrykk._string_storage import groups_by_key, object_groups, one_object, per_group
 from klimafotavtrykk.errors import InputError
 
-__all__ = ["text_codes", "text_codes_by_value", "row_codes", "clean_text", "short_numbers", "filled", "typed",
-           "typed_take", "taken", "refuse_repeated_columns"]
+__all__ = ["text_codes", "text_codes_by_value", "factorized", "row_codes", "clean_text", "short_numbers", "filled",
+           "typed", "typed_take", "taken", "refuse_repeated_columns"]
 
 
 def refuse_repeated_columns(frame: pd.DataFrame, error: type[Exception] = InputError,
@@ -132,6 +132,32 @@ def _codes_of_clean_texts(codes: np.ndarray, raw: np.ndarray) -> tuple[np.ndarra
     return code_of[codes], uniques
 
 
+def factorized(values) -> tuple[np.ndarray, object]:
+    """``pd.factorize(values)``, an object array's rows grouped by the object they hold first.
+
+    Rows that hold one object hold one value, so each object is coded once
+    (:func:`~klimafotavtrykk._string_storage.object_groups`): the same codes and
+    the same distinct values, in the same order, as coding every row.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or array-like
+        Anything :func:`pandas.factorize` takes; only object arrays are grouped.
+
+    Returns
+    -------
+    codes : numpy.ndarray
+        -1 for a missing value.
+    uniques : numpy.ndarray or Index
+    """
+    grouped = object_groups(values) if isinstance(values, np.ndarray) else None
+    if grouped is None:
+        return pd.factorize(values)
+    take, back = per_group(grouped)
+    codes, uniques = pd.factorize(values[take])
+    return back(codes), uniques
+
+
 def row_codes(columns: list) -> tuple[np.ndarray, np.ndarray]:
     """One code per row for its values in ``columns`` together, first seen first.
 
@@ -153,11 +179,13 @@ def row_codes(columns: list) -> tuple[np.ndarray, np.ndarray]:
     """
     combined = np.zeros(len(columns[0]), dtype=np.int64)
     for values in columns:
-        codes, uniques = pd.factorize(values)
+        codes, uniques = factorized(values)
         combined = combined * (len(uniques) + 1) + (codes + 1)
     code, _ = pd.factorize(combined)
-    _, first = np.unique(code, return_index=True)  # codes are 0 .. k-1: first row of each
-    return code.astype(np.int64), first.astype(np.int64)
+    code = code.astype(np.int64)
+    # codes are 0 .. k-1 first seen first: a row starts its code when it exceeds every code before
+    seen = np.maximum.accumulate(np.concatenate([[-1], code[:-1]]))
+    return code, np.flatnonzero(code > seen).astype(np.int64)
 
 
 def filled(n: int, value: object) -> np.ndarray:

@@ -273,3 +273,36 @@ def test_competition_file_names_the_accepted_epds(tmp_path):
                     encoding="utf-8")
     with pytest.raises(InputError, match="accepted_epds"):
         load_competition(path)
+
+
+def test_range_check_of_the_lines_with_a_claim_only_is_the_check_of_every_line():
+    # the range check now works on the lines with a usable claim only; each of the other
+    # lines must get what the check over every line gave it (no range: None, NaN, False)
+    from klimafotavtrykk.factors import load_factors
+    from klimafotavtrykk.tender.claims import claim_mass_per_base, epd_claims, generic_match
+    from klimafotavtrykk.tender.epd_checks import _range_check, _range_rows
+
+    rows = materials(
+        (B30, 10.0, "NEPD-1234-567-NO", "tonn", 5.0, VALID),     # implausible after conversion
+        (B30, 10.0, None, None, np.nan, None),                    # no claim
+        (GLULAM, 10.0, "NEPD-2345-678-NO", "m3", 900.0, VALID),   # above the range
+        (B30, 10.0, "NEPD-1234-567-NO", "furlong", 5.0, VALID),   # unit not known
+        (GLULAM, 10.0, "NEPD-2345-678-NO", None, 40.0, VALID),    # no unit: not usable
+        (B30, 10.0, "NEPD-1234-567-NO", "kg", 0.09, VALID),       # inside the range
+    )
+    m = bid_frames(rows, pd.DataFrame(columns=["quantity", "unit"]))[0].reset_index(drop=True)
+    generic = load_factors()
+    match = generic_match(m, generic, None)
+    claims = epd_claims(m, TENDER_DATE)
+    assert 0 < claims.usable.sum() < len(m)
+    mass = claim_mass_per_base(generic, m, np.arange(len(m)), match.index)
+    some = _range_check(claims, match, generic, mass)
+    every = _range_rows(claims.value, claims.unit, claims.usable, match.index, match.factor_id,
+                        generic, mass)
+    assert list(some) == list(every)
+    for key, values in every.items():
+        assert some[key].dtype == values.dtype, key
+        assert some[key].tolist() == values.tolist() or np.array_equal(
+            some[key], values, equal_nan=True), key
+    assert every["implausible"].tolist()[:3] == [True, False, False]
+    assert every["above"].tolist()[2] and every["range_id"][1] is None

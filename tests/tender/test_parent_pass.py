@@ -131,6 +131,19 @@ def test_committed_converted_once_per_distinct_value_as_astype_boolean():
             _committed(pd.Series(odd, dtype=object))
 
 
+def test_committed_of_python_and_numpy_booleans_and_every_blank_as_astype_boolean():
+    from klimafotavtrykk.tender.materials import _committed
+
+    # True, numpy True -> committed; False, numpy False and the four blanks (None, NaN, pd.NA,
+    # NaT is not boolean-like so left out) -> not committed: what astype("boolean") and
+    # fillna(False) give, written out by hand
+    column = pd.Series([True, np.True_, False, np.False_, None, np.nan, pd.NA, True], dtype=object)
+    assert _committed(column).tolist() == [True, True, False, False, False, False, False, True]
+    assert _committed(column).tolist() == column.astype("boolean").fillna(False).tolist()
+    assert _committed(pd.Series([None, None], dtype=object)).tolist() == [False, False]
+    assert _committed(pd.Series([], dtype=object)).tolist() == []
+
+
 def test_sorted_findings_by_kind_order_unknown_and_missing_first():
     from klimafotavtrykk.tender.findings import FINDING_KINDS, sorted_findings
 

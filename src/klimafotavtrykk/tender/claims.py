@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import factorized
 from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_metres
 from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
 
@@ -114,7 +115,7 @@ def epd_claims(materials: pd.DataFrame, tender_date) -> EpdClaims:
     has_value, has_id = np.isfinite(value), m["epd_id"].notna().to_numpy()
     unit = m["epd_declared_unit"].astype(object).where(m["epd_declared_unit"].notna(), None)
     has_unit = unit.notna().to_numpy()
-    codes, spellings = pd.factorize(unit)
+    codes, spellings = factorized(unit.to_numpy(dtype=object))
     unit_ok_u = declarable_units(parse_units(list(spellings))) if len(spellings) else []
     unit_ok = np.append(np.asarray(unit_ok_u, dtype=bool), False)[codes]
     usable = has_value & has_id & unit_ok
@@ -411,7 +412,7 @@ def _distinct_texts(values: np.ndarray) -> tuple[np.ndarray, pd.Series]:
     Each distinct value is made text once; a blank row keeps its own text,
     made by the same ``astype(str)`` (whatever it gives a blank), after them.
     """
-    codes, distinct = pd.factorize(values)
+    codes, distinct = factorized(values)
     texts = pd.Series(distinct, dtype=object).astype(str)
     blank = codes < 0
     if blank.any():  # rare: each blank row's text, made as before
@@ -432,7 +433,7 @@ def _dates(column: pd.Series) -> pd.Series:
     """
     if column.dtype != object:
         return pd.to_datetime(column, errors="coerce")
-    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
+    codes, distinct = factorized(column.to_numpy(dtype=object))
     if not len(distinct):
         return pd.to_datetime(column, errors="coerce")
     converted = pd.to_datetime(pd.Series(distinct, dtype=object), errors="coerce")

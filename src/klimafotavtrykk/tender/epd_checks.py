@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
+from klimafotavtrykk._frames import factorized, filled
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.tender.attached_epds import ATTACHED_CHECKS, attached_check
 from klimafotavtrykk.tender.findings import empty_findings
@@ -217,7 +218,7 @@ def epd_number_operator(numbers) -> np.ndarray:
     formats = load_epd_number_formats()
     compiled = [(op, re.compile(p, re.IGNORECASE)) for op, p in zip(formats["operator"],
                                                                       formats["pattern"], strict=True)]
-    codes, distinct = pd.factorize(pd.Series(numbers, dtype=object))
+    codes, distinct = factorized(np.asarray(numbers, dtype=object))
     found = [next((op for op, rx in compiled if rx.match(normalise_epd_number(d))), None)
              for d in distinct]  # distinct numbers only
     return np.array([*found, None], dtype=object)[codes]
@@ -267,7 +268,7 @@ def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -
     numbers = m["epd_id"].to_numpy(dtype=object)
     operator = epd_number_operator(numbers)
     accepted_set = {normalise_epd_number(x) for x in getattr(competition, "accepted_epds", ())}
-    codes, distinct = pd.factorize(pd.Series(numbers, dtype=object))
+    codes, distinct = factorized(np.asarray(numbers, dtype=object))
     hits = np.array([normalise_epd_number(d) in accepted_set for d in distinct] + [False], dtype=bool)
     accepted = usable & hits[codes]
     mass_per_base = claim_mass_per_base(generic, m, np.arange(n), match.index)
@@ -469,25 +470,49 @@ def _validity_too_long(valid_until: pd.Series, operator: np.ndarray, tender_date
 
 
 def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
-    """Range of each line (by generic factor id, else material group) and the value compared with it."""
+    """Range of each line (by generic factor id, else material group) and the value compared with it.
+
+    Only lines with a usable claim have a range: the others get None, NaN and
+    False, and are left out of the work (most lines of a bid claim no EPD).
+    """
+    usable = np.asarray(claims.usable, dtype=bool)
+    n = len(usable)
+    at = np.flatnonzero(usable)
+    if len(at) == n:
+        return _range_rows(claims.value, claims.unit, usable, match.index, match.factor_id,
+                           generic, mass_per_base)
+    found = _range_rows(np.asarray(claims.value)[at], claims.unit.iloc[at], usable[at],
+                        np.asarray(match.index)[at], np.asarray(match.factor_id, dtype=object)[at],
+                        generic, mass_per_base[at])
+    out = {"range_id": filled(n, None), "text": filled(n, None), "source": filled(n, None),
+           "value": np.full(n, np.nan),
+           **{k: np.zeros(n, dtype=bool) for k in ("below", "implausible", "above",
+                                                   "not_comparable")}}
+    for key, values in found.items():
+        out[key][at] = values
+    return out
+
+
+def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base) -> dict:
+    """:func:`_range_check` of the lines given: their claimed values, units and generic matches."""
     from klimafotavtrykk.units import parse_units
 
     ranges = load_epd_ranges()
-    n = len(claims.value)
+    n = len(value)
     by_factor = {k: i for i, k in enumerate(ranges["factor_id"]) if k}
     by_group = {k: i for i, k in enumerate(ranges["material_group"]) if k}
     frame = generic.frame.reset_index(drop=True)
-    groups = (np.append(frame["material_group"].to_numpy(dtype=object), None)[match.index]
+    groups = (np.append(frame["material_group"].to_numpy(dtype=object), None)[index]
               if "material_group" in frame else np.full(n, None, dtype=object))
-    row = _mapped(match.factor_id, by_factor)
+    row = _mapped(factor_id, by_factor)
     row = np.where(np.isnan(row), _mapped(groups, by_group), row)
     idx = np.where(np.isnan(row), -1, row).astype(np.int64)
-    has = (idx >= 0) & claims.usable
+    has = (idx >= 0) & usable
     at = np.maximum(idx, 0)
 
     dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
     range_units = ranges["declared_unit"].to_numpy(dtype=object)
-    d_codes, d_distinct = pd.factorize(claims.unit.to_numpy(dtype=object))  # each spelling once
+    d_codes, d_distinct = factorized(unit.to_numpy(dtype=object))  # each spelling once
     spellings = pd.unique(pd.Series(np.concatenate([range_units, np.asarray(d_distinct, dtype=object)]),
                                     dtype=object).dropna())
     parsed = parse_units(spellings)
@@ -503,7 +528,7 @@ def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
     per_kg_d = d_scale * mass_per_base[lines, np.maximum(d_dim, 0)]   # kg per declared unit
     same = (r_dim == d_dim) & (r_dim >= 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(same, claims.value * r_scale / d_scale, claims.value * per_kg_r / per_kg_d)
+        value = np.where(same, value * r_scale / d_scale, value * per_kg_r / per_kg_d)
     value = np.where(has & (r_dim >= 0) & (d_dim >= 0), value, np.nan)
     comparable = np.isfinite(value)
     low, impl, high = (ranges[c].to_numpy(dtype=float)[at] for c in _RANGE_NUMBERS)
@@ -526,7 +551,7 @@ def _mapped(values, table) -> np.ndarray:
     Each distinct value is looked up once and the numbers gathered back to
     the lines; a blank or a value ``table`` lacks is NaN.
     """
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    codes, distinct = factorized(np.asarray(values, dtype=object))
     found = pd.Series(distinct, dtype=object).map(table).to_numpy(dtype=float)
     return np.append(found, np.nan)[codes]
 

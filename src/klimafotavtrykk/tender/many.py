@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._frames import row_codes
+from klimafotavtrykk._frames import factorized, row_codes
 from klimafotavtrykk.tender.claims import claim_factor_tables, epd_claims, generic_match
 from klimafotavtrykk.tender.competition import Competition
 from klimafotavtrykk.tender.duplicates import content_fingerprint
@@ -151,7 +151,7 @@ def _distinct_rows(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
     """
     if not columns:
         return np.zeros(len(frame), dtype=np.int64), [()] * min(len(frame), 1)
-    coded = [pd.factorize(frame[name].astype(object), use_na_sentinel=True) for name in columns]
+    coded = [factorized(frame[name].to_numpy(dtype=object)) for name in columns]
     codes, first = row_codes([c for c, _ in coded])
     parts = [np.append(np.asarray(uniques, dtype=object), None)[c[first]]  # -1: blank, None
              for c, uniques in coded]

@@ -53,6 +53,7 @@ __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState",
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 _TOTAL = [_COL[m] for m in TOTAL_MODULES]
+_NOT_TOTAL = [j for j in range(len(MODULES)) if j not in _TOTAL]
 _GATE_KINDS = ("product_limit_exceeded", "product_limit_unit_mismatch")
 #: Bid columns that say what the bid claims and commits to: read by the EPD steps here, never
 #: by :func:`~klimafotavtrykk.assessment.calculate` (its vocabulary is ``LINE_COLUMNS``).
@@ -108,6 +109,8 @@ class ScoredLines:
         EPD check), ``generic``, ``fallback`` or ``not_computed``.
     downgraded : numpy.ndarray of bool
         The claim failed an EPD check: scored at the generic value with markup.
+    committed : numpy.ndarray of bool or None
+        The line is marked committed (a blank is not); None when not kept.
     """
 
     total_claimed: np.ndarray
@@ -118,6 +121,7 @@ class ScoredLines:
     modules: np.ndarray
     status: np.ndarray
     downgraded: np.ndarray
+    committed: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,9 +191,10 @@ def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
                                       factor_id=match.factor_id[fb_rows])
     result = calculate(pd.concat([claimed, fallback], ignore_index=True), profile, factors=table,
                        bta_m2=competition.bta_m2, mappings=mappings)
-    k_claim, reason, source = _per_row(result, n, 0)
+    arrays = _line_arrays(result)  # one result: its arrays taken once for both parts
+    k_claim, reason, source = _per_row(result, n, 0, arrays)
     k_generic = np.full((n, len(MODULES)), np.nan)
-    sub, _, _ = _per_row(result, len(fb_rows), n)
+    sub, _, _ = _per_row(result, len(fb_rows), n, arrays)
     k_generic[fb_rows] = sub
     k_fb = k_generic
     if competition.material_fallback == "generic" and len(fb_rows):
@@ -225,8 +230,12 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
 
     def total(k):  # np.nansum's steps (NaN set to 0 in a copy, then summed) on one copy
         part = k[:, _TOTAL]
-        np.copyto(part, 0.0, where=np.isnan(part))
-        return np.where(np.isnan(k).all(axis=1), np.nan, part.sum(axis=1))
+        missing = np.isnan(part)
+        np.copyto(part, 0.0, where=missing)
+        none = missing.all(axis=1)  # NaN in every module: the modules summed, then the rest
+        if _NOT_TOTAL:
+            none &= np.isnan(k[:, _NOT_TOTAL]).all(axis=1)
+        return np.where(none, np.nan, part.sum(axis=1))
 
     total_claim, total_fb, total_gen = total(k_claim), total(k_fb), total(k_gen)
     committed = _committed(materials["committed"])
@@ -242,7 +251,7 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     modules = np.where(down[:, None], k_gen, np.where(use_fb[:, None], k_fb, k_claim))
     return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
                        use_fallback=use_fb, computed=computed, modules=modules, status=status,
-                       downgraded=down)
+                       downgraded=down, committed=committed)
 
 
 def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
@@ -327,7 +336,7 @@ def _finding_pieces(m: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
     if checks is not None:
         found.append((check_findings(m, claims, checks, scored.total_claimed, scored.scored,
                                      columns), None))
-    committed = _committed(m["committed"])
+    committed = _committed(m["committed"]) if scored.committed is None else scored.committed
     claim_ok = np.isfinite(scored.total_claimed)
     fb_ok = np.isfinite(scored.total_fallback)
     c = claims
@@ -340,23 +349,28 @@ def _finding_pieces(m: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions
         "epd_not_usable": c.usable & ~claim_ok & fb_ok,
         "not_computed": not_computed(emissions, scored),
     }
+    # the text of a finding is made for its own lines only: elementwise, so the same text
     detail_text = {
-        "expired_epd": m["epd_id"].astype(str) + " "
-        + c.valid_until.dt.strftime("%Y-%m-%d").fillna(""),
-        "unknown_epd_unit": c.unit.astype(str),
+        "expired_epd": lambda at: m["epd_id"].iloc[at].astype(str) + " "
+        + c.valid_until.iloc[at].dt.strftime("%Y-%m-%d").fillna(""),
+        "unknown_epd_unit": lambda at: c.unit.iloc[at].astype(str),
     }
-    reason = pd.Series(np.where(claim_ok, None, emissions.reason), dtype=object)
+    reason = np.where(claim_ok, None, emissions.reason)
     refs = m["source_ref"].to_numpy(dtype=object)
     expired_cell = {**template_columns(), **(columns or {})}["epd_valid_until"]
-    found += [(pd.DataFrame({
-        "source_ref": (cell_refs(refs[mask], expired_cell) if name == "expired_epd"
-                       else refs[mask]),  # an expired EPD is found at its valid-until date
-        "kind": name,
-        "reason": reason[mask].fillna("").to_numpy(dtype=object),
-        "detail": (detail_text[name][mask] if name in detail_text else m["epd_id"][mask]).astype(object)
-        .where(lambda s: s.notna(), "").astype(str).to_numpy(dtype=object),
-        "kg_co2e_claimed": scored.total_claimed[mask], "kg_co2e": scored.scored[mask]}),
-        np.flatnonzero(mask)) for name, mask in kinds.items() if mask.any()]
+    for name, mask in kinds.items():
+        if not mask.any():
+            continue
+        at = np.flatnonzero(mask)
+        text = detail_text[name](at) if name in detail_text else m["epd_id"].iloc[at]
+        found.append((pd.DataFrame({
+            "source_ref": (cell_refs(refs[at], expired_cell) if name == "expired_epd"
+                           else refs[at]),  # an expired EPD is found at its valid-until date
+            "kind": name,
+            "reason": pd.Series(reason[at], dtype=object).fillna("").to_numpy(dtype=object),
+            "detail": text.astype(object).where(lambda s: s.notna(), "").astype(str)
+            .to_numpy(dtype=object),
+            "kg_co2e_claimed": scored.total_claimed[at], "kg_co2e": scored.scored[at]}), at))
     return found
 
 
@@ -679,24 +693,39 @@ _STATUS = np.array(["not_computed", "epd_generic", "epd_unverified", "fallback",
 
 
 def _committed(column: pd.Series) -> np.ndarray:
-    """``column.astype("boolean").fillna(False)`` as bool, each distinct value converted once."""
+    """``column.astype("boolean").fillna(False)`` as bool, without coding a column of booleans."""
     if column.dtype != object or pd.api.types.infer_dtype(column, skipna=True) != "boolean":
         # not only True, False and blanks (a 1 would factorize as True): converted as it is
         return column.astype("boolean").fillna(False).to_numpy(dtype=bool)
-    codes, distinct = pd.factorize(column.to_numpy(dtype=object))
-    converted = pd.Series(distinct, dtype=object).astype("boolean").fillna(False)
-    return np.append(converted.to_numpy(dtype=bool), False)[codes]  # a blank: False
+    # only True, False (Python or numpy) and blanks: each is its own truth, a blank False
+    values = column.to_numpy(dtype=object)
+    out = np.zeros(len(values), dtype=bool)
+    given = ~pd.isna(values)
+    out[given] = values[given].astype(bool)
+    return out
 
 
-def _per_row(result, n: int, offset: int):
-    """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``."""
+def _per_row(result, n: int, offset: int, arrays=None):
+    """Gather module values [kg CO2e], reason and factor source of input rows ``offset .. offset + n``.
+
+    ``arrays`` are the result's :func:`_line_arrays` when already taken.
+    """
     k = np.full((n, len(MODULES)), np.nan)
-    row_id, values, factor_source = _line_arrays(result)
+    row_id, values, factor_source = arrays if arrays is not None else _line_arrays(result)
     rows = row_id - offset
-    inside = (rows >= 0) & (rows < n)
-    k[rows[inside]] = values[inside]
+    if len(rows) and (rows[1:] > rows[:-1]).all():  # in input order: the rows asked for are a block
+        start, stop = np.searchsorted(rows, [0, n])
+        inside = slice(start, stop)
+    else:
+        inside = (rows >= 0) & (rows < n)
+    at = rows[inside]
     source = np.full(n, None, dtype=object)
-    source[rows[inside]] = factor_source[inside]
+    if len(at) == n:  # every row computed, in order: copied whole, not scattered
+        k[:] = values[inside]
+        source[:] = factor_source[inside]
+    else:
+        k[at] = values[inside]
+        source[at] = factor_source[inside]
     reason = np.full(n, None, dtype=object)
     un = result.unmatched
     urows = un["row_id"].to_numpy(dtype=np.int64) - offset

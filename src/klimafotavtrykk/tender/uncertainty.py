@@ -108,9 +108,10 @@ def contributions_many(materials: pd.DataFrame, claims, match, epd_ids: np.ndarr
     """
     epd = (scored.status == "epd") & scored.computed
     factor_id = np.where(epd, epd_ids, match.factor_id).astype(object)
-    kind = np.where(epd, claims.dataset_type, "generic").astype(object)
+    generic_kind = np.array("generic", dtype=object)  # one text object on every such row
+    kind = np.where(epd, claims.dataset_type, generic_kind).astype(object)
     known = (kind == "product_epd") | (kind == "industry_epd")  # np.isin's test on a short list
-    kind = np.where(known, kind, "generic").astype(object)
+    kind = np.where(known, kind, generic_kind).astype(object)
     frame = generic.frame
     groups = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)
               if "material_group" in frame.columns else filled(len(frame), ""))
