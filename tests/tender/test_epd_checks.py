@@ -306,3 +306,22 @@ def test_range_check_of_the_lines_with_a_claim_only_is_the_check_of_every_line()
             some[key], values, equal_nan=True), key
     assert every["implausible"].tolist()[:3] == [True, False, False]
     assert every["above"].tolist()[2] and every["range_id"][1] is None
+
+
+def test_plausible_ranges_per_each_lines_declared_unit():
+    """The range a claim is checked against, in the line's own declared unit.
+
+    B30 per m3: concrete_b30, 110 / 30 / 546 as in the file. Per litre (1 m3 = 1 000 l):
+    0.11 / 0.03 / 0.546. Glulam per m3: glulam, 25 / 10 / 200. A line without a declared
+    unit has no range.
+    """
+    from klimafotavtrykk.tender.epd_checks import plausible_ranges
+
+    lines = pd.DataFrame({"description": [B30, B30, GLULAM, GLULAM], "unit": "m3",
+                          "epd_declared_unit": ["m3", "l", "m3", None]})
+    found = plausible_ranges(lines)
+    assert found["range_id"].tolist() == ["concrete_b30", "concrete_b30", "glulam", None]
+    expected = [[110.0, 30.0, 546.0], [0.11, 0.03, 0.546], [25.0, 10.0, 200.0]]
+    assert found[["low", "implausible_below", "high"]].to_numpy()[:3] == pytest.approx(np.array(expected))
+    assert found.loc[3, ["low", "implausible_below", "high"]].isna().all()
+    assert found.loc[0, "range"] == "110–546 kg CO2e/m3"

@@ -40,7 +40,7 @@ from klimafotavtrykk.vocabulary import DIMENSIONS
 
 __all__ = ["EpdChecks", "load_epd_ranges", "load_epd_number_formats", "normalise_epd_number",
            "epd_number_operator", "check_claims", "check_findings", "per_declared_unit",
-           "template_columns", "cell_refs", "DOWNGRADING_CHECKS"]
+           "template_columns", "cell_refs", "plausible_ranges", "DOWNGRADING_CHECKS"]
 
 #: Check kinds that make a claim count as not made (generic with markup), in the order listed.
 DOWNGRADING_CHECKS: tuple[str, ...] = (
@@ -467,6 +467,65 @@ def _validity_too_long(valid_until: pd.Series, operator: np.ndarray, tender_date
         latest = tender + pd.DateOffset(years=int(years)) + pd.Timedelta(days=float(margin))
         out |= (operator == op) & (valid_until > latest).to_numpy()
     return out
+
+
+def plausible_ranges(materials: pd.DataFrame, generic=None, mappings=None) -> pd.DataFrame:
+    """The plausible range of each material line's GWP A1-A3, per the line's own declared unit.
+
+    The range is found as :func:`check_claims` finds it (the generic factor the
+    line matches, else its material group) and its bounds converted to the
+    line's ``epd_declared_unit`` with the line's mass conversions, so a value
+    declared per that unit can be compared with them directly. Contract
+    follow-up checks a delivered EPD's value against the promised line's range.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        Material lines as a bid's: ``description``, ``unit`` and
+        ``epd_declared_unit``; ``mass_per_unit`` [kg per unit] and
+        ``thickness_mm`` where given.
+    generic : FactorTable, optional
+        Generic factors; default the shipped ones.
+    mappings : Mappings, optional
+        Description and NS 3420 mappings; default the shipped ones.
+
+    Returns
+    -------
+    DataFrame
+        One row per line, on its index: ``range_id`` (None where no range
+        applies or the units cannot be compared), ``low``,
+        ``implausible_below``, ``high`` [kg CO2e per ``epd_declared_unit``],
+        ``range`` (the range as ``low-high kg CO2e/<range unit>``) and
+        ``source``.
+    """
+    from klimafotavtrykk.factors import load_factors
+    from klimafotavtrykk.tender.claims import claim_mass_per_base, generic_match
+
+    generic = load_factors() if generic is None else generic
+    m = materials.reset_index(drop=True)
+    n = len(m)
+    for name in ("mass_per_unit", "thickness_mm"):  # the line's own conversions, when given
+        if name not in m.columns:
+            m[name] = np.nan
+    match = generic_match(m, generic, mappings)
+    unit = m["epd_declared_unit"].astype(object).where(m["epd_declared_unit"].notna(), None)
+    per_declared = claim_mass_per_base(generic, m, np.arange(n), match.index)
+    # a value of 1 per declared unit, in the range's unit: the conversion of the bounds
+    rng = _range_rows(np.ones(n), unit, unit.notna().to_numpy(), match.index, match.factor_id,
+                      generic, per_declared)
+    to_range = rng["value"]
+    found = np.isfinite(to_range) & (to_range > 0)
+    ranges = load_epd_ranges().set_index("range_id")
+    ids = np.where(found, rng["range_id"], None)
+    out = {"range_id": ids}
+    for name in _RANGE_NUMBERS:
+        bound = pd.Series(ids, dtype=object).map(ranges[name]).to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[name] = np.where(found, bound / to_range, np.nan)
+    out["range"] = np.where(found, rng["text"], None)
+    out["source"] = np.where(found, rng["source"], None)
+    return pd.DataFrame({k: pd.Series(v, dtype=object if v.dtype == object else float, index=materials.index)
+                         for k, v in out.items()}, index=materials.index)
 
 
 def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
