@@ -46,6 +46,18 @@ def test_materials_promised_are_the_lines_with_an_epd_claim(tmp_path):
     # two bid lines; only the concrete line has an EPD number and value
     assert materials[["line_key", "epd_id", "epd_gwp_a1a3", "quantity", "unit"]].values.tolist() == [
         ["251.01#aaaa", "NEPD-434-305-EN", 215.5, 92.0, "m3"]]
+    # "Påstøp, betong B30" per m3: the range the tender checks a B30 claim against,
+    # data/procurement/epd_ranges.csv row concrete_b30, low 110 kg CO2e/m3 high 546
+    assert materials.loc[0, "plausible_low"] == 110.0
+    assert materials.loc[0, "plausible_range"].startswith("110–546 kg CO2e/m3 (")
+    assert materials.loc[0, "plausible_range"].endswith("epd_ranges.csv: concrete_b30))")
+
+
+def test_epds_the_client_accepts_below_the_range_are_read_and_shown(tmp_path):
+    text = CONTRACT.replace('end = "2025-09"\n', 'end = "2025-09"\naccepted_epds = ["NEPD-9", " NEPD-10 "]\n')
+    contract = load_contract(write_contract(tmp_path, text))
+    assert contract.accepted_epds == ("NEPD-9", "NEPD-10")
+    assert contract.parameters.set_index("key").loc["accepted_epds", "value"] == "NEPD-9, NEPD-10"
 
 
 def test_contract_values_rules_and_their_sources(tmp_path):
@@ -95,9 +107,10 @@ def test_a_rule_parameter_without_a_source_is_refused_naming_file_and_key(tmp_pa
     (("bid = \"bud.xlsx\"", "bid = \"mangler.xlsx\""), "bid"),
     (("name = \"Testskolen\"", "name = \"Testskolen\"\nbonus = 3"), "bonus"),
     (("cap_nok = 1000000", "cap_nok = true"), "rules[0].parameters.cap_nok"),
+    (("end = \"2025-09\"", "end = \"2025-09\"\naccepted_epds = \"NEPD-9\""), "accepted_epds"),
     (("[rules.sources]", "[rules.sources]\nextra = \"x\""), "rules[0].sources.extra"),
 ], ids=["rule_kind", "month", "end_before_start", "sum", "bid_missing", "unknown_key",
-        "bool_parameter", "source_without_parameter"])
+        "bool_parameter", "source_without_parameter", "accepted_not_a_list"])
 def test_bad_values_are_refused_naming_the_key(tmp_path, change, key):
     error = _refused(tmp_path, CONTRACT.replace(*change))
     assert error.problem.startswith(f"{key}: ")

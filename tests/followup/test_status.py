@@ -242,6 +242,63 @@ def test_cheat_a_zero_or_negative_value_is_not_credited(fu, value):
     assert found.loc["epd_differs", "detail"] == "NEPD-1 → NEPD-3"
 
 
+def _ranged_promise(fu):
+    """The concrete promise with the range a B30 claim is checked against in the tender.
+
+    data/procurement/epd_ranges.csv, row concrete_b30: low 110 kg CO2e/m3.
+    """
+    return _concrete_promise(fu).assign(plausible_low=110.0, plausible_range="110–546 kg CO2e/m3 (B30)")
+
+
+def _deliver_ranged(fu, accepted_epds=(), **delivery):
+    contract = dataclasses.replace(fu.make_contract(materials=_ranged_promise(fu)), accepted_epds=accepted_epds)
+    return follow_up(contract, [fu.make_report(
+        "2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
+            {"line_key": "216.01#a", "description": "Betong B30", "epd_declared_unit": "m3",
+             "unit": "m3", "source_ref": "[rapport_2025-01.xlsx]Materialer!G2", **delivery}]))],
+        as_of="latest")
+
+
+def test_cheat_a_value_below_the_plausible_range_under_another_epd_is_not_credited(fu):
+    """Concrete promised at 175 kg CO2e/m3, reported under NEPD-9 at 5 (the tender's cheat).
+
+    Credited, it would be (5 − 175) × 40 = −6800 kg; 5 is below the range's 110, so the
+    promise's 175 counts, the difference is 0, and the finding's kg is the credit refused, 6800.
+    """
+    result = _deliver_ranged(fu, epd_id="NEPD-9", epd_gwp_a1a3=5.0, quantity=40.0)
+    assert result.summary["materials_difference_kg_co2e"] == 0.0
+    assert result.materials.loc[0, "counted_epd_gwp_a1a3"] == 175.0
+    found = result.findings.set_index("kind")
+    assert found.loc["epd_value_below_range", "kg_co2e"] == pytest.approx(6800.0)
+    assert found.loc["epd_value_below_range", "source_ref"] == "[rapport_2025-01.xlsx]Materialer!G2"
+    assert found.loc["epd_value_below_range", "detail"] == "NEPD-9: 5 kg CO2e/m3 < 110–546 kg CO2e/m3 (B30)"
+
+
+def test_a_value_in_the_range_or_accepted_by_the_client_is_credited(fu):
+    """120 (above 110) is credited: (120 − 175) × 40 = −2200; 5 once the contract accepts
+    NEPD-9 (written with other blanks and case): (5 − 175) × 40 = −6800."""
+    in_range = _deliver_ranged(fu, epd_id="NEPD-9", epd_gwp_a1a3=120.0, quantity=40.0)
+    assert in_range.summary["materials_difference_kg_co2e"] == pytest.approx(-2200.0)
+    accepted = _deliver_ranged(fu, accepted_epds=(" nepd-9",), epd_id="NEPD-9", epd_gwp_a1a3=5.0,
+                               quantity=40.0)
+    assert accepted.summary["materials_difference_kg_co2e"] == pytest.approx(-6800.0)
+    for result in (in_range, accepted):
+        assert result.findings["kind"].tolist() == ["epd_differs"]
+
+
+def test_the_range_is_converted_to_the_delivered_unit(fu):
+    """A delivery declared per litre (1 m3 = 1000 l): the range's 110 per m3 is 0.11 per l.
+
+    0.1 per l (100 per m3) is below it and refused; 0.15 per l (150 per m3) is credited:
+    (0.15 − 0.175) × 40 000 l = −1000 kg.
+    """
+    low = _deliver_ranged(fu, epd_id="NEPD-9", epd_gwp_a1a3=0.1, quantity=40.0, epd_declared_unit="l")
+    assert low.summary["materials_difference_kg_co2e"] == 0.0
+    assert "epd_value_below_range" in low.findings["kind"].tolist()
+    ok = _deliver_ranged(fu, epd_id="NEPD-9", epd_gwp_a1a3=0.15, quantity=40.0, epd_declared_unit="l")
+    assert ok.summary["materials_difference_kg_co2e"] == pytest.approx(-1000.0)
+
+
 def test_cheat_a_negative_delivery_is_not_compared(fu):
     """−40 m3 under a worse EPD (210) would be a credit of (210 − 175) × (−40) = −1400: not compared."""
     result = _deliver(fu, epd_id="NEPD-2", epd_gwp_a1a3=210.0, quantity=-40.0)

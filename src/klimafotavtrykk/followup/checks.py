@@ -24,7 +24,7 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
     "machine_not_promised", "carrier_not_promised", "epd_differs", "epd_value_lowered",
-    "epd_value_not_positive", "material_not_promised", "material_not_compared", "report_refused")
+    "epd_value_not_positive", "epd_value_below_range", "material_not_promised", "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
 #: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
@@ -253,7 +253,8 @@ def implausible_fuel(lines: pd.DataFrame, diesel_kwh_per_kg: float) -> np.ndarra
     return judged & ((ok_class & too_much) | (energy == 0))
 
 
-def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
+                      accepted_epds=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each delivery beside the line it was promised for, and the kg CO2e difference.
 
     ``difference = (delivered GWP − promised GWP) × delivered quantity``, both
@@ -270,9 +271,13 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
     itself) and above zero. The bid's value counts instead (``counted_epd_gwp_a1a3``)
     where the same EPD is reported with a lower value (``epd_value_lowered``:
     an EPD says one value) and where a value of zero or less replaces a
-    positive promise (``epd_value_not_positive``); the finding's ``kg_co2e``
-    is the credit refused. A negative delivered quantity is not compared
-    (``negative_quantity``): it would turn a worse product into a credit.
+    positive promise (``epd_value_not_positive``). Under another EPD number, a
+    value below the plausible range of the promised product (``plausible_low``,
+    as the tender checks a claim) is not credited either until the client has
+    checked that EPD and names it in ``accepted_epds`` (``epd_value_below_range``).
+    Each finding's ``kg_co2e`` is the credit refused. A negative delivered
+    quantity is not compared (``negative_quantity``): it would turn a worse
+    product into a credit.
 
     Parameters
     ----------
@@ -280,7 +285,10 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
         :data:`~klimafotavtrykk.followup.model.REPORT_MATERIAL_COLUMNS` plus
         ``month`` and ``file``.
     promised : DataFrame
-        :data:`~klimafotavtrykk.followup.model.PROMISE_MATERIAL_COLUMNS`.
+        :data:`~klimafotavtrykk.followup.model.PROMISE_MATERIAL_COLUMNS`; without
+        ``plausible_low`` no value is checked against a range.
+    accepted_epds : iterable of str
+        EPD numbers the client accepts below the range (blanks and case ignored).
 
     Returns
     -------
@@ -296,7 +304,7 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
         ``reason`` (:data:`MATERIAL_REASONS`; empty when compared).
     findings : DataFrame
         ``epd_differs``, ``epd_value_lowered``, ``epd_value_not_positive``,
-        ``material_not_promised``, ``material_not_compared``.
+        ``epd_value_below_range``, ``material_not_promised``, ``material_not_compared``.
     """
     from klimafotavtrykk.units import unit_codes
 
@@ -307,8 +315,9 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
     known = key.isin(p.index).to_numpy(dtype=bool)
 
     def promised_col(name):
-        return key.map(p[name]).to_numpy(dtype=object if name not in ("epd_gwp_a1a3", "quantity")
-                                          else float)
+        if name not in p.columns:
+            return np.full(len(key), np.nan if name in _PROMISED_NUMBERS else None)
+        return key.map(p[name]).to_numpy(dtype=object if name not in _PROMISED_NUMBERS else float)
 
     codes, table = unit_codes(pd.concat([_column(d, "unit"), _column(d, "epd_declared_unit"),
                                          pd.Series(promised_col("epd_declared_unit"), dtype=object)],
@@ -328,7 +337,11 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
     number = _epd(_column(d, "epd_id"))
     lowered = below & (number != "") & (number == _epd(pd.Series(promised_col("epd_id"), dtype=object)))
     not_positive = below & ~lowered & (reported <= 0) & (promised_gwp > 0)
-    gwp = np.where(lowered | not_positive, promised_gwp, reported)  # the value credited
+    with np.errstate(invalid="ignore"):
+        low = np.where(dim_p == dim_d, promised_col("plausible_low") * sc_d / sc_p, np.nan)
+    accepted = np.isin(number, _epd(pd.Series(list(accepted_epds), dtype=object)))
+    below_range = below & ~lowered & ~not_positive & (reported < low) & ~accepted
+    gwp = np.where(lowered | not_positive | below_range, promised_gwp, reported)  # the value credited
     kg = gwp * declared_quantity
     promised_kg = promised_gwp * declared_quantity
     reason = np.select([~known, negative, np.isnan(reported) | np.isnan(promised_raw),
@@ -360,6 +373,12 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
             "promised_quantity": _numbers(pending, "quantity"), "promised_unit": _column(pending, "unit"),
         })], ignore_index=True)
     refused = pd.Series(np.append((gwp - reported) * declared_quantity, np.full(len(frame) - n, np.nan)))
+    range_detail = np.full(len(frame), None, dtype=object)
+    at = np.flatnonzero(below_range)  # the flagged deliveries only
+    range_detail[at] = [f"{epd}: {value:g} kg CO2e/{unit} < {plausible}" for epd, value, unit, plausible in zip(
+        frame["epd_id"].to_numpy(dtype=object)[at], reported[at],
+        frame["epd_declared_unit"].to_numpy(dtype=object)[at], promised_col("plausible_range")[at],
+        strict=True)]
     said, bid = _epd(frame["epd_id"]), _epd(frame["promised_epd_id"])
     delivery = np.arange(len(frame)) < n
     differs = delivery & (frame["reason"].to_numpy(dtype=object) != "not_promised") & (said != bid)
@@ -369,9 +388,12 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
                              "detail": frame["promised_epd_id"].fillna("–").astype(str) + " → "
                              + frame["epd_id"].fillna("–").astype(str),
                              "kg_co2e": frame["difference_kg_co2e"]})[differs],
-        *(pd.DataFrame(base | {"kind": kind, "detail": frame["epd_id"].fillna("–").astype(str),
+        *(pd.DataFrame(base | {"kind": kind, "detail": detail,
                                "kg_co2e": refused})[np.append(mask & compared, np.zeros(len(frame) - n, bool))]
-          for kind, mask in (("epd_value_lowered", lowered), ("epd_value_not_positive", not_positive))),
+          for kind, mask, detail in (
+              ("epd_value_lowered", lowered, frame["epd_id"].fillna("–").astype(str)),
+              ("epd_value_not_positive", not_positive, frame["epd_id"].fillna("–").astype(str)),
+              ("epd_value_below_range", below_range, range_detail))),
         pd.DataFrame(base | {"kind": "material_not_promised",
                              "detail": frame["line_key"].astype(str)})[delivery & (_reasons(frame) == "not_promised")],
         pd.DataFrame(base | {"kind": "material_not_compared", "reason": frame["reason"],
@@ -380,6 +402,10 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame) -> tuple[
                                                  "unit_not_convertible"])],
     ])
     return frame, findings
+
+
+#: Promise columns read as numbers.
+_PROMISED_NUMBERS = ("epd_gwp_a1a3", "quantity", "plausible_low")
 
 
 def _reasons(frame: pd.DataFrame) -> np.ndarray:

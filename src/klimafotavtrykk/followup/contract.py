@@ -15,6 +15,7 @@ File layout::
     end = "2026-01"                          # last month of the works
     # climate_budget_kg = 880000             # [kg CO2e]; default: what the bid promised
     # competition = "../anbud/konkurranse.toml"
+    # accepted_epds = ["NEPD-1234-567-NO"]   # EPDs below the plausible range the client accepted
 
     [sources]                                # optional: where a top-level value comes from
     contract_sum_nok = "Kontrakt 2025-03, pkt. 4"
@@ -77,6 +78,7 @@ _KEYS: dict[str, tuple[str, bool]] = {
     "climate_budget_kg": ("positive", False),
     "competition": ("text", False),
     "description": ("text", False),
+    "accepted_epds": ("texts", False),
 }
 _RULE_KEYS = {"kind", "parameters", "sources", "description"}
 #: Largest contract file read [byte]; a real one is a few kB.
@@ -151,7 +153,7 @@ def load_contract(path: str | Path) -> Contract:
         start=start, end=end, machines=promised_machines(bid.site),
         materials=promised_materials(bid.materials), rules=rules,
         climate_budget_kg=values.get("climate_budget_kg"), competition=competition,
-        parameters=parameters)
+        parameters=parameters, accepted_epds=values.get("accepted_epds", ()))
 
 
 def emission_free_carriers(carriers: pd.DataFrame | None = None) -> frozenset[str]:
@@ -229,6 +231,11 @@ def promised_machines(site: pd.DataFrame, carriers: pd.DataFrame | None = None) 
 def promised_materials(materials: pd.DataFrame) -> pd.DataFrame:
     """The bid's material lines with an EPD claim (an EPD number or an A1-A3 value).
 
+    Each line also gets the plausible range of its product, as the tender
+    checks a claim against it (:func:`~klimafotavtrykk.tender.epd_checks.plausible_ranges`):
+    a delivery under another EPD number with a value below it is not credited
+    until the client accepts that EPD.
+
     Parameters
     ----------
     materials : DataFrame
@@ -239,8 +246,12 @@ def promised_materials(materials: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         :data:`~klimafotavtrykk.followup.model.PROMISE_MATERIAL_COLUMNS`,
         ``epd_gwp_a1a3`` in kg CO2e per ``epd_declared_unit``, ``quantity`` in
-        ``unit`` as the bid states it; ``row_id`` the bid's line.
+        ``unit`` as the bid states it; ``row_id`` the bid's line;
+        ``plausible_low`` in kg CO2e per ``epd_declared_unit`` (NaN where no
+        range applies) and ``plausible_range``, the range and its source.
     """
+    from klimafotavtrykk.tender.epd_checks import plausible_ranges
+
     frame = materials.reset_index(drop=True)
     claimed = np.zeros(len(frame), dtype=bool)
     for name in ("epd_id", "epd_gwp_a1a3"):
@@ -251,6 +262,13 @@ def promised_materials(materials: pd.DataFrame) -> pd.DataFrame:
                else np.full(len(chosen), None, dtype=object)) for c in PROMISE_MATERIAL_COLUMNS}
     for name in ("epd_gwp_a1a3", "quantity"):
         out[name] = pd.to_numeric(pd.Series(out[name]), errors="coerce").to_numpy(dtype=float)
+    out["plausible_low"] = np.full(len(chosen), np.nan)
+    out["plausible_range"] = np.full(len(chosen), None, dtype=object)
+    if len(chosen) and "epd_declared_unit" in chosen.columns:
+        ranges = plausible_ranges(chosen)
+        found = ranges["range_id"].notna().to_numpy()
+        out["plausible_low"] = ranges["low"].to_numpy(dtype=float)
+        out["plausible_range"][found] = (ranges["range"] + " (" + ranges["source"] + ")")[found]
     return pd.DataFrame(out, columns=list(PROMISE_MATERIAL_COLUMNS))
 
 
@@ -300,6 +318,11 @@ def _checked(file: str, key: str, value: Any, kind: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise _error(file, key, "must be a non-empty text", expected="text", found=value)
         return value.strip()
+    if kind == "texts":
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise _error(file, key, "must be a list of non-empty texts", expected='["NEPD-1234-567-NO"]',
+                         found=value)
+        return tuple(v.strip() for v in value)
     if kind == "positive":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 math.isfinite(value) and value > 0):
@@ -392,4 +415,6 @@ def _table(entry: dict[str, Any], name: str, where: str, file: str) -> dict[str,
 
 
 def _shown(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return ", ".join(value)
     return str(value) if isinstance(value, pd.Period) else value

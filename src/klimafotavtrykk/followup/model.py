@@ -58,8 +58,12 @@ PROMISE_MACHINE_COLUMNS: tuple[str, ...] = (
     "quantity", "unit", "emission_free")
 
 #: Columns of the materials a contract promised (from the winning bid's
-#: materials sheet, lines with an EPD claim), as in :data:`REPORT_MATERIAL_COLUMNS`.
-PROMISE_MATERIAL_COLUMNS: tuple[str, ...] = REPORT_MATERIAL_COLUMNS
+#: materials sheet, lines with an EPD claim), as in :data:`REPORT_MATERIAL_COLUMNS`,
+#: and the lowest plausible GWP A1-A3 of the line's product
+#: (:func:`~klimafotavtrykk.tender.epd_checks.plausible_ranges`, kg CO2e per
+#: ``epd_declared_unit``; NaN where no range applies) with the range and its source.
+PROMISE_MATERIAL_COLUMNS: tuple[str, ...] = (*REPORT_MATERIAL_COLUMNS, "plausible_low",
+                                             "plausible_range")
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,6 +120,9 @@ class Contract:
     parameters : DataFrame
         ``key``, ``value``, ``source``: every parameter of the contract file,
         for the audit trail.
+    accepted_epds : tuple of str
+        EPD numbers the client has checked and accepts although their GWP lies
+        below the plausible range of the product they replace (``accepted_epds``).
     """
 
     file: str
@@ -130,6 +137,7 @@ class Contract:
     climate_budget_kg: float | None = None
     competition: Path | None = None
     parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    accepted_epds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

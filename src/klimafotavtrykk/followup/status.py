@@ -224,7 +224,8 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
     promised_shares = _emission_free(_site_lines(promise))
     by_month = _by_month(site, result, months, elapsed, budget, promised_shares, meta[counted])
     materials, material_found = compare_materials(_stack([r.materials for r in use], use),
-                                                  contract.materials)
+                                                  contract.materials,
+                                                  getattr(contract, "accepted_epds", ()))
     reader_found = [r.findings.assign(month=str(_period(r.month)), file=r.file)
                     for r in reports if r.findings is not None and len(r.findings)]
     findings = findings_frame([month_found, site_findings(rows, result, promise, contract.machines,
