@@ -53,10 +53,12 @@ def test_materials_promised_are_the_lines_with_an_epd_claim(tmp_path):
     assert materials.loc[0, "plausible_range"].endswith("epd_ranges.csv: concrete_b30))")
 
 
-def test_epds_the_client_accepts_below_the_range_are_read_and_shown(tmp_path):
-    text = CONTRACT.replace('end = "2025-09"\n', 'end = "2025-09"\naccepted_epds = ["NEPD-9", " NEPD-10 "]\n')
+def test_accepted_epds_and_quantity_tolerance_are_read_and_shown(tmp_path):
+    text = CONTRACT.replace('end = "2025-09"\n', 'end = "2025-09"\naccepted_epds = ["NEPD-9", " NEPD-10 "]\n'
+                            'quantity_tolerance = 0.05\n')
     contract = load_contract(write_contract(tmp_path, text))
     assert contract.accepted_epds == ("NEPD-9", "NEPD-10")
+    assert contract.quantity_tolerance == 0.05
     assert contract.parameters.set_index("key").loc["accepted_epds", "value"] == "NEPD-9, NEPD-10"
 
 
@@ -108,9 +110,10 @@ def test_a_rule_parameter_without_a_source_is_refused_naming_file_and_key(tmp_pa
     (("name = \"Testskolen\"", "name = \"Testskolen\"\nbonus = 3"), "bonus"),
     (("cap_nok = 1000000", "cap_nok = true"), "rules[0].parameters.cap_nok"),
     (("end = \"2025-09\"", "end = \"2025-09\"\naccepted_epds = \"NEPD-9\""), "accepted_epds"),
+    (("end = \"2025-09\"", "end = \"2025-09\"\nquantity_tolerance = 1.5"), "quantity_tolerance"),
     (("[rules.sources]", "[rules.sources]\nextra = \"x\""), "rules[0].sources.extra"),
 ], ids=["rule_kind", "month", "end_before_start", "sum", "bid_missing", "unknown_key",
-        "bool_parameter", "source_without_parameter", "accepted_not_a_list"])
+        "bool_parameter", "source_without_parameter", "accepted_not_a_list", "tolerance_not_a_share"])
 def test_bad_values_are_refused_naming_the_key(tmp_path, change, key):
     error = _refused(tmp_path, CONTRACT.replace(*change))
     assert error.problem.startswith(f"{key}: ")

@@ -402,11 +402,12 @@ def test_cheat_a_row_left_uncomputed_earns_no_bonus(fu):
 
 
 def test_cheat_a_delivery_without_its_value_earns_no_bonus(fu):
-    """A worse concrete delivered with its GWP left blank is not compared (its difference counts as
-    nothing), so the bonus the site result earns is held back until it is."""
+    """A worse concrete delivered with its GWP left blank (the whole 140 m3 promised) is not
+    compared (its difference counts as nothing), so the bonus the site result earns is held back
+    until it is."""
     rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.001)
     delivered = fu.material_rows([{"line_key": "216.01#a", "description": "Betong B30",
-                                   "epd_id": "NEPD-9", "epd_declared_unit": "m3", "quantity": 40.0,
+                                   "epd_id": "NEPD-9", "epd_declared_unit": "m3", "quantity": 140.0,
                                    "unit": "m3", "source_ref": "[rapport_2025-03.xlsx]Materialer!G2"}])
     reports = fu.three_months()
     reports[2] = dataclasses.replace(reports[2], materials=delivered)
@@ -637,3 +638,53 @@ def _signed(reports, dates):
     import dataclasses
 
     return [dataclasses.replace(r, report_date=d) for r, d in zip(reports, dates, strict=True)]
+
+
+def _deliveries_at_the_end(fu, quantities, unit="m3", tolerance=None, rules=()):
+    """The concrete promise (140 m3, bid cell Materialer!E5), delivered in March, the last month."""
+    promise = _concrete_promise(fu).assign(source_ref="[bud.xlsx]Materialer!E5")
+    delivered = fu.material_rows([
+        {"line_key": "216.01#a", "description": "Betong B30", "epd_id": "NEPD-1", "epd_declared_unit": "m3",
+         "epd_gwp_a1a3": 175.0, "quantity": q, "unit": unit,
+         "source_ref": f"[rapport_2025-03.xlsx]Materialer!G{2 + i}"} for i, q in enumerate(quantities)])
+    reports = fu.three_months()
+    reports[2] = dataclasses.replace(reports[2], materials=delivered)
+    contract = dataclasses.replace(
+        fu.make_contract(rules=rules, climate_budget_kg=3000.0, materials=promise),
+        quantity_tolerance=tolerance)
+    return follow_up(contract, reports)
+
+
+def test_cheat_reporting_part_of_a_promised_material_earns_no_bonus(fu):
+    """140 m3 promised; 40 m3 reported at the contract's end: the other 100 m3 could be a worse
+    product left out. The line is a finding at the bid's cell, and the bonus the site result
+    earns against a budget of 3000 is held back, naming the line."""
+    rule = fu.budget_rule(bonus_share_per_percent=0.001, deduction_share_per_percent=0.001)
+    result = _deliveries_at_the_end(fu, [40.0], rules=[rule])
+    found = result.findings[result.findings["kind"] == "material_short"]
+    assert found["source_ref"].tolist() == ["[bud.xlsx]Materialer!E5"]
+    assert found["detail"].tolist() == ["216.01#a: 40 / 140 m3"]
+    bonus = result.bonus.iloc[0]
+    assert bonus["uncapped_nok"] > 0
+    assert (bonus["amount_nok"], bonus["note"], bonus["detail"]) == (0.0, "held_back", "216.01#a: 40 / 140 m3")
+
+
+def test_the_whole_promised_quantity_reported_is_no_finding(fu):
+    """60 + 80 = 140 m3; and 140 000 l, converted to the bid's unit (1 m3 = 1 000 l)."""
+    for quantities, unit in (([60.0, 80.0], "m3"), ([140_000.0], "l")):
+        result = _deliveries_at_the_end(fu, quantities, unit=unit)
+        assert "material_short" not in result.findings["kind"].tolist()
+
+
+def test_the_contracts_quantity_tolerance(fu):
+    """quantity_tolerance 0.05 allows 5 % of 140 = 7 m3 unreported: 135 passes, 130 does not."""
+    assert "material_short" not in _deliveries_at_the_end(fu, [135.0], tolerance=0.05).findings["kind"].tolist()
+    assert "material_short" in _deliveries_at_the_end(fu, [130.0], tolerance=0.05).findings["kind"].tolist()
+
+
+def test_before_the_last_month_a_short_material_is_no_finding(fu):
+    """Deliveries go on until the end: with February the status, 40 of 140 m3 is no finding."""
+    promise = _concrete_promise(fu)
+    contract = fu.make_contract(materials=promise)
+    result = follow_up(contract, fu.three_months()[:2], as_of="2025-02")
+    assert "material_short" not in result.findings["kind"].tolist()

@@ -15,7 +15,7 @@ import pandas as pd
 from klimafotavtrykk.tender.findings import FINDING_COLUMNS
 
 __all__ = ["FOLLOWUP_FINDING_KINDS", "FOLLOWUP_FINDING_COLUMNS", "MATERIAL_REASONS", "findings_frame", "month_findings",
-           "site_findings", "implausible_fuel", "compare_materials"]
+           "site_findings", "implausible_fuel", "compare_materials", "material_shortfall"]
 
 #: Finding kinds of the follow-up, in the order the status lists them
 #: (messages: ``followup.finding.<kind>``). Findings the report reader made keep their own kind.
@@ -24,7 +24,7 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
     "machine_not_promised", "carrier_not_promised", "epd_differs", "epd_value_lowered",
-    "epd_value_not_positive", "epd_value_below_range", "material_not_promised", "material_not_compared", "report_refused")
+    "epd_value_not_positive", "epd_value_below_range", "material_short", "material_not_promised", "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
 #: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
@@ -402,6 +402,71 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
                                                  "unit_not_convertible"])],
     ])
     return frame, findings
+
+
+def material_shortfall(materials: pd.DataFrame, promised: pd.DataFrame,
+                       tolerance: float | None = None) -> pd.DataFrame:
+    """Promised material lines reported at less than their promised quantity, at the contract's end.
+
+    Only what is reported is compared with the promise, so a delivery left out
+    of the reports (a worse product, say) would cost nothing. When the last
+    month's status is drawn, each promised line's reported quantity (every
+    delivery against it but negative ones, converted to the bid's unit) is set
+    against the bid's quantity: a line short by more than ``tolerance`` (a
+    share of the promise; None: any shortfall beyond rounding) is a finding.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        The ``materials`` of :func:`compare_materials` (deliveries and the
+        promised lines nothing was delivered against).
+    promised : DataFrame
+        :data:`~klimafotavtrykk.followup.model.PROMISE_MATERIAL_COLUMNS`: the
+        bid's cell of each line (``source_ref``).
+    tolerance : float, optional
+        Share of the promised quantity that may be missing. [-]
+
+    Returns
+    -------
+    DataFrame
+        ``material_short`` findings: ``source_ref`` the bid's line, ``detail``
+        ``"<line key>: <reported> / <promised> <unit>"``, ``kg_co2e`` empty (what
+        the missing quantity was built with is not known).
+    """
+    from klimafotavtrykk.units import unit_codes
+
+    m = materials
+    key = _column(m, "line_key").to_numpy(dtype=object)
+    promised_unit = _column(m, "promised_unit").to_numpy(dtype=object)
+    promised_quantity = _numbers(m, "promised_quantity")
+    reasons = _reasons(m)
+    ours = pd.notna(key) & (reasons != "not_promised") & (reasons != "negative_quantity")
+    codes, table = unit_codes(pd.concat([_column(m, "unit"), pd.Series(promised_unit, dtype=object)],
+                                        ignore_index=True))
+    dim = np.append(table["dimension"].to_numpy(dtype=object), None)[codes]
+    scale = np.append(table["scale"].to_numpy(dtype=float), np.nan)[codes]
+    (dim_q, dim_p), (sc_q, sc_p) = np.split(dim, 2), np.split(scale, 2)
+    quantity = np.nan_to_num(_numbers(m, "quantity"))  # a promised line with no delivery: 0
+    same = (dim_q == dim_p) | (quantity == 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        in_bid_unit = np.where(quantity == 0, 0.0, quantity * sc_q / sc_p)
+    frame = pd.DataFrame({"line_key": key[ours], "reported": in_bid_unit[ours],
+                          "comparable": same[ours], "promised": promised_quantity[ours],
+                          "unit": promised_unit[ours]})
+    lines = frame.groupby("line_key", sort=False).agg(
+        reported=("reported", "sum"), comparable=("comparable", "all"), promised=("promised", "first"),
+        unit=("unit", "first"))
+    allowed = lines["promised"] * (1.0 - (tolerance or 0.0))
+    short = (lines["comparable"] & (lines["reported"] < allowed)
+             & ~np.isclose(lines["reported"], lines["promised"])).to_numpy(dtype=bool)
+    found = lines[short]
+    detail = [f"{k}: {r:g} / {p:g} {u}" for k, r, p, u in zip(
+        found.index, found["reported"], found["promised"], found["unit"], strict=True)]
+    cell = _column(promised, "source_ref").groupby(_column(promised, "line_key").to_numpy(dtype=object),
+                                                   sort=False).first()
+    return findings_frame([pd.DataFrame({
+        "source_ref": cell.reindex(found.index).to_numpy(dtype=object), "kind": "material_short",
+        "detail": detail, "kg_co2e": np.nan}, index=pd.RangeIndex(len(found)))])
 
 
 #: Promise columns read as numbers.

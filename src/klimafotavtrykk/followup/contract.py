@@ -16,6 +16,8 @@ File layout::
     # climate_budget_kg = 880000             # [kg CO2e]; default: what the bid promised
     # competition = "../anbud/konkurranse.toml"
     # accepted_epds = ["NEPD-1234-567-NO"]   # EPDs below the plausible range the client accepted
+    # quantity_tolerance = 0.05              # share of a promised material quantity that may go
+    #                                        # unreported at the end; default 0 (rounding only)
 
     [sources]                                # optional: where a top-level value comes from
     contract_sum_nok = "Kontrakt 2025-03, pkt. 4"
@@ -79,6 +81,7 @@ _KEYS: dict[str, tuple[str, bool]] = {
     "competition": ("text", False),
     "description": ("text", False),
     "accepted_epds": ("texts", False),
+    "quantity_tolerance": ("share", False),
 }
 _RULE_KEYS = {"kind", "parameters", "sources", "description"}
 #: Largest contract file read [byte]; a real one is a few kB.
@@ -153,7 +156,8 @@ def load_contract(path: str | Path) -> Contract:
         start=start, end=end, machines=promised_machines(bid.site),
         materials=promised_materials(bid.materials), rules=rules,
         climate_budget_kg=values.get("climate_budget_kg"), competition=competition,
-        parameters=parameters, accepted_epds=values.get("accepted_epds", ()))
+        parameters=parameters, accepted_epds=values.get("accepted_epds", ()),
+        quantity_tolerance=values.get("quantity_tolerance"))
 
 
 def emission_free_carriers(carriers: pd.DataFrame | None = None) -> frozenset[str]:
@@ -323,6 +327,10 @@ def _checked(file: str, key: str, value: Any, kind: str) -> Any:
             raise _error(file, key, "must be a list of non-empty texts", expected='["NEPD-1234-567-NO"]',
                          found=value)
         return tuple(v.strip() for v in value)
+    if kind == "share":
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (0 <= value < 1):
+            raise _error(file, key, "must be a share from 0 up to 1", expected="0 <= share < 1", found=value)
+        return float(value)
     if kind == "positive":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 math.isfinite(value) and value > 0):

@@ -123,6 +123,10 @@ class Contract:
     accepted_epds : tuple of str
         EPD numbers the client has checked and accepts although their GWP lies
         below the plausible range of the product they replace (``accepted_epds``).
+    quantity_tolerance : float or None
+        Share of a promised material quantity that may be left unreported at
+        the contract's end before the line is a finding that holds a bonus
+        back (``quantity_tolerance``); None: rounding only. [-]
     """
 
     file: str
@@ -138,6 +142,7 @@ class Contract:
     competition: Path | None = None
     parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
     accepted_epds: tuple[str, ...] = ()
+    quantity_tolerance: float | None = None
 
 
 @dataclass(frozen=True, eq=False)

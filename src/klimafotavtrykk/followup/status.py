@@ -24,7 +24,10 @@ A bonus while the status is incomplete
     is held back (0, note ``held_back`` naming what is missing): a month
     without a report counts as an average month, and a site row not computed
     or a delivery not compared counts as nothing, so leaving out the worst
-    would pay. A deduction stands.
+    would pay. At the contract's end, a promised material line reported at
+    less than its promised quantity (beyond the contract's
+    ``quantity_tolerance``) holds it back too: a delivery left out of the
+    reports would cost nothing. A deduction stands.
 
 :func:`status_text` writes the status for the command line (bokmål or
 English), :meth:`FollowUp.to_json` for machines.
@@ -43,6 +46,7 @@ from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.followup.checks import (
     compare_materials,
     findings_frame,
+    material_shortfall,
     month_findings,
     site_findings,
 )
@@ -228,9 +232,12 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
                                                   getattr(contract, "accepted_epds", ()))
     reader_found = [r.findings.assign(month=str(_period(r.month)), file=r.file)
                     for r in reports if r.findings is not None and len(r.findings)]
+    final = status is not None and status >= months[-1]  # every delivery is due: compare the totals
+    short = [material_shortfall(materials, contract.materials,
+                                getattr(contract, "quantity_tolerance", None))] if final else []
     findings = findings_frame([month_found, site_findings(rows, result, promise, contract.machines,
                                                           _diesel_kwh_per_kg()),
-                               material_found, *reader_found, _refused_findings(refused)])
+                               material_found, *short, *reader_found, _refused_findings(refused)])
 
     n = len(months)
     so_far = float(site["kg_co2e"].sum())
@@ -254,8 +261,10 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
     }
     unreported = by_month["month"][months.isin(elapsed) & ~by_month["reported"].to_numpy(dtype=bool)]
     left_out = findings["source_ref"][findings["kind"].isin(("row_not_computed", "material_not_compared"))]
+    short_lines = findings["detail"][findings["kind"] == "material_short"]  # "<line key>: reported / promised"
     bonus, rule_parameters = _apply_rules(contract, budget, result_kg, materials,
-                                          [*unreported, *left_out.dropna().astype(str)])
+                                          [*unreported, *left_out.dropna().astype(str),
+                                           *short_lines.astype(str)])
     amounts = bonus["amount_nok"].to_numpy(dtype=float) if len(bonus) else np.array([])
     summary["bonus_nok"] = float(np.nansum(amounts)) if np.isfinite(amounts).any() else math.nan
     summary["n_findings"] = len(findings)
@@ -369,7 +378,8 @@ def _apply_rules(contract, budget, result_kg, materials, incomplete=()) -> tuple
 
     A bonus (a positive amount) is held back while the status is incomplete
     (``incomplete``: months up to the status without a report, ``YYYY-MM``,
-    and the cells of site rows not computed and of deliveries not compared).
+    the cells of site rows not computed and of deliveries not compared, and at
+    the contract's end the promised material lines reported short).
     A month left out counts as an average month, and a row or delivery left
     out counts as nothing, so leaving out the worst would otherwise pay. The
     amount is then 0 with the note ``held_back`` naming them; ``uncapped_nok``
