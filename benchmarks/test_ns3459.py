@@ -38,7 +38,13 @@ runs back to back (5 rounds, min / median): at load about 3.5, public call 3.33 
 3.31 x -> 2.39 x / 2.38 x (3.05 -> 2.01 s), parser 2.46 x / 2.35 x -> 1.51 x / 1.55 x;
 the quietest run after: 1.37 s, 2.32 x / 2.37 x beside expat 0.59 s; at load 4-5,
 4.36 x / 4.25 x -> 3.11 x / 2.76 x. So 2.4 x is met at load up to about 3.5, not under
-heavier load, and 0.8 s is not (expat alone takes 0.59 s here). What is left: the posts
+heavier load, and 0.8 s is not (expat alone takes 0.59 s here). On a quiet machine
+(2026-12-07, load about 1, nothing else running; 5 rounds, min) it is not met either: the
+public call 1.11-1.21 s beside expat 0.36-0.38 s, 3.0-3.2 x; the parser alone 0.79 s,
+2.08 x. Under load expat slows more than the numpy steps around it, which flattered the
+ratio. After parsing, 0.42 s: building parts 0.12-0.13 s (500 000 ``Postnrdel`` rows made
+into arrays, coded and tested), inherited codes 0.08 s, the file's SHA-256 0.07 s, the
+numbers 0.05 s, the frames the rest. What is left: the posts
 pattern (about 0.5-0.6 x), cutting out the 500 000 ``Postnrdel`` records and building
 about 2 M Python strings for the frames (0.5-0.8 x), hashing and reading the file
 (0.2 x), and the typing in pandas (0.6-0.8 x). lxml is no way around it: building its tree alone took

@@ -92,6 +92,14 @@ branch 18.5 s / 24.9 s beside calamine 4.10 s / 5.78 s (4.50 x / 4.31 x), later 
 code. ``LINES_PER_PASS`` 200 000 saved 1.7 ms a bid of the parent's CPU but raised the peak
 memory of 200 bids on a pool of 2 from 604-611 to 782-803 MB: left at 100 000.
 
+On a quiet machine (2026-12-07, load about 1, nothing else running; 3 rounds, min /
+median), bff387e then the merge of lcax4, worker4 and parent4: 11.43 s / 11.66 s beside
+calamine 3.41 s / 3.41 s (3.35 x) and fastexcel 1.67 s (6.83 x), against 9.91 s / 10.17 s
+beside calamine 3.33 s / 3.41 s (2.97 x) and fastexcel 1.70 s (5.84 x). A fresh process
+scoring the same 200 bids on a pool of 2 into the workbook, twice each, alternating: CPU
+per bid, parent 33.3-33.9 -> 28.5-29.0 ms, workers 83.6-83.7 -> 81.5-82.5 ms; peak memory
+of all processes 582-591 -> 571-577 MB.
+
 The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of the test
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per
