@@ -283,3 +283,22 @@ def test_a_fifo_in_the_folder_is_listed_without_being_opened(tmp_path, contract)
     assert [r.file for r in reports] == ["2025-06.xlsx"]
     assert refused[["file", "reason", "detail"]].values.tolist() == [
         ["rør.xlsx", "not_regular_file", "fifo"]]
+
+
+def test_cheat_machine_energy_reported_as_mass_transport_counts_on_site(tmp_path, contract):
+    """Mass transport is counted outside A5, in tonne-km. A diesel machine's 300 l, or its 50
+    hours alone, typed on rows of category "massetransport" are site energy: scope ``site``,
+    each with a finding at its row. The promised mass transport in tonne-km (M4) stays outside."""
+    path = write_report_template(tmp_path / "r.xlsx", contract=contract)
+    _fill(path, month="2025-08",
+          site={"G5": 38_000,                                                        # M4: tonne-km
+                "B7": "massetransport", "C7": "Graving", "F7": "Diesel (fossil)", "G7": 300, "H7": "l",
+                "B8": "massetransport", "C8": "Graving", "F8": "Diesel (fossil)", "I8": 50})
+    report = _read(path, contract)
+    site = report.site.set_index("source_ref")
+    sheet = "'[r.xlsx]Energi og maskiner'"
+    assert site.loc[f"{sheet}!G5", "scope"] == "mass_transport"
+    # a row without a quantity is named at its first cell
+    assert site.loc[[f"{sheet}!G7", f"{sheet}!B8"], "scope"].tolist() == ["site", "site"]
+    found = report.findings[report.findings["kind"] == "mass_transport_metered"]
+    assert sorted(found["source_ref"]) == [f"{sheet}!B8", f"{sheet}!G7"]

@@ -188,6 +188,32 @@ def test_site_rows_uncommitted_electric_machine_scored_as_diesel(factors, mappin
 
 
 
+def test_cheat_a_diesel_machine_labelled_mass_transport_still_counts_on_site(factors, mappings):
+    """Mass transport (tonne-km, outside A5) is not scored; an excavator's 100 L of diesel
+    labelled "massetransport" would leave the site total at the electric row's 1 000 kWh x 0.015
+    = 15 kg and its emission-free share at 100 %. Given as fuel, the row is site energy:
+    100 x 3.34752 + 15 = 349.752 kg, share 1 000 / (1 000 + 100 x 9.77778) = 50.56 %, as the
+    honest bid, and a finding at the row's cell. A real mass-transport row in tonne-km
+    (10 000 t km, a lorry) stays outside A5."""
+    site = pd.DataFrame({
+        "category": ["massetransport", "maskin", "massetransport"], "machine": ["D", "E", None],
+        "carrier": ["diesel", "electricity", None], "quantity": [100.0, 1_000.0, 10_000.0],
+        "unit": ["l", "kWh", "tonnkm"], "vehicle_class": [None, None, "truck_long_haul"],
+        "committed": ["ja", "ja", "ja"],
+        "source_ref": ["[bid.xlsx]Byggeplass!F2", "[bid.xlsx]Byggeplass!F3", "[bid.xlsx]Byggeplass!F4"]})
+    rows = materials(("Betong", 1.0, "m3", None, None, None, None, None))
+    result = evaluate_bid(bid(rows, site), competition(), factors=factors, mappings=mappings)
+    honest = evaluate_bid(bid(rows, site.assign(category=["maskin", "maskin", "massetransport"])),
+                          competition(), factors=factors, mappings=mappings)
+    assert result.site_kg_co2e == pytest.approx(100 * 3.34752 + 1_000 * 0.015)
+    assert result.site_kg_co2e == honest.site_kg_co2e
+    assert result.zero_emission_shares["energy"] == pytest.approx(1_000 / (1_000 + 100 * 9.77778), rel=1e-5)
+    assert result.mass_transport_kg_co2e == honest.mass_transport_kg_co2e > 0
+    found = result.findings[result.findings["kind"] == "mass_transport_metered"]
+    assert found["source_ref"].tolist() == ["[bid.xlsx]Byggeplass!F2"]
+    assert "mass_transport_metered" not in honest.findings["kind"].tolist()
+
+
 def test_summaries_pickle_for_worker_pools(factors, mappings):
     result = evaluate_bid(bid(materials(("Betong", 1.0, "m3", None, None, None, None, None))),
                           competition(), factors=factors, mappings=mappings)

@@ -48,7 +48,8 @@ REFUSED_COLUMNS: tuple[str, ...] = ("file", "reason", "detail", "sheet", "cell")
 #: Finding kinds of the reader (messages: ``followup.reader.finding.<kind>``).
 FOLLOWUP_FINDINGS: tuple[str, ...] = (
     "other_contract", "month_outside_contract", "unknown_machine_id", "no_amount", "no_quantity",
-    "bad_emission_free", "unknown_eu_stage", "bad_number", "bad_date", "unknown_site_unit", "reader")
+    "bad_emission_free", "unknown_eu_stage", "bad_number", "bad_date", "unknown_site_unit",
+    "mass_transport_metered", "reader")
 _MONTH_ISO = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*")
 _MONTH_NO = re.compile(r"\s*(\d{1,2})\s*[-/.]\s*(\d{4})\s*")
 #: Bid site columns the site frame is built from (tender.reader.bid_frames takes them).
@@ -332,6 +333,11 @@ def _site(items: pd.DataFrame, contract) -> tuple[pd.DataFrame, pd.DataFrame]:
     amounts = site[["litres", "kwh", "nm3", "kg", "machine_hours", "tonne_km"]].to_numpy(float)
     only_hours = np.isnan(amounts).all(axis=1) & ~np.isnan(site["reported_hours"].to_numpy(float))
     site.loc[only_hours, "machine_hours"] = site.loc[only_hours, "reported_hours"]
+    # hours alone are a machine's, as fuel or energy is (tender.reader.bid_frames): site energy
+    relabelled = only_hours & (site["scope"] == "mass_transport").to_numpy(dtype=bool)
+    site.loc[relabelled, "scope"] = "site"
+    found.append(_finding(site["source_ref"] if "source_ref" in site.columns else pd.Series(None, index=site.index),
+                          relabelled, "mass_transport_metered", site["reported_hours"]))
     return site.reset_index(drop=True), pd.concat([*found, bid_found], ignore_index=True)
 
 

@@ -324,7 +324,8 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
         that apply) with ``committed`` and ``category``.
     findings : DataFrame
         ``source_ref``, ``kind`` (``bad_dataset_type``, ``bad_date``,
-        ``bad_committed``, ``unknown_site_unit``), ``detail`` (the value found).
+        ``bad_committed``, ``unknown_site_unit``, ``mass_transport_metered``: a mass-transport
+        row given as fuel, energy or hours, counted as site energy), ``detail`` (the value found).
     """
     m, found = _material_frame(materials)
     activities = _site_frame(site, found)
@@ -400,6 +401,13 @@ def _site_frame(site: pd.DataFrame, found: list) -> pd.DataFrame:
     found.append(_found(refs, _present(text["committed"]) & ~known, "bad_committed",
                         text["committed"]))
     category = _site_category(text["category"])
+    # mass transport is transport work (tonne-km and a vehicle class, outside A5); a row of that
+    # category metered as fuel, energy or machine hours is site energy: counted in A5, and found
+    metered = np.zeros(n, dtype=bool)
+    for name in ("litres", "kwh", "nm3", "kg", "machine_hours"):
+        metered |= np.isfinite(amounts[name].to_numpy(dtype=float))
+    relabelled = (category == "mass_transport") & metered
+    found.append(_found(refs, relabelled, "mass_transport_metered", text["unit"]))
     activity = text["activity"]
     carrier = _choice_array(text["carrier"], "carriers")
     codes, distinct = pd.factorize(carrier)  # clean text or None: each distinct text folded once
@@ -416,7 +424,7 @@ def _site_frame(site: pd.DataFrame, found: list) -> pd.DataFrame:
                                                "tonne_km")},
         "rated_power_kw": pd.Series(number["rated_power_kw"], copy=False),
         "vehicle_class": _object_series(_choice_array(text["vehicle_class"], "transport_modes")),
-        "scope": np.where(category == "mass_transport", "mass_transport", "site"),
+        "scope": np.where((category == "mass_transport") & ~relabelled, "mass_transport", "site"),
         "quantity": number["quantity"],  # as written, for the evaluation
         "unit": text["unit"],
         "committed": committed,
