@@ -325,3 +325,48 @@ def test_plausible_ranges_per_each_lines_declared_unit():
     assert found[["low", "implausible_below", "high"]].to_numpy()[:3] == pytest.approx(np.array(expected))
     assert found.loc[3, ["low", "implausible_below", "high"]].isna().all()
     assert found.loc[0, "range"] == "110–546 kg CO2e/m3"
+
+
+ROOF_WOOL = "Takisolasjon, trykkfast steinull, 300 mm"
+
+
+def _per_kg(mass_per_unit, unit="m3"):
+    """1 000 (unit) of roof stone wool under an EPD per kg at 1.2 kg CO2e/kg, with the bid's own mass."""
+    rows = materials((ROOF_WOOL, 1_000.0, "NEPD-3456-789-NO", "kg", 1.2, VALID))
+    return rows.assign(unit=unit, mass_per_unit=mass_per_unit)
+
+
+def test_cheat_a_light_own_mass_cannot_make_an_epd_per_kg_small():
+    """Roof stone wool: generic ``stone_wool_roof`` 1.28 kg CO2e/kg at 180 kg/m3
+    (data/emission_factors/materials.csv); range ``stone_wool_roof`` 0.6-2.6 kg CO2e/kg
+    (data/procurement/epd_ranges.csv), so at least 0.6 x 180 = 108 kg CO2e per m3.
+
+    An EPD per kg at 1.2 is in its range. With the true 180 kg/m3 the line is
+    1 000 x 1.2 x 180 = 216 000 kg; typed at 10 kg/m3 it would be 12 000 kg, 12 per m3, under
+    108: documentation required, generic with markup 1 000 x 1.28 x 180 x 1.25 = 288 000 kg, at the
+    mass cell (column of mass_per_unit). A genuinely lighter board (110 kg/m3: 132 per m3) passes.
+    """
+    honest = evaluate(_per_kg(180.0), "honest.xlsx")
+    cheat = evaluate(_per_kg(10.0), "cheat.xlsx")
+    light = evaluate(_per_kg(110.0), "light.xlsx")
+    assert honest.kg_co2e == pytest.approx(216_000.0)
+    assert light.kg_co2e == pytest.approx(132_000.0)
+    assert cheat.kg_co2e == pytest.approx(1_000 * 1.28 * 180 * 1.25)
+    assert cheat.kg_co2e > honest.kg_co2e
+    found = cheat.findings.set_index("kind")
+    assert found.loc["epd_mass_below_range", "detail"] == (
+        "1.2 kg CO2e/kg × 10 kg/m3 (0.6–2.6 kg CO2e/kg, stone_wool_roof)")
+    from klimafotavtrykk.tender.epd_checks import template_columns
+    assert found.loc["epd_mass_below_range", "source_ref"] == cell_refs(
+        ["[bid.xlsx]Materialer!E2"], template_columns()["mass_per_unit"])[0]  # materials() names the rows
+    assert "epd_mass_below_range" not in honest.findings["kind"].tolist() + light.findings["kind"].tolist()
+
+
+def test_an_own_mass_with_nothing_to_check_it_against_needs_documentation():
+    """Per m2 the generic roof stone wool has no mass (only a density), so 1.2 kg CO2e/kg x 10 kg/m2
+    rests on the bid's own number alone: documentation required, generic with markup until the
+    client accepts the EPD, as a per-m2 value that cannot be compared with the range is."""
+    cheat = evaluate(_per_kg(10.0, unit="m2"), "cheat.xlsx")
+    assert "epd_mass_not_comparable" in cheat.findings["kind"].tolist()
+    accepted = evaluate(_per_kg(10.0, unit="m2"), "cheat.xlsx", accepted=("NEPD-3456-789-NO",))
+    assert accepted.kg_co2e == pytest.approx(1_000 * 1.2 * 10)

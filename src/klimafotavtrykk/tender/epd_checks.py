@@ -11,7 +11,12 @@ the profile's markup), and the evaluation says why at the cell concerned.
   (or not comparable with it for want of a mass): documentation required,
   the line is evaluated generic until the client accepts the EPD, by naming
   its number in the competition file (``accepted_epds``). Above the range: a
-  finding only, since declaring more never raises a bid's points.
+  finding only, since declaring more never raises a bid's points. Where the
+  bid's own mass per unit carries a value into the line's unit (per kg on a
+  line in m³), the emission per line unit is checked against the range
+  carried over with the generic factor's mass, so a light own mass cannot
+  make a value in range small; where no generic mass can check it, the same
+  documentation is required.
 * **Registration number.** It must have the form of a known programme's
   numbers (``data/procurement/epd_number_formats.csv``); the client may
   accept another by naming it in ``accepted_epds``.
@@ -45,7 +50,8 @@ __all__ = ["EpdChecks", "load_epd_ranges", "load_epd_number_formats", "normalise
 #: Check kinds that make a claim count as not made (generic with markup), in the order listed.
 DOWNGRADING_CHECKS: tuple[str, ...] = (
     "epd_negative_value", "epd_bad_mass", "epd_number_malformed", "epd_missing_valid_until",
-    "epd_validity_too_long", "epd_implausible", "epd_below_range", "epd_range_not_comparable")
+    "epd_validity_too_long", "epd_implausible", "epd_below_range", "epd_range_not_comparable",
+    "epd_mass_below_range", "epd_mass_not_comparable")
 _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2212]")
 _RANGE_NUMBERS = ("low", "implausible_below", "high")
 
@@ -275,7 +281,7 @@ def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -
 
     missing_date = usable & claims.valid_until.isna().to_numpy()
     too_long = usable & _validity_too_long(claims.valid_until, operator, competition.tender_date)
-    rng = _range_check(claims, match, generic, mass_per_base)
+    rng = _range_check(claims, match, generic, mass_per_base, m["unit"])
     ok_value = usable & ~claims.refused
     flags = {
         "epd_negative_value": claims.negative_value,
@@ -286,6 +292,8 @@ def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -
         "epd_implausible": ok_value & rng["implausible"],
         "epd_below_range": ok_value & rng["below"] & ~rng["implausible"],
         "epd_range_not_comparable": ok_value & rng["not_comparable"],
+        "epd_mass_below_range": ok_value & rng["light"] & ~rng["below"] & ~rng["not_comparable"],
+        "epd_mass_not_comparable": ok_value & rng["unchecked_mass"] & ~rng["below"] & ~rng["not_comparable"],
     }
     open_issue = np.zeros(n, dtype=bool)
     for kind in DOWNGRADING_CHECKS[2:]:
@@ -337,6 +345,7 @@ _CHECK_CELL = {
     "epd_number_malformed": "epd_id", "epd_missing_valid_until": "epd_valid_until",
     "epd_validity_too_long": "epd_valid_until", "epd_implausible": "epd_gwp_a1a3",
     "epd_below_range": "epd_gwp_a1a3", "epd_range_not_comparable": "epd_gwp_a1a3",
+    "epd_mass_below_range": "mass_per_unit", "epd_mass_not_comparable": "mass_per_unit",
     "epd_above_range": "epd_gwp_a1a3", "epd_accepted": "epd_id",
     "epd_attached_unit": "epd_declared_unit", "epd_attached_value": "epd_gwp_a1a3",
     "epd_attached_expired": "epd_valid_until", "epd_attached_valid_until": "epd_valid_until",
@@ -383,6 +392,8 @@ def check_findings(materials: pd.DataFrame, claims, checks: EpdChecks, kg_claime
     rid = pd.Series(checks.range_id[at], index=m.index, dtype=object).fillna("").astype(str)
     date = claims.valid_until.iloc[at].set_axis(m.index).dt.strftime("%Y-%m-%d").fillna("")
     range_detail = (value + " kg CO2e/" + unit + " = " + in_range + " (" + ranges + ", " + rid + ")")
+    own_mass = (value + " kg CO2e/" + unit + " × " + m["mass_per_unit"].map("{:g}".format) + " kg/"
+                + m["unit"].astype(object).fillna("").astype(str) + " (" + ranges + ", " + rid + ")")
     detail = {
         "epd_negative_value": value + " kg CO2e/" + unit,
         "epd_bad_mass": m["mass_per_unit"].map("{:g}".format),
@@ -390,6 +401,7 @@ def check_findings(materials: pd.DataFrame, claims, checks: EpdChecks, kg_claime
         "epd_validity_too_long": number + " " + date,
         "epd_implausible": range_detail, "epd_below_range": range_detail,
         "epd_range_not_comparable": value + " kg CO2e/" + unit + " (" + ranges + ", " + rid + ")",
+        "epd_mass_below_range": own_mass, "epd_mass_not_comparable": own_mass,
         "epd_above_range": range_detail, "epd_accepted": number,
     }
     attached = (pd.Series(checks.attached_detail[at], index=m.index, dtype=object)
@@ -528,32 +540,47 @@ def plausible_ranges(materials: pd.DataFrame, generic=None, mappings=None) -> pd
                          for k, v in out.items()}, index=materials.index)
 
 
-def _range_check(claims, match, generic, mass_per_base: np.ndarray) -> dict:
+def _range_check(claims, match, generic, mass_per_base: np.ndarray, line_unit=None) -> dict:
     """Range of each line (by generic factor id, else material group) and the value compared with it.
 
     Only lines with a usable claim have a range: the others get None, NaN and
     False, and are left out of the work (most lines of a bid claim no EPD).
+    With ``line_unit`` (each line's quantity unit), ``light`` also says where
+    the bid's own mass per unit makes the line's emissions fall below the
+    range (see :func:`_range_rows`).
     """
     usable = np.asarray(claims.usable, dtype=bool)
     n = len(usable)
     at = np.flatnonzero(usable)
     if len(at) == n:
         return _range_rows(claims.value, claims.unit, usable, match.index, match.factor_id,
-                           generic, mass_per_base)
+                           generic, mass_per_base, line_unit)
     found = _range_rows(np.asarray(claims.value)[at], claims.unit.iloc[at], usable[at],
                         np.asarray(match.index)[at], np.asarray(match.factor_id, dtype=object)[at],
-                        generic, mass_per_base[at])
+                        generic, mass_per_base[at],
+                        None if line_unit is None else np.asarray(line_unit, dtype=object)[at])
     out = {"range_id": filled(n, None), "text": filled(n, None), "source": filled(n, None),
            "value": np.full(n, np.nan),
            **{k: np.zeros(n, dtype=bool) for k in ("below", "implausible", "above",
-                                                   "not_comparable")}}
+                                                   "not_comparable", "light", "unchecked_mass")}}
     for key, values in found.items():
         out[key][at] = values
     return out
 
 
-def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base) -> dict:
-    """:func:`_range_check` of the lines given: their claimed values, units and generic matches."""
+def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base, line_unit=None) -> dict:
+    """:func:`_range_check` of the lines given: their claimed values, units and generic matches.
+
+    ``light``: where the line's own mass per unit carries a value declared per
+    another dimension into the line's unit (an EPD per kg on a line in m³),
+    the line's emission per unit, ``value × own kg per line unit / kg per
+    declared unit``, is also compared with the range's low bound carried into
+    the line's unit with the generic factor's conversions. A value within its
+    range cannot then be made small by a light own mass (0.1 kg CO2e/kg × 10
+    kg/m³ of roof insulation that weighs 180). ``unchecked_mass``: such a line
+    whose generic factor has no conversion to its unit, so the own mass the
+    emission rests on cannot be compared with anything.
+    """
     from klimafotavtrykk.units import parse_units
 
     ranges = load_epd_ranges()
@@ -586,11 +613,16 @@ def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base) -
     per_kg_r = r_scale * mass_per_base[lines, np.maximum(r_dim, 0)]   # kg per range unit
     per_kg_d = d_scale * mass_per_base[lines, np.maximum(d_dim, 0)]   # kg per declared unit
     same = (r_dim == d_dim) & (r_dim >= 0)
+    value_declared = np.asarray(value, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(same, value * r_scale / d_scale, value * per_kg_r / per_kg_d)
     value = np.where(has & (r_dim >= 0) & (d_dim >= 0), value, np.nan)
     comparable = np.isfinite(value)
     low, impl, high = (ranges[c].to_numpy(dtype=float)[at] for c in _RANGE_NUMBERS)
+    light = unchecked = np.zeros(n, dtype=bool)
+    if line_unit is not None and has.any():
+        light, unchecked = _light_own_mass(value_declared, d_dim, per_kg_d, r_dim, r_scale, low, has,
+                                           line_unit, index, generic, mass_per_base, dim_index)
     ids = np.where(has, ranges["range_id"].to_numpy(dtype=object)[at], None)
     per_range = np.array([f"{lo:g}\u2013{hi:g} kg CO2e/{u}" for lo, hi, u in zip(
         ranges["low"], ranges["high"], ranges["declared_unit"], strict=True)], dtype=object)
@@ -601,7 +633,45 @@ def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base) -
     return {"range_id": ids, "text": text.astype(object), "source": source.astype(object),
             "value": value, "below": has & comparable & (value < low),
             "implausible": has & comparable & (value < impl),
-            "above": has & comparable & (value > high), "not_comparable": has & ~comparable}
+            "above": has & comparable & (value > high), "not_comparable": has & ~comparable,
+            "light": light, "unchecked_mass": unchecked}
+
+
+def _light_own_mass(value, d_dim, per_kg_d, r_dim, r_scale, low, has, line_unit, index,
+                    generic, mass_per_base, dim_index) -> np.ndarray:
+    """Lines whose own mass per unit takes their emission per line unit below the range, and those it cannot be checked on.
+
+    Emission per line unit with the line's conversions (the bid's own mass):
+    ``value × kg per line unit / kg per declared unit``; the range's low bound
+    per line unit with the generic factor's: ``low × kg per line unit / kg per
+    range unit``. Only lines whose unit is of another dimension than the
+    declared unit and not a mass (where the own mass enters the emission).
+
+    Returns
+    -------
+    light, unchecked : numpy.ndarray of bool
+        Below the range; no generic conversion to compare with.
+    """
+    from klimafotavtrykk.units import parse_units
+
+    l_codes, l_distinct = factorized(np.asarray(line_unit, dtype=object))
+    parsed = parse_units(pd.unique(pd.Series(l_distinct, dtype=object).dropna()))
+    l_dim = np.nan_to_num(np.append(_mapped(l_distinct, parsed["dimension"].map(dim_index)), np.nan)[l_codes],
+                          nan=-1).astype(np.int64)
+    l_scale = np.append(_mapped(l_distinct, parsed["scale"]), np.nan)[l_codes]
+    lines = np.arange(len(l_dim))
+    idx = np.asarray(index, dtype=np.int64)
+    generic_mass = np.where((idx >= 0)[:, None], generic.mass_per_base[np.maximum(idx, 0)], np.nan)
+    generic_mass[:, dim_index["mass"]] = 1.0
+    own_kg_line = l_scale * mass_per_base[lines, np.maximum(l_dim, 0)]
+    generic_kg_line = l_scale * generic_mass[lines, np.maximum(l_dim, 0)]
+    generic_kg_range = r_scale * generic_mass[lines, np.maximum(r_dim, 0)]
+    carried = has & (l_dim >= 0) & (l_dim != d_dim) & (l_dim != dim_index["mass"]) & (r_dim >= 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        emission = value * own_kg_line / per_kg_d
+        floor = low * generic_kg_line / generic_kg_range
+    checked = carried & np.isfinite(emission) & np.isfinite(floor)
+    return checked & (emission < floor), carried & np.isfinite(emission) & ~np.isfinite(floor)
 
 
 def _mapped(values, table) -> np.ndarray:

@@ -19,7 +19,8 @@ __all__ = ["BATCH_KINDS", "DOWNGRADES", "FINDING_KINDS", "FINDING_COLUMNS", "emp
 DOWNGRADES: tuple[str, ...] = (
     "expired_epd", "epd_negative_value", "epd_bad_mass", "epd_number_malformed",
     "epd_missing_valid_until", "epd_validity_too_long", "epd_implausible", "epd_below_range",
-    "epd_range_not_comparable", "uncommitted", "uncommitted_site", "missing_epd_id",
+    "epd_range_not_comparable", "epd_mass_below_range",
+    "epd_mass_not_comparable", "uncommitted", "uncommitted_site", "missing_epd_id",
     "missing_epd_value", "unknown_epd_unit", "epd_not_usable",
     "epd_attached_unit", "epd_attached_value", "epd_attached_expired", "epd_attached_valid_until")
 #: Findings on a whole bid that only the batch sees (tender-batch): duplicates and the price.
