@@ -370,3 +370,13 @@ def test_an_own_mass_with_nothing_to_check_it_against_needs_documentation():
     assert "epd_mass_not_comparable" in cheat.findings["kind"].tolist()
     accepted = evaluate(_per_kg(10.0, unit="m2"), "cheat.xlsx", accepted=("NEPD-3456-789-NO",))
     assert accepted.kg_co2e == pytest.approx(1_000 * 1.2 * 10)
+
+
+def test_a_layer_given_by_thickness_needs_no_own_mass():
+    """1 000 m2 of glass wool 200 mm under an EPD per m3 at 30 kg CO2e/m3 (30 / 18.7 kg/m3 = 1.6
+    kg CO2e/kg, in the 0.4-2.6 range): the m2 reach m3 through the tender's thickness, not a
+    mass the bid gives, so nothing asks for documentation: 1 000 x 0.2 x 30 = 6 000 kg."""
+    rows = materials(("Isolasjon glassull, 200 mm", 1_000.0, "NEPD-3456-789-NO", "m3", 30.0, VALID))
+    result = evaluate(rows.assign(unit="m2", thickness_mm=200.0))
+    assert result.kg_co2e == pytest.approx(6_000.0)
+    assert not result.findings["kind"].str.startswith("epd_").any()

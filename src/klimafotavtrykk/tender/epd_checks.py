@@ -281,7 +281,7 @@ def check_claims(materials: pd.DataFrame, claims, match, generic, competition) -
 
     missing_date = usable & claims.valid_until.isna().to_numpy()
     too_long = usable & _validity_too_long(claims.valid_until, operator, competition.tender_date)
-    rng = _range_check(claims, match, generic, mass_per_base, m["unit"])
+    rng = _range_check(claims, match, generic, mass_per_base, m["unit"], m["mass_per_unit"])
     ok_value = usable & ~claims.refused
     flags = {
         "epd_negative_value": claims.negative_value,
@@ -540,25 +540,27 @@ def plausible_ranges(materials: pd.DataFrame, generic=None, mappings=None) -> pd
                          for k, v in out.items()}, index=materials.index)
 
 
-def _range_check(claims, match, generic, mass_per_base: np.ndarray, line_unit=None) -> dict:
+def _range_check(claims, match, generic, mass_per_base: np.ndarray, line_unit=None, own_mass=None) -> dict:
     """Range of each line (by generic factor id, else material group) and the value compared with it.
 
     Only lines with a usable claim have a range: the others get None, NaN and
     False, and are left out of the work (most lines of a bid claim no EPD).
-    With ``line_unit`` (each line's quantity unit), ``light`` also says where
-    the bid's own mass per unit makes the line's emissions fall below the
-    range (see :func:`_range_rows`).
+    With ``line_unit`` and ``own_mass`` (each line's quantity unit and the
+    bid's mass per unit [kg per unit]), ``light`` also says where the bid's
+    own mass makes the line's emissions fall below the range (see
+    :func:`_range_rows`).
     """
     usable = np.asarray(claims.usable, dtype=bool)
     n = len(usable)
     at = np.flatnonzero(usable)
     if len(at) == n:
         return _range_rows(claims.value, claims.unit, usable, match.index, match.factor_id,
-                           generic, mass_per_base, line_unit)
+                           generic, mass_per_base, line_unit, own_mass)
     found = _range_rows(np.asarray(claims.value)[at], claims.unit.iloc[at], usable[at],
                         np.asarray(match.index)[at], np.asarray(match.factor_id, dtype=object)[at],
                         generic, mass_per_base[at],
-                        None if line_unit is None else np.asarray(line_unit, dtype=object)[at])
+                        None if line_unit is None else np.asarray(line_unit, dtype=object)[at],
+                        None if own_mass is None else np.asarray(own_mass, dtype=float)[at])
     out = {"range_id": filled(n, None), "text": filled(n, None), "source": filled(n, None),
            "value": np.full(n, np.nan),
            **{k: np.zeros(n, dtype=bool) for k in ("below", "implausible", "above",
@@ -568,10 +570,11 @@ def _range_check(claims, match, generic, mass_per_base: np.ndarray, line_unit=No
     return out
 
 
-def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base, line_unit=None) -> dict:
+def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base, line_unit=None,
+                own_mass=None) -> dict:
     """:func:`_range_check` of the lines given: their claimed values, units and generic matches.
 
-    ``light``: where the line's own mass per unit carries a value declared per
+    ``light``: where the bid's own mass per unit (``own_mass``) carries a value declared per
     another dimension into the line's unit (an EPD per kg on a line in m³),
     the line's emission per unit, ``value × own kg per line unit / kg per
     declared unit``, is also compared with the range's low bound carried into
@@ -620,8 +623,9 @@ def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base, l
     comparable = np.isfinite(value)
     low, impl, high = (ranges[c].to_numpy(dtype=float)[at] for c in _RANGE_NUMBERS)
     light = unchecked = np.zeros(n, dtype=bool)
-    if line_unit is not None and has.any():
-        light, unchecked = _light_own_mass(value_declared, d_dim, per_kg_d, r_dim, r_scale, low, has,
+    if line_unit is not None and own_mass is not None and has.any():
+        own = has & (np.asarray(own_mass, dtype=float) > 0)  # NaN (not given) compares False
+        light, unchecked = _light_own_mass(value_declared, d_dim, per_kg_d, r_dim, r_scale, low, own,
                                            line_unit, index, generic, mass_per_base, dim_index)
     ids = np.where(has, ranges["range_id"].to_numpy(dtype=object)[at], None)
     per_range = np.array([f"{lo:g}\u2013{hi:g} kg CO2e/{u}" for lo, hi, u in zip(
@@ -637,15 +641,16 @@ def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base, l
             "light": light, "unchecked_mass": unchecked}
 
 
-def _light_own_mass(value, d_dim, per_kg_d, r_dim, r_scale, low, has, line_unit, index,
+def _light_own_mass(value, d_dim, per_kg_d, r_dim, r_scale, low, own, line_unit, index,
                     generic, mass_per_base, dim_index) -> np.ndarray:
     """Lines whose own mass per unit takes their emission per line unit below the range, and those it cannot be checked on.
 
     Emission per line unit with the line's conversions (the bid's own mass):
     ``value × kg per line unit / kg per declared unit``; the range's low bound
     per line unit with the generic factor's: ``low × kg per line unit / kg per
-    range unit``. Only lines whose unit is of another dimension than the
-    declared unit and not a mass (where the own mass enters the emission).
+    range unit``. Only lines with an own mass (``own``) whose unit is of another
+    dimension than the declared unit and not a mass (where the own mass enters
+    the emission).
 
     Returns
     -------
@@ -666,7 +671,7 @@ def _light_own_mass(value, d_dim, per_kg_d, r_dim, r_scale, low, has, line_unit,
     own_kg_line = l_scale * mass_per_base[lines, np.maximum(l_dim, 0)]
     generic_kg_line = l_scale * generic_mass[lines, np.maximum(l_dim, 0)]
     generic_kg_range = r_scale * generic_mass[lines, np.maximum(r_dim, 0)]
-    carried = has & (l_dim >= 0) & (l_dim != d_dim) & (l_dim != dim_index["mass"]) & (r_dim >= 0)
+    carried = own & (l_dim >= 0) & (l_dim != d_dim) & (l_dim != dim_index["mass"]) & (r_dim >= 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         emission = value * own_kg_line / per_kg_d
         floor = low * generic_kg_line / generic_kg_range
