@@ -17,6 +17,7 @@ File layout (every table but ``[weights]`` optional)::
     # building_parts = ["22", "23"]  # default: the profile's
     # tie_break = ["price", "climate"]  # what decides equal totals; default ["manual"]
     # accepted_epds = ["NEPD-1234-567-NO"]  # EPDs whose documentation the client accepted
+    # accepted_scenarios = ["b_bygg.xlsx"]  # bids whose own transport and waste values the client accepted
     # epd_folder = "epd/"          # EPD files the bidders attached, relative to this file
     # epd_value_tolerance = 0.01   # [-] a bid's A1-A3 may lie this share below its EPD file's
 
@@ -103,6 +104,9 @@ _KEYS: dict[str, tuple[str | None, str | None, str]] = {
     # accepted; their values stand below the plausible range, in an unknown number format,
     # without a valid-until date or with one too late (never when expired).
     "accepted_epds": (None, None, "texts"),
+    # --- a bid's own transport distance, mode and waste rate (tender/materials.py): they count
+    # for the bids named here, on committed lines; other bids get the defaults
+    "accepted_scenarios": (None, None, "texts"),
     # --- EPD files in (issue 15 item 3): the EPDs bidders attached; a bid line citing one is
     # checked against the file (tender/attached_epds.py)
     "epd_folder": (None, None, "text"),
@@ -167,6 +171,10 @@ class Competition:
     accepted_epds : tuple of str
         EPD numbers whose documentation the client has accepted
         (:mod:`~klimafotavtrykk.tender.epd_checks`).
+    accepted_scenarios : tuple of str
+        Bid files whose own transport distances, modes and waste rates the
+        client has accepted; on their committed lines these replace the
+        defaults (:func:`~klimafotavtrykk.tender.materials.own_scenario_counts`).
     attached_epds : AttachedEpds or None
         The EPD files of ``epd_folder``, read; bid lines citing one are
         checked against it (:mod:`~klimafotavtrykk.tender.attached_epds`).
@@ -201,6 +209,7 @@ class Competition:
     material_fallback: str = "generic_with_markup"
     site_fallback: str = "diesel"
     accepted_epds: tuple[str, ...] = ()
+    accepted_scenarios: tuple[str, ...] = ()
     attached_epds: AttachedEpds | None = field(default=None, compare=False, hash=False)
     epd_value_tolerance: float | None = None
     description: str = ""
@@ -315,6 +324,7 @@ def load_competition(path: str | Path) -> Competition:
         building_parts=tuple(str(p) for p in parts), rule=rule, product_limits=limits,
         material_fallback=material, site_fallback=site,
         accepted_epds=tuple(checked.get("accepted_epds", ())),
+        accepted_scenarios=tuple(checked.get("accepted_scenarios", ())),
         attached_epds=attached, epd_value_tolerance=float(tolerance),
         description=checked.get("description", ""), path=file, tender_quantities=reference,
         quantity_rule=quantity_rule, sources=sources, notes=notes)

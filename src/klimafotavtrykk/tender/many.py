@@ -42,8 +42,10 @@ from klimafotavtrykk.tender.materials import (
     evaluate_materials,
     line_emissions,
     material_findings_many,
+    own_scenario_counts,
     product_limit_findings_many,
     scored_lines,
+    without_own_scenario,
 )
 from klimafotavtrykk.tender.reader import Bid
 from klimafotavtrykk.tender.reference import Reconciled, reconcile
@@ -247,7 +249,9 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
         checks = check_claims(every, claims, match, generic, competition)
         table, epd_ids, calc_ids = claim_factor_tables(generic, every, claims, match,
                                                        [r.bid.file for r in part], bid)
-        emissions = line_emissions(every, claims, match, calc_ids, table, competition, mappings)
+        accepted = np.isin([r.bid.file for r in part], list(getattr(competition, "accepted_scenarios", ())))
+        emissions = line_emissions(without_own_scenario(every, own_scenario_counts(every, accepted[bid])),
+                                   claims, match, calc_ids, table, competition, mappings)
         scored = scored_lines(every, claims, emissions, checks)
         state = MaterialState(match, claims, checks, epd_ids, emissions, scored)
         found = material_findings_many(every, claims, emissions, scored, checks,

@@ -163,6 +163,95 @@ class MaterialEmissions:
 
 # ============================================================================ steps
 
+#: A bid line's own scenario columns: they override the factor's transport and site waste.
+OWN_SCENARIO_COLUMNS: tuple[str, ...] = ("transport_km", "transport_mode", "waste_rate")
+
+
+def own_scenario_counts(materials: pd.DataFrame, accepted) -> np.ndarray:
+    """Lines whose own transport distance, mode and waste rate count: committed, in an accepted bid.
+
+    A bidder who types 0 km and 0 % waste lowers A4 and A5 with nothing to
+    show for it, and the contract follows up no transport or waste. So, as an
+    EPD value below its range, the bid's own scenario counts only once the
+    client has checked it and names the bid in ``accepted_scenarios``, and
+    only on lines the bid commits to (KOFA 2024/1940: an uncommitted measure
+    earns nothing); every other line is computed with the factor's or the
+    material group's default scenario.
+
+    Parameters
+    ----------
+    materials : DataFrame
+        Bid lines with ``committed``.
+    accepted : bool or numpy.ndarray of bool
+        Per bid (scalar) or per line: the bid is named in ``accepted_scenarios``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    committed = (_committed(materials["committed"]) if "committed" in materials.columns
+                 else np.zeros(len(materials), dtype=bool))
+    return committed & np.asarray(accepted, dtype=bool)
+
+
+def own_scenario_given(materials: pd.DataFrame) -> np.ndarray:
+    """Lines that give any of :data:`OWN_SCENARIO_COLUMNS`."""
+    given = np.zeros(len(materials), dtype=bool)
+    for name in OWN_SCENARIO_COLUMNS:
+        if name in materials.columns:
+            given |= materials[name].notna().to_numpy(dtype=bool)
+    return given
+
+
+def without_own_scenario(materials: pd.DataFrame, counts: np.ndarray) -> pd.DataFrame:
+    """``materials`` with the own scenario cleared where it does not count (the same frame when none is)."""
+    drop = own_scenario_given(materials) & ~np.asarray(counts, dtype=bool)
+    if not drop.any():
+        return materials
+    out = materials.copy()
+    for name in OWN_SCENARIO_COLUMNS:
+        if name in out.columns:
+            out[name] = out[name].mask(drop)
+    return out
+
+
+def scenario_findings(materials: pd.DataFrame, counts: np.ndarray, columns=None) -> pd.DataFrame:
+    """At each line's first own scenario cell: ``scenario_not_counted``, or ``scenario_accepted`` where it counts.
+
+    ``detail`` lists the values given (``transport_km=0; waste_rate=0``), so
+    the audit trail shows every own value that moved a score.
+    """
+    from klimafotavtrykk.tender.epd_checks import cell_refs, template_columns
+
+    given = own_scenario_given(materials)
+    at = np.flatnonzero(given)  # the few lines concerned
+    if not len(at):
+        return empty_findings()
+    kind = np.where(np.asarray(counts, dtype=bool)[at], "scenario_accepted", "scenario_not_counted")
+    m = materials.iloc[at]
+    letters = {**template_columns(), **(columns or {})}
+    present = [name for name in OWN_SCENARIO_COLUMNS if name in m.columns]
+    values = m[present].to_numpy(dtype=object)
+    given = ~pd.isna(values)
+    first = np.asarray(present, dtype=object)[given.argmax(axis=1)]  # the cell named
+    refs = m["source_ref"].to_numpy(dtype=object)
+    cells = np.empty(len(at), dtype=object)
+    for name in present:
+        here = first == name
+        if here.any():
+            cells[here] = cell_refs(refs[here], letters[name])
+    detail = ["; ".join(f"{name}={_shown(v)}" for name, v, g in zip(present, row, flags, strict=True) if g)
+              for row, flags in zip(values, given, strict=True)]  # the flagged lines only
+    return pd.DataFrame({"source_ref": cells, "kind": kind.astype(object), "reason": "",
+                         "detail": np.asarray(detail, dtype=object), "kg_co2e_claimed": np.nan,
+                         "kg_co2e": np.nan})
+
+
+def _shown(value) -> str:
+    """A number as ``:g`` writes it (0, 35, 0.05), anything else as text."""
+    return f"{value:g}" if isinstance(value, float | int) and not isinstance(value, bool) else str(value)
+
+
 def line_emissions(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch, epd_ids,
                    table, competition: Competition, mappings) -> LineEmissions:
     """Compute every line as claimed and, where it has an EPD, with its generic value.
@@ -566,7 +655,9 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     claims = epd_claims(m, competition.tender_date)
     checks = check_claims(m, claims, match, generic, competition)
     table, epd_ids = claim_factor_table(generic, m, claims, match, bid.file)
-    emissions = line_emissions(m, claims, match, epd_ids, table, competition, mappings)
+    counts = own_scenario_counts(m, bid.file in getattr(competition, "accepted_scenarios", ()))
+    emissions = line_emissions(without_own_scenario(m, counts), claims, match, epd_ids, table,
+                               competition, mappings)
     scored = scored_lines(m, claims, emissions, checks)
     return bid_materials(bid, rec, m, deleted, MaterialState(match, claims, checks, epd_ids, emissions,
                                                             scored), generic, competition, detail)
@@ -651,6 +742,10 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         m, claims, match, generic, scored, competition, bid.file)
     if len(over):
         findings = pd.concat([findings, over], ignore_index=True)
+    if own_scenario_given(m).any():  # rare: the bid typed its own transport or waste
+        counts = own_scenario_counts(m, bid.file in getattr(competition, "accepted_scenarios", ()))
+        findings = pd.concat([findings, scenario_findings(m, counts, getattr(bid, "columns", None))],
+                             ignore_index=True)
     lines = None
     if detail:
         lines = material_lines(m, claims, match, generic, state.epd_ids, emissions, scored,
