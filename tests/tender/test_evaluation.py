@@ -214,6 +214,35 @@ def test_cheat_a_diesel_machine_labelled_mass_transport_still_counts_on_site(fac
     assert "mass_transport_metered" not in honest.findings["kind"].tolist()
 
 
+def test_cheat_leaving_out_the_site_sheet_is_rejected_where_site_energy_counts(factors, mappings):
+    """Where the profile counts site energy (A5), a bid that states none would score 0 kg on
+    it: 100 L of diesel (3.34752 kg CO2e/L wtw, data/emission_factors/energy_carriers.csv)
+    makes the honest bid 3 750 + 334.752 = 4 084.752 kg against the empty one's 3 750. The
+    empty bid is rejected at the gate (``site_energy_missing``), and so is one whose only row
+    cannot be computed (a carrier no table knows); where site energy does not count, an empty
+    site sheet is no gate."""
+    import dataclasses
+
+    profile = dataclasses.replace(competition().profile, site_energy=True)
+    comp = dataclasses.replace(competition(basis="kg_co2e"), profile=profile)
+    diesel = pd.DataFrame({"category": ["maskin"], "machine": ["D"], "carrier": ["diesel"],
+                           "quantity": [100.0], "unit": ["l"], "committed": ["ja"],
+                           "source_ref": ["[bid.xlsx]Byggeplass!F2"]})
+    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
+    honest = evaluate_bid(bid(rows, diesel, name="honest.xlsx"), comp, factors=factors, mappings=mappings)
+    empty = evaluate_bid(bid(rows, name="empty.xlsx"), comp, factors=factors, mappings=mappings)
+    garbage = evaluate_bid(bid(rows, diesel.assign(carrier=["tryllestøv"]), name="garbage.xlsx"), comp,
+                           factors=factors, mappings=mappings)
+    assert honest.kg_co2e == pytest.approx(3_750 + 100 * 3.34752)
+    assert (honest.product_gate, empty.product_gate, garbage.product_gate) == (
+        "", "site_energy_missing", "site_energy_missing")
+    evaluation = evaluate_summaries(comp, [honest, empty, garbage])
+    assert evaluation.ranking.loc["honest.xlsx", "rank"] == 1
+    assert set(evaluation.rejected["file"]) == {"empty.xlsx", "garbage.xlsx"}
+    no_site = evaluate_bid(bid(rows, name="empty.xlsx"), competition(), factors=factors, mappings=mappings)
+    assert no_site.product_gate == ""
+
+
 def test_summaries_pickle_for_worker_pools(factors, mappings):
     result = evaluate_bid(bid(materials(("Betong", 1.0, "m3", None, None, None, None, None))),
                           competition(), factors=factors, mappings=mappings)

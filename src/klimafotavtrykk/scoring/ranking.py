@@ -71,6 +71,7 @@ EXPLANATIONS: dict[str, str] = {
     "zero_emission_share_below_minimum": "emission-free share below the minimum: bid rejected",
     "product_limit_exceeded": "a product's A1-A3 exceeds its limit: bid rejected",
     "product_limit_unit_mismatch": "a limited product is declared in another unit than the limit: bid rejected",
+    "site_energy_missing": "the competition counts site energy and the bid states none that can be computed: bid rejected",
     "best_climate": "best climate value among valid bids",
     "best_price": "lowest evaluated price among valid bids",
     "negative_points": "linear model gave negative points (allowed, KOFA 2015/60)",

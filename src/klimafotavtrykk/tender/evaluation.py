@@ -85,7 +85,9 @@ class BidSummary:
         Emission-free share of site energy by basis (energy, machine_hours,
         machine_count), after fallbacks; NaN without site rows. [-]
     product_gate : str
-        Product-limit failure codes joined by ``;`` (``""``: passed).
+        Failure codes of the bid's own gates joined by ``;`` (``""``: passed):
+        product limits, and ``site_energy_missing`` when the profile counts
+        site energy and the bid states none that can be computed.
     counts : dict
         ``lines``, ``computed``, ``epd``, ``downgraded``, ``not_computed``, ``site_rows``.
     findings : DataFrame
@@ -209,7 +211,8 @@ def bid_summary(bid: Bid, competition: Competition, materials, site, *, detail: 
         site_kg_co2e_claimed=float(site.total_claimed),
         mass_transport_kg_co2e=float(site.mass_transport),
         by_module=tuple(float(v) for v in by_module), zero_emission_shares=site.shares,
-        product_gate=materials.gate,
+        product_gate=";".join(g for g in (materials.gate, "site_energy_missing"
+                                          if with_site and site.computed == 0 else "") if g),
         counts={"lines": materials.n_lines, "computed": materials.n_computed,
                 "epd": materials.n_epd, "downgraded": materials.n_downgraded,
                 "not_computed": materials.n_not_computed, "site_rows": site.rows},

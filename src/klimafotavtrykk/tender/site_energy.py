@@ -74,6 +74,9 @@ class SiteEmissions:
         Site rows not computed or not committed (finding columns).
     lines : DataFrame or None
         Every site row with its result, when detail was asked for.
+    computed : int
+        Site rows (inside the fence, A5) computed: 0 when the bid states no
+        site energy that can be counted.
     """
 
     total: float
@@ -83,6 +86,7 @@ class SiteEmissions:
     shares: dict[str, float]
     findings: pd.DataFrame
     lines: pd.DataFrame | None
+    computed: int = 0
 
 
 def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
@@ -325,7 +329,7 @@ def evaluate_site(bid, competition, *, detail: bool = False, rows: SiteRows | No
         mass_transport=float(np.nansum(np.where(mass_mask, rows.scored, 0.0))),
         rows=n, shares={b: float(v) for b, v in zip(SHARE_BASES, shares, strict=True)},
         findings=site_findings(acts, rows),
-        lines=site_lines(acts, rows, site_mask) if detail else None)
+        lines=site_lines(acts, rows, site_mask) if detail else None, computed=int(site_mask.sum()))
 
 
 def _column(activities: pd.DataFrame, name: str, empty) -> np.ndarray:
