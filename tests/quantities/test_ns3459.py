@@ -521,3 +521,20 @@ def test_full_example_through_both_bindings_is_identical(tmp_path, monkeypatch):
     second, meta2 = _read(path)
     assert first.equals(second)
     assert meta1.options.equals(meta2.options) and meta1.cells.equals(meta2.cells)
+
+
+def test_the_hash_on_a_thread_is_the_files_and_a_refused_file_still_refuses(tmp_path, monkeypatch):
+    """Large files are hashed on a thread beside the parse (here every file, the size limit set
+    to 0): the digest is the file's SHA-256, and a file the parser refuses raises as before."""
+    from klimafotavtrykk.quantities import _ns3459_xml
+
+    monkeypatch.setattr(_ns3459_xml, "_THREADED_HASH_BYTES", 0)
+    path = mk.write_ns3459(tmp_path / "foresporsel.xml", mk.nested_request())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, meta = read_ns3459(path)
+    assert meta.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>')
+    with pytest.raises(UnsafeWorkbookError):
+        read_ns3459(bad)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -522,17 +523,48 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
     ends = list(itertools.accumulate(map(len, chunks)))  # where each piece read ends
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     chunks.clear()  # the file is held once
-    digest = hashlib.sha256(data).hexdigest()
+    digest = _Digest(data)  # hashed beside the parse: hashlib lets go of the GIL
     got = None
-    with collector_paused():
-        if stop is None and data:
-            got = read_posts(data, limits, lambda skeleton: _skeleton(skeleton, name, limits))
-        if got is None:
-            got = _parse_full(data, ends, name, limits, stop, size, progress)
-        elif progress is not None:
-            for done in ends:
-                progress(done, max(size, done))
-    return got, digest
+    try:
+        with collector_paused():
+            if stop is None and data:
+                got = read_posts(data, limits, lambda skeleton: _skeleton(skeleton, name, limits))
+            if got is None:
+                got = _parse_full(data, ends, name, limits, stop, size, progress)
+            elif progress is not None:
+                for done in ends:
+                    progress(done, max(size, done))
+    finally:
+        hexdigest = digest.result()
+    return got, hexdigest
+
+
+#: From this size [byte] a file's SHA-256 is computed on a thread while it is parsed; below
+#: it, starting the thread costs more than it saves.
+_THREADED_HASH_BYTES = 1 << 20
+
+
+class _Digest:
+    """SHA-256 of ``data``, on a thread beside the caller's work when ``data`` is large."""
+
+    def __init__(self, data: bytes):
+        self._hex: str | None = None
+        self._thread = None
+        if len(data) < _THREADED_HASH_BYTES:
+            self._hex = hashlib.sha256(data).hexdigest()
+            return
+        self._thread = threading.Thread(target=self._hash, args=(data,), daemon=True)
+        self._thread.start()
+
+    def _hash(self, data: bytes) -> None:
+        self._hex = hashlib.sha256(data).hexdigest()
+
+    def result(self) -> str:
+        """The hex digest, once the thread is done."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return self._hex
 
 
 def _parse_full(data, ends, name, limits, stop, size, progress) -> _Collector:
