@@ -44,7 +44,10 @@ public call 1.11-1.21 s beside expat 0.36-0.38 s, 3.0-3.2 x; the parser alone 0.
 2.08 x. Under load expat slows more than the numpy steps around it, which flattered the
 ratio. After parsing, 0.42 s: building parts 0.12-0.13 s (500 000 ``Postnrdel`` rows made
 into arrays, coded and tested), inherited codes 0.08 s, the file's SHA-256 0.07 s, the
-numbers 0.05 s, the frames the rest. What is left: the posts
+numbers 0.05 s, the frames the rest. The hash then moved onto a thread beside the parse
+(hashlib lets go of the GIL): in two alternating pairs on the quiet machine, the public call
+1.18 / 1.23 s -> 1.12 / 1.11 s (3.05 / 3.37 x -> 3.06 / 2.96 x expat), the parser alone
+737 / 781 -> 719 / 709 ms. What is left: the posts
 pattern (about 0.5-0.6 x), cutting out the 500 000 ``Postnrdel`` records and building
 about 2 M Python strings for the frames (0.5-0.8 x), hashing and reading the file
 (0.2 x), and the typing in pandas (0.6-0.8 x). lxml is no way around it: building its tree alone took
