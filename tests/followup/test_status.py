@@ -688,3 +688,51 @@ def test_before_the_last_month_a_short_material_is_no_finding(fu):
     contract = fu.make_contract(materials=promise)
     result = follow_up(contract, fu.three_months()[:2], as_of="2025-02")
     assert "material_short" not in result.findings["kind"].tolist()
+
+
+def _over(fu, deliveries, tolerance=None, rules=(), promise=None):
+    promise = promise if promise is not None else _ranged_promise(fu).assign(source_ref="[bud.xlsx]Materialer!E5")
+    contract = dataclasses.replace(fu.make_contract(rules=rules, materials=promise), quantity_tolerance=tolerance)
+    return follow_up(contract, [fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
+        {"line_key": promise["line_key"].iloc[0], "description": promise["description"].iloc[0],
+         "epd_declared_unit": promise["epd_declared_unit"].iloc[0], "unit": promise["unit"].iloc[0],
+         "source_ref": f"[rapport_2025-01.xlsx]Materialer!G{2 + i}", **d} for i, d in enumerate(deliveries)]))],
+        as_of="latest")
+
+
+def test_cheat_reporting_more_of_a_better_product_than_promised_earns_the_promise_only(fu):
+    """140 m3 promised at 175; 400 m3 reported under NEPD-2 at 150 would be a credit of
+    (150 − 175) × 400 = −10 000 kg. Credited up to the promise: (150 − 175) × 140 = −3 500; the
+    finding at the bid's cell refuses 6 500."""
+    result = _over(fu, [{"epd_id": "NEPD-2", "epd_gwp_a1a3": 150.0, "quantity": 400.0}])
+    assert result.summary["materials_difference_kg_co2e"] == pytest.approx(-3_500.0)
+    found = result.findings.set_index("kind").loc["material_over"]
+    assert (found["source_ref"], found["detail"]) == ("[bud.xlsx]Materialer!E5", "216.01#a: 400 / 140 m3")
+    assert found["kg_co2e"] == pytest.approx(6_500.0)
+
+
+def test_over_the_promise_a_worse_product_counts_in_full_and_the_tolerance_credits_more(fu):
+    """400 m3 at 210: (210 − 175) × 400 = +14 000, no cap on a worse product. With
+    quantity_tolerance 0.1, 154 m3 are credited: (150 − 175) × 154 = −3 850."""
+    worse = _over(fu, [{"epd_id": "NEPD-2", "epd_gwp_a1a3": 210.0, "quantity": 400.0}])
+    assert worse.summary["materials_difference_kg_co2e"] == pytest.approx(14_000.0)
+    tolerant = _over(fu, [{"epd_id": "NEPD-2", "epd_gwp_a1a3": 150.0, "quantity": 400.0}], tolerance=0.1)
+    assert tolerant.summary["materials_difference_kg_co2e"] == pytest.approx(-3_850.0)
+    within = _over(fu, [{"epd_id": "NEPD-2", "epd_gwp_a1a3": 150.0, "quantity": 60.0},
+                        {"epd_id": "NEPD-2", "epd_gwp_a1a3": 150.0, "quantity": 80.0}])
+    assert within.summary["materials_difference_kg_co2e"] == pytest.approx(-3_500.0)
+    assert "material_over" not in within.findings["kind"].tolist()
+
+
+def test_cheat_a_per_tonne_bonus_on_more_tonnes_than_promised(fu):
+    """Asphalt promised 150 t at 58; 300 t reported at 55 would earn NOK 20 × 300 = 6 000; the
+    tonnes counted stop at the promise: 20 × 150 = 3 000."""
+    promise = fu.material_rows([{"line_key": "a", "description": "Asfalt Ab11", "epd_id": "E1",
+                                 "epd_declared_unit": "tonn", "epd_gwp_a1a3": 58.0, "quantity": 150.0,
+                                 "unit": "tonn"}])
+    params = {"match": "asfalt", "threshold_kg_co2e": 60.0, "declared_unit": "tonn", "nok_per_tonne": 20.0}
+    rule = Rule(kind="per_tonne_below_threshold", parameters=params, sources=dict.fromkeys(params, "x"))
+    result = _over(fu, [{"epd_id": "E1", "epd_gwp_a1a3": 55.0, "quantity": 300.0}], rules=[rule],
+                   promise=promise)
+    assert result.bonus.loc[0, "tonnes_below"] == pytest.approx(150.0)
+    assert result.bonus.loc[0, "amount_nok"] == pytest.approx(3_000.0)

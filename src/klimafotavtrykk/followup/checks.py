@@ -24,7 +24,8 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
     "machine_not_promised", "carrier_not_promised", "epd_differs", "epd_value_lowered",
-    "epd_value_not_positive", "epd_value_below_range", "material_short", "material_not_promised", "material_not_compared", "report_refused")
+    "epd_value_not_positive", "epd_value_below_range", "material_over", "material_short",
+    "material_not_promised", "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
 #: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
@@ -254,7 +255,7 @@ def implausible_fuel(lines: pd.DataFrame, diesel_kwh_per_kg: float) -> np.ndarra
 
 
 def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
-                      accepted_epds=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      accepted_epds=(), tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each delivery beside the line it was promised for, and the kg CO2e difference.
 
     ``difference = (delivered GWP − promised GWP) × delivered quantity``, both
@@ -275,9 +276,14 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
     value below the plausible range of the promised product (``plausible_low``,
     as the tender checks a claim) is not credited either until the client has
     checked that EPD and names it in ``accepted_epds`` (``epd_value_below_range``).
-    Each finding's ``kg_co2e`` is the credit refused. A negative delivered
-    quantity is not compared (``negative_quantity``): it would turn a worse
-    product into a credit.
+    A better product is credited up to the promised quantity of its line
+    (plus the share ``tolerance``): reporting more of it than the bid promised
+    would add credit nobody can check, so the credits of a line reported over
+    it are scaled down to the promise (``material_over``, the line's
+    deliveries in the bid's unit against its promise); a worse product counts
+    in full. Each finding's ``kg_co2e`` is the credit refused. A negative
+    delivered quantity is not compared (``negative_quantity``): it would turn a
+    worse product into a credit.
 
     Parameters
     ----------
@@ -289,6 +295,9 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
         ``plausible_low`` no value is checked against a range.
     accepted_epds : iterable of str
         EPD numbers the client accepts below the range (blanks and case ignored).
+    tolerance : float, optional
+        Share by which a line's reported quantity may exceed its promise and
+        still be credited in full (the contract's ``quantity_tolerance``). [-]
 
     Returns
     -------
@@ -300,11 +309,14 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
         ``counted_epd_gwp_a1a3`` [kg CO2e per declared unit],
         ``quantity``, ``unit``, ``declared_quantity`` [declared unit],
         ``promised_quantity``, ``promised_unit``, ``kg_co2e``,
-        ``promised_kg_co2e``, ``difference_kg_co2e`` [kg CO2e] and
-        ``reason`` (:data:`MATERIAL_REASONS`; empty when compared).
+        ``promised_kg_co2e``, ``difference_kg_co2e`` [kg CO2e] (a credit
+        scaled down where the line is reported over its promise),
+        ``reason`` (:data:`MATERIAL_REASONS`; empty when compared) and
+        ``credited_quantity`` [declared unit] (the share of the delivery
+        counted towards the promise).
     findings : DataFrame
         ``epd_differs``, ``epd_value_lowered``, ``epd_value_not_positive``,
-        ``epd_value_below_range``, ``material_not_promised``, ``material_not_compared``.
+        ``epd_value_below_range``, ``material_over``, ``material_not_promised``, ``material_not_compared``.
     """
     from klimafotavtrykk.units import unit_codes
 
@@ -320,12 +332,13 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
         return key.map(p[name]).to_numpy(dtype=object if name not in _PROMISED_NUMBERS else float)
 
     codes, table = unit_codes(pd.concat([_column(d, "unit"), _column(d, "epd_declared_unit"),
-                                         pd.Series(promised_col("epd_declared_unit"), dtype=object)],
+                                         pd.Series(promised_col("epd_declared_unit"), dtype=object),
+                                         pd.Series(promised_col("unit"), dtype=object)],
                                         ignore_index=True))
     dim = np.append(table["dimension"].to_numpy(dtype=object), None)[codes]
     scale = np.append(table["scale"].to_numpy(dtype=float), np.nan)[codes]
     n = len(d)
-    (dim_q, dim_d, dim_p), (sc_q, sc_d, sc_p) = np.split(dim, 3), np.split(scale, 3)
+    (dim_q, dim_d, dim_p, dim_u), (sc_q, sc_d, sc_p, sc_u) = np.split(dim, 4), np.split(scale, 4)
     quantity = _numbers(d, "quantity")
     negative = quantity < 0  # NaN compares False
     reported = _numbers(d, "epd_gwp_a1a3")
@@ -348,6 +361,12 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
                         np.isnan(declared_quantity) | np.isnan(promised_gwp)],
                        list(MATERIAL_REASONS), "")
     compared = reason == ""
+    difference = np.where(compared, kg - promised_kg, np.nan)
+    share, over = _credited_share(key.to_numpy(dtype=object), compared, quantity, dim_q, sc_q, dim_u, sc_u,
+                                  promised_col("quantity"), tolerance)
+    credit = compared & (difference < 0)  # a better product: credited up to the promise
+    refused_over = np.where(credit, difference * (share - 1.0), 0.0)
+    difference = np.where(credit, difference * share, difference)
     frame = pd.DataFrame({
         "month": _column(d, "month").to_numpy(dtype=object), "file": _column(d, "file").to_numpy(dtype=object),
         "source_ref": _column(d, "source_ref").to_numpy(dtype=object), "line_key": key.to_numpy(dtype=object),
@@ -360,7 +379,8 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
         "quantity": quantity, "unit": _column(d, "unit").to_numpy(dtype=object),
         "declared_quantity": declared_quantity, "promised_quantity": promised_col("quantity"),
         "promised_unit": promised_col("unit"), "kg_co2e": kg, "promised_kg_co2e": promised_kg,
-        "difference_kg_co2e": np.where(reason == "", kg - promised_kg, np.nan), "reason": reason,
+        "difference_kg_co2e": difference, "reason": reason,
+        "credited_quantity": np.where(compared, declared_quantity * share, np.nan),
     }, index=pd.RangeIndex(n))
     pending = p.loc[~p.index.isin(set(key.dropna()))].reset_index()
     if len(pending):
@@ -383,6 +403,8 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
     delivery = np.arange(len(frame)) < n
     differs = delivery & (frame["reason"].to_numpy(dtype=object) != "not_promised") & (said != bid)
     base = {c: frame[c] for c in ("month", "file", "source_ref")}
+    over_found = _over_findings(over, refused_over, key.to_numpy(dtype=object), promised_col("source_ref"),
+                                promised_col("unit"))
     findings = findings_frame([
         pd.DataFrame(base | {"kind": "epd_differs",
                              "detail": frame["promised_epd_id"].fillna("–").astype(str) + " → "
@@ -394,6 +416,7 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
               ("epd_value_lowered", lowered, frame["epd_id"].fillna("–").astype(str)),
               ("epd_value_not_positive", not_positive, frame["epd_id"].fillna("–").astype(str)),
               ("epd_value_below_range", below_range, range_detail))),
+        over_found,
         pd.DataFrame(base | {"kind": "material_not_promised",
                              "detail": frame["line_key"].astype(str)})[delivery & (_reasons(frame) == "not_promised")],
         pd.DataFrame(base | {"kind": "material_not_compared", "reason": frame["reason"],
@@ -402,6 +425,47 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
                                                  "unit_not_convertible"])],
     ])
     return frame, findings
+
+
+def _credited_share(key, compared, quantity, dim_q, sc_q, dim_u, sc_u, promised_quantity, tolerance):
+    """Per delivery, the share of it credited: 1, or promise / reported where its line is reported over.
+
+    Quantities are summed per line in the bid's unit; a line whose deliveries
+    cannot all be converted to it is left at 1. Returns the share per delivery
+    and, per line reported over its promise, ``(key, reported, promised)``.
+    """
+    line, keys = pd.factorize(pd.Series(key, dtype=object), use_na_sentinel=True)
+    ours = compared & (line >= 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        in_bid_unit = np.where(dim_q == dim_u, quantity * sc_q / sc_u, np.nan)
+    k = len(keys)
+    total = np.bincount(line[ours], weights=np.nan_to_num(in_bid_unit[ours]), minlength=k)
+    unconvertible = np.bincount(line[ours], weights=np.isnan(in_bid_unit[ours]), minlength=k) > 0
+    promise = np.full(k, np.nan)
+    promise[line[ours]] = promised_quantity[ours]
+    allowed = promise * (1.0 + (tolerance or 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        over = ~unconvertible & np.isfinite(allowed) & (total > allowed) & ~np.isclose(total, allowed)
+        per_line = np.where(over, allowed / total, 1.0)
+    share = np.where(ours, per_line[np.maximum(line, 0)], 1.0)
+    return share, (np.asarray(keys, dtype=object)[over], total[over], promise[over])
+
+
+def _over_findings(over, refused: np.ndarray, key: np.ndarray, promise_cell: np.ndarray,
+                   promise_unit: np.ndarray) -> pd.DataFrame:
+    """``material_over`` per line reported over its promise: the credit refused, at the bid's cell."""
+    keys, total, promise = over
+    if not len(keys):
+        return pd.DataFrame(columns=["kind"])
+    codes = pd.Index(keys).get_indexer(pd.Series(key, dtype=object))
+    at = codes >= 0
+    refused_line = np.bincount(codes[at], weights=refused[at], minlength=len(keys))
+    first = pd.Series(np.flatnonzero(at)).groupby(codes[at]).first().reindex(range(len(keys))).to_numpy()
+    unit = np.asarray(promise_unit, dtype=object)[first]
+    return pd.DataFrame({"source_ref": np.asarray(promise_cell, dtype=object)[first], "kind": "material_over",
+                         "detail": [f"{k}: {t:g} / {p:g} {u}" for k, t, p, u in zip(keys, total, promise, unit,
+                                                                                  strict=True)],
+                         "kg_co2e": refused_line})
 
 
 def material_shortfall(materials: pd.DataFrame, promised: pd.DataFrame,

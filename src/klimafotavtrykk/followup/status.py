@@ -229,7 +229,8 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
     by_month = _by_month(site, result, months, elapsed, budget, promised_shares, meta[counted])
     materials, material_found = compare_materials(_stack([r.materials for r in use], use),
                                                   contract.materials,
-                                                  getattr(contract, "accepted_epds", ()))
+                                                  getattr(contract, "accepted_epds", ()),
+                                                  getattr(contract, "quantity_tolerance", None))
     reader_found = [r.findings.assign(month=str(_period(r.month)), file=r.file)
                     for r in reports if r.findings is not None and len(r.findings)]
     final = status is not None and status >= months[-1]  # every delivery is due: compare the totals
@@ -443,7 +444,9 @@ def _rule_tonnes(materials, match, declared_unit, tonnes_per_unit) -> tuple[np.n
     """Tonnes delivered and GWP per the rule's declared unit, of the deliveries the rule is about."""
     from klimafotavtrykk.units import parse_units
 
-    m = materials[materials["month"].notna()]
+    reason = materials["reason"].astype(object).fillna("")
+    # compared deliveries (up to their promise) and those against no promised line (as reported)
+    m = materials[materials["month"].notna() & reason.isin(["", "not_promised"]).to_numpy(dtype=bool)]
     text = (m["description"].fillna("").astype(str) + " " + m["product"].fillna("").astype(str))
     m = m[text.str.casefold().str.contains(match.casefold(), regex=False).to_numpy(dtype=bool)]
     units = parse_units([declared_unit, "tonn"])
@@ -456,7 +459,9 @@ def _rule_tonnes(materials, match, declared_unit, tonnes_per_unit) -> tuple[np.n
     same = (dim == rule_unit["dimension"]).to_numpy(dtype=bool)
     ratio = np.where(same, scale / rule_unit["scale"], np.nan)  # rule units per declared unit
     gwp = m["counted_epd_gwp_a1a3"].to_numpy(dtype=float) / ratio  # the value credited
-    quantity = m["declared_quantity"].to_numpy(dtype=float) * ratio  # in the rule's unit
+    counted = np.where(m["reason"].astype(object).fillna("").to_numpy(dtype=object) == "",
+                       m["credited_quantity"].to_numpy(dtype=float), m["declared_quantity"].to_numpy(dtype=float))
+    quantity = counted * ratio  # in the rule's unit; a promised line's up to the promise
     if rule_unit["dimension"] == "mass":
         tonnes = quantity * rule_unit["scale"] / tonne["scale"]  # kg per rule unit / kg per tonne
     else:
