@@ -736,3 +736,27 @@ def test_cheat_a_per_tonne_bonus_on_more_tonnes_than_promised(fu):
                    promise=promise)
     assert result.bonus.loc[0, "tonnes_below"] == pytest.approx(150.0)
     assert result.bonus.loc[0, "amount_nok"] == pytest.approx(3_000.0)
+
+
+def test_cheat_machine_hours_with_a_lowered_rated_power(fu):
+    """M3 (diesel dumper) promised with 90 kW; a month of 900 h given in hours alone is computed
+    from the rated power typed. At 1 kW it would be 1/90 of the honest row; the bid's 90 kW
+    counts, so the result equals the honest report's, and the finding names the row. A row left
+    without a power gets the bid's; a row with more power is taken as reported."""
+    machines = fu.promised_machines().assign(rated_power_kw=[None, None, 90.0])
+
+    def month(power):
+        row = {"machine_id": "M3", "machine": "Dumper diesel", "machine_class": "site_dumper",
+               "carrier": "diesel", "machine_hours": 900.0, "rated_power_kw": power}
+        return follow_up(fu.make_contract(machines=machines), [fu.make_report("2025-01", [row])],
+                         as_of="latest")
+
+    honest, cheat, blank, more = month(90.0), month(1.0), month(None), month(120.0)
+    assert honest.summary["kg_co2e"] > 0
+    assert cheat.summary["kg_co2e"] == pytest.approx(honest.summary["kg_co2e"])
+    assert blank.summary["kg_co2e"] == pytest.approx(honest.summary["kg_co2e"])
+    assert more.summary["kg_co2e"] == pytest.approx(honest.summary["kg_co2e"] * 120 / 90)
+    found = cheat.findings[cheat.findings["kind"] == "power_lowered"]
+    assert found["detail"].tolist() == ["M3: 90 → 1 kW"]
+    assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Byggeplass!F2"]
+    assert "power_lowered" not in honest.findings["kind"].tolist() + blank.findings["kind"].tolist()

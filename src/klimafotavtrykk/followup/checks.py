@@ -15,7 +15,7 @@ import pandas as pd
 from klimafotavtrykk.tender.findings import FINDING_COLUMNS
 
 __all__ = ["FOLLOWUP_FINDING_KINDS", "FOLLOWUP_FINDING_COLUMNS", "MATERIAL_REASONS", "findings_frame", "month_findings",
-           "site_findings", "implausible_fuel", "compare_materials", "material_shortfall"]
+           "site_findings", "implausible_fuel", "promised_power", "compare_materials", "material_shortfall"]
 
 #: Finding kinds of the follow-up, in the order the status lists them
 #: (messages: ``followup.finding.<kind>``). Findings the report reader made keep their own kind.
@@ -23,7 +23,7 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "month_missing", "month_duplicate", "month_duplicate_summed", "month_outside_period",
     "month_after_status", "report_after_status", "report_late", "row_not_computed", "fuel_hours_implausible",
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
-    "machine_not_promised", "carrier_not_promised", "epd_differs", "epd_value_lowered",
+    "machine_not_promised", "carrier_not_promised", "power_lowered", "epd_differs", "epd_value_lowered",
     "epd_value_not_positive", "epd_value_below_range", "material_over", "material_short",
     "material_not_promised", "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
@@ -198,6 +198,55 @@ def site_findings(rows: pd.DataFrame, result, promise, machines: pd.DataFrame,
     found.append(rows_where(has_carrier & ~pd.Series(carrier).isin(offered).to_numpy(),
                             "carrier_not_promised", carrier))
     return findings_frame(found)
+
+
+def promised_power(rows: pd.DataFrame, machines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows given in hours alone get at least the rated power the bid gave their machine.
+
+    Such a row is computed from its rated power, which the contractor types
+    (the template is pre-filled with the bid's): 900 h of a diesel excavator
+    are 42 979 kg at 90 kW and 5 kg at 0.01 kW. A promised machine reported
+    with less power than the bid gave it counts at the bid's power, with the
+    finding ``power_lowered`` at the row (``M2: 90 → 1 kW``); a row left
+    without a power gets the bid's. Rows with metered fuel or energy, and
+    machines not promised, are left as reported.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The counted site rows of the reports (``machine_id``, ``rated_power_kw``,
+        the amount columns, ``month``, ``file``, ``source_ref``).
+    machines : DataFrame
+        :data:`~klimafotavtrykk.followup.model.PROMISE_MACHINE_COLUMNS`.
+
+    Returns
+    -------
+    rows : DataFrame
+        The same rows (a copy where a power was raised).
+    findings : DataFrame
+    """
+    if not len(rows) or "rated_power_kw" not in machines.columns:
+        return rows, findings_frame([])
+    amounts = [_numbers(rows, c) for c in ("litres", "kwh", "nm3", "kg")]
+    hours_only = np.isfinite(_numbers(rows, "machine_hours"))
+    for values in amounts:
+        hours_only &= np.isnan(values)
+    promised = machines.drop_duplicates("machine_id").set_index("machine_id")["rated_power_kw"]
+    bid_power = _column(rows, "machine_id").map(promised).to_numpy(dtype=float)
+    reported = _numbers(rows, "rated_power_kw")
+    lowered = hours_only & np.isfinite(bid_power) & (reported < bid_power)
+    raise_to_bid = hours_only & np.isfinite(bid_power) & ~(reported >= bid_power)  # NaN: not given
+    if not raise_to_bid.any():
+        return rows, findings_frame([])
+    out = rows.copy()
+    out["rated_power_kw"] = np.where(raise_to_bid, bid_power, reported)
+    detail = (_text(rows, "machine_id") + ": " + pd.Series(bid_power).map("{:g}".format).to_numpy(dtype=object)
+              + " → " + pd.Series(reported).map("{:g}".format).to_numpy(dtype=object) + " kW")
+    found = pd.DataFrame({"month": _column(rows, "month").to_numpy(dtype=object),
+                          "file": _column(rows, "file").to_numpy(dtype=object),
+                          "source_ref": _column(rows, "source_ref").to_numpy(dtype=object),
+                          "kind": "power_lowered", "detail": detail})[lowered]
+    return out, findings_frame([found])
 
 
 def _carrier_family(carriers) -> np.ndarray:

@@ -228,6 +228,7 @@ def promised_machines(site: pd.DataFrame, carriers: pd.DataFrame | None = None) 
            for c in PROMISE_MACHINE_COLUMNS}
     out["machine_id"] = np.array([f"{MACHINE_ID_PREFIX}{i}" for i in range(1, n + 1)], dtype=object)
     out["quantity"] = pd.to_numeric(pd.Series(out["quantity"]), errors="coerce").to_numpy(float)
+    out["rated_power_kw"] = pd.to_numeric(pd.Series(out["rated_power_kw"]), errors="coerce").to_numpy(float)
     out["emission_free"] = flags[codes]
     return pd.DataFrame(out, columns=list(PROMISE_MACHINE_COLUMNS))
 

@@ -55,7 +55,7 @@ REPORT_MATERIAL_COLUMNS: tuple[str, ...] = (
 #: machine was promised emission-free (its carrier is of an emission-free class).
 PROMISE_MACHINE_COLUMNS: tuple[str, ...] = (
     "machine_id", "source_ref", "category", "activity", "machine", "machine_class", "carrier",
-    "quantity", "unit", "emission_free")
+    "quantity", "unit", "emission_free", "rated_power_kw")
 
 #: Columns of the materials a contract promised (from the winning bid's
 #: materials sheet, lines with an EPD claim), as in :data:`REPORT_MATERIAL_COLUMNS`,

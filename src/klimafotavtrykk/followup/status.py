@@ -48,6 +48,7 @@ from klimafotavtrykk.followup.checks import (
     findings_frame,
     material_shortfall,
     month_findings,
+    promised_power,
     site_findings,
 )
 from klimafotavtrykk.followup.rules import (
@@ -218,6 +219,7 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
 
     rows = _stack([r.site for r in use], use).reset_index(drop=True)
     rows["row_id"] = np.arange(len(rows))
+    rows, power_found = promised_power(rows, contract.machines)
     result = calculate_site(rows, scope=_SITE_SCOPE)
     promise = calculate_site(contract.bid.site.reset_index(drop=True), scope=_SITE_SCOPE)
     elapsed = months[months <= status] if status is not None else months[:0]
@@ -238,7 +240,8 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
                                 getattr(contract, "quantity_tolerance", None))] if final else []
     findings = findings_frame([month_found, site_findings(rows, result, promise, contract.machines,
                                                           _diesel_kwh_per_kg()),
-                               material_found, *short, *reader_found, _refused_findings(refused)])
+                               power_found, material_found, *short, *reader_found,
+                               _refused_findings(refused)])
 
     n = len(months)
     so_far = float(site["kg_co2e"].sum())
