@@ -760,3 +760,16 @@ def test_cheat_machine_hours_with_a_lowered_rated_power(fu):
     assert found["detail"].tolist() == ["M3: 90 → 1 kW"]
     assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Byggeplass!F2"]
     assert "power_lowered" not in honest.findings["kind"].tolist() + blank.findings["kind"].tolist()
+
+
+def test_a_report_whose_deliveries_name_no_line_key_is_not_promised(fu):
+    """A contractor's own material rows, none with a line key: each is found as not promised, and
+    the status is drawn (it had raised an IndexError when no delivery named a line)."""
+    result = follow_up(fu.make_contract(materials=_concrete_promise(fu)), [fu.make_report(
+        "2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
+            {"line_key": None, "description": "Betong B30", "epd_id": "NEPD-2", "epd_declared_unit": "m3",
+             "epd_gwp_a1a3": 150.0, "quantity": 40.0, "unit": "m3",
+             "source_ref": "[rapport_2025-01.xlsx]Materialer!G2"}]))], as_of="latest")
+    assert result.summary["materials_difference_kg_co2e"] == 0.0
+    found = result.findings[result.findings["kind"] == "material_not_promised"]
+    assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Materialer!G2"]

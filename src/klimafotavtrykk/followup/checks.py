@@ -15,7 +15,7 @@ import pandas as pd
 from klimafotavtrykk.tender.findings import FINDING_COLUMNS
 
 __all__ = ["FOLLOWUP_FINDING_KINDS", "FOLLOWUP_FINDING_COLUMNS", "MATERIAL_REASONS", "findings_frame", "month_findings",
-           "site_findings", "implausible_fuel", "promised_power", "compare_materials", "material_shortfall"]
+           "site_findings", "implausible_fuel", "promised_power", "compare_materials"]
 
 #: Finding kinds of the follow-up, in the order the status lists them
 #: (messages: ``followup.finding.<kind>``). Findings the report reader made keep their own kind.
@@ -303,8 +303,8 @@ def implausible_fuel(lines: pd.DataFrame, diesel_kwh_per_kg: float) -> np.ndarra
     return judged & ((ok_class & too_much) | (energy == 0))
 
 
-def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
-                      accepted_epds=(), tolerance: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_epds=(),
+                      tolerance: float | None = None, final: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each delivery beside the line it was promised for, and the kg CO2e difference.
 
     ``difference = (delivered GWP − promised GWP) × delivered quantity``, both
@@ -334,6 +334,14 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
     delivered quantity is not compared (``negative_quantity``): it would turn a
     worse product into a credit.
 
+    With ``final`` (the status is the contract's last month, every delivery is
+    due), a promised line reported short of its quantity by more than
+    ``tolerance`` is a finding too (``material_short``): only what is reported
+    is compared, so a delivery left out of the reports (a worse product, say)
+    would cost nothing. Its reported quantity counts every delivery against it
+    but negative ones, in the bid's unit; its ``kg_co2e`` is empty (what the
+    missing quantity was built with is not known).
+
     Parameters
     ----------
     delivered : DataFrame
@@ -346,7 +354,10 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
         EPD numbers the client accepts below the range (blanks and case ignored).
     tolerance : float, optional
         Share by which a line's reported quantity may exceed its promise and
-        still be credited in full (the contract's ``quantity_tolerance``). [-]
+        still be credited in full, or fall short of it at the end (the
+        contract's ``quantity_tolerance``). [-]
+    final : bool
+        Also find the promised lines reported short.
 
     Returns
     -------
@@ -365,7 +376,9 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
         counted towards the promise).
     findings : DataFrame
         ``epd_differs``, ``epd_value_lowered``, ``epd_value_not_positive``,
-        ``epd_value_below_range``, ``material_over``, ``material_not_promised``, ``material_not_compared``.
+        ``epd_value_below_range``, ``material_over``, ``material_short`` (with ``final``),
+        ``material_not_promised``, ``material_not_compared``; a line's findings
+        at the bid's cell with ``"<line key>: <reported> / <promised> <unit>"``.
     """
     from klimafotavtrykk.units import unit_codes
 
@@ -411,8 +424,8 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
                        list(MATERIAL_REASONS), "")
     compared = reason == ""
     difference = np.where(compared, kg - promised_kg, np.nan)
-    share, over = _credited_share(key.to_numpy(dtype=object), compared, quantity, dim_q, sc_q, dim_u, sc_u,
-                                  promised_col("quantity"), tolerance)
+    lines = _PromisedLines(p, key, quantity, dim_q == dim_u, sc_q / sc_u)
+    share, over, reported_over = lines.credited_share(compared, tolerance)
     credit = compared & (difference < 0)  # a better product: credited up to the promise
     refused_over = np.where(credit, difference * (share - 1.0), 0.0)
     difference = np.where(credit, difference * share, difference)
@@ -452,8 +465,12 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
     delivery = np.arange(len(frame)) < n
     differs = delivery & (frame["reason"].to_numpy(dtype=object) != "not_promised") & (said != bid)
     base = {c: frame[c] for c in ("month", "file", "source_ref")}
-    over_found = _over_findings(over, refused_over, key.to_numpy(dtype=object), promised_col("source_ref"),
-                                promised_col("unit"))
+    every = np.ones(n, dtype=bool)
+    over_found = lines.findings("material_over", over, reported_over, every, lines.total(every, refused_over))
+    if final:  # the contract's last month: every delivery is due
+        counted = (reason != "not_promised") & (reason != "negative_quantity")
+        short, reported_short = lines.short(counted, tolerance)
+        short_found = lines.findings("material_short", short, reported_short, counted, np.full(lines.k, np.nan))
     findings = findings_frame([
         pd.DataFrame(base | {"kind": "epd_differs",
                              "detail": frame["promised_epd_id"].fillna("–").astype(str) + " → "
@@ -465,7 +482,7 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
               ("epd_value_lowered", lowered, frame["epd_id"].fillna("–").astype(str)),
               ("epd_value_not_positive", not_positive, frame["epd_id"].fillna("–").astype(str)),
               ("epd_value_below_range", below_range, range_detail))),
-        over_found,
+        over_found, *([short_found] if final else []),
         pd.DataFrame(base | {"kind": "material_not_promised",
                              "detail": frame["line_key"].astype(str)})[delivery & (_reasons(frame) == "not_promised")],
         pd.DataFrame(base | {"kind": "material_not_compared", "reason": frame["reason"],
@@ -476,114 +493,95 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame,
     return frame, findings
 
 
-def _credited_share(key, compared, quantity, dim_q, sc_q, dim_u, sc_u, promised_quantity, tolerance):
-    """Per delivery, the share of it credited: 1, or promise / reported where its line is reported over.
+class _PromisedLines:
+    """The deliveries against each promised line, summed in the bid's unit.
 
-    Quantities are summed per line in the bid's unit; a line whose deliveries
-    cannot all be converted to it is left at 1. Returns the share per delivery
-    and, per line reported over its promise, ``(key, reported, promised)``.
+    ``promised`` is the promise indexed by ``line_key`` (one row a line), and
+    each delivery is coded to its line (-1: none). Quantities are converted
+    to the unit of the bid's line once (``convertible``: the dimension
+    matches; ``to_bid_unit``: the scale between the units).
     """
-    line, keys = pd.factorize(pd.Series(key, dtype=object), use_na_sentinel=True)
-    ours = compared & (line >= 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        in_bid_unit = np.where(dim_q == dim_u, quantity * sc_q / sc_u, np.nan)
-    k = len(keys)
-    total = np.bincount(line[ours], weights=np.nan_to_num(in_bid_unit[ours]), minlength=k)
-    unconvertible = np.bincount(line[ours], weights=np.isnan(in_bid_unit[ours]), minlength=k) > 0
-    promise = np.full(k, np.nan)
-    promise[line[ours]] = promised_quantity[ours]
-    allowed = promise * (1.0 + (tolerance or 0.0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        over = ~unconvertible & np.isfinite(allowed) & (total > allowed) & ~np.isclose(total, allowed)
-        per_line = np.where(over, allowed / total, 1.0)
-    share = np.where(ours, per_line[np.maximum(line, 0)], 1.0)
-    return share, (np.asarray(keys, dtype=object)[over], total[over], promise[over])
 
+    def __init__(self, promised: pd.DataFrame, key: pd.Series, quantity, convertible, to_bid_unit):
+        keys = key.to_numpy(dtype=object)
+        self.k = len(promised)
+        line = promised.index.get_indexer(keys) if self.k else np.full(len(keys), -1)
+        self.line = np.where(pd.isna(keys), -1, line)
+        self.quantity = quantity
+        with np.errstate(invalid="ignore"):
+            self.in_bid_unit = np.where(convertible, quantity * to_bid_unit, np.nan)
+        table = promised.reset_index()
+        self.keys = promised.index.to_numpy(dtype=object)
+        self.promised = _numbers(table, "quantity")
+        self.unit, self.cell = (_or_none(_column(table, name)) for name in ("unit", "source_ref"))
 
-def _over_findings(over, refused: np.ndarray, key: np.ndarray, promise_cell: np.ndarray,
-                   promise_unit: np.ndarray) -> pd.DataFrame:
-    """``material_over`` per line reported over its promise: the credit refused, at the bid's cell."""
-    keys, total, promise = over
-    if not len(keys):
-        return pd.DataFrame(columns=["kind"])
-    codes = pd.Index(keys).get_indexer(pd.Series(key, dtype=object))
-    at = codes >= 0
-    refused_line = np.bincount(codes[at], weights=refused[at], minlength=len(keys))
-    first = pd.Series(np.flatnonzero(at)).groupby(codes[at]).first().reindex(range(len(keys))).to_numpy()
-    unit = np.asarray(promise_unit, dtype=object)[first]
-    return pd.DataFrame({"source_ref": np.asarray(promise_cell, dtype=object)[first], "kind": "material_over",
-                         "detail": [f"{k}: {t:g} / {p:g} {u}" for k, t, p, u in zip(keys, total, promise, unit,
-                                                                                  strict=True)],
-                         "kg_co2e": refused_line})
+    def total(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over the deliveries ``rows``, per promised line (NaN counted as 0)."""
+        at = rows & (self.line >= 0)
+        return np.bincount(self.line[at], weights=np.nan_to_num(values[at]), minlength=self.k)
 
+    def _complete(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Per line: none of ``values`` over ``rows`` is NaN (every one converted)."""
+        return self.total(rows, np.isnan(values).astype(float)) == 0
 
-def material_shortfall(materials: pd.DataFrame, promised: pd.DataFrame,
-                       tolerance: float | None = None) -> pd.DataFrame:
-    """Promised material lines reported at less than their promised quantity, at the contract's end.
+    def credited_share(self, compared: np.ndarray, tolerance) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per delivery, the share credited: 1, or promise / reported where its line is reported over.
 
-    Only what is reported is compared with the promise, so a delivery left out
-    of the reports (a worse product, say) would cost nothing. When the last
-    month's status is drawn, each promised line's reported quantity (every
-    delivery against it but negative ones, converted to the bid's unit) is set
-    against the bid's quantity: a line short by more than ``tolerance`` (a
-    share of the promise; None: any shortfall beyond rounding) is a finding.
+        Over the compared deliveries; a line whose deliveries cannot all be
+        converted to the bid's unit is left at 1. Also returns, per line,
+        whether it is over and what was reported.
+        """
+        reported = self.total(compared, self.in_bid_unit)
+        allowed = self.promised * (1.0 + (tolerance or 0.0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            over = (self._complete(compared, self.in_bid_unit) & np.isfinite(allowed) & (reported > allowed)
+                    & ~np.isclose(reported, allowed))
+            per_line = np.where(over, allowed / reported, 1.0)
+        return np.where(compared, np.append(per_line, 1.0)[self.line], 1.0), over, reported  # -1: no line
 
-    Parameters
-    ----------
-    materials : DataFrame
-        The ``materials`` of :func:`compare_materials` (deliveries and the
-        promised lines nothing was delivered against).
-    promised : DataFrame
-        :data:`~klimafotavtrykk.followup.model.PROMISE_MATERIAL_COLUMNS`: the
-        bid's cell of each line (``source_ref``).
-    tolerance : float, optional
-        Share of the promised quantity that may be missing. [-]
+    def short(self, counted: np.ndarray, tolerance) -> tuple[np.ndarray, np.ndarray]:
+        """Per line: reported short of its promise by more than ``tolerance``, and what was reported.
 
-    Returns
-    -------
-    DataFrame
-        ``material_short`` findings: ``source_ref`` the bid's line, ``detail``
-        ``"<line key>: <reported> / <promised> <unit>"``, ``kg_co2e`` empty (what
-        the missing quantity was built with is not known).
-    """
-    from klimafotavtrykk.units import unit_codes
+        Over the ``counted`` deliveries; a blank or zero quantity counts as 0 in
+        any unit. A line only uncounted deliveries were reported against is
+        left to their own findings.
+        """
+        every = np.ones(len(counted), dtype=bool)
+        values = np.where(np.nan_to_num(self.quantity) == 0, 0.0, self.in_bid_unit)
+        reported = self.total(counted, values)
+        considered = (self.total(counted, every.astype(float)) > 0) | (self.total(every, every.astype(float)) == 0)
+        allowed = self.promised * (1.0 - (tolerance or 0.0))
+        with np.errstate(invalid="ignore"):
+            short = (considered & self._complete(counted, values) & (reported < allowed)
+                     & ~np.isclose(reported, self.promised))
+        return short, reported
 
-    m = materials
-    key = _column(m, "line_key").to_numpy(dtype=object)
-    promised_unit = _column(m, "promised_unit").to_numpy(dtype=object)
-    promised_quantity = _numbers(m, "promised_quantity")
-    reasons = _reasons(m)
-    ours = pd.notna(key) & (reasons != "not_promised") & (reasons != "negative_quantity")
-    codes, table = unit_codes(pd.concat([_column(m, "unit"), pd.Series(promised_unit, dtype=object)],
-                                        ignore_index=True))
-    dim = np.append(table["dimension"].to_numpy(dtype=object), None)[codes]
-    scale = np.append(table["scale"].to_numpy(dtype=float), np.nan)[codes]
-    (dim_q, dim_p), (sc_q, sc_p) = np.split(dim, 2), np.split(scale, 2)
-    quantity = np.nan_to_num(_numbers(m, "quantity"))  # a promised line with no delivery: 0
-    same = (dim_q == dim_p) | (quantity == 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        in_bid_unit = np.where(quantity == 0, 0.0, quantity * sc_q / sc_p)
-    frame = pd.DataFrame({"line_key": key[ours], "reported": in_bid_unit[ours],
-                          "comparable": same[ours], "promised": promised_quantity[ours],
-                          "unit": promised_unit[ours]})
-    lines = frame.groupby("line_key", sort=False).agg(
-        reported=("reported", "sum"), comparable=("comparable", "all"), promised=("promised", "first"),
-        unit=("unit", "first"))
-    allowed = lines["promised"] * (1.0 - (tolerance or 0.0))
-    short = (lines["comparable"] & (lines["reported"] < allowed)
-             & ~np.isclose(lines["reported"], lines["promised"])).to_numpy(dtype=bool)
-    found = lines[short]
-    detail = [f"{k}: {r:g} / {p:g} {u}" for k, r, p, u in zip(
-        found.index, found["reported"], found["promised"], found["unit"], strict=True)]
-    cell = _column(promised, "source_ref").groupby(_column(promised, "line_key").to_numpy(dtype=object),
-                                                   sort=False).first()
-    return findings_frame([pd.DataFrame({
-        "source_ref": cell.reindex(found.index).to_numpy(dtype=object), "kind": "material_short",
-        "detail": detail, "kg_co2e": np.nan}, index=pd.RangeIndex(len(found)))])
+    def findings(self, kind: str, mask, reported, seen: np.ndarray, kg: np.ndarray) -> pd.DataFrame:
+        """A ``kind`` finding per line of ``mask``, at the bid's cell.
+
+        Lines in the order the deliveries ``seen`` first name them, then the
+        lines none names, in the promise's order.
+        """
+        first = len(self.line) + np.arange(self.k, dtype=np.int64)
+        at = np.flatnonzero(seen & (self.line >= 0))
+        np.minimum.at(first, self.line[at], at)
+        order = np.argsort(first, kind="stable")
+        chosen = order[mask[order]]
+        return pd.DataFrame({
+            "source_ref": self.cell[chosen], "kind": kind,
+            "detail": [f"{k}: {r:g} / {p:g} {u}" for k, r, p, u in zip(
+                self.keys[chosen], reported[chosen], self.promised[chosen], self.unit[chosen], strict=True)],
+            "kg_co2e": kg[chosen]}, index=pd.RangeIndex(len(chosen)))
 
 
 #: Promise columns read as numbers.
 _PROMISED_NUMBERS = ("epd_gwp_a1a3", "quantity", "plausible_low")
+
+
+def _or_none(column: pd.Series) -> np.ndarray:
+    """A column as an object array, None where missing (as a promised text is written)."""
+    values = column.to_numpy(dtype=object)
+    return np.where(pd.isna(values), None, values)
 
 
 def _reasons(frame: pd.DataFrame) -> np.ndarray:

@@ -46,7 +46,6 @@ from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.followup.checks import (
     compare_materials,
     findings_frame,
-    material_shortfall,
     month_findings,
     promised_power,
     site_findings,
@@ -229,18 +228,16 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
     site = _site_lines(result)
     promised_shares = _emission_free(_site_lines(promise))
     by_month = _by_month(site, result, months, elapsed, budget, promised_shares, meta[counted])
+    final = status is not None and status >= months[-1]  # every delivery is due: compare the totals
     materials, material_found = compare_materials(_stack([r.materials for r in use], use),
                                                   contract.materials,
                                                   getattr(contract, "accepted_epds", ()),
-                                                  getattr(contract, "quantity_tolerance", None))
+                                                  getattr(contract, "quantity_tolerance", None), final)
     reader_found = [r.findings.assign(month=str(_period(r.month)), file=r.file)
                     for r in reports if r.findings is not None and len(r.findings)]
-    final = status is not None and status >= months[-1]  # every delivery is due: compare the totals
-    short = [material_shortfall(materials, contract.materials,
-                                getattr(contract, "quantity_tolerance", None))] if final else []
     findings = findings_frame([month_found, site_findings(rows, result, promise, contract.machines,
                                                           _diesel_kwh_per_kg()),
-                               power_found, material_found, *short, *reader_found,
+                               power_found, material_found, *reader_found,
                                _refused_findings(refused)])
 
     n = len(months)
