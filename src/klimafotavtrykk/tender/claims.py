@@ -23,7 +23,8 @@ from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_m
 from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
 
 __all__ = ["EpdClaims", "GenericMatch", "epd_claims", "generic_match", "claim_factor_table",
-           "claim_factor_tables", "epd_factor_rows", "claim_mass_per_base"]
+           "claim_factor_tables", "epd_factor_rows", "claim_mass_per_base", "generic_mass_per_base",
+           "line_units"]
 
 _COL = {m: j for j, m in enumerate(MODULES)}
 
@@ -381,20 +382,10 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
         Shape (len(rows), len(DIMENSIONS)); NaN where no conversion is known,
         1 for mass. [kg per kg, m³, m², m, piece]
     """
-    from klimafotavtrykk.units import parse_units
-
     m = materials
     dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
-    g = np.asarray(gidx)[rows]
-    has_g = g >= 0
-    nan_row = np.full(generic.mass_per_base.shape[1], np.nan)
-    mass_per_base = np.where(has_g[:, None], generic.mass_per_base[np.maximum(g, 0)], nan_row)
-    mass_per_base[:, dim_index["mass"]] = 1.0
-    codes, spellings = _distinct_texts(m["unit"].to_numpy(dtype=object)[rows])
-    line_info = parse_units(pd.unique(spellings))
-    line_dim = np.append(spellings.map(line_info["dimension"]).map(dim_index).fillna(-1)
-                         .to_numpy(dtype=np.int64), -1)[codes]
-    line_scale = np.append(spellings.map(line_info["scale"]).to_numpy(dtype=float), np.nan)[codes]
+    mass_per_base = generic_mass_per_base(generic, np.asarray(gidx)[rows])
+    line_dim, line_scale = line_units(m["unit"].to_numpy(dtype=object)[rows])
     own = m["mass_per_unit"].to_numpy(dtype=float)[rows] / line_scale  # [kg per base unit]
     use_own = np.isfinite(own) & (own > 0) & (line_dim > 0)  # mass lines need no conversion
     mass_per_base[np.flatnonzero(use_own), line_dim[use_own]] = own[use_own]
@@ -404,6 +395,47 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
     layered = np.isnan(mass_per_base[:, area]) & np.isfinite(thickness) & (thickness > 0)
     mass_per_base[layered, area] = layer_area_mass(thickness[layered], mass_per_base[layered, volume])
     return mass_per_base
+
+
+def generic_mass_per_base(generic, gidx: np.ndarray) -> np.ndarray:
+    """The generic factor's conversions for each line: its row of ``generic.mass_per_base``.
+
+    Parameters
+    ----------
+    generic : FactorTable
+    gidx : numpy.ndarray of int64
+        Generic factor row of each line; -1 none (a row of NaN).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(gidx), len(DIMENSIONS)), 1 for mass. [kg per base unit]
+    """
+    g = np.asarray(gidx, dtype=np.int64)
+    nan_row = np.full(generic.mass_per_base.shape[1], np.nan)
+    out = np.where((g >= 0)[:, None], generic.mass_per_base[np.maximum(g, 0)], nan_row)
+    out[:, DIMENSIONS.index("mass")] = 1.0
+    return out
+
+
+def line_units(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dimension and scale of each line's unit, each spelling parsed once.
+
+    Returns
+    -------
+    dimension : numpy.ndarray of int64
+        Position in :data:`~klimafotavtrykk.vocabulary.DIMENSIONS`; -1 unknown.
+    scale : numpy.ndarray
+        Base units per unit; NaN unknown.
+    """
+    from klimafotavtrykk.units import parse_units
+
+    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    codes, spellings = _distinct_texts(np.asarray(units, dtype=object))
+    info = parse_units(pd.unique(spellings))
+    dimension = np.append(spellings.map(info["dimension"]).map(dim_index).fillna(-1)
+                          .to_numpy(dtype=np.int64), -1)[codes]
+    return dimension, np.append(spellings.map(info["scale"]).to_numpy(dtype=float), np.nan)[codes]
 
 
 def _distinct_texts(values: np.ndarray) -> tuple[np.ndarray, pd.Series]:

@@ -657,17 +657,11 @@ def _light_own_mass(value, d_dim, per_kg_d, r_dim, r_scale, low, own, line_unit,
     light, unchecked : numpy.ndarray of bool
         Below the range; no generic conversion to compare with.
     """
-    from klimafotavtrykk.units import parse_units
+    from klimafotavtrykk.tender.claims import generic_mass_per_base, line_units
 
-    l_codes, l_distinct = factorized(np.asarray(line_unit, dtype=object))
-    parsed = parse_units(pd.unique(pd.Series(l_distinct, dtype=object).dropna()))
-    l_dim = np.nan_to_num(np.append(_mapped(l_distinct, parsed["dimension"].map(dim_index)), np.nan)[l_codes],
-                          nan=-1).astype(np.int64)
-    l_scale = np.append(_mapped(l_distinct, parsed["scale"]), np.nan)[l_codes]
+    l_dim, l_scale = line_units(line_unit)
     lines = np.arange(len(l_dim))
-    idx = np.asarray(index, dtype=np.int64)
-    generic_mass = np.where((idx >= 0)[:, None], generic.mass_per_base[np.maximum(idx, 0)], np.nan)
-    generic_mass[:, dim_index["mass"]] = 1.0
+    generic_mass = generic_mass_per_base(generic, index)
     own_kg_line = l_scale * mass_per_base[lines, np.maximum(l_dim, 0)]
     generic_kg_line = l_scale * generic_mass[lines, np.maximum(l_dim, 0)]
     generic_kg_range = r_scale * generic_mass[lines, np.maximum(r_dim, 0)]
