@@ -197,8 +197,11 @@ def _concrete_promise(fu):
                               "epd_gwp_a1a3": 175.0, "quantity": 140.0, "unit": "m3"}])
 
 
-def _deliver(fu, **delivery):
-    return follow_up(fu.make_contract(materials=_concrete_promise(fu)), [fu.make_report(
+def _deliver(fu, promise=None, accepted_epds=(), **delivery):
+    """One delivery against the concrete promise (or ``promise``), in January's report."""
+    contract = dataclasses.replace(fu.make_contract(
+        materials=promise if promise is not None else _concrete_promise(fu)), accepted_epds=accepted_epds)
+    return follow_up(contract, [fu.make_report(
         "2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
             {"line_key": "216.01#a", "description": "Betong B30", "epd_declared_unit": "m3",
              "unit": "m3", "source_ref": "[rapport_2025-01.xlsx]Materialer!G2", **delivery}]))],
@@ -251,12 +254,7 @@ def _ranged_promise(fu):
 
 
 def _deliver_ranged(fu, accepted_epds=(), **delivery):
-    contract = dataclasses.replace(fu.make_contract(materials=_ranged_promise(fu)), accepted_epds=accepted_epds)
-    return follow_up(contract, [fu.make_report(
-        "2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
-            {"line_key": "216.01#a", "description": "Betong B30", "epd_declared_unit": "m3",
-             "unit": "m3", "source_ref": "[rapport_2025-01.xlsx]Materialer!G2", **delivery}]))],
-        as_of="latest")
+    return _deliver(fu, _ranged_promise(fu), accepted_epds, **delivery)
 
 
 def test_cheat_a_value_below_the_plausible_range_under_another_epd_is_not_credited(fu):
