@@ -110,7 +110,7 @@ def test_none_among_equal_cells_found_as_pd_isna_finds_it():
     """Among cells equal to themselves, the cells found None are those ``pd.isna`` finds."""
     import datetime as dt
 
-    from klimafotavtrykk.tender.reference import _is_none
+    from klimafotavtrykk._string_storage import none_cells as _is_none  # what _equal_cells calls
 
     cells = np.array(["Betong", None, 1, 1.5, True, "", dt.date(2026, 1, 2), None, "None"],
                      dtype=object)
