@@ -330,3 +330,26 @@ def test_a_repeated_column_name_is_refused_by_name():
     activities = frame(carrier=["diesel"])
     with pytest.raises(InputError, match=r"more than once: \['carrier'\]"):
         calculate_site(pd.concat([activities, activities[["carrier"]]], axis=1))
+
+
+def test_carrier_unusable_is_the_test_behind_the_carrier_reasons():
+    # Rows that state fuel, energy or hours on no carrier with a wtw factor are the rows
+    # calculate_site gives a carrier reason; tonne-km and rows without an amount need none.
+    from klimafotavtrykk.site import carrier_unusable
+
+    acts = pd.DataFrame({
+        "carrier": ["diesel", "tryllestøv", None, "hydrogen", None, None, " Electricity"],
+        "litres": [100.0, 100.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+        "kwh": [np.nan, np.nan, np.nan, 1_000.0, np.nan, np.nan, 500.0],
+        "machine_hours": [np.nan, np.nan, 10.0, np.nan, np.nan, np.nan, np.nan],
+        "rated_power_kw": [np.nan, np.nan, 50.0, np.nan, np.nan, np.nan, np.nan],
+        "tonne_km": [np.nan, np.nan, np.nan, np.nan, 1_000.0, np.nan, np.nan],
+        "vehicle_class": [None, None, None, None, "truck_long_haul", None, None],
+    })
+    expected = [False, True, True, True, False, False, False]
+    assert carrier_unusable(acts).tolist() == expected
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DefaultValueWarning)
+        unmatched = calculate_site(acts).unmatched.set_index("row_id")["reason"]
+    carrier_reasons = {"missing_carrier", "unknown_carrier", "no_factor_for_scope"}
+    assert [unmatched.get(i) in carrier_reasons for i in range(len(acts))] == expected

@@ -219,7 +219,7 @@ def test_cheat_leaving_out_the_site_sheet_is_rejected_where_site_energy_counts(f
     it: 100 L of diesel (3.34752 kg CO2e/L wtw, data/emission_factors/energy_carriers.csv)
     makes the honest bid 3 750 + 334.752 = 4 084.752 kg against the empty one's 3 750. The
     empty bid is rejected at the gate (``site_energy_missing``), and so is one whose only row
-    cannot be computed (a carrier no table knows); where site energy does not count, an empty
+    cannot be computed (a unit no table knows); where site energy does not count, an empty
     site sheet is no gate."""
     import dataclasses
 
@@ -231,7 +231,7 @@ def test_cheat_leaving_out_the_site_sheet_is_rejected_where_site_energy_counts(f
     rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
     honest = evaluate_bid(bid(rows, diesel, name="honest.xlsx"), comp, factors=factors, mappings=mappings)
     empty = evaluate_bid(bid(rows, name="empty.xlsx"), comp, factors=factors, mappings=mappings)
-    garbage = evaluate_bid(bid(rows, diesel.assign(carrier=["tryllestøv"]), name="garbage.xlsx"), comp,
+    garbage = evaluate_bid(bid(rows, diesel.assign(unit=["tryllestøv"]), name="garbage.xlsx"), comp,
                            factors=factors, mappings=mappings)
     assert honest.kg_co2e == pytest.approx(3_750 + 100 * 3.34752)
     assert (honest.product_gate, empty.product_gate, garbage.product_gate) == (
@@ -241,6 +241,84 @@ def test_cheat_leaving_out_the_site_sheet_is_rejected_where_site_energy_counts(f
     assert set(evaluation.rejected["file"]) == {"empty.xlsx", "garbage.xlsx"}
     no_site = evaluate_bid(bid(rows, name="empty.xlsx"), competition(), factors=factors, mappings=mappings)
     assert no_site.product_gate == ""
+
+
+def _site_energy_counts():
+    import dataclasses
+
+    profile = dataclasses.replace(competition().profile, site_energy=True)
+    return dataclasses.replace(competition(basis="kg_co2e"), profile=profile)
+
+
+def _two_diesel_rows(**changed) -> pd.DataFrame:
+    """100 L and 9 000 L of diesel, committed; ``changed`` replaces columns (a list per column)."""
+    return pd.DataFrame({"category": ["maskin", "maskin"], "machine": ["D", "E"],
+                         "carrier": ["diesel", "diesel"], "quantity": [100.0, 9_000.0],
+                         "unit": ["l", "l"], "committed": ["ja", "ja"],
+                         "source_ref": ["[bid.xlsx]Byggeplass!F2", "[bid.xlsx]Byggeplass!F3"]}
+                        ).assign(**changed)
+
+
+@pytest.mark.parametrize("cheat", [
+    {"carrier": ["diesel", "tryllestøv"]},                          # a carrier no table knows
+    {"carrier": ["diesel", None], "committed": ["ja", "nei"]},     # no carrier, not committed
+])
+def test_cheat_a_site_row_with_a_carrier_nobody_knows_is_scored_on_the_fallback(
+        factors, mappings, cheat):
+    """9 000 L on a carrier the evaluation cannot read had counted 0 kg: the bid scored
+    3 750 + 100 x 3.34752 = 4 084.752 kg against the honest 3 750 + 9 100 x 3.34752 =
+    34 212.432 kg (diesel 3.34752 kg CO2e/L wtw, data/emission_factors/energy_carriers.csv).
+    Now the row is scored on the competition's fallback carrier (fossil diesel), as a row not
+    committed to is: 9 000 x 3.34752 = 30 127.68 kg, at its cell."""
+    comp = _site_energy_counts()
+    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
+    honest = evaluate_bid(bid(rows, _two_diesel_rows(), name="honest.xlsx"), comp,
+                          factors=factors, mappings=mappings)
+    cheater = evaluate_bid(bid(rows, _two_diesel_rows(**cheat), name="cheat.xlsx"), comp,
+                           factors=factors, mappings=mappings)
+    assert honest.kg_co2e == pytest.approx(34_212.432)
+    assert cheater.kg_co2e == pytest.approx(34_212.432) and cheater.product_gate == ""
+    found = cheater.findings.set_index("kind")
+    assert found.loc["site_carrier_fallback", "source_ref"] == "[bid.xlsx]Byggeplass!F3"
+    assert found.loc["site_carrier_fallback", "kg_co2e"] == pytest.approx(30_127.68)
+    assert "site_not_computed" not in found.index
+
+
+@pytest.mark.parametrize("cheat, finding", [
+    ({"unit": ["l", "liter?"]}, "unknown_site_unit"),                  # a unit nobody knows
+    ({"unit": ["l", None]}, None),                                       # no unit at all
+    ({"quantity": [100.0, "9000 liter"]}, "bad_site_number"),           # text for the number
+    ({"quantity": [100.0, -9_000.0]}, None),                            # a negative amount
+    ({"unit": ["l", "h"], "machine_class": [None, "excavator"]}, None),  # hours, no power
+])
+def test_cheat_a_site_row_the_model_cannot_size_rejects_the_bid(factors, mappings, cheat, finding):
+    """A row that states an amount the model cannot size, even on the fallback carrier, had
+    counted 0 kg: 4 084.752 kg against the honest 34 212.432 (the test above). Leaving it out
+    would reward the unreadable row, so where site energy counts the bid is rejected at the
+    gate (``site_energy_incomplete``); the row's reason stays among the findings."""
+    comp = _site_energy_counts()
+    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
+    honest = evaluate_bid(bid(rows, _two_diesel_rows(), name="honest.xlsx"), comp,
+                          factors=factors, mappings=mappings)
+    cheater = evaluate_bid(bid(rows, _two_diesel_rows(**cheat), name="cheat.xlsx"), comp,
+                           factors=factors, mappings=mappings)
+    assert cheater.product_gate == "site_energy_incomplete"
+    kinds = cheater.findings["kind"].tolist()
+    assert "site_not_computed" in kinds and (finding is None or finding in kinds)
+    evaluation = evaluate_summaries(comp, [honest, cheater])
+    assert evaluation.ranking.loc["honest.xlsx", "rank"] == 1
+    assert evaluation.rejected["file"].tolist() == ["cheat.xlsx"]
+
+
+def test_a_site_row_stating_no_amount_is_no_gate(factors, mappings):
+    """A row that only names a job (no quantity, no hours) states nothing to leave out: it is
+    listed as not computed, and the bid is scored on its other rows, 3 750 + 100 x 3.34752."""
+    comp = _site_energy_counts()
+    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
+    note = _two_diesel_rows(carrier=["diesel", None], quantity=[100.0, None], unit=["l", None])
+    result = evaluate_bid(bid(rows, note), comp, factors=factors, mappings=mappings)
+    assert result.product_gate == "" and result.kg_co2e == pytest.approx(4_084.752)
+    assert result.findings.set_index("kind").loc["site_not_computed", "reason"] == "no_amount"
 
 
 def test_summaries_pickle_for_worker_pools(factors, mappings):

@@ -166,13 +166,16 @@ def test_site_rows_of_many_bids_are_each_bids_alone():
     bids = [site(("maskin", "G1", "diesel", 100.0, "l", "ja"),
                  ("maskin", "G1", "HVO100", 50.0, "l", "nei")),
             site(("energi", None, "elektrisitet", 1000.0, "kWh", "nei")),
-            site(("maskin", "G1", "diesel", 20.0, "l", "ja"))]
+            site(("maskin", "G1", "diesel", 20.0, "l", "ja"),
+                 ("maskin", "G2", "tryllestøv", 30.0, "l", "ja"))]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         together = site_rows_many(bids, "diesel")
         alone = [site_rows(b, "diesel") for b in bids]
-    # claimed rows + fallbacks, computed or not (diesel in kWh is not: bid 1's fallback)
-    assert [len(s.result.lines) + len(s.result.unmatched) for s in together] == [3, 2, 1]
+    # claimed rows + fallbacks, computed or not (diesel in kWh is not: bid 1's fallback); a
+    # carrier no table knows has a fallback row though committed (bid 2's second row)
+    assert [len(s.result.lines) + len(s.result.unmatched) for s in together] == [3, 2, 3]
+    assert together[2].no_carrier.tolist() == [False, True]
     for shared, own in zip(together, alone, strict=True):
         for part in ("lines", "unmatched"):
             pd.testing.assert_frame_equal(getattr(shared.result, part).reset_index(drop=True),
@@ -180,5 +183,6 @@ def test_site_rows_of_many_bids_are_each_bids_alone():
                                           check_exact=True, check_dtype=part == "lines")
     # (the unmatched rows' text columns are object alone and str in a shared calculation,
     # as before this test; their values are equal)
-        for name in ("committed", "claimed", "scored", "use_fallback", "chosen", "computed"):
+        for name in ("committed", "claimed", "scored", "use_fallback", "chosen", "computed",
+                     "no_carrier", "counted"):
             np.testing.assert_array_equal(getattr(shared, name), getattr(own, name))

@@ -173,7 +173,8 @@ def test_site_lines_show_quantity_and_unit_and_every_line_not_computed_has_its_r
     assert lines["unit"].tolist() == ["timer", "kWh", "kWh"]
     reasons = [None if pd.isna(r) else r for r in lines["reason"]]
     assert reasons == ["missing_power", "no_factor_for_scope", None]
-    assert lines["line_status"].tolist() == ["not_computed", "not_computed", "site"]
+    # hydrogen has no well-to-wheel factor: scored on the competition's fallback carrier
+    assert lines["line_status"].tolist() == ["not_computed", "fallback", "site"]
     found = site.findings.set_index("reason")["detail"].to_dict()
     assert found == {"missing_power": "Gravemaskin 1", "no_factor_for_scope": "Hydrogen"}
 

@@ -72,6 +72,7 @@ EXPLANATIONS: dict[str, str] = {
     "product_limit_exceeded": "a product's A1-A3 exceeds its limit: bid rejected",
     "product_limit_unit_mismatch": "a limited product is declared in another unit than the limit: bid rejected",
     "site_energy_missing": "the competition counts site energy and the bid states none that can be computed: bid rejected",
+    "site_energy_incomplete": "the competition counts site energy and a site row states an amount that cannot be computed: bid rejected",
     "best_climate": "best climate value among valid bids",
     "best_price": "lowest evaluated price among valid bids",
     "negative_points": "linear model gave negative points (allowed, KOFA 2015/60)",

@@ -33,6 +33,7 @@ from klimafotavtrykk.site.emissions import (
     SITE_REASONS,
     SiteResult,
     calculate_site,
+    carrier_unusable,
     energy_class_shares,
     energy_class_totals,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "activity_numbers",
     "activity_text",
     "calculate_site",
+    "carrier_unusable",
     "carrier_table",
     "carriers_from_frame",
     "energy_class_shares",

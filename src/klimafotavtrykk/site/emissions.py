@@ -65,6 +65,7 @@ __all__ = [
     "SITE_REASONS",
     "SiteResult",
     "calculate_site",
+    "carrier_unusable",
     "class_share_array",
     "energy_class_shares",
     "energy_class_totals",
@@ -314,9 +315,7 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
     text = {c: activity_text(activities, c, fold=c not in ("activity", "machine"))
             for c in ("carrier", "machine_class", "vehicle_class", "scope", "activity", "machine")}
     num, bad_column = activity_numbers(activities)
-    key = np.where(text["carrier"] == "electricity", electricity.casefold(), text["carrier"])
-    scoped = table[table["scope"] == scope].set_index("carrier")
-    cidx = scoped.index.get_indexer(pd.Index(key, dtype=object))
+    key, scoped, cidx = _carrier_rows(text["carrier"], table, scope, electricity)
     known_any = pd.Series(key, dtype=object).isin(set(table["carrier"])).to_numpy()
     c = {col: _gather(scoped, col, cidx)
          for col in ("kg_co2e_per_unit", "kwh_per_unit", "kg_per_unit", "m3_per_unit",
@@ -457,6 +456,47 @@ def _result(lines, unmatched, scope, metadata) -> SiteResult:
         by_carrier=by_carrier, by_activity=by_activity,
         shares=energy_class_shares(*args), share_totals=sums.sum(axis=1).rename("total"),
         lines=lines, unmatched=unmatched, scope=scope, metadata=metadata)
+
+
+def carrier_unusable(activities: pd.DataFrame, *, scope: str = "wtw", carriers=None,
+                     electricity: str = "electricity_no") -> np.ndarray:
+    """Rows that state fuel, energy or machine hours but no carrier with a factor in ``scope``.
+
+    The test :func:`calculate_site` makes for its reasons ``missing_carrier``,
+    ``unknown_carrier`` and ``no_factor_for_scope`` (before any other reason
+    is weighed): such a row can be computed on no carrier it names. Rows in
+    tonne-km, or with no amount, need no carrier and are False.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+        Activity table (columns in the module docstring).
+    scope : {'wtw', 'ttw'}
+        Factor scope, as for :func:`calculate_site`.
+    carriers : pandas.DataFrame, str or Path, optional
+        Own energy-carrier table; None uses the shipped one.
+    electricity : str
+        Carrier key a plain ``electricity`` resolves to.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One value per row.
+    """
+    num, _ = activity_numbers(activities)
+    needs_carrier = ~np.isnan(num["machine_hours"])
+    for column in AMOUNT_COLUMNS:
+        needs_carrier |= ~np.isnan(num[column])
+    _, _, cidx = _carrier_rows(activity_text(activities, "carrier"), carrier_table(carriers),
+                               scope, electricity)
+    return needs_carrier & (cidx < 0)
+
+
+def _carrier_rows(carrier: np.ndarray, table: pd.DataFrame, scope: str, electricity: str):
+    """Carrier key per row, the table's rows of ``scope`` and each row's index in them (-1: none)."""
+    key = np.where(carrier == "electricity", electricity.casefold(), carrier)
+    scoped = table[table["scope"] == scope].set_index("carrier")
+    return key, scoped, scoped.index.get_indexer(pd.Index(key, dtype=object))
 
 
 def _carrier_table(carriers, energy_classes) -> pd.DataFrame:

@@ -87,7 +87,9 @@ class BidSummary:
     product_gate : str
         Failure codes of the bid's own gates joined by ``;`` (``""``: passed):
         product limits, and ``site_energy_missing`` when the profile counts
-        site energy and the bid states none that can be computed.
+        site energy and the bid states none that can be computed, or
+        ``site_energy_incomplete`` when a site row states an amount that
+        cannot be computed (leaving it out would lower the bid's total).
     counts : dict
         ``lines``, ``computed``, ``epd``, ``downgraded``, ``not_computed``, ``site_rows``.
     findings : DataFrame
@@ -164,6 +166,13 @@ def evaluate_bid(bid: Bid, competition: Competition, *, detail: bool = False, fa
     return bid_summary(bid, competition, materials, site, detail=detail, caught=caught)
 
 
+def _site_gate(site) -> str:
+    """The site gate where site energy counts: none computed, or a row that states an amount not computed."""
+    if site.computed == 0:
+        return "site_energy_missing"
+    return "site_energy_incomplete" if site.unsized else ""
+
+
 def bid_summary(bid: Bid, competition: Competition, materials, site, *, detail: bool = False,
                 caught=(), content_sha256: str | None = None) -> BidSummary:
     """The summary of a bid whose materials and site sheets are computed (the end of :func:`evaluate_bid`).
@@ -211,8 +220,7 @@ def bid_summary(bid: Bid, competition: Competition, materials, site, *, detail: 
         site_kg_co2e_claimed=float(site.total_claimed),
         mass_transport_kg_co2e=float(site.mass_transport),
         by_module=tuple(float(v) for v in by_module), zero_emission_shares=site.shares,
-        product_gate=";".join(g for g in (materials.gate, "site_energy_missing"
-                                          if with_site and site.computed == 0 else "") if g),
+        product_gate=";".join(g for g in (materials.gate, _site_gate(site) if with_site else "") if g),
         counts={"lines": materials.n_lines, "computed": materials.n_computed,
                 "epd": materials.n_epd, "downgraded": materials.n_downgraded,
                 "not_computed": materials.n_not_computed, "site_rows": site.rows},

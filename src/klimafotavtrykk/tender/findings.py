@@ -29,7 +29,8 @@ BATCH_KINDS: tuple[str, ...] = ("duplicate_file", "duplicate_content", "invalid_
 FINDING_KINDS: tuple[str, ...] = (
     *BATCH_KINDS, "product_limit_exceeded", "product_limit_unit_mismatch", *QUANTITY_FINDINGS,
     *DOWNGRADES, "epd_above_range", "epd_attached_value_higher", "epd_accepted", "scenario_accepted", "bad_dataset_type",
-    "scenario_not_counted", "bad_date", "bad_committed", "unknown_site_unit", "mass_transport_metered", "site_not_computed",
+    "scenario_not_counted", "bad_date", "bad_committed", "unknown_site_unit", "bad_site_number", "mass_transport_metered", "site_carrier_fallback",
+    "site_not_computed",
     "not_computed",
     "second_materials_sheet", "reader")
 #: Columns of a finding frame: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].

@@ -387,8 +387,12 @@ def _site_frame(site: pd.DataFrame, found: list) -> pd.DataFrame:
     index = pd.RangeIndex(n)
     refs = site["source_ref"].to_numpy(dtype=object) if "source_ref" in site.columns else (
         np.full(n, None, dtype=object))
-    number = {name: (_numbers(site[name]) if name in site.columns else np.full(n, np.nan))
-              for name in ("quantity", "rated_power_kw")}
+    number, unreadable = {}, {}
+    for name in ("quantity", "rated_power_kw"):
+        number[name], unreadable[name] = (_read_numbers(site[name]) if name in site.columns
+                                          else (np.full(n, np.nan), np.zeros(n, dtype=bool)))
+        found.append(_found(refs, unreadable[name], "bad_site_number",
+                            site[name].to_numpy(dtype=object) if name in site.columns else None))
     text = {name: (_clean_array(site[name].to_numpy(dtype=object)) if name in site.columns
                    else np.full(n, None, dtype=object))
             for name in ("unit", "category", "carrier", "machine_class", "vehicle_class",
@@ -504,8 +508,20 @@ def _clean_text(values) -> pd.Series:
 
 def _numbers(values) -> np.ndarray:
     """Numbers from numeric cells, or from text with a decimal comma and blank thousands."""
+    return _read_numbers(values)[0]
+
+
+def _read_numbers(values) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_numbers`, and where a cell held text that is no number (NaN there).
+
+    Returns
+    -------
+    numbers : numpy.ndarray of float
+    unreadable : numpy.ndarray of bool
+        The cell holds text (not blank) that reads as no number.
+    """
     if isinstance(values, pd.Series | np.ndarray) and values.dtype.kind == "f":  # typed already
-        return np.asarray(values, dtype=float)
+        return np.asarray(values, dtype=float), np.zeros(len(values), dtype=bool)
     cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(
         values, dtype=object)
     numeric = np.asarray(pd.to_numeric(cells, errors="coerce"), dtype=float)
@@ -515,7 +531,10 @@ def _numbers(values) -> np.ndarray:
                    .str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
                    .str.replace(",", ".", regex=False))
         numeric[text] = np.asarray(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
-    return numeric
+        written = np.zeros(len(cells), dtype=bool)
+        written[text] = (cleaned.str.strip() != "").to_numpy(dtype=bool)  # a blank cell is no text
+        text = written & np.isnan(numeric)
+    return numeric, text
 
 
 def _date_array(values: np.ndarray) -> np.ndarray:

@@ -5,6 +5,15 @@
 bidder did not commit to, on the competition's fallback carrier (fossil
 diesel by default). What is scored is chosen per row
 (:func:`~klimafotavtrykk.scoring.committed_emissions`).
+
+A row whose carrier has no factor the evaluation can use (none given, a name
+no table knows) is scored on the fallback carrier too: a carrier that cannot
+be read earns nothing, as one not committed to. A row that states an amount
+the model cannot size even then (a unit it does not know, machine hours
+without a rated power, a negative amount) is counted as ``unsized``; the
+evaluation rejects such a bid where site energy counts
+(``site_energy_incomplete``), since leaving the row out would lower its
+total.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk.site import SHARE_BASES
+from klimafotavtrykk.site import SHARE_BASES, carrier_unusable
 from klimafotavtrykk.tender.findings import FINDING_COLUMNS, empty_findings
 from klimafotavtrykk.tender.schema import SITE_SCOPE
 
@@ -43,6 +52,13 @@ class SiteRows:
         Row of ``result.lines`` scored for each site row; -1 when none.
     computed : numpy.ndarray of bool
         The claimed row was computed.
+    no_carrier : numpy.ndarray of bool
+        The row states fuel, energy or machine hours but names no carrier
+        with a factor the evaluation uses
+        (:func:`~klimafotavtrykk.site.carrier_unusable`); it is scored on the
+        fallback carrier.
+    counted : numpy.ndarray of bool
+        The row has a scored value (claimed or fallback).
     """
 
     result: object
@@ -52,6 +68,8 @@ class SiteRows:
     use_fallback: np.ndarray
     chosen: np.ndarray
     computed: np.ndarray
+    no_carrier: np.ndarray
+    counted: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +95,9 @@ class SiteEmissions:
     computed : int
         Site rows (inside the fence, A5) computed: 0 when the bid states no
         site energy that can be counted.
+    unsized : int
+        Site rows (not mass transport) that state an amount the model cannot
+        compute, even on the fallback carrier.
     """
 
     total: float
@@ -87,6 +108,7 @@ class SiteEmissions:
     findings: pd.DataFrame
     lines: pd.DataFrame | None
     computed: int = 0
+    unsized: int = 0
 
 
 def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
@@ -109,7 +131,8 @@ def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
     acts = activities
     n = len(acts)
     committed = acts["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    fb_rows = np.flatnonzero(~committed)
+    no_carrier = carrier_unusable(acts, scope=SITE_SCOPE)
+    fb_rows = np.flatnonzero(~committed | no_carrier)
     fallback = acts.iloc[fb_rows].assign(row_id=n + np.arange(len(fb_rows)),
                                          carrier=fallback_carrier)
     frame = pd.concat([acts.assign(row_id=np.arange(n)), fallback], ignore_index=True)
@@ -121,7 +144,7 @@ def site_rows(activities: pd.DataFrame, fallback_carrier: str) -> SiteRows:
     fb = np.full(n, np.nan)
     fb[fb_rows] = kg_all[n:]
     return _chosen(result, n, fb_rows, committed, claim, fb,
-                   committed_emissions(claim, fb, committed))
+                   committed_emissions(claim, fb, committed), no_carrier)
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,12 +182,13 @@ def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> lis
 
     every = pd.concat(activities, ignore_index=True)  # one frame for the bids, then one take
     committed_all = every["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    no_carrier_all = carrier_unusable(every, scope=SITE_SCOPE)
     sizes = np.array([len(acts) for acts in activities], dtype=np.int64)
     begins = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     take, is_fb, spans, first = [], [], [], 0
     for b, n in zip(begins.tolist(), sizes.tolist(), strict=True):  # bids, not rows
         committed = committed_all[b:b + n]
-        fb_rows = np.flatnonzero(~committed)
+        fb_rows = np.flatnonzero(~committed | no_carrier_all[b:b + n])
         take += [np.arange(b, b + n), b + fb_rows]  # the bid's rows, then its fallback rows
         is_fb += [np.zeros(n, dtype=bool), np.ones(len(fb_rows), dtype=bool)]
         spans.append((first, n, fb_rows, committed))
@@ -203,22 +227,28 @@ def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> lis
         part = SiteSlice(lines=own_lines.iloc[lo[j]:hi[j]],
                          unmatched=own_unmatched.iloc[ulo[j]:uhi[j]])
         out.append(_chosen(part, n, fb_rows, committed_b, claim[at:at + n], fb[at:at + n],
-                           scored_all[at:at + n]))
+                           scored_all[at:at + n], no_carrier_all[begins[j]:begins[j] + n]))
     return out
 
 
 def _chosen(result, n: int, fb_rows: np.ndarray, committed: np.ndarray, claim: np.ndarray,
-            fb: np.ndarray, scored: np.ndarray) -> SiteRows:
-    """The :class:`SiteRows` of one bid from its computed rows and fallback rows."""
+            fb: np.ndarray, scored: np.ndarray, no_carrier: np.ndarray) -> SiteRows:
+    """The :class:`SiteRows` of one bid from its computed rows and fallback rows.
+
+    A row without a usable carrier is scored on its fallback row, committed or not.
+    """
     rid = result.lines["row_id"].to_numpy(dtype=np.int64)
     pos = np.full(n + len(fb_rows), -1)
     pos[rid] = np.arange(len(rid))
-    use_fb = ~committed & np.isfinite(fb) & (scored != claim) & np.isfinite(claim)
+    scored = np.where(no_carrier, fb, scored)
+    use_fb = ((~committed & np.isfinite(fb) & (scored != claim) & np.isfinite(claim))
+              | (no_carrier & np.isfinite(fb)))
     pos_fb = np.full(n, -1)
     pos_fb[fb_rows] = pos[n:]
     return SiteRows(result=result, committed=committed, claimed=claim, scored=scored,
                     use_fallback=use_fb, chosen=np.where(use_fb, pos_fb, pos[:n]),
-                    computed=np.isfinite(claim))
+                    computed=np.isfinite(claim), no_carrier=no_carrier,
+                    counted=np.isfinite(scored))
 
 
 def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
@@ -227,20 +257,23 @@ def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Finding columns; kinds ``site_not_computed`` and ``uncommitted_site``.
+        Finding columns; kinds ``site_not_computed``, ``site_carrier_fallback``
+        (scored on the fallback carrier, ``kg_co2e`` as scored) and
+        ``uncommitted_site``.
     """
     acts = activities
     n = len(acts)
-    unmatched = rows.result.unmatched
-    urow = unmatched["row_id"].to_numpy(dtype=np.int64)
-    claimed_un = urow < n
+    reason = _claim_reasons(rows, n)
     refs = _refs(acts)
     found = []
-    if claimed_un.any():
-        reason = unmatched["reason"].astype(str).to_numpy()[claimed_un]
-        found.append(pd.DataFrame({"source_ref": refs[urow[claimed_un]], "kind": "site_not_computed",
-                                   "reason": reason,  # messages: site_reason.<reason>
-                                   "detail": _written(acts.iloc[urow[claimed_un]], reason)}))
+    for kind, at in (("site_not_computed", (reason != "") & ~rows.counted),
+                     ("site_carrier_fallback", rows.no_carrier & rows.counted)):
+        if at.any():
+            found.append(pd.DataFrame({
+                "source_ref": refs[at], "kind": kind,
+                "reason": reason[at],  # messages: site_reason.<reason>
+                "detail": _written(acts.iloc[np.flatnonzero(at)], reason[at]),
+                "kg_co2e_claimed": np.nan, "kg_co2e": rows.scored[at]}))
     uncommitted = ~rows.committed & rows.computed
     if uncommitted.any():
         found.append(pd.DataFrame({
@@ -264,12 +297,9 @@ def site_lines(activities: pd.DataFrame, rows: SiteRows, site_mask: np.ndarray) 
     """
     acts = activities
     lines = rows.result.lines
-    ok = rows.computed
-    unmatched = rows.result.unmatched
-    reason = np.full(len(acts), None, dtype=object)
-    urow = unmatched["row_id"].to_numpy(dtype=np.int64)
-    claimed = urow < len(acts)
-    reason[urow[claimed]] = unmatched["reason"].astype(str).to_numpy()[claimed]
+    ok = rows.counted
+    reason = _claim_reasons(rows, len(acts))
+    reason = np.where(reason == "", None, reason)
     carrier = np.append(lines["carrier_key"].to_numpy(dtype=object), None)[rows.chosen]
     source = np.append(lines["factor_source"].to_numpy(dtype=object), None)[rows.chosen]
     return pd.DataFrame({
@@ -315,8 +345,9 @@ def evaluate_site(bid, competition, *, detail: bool = False, rows: SiteRows | No
                              findings=empty_findings(), lines=None)
     rows = rows if rows is not None else site_rows(acts, competition.site_fallback)
     scope = acts["scope"].to_numpy(dtype=object)
-    site_mask = rows.computed & (scope == "site")
-    mass_mask = rows.computed & (scope == "mass_transport")
+    site_mask = rows.counted & (scope == "site")
+    mass_mask = rows.counted & (scope == "mass_transport")
+    unsized = ~rows.counted & _stated(acts, rows, bid.findings) & (scope != "mass_transport")
     pick = rows.result.lines.iloc[rows.chosen[site_mask]]
     shares = class_share_array(pick["energy_class"].to_numpy(dtype=object),
                                pick["energy_kwh"].to_numpy(dtype=float),
@@ -329,7 +360,35 @@ def evaluate_site(bid, competition, *, detail: bool = False, rows: SiteRows | No
         mass_transport=float(np.nansum(np.where(mass_mask, rows.scored, 0.0))),
         rows=n, shares={b: float(v) for b, v in zip(SHARE_BASES, shares, strict=True)},
         findings=site_findings(acts, rows),
-        lines=site_lines(acts, rows, site_mask) if detail else None, computed=int(site_mask.sum()))
+        lines=site_lines(acts, rows, site_mask) if detail else None, computed=int(site_mask.sum()),
+        unsized=int(unsized.sum()))
+
+
+def _stated(activities: pd.DataFrame, rows: SiteRows, read_findings: pd.DataFrame) -> np.ndarray:
+    """Per site row: it states an amount, readable or not.
+
+    A row states one when the model found an amount in it, when its quantity
+    is a number other than 0 (in a unit the reader did not know), or when a
+    number cell holds text that is no number (``bad_site_number`` among the
+    reader's findings, at the row's cell reference).
+    """
+    quantity = _column(activities, "quantity", np.nan)
+    stated = (_claim_reasons(rows, len(activities)) != "no_amount") | (
+        np.isfinite(quantity) & (quantity != 0))
+    if len(read_findings) and "kind" in read_findings.columns:
+        bad = read_findings.loc[read_findings["kind"] == "bad_site_number", "source_ref"]
+        stated |= np.isin(_refs(activities), bad.to_numpy(dtype=object))
+    return stated
+
+
+def _claim_reasons(rows: SiteRows, n: int) -> np.ndarray:
+    """Why each claimed row was not computed (a key of ``SITE_REASONS``); "" where it was."""
+    unmatched = rows.result.unmatched
+    urow = unmatched["row_id"].to_numpy(dtype=np.int64)
+    claimed = urow < n
+    reason = np.full(n, "", dtype=object)
+    reason[urow[claimed]] = unmatched["reason"].astype(str).to_numpy()[claimed]
+    return reason
 
 
 def _column(activities: pd.DataFrame, name: str, empty) -> np.ndarray:
