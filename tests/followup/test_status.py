@@ -771,3 +771,41 @@ def test_a_report_whose_deliveries_name_no_line_key_is_not_promised(fu):
     assert result.summary["materials_difference_kg_co2e"] == 0.0
     found = result.findings[result.findings["kind"] == "material_not_promised"]
     assert found["source_ref"].tolist() == ["[rapport_2025-01.xlsx]Materialer!G2"]
+
+
+def test_cheat_a_per_tonne_bonus_on_a_line_nothing_was_promised_for(fu):
+    """The bid has two asphalt lines: "a" (150 t, EPD E1 at 58 promised) and "b" (200 t, no EPD
+    claim). Asphalt below 60 kg CO2e/t earns NOK 20/t. A contractor reporting 2 000 t at 55
+    against "b" and 500 t against a key no line of the bid has would earn 20 x 2 500 = 50 000 on
+    top of line "a"'s 150 t (3 000). Now a line without a promise counts up to its quantity, 200 t
+    (finding material_over_line at the bid's cell), and a key that is no line of the bid counts
+    nothing (material_unknown_line): 20 x (150 + 200) = 7 000."""
+    lines = fu.material_rows([
+        {"line_key": "a", "description": "Asfalt Ab11", "epd_id": "E1", "epd_declared_unit": "tonn",
+         "epd_gwp_a1a3": 58.0, "quantity": 150.0, "unit": "tonn", "source_ref": "[bud.xlsx]Materialer!E2"},
+        {"line_key": "b", "description": "Asfalt Agb11", "quantity": 200.0, "unit": "tonn",
+         "source_ref": "[bud.xlsx]Materialer!E3"}])
+    promise = lines.iloc[:1]
+    params = {"match": "asfalt", "threshold_kg_co2e": 60.0, "declared_unit": "tonn", "nok_per_tonne": 20.0}
+    rule = Rule(kind="per_tonne_below_threshold", parameters=params, sources=dict.fromkeys(params, "x"))
+    contract = dataclasses.replace(fu.make_contract(rules=[rule], materials=promise),
+                                   bid=fu.make_bid(fu.promise_site(), materials=lines))
+
+    def delivery(key, tonnes, row):
+        return {"line_key": key, "description": "Asfalt", "epd_id": "E9", "epd_declared_unit": "tonn",
+                "epd_gwp_a1a3": 55.0, "quantity": tonnes, "unit": "tonn",
+                "source_ref": f"[rapport_2025-01.xlsx]Materialer!G{row}"}
+
+    honest = [delivery("a", 150.0, 2), delivery("b", 200.0, 3)]
+    cheat = [delivery("a", 150.0, 2), delivery("b", 2_000.0, 3), delivery("x", 500.0, 4)]
+    results = [follow_up(contract, [fu.make_report("2025-01", [fu.machine_row("M1", 1.0, 1)],
+                                                   materials=fu.material_rows(rows))], as_of="latest")
+               for rows in (honest, cheat)]
+    assert [r.bonus.loc[0, "tonnes_below"] for r in results] == pytest.approx([350.0, 350.0])
+    assert [r.bonus.loc[0, "amount_nok"] for r in results] == pytest.approx([7_000.0, 7_000.0])
+    found = results[1].findings.set_index("kind")
+    assert (found.loc["material_over_line", "source_ref"], found.loc["material_over_line", "detail"]) == (
+        "[bud.xlsx]Materialer!E3", "b: 2000 / 200 tonn")
+    assert found.loc["material_unknown_line", "source_ref"] == "[rapport_2025-01.xlsx]Materialer!G4"
+    assert found.loc["material_not_promised", "source_ref"] == "[rapport_2025-01.xlsx]Materialer!G3"
+    assert "material_over_line" not in results[0].findings["kind"].tolist()

@@ -25,7 +25,8 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
     "machine_not_promised", "carrier_not_promised", "power_lowered", "epd_differs", "epd_value_lowered",
     "epd_value_not_positive", "epd_value_below_range", "material_over", "material_short",
-    "material_not_promised", "material_not_compared", "report_refused")
+    "material_not_promised", "material_over_line", "material_unknown_line", "material_not_compared",
+    "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
 #: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
@@ -304,7 +305,8 @@ def implausible_fuel(lines: pd.DataFrame, diesel_kwh_per_kg: float) -> np.ndarra
 
 
 def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_epds=(),
-                      tolerance: float | None = None, final: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                      tolerance: float | None = None, final: bool = False,
+                      lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each delivery beside the line it was promised for, and the kg CO2e difference.
 
     ``difference = (delivered GWP − promised GWP) × delivered quantity``, both
@@ -342,6 +344,14 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
     but negative ones, in the bid's unit; its ``kg_co2e`` is empty (what the
     missing quantity was built with is not known).
 
+    A delivery against a line the bid made no EPD claim for is not compared
+    (``material_not_promised``), but a rule per tonne of product counts it.
+    Given the bid's ``lines``, it counts up to its line's quantity (plus
+    ``tolerance``): the deliveries against a line reported over it are scaled
+    down (``material_over_line``), and one whose unit cannot be converted to the
+    line's, or against a key that is no line of the bid
+    (``material_unknown_line``), counts nothing; otherwise as reported.
+
     Parameters
     ----------
     delivered : DataFrame
@@ -358,6 +368,10 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
         contract's ``quantity_tolerance``). [-]
     final : bool
         Also find the promised lines reported short.
+    lines : DataFrame, optional
+        The bid's material lines (``line_key``, ``quantity``, ``unit``,
+        ``source_ref``): the quantities deliveries against lines without a
+        promise are counted up to.
 
     Returns
     -------
@@ -373,12 +387,13 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
         scaled down where the line is reported over its promise),
         ``reason`` (:data:`MATERIAL_REASONS`; empty when compared) and
         ``credited_quantity`` [declared unit] (the share of the delivery
-        counted towards the promise).
+        counted towards the promise or, not promised, towards its line).
     findings : DataFrame
         ``epd_differs``, ``epd_value_lowered``, ``epd_value_not_positive``,
         ``epd_value_below_range``, ``material_over``, ``material_short`` (with ``final``),
-        ``material_not_promised``, ``material_not_compared``; a line's findings
-        at the bid's cell with ``"<line key>: <reported> / <promised> <unit>"``.
+        ``material_not_promised``, ``material_over_line``, ``material_unknown_line``
+        (with ``lines``), ``material_not_compared``; a line's findings at the
+        bid's cell with ``"<line key>: <reported> / <promised> <unit>"``.
     """
     from klimafotavtrykk.units import unit_codes
 
@@ -393,14 +408,20 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
             return np.full(len(key), np.nan if name in _PROMISED_NUMBERS else None)
         return key.map(p[name]).to_numpy(dtype=object if name not in _PROMISED_NUMBERS else float)
 
+    bid_lines = (lines.dropna(subset=["line_key"]).drop_duplicates("line_key").set_index("line_key")
+                 if lines is not None else None)
+    line_unit = (key.map(bid_lines["unit"]) if bid_lines is not None and "unit" in bid_lines.columns
+                 else pd.Series(None, index=key.index, dtype=object))
     codes, table = unit_codes(pd.concat([_column(d, "unit"), _column(d, "epd_declared_unit"),
                                          pd.Series(promised_col("epd_declared_unit"), dtype=object),
-                                         pd.Series(promised_col("unit"), dtype=object)],
+                                         pd.Series(promised_col("unit"), dtype=object),
+                                         line_unit.astype(object)],
                                         ignore_index=True))
     dim = np.append(table["dimension"].to_numpy(dtype=object), None)[codes]
     scale = np.append(table["scale"].to_numpy(dtype=float), np.nan)[codes]
     n = len(d)
-    (dim_q, dim_d, dim_p, dim_u), (sc_q, sc_d, sc_p, sc_u) = np.split(dim, 4), np.split(scale, 4)
+    (dim_q, dim_d, dim_p, dim_u, dim_l), (sc_q, sc_d, sc_p, sc_u, sc_l) = (np.split(dim, 5),
+                                                                          np.split(scale, 5))
     quantity = _numbers(d, "quantity")
     negative = quantity < 0  # NaN compares False
     reported = _numbers(d, "epd_gwp_a1a3")
@@ -427,6 +448,9 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
     lines = _PromisedLines(p, key, quantity, dim_q == dim_u, sc_q / sc_u)
     share, over, reported_over = lines.credited_share(compared, tolerance)
     credit = compared & (difference < 0)  # a better product: credited up to the promise
+    unpromised = reason == "not_promised"
+    line_share, on_line, line_found = _unpromised_share(bid_lines, key, quantity, unpromised,
+                                                        dim_q == dim_l, sc_q / sc_l, tolerance)
     refused_over = np.where(credit, difference * (share - 1.0), 0.0)
     difference = np.where(credit, difference * share, difference)
     frame = pd.DataFrame({
@@ -442,7 +466,8 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
         "declared_quantity": declared_quantity, "promised_quantity": promised_col("quantity"),
         "promised_unit": promised_col("unit"), "kg_co2e": kg, "promised_kg_co2e": promised_kg,
         "difference_kg_co2e": difference, "reason": reason,
-        "credited_quantity": np.where(compared, declared_quantity * share, np.nan),
+        "credited_quantity": np.where(compared, declared_quantity * share,
+                                      np.where(unpromised, declared_quantity * line_share, np.nan)),
     }, index=pd.RangeIndex(n))
     pending = p.loc[~p.index.isin(set(key.dropna()))].reset_index()
     if len(pending):
@@ -484,13 +509,51 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
               ("epd_value_below_range", below_range, range_detail))),
         over_found, *([short_found] if final else []),
         pd.DataFrame(base | {"kind": "material_not_promised",
-                             "detail": frame["line_key"].astype(str)})[delivery & (_reasons(frame) == "not_promised")],
+                             "detail": frame["line_key"].astype(str)})[
+            delivery & (_reasons(frame) == "not_promised") & np.append(on_line, np.zeros(len(frame) - n, bool))],
+        pd.DataFrame(base | {"kind": "material_unknown_line",
+                             "detail": frame["line_key"].astype(str)})[
+            delivery & (_reasons(frame) == "not_promised") & ~np.append(on_line, np.ones(len(frame) - n, bool))],
+        line_found,
         pd.DataFrame(base | {"kind": "material_not_compared", "reason": frame["reason"],
                              "detail": frame["description"]})[
             delivery & np.isin(_reasons(frame), ["negative_quantity", "no_epd_value",
                                                  "unit_not_convertible"])],
     ])
     return frame, findings
+
+
+def _unpromised_share(bid_lines, key, quantity, unpromised, convertible, to_line_unit, tolerance):
+    """Per delivery against no promise, the share a rule per tonne counts; and where it has a line.
+
+    Without ``bid_lines`` every such delivery counts in full (and "has a
+    line"). With them, the deliveries against each line are summed in the
+    line's unit and scaled down to its quantity plus ``tolerance``; a delivery
+    whose unit cannot be converted, against a line without a quantity or
+    against no line of the bid counts nothing.
+
+    Returns
+    -------
+    share : numpy.ndarray of float
+    on_line : numpy.ndarray of bool
+        The delivery names a line of the bid (all True without ``bid_lines``).
+    findings : DataFrame
+        ``material_over_line`` per line reported over its quantity.
+    """
+    n = len(key)
+    if bid_lines is None:
+        return np.ones(n), np.ones(n, dtype=bool), pd.DataFrame()
+    lines = _PromisedLines(bid_lines, key, quantity, convertible, to_line_unit)
+    on_line = lines.line >= 0
+    usable = unpromised & on_line & np.isfinite(lines.in_bid_unit) & (lines.in_bid_unit >= 0)
+    reported = lines.total(usable, lines.in_bid_unit)
+    allowed = lines.promised * (1.0 + (tolerance or 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        over = np.isfinite(allowed) & (reported > allowed) & ~np.isclose(reported, allowed)
+        per_line = np.where(np.isfinite(allowed), np.where(over, allowed / reported, 1.0), 0.0)
+    share = np.where(usable, np.append(per_line, 0.0)[lines.line], 0.0)
+    return share, on_line, lines.findings("material_over_line", over, reported, usable,
+                                          np.full(lines.k, np.nan))
 
 
 class _PromisedLines:

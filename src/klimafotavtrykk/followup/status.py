@@ -232,7 +232,8 @@ def follow_up(contract, reports, *, as_of=None, duplicates: str = "last", refuse
     materials, material_found = compare_materials(_stack([r.materials for r in use], use),
                                                   contract.materials,
                                                   getattr(contract, "accepted_epds", ()),
-                                                  getattr(contract, "quantity_tolerance", None), final)
+                                                  getattr(contract, "quantity_tolerance", None), final,
+                                                  lines=_bid_lines(contract.bid))
     reader_found = [r.findings.assign(month=str(_period(r.month)), file=r.file)
                     for r in reports if r.findings is not None and len(r.findings)]
     findings = findings_frame([month_found, site_findings(rows, result, promise, contract.machines,
@@ -440,6 +441,14 @@ def _one_rule(kind, values, contract, budget, result_kg, materials) -> dict:
                               max_points=p.get("max_points"), nok_per_point=p.get("nok_per_point"))
 
 
+def _bid_lines(bid) -> pd.DataFrame | None:
+    """The bid's material lines with their keys and quantities (None when it has no keys)."""
+    materials = getattr(bid, "materials", None)
+    if materials is None or "line_key" not in materials.columns:
+        return None
+    return materials.reindex(columns=["line_key", "quantity", "unit", "source_ref"])
+
+
 def _rule_tonnes(materials, match, declared_unit, tonnes_per_unit) -> tuple[np.ndarray, np.ndarray]:
     """Tonnes delivered and GWP per the rule's declared unit, of the deliveries the rule is about."""
     from klimafotavtrykk.units import parse_units
@@ -459,9 +468,8 @@ def _rule_tonnes(materials, match, declared_unit, tonnes_per_unit) -> tuple[np.n
     same = (dim == rule_unit["dimension"]).to_numpy(dtype=bool)
     ratio = np.where(same, scale / rule_unit["scale"], np.nan)  # rule units per declared unit
     gwp = m["counted_epd_gwp_a1a3"].to_numpy(dtype=float) / ratio  # the value credited
-    counted = np.where(m["reason"].astype(object).fillna("").to_numpy(dtype=object) == "",
-                       m["credited_quantity"].to_numpy(dtype=float), m["declared_quantity"].to_numpy(dtype=float))
-    quantity = counted * ratio  # in the rule's unit; a promised line's up to the promise
+    # up to the promise, or to the bid line's quantity where nothing was promised
+    quantity = m["credited_quantity"].to_numpy(dtype=float) * ratio  # in the rule's unit
     if rule_unit["dimension"] == "mass":
         tonnes = quantity * rule_unit["scale"] / tonne["scale"]  # kg per rule unit / kg per tonne
     else:
