@@ -809,3 +809,46 @@ def test_cheat_a_per_tonne_bonus_on_a_line_nothing_was_promised_for(fu):
     assert found.loc["material_unknown_line", "source_ref"] == "[rapport_2025-01.xlsx]Materialer!G4"
     assert found.loc["material_not_promised", "source_ref"] == "[rapport_2025-01.xlsx]Materialer!G3"
     assert "material_over_line" not in results[0].findings["kind"].tolist()
+
+
+def _steel_promise(fu, mass_per_unit):
+    """10 m3 of steel beams promised under NEPD-1 at 1.2 kg CO2e/kg; the bid's own mass per m3."""
+    return fu.material_rows([{"line_key": "223.01#s", "description": "Stålbjelker", "epd_id": "NEPD-1",
+                              "epd_declared_unit": "kg", "epd_gwp_a1a3": 1.2, "quantity": 10.0, "unit": "m3",
+                              "mass_per_unit": mass_per_unit, "source_ref": "[bud.xlsx]Materialer!E7"}])
+
+
+def _steel(fu, mass_per_unit, quantity, unit):
+    contract = fu.make_contract(materials=_steel_promise(fu, mass_per_unit))
+    return follow_up(contract, [fu.make_report("2025-01", [fu.machine_row("M1", 1000.0, 50)], materials=fu.material_rows([
+        {"line_key": "223.01#s", "description": "Stålbjelker", "epd_id": "NEPD-2", "epd_declared_unit": "kg",
+         "epd_gwp_a1a3": 1.0, "quantity": quantity, "unit": unit,
+         "source_ref": "[rapport_2025-01.xlsx]Materialer!G2"}]))], as_of="latest")
+
+
+def test_a_line_in_m3_with_an_epd_per_kg_is_compared_through_the_bids_mass(fu):
+    """The report template is pre-filled with the line's unit (m3) and the EPD's (kg): 10 m3 at the
+    bid's 7 850 kg/m3 are 78 500 kg, (1.0 − 1.2) × 78 500 = −15 700. It had not been compared at
+    all (the units differ in dimension). 78.5 tonn reported instead is the same."""
+    for quantity, unit in ((10.0, "m3"), (78.5, "tonn")):
+        result = _steel(fu, 7_850.0, quantity, unit)
+        assert result.materials.loc[0, "declared_quantity"] == pytest.approx(78_500.0)
+        assert result.summary["materials_difference_kg_co2e"] == pytest.approx(-15_700.0)
+        assert "material_not_compared" not in result.findings["kind"].tolist()
+
+
+def test_cheat_a_better_product_in_a_unit_the_line_is_not_in_is_not_credited_past_the_promise(fu):
+    """Reported in tonnes against a line in m3, the deliveries could not be summed against the
+    promise, so 785 t (ten times the line) had been credited in full: (1.0 − 1.2) × 785 000 =
+    −157 000. Through the bid's 7 850 kg/m3 the line is 100 m3 against 10 promised, and the
+    credit stops at the promise: −15 700 (finding material_over). Where the bid gives no mass
+    per unit, a better product reported in a unit the line is not in is not credited at all
+    (material_unit_not_line, the 157 000 refused)."""
+    capped = _steel(fu, 7_850.0, 785.0, "tonn")
+    assert capped.summary["materials_difference_kg_co2e"] == pytest.approx(-15_700.0)
+    assert capped.findings.set_index("kind").loc["material_over", "detail"] == "223.01#s: 100 / 10 m3"
+    refused = _steel(fu, None, 785.0, "tonn")
+    assert refused.summary["materials_difference_kg_co2e"] == pytest.approx(0.0)
+    found = refused.findings.set_index("kind").loc["material_unit_not_line"]
+    assert (found["source_ref"], found["detail"]) == ("[rapport_2025-01.xlsx]Materialer!G2", "tonn → m3")
+    assert found["kg_co2e"] == pytest.approx(157_000.0)

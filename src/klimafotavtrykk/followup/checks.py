@@ -25,8 +25,8 @@ FOLLOWUP_FINDING_KINDS: tuple[str, ...] = (
     "emission_free_flag_wrong", "fossil_instead_of_emission_free", "carrier_changed",
     "machine_not_promised", "carrier_not_promised", "power_lowered", "epd_differs", "epd_value_lowered",
     "epd_value_not_positive", "epd_value_below_range", "material_over", "material_short",
-    "material_not_promised", "material_over_line", "material_unknown_line", "material_not_compared",
-    "report_refused")
+    "material_unit_not_line", "material_not_promised", "material_over_line", "material_unknown_line",
+    "material_not_compared", "report_refused")
 #: Columns of a follow-up finding frame: the month (``YYYY-MM``) and the bid finding columns;
 #: ``kg_co2e_claimed`` and ``kg_co2e`` in [kg CO2e].
 FOLLOWUP_FINDING_COLUMNS: tuple[str, ...] = ("month", *FINDING_COLUMNS)
@@ -426,8 +426,10 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
     negative = quantity < 0  # NaN compares False
     reported = _numbers(d, "epd_gwp_a1a3")
     promised_raw = promised_col("epd_gwp_a1a3")
+    in_line_unit, declared = _through_mass(quantity, (dim_q, sc_q), (dim_u, sc_u), (dim_d, sc_d),
+                                           promised_col("mass_per_unit"))
     with np.errstate(invalid="ignore", divide="ignore"):
-        declared_quantity = np.where((dim_q == dim_d) & ~negative, quantity * sc_q / sc_d, np.nan)
+        declared_quantity = np.where(~negative, declared, np.nan)
         promised_gwp = np.where(dim_p == dim_d, promised_raw * sc_d / sc_p, np.nan)
     below = known & (reported < promised_gwp)
     number = _epd(_column(d, "epd_id"))
@@ -445,14 +447,20 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
                        list(MATERIAL_REASONS), "")
     compared = reason == ""
     difference = np.where(compared, kg - promised_kg, np.nan)
-    lines = _PromisedLines(p, key, quantity, dim_q == dim_u, sc_q / sc_u)
+    lines = _PromisedLines(p, key, quantity, in_line_unit)
     share, over, reported_over = lines.credited_share(compared, tolerance)
     credit = compared & (difference < 0)  # a better product: credited up to the promise
+    # a delivery that cannot be set against its line's quantity cannot be capped: no credit
+    off_line = credit & np.isnan(in_line_unit) & (dim_u != None)  # noqa: E711 - element-wise
+    refused_unit = np.where(off_line, -difference, 0.0)
+    share = np.where(off_line, 0.0, share)
     unpromised = reason == "not_promised"
+    with np.errstate(invalid="ignore"):
+        in_bid_line_unit = np.where(dim_q == dim_l, quantity * sc_q / sc_l, np.nan)
     line_share, on_line, line_found = _unpromised_share(bid_lines, key, quantity, unpromised,
-                                                        dim_q == dim_l, sc_q / sc_l, tolerance)
-    refused_over = np.where(credit, difference * (share - 1.0), 0.0)
-    difference = np.where(credit, difference * share, difference)
+                                                        in_bid_line_unit, tolerance)
+    refused_over = np.where(credit & ~off_line, difference * (share - 1.0), 0.0)
+    difference = np.where(off_line, 0.0, np.where(credit, difference * share, difference))
     frame = pd.DataFrame({
         "month": _column(d, "month").to_numpy(dtype=object), "file": _column(d, "file").to_numpy(dtype=object),
         "source_ref": _column(d, "source_ref").to_numpy(dtype=object), "line_key": key.to_numpy(dtype=object),
@@ -508,6 +516,11 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
               ("epd_value_not_positive", not_positive, frame["epd_id"].fillna("–").astype(str)),
               ("epd_value_below_range", below_range, range_detail))),
         over_found, *([short_found] if final else []),
+        pd.DataFrame(base | {"kind": "material_unit_not_line",
+                             "detail": frame["unit"].fillna("–").astype(str) + " → "
+                             + frame["promised_unit"].fillna("–").astype(str),
+                             "kg_co2e": pd.Series(np.append(refused_unit, np.full(len(frame) - n, np.nan)))})[
+            np.append(off_line, np.zeros(len(frame) - n, bool))],
         pd.DataFrame(base | {"kind": "material_not_promised",
                              "detail": frame["line_key"].astype(str)})[
             delivery & (_reasons(frame) == "not_promised") & np.append(on_line, np.zeros(len(frame) - n, bool))],
@@ -523,7 +536,7 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
     return frame, findings
 
 
-def _unpromised_share(bid_lines, key, quantity, unpromised, convertible, to_line_unit, tolerance):
+def _unpromised_share(bid_lines, key, quantity, unpromised, in_line_unit, tolerance):
     """Per delivery against no promise, the share a rule per tonne counts; and where it has a line.
 
     Without ``bid_lines`` every such delivery counts in full (and "has a
@@ -543,7 +556,7 @@ def _unpromised_share(bid_lines, key, quantity, unpromised, convertible, to_line
     n = len(key)
     if bid_lines is None:
         return np.ones(n), np.ones(n, dtype=bool), pd.DataFrame()
-    lines = _PromisedLines(bid_lines, key, quantity, convertible, to_line_unit)
+    lines = _PromisedLines(bid_lines, key, quantity, in_line_unit)
     on_line = lines.line >= 0
     usable = unpromised & on_line & np.isfinite(lines.in_bid_unit) & (lines.in_bid_unit >= 0)
     reported = lines.total(usable, lines.in_bid_unit)
@@ -556,23 +569,61 @@ def _unpromised_share(bid_lines, key, quantity, unpromised, convertible, to_line
                                           np.full(lines.k, np.nan))
 
 
+def _through_mass(quantity, delivered, line, declared, mass_per_unit):
+    """A delivered quantity in its line's unit and in the EPD's declared unit, through mass if need be.
+
+    Units of one dimension convert by their scales. Where the delivery, the
+    line and the EPD are not all of one dimension, the bid's own mass per unit
+    of the line (``mass_per_unit``, the one the tender scored the line with)
+    carries the quantity across: a line in m3 with an EPD per tonne reported
+    in m3 (as the report template is pre-filled) or in tonnes.
+
+    Parameters
+    ----------
+    quantity : numpy.ndarray of float
+        As delivered, in the delivery's unit.
+    delivered, line, declared : tuple of (numpy.ndarray, numpy.ndarray)
+        Dimension (e.g. ``"mass"``, ``"volume"``; None: unknown) and scale
+        (SI base units per unit) of the delivery's unit, the bid line's unit and
+        the EPD's declared unit, per delivery.
+    mass_per_unit : numpy.ndarray of float
+        Mass of one unit of the line, as the bid gives it; NaN where none. [kg]
+
+    Returns
+    -------
+    in_line_unit, in_declared_unit : numpy.ndarray of float
+        NaN where no conversion applies.
+    """
+    (dim_q, sc_q), (dim_u, sc_u), (dim_d, sc_d) = delivered, line, declared
+    base = quantity * sc_q  # in SI base units of the delivery's dimension (kg, m3, m2, ...)
+    via_mass = (dim_u != "mass") & np.isfinite(mass_per_unit) & (mass_per_unit > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        in_line = np.where(dim_q == dim_u, base / sc_u,
+                           np.where(via_mass & (dim_q == "mass"), base / mass_per_unit, np.nan))
+        kg = np.where(dim_q == "mass", base,
+                      np.where(via_mass & (dim_q == dim_u), in_line * mass_per_unit, np.nan))
+        in_declared = np.where(dim_q == dim_d, base / sc_d,
+                               np.where(dim_d == "mass", kg / sc_d,
+                                        np.where(dim_d == dim_u, in_line * sc_u / sc_d, np.nan)))
+    return in_line, in_declared
+
+
 class _PromisedLines:
     """The deliveries against each promised line, summed in the bid's unit.
 
     ``promised`` is the promise indexed by ``line_key`` (one row a line), and
-    each delivery is coded to its line (-1: none). Quantities are converted
-    to the unit of the bid's line once (``convertible``: the dimension
-    matches; ``to_bid_unit``: the scale between the units).
+    each delivery is coded to its line (-1: none). ``in_bid_unit`` is each
+    delivery's quantity in the unit of the bid's line (NaN where it cannot be
+    converted).
     """
 
-    def __init__(self, promised: pd.DataFrame, key: pd.Series, quantity, convertible, to_bid_unit):
+    def __init__(self, promised: pd.DataFrame, key: pd.Series, quantity, in_bid_unit):
         keys = key.to_numpy(dtype=object)
         self.k = len(promised)
         line = promised.index.get_indexer(keys) if self.k else np.full(len(keys), -1)
         self.line = np.where(pd.isna(keys), -1, line)
         self.quantity = quantity
-        with np.errstate(invalid="ignore"):
-            self.in_bid_unit = np.where(convertible, quantity * to_bid_unit, np.nan)
+        self.in_bid_unit = in_bid_unit
         table = promised.reset_index()
         self.keys = promised.index.to_numpy(dtype=object)
         self.promised = _numbers(table, "quantity")
@@ -638,7 +689,7 @@ class _PromisedLines:
 
 
 #: Promise columns read as numbers.
-_PROMISED_NUMBERS = ("epd_gwp_a1a3", "quantity", "plausible_low")
+_PROMISED_NUMBERS = ("epd_gwp_a1a3", "quantity", "plausible_low", "mass_per_unit")
 
 
 def _or_none(column: pd.Series) -> np.ndarray:

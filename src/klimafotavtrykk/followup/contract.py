@@ -253,7 +253,8 @@ def promised_materials(materials: pd.DataFrame) -> pd.DataFrame:
         ``epd_gwp_a1a3`` in kg CO2e per ``epd_declared_unit``, ``quantity`` in
         ``unit`` as the bid states it; ``row_id`` the bid's line;
         ``plausible_low`` in kg CO2e per ``epd_declared_unit`` (NaN where no
-        range applies) and ``plausible_range``, the range and its source.
+        range applies) and ``plausible_range``, the range and its source;
+        ``mass_per_unit`` as the bid gives it [kg per ``unit``] (NaN where none).
     """
     from klimafotavtrykk.tender.epd_checks import plausible_ranges
 
@@ -265,7 +266,7 @@ def promised_materials(materials: pd.DataFrame) -> pd.DataFrame:
     chosen = frame[claimed]
     out = {c: (chosen[c].to_numpy(dtype=object) if c in chosen.columns
                else np.full(len(chosen), None, dtype=object)) for c in PROMISE_MATERIAL_COLUMNS}
-    for name in ("epd_gwp_a1a3", "quantity"):
+    for name in ("epd_gwp_a1a3", "quantity", "mass_per_unit"):
         out[name] = pd.to_numeric(pd.Series(out[name]), errors="coerce").to_numpy(dtype=float)
     out["plausible_low"] = np.full(len(chosen), np.nan)
     out["plausible_range"] = np.full(len(chosen), None, dtype=object)

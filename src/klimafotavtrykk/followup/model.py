@@ -63,7 +63,7 @@ PROMISE_MACHINE_COLUMNS: tuple[str, ...] = (
 #: (:func:`~klimafotavtrykk.tender.epd_checks.plausible_ranges`, kg CO2e per
 #: ``epd_declared_unit``; NaN where no range applies) with the range and its source.
 PROMISE_MATERIAL_COLUMNS: tuple[str, ...] = (*REPORT_MATERIAL_COLUMNS, "plausible_low",
-                                             "plausible_range")
+                                             "plausible_range", "mass_per_unit")
 
 
 @dataclass(frozen=True, eq=False)
