@@ -186,3 +186,27 @@ def test_site_rows_of_many_bids_are_each_bids_alone():
         for name in ("committed", "claimed", "scored", "use_fallback", "chosen", "computed",
                      "no_carrier", "counted"):
             np.testing.assert_array_equal(getattr(shared, name), getattr(own, name))
+
+
+def test_own_values_accepted_by_row_are_the_same_together_and_alone(tmp_path, example):
+    # Two bids type 0 km on both their lines; the client accepts bid a's row 3 only (by the
+    # cell the finding names) and bid b whole. In one pass, every bid is what it is alone.
+    rows = pd.DataFrame({"description": ["Plasstøpt betong B30", "Plasstøpt betong B30"],
+                         "quantity": [10.0, 20.0], "unit": ["m3", "m3"], "building_part": ["251", "251"],
+                         "transport_km": [0.0, 0.0], "committed": ["ja", "ja"]})
+    site = pd.DataFrame({"category": ["maskin"], "machine": ["G1"], "carrier": ["diesel"],
+                         "quantity": [100.0], "unit": ["l"], "committed": ["ja"]})
+    files = [write_template(tmp_path / f"{name}.xlsx", rows=rows, site=site,
+                            declaration={"bidder": name, "price_nok": 1e6}) for name in ("a", "b")]
+    comp = dataclasses.replace(example, tender_quantities=None,
+                               accepted_scenarios=("[a.xlsx]Materialer!O3", "b.xlsx"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bids = [read_bid(f) for f in files]
+        together = evaluate_many([prepare_bid(b, comp) for b in bids], comp)
+        alone = [evaluate_bid(b, comp) for b in bids]
+    for summary, own in zip(together, alone, strict=True):
+        assert_same_summary(summary, own)
+    kinds = {s.file: s.findings["kind"].tolist() for s in together}
+    assert kinds["a.xlsx"].count("scenario_accepted") == 1 and kinds["a.xlsx"].count("scenario_not_counted") == 1
+    assert kinds["b.xlsx"].count("scenario_accepted") == 2

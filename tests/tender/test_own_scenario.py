@@ -75,3 +75,27 @@ def test_the_competition_file_names_the_accepted_bids(tmp_path):
     text = text.replace("tender_date = 2025-04-01", 'tender_date = 2025-04-01\naccepted_scenarios = ["b_tradisjonsbygg.xlsx"]', 1)
     path.write_text(text, encoding="utf-8")
     assert load_competition(path).accepted_scenarios == ("b_tradisjonsbygg.xlsx",)
+
+
+def test_the_client_accepts_own_values_line_by_line_by_the_cell_the_finding_names():
+    """accepted_scenarios may name a line by the cell the finding scenario_not_counted gives
+    (any column of its row, $ allowed): 0 km counts on that row (3 407.5 kg), not on a row the
+    client has not checked, nor in another bid whose row has the same number."""
+    cell = cell_refs(["[bid.xlsx]Materialer!E2"], template_columns()["transport_km"])[0]
+    row = evaluate({"transport_km": 0.0}, accepted_scenarios=(cell,))
+    absolute = evaluate({"transport_km": 0.0}, accepted_scenarios=("[bid.xlsx]Materialer!$Q$2",))
+    other_row = evaluate({"transport_km": 0.0}, accepted_scenarios=("[bid.xlsx]Materialer!O3",))
+    other_bid = evaluate({"transport_km": 0.0}, accepted_scenarios=("[annen.xlsx]Materialer!O2",))
+    assert row.kg_co2e == pytest.approx(ZERO_KM) and absolute.kg_co2e == pytest.approx(ZERO_KM)
+    assert other_row.kg_co2e == pytest.approx(DEFAULT) and other_bid.kg_co2e == pytest.approx(DEFAULT)
+    assert row.findings["kind"].tolist() == ["scenario_accepted"]
+
+
+def test_scenario_accepted_by_bid_and_by_row():
+    from klimafotavtrykk.tender.materials import scenario_accepted
+
+    files = ["a.xlsx", "a.xlsx", "b].xlsx", "b].xlsx", "c.xlsx"]
+    refs = ["[a.xlsx]Materialer!E2", "[a.xlsx]Materialer!E3", "[b].xlsx]Materialer!E2",
+            "[b].xlsx]Materialer!E3", "[c.xlsx]Materialer!E2"]
+    accepted = ["a.xlsx", "[b].xlsx]Materialer!O3", " [c.xlsx]Byggeplass!O2 "]
+    assert scenario_accepted(files, refs, accepted).tolist() == [True, True, False, True, False]

@@ -17,7 +17,8 @@ File layout (every table but ``[weights]`` optional)::
     # building_parts = ["22", "23"]  # default: the profile's
     # tie_break = ["price", "climate"]  # what decides equal totals; default ["manual"]
     # accepted_epds = ["NEPD-1234-567-NO"]  # EPDs whose documentation the client accepted
-    # accepted_scenarios = ["b_bygg.xlsx"]  # bids whose own transport and waste values the client accepted
+    # accepted_scenarios = ["b_bygg.xlsx", "[c_bygg.xlsx]Materialer!O12"]  # own transport and waste
+    #                              # values the client accepted: a whole bid, or a line by the cell its finding names
     # epd_folder = "epd/"          # EPD files the bidders attached, relative to this file
     # epd_value_tolerance = 0.01   # [-] a bid's A1-A3 may lie this share below its EPD file's
 
@@ -172,9 +173,11 @@ class Competition:
         EPD numbers whose documentation the client has accepted
         (:mod:`~klimafotavtrykk.tender.epd_checks`).
     accepted_scenarios : tuple of str
-        Bid files whose own transport distances, modes and waste rates the
-        client has accepted; on their committed lines these replace the
-        defaults (:func:`~klimafotavtrykk.tender.materials.own_scenario_counts`).
+        Bid files, or cell references of single lines (``[c.xlsx]Materialer!O12``,
+        as the finding ``scenario_not_counted`` names them), whose own
+        transport distances, modes and waste rates the client has accepted; on
+        committed lines these replace the defaults
+        (:func:`~klimafotavtrykk.tender.materials.scenario_accepted`).
     attached_epds : AttachedEpds or None
         The EPD files of ``epd_folder``, read; bid lines citing one are
         checked against it (:mod:`~klimafotavtrykk.tender.attached_epds`).

@@ -44,6 +44,7 @@ from klimafotavtrykk.tender.materials import (
     material_findings_many,
     own_scenario_counts,
     product_limit_findings_many,
+    scenario_accepted,
     scored_lines,
     without_own_scenario,
 )
@@ -249,8 +250,11 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
         checks = check_claims(every, claims, match, generic, competition)
         table, epd_ids, calc_ids = claim_factor_tables(generic, every, claims, match,
                                                        [r.bid.file for r in part], bid)
-        accepted = np.isin([r.bid.file for r in part], list(getattr(competition, "accepted_scenarios", ())))
-        emissions = line_emissions(without_own_scenario(every, own_scenario_counts(every, accepted[bid])),
+        accepted = scenario_accepted(np.asarray([r.bid.file for r in part], dtype=object)[bid],
+                                     every["source_ref"].to_numpy(dtype=object)
+                                     if "source_ref" in every.columns else np.full(len(every), None),
+                                     getattr(competition, "accepted_scenarios", ()))
+        emissions = line_emissions(without_own_scenario(every, own_scenario_counts(every, accepted)),
                                    claims, match, calc_ids, table, competition, mappings)
         scored = scored_lines(every, claims, emissions, checks)
         state = MaterialState(match, claims, checks, epd_ids, emissions, scored)

@@ -183,7 +183,8 @@ def own_scenario_counts(materials: pd.DataFrame, accepted) -> np.ndarray:
     materials : DataFrame
         Bid lines with ``committed``.
     accepted : bool or numpy.ndarray of bool
-        Per bid (scalar) or per line: the bid is named in ``accepted_scenarios``.
+        Per bid (scalar) or per line: the client accepts the own values
+        (:func:`scenario_accepted`).
 
     Returns
     -------
@@ -192,6 +193,47 @@ def own_scenario_counts(materials: pd.DataFrame, accepted) -> np.ndarray:
     committed = (_committed(materials["committed"]) if "committed" in materials.columns
                  else np.zeros(len(materials), dtype=bool))
     return committed & np.asarray(accepted, dtype=bool)
+
+
+#: A cell reference as the findings give them (``[c.xlsx]Materialer!O12``); its column dropped
+#: leaves the row (``[c.xlsx]Materialer!12``).
+_CELL_COLUMN = r"!\$?[A-Za-z]{1,3}\$?(\d+)$"
+
+
+def scenario_accepted(files, refs, accepted) -> np.ndarray:
+    """Per line: the client has accepted its own transport and waste values.
+
+    An entry of ``accepted_scenarios`` is a bid file (every line of that bid)
+    or a cell reference as the finding ``scenario_not_counted`` gives it
+    (``[c.xlsx]Materialer!O12``): the line on that row of that sheet, so that
+    the client accepts what it has checked, line by line.
+
+    Parameters
+    ----------
+    files : array-like of str
+        Each line's bid file.
+    refs : array-like of str
+        Each line's cell reference (any column of its row).
+    accepted : iterable of str
+        The competition's ``accepted_scenarios``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    files = np.asarray(files, dtype=object)
+    entries = pd.Series(list(accepted), dtype=object).astype(str).str.strip()
+    is_row = entries.str.match(r"^\[.+\].+" + _CELL_COLUMN).to_numpy(dtype=bool)
+    out = np.isin(files, entries[~is_row].tolist())
+    if is_row.any():
+        rows = set(entries[is_row].str.replace(_CELL_COLUMN, r"!\1", regex=True))
+        named = set(entries[is_row].str.extract(r"^\[(.+)\]", expand=False))
+        at = np.flatnonzero(~out & pd.Series(files, dtype=object).isin(named).to_numpy(dtype=bool))
+        if len(at):
+            line_rows = pd.Series(np.asarray(refs, dtype=object)[at], dtype=object).astype(str).str.replace(
+                _CELL_COLUMN, r"!\1", regex=True)
+            out[at] = line_rows.isin(rows).to_numpy(dtype=bool)
+    return out
 
 
 def own_scenario_given(materials: pd.DataFrame) -> np.ndarray:
@@ -245,6 +287,14 @@ def scenario_findings(materials: pd.DataFrame, counts: np.ndarray, columns=None)
     return pd.DataFrame({"source_ref": cells, "kind": kind.astype(object), "reason": "",
                          "detail": np.asarray(detail, dtype=object), "kg_co2e_claimed": np.nan,
                          "kg_co2e": np.nan})
+
+
+def _accepted(file: str, materials: pd.DataFrame, competition) -> np.ndarray:
+    """:func:`scenario_accepted` for the lines of one bid."""
+    refs = (materials["source_ref"].to_numpy(dtype=object) if "source_ref" in materials.columns
+            else np.full(len(materials), None, dtype=object))
+    return scenario_accepted(np.full(len(materials), file, dtype=object), refs,
+                             getattr(competition, "accepted_scenarios", ()))
 
 
 def _shown(value) -> str:
@@ -655,7 +705,7 @@ def evaluate_materials(bid, competition: Competition, *, detail: bool = False, f
     claims = epd_claims(m, competition.tender_date)
     checks = check_claims(m, claims, match, generic, competition)
     table, epd_ids = claim_factor_table(generic, m, claims, match, bid.file)
-    counts = own_scenario_counts(m, bid.file in getattr(competition, "accepted_scenarios", ()))
+    counts = own_scenario_counts(m, _accepted(bid.file, m, competition))
     emissions = line_emissions(without_own_scenario(m, counts), claims, match, epd_ids, table,
                                competition, mappings)
     scored = scored_lines(m, claims, emissions, checks)
@@ -743,7 +793,7 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
     if len(over):
         findings = pd.concat([findings, over], ignore_index=True)
     if own_scenario_given(m).any():  # rare: the bid typed its own transport or waste
-        counts = own_scenario_counts(m, bid.file in getattr(competition, "accepted_scenarios", ()))
+        counts = own_scenario_counts(m, _accepted(bid.file, m, competition))
         findings = pd.concat([findings, scenario_findings(m, counts, getattr(bid, "columns", None))],
                              ignore_index=True)
     lines = None
