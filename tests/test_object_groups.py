@@ -200,3 +200,18 @@ def test_factor_columns_of_the_per_line_frame_are_typed_take(kind, storage):
         got, expected = _PerFactor(len(values), factor).take(values), typed_take(values, factor)
     assert type(got) is type(expected) and got.dtype == expected.dtype
     pd.testing.assert_series_equal(pd.Series(got), pd.Series(expected), check_exact=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns(), st.booleans())
+def test_factorize_with_a_small_table_equals_factorize(values, ordered_tail):
+    """The hash table's starting size changes the time only: the same codes, the same objects."""
+    from klimafotavtrykk._string_storage import factorize_repeated
+
+    if ordered_tail:  # more distinct values after the first rows than they show: the table grows
+        values = np.concatenate([values, np.array([f"t{i}" for i in range(3_000)], dtype=object)])
+    codes, uniques = factorize_repeated(values, use_na_sentinel=True)
+    expected_codes, expected_uniques = pd.factorize(values, use_na_sentinel=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert all(a is b for a, b in zip(uniques, expected_uniques, strict=True))
+    assert len(uniques) == len(expected_uniques)

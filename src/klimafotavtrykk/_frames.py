@@ -7,7 +7,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._string_storage import groups_by_key, object_groups, one_object, per_group
+from klimafotavtrykk._string_storage import (
+    factorize_repeated,
+    groups_by_key,
+    object_groups,
+    one_object,
+    per_group,
+)
 from klimafotavtrykk.errors import InputError
 
 __all__ = ["text_codes", "text_codes_by_value", "factorized", "row_codes", "clean_text", "short_numbers", "filled",
@@ -91,7 +97,7 @@ def text_codes_by_value(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(column, pd.Series) and isinstance(column.dtype, pd.StringDtype):
         # the same values as an object array: factorized about twice as fast
         column = column.to_numpy(dtype=object)
-    codes, raw = pd.factorize(column, use_na_sentinel=True)
+    codes, raw = factorize_repeated(column, use_na_sentinel=True)
     if len(raw) <= _FEW_TEXTS and all(type(v) is str for v in raw):
         return _codes_of_clean_texts(codes, raw)
     return _codes_of_cleaned(codes, raw)

@@ -245,6 +245,44 @@ def object_groups(values):
     return None if 2 * len(first) > n else (group, first)
 
 
+def factorize_repeated(values, **kwargs):
+    """``pd.factorize(values, **kwargs)``, its hash table sized for the values the first rows show.
+
+    pandas sizes the table for one value per row: for 100k rows of a handful of units or
+    building parts, making that table is most of the work (about 0.7 of 1.9 ms). Where the
+    first 1 000 rows are mostly repeats, the table starts at four times the values they hold
+    and grows if more come. The codes and distinct values are the same either way (first
+    seen first); only the time differs.
+
+    Parameters
+    ----------
+    values : array-like
+        Anything :func:`pandas.factorize` takes.
+    **kwargs
+        Passed on (``use_na_sentinel``).
+
+    Returns
+    -------
+    codes : numpy.ndarray
+    uniques : numpy.ndarray or Index
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes, uniques = factorize_repeated(np.array(["kg", "m3", "kg"] * 500, dtype=object))
+    >>> codes[:4].tolist(), uniques.tolist()
+    ([0, 1, 0, 0], ['kg', 'm3'])
+    """
+    import pandas as pd
+
+    start = values[:_GROUPING_PAYS]
+    if len(values) > _GROUPING_PAYS:
+        distinct = len(pd.unique(start))
+        if 2 * distinct <= len(start):  # mostly repeats: a small table, grown when needed
+            return pd.factorize(values, size_hint=4 * distinct, **kwargs)
+    return pd.factorize(values, **kwargs)
+
+
 def groups_by_key(keys):
     """Rows grouped by an integer key, groups numbered in the order the rows first show them.
 

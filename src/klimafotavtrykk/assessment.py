@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import refuse_repeated_columns, text_codes
+from klimafotavtrykk._frames import filled, refuse_repeated_columns, text_codes
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
@@ -576,17 +576,10 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
     added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
     layout = (*items.columns, *added)
     later = tuple(c for c in added if defer and c in _DEFERRABLE)
-    for column in added:
-        if column in later:
-            continue
-        if column == "row_id":
-            items[column] = np.arange(len(items))
-        elif column in _NUMERIC_LINE_COLUMNS:
-            items[column] = np.nan
-        else:
-            items[column] = None
+    items = _with_absent_columns(items, [c for c in added if c not in later])
     for column in _NUMERIC_LINE_COLUMNS:
-        if column not in added:  # an added one is float64 NaN already
+        # an added one is float64 NaN already; a float64 one given is its own number
+        if column not in added and items[column].dtype != np.float64:
             items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
     waste = items["waste_rate"].to_numpy()
     bad = (waste < 0) | (waste >= 1)
@@ -608,6 +601,30 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
         raise InputError(f"transport distance cannot be negative, line {at}", cell=_ref(items, at),
                          expected="km >= 0", code="bad_transport_km")
     return items, (Deferred(layout=layout, names=later) if later else Deferred())
+
+
+def _with_absent_columns(items: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``items`` with the line columns ``names`` added after its own, in that order.
+
+    ``row_id`` numbers the lines 0 .. n-1 (int64), a numeric column is NaN (float64) and a
+    text column None (object) on every line: the columns ``items[name] = value`` makes, put
+    together in one step instead of one frame operation each.
+    """
+    if not names:
+        return items
+    n = len(items)
+
+    def absent(column: str) -> pd.Series:
+        if column == "row_id":
+            values = np.arange(n, dtype=np.int64)
+        elif column in _NUMERIC_LINE_COLUMNS:
+            values = np.full(n, np.nan)
+        else:
+            values = filled(n, None)
+        return pd.Series(values, index=items.index, dtype=values.dtype, copy=False)
+
+    added = pd.DataFrame({c: absent(c) for c in names}, index=items.index, copy=False)
+    return pd.concat([items, added], axis=1)
 
 
 def _text_column(items: pd.DataFrame, name: str) -> pd.Series:
