@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import filled, refuse_repeated_columns, text_codes
+from klimafotavtrykk._frames import COPY_ON_WRITE, filled, refuse_repeated_columns, text_codes
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
@@ -230,9 +230,6 @@ def _finite(value: float) -> float:
 
 # ============================================================================ calculate
 
-#: pandas 3 always copies on write; pandas 2 when the option is on
-_COPY_ON_WRITE = (int(pd.__version__.split(".")[0]) >= 3
-                  or pd.get_option("mode.copy_on_write") is True)
 _NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness", "thickness_mm")
 _COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
@@ -572,7 +569,7 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
         raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),
                                  code="missing_column")
     # with copy-on-write the caller's columns are shared, not copied: nothing here writes into them
-    items = lines.copy(deep=not _COPY_ON_WRITE)
+    items = lines.copy(deep=not COPY_ON_WRITE)
     added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
     layout = (*items.columns, *added)
     later = tuple(c for c in added if defer and c in _DEFERRABLE)
