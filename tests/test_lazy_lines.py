@@ -99,7 +99,7 @@ def test_with_metadata_adds_entries_and_leaves_the_lines_unbuilt():
     assert copy.lines["factor_id"].tolist() == result.lines["factor_id"].tolist()
 
 
-def test_columns_of_none_are_written_one_at_a_time():
+def test_columns_of_one_value_are_written_one_at_a_time():
     """The per-line frame's columns that hold None on every line may share one array; a write
     into one of them (any way pandas offers) leaves the others None."""
     lines = pd.DataFrame({"factor_id": ["EPD A"] * 3, "quantity": [1.0, 2.0, 3.0],
@@ -114,5 +114,11 @@ def test_columns_of_none_are_written_one_at_a_time():
     assert frame["layers"].tolist() == [None, "a layer", None]
     assert frame["transport_mode"].tolist() == ["truck"] * 3
     assert frame["source_ref"].tolist() == frame["dimension_note"].tolist() == [None] * 3
+    nan_columns = ["transport_km", "waste_rate", "thickness", "thickness_mm"]  # NaN, shared
+    frame.loc[2, "waste_rate"] = 0.05
+    frame["thickness"] = frame["thickness"].fillna(0.2)
+    assert frame["waste_rate"].tolist()[2] == 0.05 and frame["waste_rate"].isna().sum() == 2
+    assert frame["thickness"].tolist() == [0.2] * 3
+    assert frame["transport_km"].isna().all() and frame["thickness_mm"].isna().all()
     again = _calculate(lines).lines  # a new result is not touched by writes into the first
-    assert all(again[c].isna().all() for c in none_columns)
+    assert all(again[c].isna().all() for c in none_columns + nan_columns)

@@ -17,7 +17,7 @@ from klimafotavtrykk._string_storage import (
 from klimafotavtrykk.errors import InputError
 
 __all__ = ["text_codes", "text_codes_by_value", "factorized", "row_codes", "clean_text", "short_numbers", "filled",
-           "typed", "typed_take", "taken", "refuse_repeated_columns", "COPY_ON_WRITE", "none_columns"]
+           "typed", "typed_take", "taken", "refuse_repeated_columns", "COPY_ON_WRITE", "constant_columns"]
 
 #: pandas 3 always copies on write; pandas 2 when the option is on. Columns of a frame may then
 #: share one array: a write into one of them copies it first.
@@ -210,32 +210,39 @@ def filled(n: int, value: object) -> np.ndarray:
     return out
 
 
-def none_columns(index: pd.Index):
-    """A maker of object columns holding None on every row of ``index``, for one frame.
+def constant_columns(index: pd.Index, value: object = None):
+    """A maker of columns holding ``value`` on every row of ``index``, for one frame.
 
-    Each such column is ``n`` references to None: making one and freeing it again costs about
-    0.3 ms per 100k rows. With copy-on-write every call gives the same Series, so the columns
-    of a frame made from it share its one array (pandas copies a column before a write into
-    it); without copy-on-write each call makes its own.
+    None gives object columns (``n`` references to None: making one and freeing it again
+    costs about 0.3 ms per 100k rows), a float float64 columns. With copy-on-write every
+    call gives the same Series, so the columns of a frame made from it share its one array
+    (pandas copies a column before a write into it); without copy-on-write each call makes
+    its own.
 
     Parameters
     ----------
     index : pandas.Index
         The rows of the frame.
+    value : None or float
+        The value of every row.
 
     Returns
     -------
     callable
-        Without arguments, returning a :class:`pandas.Series` of dtype object.
+        Without arguments, returning a :class:`pandas.Series` (dtype object for None,
+        float64 for a float).
 
     Examples
     --------
-    >>> none = none_columns(pd.RangeIndex(3))
+    >>> none = constant_columns(pd.RangeIndex(3))
     >>> none().tolist(), none().dtype
     ([None, None, None], dtype('O'))
+    >>> constant_columns(pd.RangeIndex(2), np.nan)().dtype
+    dtype('float64')
     """
     def made() -> pd.Series:
-        return pd.Series(filled(len(index), None), index=index, dtype=object, copy=False)
+        values = filled(len(index), None) if value is None else np.full(len(index), float(value))
+        return pd.Series(values, index=index, dtype=values.dtype, copy=False)
 
     if not COPY_ON_WRITE:
         return made
@@ -281,9 +288,9 @@ def typed_take(values: np.ndarray, codes: np.ndarray):
 def taken(kinds, positions: np.ndarray):
     """``kinds.take(positions)`` as a new column: a plain ndarray where pandas wraps one.
 
-    Where ``kinds`` stores one object only (``str`` in Python objects: a source or match
-    method every line shares), that object is filled in ``len(positions)`` times and put in
-    the same array type: what the take makes, without gathering.
+    Where ``kinds`` stores one value only (``str`` in Python objects: a source, indicator or
+    match method every line shares), its first object is filled in ``len(positions)`` times
+    and put in the same array type: the values the take makes, without gathering.
 
     Parameters
     ----------
@@ -293,10 +300,21 @@ def taken(kinds, positions: np.ndarray):
         Index into ``kinds`` per element, each valid.
     """
     backing = getattr(kinds, "_ndarray", None)
-    if (isinstance(backing, np.ndarray) and one_object(backing)
-            and hasattr(kinds, "_from_backing_data")):
+    if (isinstance(backing, np.ndarray) and hasattr(kinds, "_from_backing_data")
+            and (one_object(backing) or _one_text(kinds, backing))):
         return _unwrapped(kinds._from_backing_data(filled(len(positions), backing[0])))
     return _unwrapped(kinds.take(positions))
+
+
+def _one_text(kinds, backing: np.ndarray) -> bool:
+    """Whether a ``str`` array's objects are one text (equal texts in objects of their own).
+
+    Only text is compared: objects of other kinds can be equal and still differ (``1`` and
+    ``1.0``). An array holding a missing value is not one text (and ``pd.NA`` is not compared).
+    """
+    return (isinstance(kinds.dtype, pd.StringDtype) and len(backing) > 0
+            and isinstance(backing[0], str) and not pd.isna(backing).any()
+            and bool((backing == backing[0]).all()))
 
 
 def typed(values: np.ndarray):

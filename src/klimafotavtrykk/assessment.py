@@ -15,7 +15,12 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import COPY_ON_WRITE, filled, refuse_repeated_columns, text_codes
+from klimafotavtrykk._frames import (
+    COPY_ON_WRITE,
+    constant_columns,
+    refuse_repeated_columns,
+    text_codes,
+)
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
@@ -35,6 +40,7 @@ from klimafotavtrykk.hints import unmatched_hints
 from klimafotavtrykk.lifecycle.conversion import (
     declared_quantity,
     line_mass_per_base,
+    scaled_quantity,
     thickness_in_metres,
 )
 from klimafotavtrykk.lifecycle.engine import (
@@ -47,7 +53,7 @@ from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
-from klimafotavtrykk.plausibility import implausible_lines
+from klimafotavtrykk.plausibility import failed_checks, implausible_masks
 from klimafotavtrykk.profiles import Profile, resolve_profile
 from klimafotavtrykk.units import unit_codes
 from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
@@ -384,16 +390,17 @@ def calculate(
         starts[1:] = positions[1:] != positions[:-1]
         first = np.flatnonzero(starts)
         first_scale, first_dim = line_scale[first], line_dim[first]
-    implausible = _warn_implausible(original, implausible_lines(
-        original["quantity"].to_numpy(dtype=float), first_scale, first_dim))
+    negative, too_large = implausible_masks(original["quantity"].to_numpy(dtype=float),
+                                            first_scale, first_dim)
+    implausible = (_warn_implausible(original, failed_checks(negative, too_large))
+                   if negative.any() or too_large.any() else [])  # most bills: every line plausible
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
     derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit, table,
                                 read_only=True)  # only read below
     same_dimension = line_dim == decl_dim
     if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
-        q_decl = declared_quantity(quantity, line_scale, 1.0, table.declared_scale[f], 1.0,
-                                   same_dimension)
+        q_decl = scaled_quantity(quantity, line_scale, table.declared_scale[f])
     else:
         q_decl = declared_quantity(
             quantity,
@@ -605,20 +612,18 @@ def _with_absent_columns(items: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 
     ``row_id`` numbers the lines 0 .. n-1 (int64), a numeric column is NaN (float64) and a
     text column None (object) on every line: the columns ``items[name] = value`` makes, put
-    together in one step instead of one frame operation each.
+    together in one step instead of one frame operation each (the NaN columns, and the None
+    columns, share one array under copy-on-write: see
+    :func:`~klimafotavtrykk._frames.constant_columns`).
     """
     if not names:
         return items
-    n = len(items)
+    nan, none = constant_columns(items.index, np.nan), constant_columns(items.index)
 
     def absent(column: str) -> pd.Series:
         if column == "row_id":
-            values = np.arange(n, dtype=np.int64)
-        elif column in _NUMERIC_LINE_COLUMNS:
-            values = np.full(n, np.nan)
-        else:
-            values = filled(n, None)
-        return pd.Series(values, index=items.index, dtype=values.dtype, copy=False)
+            return pd.Series(np.arange(len(items), dtype=np.int64), index=items.index, copy=False)
+        return nan() if column in _NUMERIC_LINE_COLUMNS else none()
 
     added = pd.DataFrame({c: absent(c) for c in names}, index=items.index, copy=False)
     return pd.concat([items, added], axis=1)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._frames import filled, none_columns, taken, typed
+from klimafotavtrykk._frames import constant_columns, filled, taken, typed
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
@@ -53,7 +53,7 @@ class Deferred:
 
         ``frame`` holds the other columns of :attr:`layout` first, in order, and may hold
         more after them (the build-up bookkeeping). ``frame`` itself is not changed.
-        ``none``, a :func:`~klimafotavtrykk._frames.none_columns` of the frame's index, gives
+        ``none``, a :func:`~klimafotavtrykk._frames.constant_columns` of the frame's index, gives
         the columns (shared under copy-on-write); without it each is made.
         """
         if not self.names:
@@ -144,7 +144,7 @@ class LineResults:
                 or items.columns.isin([*detail_names, "layers"]).any()):
             return self._frame_by_steps(items, self._added_columns(), per_line, layered)
         index = pd.RangeIndex(len(items))
-        none = none_columns(index)  # the columns of None on every line share one array
+        none = constant_columns(index)  # the columns of None on every line share one array
         columns = {name: _column(values, index) for name, values in self._added_columns(none).items()}
         given = self.deferred.complete(items.drop(columns=list(LAYER_COLUMNS)).set_axis(index, axis=0),
                                        none)
