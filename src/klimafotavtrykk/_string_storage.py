@@ -381,14 +381,20 @@ def none_cells(values):
     return _addresses(values) == id(None)
 
 def _addresses(values):
-    """The addresses of an object array's elements, as unsigned integers (a copy).
+    """The addresses of an object array's elements, as unsigned integers: a read-only view.
 
-    The array's buffer holds them; they are read while ``values`` keeps every object alive.
+    The array's buffer holds them. The view keeps the array alive (and with it every
+    object), so no address can be reused while it is read; no copy is made.
     """
     import ctypes
 
     import numpy as np
 
     values = np.ascontiguousarray(values)
+    if not len(values):
+        return np.empty(0, dtype=np.uintp)
     buffer = (ctypes.c_char * (len(values) * values.itemsize)).from_address(values.ctypes.data)
-    return np.frombuffer(buffer, dtype=np.uintp).copy()
+    buffer.values = values  # the view holds the buffer, the buffer the array
+    addresses = np.frombuffer(buffer, dtype=np.uintp)
+    addresses.flags.writeable = False
+    return addresses

@@ -367,7 +367,8 @@ def calculate(
     modes = transport_modes or load_transport_modes()
     items, match, original, said, deferred = _layers_as_lines(items, table, mappings, deferred)
     fidx = match.factor_idx
-    f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
+    has_factor = fidx >= 0
+    f = fidx if has_factor.all() else np.where(has_factor, fidx, 0)  # safe gather; unmatched lines masked below
 
     # units: each distinct spelling parsed once
     ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
@@ -426,7 +427,8 @@ def calculate(
     else:  # deferred: none given on any line, as text_codes says of a column of None
         mode_codes, mode_names = np.full(len(items), -1, dtype=np.int64), np.array([], dtype=object)
     mode_given = mode_codes >= 0
-    line_mode = np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
+    line_mode = (np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
+                 if len(mode_names) else mode_codes)  # no mode named: -1 on every line already
 
     part_codes, parts = text_codes(items["building_part"])  # coded once: scope, two-digit part
     in_part_scope, has_part = _part_scope(part_codes, parts, profile)
