@@ -136,7 +136,9 @@ def _codes_of_clean_texts(codes: np.ndarray, raw: np.ndarray) -> tuple[np.ndarra
     code_of = np.empty(len(raw) + 1, dtype=np.int64)
     code_of[-1] = -1  # a missing line
     for i, text in enumerate(raw):  # distinct texts, not lines
-        text = _WHOLE_NUMBER_TAIL.sub("", text.strip())
+        text = text.strip()
+        if text.endswith(".0"):  # stripped: the pattern's end is the text's end
+            text = _WHOLE_NUMBER_TAIL.sub("", text)
         code_of[i] = -1 if text == "" else first.setdefault(text, len(first))
     uniques = np.empty(len(first), dtype=object)
     uniques[:] = list(first)
