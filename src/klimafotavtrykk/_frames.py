@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -217,9 +218,9 @@ def constant_columns(index: pd.Index, value: object = None):
 
     None gives object columns (``n`` references to None: making one and freeing it again
     costs about 0.3 ms per 100k rows), a float float64 columns. With copy-on-write every
-    call gives the same Series, so the columns of a frame made from it share its one array
-    (pandas copies a column before a write into it); without copy-on-write each call makes
-    its own.
+    call gives the same Series, made at the first, so the columns of a frame made from it
+    share its one array (pandas copies a column before a write into it); without
+    copy-on-write each call makes its own.
 
     Parameters
     ----------
@@ -246,10 +247,7 @@ def constant_columns(index: pd.Index, value: object = None):
         values = filled(len(index), None) if value is None else np.full(len(index), float(value))
         return pd.Series(values, index=index, dtype=values.dtype, copy=False)
 
-    if not COPY_ON_WRITE:
-        return made
-    shared = made()
-    return lambda: shared
+    return functools.cache(made) if COPY_ON_WRITE else made  # made on the first call only
 
 
 def typed_take(values: np.ndarray, codes: np.ndarray):
