@@ -249,10 +249,11 @@ def factorize_repeated(values, **kwargs):
     """``pd.factorize(values, **kwargs)``, its hash table sized for the values the first rows show.
 
     pandas sizes the table for one value per row: for 100k rows of a handful of units or
-    building parts, making that table is most of the work (about 0.7 of 1.9 ms). Where the
-    first 1 000 rows are mostly repeats, the table starts at four times the values they hold
-    and grows if more come. The codes and distinct values are the same either way (first
-    seen first); only the time differs.
+    building parts, the table is 100k slots for a few values, allocated and cleared on every
+    call (0.1-0.7 of 1.9 ms, measured alone, depending on what the allocator has at hand).
+    Where the first 1 000 rows are mostly repeats, the table starts at four times the values
+    they hold and grows if more come. The codes and distinct values are the same either way
+    (first seen first); only the time differs.
 
     Parameters
     ----------
