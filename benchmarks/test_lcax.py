@@ -125,6 +125,57 @@ coverage, the small frames), about 6 ms of which is the fixed cost of a call
 per-line frame's 11 ms: the factor, match and audit text columns 5 (each 100k object
 references, 0.25-0.65 ms a column), the modules and their total 2.4-3.2, putting the 42
 columns together 2-3 (its floor 5.4-6 for the same arrays given as 42 separate columns).
+
+lcax5 (the per-line frame's columns of None share one array; fewer per-line arrays in
+``calculate``): before = ae28fb3, after = the branch, six pairs run back to back with
+``--benchmark-min-rounds=5 --benchmark-timer=time.process_time``, load 1.2-2.1 on the shared
+2 cores (another helper running), CPU min, before / after. Pairs 1-2 ran at ee890e2, 3-4 at
+251e61c, 5-6 with the final code (the same work; it differs in when an array of None is made):
+
+====  ===============  =============  ==============  ===============  ==============  =============  =============
+pair  ours, frame in   lcax e2e/ours  ours/floor (b)  FactorTable      per-line frame  floor (b)      lcax e2e
+                                                      built once       alone
+====  ===============  =============  ==============  ===============  ==============  =============  =============
+1     38.2 / 29.5 ms   51.9 / 70.3 x  2.38 / 1.94 x   42.0 / 30.5 ms   11.3 / 6.1 ms   16.1 / 15.2    1.98 / 2.07 s
+2     40.8 / 32.8 ms   48.8 / 61.2 x  2.71 / 2.22 x   40.2 / 24.3 ms   9.8 / 5.9 ms    15.1 / 14.8    1.99 / 2.00 s
+3     35.7 / 31.2 ms   54.5 / 66.5 x  2.34 / 2.06 x   40.6 / 31.1 ms   9.6 / 6.7 ms    15.3 / 15.2    1.95 / 2.07 s
+4     43.0 / 29.0 ms   46.0 / 69.8 x  2.73 / 1.90 x   41.3 / 29.0 ms   9.5 / 6.1 ms    15.7 / 15.2    1.98 / 2.02 s
+5     35.2 / 33.3 ms   56.0 / 61.9 x  2.22 / 2.13 x   42.8 / 32.7 ms   10.6 / 6.9 ms   15.8 / 15.7    1.97 / 2.06 s
+6     38.7 / 34.7 ms   50.4 / 56.9 x  2.39 / 2.22 x   42.0 / 33.4 ms   10.5 / 6.6 ms   16.2 / 15.6    1.95 / 1.98 s
+====  ===============  =============  ==============  ===============  ==============  =============  =============
+
+Floor (a) took 12.9-13.6 ms and floor (b) with the text factorized as objects 7.9-9.0 in the
+same runs, before and after alike. The frame-in row moves most between runs (35-43 ms before,
+29-35 after) and can even come out below the FactorTable row it contains; the FactorTable
+row (40-43 -> 24-33 ms) and the per-line frame alone (9.5-11.3 -> 5.9-6.9 ms) are steadier.
+
+What changed, measured alone at 100k lines: the per-line frame's ten columns of None on
+every line (the five deferred line columns, ``factor_name``, the three audit columns,
+``layers``) are one array under copy-on-write, pandas copying a column before a write into
+it: made and freed once instead of ten times (building the frame 8.8 -> 5.9 ms, freeing it
+2.2 -> 0.7 ms). The absent line columns are added in one concatenation, their NaN columns
+sharing one array too (1.9 -> 0.7 ms). Object addresses are read in place, not copied (a
+dozen 100k copies a call); a column of one text in distinct objects (the indicator) is
+filled, not gathered; the plausibility names are made only where a line fails; quantities
+in their factor's dimension are scaled without the conversion through a mass; no gather of
+all -1 for an absent ``transport_mode``; pandas' hash table sized for the few values the
+first rows of a column show.
+
+Part of what varies between runs is the allocator: pytest-benchmark drops the result
+inside the timing, glibc then returns the freed heap top to the system when it exceeds its
+trim threshold, and the next call faults its pages in again (5 200 minor faults a call
+before, 0-1 750 after, in a loop that drops the result). With trimming switched off
+(``MALLOC_TRIM_THRESHOLD_``) ours took 26.0 ms against floor (b) 15.8 in one run; peak
+traced memory of a call is 28 MB (39 before), the per-line frame 22 of it.
+
+100 x is not reached: it means 19.5-20.7 ms in these runs, 1.3 x floor (b), and ours is
+1.9-2.2 x floor (b). ``calculate`` takes 13-17 ms of ours: coding the three text columns about 4.5 (factor id by object 1.0;
+unit and building part each hold a new text object per line, so each is hashed by value,
+1.2-2 ms, the floor's own cost), and some fifty steps of 0.1-0.5 ms each (checks, scenario
+rows, groups, coverage, the small frames; ``calculate`` of 1 000 lines still takes 6 ms).
+The per-line frame takes about 6: the 18 module columns 1.8 (written once, 14 MB), nine
+other columns of 100k object references or numbers 0.15-0.4 each, pandas putting them
+together about 1.
 """
 
 import gc

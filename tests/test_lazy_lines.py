@@ -97,3 +97,28 @@ def test_with_metadata_adds_entries_and_leaves_the_lines_unbuilt():
     assert isinstance(copy.__dict__["_lines_value"], LineResults)      # not built by the copy
     assert copy.total == result.total
     assert copy.lines["factor_id"].tolist() == result.lines["factor_id"].tolist()
+
+
+def test_columns_of_one_value_are_written_one_at_a_time():
+    """The per-line frame's columns that hold None on every line may share one array; a write
+    into one of them (any way pandas offers) leaves the others None."""
+    lines = pd.DataFrame({"factor_id": ["EPD A"] * 3, "quantity": [1.0, 2.0, 3.0],
+                          "unit": ["kg"] * 3, "building_part": ["231"] * 3})
+    none_columns = ["source_ref", "description", "transport_mode", "dimension_note", "layers"]
+    frame = _calculate(lines).lines
+    assert all(frame[c].isna().all() and frame[c].dtype == object for c in none_columns)
+    frame.loc[0, "description"] = "Plasstøpt betong"
+    frame.iloc[1, frame.columns.get_loc("layers")] = "a layer"
+    frame["transport_mode"] = frame["transport_mode"].fillna("truck")
+    assert frame["description"].tolist() == ["Plasstøpt betong", None, None]
+    assert frame["layers"].tolist() == [None, "a layer", None]
+    assert frame["transport_mode"].tolist() == ["truck"] * 3
+    assert frame["source_ref"].tolist() == frame["dimension_note"].tolist() == [None] * 3
+    nan_columns = ["transport_km", "waste_rate", "thickness", "thickness_mm"]  # NaN, shared
+    frame.loc[2, "waste_rate"] = 0.05
+    frame["thickness"] = frame["thickness"].fillna(0.2)
+    assert frame["waste_rate"].tolist()[2] == 0.05 and frame["waste_rate"].isna().sum() == 2
+    assert frame["thickness"].tolist() == [0.2] * 3
+    assert frame["transport_km"].isna().all() and frame["thickness_mm"].isna().all()
+    again = _calculate(lines).lines  # a new result is not touched by writes into the first
+    assert all(again[c].isna().all() for c in none_columns + nan_columns)

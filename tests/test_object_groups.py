@@ -200,3 +200,43 @@ def test_factor_columns_of_the_per_line_frame_are_typed_take(kind, storage):
         got, expected = _PerFactor(len(values), factor).take(values), typed_take(values, factor)
     assert type(got) is type(expected) and got.dtype == expected.dtype
     pd.testing.assert_series_equal(pd.Series(got), pd.Series(expected), check_exact=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns(), st.booleans())
+def test_factorize_with_a_small_table_equals_factorize(values, ordered_tail):
+    """The hash table's starting size changes the time only: the same codes, the same objects."""
+    from klimafotavtrykk._string_storage import factorize_repeated
+
+    if ordered_tail:  # more distinct values after the first rows than they show: the table grows
+        values = np.concatenate([values, np.array([f"t{i}" for i in range(3_000)], dtype=object)])
+    codes, uniques = factorize_repeated(values, use_na_sentinel=True)
+    expected_codes, expected_uniques = pd.factorize(values, use_na_sentinel=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert all(a is b for a, b in zip(uniques, expected_uniques, strict=True))
+    assert len(uniques) == len(expected_uniques)
+
+
+@pytest.mark.parametrize("dtype", ["str", pd.StringDtype("python"), object])
+@pytest.mark.parametrize("kind", ["equal texts", "one object", "two texts", "text and missing",
+                                  "missing only", "one and one point zero"])
+def test_taken_gives_the_values_of_the_plain_take(kind, dtype):
+    """Filling one value where the distinct values are one text gives what ``take`` gives."""
+    from klimafotavtrykk._frames import taken
+
+    values = {"equal texts": ["".join(["g", "w", "p"]) for _ in range(4)],
+              "one object": ["gwp"] * 4,
+              "two texts": ["kg", "m3", "kg", "kg"],
+              "text and missing": ["kg", None, "kg", "kg"],
+              "missing only": [None] * 4,
+              "one and one point zero": [1, 1.0, 1, 1]}[kind]
+    if kind == "one and one point zero" and dtype is not object:
+        pytest.skip("numbers are no text")
+    with pd.option_context("mode.string_storage", "python"):
+        kinds = pd.Series(values, dtype=dtype).array
+        positions = np.random.default_rng(3).integers(0, 4, 500)
+        got, expected = taken(kinds, positions), kinds.take(positions)
+    got_series, expected_series = pd.Series(got), pd.Series(expected)
+    assert got_series.dtype == expected_series.dtype
+    pd.testing.assert_series_equal(got_series, expected_series, check_exact=True)
+    assert [type(v) for v in got_series] == [type(v) for v in expected_series]

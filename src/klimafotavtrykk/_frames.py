@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._string_storage import groups_by_key, object_groups, one_object, per_group
+from klimafotavtrykk._string_storage import (
+    factorize_repeated,
+    groups_by_key,
+    object_groups,
+    one_object,
+    per_group,
+)
 from klimafotavtrykk.errors import InputError
 
 __all__ = ["text_codes", "text_codes_by_value", "factorized", "row_codes", "clean_text", "short_numbers", "filled",
-           "typed", "typed_take", "taken", "refuse_repeated_columns"]
+           "typed", "typed_take", "taken", "refuse_repeated_columns", "COPY_ON_WRITE", "constant_columns"]
+
+#: pandas 3 always copies on write; pandas 2 when the option is on. Columns of a frame may then
+#: share one array: a write into one of them copies it first.
+COPY_ON_WRITE = (int(pd.__version__.split(".")[0]) >= 3
+                 or pd.get_option("mode.copy_on_write") is True)
 
 
 def refuse_repeated_columns(frame: pd.DataFrame, error: type[Exception] = InputError,
@@ -91,7 +103,7 @@ def text_codes_by_value(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(column, pd.Series) and isinstance(column.dtype, pd.StringDtype):
         # the same values as an object array: factorized about twice as fast
         column = column.to_numpy(dtype=object)
-    codes, raw = pd.factorize(column, use_na_sentinel=True)
+    codes, raw = factorize_repeated(column, use_na_sentinel=True)
     if len(raw) <= _FEW_TEXTS and all(type(v) is str for v in raw):
         return _codes_of_clean_texts(codes, raw)
     return _codes_of_cleaned(codes, raw)
@@ -125,7 +137,9 @@ def _codes_of_clean_texts(codes: np.ndarray, raw: np.ndarray) -> tuple[np.ndarra
     code_of = np.empty(len(raw) + 1, dtype=np.int64)
     code_of[-1] = -1  # a missing line
     for i, text in enumerate(raw):  # distinct texts, not lines
-        text = _WHOLE_NUMBER_TAIL.sub("", text.strip())
+        text = text.strip()
+        if text.endswith(".0"):  # stripped: the pattern's end is the text's end
+            text = _WHOLE_NUMBER_TAIL.sub("", text)
         code_of[i] = -1 if text == "" else first.setdefault(text, len(first))
     uniques = np.empty(len(first), dtype=object)
     uniques[:] = list(first)
@@ -199,6 +213,43 @@ def filled(n: int, value: object) -> np.ndarray:
     return out
 
 
+def constant_columns(index: pd.Index, value: object = None):
+    """A maker of columns holding ``value`` on every row of ``index``, for one frame.
+
+    None gives object columns (``n`` references to None: making one and freeing it again
+    costs about 0.3 ms per 100k rows), a float float64 columns. With copy-on-write every
+    call gives the same Series, made at the first, so the columns of a frame made from it
+    share its one array (pandas copies a column before a write into it); without
+    copy-on-write each call makes its own.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        The rows of the frame.
+    value : None or float
+        The value of every row.
+
+    Returns
+    -------
+    callable
+        Without arguments, returning a :class:`pandas.Series` (dtype object for None,
+        float64 for a float).
+
+    Examples
+    --------
+    >>> none = constant_columns(pd.RangeIndex(3))
+    >>> none().tolist(), none().dtype
+    ([None, None, None], dtype('O'))
+    >>> constant_columns(pd.RangeIndex(2), np.nan)().dtype
+    dtype('float64')
+    """
+    def made() -> pd.Series:
+        values = filled(len(index), None) if value is None else np.full(len(index), float(value))
+        return pd.Series(values, index=index, dtype=values.dtype, copy=False)
+
+    return functools.cache(made) if COPY_ON_WRITE else made  # made on the first call only
+
+
 def typed_take(values: np.ndarray, codes: np.ndarray):
     """``values[codes]`` as pandas stores it in a new column, typed from the values used once each.
 
@@ -237,9 +288,9 @@ def typed_take(values: np.ndarray, codes: np.ndarray):
 def taken(kinds, positions: np.ndarray):
     """``kinds.take(positions)`` as a new column: a plain ndarray where pandas wraps one.
 
-    Where ``kinds`` stores one object only (``str`` in Python objects: a source or match
-    method every line shares), that object is filled in ``len(positions)`` times and put in
-    the same array type: what the take makes, without gathering.
+    Where ``kinds`` stores one value only (``str`` in Python objects: a source, indicator or
+    match method every line shares), its first object is filled in ``len(positions)`` times
+    and put in the same array type: the values the take makes, without gathering.
 
     Parameters
     ----------
@@ -249,10 +300,21 @@ def taken(kinds, positions: np.ndarray):
         Index into ``kinds`` per element, each valid.
     """
     backing = getattr(kinds, "_ndarray", None)
-    if (isinstance(backing, np.ndarray) and one_object(backing)
-            and hasattr(kinds, "_from_backing_data")):
+    if (isinstance(backing, np.ndarray) and hasattr(kinds, "_from_backing_data")
+            and (one_object(backing) or _one_text(kinds, backing))):
         return _unwrapped(kinds._from_backing_data(filled(len(positions), backing[0])))
     return _unwrapped(kinds.take(positions))
+
+
+def _one_text(kinds, backing: np.ndarray) -> bool:
+    """Whether a ``str`` array's objects are one text (equal texts in objects of their own).
+
+    Only text is compared: objects of other kinds can be equal and still differ (``1`` and
+    ``1.0``). An array holding a missing value is not one text (and ``pd.NA`` is not compared).
+    """
+    return (isinstance(kinds.dtype, pd.StringDtype) and len(backing) > 0
+            and isinstance(backing[0], str) and not pd.isna(backing).any()
+            and bool((backing == backing[0]).all()))
 
 
 def typed(values: np.ndarray):

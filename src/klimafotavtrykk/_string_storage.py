@@ -245,6 +245,45 @@ def object_groups(values):
     return None if 2 * len(first) > n else (group, first)
 
 
+def factorize_repeated(values, **kwargs):
+    """``pd.factorize(values, **kwargs)``, its hash table sized for the values the first rows show.
+
+    pandas sizes the table for one value per row: for 100k rows of a handful of units or
+    building parts, the table is 100k slots for a few values, allocated and cleared on every
+    call (0.1-0.7 of 1.9 ms, measured alone, depending on what the allocator has at hand).
+    Where the first 1 000 rows are mostly repeats, the table starts at four times the values
+    they hold and grows if more come. The codes and distinct values are the same either way
+    (first seen first); only the time differs.
+
+    Parameters
+    ----------
+    values : array-like
+        Anything :func:`pandas.factorize` takes.
+    **kwargs
+        Passed on (``use_na_sentinel``).
+
+    Returns
+    -------
+    codes : numpy.ndarray
+    uniques : numpy.ndarray or Index
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes, uniques = factorize_repeated(np.array(["kg", "m3", "kg"] * 500, dtype=object))
+    >>> codes[:4].tolist(), uniques.tolist()
+    ([0, 1, 0, 0], ['kg', 'm3'])
+    """
+    import pandas as pd
+
+    start = values[:_GROUPING_PAYS]
+    if len(values) > _GROUPING_PAYS:
+        distinct = len(pd.unique(start))
+        if 2 * distinct <= len(start):  # mostly repeats: a small table, grown when needed
+            return pd.factorize(values, size_hint=4 * distinct, **kwargs)
+    return pd.factorize(values, **kwargs)
+
+
 def groups_by_key(keys):
     """Rows grouped by an integer key, groups numbered in the order the rows first show them.
 
@@ -343,14 +382,20 @@ def none_cells(values):
     return _addresses(values) == id(None)
 
 def _addresses(values):
-    """The addresses of an object array's elements, as unsigned integers (a copy).
+    """The addresses of an object array's elements, as unsigned integers: a read-only view.
 
-    The array's buffer holds them; they are read while ``values`` keeps every object alive.
+    The array's buffer holds them. The view keeps the array alive (and with it every
+    object), so no address can be reused while it is read; no copy is made.
     """
     import ctypes
 
     import numpy as np
 
     values = np.ascontiguousarray(values)
+    if not len(values):
+        return np.empty(0, dtype=np.uintp)
     buffer = (ctypes.c_char * (len(values) * values.itemsize)).from_address(values.ctypes.data)
-    return np.frombuffer(buffer, dtype=np.uintp).copy()
+    buffer.values = values  # the view holds the buffer, the buffer the array
+    addresses = np.frombuffer(buffer, dtype=np.uintp)
+    addresses.flags.writeable = False
+    return addresses

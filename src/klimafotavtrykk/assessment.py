@@ -15,7 +15,12 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import refuse_repeated_columns, text_codes
+from klimafotavtrykk._frames import (
+    COPY_ON_WRITE,
+    constant_columns,
+    refuse_repeated_columns,
+    text_codes,
+)
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
@@ -35,6 +40,7 @@ from klimafotavtrykk.hints import unmatched_hints
 from klimafotavtrykk.lifecycle.conversion import (
     declared_quantity,
     line_mass_per_base,
+    scaled_quantity,
     thickness_in_metres,
 )
 from klimafotavtrykk.lifecycle.engine import (
@@ -47,7 +53,7 @@ from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
-from klimafotavtrykk.plausibility import implausible_lines
+from klimafotavtrykk.plausibility import failed_checks, implausible_masks
 from klimafotavtrykk.profiles import Profile, resolve_profile
 from klimafotavtrykk.units import unit_codes
 from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
@@ -230,9 +236,6 @@ def _finite(value: float) -> float:
 
 # ============================================================================ calculate
 
-#: pandas 3 always copies on write; pandas 2 when the option is on
-_COPY_ON_WRITE = (int(pd.__version__.split(".")[0]) >= 3
-                  or pd.get_option("mode.copy_on_write") is True)
 _NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness", "thickness_mm")
 _COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
@@ -364,7 +367,8 @@ def calculate(
     modes = transport_modes or load_transport_modes()
     items, match, original, said, deferred = _layers_as_lines(items, table, mappings, deferred)
     fidx = match.factor_idx
-    f = np.where(fidx >= 0, fidx, 0)  # safe gather; unmatched lines are masked below
+    has_factor = fidx >= 0
+    f = fidx if has_factor.all() else np.where(has_factor, fidx, 0)  # safe gather; unmatched lines masked below
 
     # units: each distinct spelling parsed once
     ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
@@ -387,16 +391,17 @@ def calculate(
         starts[1:] = positions[1:] != positions[:-1]
         first = np.flatnonzero(starts)
         first_scale, first_dim = line_scale[first], line_dim[first]
-    implausible = _warn_implausible(original, implausible_lines(
-        original["quantity"].to_numpy(dtype=float), first_scale, first_dim))
+    negative, too_large = implausible_masks(original["quantity"].to_numpy(dtype=float),
+                                            first_scale, first_dim)
+    implausible = (_warn_implausible(original, failed_checks(negative, too_large))
+                   if negative.any() or too_large.any() else [])  # most bills: every line plausible
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
     derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit, table,
                                 read_only=True)  # only read below
     same_dimension = line_dim == decl_dim
     if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
-        q_decl = declared_quantity(quantity, line_scale, 1.0, table.declared_scale[f], 1.0,
-                                   same_dimension)
+        q_decl = scaled_quantity(quantity, line_scale, table.declared_scale[f])
     else:
         q_decl = declared_quantity(
             quantity,
@@ -422,7 +427,8 @@ def calculate(
     else:  # deferred: none given on any line, as text_codes says of a column of None
         mode_codes, mode_names = np.full(len(items), -1, dtype=np.int64), np.array([], dtype=object)
     mode_given = mode_codes >= 0
-    line_mode = np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
+    line_mode = (np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
+                 if len(mode_names) else mode_codes)  # no mode named: -1 on every line already
 
     part_codes, parts = text_codes(items["building_part"])  # coded once: scope, two-digit part
     in_part_scope, has_part = _part_scope(part_codes, parts, profile)
@@ -572,21 +578,14 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
         raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),
                                  code="missing_column")
     # with copy-on-write the caller's columns are shared, not copied: nothing here writes into them
-    items = lines.copy(deep=not _COPY_ON_WRITE)
+    items = lines.copy(deep=not COPY_ON_WRITE)
     added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
     layout = (*items.columns, *added)
     later = tuple(c for c in added if defer and c in _DEFERRABLE)
-    for column in added:
-        if column in later:
-            continue
-        if column == "row_id":
-            items[column] = np.arange(len(items))
-        elif column in _NUMERIC_LINE_COLUMNS:
-            items[column] = np.nan
-        else:
-            items[column] = None
+    items = _with_absent_columns(items, [c for c in added if c not in later])
     for column in _NUMERIC_LINE_COLUMNS:
-        if column not in added:  # an added one is float64 NaN already
+        # an added one is float64 NaN already; a float64 one given is its own number
+        if column not in added and items[column].dtype != np.float64:
             items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
     waste = items["waste_rate"].to_numpy()
     bad = (waste < 0) | (waste >= 1)
@@ -608,6 +607,28 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
         raise InputError(f"transport distance cannot be negative, line {at}", cell=_ref(items, at),
                          expected="km >= 0", code="bad_transport_km")
     return items, (Deferred(layout=layout, names=later) if later else Deferred())
+
+
+def _with_absent_columns(items: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """``items`` with the line columns ``names`` added after its own, in that order.
+
+    ``row_id`` numbers the lines 0 .. n-1 (int64), a numeric column is NaN (float64) and a
+    text column None (object) on every line: the columns ``items[name] = value`` makes, put
+    together in one step instead of one frame operation each (the NaN columns, and the None
+    columns, share one array under copy-on-write: see
+    :func:`~klimafotavtrykk._frames.constant_columns`).
+    """
+    if not names:
+        return items
+    nan, none = constant_columns(items.index, np.nan), constant_columns(items.index)
+
+    def absent(column: str) -> pd.Series:
+        if column == "row_id":
+            return pd.Series(np.arange(len(items), dtype=np.int64), index=items.index, copy=False)
+        return nan() if column in _NUMERIC_LINE_COLUMNS else none()
+
+    added = pd.DataFrame({c: absent(c) for c in names}, index=items.index, copy=False)
+    return pd.concat([items, added], axis=1)
 
 
 def _text_column(items: pd.DataFrame, name: str) -> pd.Series:

@@ -351,7 +351,8 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         method = filled(n, "factor_id")
         matched = _Gathered(ids, id_codes)  # per line when read: a calculation seldom does
         detail = _Gathered(said_u, id_codes)
-        rule_file = _Gathered(np.array([None], dtype=object), np.zeros(n, dtype=np.intp))
+        rule_file = _Gathered(np.array([None], dtype=object),
+                              np.broadcast_to(np.intp(0), (n,)))  # row 0 for every line, no array
     else:  # the columns the other rules fill, made only when some line needs them
         factor_idx = np.full(n, -1, dtype=np.int64)
         # object columns of None: one reference each, not np.full's conversion per element

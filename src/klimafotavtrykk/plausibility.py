@@ -18,7 +18,7 @@ from klimafotavtrykk._data import data_path
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
-__all__ = ["CHECKS", "implausible_lines", "load_quantity_limits"]
+__all__ = ["CHECKS", "implausible_lines", "implausible_masks", "failed_checks", "load_quantity_limits"]
 
 #: Names of the checks, in the order they are tried on a line.
 CHECKS: tuple[str, ...] = ("negative_quantity", "quantity_too_large")
@@ -82,6 +82,35 @@ def implausible_lines(quantity, scale, dimension, limits=None) -> np.ndarray:
     ...                   np.array([1, 1, 0]), np.array([1e9, 1e6, 1e7, 1e6, 1e7])).tolist()
     ['negative_quantity', None, 'quantity_too_large']
     """
+    return failed_checks(*implausible_masks(quantity, scale, dimension, limits))
+
+
+def implausible_masks(quantity, scale, dimension, limits=None) -> tuple[np.ndarray, np.ndarray]:
+    """The lines each check fails, as masks: :func:`implausible_lines` before it names them.
+
+    Most bills fail no check; a caller can ask ``negative.any() or too_large.any()`` before
+    it makes the names (an object per line).
+
+    Parameters
+    ----------
+    quantity, scale, dimension, limits
+        As for :func:`implausible_lines`.
+
+    Returns
+    -------
+    negative : numpy.ndarray of bool
+        Lines whose quantity is below 0.
+    too_large : numpy.ndarray of bool
+        Lines whose quantity, in its dimension's base unit, exceeds that dimension's limit.
+
+    Examples
+    --------
+    >>> negative, too_large = implausible_masks(np.array([-2.0, 5.0, 1e12]),
+    ...     np.array([1.0, 1.0, 1000.0]), np.array([1, 1, 0]),
+    ...     np.array([1e9, 1e6, 1e7, 1e6, 1e7]))
+    >>> negative.tolist(), too_large.tolist()
+    ([True, False, False], [False, False, True])
+    """
     q = np.asarray(quantity, dtype=float)
     dim = np.asarray(dimension, dtype=np.int64)
     limit = np.append(load_quantity_limits() if limits is None else np.asarray(limits, float),
@@ -89,7 +118,22 @@ def implausible_lines(quantity, scale, dimension, limits=None) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         base = np.abs(q) * np.asarray(scale, dtype=float)
         too_large = base > limit
-    out = np.full(q.shape, None, dtype=object)
+    return q < 0, too_large
+
+
+def failed_checks(negative: np.ndarray, too_large: np.ndarray) -> np.ndarray:
+    """The first failed check of each line, by name (see :data:`CHECKS`); None where none fails.
+
+    Parameters
+    ----------
+    negative, too_large : numpy.ndarray of bool
+        :func:`implausible_masks`.
+
+    Returns
+    -------
+    numpy.ndarray of object
+    """
+    out = np.full(negative.shape, None, dtype=object)
     out[too_large] = "quantity_too_large"
-    out[q < 0] = "negative_quantity"
+    out[negative] = "negative_quantity"
     return out

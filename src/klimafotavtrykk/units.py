@@ -31,7 +31,7 @@ import re
 from typing import TYPE_CHECKING
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._string_storage import object_groups, per_group
+from klimafotavtrykk._string_storage import factorize_repeated, object_groups, per_group
 from klimafotavtrykk.errors import DataError, UnitError
 
 if TYPE_CHECKING:
@@ -208,10 +208,9 @@ def unit_codes(units) -> tuple[np.ndarray, pd.DataFrame]:
         :func:`parse_units` of the distinct spellings, in code order.
     """
     import numpy as np
-    import pandas as pd
 
     # an object array, not a Series: the same codes and spellings without the Series' overhead
     values = np.asarray(units, dtype=object)
     take, back = per_group(object_groups(values))  # each spelling's object hashed once
-    codes, uniques = pd.factorize(values[take], use_na_sentinel=True)
+    codes, uniques = factorize_repeated(values[take], use_na_sentinel=True)
     return back(codes).astype("int64", copy=False), parse_units(list(uniques))

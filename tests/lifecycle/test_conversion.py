@@ -2,10 +2,14 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from klimafotavtrykk.lifecycle.conversion import (
+    declared_quantity,
     layer_area_mass,
     line_mass_per_base,
+    scaled_quantity,
     thickness_in_metres,
 )
 from klimafotavtrykk.vocabulary import DIMENSIONS
@@ -42,3 +46,23 @@ def test_a_unit_of_no_material_dimension_has_no_mass():
     got = line_mass_per_base(mass_per_base, np.zeros(1, dtype=np.int64), np.array([-1]),
                              np.array([np.nan]))
     assert np.isnan(got).all()
+
+
+def test_scaled_quantity_by_hand():
+    # 2.5 tonn declared per kg: 2 500 kg; 400 kg declared per tonne: 0.4 t; 3 m3 per m3: 3
+    got = scaled_quantity(np.array([2.5, 400.0, 3.0]), np.array([1_000.0, 1.0, 1.0]),
+                          np.array([1.0, 1_000.0, 1.0]))
+    assert got.tolist() == pytest.approx([2_500.0, 0.4, 3.0])
+
+
+_NUMBERS = st.floats(min_value=-1e9, max_value=1e9) | st.just(np.nan)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_NUMBERS, st.sampled_from([1.0, 0.001, 1_000.0, np.nan]),
+                          st.sampled_from([1.0, 1_000.0, 0.01])), min_size=1, max_size=30))
+def test_scaled_quantity_is_declared_quantity_of_lines_in_one_dimension(rows):
+    quantity, scale, declared = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
+    same = np.ones(len(rows), dtype=bool)
+    expected = declared_quantity(quantity, scale, 1.0, declared, 1.0, same)
+    np.testing.assert_array_equal(scaled_quantity(quantity, scale, declared), expected)

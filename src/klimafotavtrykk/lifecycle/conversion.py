@@ -14,7 +14,7 @@ import numpy as np
 
 from klimafotavtrykk.vocabulary import DIMENSIONS
 
-__all__ = ["declared_quantity", "thickness_in_metres", "layer_area_mass", "section_line_mass",
+__all__ = ["declared_quantity", "scaled_quantity", "thickness_in_metres", "layer_area_mass", "section_line_mass",
            "piece_mass_from_area", "piece_mass_from_length", "piece_mass_from_parts",
            "line_mass_per_base"]
 
@@ -65,6 +65,37 @@ def declared_quantity(quantity, scale, mass_per_line_base, declared_scale, mass_
     with np.errstate(invalid="ignore", divide="ignore"):
         across = base * mass_per_line_base / mass_per_declared_base
     return np.where(same_dimension, base, across) / declared_scale
+
+
+def scaled_quantity(quantity, scale, declared_scale):
+    """:func:`declared_quantity` of lines whose unit has the dimension of their declared unit.
+
+    The unit scales alone convert: the same values as :func:`declared_quantity` gives such
+    lines (``quantity * scale / declared_scale``), without the conversion through a mass
+    that none of them takes.
+
+    Parameters
+    ----------
+    quantity : numpy.ndarray
+        Quantity in the unit as written. [unit as written]
+    scale : numpy.ndarray
+        Base units per unit as written. [base unit]
+    declared_scale : numpy.ndarray
+        Base units per declared unit. [base unit]
+
+    Returns
+    -------
+    numpy.ndarray
+        Quantity in declared units. [declared unit]
+
+    Examples
+    --------
+    2.5 tonnes of a product declared per kg are 2 500 kg:
+
+    >>> scaled_quantity(np.array([2.5]), np.array([1000.0]), np.array([1.0])).tolist()
+    [2500.0]
+    """
+    return quantity * scale / declared_scale
 
 
 def thickness_in_metres(thickness_mm):

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._frames import filled, taken, typed
+from klimafotavtrykk._frames import constant_columns, filled, taken, typed
 from klimafotavtrykk._string_storage import one_object, python_strings
 from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
@@ -48,17 +48,19 @@ class Deferred:
     layout: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
 
-    def complete(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def complete(self, frame: pd.DataFrame, none=None) -> pd.DataFrame:
         """``frame`` with the deferred columns made (None on every row), each at its place.
 
         ``frame`` holds the other columns of :attr:`layout` first, in order, and may hold
         more after them (the build-up bookkeeping). ``frame`` itself is not changed.
+        ``none``, a :func:`~klimafotavtrykk._frames.constant_columns` of the frame's index, gives
+        the columns (shared under copy-on-write); without it each is made.
         """
         if not self.names:
             return frame
         frame = frame.copy(deep=False)
         for name in self.names:  # in layout order: the columns before each are in place
-            frame.insert(self.layout.index(name), name, None)
+            frame.insert(self.layout.index(name), name, None if none is None else none())
         return frame
 
 
@@ -136,33 +138,39 @@ class LineResults:
         every = bool(ok.all())  # then the lines are taken as they are (shared, copy on write)
         items = self.items if every else self.items.loc[ok]
         per_line = _modules_and_total(self.row, self.quantity, self.intensities)
-        added = self._added_columns()
         detail_names = [*MODULES, "kg_co2e"]
         layered = (items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64) >= 0).any()
         if (layered or not items.columns.is_unique or not len(items)
                 or items.columns.isin([*detail_names, "layers"]).any()):
-            return self._frame_by_steps(items, added, per_line, layered)
+            return self._frame_by_steps(items, self._added_columns(), per_line, layered)
         index = pd.RangeIndex(len(items))
-        columns = {name: pd.Series(values, index=index, dtype=values.dtype, copy=False)
-                   for name, values in added.items()}
-        given = self.deferred.complete(items.drop(columns=list(LAYER_COLUMNS)).set_axis(index, axis=0))
+        none = constant_columns(index)  # the columns of None on every line share one array
+        columns = {name: _column(values, index) for name, values in self._added_columns(none).items()}
+        given = self.deferred.complete(items.drop(columns=list(LAYER_COLUMNS)).set_axis(index, axis=0),
+                                       none)
         replaced = [name for name in columns if name in given.columns]  # e.g. factor_id, in place
         if replaced:
             given = given.assign(**{name: columns.pop(name) for name in replaced})
-        layers = pd.Series(filled(len(items), None), index=index, dtype=object, name="layers")
+        layers = none().rename("layers")
         return pd.concat([given, pd.DataFrame(columns, index=index, copy=False),
                           pd.DataFrame(per_line, columns=detail_names, index=index, copy=False),
                           layers], axis=1)
 
-    def _added_columns(self) -> dict[str, Any]:
-        """The factor, match and audit columns of the computed rows, each typed once."""
+    def _added_columns(self, none=None) -> dict[str, Any]:
+        """The factor, match and audit columns of the computed rows, each typed once.
+
+        ``none`` (see :meth:`Deferred.complete`) gives the columns that are None on every
+        row as Series of the frame's index; without it they are arrays.
+        """
         ok, f, table = self.ok, self.factor, self.table
+        if none is None:
+            none = lambda: filled(len(f), None)  # noqa: E731
         source = table.frame
         per_factor = _PerFactor(len(table), f)
         return {
             "factor_id": per_factor.take(table.ids.to_numpy(dtype=object)),
             "factor_name": (per_factor.take(source["name_nb"].to_numpy(dtype=object))
-                            if "name_nb" in source.columns else filled(len(f), None)),
+                            if "name_nb" in source.columns else none()),
             "factor_source": per_factor.take(source["source"].to_numpy(dtype=object)),
             "match_method": typed(_one_value(self.method)),
             "indicator": per_factor.take(table.indicator),
@@ -170,7 +178,8 @@ class LineResults:
             "declared_unit": per_factor.take(source["declared_unit"].to_numpy(dtype=object)),
             "mass": self.quantity * table.mass_per_declared_unit[f],
             "replacements": self.replacements[self.row],
-            **{c: typed(_rows(self.audit[c].to_numpy(dtype=object), ok)) for c in _AUDIT},
+            **{c: _audit_column(_rows(self.audit[c].to_numpy(dtype=object), ok), none)
+               for c in _AUDIT},
         }
 
     def _frame_by_steps(self, items: pd.DataFrame, added: dict[str, Any], per_line: np.ndarray,
@@ -213,6 +222,24 @@ class _PerFactor:
         table's rows), that object is filled in, which is what the take makes.
         """
         return taken(pd.Series(values[self.used]).array, self.position)
+
+
+def _audit_column(values: np.ndarray, none):
+    """An audit column as :func:`~klimafotavtrykk._frames.typed` types it.
+
+    ``none()`` where every row holds None: most bills have no dimension read from any
+    description.
+    """
+    if one_object(values) and values[0] is None:
+        return none()
+    return typed(values)
+
+
+def _column(values, index: pd.Index) -> pd.Series:
+    """A new column as a Series of ``index``: an array without a scan or copy, a Series as it is."""
+    if isinstance(values, pd.Series):
+        return values
+    return pd.Series(values, index=index, dtype=values.dtype, copy=False)
 
 
 def _one_value(values: np.ndarray) -> np.ndarray:
