@@ -67,6 +67,7 @@ import codecs
 import re
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["read_posts"]
 
@@ -222,25 +223,28 @@ def _codes(raws, max_text: int) -> tuple[list, list]:
     return list(map(direct.__getitem__, raws)), list(map(code.__getitem__, raws))
 
 
-def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: int):
+def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: int, *, coded=False):
     """Owner and leaf texts of the records (``Postnrdel``, ``Delmengde``) in each post's block.
 
     When every record writes every leaf once (the usual case) the texts are cut
-    out by position (:func:`_complete_records`); otherwise each record is matched by ``pattern``
-    and a leaf it does not write gives None.
+    out by position (:func:`_text_positions`); otherwise each record is matched by ``pattern``
+    and a leaf it does not write gives None. With ``coded``, the texts of records
+    cut out by position come as a :class:`pandas.Categorical` (:func:`_coded`), else
+    as a list of str.
     """
     opening = b"<" + tag + b">"
     joined = b"".join(blocks)
     total = joined.count(opening)  # no opening tag spans two blocks: each ends in ">" or space
     if not total:
         return np.zeros(0, dtype=np.int64), [[] for _ in leaves]
-    complete = _complete_records(joined, total, leaves, max_text)
-    if complete is not None:
-        texts, firsts = complete
+    located = _text_positions(joined, total, leaves, max_text)
+    if located is not None:
+        starts, lengths, firsts = located
+        read = _coded if coded else _texts
         # the post of each record: the block its first byte lies in
         ends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
         owner = np.searchsorted(ends, firsts, side="right").astype(np.int64, copy=False)
-        return owner, [texts[i :: len(leaves)] for i in range(len(leaves))]
+        return owner, [read(joined, starts[:, i], lengths[:, i]) for i in range(len(leaves))]
     counts = np.fromiter(map(bytes.count, blocks, [opening] * len(blocks)), np.int64)
     owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
     found = pattern.findall(joined)
@@ -249,14 +253,20 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     return owner, [_marked_column(col, max_text, "") for col in zip(*found, strict=True)]
 
 
-def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
-    """Leaf texts of records that each write every leaf, and where each record starts; or None.
+def _text_positions(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
+    """Where the leaf texts of records that each write every leaf lie; or None.
 
     The pattern already let each record write its leaves in order, each at
     most once, and no text holds a ``<``: so when there are as many tags as
     complete records have, every record is complete, and its texts lie
-    between known tags. They are cut out with array indexing, NUL between
-    them, and decoded together.
+    between known tags.
+
+    Returns
+    -------
+    starts, lengths : ndarray of int, shape (records, leaves)
+        Offset of each text in ``joined`` and its length. [byte]
+    firsts : ndarray of int
+        Offset of each record's opening tag. [byte]
     """
     tags = 2 + 2 * len(leaves)
     data = np.frombuffer(joined, dtype=np.uint8)
@@ -266,16 +276,71 @@ def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_
     kind = np.int32 if len(data) < 2**31 - 1 else np.int64  # half the memory in the usual case
     at = at.astype(kind).reshape(total, tags)
     skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=kind)  # "<Leaf>"
-    starts = (at[:, 1:-1:2] + skip).ravel()  # record by record, leaf by leaf
-    lengths = at[:, 2:-1:2].ravel() - starts
+    starts = at[:, 1:-1:2] + skip
+    lengths = at[:, 2:-1:2] - starts
     if lengths.max() > max_text:
         return None
+    return starts, lengths, at[:, 0]
+
+
+def _texts(joined: bytes, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """Stripped text at each ``joined[start : start + length]``, decoded together at C speed.
+
+    The texts are cut out with array indexing, NUL between them, and decoded
+    in one piece; ``starts`` and ``lengths`` in bytes.
+    """
+    if not len(starts):
+        return []
+    data = np.frombuffer(joined, dtype=np.uint8)
     room = lengths + 1  # each text and the NUL after it
     offsets = np.cumsum(room) - room
-    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=kind)]
-    taken[offsets + lengths] = 0  # where the closing tag's "<" was taken
+    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=starts.dtype)]
+    taken[offsets + lengths] = 0  # where the byte after the text was taken
     texts = _text(taken.tobytes().decode("utf-8")).split(_SEPARATOR)[:-1]
-    return list(map(str.strip, texts)), at[:, 0]
+    return list(map(str.strip, texts))
+
+
+# Texts of at most this many 8-byte words are told apart by their bytes read as integers.
+_KEY_WORDS = 4
+_WORD = 8  # bytes
+# the low ``k`` bytes of a little-endian word: _LOW_BYTES[k]
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(_WORD + 1)], dtype=np.uint64)
+
+
+def _coded(joined: bytes, starts: np.ndarray, lengths: np.ndarray):
+    """Stripped texts at ``joined[start : start + length]`` as a :class:`pandas.Categorical`.
+
+    Each distinct text is decoded once: the raw texts are told apart by their
+    bytes read as little-endian 8-byte words, zero beyond the text's end (no
+    text holds a NUL, :func:`_character_data`, so the words of two different
+    texts differ), numbered by :func:`pandas.factorize`; only the first of each
+    number is cut out and decoded (:func:`_texts`). Raw texts that decode to the
+    same text (``" 30"``, ``"30"``) share a category. Texts longer than
+    ``_KEY_WORDS`` words come as a list of str. ``starts`` and ``lengths`` in bytes.
+    """
+    longest = int(lengths.max()) if len(lengths) else 0
+    words = max(1, -(-longest // _WORD))
+    if words > _KEY_WORDS:
+        return _texts(joined, starts, lengths)
+    # a little-endian 8-byte word at every offset of ``joined`` (a view, no copy); each text
+    # is followed by its end tag and its record's, more than 8 bytes, so no word a text
+    # needs is cut short, and a word past the text's end, masked to 0, may be read anywhere
+    every = np.ndarray((len(joined) - _WORD + 1,), dtype="<u8", buffer=joined, strides=(1,))
+    last = len(every) - 1
+    number = np.zeros(len(starts), dtype=np.int64)
+    for word in range(words):
+        at = np.minimum(starts + word * _WORD, last)
+        held = np.clip(lengths - word * _WORD, 0, _WORD)
+        word_number, distinct = pd.factorize(every[at] & _LOW_BYTES[held])
+        number = pd.factorize(number * len(distinct) + word_number)[0] if word else word_number
+    # pandas.factorize numbers values in order of first appearance: a first appearance is
+    # where the number exceeds all before it
+    first = np.flatnonzero(np.r_[True, number[1:] > np.maximum.accumulate(number)[:-1]])
+    texts = np.asarray(_texts(joined, starts[first], lengths[first]), dtype=object)
+    text_number, categories = pd.factorize(texts)
+    return pd.Categorical.from_codes(
+        text_number[number], categories=pd.Index(categories, dtype=object)
+    )
 
 
 def _is_char(code: int) -> bool:
@@ -421,7 +486,7 @@ def _read_posts(data: bytes, limits, skeleton):
         raise _Refused
     max_text = limits.max_text
     pnr_owner, (pnr_type, pnr_code) = _records(
-        pnr_blocks, b"Postnrdel", (b"Type", b"Kode"), _POSTNRDELS, max_text
+        pnr_blocks, b"Postnrdel", (b"Type", b"Kode"), _POSTNRDELS, max_text, coded=True
     )
     part_owner, (part_id, part_qty, part_name) = _records(
         part_blocks, b"Delmengde", (b"ID", b"Mengde", b"Tekst"), _DELMENGDER, max_text

@@ -333,6 +333,18 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     return np.append(hits, False)[codes]  # ... and -1 picks the appended False
 
 
+def _factorized(values) -> tuple[np.ndarray, np.ndarray]:
+    """Texts as numbers and the distinct texts: ``values == distinct[number]``, -1 for None.
+
+    ``values`` is a sequence of str or None, or a :class:`pandas.Categorical`
+    (taken as it is, its categories unique and without None).
+    """
+    if isinstance(values, pd.Categorical):
+        return values.codes.astype(np.int64), np.asarray(values.categories, dtype=object)
+    number, distinct = pd.factorize(np.asarray(values, dtype=object))
+    return number.astype(np.int64, copy=False), np.asarray(distinct, dtype=object)
+
+
 def _firsts(grouped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct value of a sorted array, and where it first occurs (``np.unique`` without sorting)."""
     at = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
@@ -357,8 +369,8 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
         ``Type`` and ``Navn`` of each header ``PostnrdelType``.
     pnr_owner : list of int
         Post index of each ``Postnrdel``.
-    pnr_type, pnr_code : list of str or None
-        ``Type`` and ``Kode`` of each ``Postnrdel``.
+    pnr_type, pnr_code : list of str or None, or pandas.Categorical
+        ``Type`` and ``Kode`` of each ``Postnrdel`` (see :func:`_factorized`).
     n : int
         Number of posts.
 
@@ -381,24 +393,25 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
     if not levels or not len(pnr_owner):
         return parts, levels, none
-    # Postnrdel rows grouped by post, each post's in document order; each distinct code
-    # tested once
+    # Postnrdel rows grouped by post, each post's in document order; each distinct type
+    # and code tested once
     own = np.asarray(pnr_owner, dtype=np.int64)
-    types = pd.Series(pnr_type, dtype=object).to_numpy()
-    written = pd.Series(pnr_code, dtype=object).fillna("").to_numpy()
+    type_id, type_names = _factorized(pnr_type)
+    code_id, written = _factorized(pnr_code)
+    written = np.append(written, "")  # an absent Kode (-1) reads as empty
     if len(own) > 1 and (own[1:] < own[:-1]).any():  # nested posts: group them
         order = np.argsort(own, kind="stable")
-        own, types, written = own[order], types[order], written[order]
-    code_id, uniques = pd.factorize(written)
-    uniques = pd.Series(uniques, dtype=object)
-    u_code = uniques.to_numpy(dtype=object)
+        own, type_id, code_id = own[order], type_id[order], code_id[order]
+    uniques = pd.Series(written, dtype=object)
+    u_code = written
     u_two, u_three = _fullmatch(uniques, _NS3451_2), _fullmatch(uniques, _NS3451_3)
     u_general_three = _fullmatch(uniques, _NS3451_3_GENERAL)
     u_chapter = _fullmatch(uniques, _GENERAL_CHAPTER)
     u_head = uniques.str[:2].to_numpy(dtype=object)
     group_start = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
     seq = np.arange(len(own)) - np.repeat(group_start, np.diff(np.r_[group_start, len(own)]))
-    named = pd.Series(types, dtype=object).isin(levels).to_numpy(dtype=bool)
+    u_named = pd.Series(type_names, dtype=object).isin(levels).to_numpy(dtype=bool)
+    named = np.append(u_named, False)[type_id]  # an absent Type (-1) names no level
     named_rows = np.flatnonzero(named)
     if not len(named_rows):
         return parts, levels, none
@@ -432,7 +445,7 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
         "under a general chapter (0x or 1x), not a building part",
         "not an NS 3451 code",
     )
-    kind = pd.Series(types[first][bad], dtype=object).astype(str)
+    kind = pd.Series(type_names[type_id[first][bad]], dtype=object).astype(str)
     detail = "Postnrdel " + kind + " (" + kind.map(level_of).astype(str) + "): " + why
     refused = owner[bad], code[bad], detail.to_numpy(dtype=object)
     return parts, levels, refused
