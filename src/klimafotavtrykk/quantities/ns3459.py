@@ -186,40 +186,71 @@ def _parse_decimals(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return numbers, missing, bad
 
 
+def _prefix_posts(numbers: np.ndarray, todo: np.ndarray) -> np.ndarray:
+    """For each post in ``todo``, the post whose number is the longest proper prefix of its own.
+
+    A proper prefix ends before one of the number's dots (``01.12`` and ``01``
+    for ``01.12.2``); a prefix matches the first post with that number, empty
+    numbers match nothing. A number with ``k`` dots can only equal a prefix with
+    ``k`` dots, so only the dot counts that post numbers have are tried, most
+    first, each prefix cut out at C speed (:meth:`str.rsplit`); a file whose
+    posts all have as many dots tries none.
+
+    Parameters
+    ----------
+    numbers : ndarray of str
+        Post number of every post, ``""`` where it has none.
+    todo : ndarray of int64
+        The posts to look up.
+
+    Returns
+    -------
+    ndarray of int64
+        Per post in ``todo``, the index of that post, -1 where there is none.
+    """
+    found = np.full(len(todo), -1, dtype=np.int64)
+    dots = np.fromiter(
+        map(str.count, numbers, itertools.repeat(".")), dtype=np.int64, count=len(numbers)
+    )
+    own = dots[todo]
+    most = own.max() if len(todo) else 0
+    candidate = (numbers != "") & (dots < most)
+    if not candidate.any():
+        return found
+    first = pd.Series(numbers[candidate], index=np.flatnonzero(candidate), dtype=object)
+    first = first.drop_duplicates()
+    index = pd.Index(first.to_numpy(dtype=object), dtype=object)
+    for depth in np.unique(dots[candidate])[::-1]:  # the longest prefix first
+        left = np.flatnonzero((found < 0) & (own > depth))
+        cuts = (own[left] - depth).tolist()  # how many levels to cut off each number
+        pieces = map(str.rsplit, numbers[todo[left]], itertools.repeat("."), cuts)
+        prefix = np.fromiter(map(operator.itemgetter(0), pieces), dtype=object, count=len(left))
+        at = index.get_indexer(prefix)
+        hit = at >= 0
+        found[left[hit]] = first.index.to_numpy()[at[hit]]
+    return found
+
+
 def _inherit_codes(post_numbers, codes, parent) -> tuple[np.ndarray, np.ndarray]:
     """Give each post without ``Kode`` the code of its nearest coded parent post.
 
     The parent is the enclosing ``Post`` element; a post that no ``Post``
     encloses takes the post whose number is its longest proper prefix
-    (``01.12`` for ``01.12.2``). The chain is followed upwards until a post
-    with a code (at most as many steps as there are posts, so a loop of posts
-    without codes ends uncoded). Returns the resolved codes and, per post,
-    the index of the post the code came from (-1: own code or none).
+    (``01.12`` for ``01.12.2``, :func:`_prefix_posts`). The chain is followed
+    upwards until a post with a code (at most as many steps as there are posts,
+    so a loop of posts without codes ends uncoded). Returns the resolved codes
+    and, per post, the index of the post the code came from (-1: own code or none).
 
-    Vectorised: the parents by prefix are found one level at a time, and the
-    chains followed by pointer doubling, coded posts standing still.
+    Vectorised: the chains are followed by pointer doubling, coded posts standing still.
     """
-    numbers = pd.Series(post_numbers, dtype=object)
+    numbers = pd.Series(post_numbers, dtype=object).fillna("").to_numpy(dtype=object)
     codes = np.asarray(codes, dtype=object)
     n = len(codes)
     coded = ~pd.isna(codes)
     parent = np.asarray(parent, dtype=np.int64)
-    first = numbers[numbers.notna() & (numbers != "")].drop_duplicates()
-    index = pd.Index(first.to_numpy(dtype=object))
     up = np.where(coded, np.arange(n), parent)  # coded posts stand still
     todo = np.flatnonzero(~coded & (parent < 0))
-    number = numbers.iloc[todo].fillna("").to_numpy(dtype=object)
-    up[todo] = -1
-    while todo.size:
-        # every number without its last level ("01.12.2" -> "01.12"), at C speed
-        cut = list(map(str.rpartition, number, itertools.repeat(".")))
-        dotted = np.fromiter(map(operator.itemgetter(1), cut), dtype=object, count=len(cut)) == "."
-        shorter = np.fromiter(map(operator.itemgetter(0), cut), dtype=object, count=len(cut))
-        todo, number = todo[dotted], shorter[dotted]
-        at = index.get_indexer(number)
-        found = at >= 0
-        up[todo[found]] = first.index.to_numpy()[at[found]]
-        todo, number = todo[~found], number[~found]
+    up[todo] = _prefix_posts(numbers, todo)
     # follow the chains: n stands for "no parent"
     step = np.append(np.where(up < 0, n, up), n)
     start = step[:n].copy()
