@@ -464,8 +464,9 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     refine = two & ~in_general
     base = np.full(n, None, dtype=object)
     base[owner[refine]] = found[refine]
-    later = named & (base[own] != None) & (seq > first_seq[own]) & u_three[code_id]  # noqa: E711
-    later = np.flatnonzero(later)
+    has_base = np.zeros(n, dtype=bool)
+    has_base[owner[refine]] = True
+    later = np.flatnonzero(named & has_base[own] & (seq > first_seq[own]) & u_three[code_id])
     later = later[u_head[code_id[later]] == base[own[later]]]
     refined, at = _firsts(own[later])
     parts[owner] = found
