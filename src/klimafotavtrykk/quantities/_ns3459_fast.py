@@ -188,9 +188,11 @@ def _column(raws, max_text: int) -> list[str]:
     """
     if not raws:
         return []
-    if max(map(len, raws)) > max_text:
+    together = b"\x00".join(raws)
+    # no text is longer than all of them together (the NULs between them left out)
+    if len(together) - (len(raws) - 1) > max_text and max(map(len, raws)) > max_text:
         raise _Refused
-    joined = _text(b"\x00".join(raws).decode("utf-8"))
+    joined = _text(together.decode("utf-8"))
     return list(map(str.strip, joined.split(_SEPARATOR)))
 
 
@@ -234,10 +236,12 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     """
     opening = b"<" + tag + b">"
     joined = b"".join(blocks)
-    total = joined.count(opening)  # no opening tag spans two blocks: each ends in ">" or space
+    # every "<" in the blocks begins a tag (no text holds one), and no tag spans two blocks
+    tags = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == ord("<"))
+    total = _openings(joined, tags, tag, leaves)
     if not total:
         return np.zeros(0, dtype=np.int64), [[] for _ in leaves]
-    located = _text_positions(joined, total, leaves, max_text)
+    located = _text_positions(joined, tags, total, leaves, max_text)
     if located is not None:
         starts, lengths, firsts = located
         read = _coded if coded else _texts
@@ -253,13 +257,25 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     return owner, [_marked_column(col, max_text, "") for col in zip(*found, strict=True)]
 
 
-def _text_positions(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
-    """Where the leaf texts of records that each write every leaf lie; or None.
+def _openings(joined: bytes, tags: np.ndarray, tag: bytes, leaves: tuple[bytes, ...]) -> int:
+    """How many records ``<tag>`` the blocks ``joined`` hold; ``tags``: where each tag begins.
+
+    The blocks hold the records' tags only (the pattern spells them out): a tag
+    opens a record when the letter after its ``<`` is the record's first, if no
+    leaf begins with that letter; else the opening tags are counted as text.
+    """
+    if tag[:1] in {leaf[:1] for leaf in leaves}:
+        return joined.count(b"<" + tag + b">")
+    return int(np.count_nonzero(np.frombuffer(joined, dtype=np.uint8)[tags + 1] == tag[0]))
+
+
+def _text_positions(joined: bytes, tags: np.ndarray, total: int, leaves, max_text: int):
+    """Where the leaf texts of ``total`` records that each write every leaf lie; or None.
 
     The pattern already let each record write its leaves in order, each at
-    most once, and no text holds a ``<``: so when there are as many tags as
-    complete records have, every record is complete, and its texts lie
-    between known tags.
+    most once, and no text holds a ``<``: so when there are as many tags
+    (``tags``: where each begins) as complete records have, every record is
+    complete, and its texts lie between known tags.
 
     Returns
     -------
@@ -268,13 +284,11 @@ def _text_positions(joined: bytes, total: int, leaves: tuple[bytes, ...], max_te
     firsts : ndarray of int
         Offset of each record's opening tag. [byte]
     """
-    tags = 2 + 2 * len(leaves)
-    data = np.frombuffer(joined, dtype=np.uint8)
-    at = np.flatnonzero(data == ord("<"))
-    if len(at) != tags * total:
+    per_record = 2 + 2 * len(leaves)
+    if len(tags) != per_record * total:
         return None
-    kind = np.int32 if len(data) < 2**31 - 1 else np.int64  # half the memory in the usual case
-    at = at.astype(kind).reshape(total, tags)
+    kind = np.int32 if len(joined) < 2**31 - 1 else np.int64  # half the memory in the usual case
+    at = tags.astype(kind).reshape(total, per_record)
     skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=kind)  # "<Leaf>"
     starts = at[:, 1:-1:2] + skip
     lengths = at[:, 2:-1:2] - starts

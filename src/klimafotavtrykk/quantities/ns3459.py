@@ -164,21 +164,22 @@ def _parse_decimals(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     missing, bad : ndarray of bool
         Empty or absent; present but not a decimal.
     """
-    raw = pd.Series(values, dtype=object)
-    missing = (raw.isna() | (raw == "")).to_numpy(dtype=bool)
+    raw = np.asarray(values, dtype=object).reshape(-1)
+    missing = pd.isna(raw) | (raw == "")
     numbers = np.full(len(raw), np.nan)
     present = raw[~missing]
     parsed = None
-    if _DECIMAL_CHARACTERS.fullmatch("".join(present)):  # the usual case, at C speed:
+    if _DECIMAL_CHARACTERS.fullmatch("".join(present.tolist())):  # the usual case, at C speed:
         # over these characters float() reads exactly the texts _DECIMAL matches
         try:
-            parsed = present.to_numpy(dtype=object).astype(float)
+            parsed = present.astype(float)
         except ValueError:
             parsed = None
     if parsed is not None:
         ok = np.ones(len(present), dtype=bool)
         numbers[~missing] = parsed
     else:
+        present = pd.Series(present, dtype=object)
         ok = present.str.fullmatch(_DECIMAL).to_numpy(dtype=bool, na_value=False)
         numbers[np.flatnonzero(~missing)[ok]] = present[ok].astype(float).to_numpy()
     bad = np.zeros(len(raw), dtype=bool)
