@@ -16,6 +16,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -406,3 +407,42 @@ def _aimed(draw):
 @given(data=_aimed())
 def test_files_with_aimed_mutations_read_the_same_both_ways(tmp_path, monkeypatch, data):
     _both_ways(monkeypatch, _write(tmp_path, data), options="all")
+
+
+# Postnrdel texts as the fast path meets them: short and long, with spaces to strip,
+# references, line ends and non-ASCII letters (which make raw texts that read the same).
+_RAW_TEXT = st.lists(
+    st.sampled_from(["3", "0", "Type1", " ", "\t", "\r\n", "&#51;", "&amp;", "ø", "Hovedlopenr"]),
+    max_size=6,
+).map("".join)
+
+
+@st.composite
+def _near_texts(draw):
+    """Texts up to five 8-byte words long that differ from one another in one byte, or in length."""
+    base = draw(st.text(alphabet="12 ", min_size=1, max_size=40))
+    texts = []
+    for _ in range(draw(st.integers(0, 30))):
+        at, end = draw(st.integers(0, len(base) - 1)), draw(st.integers(0, len(base)))
+        texts.append((base[:at] + draw(st.sampled_from("12 ")) + base[at + 1 :])[:end])
+    return texts
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.one_of(st.lists(_RAW_TEXT, max_size=40), _near_texts()))
+def test_coded_postnrdel_texts_are_the_texts_one_by_one(texts):
+    """The Postnrdel texts as categories, each distinct raw text read once, are each text read alone."""
+    from klimafotavtrykk.quantities._ns3459_fast import _coded, _text
+
+    raws = [t.encode() for t in texts]
+    # each text followed by the end tags that follow it in a file
+    joined = b"".join(b"<Kode>" + r + b"</Kode></Postnrdel>" for r in raws)
+    starts, at = [], 0
+    for r in raws:
+        starts.append(at + len(b"<Kode>"))
+        at += len(b"<Kode>") + len(r) + len(b"</Kode></Postnrdel>")
+    coded = _coded(joined, np.array(starts, dtype=np.int32), np.array(list(map(len, raws)), dtype=np.int32))
+    expected = [_text(r.decode()).strip() for r in raws]
+    assert list(coded) == expected
+    if isinstance(coded, pd.Categorical):
+        assert coded.categories.is_unique and not coded.isna().any()

@@ -330,10 +330,12 @@ def _coded(joined: bytes, starts: np.ndarray, lengths: np.ndarray):
     texts differ), numbered by :func:`pandas.factorize`; only the first of each
     number is cut out and decoded (:func:`_texts`). Raw texts that decode to the
     same text (``" 30"``, ``"30"``) share a category. Texts longer than
-    ``_KEY_WORDS`` words come as a list of str. ``starts`` and ``lengths`` in bytes.
+    ``_KEY_WORDS`` words, or none, come as a list of str. ``starts`` and ``lengths``
+    in bytes.
     """
-    longest = int(lengths.max()) if len(lengths) else 0
-    words = max(1, -(-longest // _WORD))
+    if not len(starts):
+        return []
+    words = max(1, -(-int(lengths.max()) // _WORD))
     if words > _KEY_WORDS:
         return _texts(joined, starts, lengths)
     # a little-endian 8-byte word at every offset of ``joined`` (a view, no copy); each text
@@ -528,7 +530,7 @@ def _read_posts(data: bytes, limits, skeleton):
         "bpart_text": [None] * n,
         "bpart": [None] * n,
     }
-    got.parent = [-1] * n
+    got.parent = np.full(n, -1, dtype=np.int64)  # no post encloses another
     got.pnr_owner, got.pnr_type, got.pnr_code = pnr_owner, pnr_type, pnr_code
     counts = np.bincount(part_owner, minlength=n)
     got.part_owner = part_owner

@@ -242,7 +242,8 @@ def _inherit_codes(post_numbers, codes, parent) -> tuple[np.ndarray, np.ndarray]
     so a loop of posts without codes ends uncoded). Returns the resolved codes
     and, per post, the index of the post the code came from (-1: own code or none).
 
-    Vectorised: the chains are followed by pointer doubling, coded posts standing still.
+    Vectorised: the chains are followed by pointer doubling, coded posts standing
+    still, until no step moves any further.
     """
     numbers = pd.Series(post_numbers, dtype=object).fillna("").to_numpy(dtype=object)
     codes = np.asarray(codes, dtype=object)
@@ -257,7 +258,10 @@ def _inherit_codes(post_numbers, codes, parent) -> tuple[np.ndarray, np.ndarray]
     start = step[:n].copy()
     start[coded] = n  # a coded post keeps its own code
     for _ in range(max(n, 1).bit_length()):
-        step = step[step]
+        further = step[step]
+        if np.array_equal(further, step):  # every chain at its end (at once in a flat file)
+            break
+        step = further
     end = step[start]
     got = end < n
     got[got] = coded[end[got]]
