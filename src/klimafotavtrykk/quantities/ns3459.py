@@ -341,11 +341,17 @@ def _option_quantities(written, owner, part_qty, included):
     return quantity, parts_sum, checkable & ~close
 
 
+def _folded_distinct(values) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's number and the distinct texts folded (see :func:`_folded`); None reads as ``""``."""
+    number, distinct = pd.factorize(pd.Series(values, dtype=object).fillna("").to_numpy(dtype=object))
+    folded = pd.Series(distinct, dtype=object).str.split().str.join(" ").str.casefold()
+    return number, folded.to_numpy(dtype=object)
+
+
 def _folded(values) -> pd.Series:
     """Text compared without case, surrounding space or repeated inner space; each distinct once."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("").astype(str))
-    folded = pd.Series(uniques, dtype=object).str.split().str.join(" ").str.casefold()
-    return pd.Series(folded.to_numpy(dtype=object)[codes], dtype=object)
+    number, folded = _folded_distinct(values)
+    return pd.Series(folded[number], dtype=object)
 
 
 def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
@@ -353,12 +359,14 @@ def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
 
     A part is the base contract when its name is one of
     :data:`BASE_CONTRACT_NAMES`, or when it has no name and its ``ID`` is the
-    ``ID`` of a part so named elsewhere in the file.
+    ``ID`` of a part so named elsewhere in the file. Each distinct name is folded
+    and compared once.
     """
-    names = _folded(part_name)
-    named = names.isin([n.casefold() for n in BASE_CONTRACT_NAMES]).to_numpy(dtype=bool)
+    number, folded = _folded_distinct(part_name)
+    base_names = [n.casefold() for n in BASE_CONTRACT_NAMES]
+    named = pd.Series(folded, dtype=object).isin(base_names).to_numpy(dtype=bool)[number]
     base_ids = set(part_id[named].dropna())
-    same_id = part_id.isin(base_ids).to_numpy(dtype=bool) & (names == "").to_numpy(dtype=bool)
+    same_id = part_id.isin(base_ids).to_numpy(dtype=bool) & (folded == "")[number]
     return named | same_id
 
 
@@ -512,6 +520,11 @@ def _cells(pieces, source_ref) -> pd.DataFrame:
     return pd.DataFrame({k: _text_series(v[order]) for k, v in columns.items()})
 
 
+def _part_paths(index: np.ndarray) -> np.ndarray:
+    """Path of the ``Mengde`` of the ``Delmengde`` at each 0-based ``index`` in its post."""
+    return "Delmengde[" + (index + 1).astype(str).astype(object) + "]/Mengde"
+
+
 def _file_warnings(root, version, n, price, total, duplicated, mismatch) -> list[str]:
     """File-level findings, each led by its code."""
     found = []
@@ -649,11 +662,7 @@ def read_ns3459(
         duplicated = (post_number.notna() & post_number.duplicated(keep=False)).to_numpy(dtype=bool)
         qty_raw = np.asarray(cols["qty"], dtype=object)
         part_raw = np.asarray(got.part_qty, dtype=object)
-        part_path = (
-            "Delmengde["
-            + (np.asarray(got.part_index, dtype=np.int64) + 1).astype(str).astype(object)
-            + "]/Mengde"
-        )
+        part_index = np.asarray(got.part_index, dtype=np.int64)
         at = np.flatnonzero
         pieces = [
             (got.findings_at, "duplicate_element", got.findings_found, got.findings_path),
@@ -665,8 +674,9 @@ def read_ns3459(
              "Prisinfo/Enhetspris"),
             (at(total_bad), "not_a_number", np.asarray(cols["total"], dtype=object)[total_bad],
              "Prisinfo/Sum"),
-            (owner[part_missing], "missing_quantity", part_raw[part_missing], part_path[part_missing]),
-            (owner[part_bad], "not_a_number", part_raw[part_bad], part_path[part_bad]),
+            (owner[part_missing], "missing_quantity", part_raw[part_missing],
+             _part_paths(part_index[part_missing])),
+            (owner[part_bad], "not_a_number", part_raw[part_bad], _part_paths(part_index[part_bad])),
             (at(mismatch), "parts_mismatch", [f"{v:g}" for v in parts_sum[mismatch]],
              [f"Delmengder sum vs Prisinfo/Mengde {v:g}" for v in written[mismatch]]),
             (at(quantity < 0), "negative_quantity", [f"{v:g}" for v in quantity[quantity < 0]],
