@@ -378,15 +378,15 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
 
 
 def _factorized(values) -> tuple[np.ndarray, np.ndarray]:
-    """Texts as numbers and the distinct texts: ``values == distinct[number]``, -1 for None.
+    """Texts as integers and the distinct texts: ``values == distinct[number]``, -1 for None.
 
     ``values`` is a sequence of str or None, or a :class:`pandas.Categorical`
     (taken as it is, its categories unique and without None).
     """
-    if isinstance(values, pd.Categorical):
-        return values.codes.astype(np.int64), np.asarray(values.categories, dtype=object)
+    if isinstance(values, pd.Categorical):  # numbers as small as the categories allow
+        return values.codes, np.asarray(values.categories, dtype=object)
     number, distinct = pd.factorize(np.asarray(values, dtype=object))
-    return number.astype(np.int64, copy=False), np.asarray(distinct, dtype=object)
+    return number, np.asarray(distinct, dtype=object)
 
 
 def _firsts(grouped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -469,8 +469,10 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     found[general_three] = u_head[first_code][general_three]
     first_seq = np.full(n, -1, dtype=np.int64)
     first_seq[owner] = seq[first]
+    # each row's place after its post's first building-part level (> 0 in posts with none)
+    after_first = seq - first_seq[own]
     # a general chapter above the first building-part level
-    chapter = ~named & u_chapter[code_id] & (seq < first_seq[own])
+    chapter = ~named & u_chapter[code_id] & (after_first < 0)
     in_general = np.isin(owner, own[chapter])
     found[in_general] = None
     # refine a 2-digit part with the first later 3-digit code that extends it
@@ -479,7 +481,7 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     base[owner[refine]] = found[refine]
     has_base = np.zeros(n, dtype=bool)
     has_base[owner[refine]] = True
-    later = np.flatnonzero(named & has_base[own] & (seq > first_seq[own]) & u_three[code_id])
+    later = np.flatnonzero(named & has_base[own] & (after_first > 0) & u_three[code_id])
     later = later[u_head[code_id[later]] == base[own[later]]]
     refined, at = _firsts(own[later])
     parts[owner] = found
