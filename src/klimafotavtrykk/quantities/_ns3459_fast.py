@@ -155,6 +155,7 @@ _NOT_CHAR = np.zeros(256, dtype=bool)
 _NOT_CHAR[:0x20] = True
 _NOT_CHAR[[0x09, 0x0A, 0x0D]] = False
 _CHECK_STEP = 1 << 16  # bytes checked at a time: a piece stays in the CPU cache
+_FIND_STEP = 1 << 20  # bytes searched at a time for tags
 
 
 class _Refused(Exception):
@@ -237,7 +238,7 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     opening = b"<" + tag + b">"
     joined = b"".join(blocks)
     # every "<" in the blocks begins a tag (no text holds one), and no tag spans two blocks
-    tags = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8) == ord("<"))
+    tags = _where_byte(joined, ord("<"))
     total = _openings(joined, tags, tag, leaves)
     if not total:
         return np.zeros(0, dtype=np.int64), [[] for _ in leaves]
@@ -255,6 +256,21 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     if len(found) != total:
         raise _Refused
     return owner, [_marked_column(col, max_text, "") for col in zip(*found, strict=True)]
+
+
+def _where_byte(data: bytes, byte: int) -> np.ndarray:
+    """Offsets of ``byte`` in ``data`` [byte], found piece by piece (each piece stays in the CPU cache).
+
+    As 32-bit integers when ``data`` is shorter than 1 GiB (half the memory; offsets a few
+    words past these still fit), else 64-bit.
+    """
+    codes = np.frombuffer(data, dtype=np.uint8)
+    kind = np.int32 if len(codes) < 2**30 else np.int64
+    found = [
+        np.flatnonzero(codes[at : at + _FIND_STEP] == byte).astype(kind) + kind(at)
+        for at in range(0, len(codes), _FIND_STEP)
+    ]
+    return np.concatenate(found) if found else np.zeros(0, dtype=kind)
 
 
 def _openings(joined: bytes, tags: np.ndarray, tag: bytes, leaves: tuple[bytes, ...]) -> int:
@@ -287,9 +303,8 @@ def _text_positions(joined: bytes, tags: np.ndarray, total: int, leaves, max_tex
     per_record = 2 + 2 * len(leaves)
     if len(tags) != per_record * total:
         return None
-    kind = np.int32 if len(joined) < 2**31 - 1 else np.int64  # half the memory in the usual case
-    at = tags.astype(kind).reshape(total, per_record)
-    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=kind)  # "<Leaf>"
+    at = tags.reshape(total, per_record)
+    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=tags.dtype)  # "<Leaf>"
     starts = at[:, 1:-1:2] + skip
     lengths = at[:, 2:-1:2] - starts
     if lengths.max() > max_text:
