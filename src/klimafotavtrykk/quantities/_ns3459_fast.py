@@ -246,9 +246,11 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     if located is not None:
         starts, lengths, firsts = located
         read = _coded if coded else _texts
-        # the post of each record: the block its first byte lies in
+        # the post of each record: the block its first byte lies in (the records starting
+        # before each block's end, counted block by block)
         ends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
-        owner = np.searchsorted(ends, firsts, side="right").astype(np.int64, copy=False)
+        counts = np.diff(np.searchsorted(firsts, ends, side="left"), prepend=0)
+        owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
         return owner, [read(joined, starts[:, i], lengths[:, i]) for i in range(len(leaves))]
     counts = np.fromiter(map(bytes.count, blocks, [opening] * len(blocks)), np.int64)
     owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
