@@ -446,3 +446,37 @@ def test_coded_postnrdel_texts_are_the_texts_one_by_one(texts):
     assert list(coded) == expected
     if isinstance(coded, pd.Categorical):
         assert coded.categories.is_unique and not coded.isna().any()
+
+
+_LEAF_TEXT = st.sampled_from(["", "30", " 2 ", "Type1", "&#51;"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    posts=st.lists(
+        st.lists(st.tuples(st.none() | _LEAF_TEXT, st.none() | _LEAF_TEXT), max_size=4), max_size=6
+    ),
+    space=st.sampled_from(["", "\n  "]),
+)
+def test_postnrdel_records_are_read_record_by_record(posts, space):
+    """Each post's Postnrdel records, whether every record writes both leaves (cut out by
+    position) or not (matched record by record): the post, and each leaf's text or None."""
+    from klimafotavtrykk.quantities._ns3459_fast import _POSTNRDELS, _records, _text
+
+    def leaf(name, text):
+        return "" if text is None else f"{space}<{name}>{text}</{name}>"
+
+    blocks = [
+        "".join(f"{space}<Postnrdel>{leaf('Type', t)}{leaf('Kode', k)}{space}</Postnrdel>"
+                for t, k in records).encode()
+        for records in posts
+    ]  # fmt: skip
+    owner, (types, codes) = _records(blocks, b"Postnrdel", (b"Type", b"Kode"), _POSTNRDELS, 1_000)
+    flat = [(i, t, k) for i, records in enumerate(posts) for t, k in records]
+    assert owner.tolist() == [i for i, _, _ in flat]
+
+    def read(text):
+        return None if text is None else _text(text).strip()
+
+    assert list(types) == [read(t) for _, t, _ in flat]
+    assert list(codes) == [read(k) for _, _, k in flat]

@@ -239,10 +239,9 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     joined = b"".join(blocks)
     # every "<" in the blocks begins a tag (no text holds one), and no tag spans two blocks
     tags = _where_byte(joined, ord("<"))
-    total = _openings(joined, tags, tag, leaves)
-    if not total:
+    if not len(tags):
         return np.zeros(0, dtype=np.int64), [[] for _ in leaves]
-    located = _text_positions(joined, tags, total, leaves, max_text)
+    located = _text_positions(joined, tags, tag, leaves, max_text)
     if located is not None:
         starts, lengths, firsts = located
         read = _coded if coded else _texts
@@ -255,7 +254,7 @@ def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: i
     counts = np.fromiter(map(bytes.count, blocks, [opening] * len(blocks)), np.int64)
     owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
     found = pattern.findall(joined)
-    if len(found) != total:
+    if len(found) != joined.count(opening):
         raise _Refused
     return owner, [_marked_column(col, max_text, "") for col in zip(*found, strict=True)]
 
@@ -275,25 +274,17 @@ def _where_byte(data: bytes, byte: int) -> np.ndarray:
     return np.concatenate(found) if found else np.zeros(0, dtype=kind)
 
 
-def _openings(joined: bytes, tags: np.ndarray, tag: bytes, leaves: tuple[bytes, ...]) -> int:
-    """How many records ``<tag>`` the blocks ``joined`` hold; ``tags``: where each tag begins.
+def _text_positions(joined: bytes, tags: np.ndarray, tag: bytes, leaves, max_text: int):
+    """Where the leaf texts lie when every record ``<tag>`` writes every leaf once; or None.
 
-    The blocks hold the records' tags only (the pattern spells them out): a tag
-    opens a record when the letter after its ``<`` is the record's first, if no
-    leaf begins with that letter; else the opening tags are counted as text.
-    """
-    if tag[:1] in {leaf[:1] for leaf in leaves}:
-        return joined.count(b"<" + tag + b">")
-    return int(np.count_nonzero(np.frombuffer(joined, dtype=np.uint8)[tags + 1] == tag[0]))
-
-
-def _text_positions(joined: bytes, tags: np.ndarray, total: int, leaves, max_text: int):
-    """Where the leaf texts of ``total`` records that each write every leaf lie; or None.
-
-    The pattern already let each record write its leaves in order, each at
-    most once, and no text holds a ``<``: so when there are as many tags
-    (``tags``: where each begins) as complete records have, every record is
-    complete, and its texts lie between known tags.
+    ``tags`` is where each tag in ``joined`` begins. The pattern already let each
+    record write its leaves in order, each at most once, and no text holds a ``<``:
+    a record's tags are its opening tag, each leaf it writes opened and closed, and
+    its end tag. Cut in rows of as many tags as a complete record has, every row
+    is one complete record when each row opens the record and then every leaf in
+    its place (told by the letter after ``<``, which differs between the record
+    and its leaves, and from the ``/`` of end tags): the leaf after an opened
+    leaf's end tag is the next leaf or the record's end, and the end tag follows the last leaf.
 
     Returns
     -------
@@ -303,9 +294,14 @@ def _text_positions(joined: bytes, tags: np.ndarray, total: int, leaves, max_tex
         Offset of each record's opening tag. [byte]
     """
     per_record = 2 + 2 * len(leaves)
-    if len(tags) != per_record * total:
+    letters = [tag[0]] + [leaf[0] for leaf in leaves]  # at places 0, 1, 3, 5 ... of a row
+    if len(tags) % per_record or len(set(letters)) < len(letters):
         return None
-    at = tags.reshape(total, per_record)
+    at = tags.reshape(-1, per_record)
+    data = np.frombuffer(joined, dtype=np.uint8)
+    places = [0, *range(1, per_record - 1, 2)]
+    if not all((data[at[:, p] + 1] == c).all() for p, c in zip(places, letters, strict=True)):
+        return None
     skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=tags.dtype)  # "<Leaf>"
     starts = at[:, 1:-1:2] + skip
     lengths = at[:, 2:-1:2] - starts
