@@ -304,6 +304,19 @@ def _or_none(values) -> np.ndarray:
     return out
 
 
+def _first_given(first, second) -> np.ndarray:
+    """Per post the text ``first`` gives, else the text ``second`` gives; None where neither does.
+
+    A text is given when present and not empty (:func:`_or_none`); ``second`` is
+    looked at only when it gives any text.
+    """
+    given = _or_none(first)
+    missing = pd.isna(given)
+    if missing.any() and any(second):
+        given = np.where(missing, _or_none(second), given)
+    return given
+
+
 def _text_series(values) -> pd.Series:
     return pd.Series(values, dtype=object)
 
@@ -620,8 +633,7 @@ def read_ns3459(
         unnumbered = np.flatnonzero(post_number.isna().to_numpy(dtype=bool))
         label[unnumbered] = "Post #" + (unnumbered + 1).astype(str).astype(object)
         source_ref = f"[{name}]" + label
-        own = _or_none(cols["code"])
-        own = np.where(pd.isna(own), _or_none(cols["code_text"]), own)
+        own = _first_given(cols["code"], cols["code_text"])
         codes, came_from = _inherit_codes(post_number, own, got.parent)
         inherited = np.flatnonzero(came_from >= 0)
 
@@ -656,8 +668,7 @@ def read_ns3459(
         derived, bpart_levels, refused = _building_parts(
             got.level_type, got.level_name, got.pnr_owner, got.pnr_type, got.pnr_code, n
         )
-        explicit = _or_none(cols["bpart"])
-        explicit = np.where(pd.isna(explicit), _or_none(cols["bpart_text"]), explicit)
+        explicit = _first_given(cols["bpart"], cols["bpart_text"])
         building_part = _text_series(explicit).where(lambda s: s.notna(), _text_series(derived))
 
         unit = _text_series(_or_none(cols["unit"]))
