@@ -47,12 +47,27 @@ into arrays, coded and tested), inherited codes 0.08 s, the file's SHA-256 0.07 
 numbers 0.05 s, the frames the rest. The hash then moved onto a thread beside the parse
 (hashlib lets go of the GIL): in two alternating pairs on the quiet machine, the public call
 1.18 / 1.23 s -> 1.12 / 1.11 s (3.05 / 3.37 x -> 3.06 / 2.96 x expat), the parser alone
-737 / 781 -> 719 / 709 ms. What is left: the posts
-pattern (about 0.5-0.6 x), cutting out the 500 000 ``Postnrdel`` records and building
-about 2 M Python strings for the frames (0.5-0.8 x), hashing and reading the file
-(0.2 x), and the typing in pandas (0.6-0.8 x). lxml is no way around it: building its tree alone took
-about 2 x the floor, its pull parser with a tag filter 3.4 x (measured beside expat,
-chunks of 1 MB, huge_tree off). Run
+737 / 781 -> 719 / 709 ms. Then the work after the pattern went onto distinct values and
+integer arrays (2026-12-07): the ``Postnrdel`` Type and Kode handed over as categories (each
+distinct text decoded once, told apart by its bytes read as 8-byte integers) and the building
+parts worked out on their numbers; inherited codes look prefixes up only at the dot counts
+post numbers have (none in a flat file); the file read in one piece (no 80 MB join); tag
+offsets found piece by piece as 32-bit integers; complete records proven by the letters of
+their opening tags. pytest-benchmark, ae28fb3 and the branch in runs back to back, two
+pairs at load 1.5-1.7 (another process on the other core), 5 rounds, min / median, ratio to
+expat in the same run: the public call 1.05 / 1.12 s (2.94 / 3.11 x) -> 0.76 / 0.77 s
+(2.12 / 2.13 x), and 1.11 / 1.13 s (3.06 / 2.99 x) -> 0.68 / 0.70 s (1.74 / 1.75 x); the
+parser alone 0.71 / 0.75 s (1.97 / 2.08 x) -> 0.57 / 0.60 s (1.57 / 1.65 x), and 0.73 /
+0.75 s (1.99 / 1.97 x) -> 0.53 / 0.54 s (1.37 / 1.34 x); expat 0.36-0.40 s. So both goals
+are met in these runs, the 0.8 s with little to spare under load. What is left (thread CPU
+time, the same load): the posts pattern about 0.22 s (0.6 x), the checks of the run
+(UTF-8, control characters, references) 0.05 s, cutting out the 500 000 ``Postnrdel``
+records and numbering their texts 0.14 s, the posts' texts as about 800 000 Python strings
+0.11 s (columns and transposing the matches), reading the file 0.03 s; after parsing
+0.14 s, none of it above 0.03 s (building parts 0.02 s, the numbers 0.03 s, inherited codes
+0.013 s, duplicate post numbers 0.012 s, the frames). lxml is no way around it: building
+its tree alone took about 2 x the floor, its pull parser with a tag filter 3.4 x (measured
+beside expat, chunks of 1 MB, huge_tree off). Run
 ``pytest benchmarks/test_ns3459.py --benchmark-only --benchmark-min-rounds=5``;
 the full size runs only then, the test run's smoke pass reads 1 000 posts once.
 """
