@@ -480,3 +480,15 @@ def test_postnrdel_records_are_read_record_by_record(posts, space):
 
     assert list(types) == [read(t) for _, t, _ in flat]
     assert list(codes) == [read(k) for _, _, k in flat]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    raws=st.lists(st.sampled_from([b"m3", b" m3 ", b"&#109;3", b"Volum\r\n", b"", b"\xc3\xb8"]), max_size=80)
+    | st.lists(st.binary(max_size=3).map(lambda b: b.hex().encode()), max_size=80)
+)
+def test_columns_read_as_each_text_alone(raws):
+    """Post texts, repeating a few (decoded once each) or not (decoded together), read as each alone."""
+    from klimafotavtrykk.quantities._ns3459_fast import _column, _text
+
+    assert _column(tuple(raws), 1_000) == [_text(r.decode()).strip() for r in raws]

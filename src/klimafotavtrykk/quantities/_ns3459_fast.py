@@ -156,6 +156,8 @@ _NOT_CHAR[:0x20] = True
 _NOT_CHAR[[0x09, 0x0A, 0x0D]] = False
 _CHECK_STEP = 1 << 16  # bytes checked at a time: a piece stays in the CPU cache
 _FIND_STEP = 1 << 20  # bytes searched at a time for tags
+# A column whose first _SAMPLE texts hold at most _FEW distinct ones is decoded text by text.
+_SAMPLE, _FEW = 256, 16
 
 
 class _Refused(Exception):
@@ -184,11 +186,19 @@ def _text(text: str) -> str:
 def _column(raws, max_text: int) -> list[str]:
     """Stripped text of each captured element text, decoded together at C speed.
 
-    Raises :class:`_Refused` when one is longer than ``max_text`` bytes (the
-    full parser then decides, counting characters).
+    A column whose texts repeat a few (a unit, a quantity rule; judged on its
+    first texts, then on all) has each distinct text decoded once instead. Raises :class:`_Refused` when one is
+    longer than ``max_text`` bytes (the full parser then decides, counting characters).
     """
     if not raws:
         return []
+    texts = dict.fromkeys(raws) if len(set(raws[:_SAMPLE])) <= _FEW else {}
+    if 0 < len(texts) <= len(raws) // _FEW:  # and they stay few to the end
+        for raw in texts:
+            if len(raw) > max_text:
+                raise _Refused
+            texts[raw] = _text(raw.decode("utf-8")).strip()
+        return list(map(texts.__getitem__, raws))
     together = b"\x00".join(raws)
     # no text is longer than all of them together (the NULs between them left out)
     if len(together) - (len(raws) - 1) > max_text and max(map(len, raws)) > max_text:
