@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from klimafotavtrykk.errors import (
     DataQualityWarning,
@@ -538,3 +540,56 @@ def test_the_hash_on_a_thread_is_the_files_and_a_refused_file_still_refuses(tmp_
     bad.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>')
     with pytest.raises(UnsafeWorkbookError):
         read_ns3459(bad)
+
+
+def _inherit_one_by_one(numbers, codes, parent):
+    """Each uncoded post climbs to its parent (the enclosing post, else the first post numbered
+    as its longest proper prefix) until a coded post; a climb longer than the posts is a loop."""
+    first = {}
+    for i, number in enumerate(numbers):
+        if number:
+            first.setdefault(number, i)
+
+    def up(i):
+        if parent[i] >= 0:
+            return parent[i]
+        number = numbers[i] or ""
+        while "." in number:
+            number = number.rpartition(".")[0]
+            if number in first:
+                return first[number]
+        return -1
+
+    resolved, source = list(codes), [-1] * len(codes)
+    for i, code in enumerate(codes):
+        at, steps = i, 0
+        while code is None and steps <= len(codes):
+            at, steps = up(at), steps + 1
+            if at < 0:
+                break
+            code = codes[at]
+        if codes[i] is None and code is not None:
+            resolved[i], source[i] = code, at
+    return resolved, source
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), n=st.integers(0, 12))
+def test_inherited_codes_are_those_found_post_by_post(data, n):
+    """Codes inherited through enclosing posts and number prefixes, as one climbs post by post:
+    numbers with empty and repeated levels, repeated numbers, loops of enclosing posts."""
+    from klimafotavtrykk.quantities.ns3459 import _inherit_codes
+
+    level = st.sampled_from(["1", "2", ""])
+    number = st.one_of(
+        st.none(),
+        st.sampled_from(["1", "1.2", "1.2.1", "1.2.1.2", "2.1", "1..2", ".1", ""]),  # nested
+        st.lists(level, min_size=1, max_size=4).map(".".join),
+    )
+    numbers = data.draw(st.lists(number, min_size=n, max_size=n))
+    codes = data.draw(st.lists(st.sampled_from([None, None, "A", "B"]), min_size=n, max_size=n))
+    parent = data.draw(st.lists(st.integers(-1, n - 1), min_size=n, max_size=n))
+    parent = [-1 if p == i else p for i, p in enumerate(parent)]
+    resolved, source = _inherit_codes(numbers, codes, parent)
+    expected, expected_source = _inherit_one_by_one(numbers, codes, parent)
+    assert resolved.tolist() == expected and source.tolist() == expected_source

@@ -16,6 +16,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -406,3 +407,90 @@ def _aimed(draw):
 @given(data=_aimed())
 def test_files_with_aimed_mutations_read_the_same_both_ways(tmp_path, monkeypatch, data):
     _both_ways(monkeypatch, _write(tmp_path, data), options="all")
+
+
+# Postnrdel texts as the fast path meets them: short and long, with spaces to strip,
+# references, line ends and non-ASCII letters (which make raw texts that read the same).
+_RAW_TEXT = st.lists(
+    st.sampled_from(["3", "0", "Type1", " ", "\t", "\r\n", "&#51;", "&amp;", "ø", "Hovedlopenr"]),
+    max_size=6,
+).map("".join)
+
+
+@st.composite
+def _near_texts(draw):
+    """Texts up to five 8-byte words long that differ from one another in one byte, or in length."""
+    base = draw(st.text(alphabet="12 ", min_size=1, max_size=40))
+    texts = []
+    for _ in range(draw(st.integers(0, 30))):
+        at, end = draw(st.integers(0, len(base) - 1)), draw(st.integers(0, len(base)))
+        texts.append((base[:at] + draw(st.sampled_from("12 ")) + base[at + 1 :])[:end])
+    return texts
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.one_of(st.lists(_RAW_TEXT, max_size=40), _near_texts()))
+def test_coded_postnrdel_texts_are_the_texts_one_by_one(texts):
+    """The Postnrdel texts as categories, each distinct raw text read once, are each text read alone."""
+    from klimafotavtrykk.quantities._ns3459_fast import _coded, _text
+
+    raws = [t.encode() for t in texts]
+    # each text followed by the end tags that follow it in a file
+    joined = b"".join(b"<Kode>" + r + b"</Kode></Postnrdel>" for r in raws)
+    starts, at = [], 0
+    for r in raws:
+        starts.append(at + len(b"<Kode>"))
+        at += len(b"<Kode>") + len(r) + len(b"</Kode></Postnrdel>")
+    coded = _coded(joined, np.array(starts, dtype=np.int32), np.array(list(map(len, raws)), dtype=np.int32))
+    expected = [_text(r.decode()).strip() for r in raws]
+    assert list(coded) == expected
+    if isinstance(coded, pd.Categorical):
+        assert coded.categories.is_unique and not coded.isna().any()
+
+
+_LEAF_TEXT = st.sampled_from(["", "30", " 2 ", "Type1", "&#51;"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    posts=st.lists(
+        st.lists(st.tuples(st.none() | _LEAF_TEXT, st.none() | _LEAF_TEXT), max_size=4), max_size=6
+    ),
+    space=st.sampled_from(["", "\n  "]),
+)
+def test_postnrdel_records_are_read_record_by_record(posts, space):
+    """Each post's Postnrdel records, whether every record writes both leaves (cut out by
+    position) or not (matched record by record): the post, and each leaf's text or None."""
+    from klimafotavtrykk.quantities._ns3459_fast import _POSTNRDELS, _records, _text
+
+    def leaf(name, text):
+        return "" if text is None else f"{space}<{name}>{text}</{name}>"
+
+    blocks = [
+        "".join(f"{space}<Postnrdel>{leaf('Type', t)}{leaf('Kode', k)}{space}</Postnrdel>"
+                for t, k in records).encode()
+        for records in posts
+    ]  # fmt: skip
+    owner, (types, codes) = _records(blocks, b"Postnrdel", (b"Type", b"Kode"), _POSTNRDELS, 1_000)
+    flat = [(i, t, k) for i, records in enumerate(posts) for t, k in records]
+    assert owner.tolist() == [i for i, _, _ in flat]
+
+    def read(text):
+        return None if text is None else _text(text).strip()
+
+    assert list(types) == [read(t) for _, t, _ in flat]
+    assert list(codes) == [read(k) for _, _, k in flat]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    raws=st.lists(
+        st.sampled_from([b"m3", b" m3 ", b"&#109;3", b"Volum\r\n", b"", b"\xc3\xb8"]), max_size=80
+    ).flatmap(lambda few: st.lists(st.sampled_from(few), min_size=100, max_size=300) if few else st.just([]))
+    | st.lists(st.binary(max_size=3).map(lambda b: b.hex().encode()), max_size=80)
+)
+def test_columns_read_as_each_text_alone(raws):
+    """Post texts, repeating a few (decoded once each) or not (decoded together), read as each alone."""
+    from klimafotavtrykk.quantities._ns3459_fast import _column, _text
+
+    assert _column(tuple(raws), 1_000) == [_text(r.decode()).strip() for r in raws]

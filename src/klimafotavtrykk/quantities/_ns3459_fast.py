@@ -67,6 +67,7 @@ import codecs
 import re
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["read_posts"]
 
@@ -154,6 +155,9 @@ _NOT_CHAR = np.zeros(256, dtype=bool)
 _NOT_CHAR[:0x20] = True
 _NOT_CHAR[[0x09, 0x0A, 0x0D]] = False
 _CHECK_STEP = 1 << 16  # bytes checked at a time: a piece stays in the CPU cache
+_FIND_STEP = 1 << 20  # bytes searched at a time for tags
+# A column whose first _SAMPLE texts hold at most _FEW distinct ones is decoded text by text.
+_SAMPLE, _FEW = 256, 16
 
 
 class _Refused(Exception):
@@ -182,14 +186,24 @@ def _text(text: str) -> str:
 def _column(raws, max_text: int) -> list[str]:
     """Stripped text of each captured element text, decoded together at C speed.
 
-    Raises :class:`_Refused` when one is longer than ``max_text`` bytes (the
-    full parser then decides, counting characters).
+    A column whose texts repeat a few (a unit, a quantity rule; judged on its
+    first texts, then on all) has each distinct text decoded once instead. Raises :class:`_Refused` when one is
+    longer than ``max_text`` bytes (the full parser then decides, counting characters).
     """
     if not raws:
         return []
-    if max(map(len, raws)) > max_text:
+    texts = dict.fromkeys(raws) if len(set(raws[:_SAMPLE])) <= _FEW else {}
+    if 0 < len(texts) <= len(raws) // _FEW:  # and they stay few to the end
+        for raw in texts:
+            if len(raw) > max_text:
+                raise _Refused
+            texts[raw] = _text(raw.decode("utf-8")).strip()
+        return list(map(texts.__getitem__, raws))
+    together = b"\x00".join(raws)
+    # no text is longer than all of them together (the NULs between them left out)
+    if len(together) - (len(raws) - 1) > max_text and max(map(len, raws)) > max_text:
         raise _Refused
-    joined = _text(b"\x00".join(raws).decode("utf-8"))
+    joined = _text(together.decode("utf-8"))
     return list(map(str.strip, joined.split(_SEPARATOR)))
 
 
@@ -222,60 +236,150 @@ def _codes(raws, max_text: int) -> tuple[list, list]:
     return list(map(direct.__getitem__, raws)), list(map(code.__getitem__, raws))
 
 
-def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: int):
+def _records(blocks, tag: bytes, leaves: tuple[bytes, ...], pattern, max_text: int, *, coded=False):
     """Owner and leaf texts of the records (``Postnrdel``, ``Delmengde``) in each post's block.
 
     When every record writes every leaf once (the usual case) the texts are cut
-    out by position (:func:`_complete_records`); otherwise each record is matched by ``pattern``
-    and a leaf it does not write gives None.
+    out by position (:func:`_text_positions`); otherwise each record is matched by ``pattern``
+    and a leaf it does not write gives None. With ``coded``, the texts of records
+    cut out by position come as a :class:`pandas.Categorical` (:func:`_coded`), else
+    as a list of str.
     """
     opening = b"<" + tag + b">"
     joined = b"".join(blocks)
-    total = joined.count(opening)  # no opening tag spans two blocks: each ends in ">" or space
-    if not total:
+    # every "<" in the blocks begins a tag (no text holds one), and no tag spans two blocks
+    tags = _where_byte(joined, ord("<"))
+    if not len(tags):
         return np.zeros(0, dtype=np.int64), [[] for _ in leaves]
-    complete = _complete_records(joined, total, leaves, max_text)
-    if complete is not None:
-        texts, firsts = complete
-        # the post of each record: the block its first byte lies in
+    located = _text_positions(joined, tags, tag, leaves, max_text)
+    if located is not None:
+        starts, lengths, firsts = located
+        read = _coded if coded else _texts
+        # the post of each record: the block its first byte lies in (the records starting
+        # before each block's end, counted block by block)
         ends = np.cumsum(np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks)))
-        owner = np.searchsorted(ends, firsts, side="right").astype(np.int64, copy=False)
-        return owner, [texts[i :: len(leaves)] for i in range(len(leaves))]
+        counts = np.diff(np.searchsorted(firsts, ends, side="left"), prepend=0)
+        owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
+        return owner, [read(joined, starts[:, i], lengths[:, i]) for i in range(len(leaves))]
     counts = np.fromiter(map(bytes.count, blocks, [opening] * len(blocks)), np.int64)
     owner = np.repeat(np.arange(len(blocks), dtype=np.int64), counts)
     found = pattern.findall(joined)
-    if len(found) != total:
+    if len(found) != joined.count(opening):
         raise _Refused
     return owner, [_marked_column(col, max_text, "") for col in zip(*found, strict=True)]
 
 
-def _complete_records(joined: bytes, total: int, leaves: tuple[bytes, ...], max_text: int):
-    """Leaf texts of records that each write every leaf, and where each record starts; or None.
+def _where_byte(data: bytes, byte: int) -> np.ndarray:
+    """Offsets of ``byte`` in ``data`` [byte], found piece by piece (each piece stays in the CPU cache).
 
-    The pattern already let each record write its leaves in order, each at
-    most once, and no text holds a ``<``: so when there are as many tags as
-    complete records have, every record is complete, and its texts lie
-    between known tags. They are cut out with array indexing, NUL between
-    them, and decoded together.
+    As 32-bit integers when ``data`` is shorter than 1 GiB (half the memory; offsets a few
+    words past these still fit), else 64-bit.
     """
-    tags = 2 + 2 * len(leaves)
-    data = np.frombuffer(joined, dtype=np.uint8)
-    at = np.flatnonzero(data == ord("<"))
-    if len(at) != tags * total:
+    codes = np.frombuffer(data, dtype=np.uint8)
+    kind = np.int32 if len(codes) < 2**30 else np.int64
+    found = [
+        np.flatnonzero(codes[at : at + _FIND_STEP] == byte).astype(kind) + kind(at)
+        for at in range(0, len(codes), _FIND_STEP)
+    ]
+    return np.concatenate(found) if found else np.zeros(0, dtype=kind)
+
+
+def _text_positions(joined: bytes, tags: np.ndarray, tag: bytes, leaves, max_text: int):
+    """Where the leaf texts lie when every record ``<tag>`` writes every leaf once; or None.
+
+    ``tags`` is where each tag in ``joined`` begins. The pattern already let each
+    record write its leaves in order, each at most once, and no text holds a ``<``:
+    a record's tags are its opening tag, each leaf it writes opened and closed, and
+    its end tag. Cut in rows of as many tags as a complete record has, every row
+    is one complete record when each row opens the record and then every leaf in
+    its place (told by the letter after ``<``, which differs between the record
+    and its leaves, and from the ``/`` of end tags): the leaf after an opened
+    leaf's end tag is the next leaf or the record's end, and the end tag follows the last leaf.
+
+    Returns
+    -------
+    starts, lengths : ndarray of int, shape (records, leaves)
+        Offset of each text in ``joined`` and its length. [byte]
+    firsts : ndarray of int
+        Offset of each record's opening tag. [byte]
+    """
+    per_record = 2 + 2 * len(leaves)
+    letters = [tag[0]] + [leaf[0] for leaf in leaves]  # at places 0, 1, 3, 5 ... of a row
+    if len(tags) % per_record or len(set(letters)) < len(letters):
         return None
-    kind = np.int32 if len(data) < 2**31 - 1 else np.int64  # half the memory in the usual case
-    at = at.astype(kind).reshape(total, tags)
-    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=kind)  # "<Leaf>"
-    starts = (at[:, 1:-1:2] + skip).ravel()  # record by record, leaf by leaf
-    lengths = at[:, 2:-1:2].ravel() - starts
+    at = tags.reshape(-1, per_record)
+    data = np.frombuffer(joined, dtype=np.uint8)
+    places = [0, *range(1, per_record - 1, 2)]
+    if not all((data[at[:, p] + 1] == c).all() for p, c in zip(places, letters, strict=True)):
+        return None
+    skip = np.array([len(leaf) + 2 for leaf in leaves], dtype=tags.dtype)  # "<Leaf>"
+    starts = at[:, 1:-1:2] + skip
+    lengths = at[:, 2:-1:2] - starts
     if lengths.max() > max_text:
         return None
+    return starts, lengths, at[:, 0]
+
+
+def _texts(joined: bytes, starts: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """Stripped text at each ``joined[start : start + length]``, decoded together at C speed.
+
+    The texts are cut out with array indexing, NUL between them, and decoded
+    in one piece; ``starts`` and ``lengths`` in bytes.
+    """
+    if not len(starts):
+        return []
+    data = np.frombuffer(joined, dtype=np.uint8)
     room = lengths + 1  # each text and the NUL after it
     offsets = np.cumsum(room) - room
-    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=kind)]
-    taken[offsets + lengths] = 0  # where the closing tag's "<" was taken
+    taken = data[np.repeat(starts - offsets, room) + np.arange(int(room.sum()), dtype=starts.dtype)]
+    taken[offsets + lengths] = 0  # where the byte after the text was taken
     texts = _text(taken.tobytes().decode("utf-8")).split(_SEPARATOR)[:-1]
-    return list(map(str.strip, texts)), at[:, 0]
+    return list(map(str.strip, texts))
+
+
+# Texts of at most this many 8-byte words are told apart by their bytes read as integers.
+_KEY_WORDS = 4
+_WORD = 8  # bytes
+# the low ``k`` bytes of a little-endian word: _LOW_BYTES[k]
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(_WORD + 1)], dtype=np.uint64)
+
+
+def _coded(joined: bytes, starts: np.ndarray, lengths: np.ndarray):
+    """Stripped texts at ``joined[start : start + length]`` as a :class:`pandas.Categorical`.
+
+    Each distinct text is decoded once: the raw texts are told apart by their
+    bytes read as little-endian 8-byte words, zero beyond the text's end (no
+    text holds a NUL, :func:`_character_data`, so the words of two different
+    texts differ), numbered by :func:`pandas.factorize`; only the first of each
+    number is cut out and decoded (:func:`_texts`). Raw texts that decode to the
+    same text (``" 30"``, ``"30"``) share a category. Texts longer than
+    ``_KEY_WORDS`` words, or none, come as a list of str. ``starts`` and ``lengths``
+    in bytes.
+    """
+    if not len(starts):
+        return []
+    words = max(1, -(-int(lengths.max()) // _WORD))
+    if words > _KEY_WORDS:
+        return _texts(joined, starts, lengths)
+    # a little-endian 8-byte word at every offset of ``joined`` (a view, no copy); each text
+    # is followed by its end tag and its record's, more than 8 bytes, so no word a text
+    # needs is cut short, and a word past the text's end, masked to 0, may be read anywhere
+    every = np.ndarray((len(joined) - _WORD + 1,), dtype="<u8", buffer=joined, strides=(1,))
+    last = len(every) - 1
+    number = np.zeros(len(starts), dtype=np.int64)
+    for word in range(words):
+        at = np.minimum(starts + word * _WORD, last)
+        held = np.clip(lengths - word * _WORD, 0, _WORD)
+        word_number, distinct = pd.factorize(every[at] & _LOW_BYTES[held])
+        number = pd.factorize(number * len(distinct) + word_number)[0] if word else word_number
+    # pandas.factorize numbers values in order of first appearance: a first appearance is
+    # where the number exceeds all before it
+    first = np.flatnonzero(np.r_[True, number[1:] > np.maximum.accumulate(number)[:-1]])
+    texts = np.asarray(_texts(joined, starts[first], lengths[first]), dtype=object)
+    text_number, categories = pd.factorize(texts)
+    return pd.Categorical.from_codes(
+        text_number[number], categories=pd.Index(categories, dtype=object)
+    )
 
 
 def _is_char(code: int) -> bool:
@@ -421,7 +525,7 @@ def _read_posts(data: bytes, limits, skeleton):
         raise _Refused
     max_text = limits.max_text
     pnr_owner, (pnr_type, pnr_code) = _records(
-        pnr_blocks, b"Postnrdel", (b"Type", b"Kode"), _POSTNRDELS, max_text
+        pnr_blocks, b"Postnrdel", (b"Type", b"Kode"), _POSTNRDELS, max_text, coded=True
     )
     part_owner, (part_id, part_qty, part_name) = _records(
         part_blocks, b"Delmengde", (b"ID", b"Mengde", b"Tekst"), _DELMENGDER, max_text
@@ -449,7 +553,7 @@ def _read_posts(data: bytes, limits, skeleton):
         "bpart_text": [None] * n,
         "bpart": [None] * n,
     }
-    got.parent = [-1] * n
+    got.parent = np.full(n, -1, dtype=np.int64)  # no post encloses another
     got.pnr_owner, got.pnr_type, got.pnr_code = pnr_owner, pnr_type, pnr_code
     counts = np.bincount(part_owner, minlength=n)
     got.part_owner = part_owner

@@ -506,7 +506,15 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
             size = os.fstat(handle.fileno()).st_size
             if size > limits.max_bytes:
                 raise too_large
-            total = 0
+            # the file in one piece as its size says (no copy to join pieces), then in pieces
+            # whatever was added since; fed to the full parser in pieces all the same
+            try:
+                whole = handle.read(size) if size else b""
+            except OSError:  # read it again in pieces: those before the failing one are kept
+                handle.seek(0)
+                whole = b""
+            chunks += [whole] if whole else []
+            total = len(whole)
             while chunk := handle.read(_CHUNK):
                 total += len(chunk)
                 if total > limits.max_bytes:
@@ -520,7 +528,7 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
                 f"cannot read the file ({exc.strerror or type(exc).__name__})",
                 file=name, code="unreadable_file",
             )  # fmt: skip
-    ends = list(itertools.accumulate(map(len, chunks)))  # where each piece read ends
+    ends = _piece_ends(list(map(len, chunks)))  # where each piece read ends
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     chunks.clear()  # the file is held once
     digest = _Digest(data)  # hashed beside the parse: hashlib lets go of the GIL
@@ -537,6 +545,20 @@ def parse_ns3459(path: Path, limits: Ns3459Limits, progress=None) -> tuple[_Coll
     finally:
         hexdigest = digest.result()
     return got, hexdigest
+
+
+def _piece_ends(lengths: list[int]) -> list[int]:
+    """Where each piece of the file ends when read ``_CHUNK`` bytes at a time.
+
+    ``lengths`` are the reads made [byte]; the first, which may be the whole
+    file, is counted as the ``_CHUNK``-sized reads it stands for (as the file
+    was once read), so that the full parser is fed and reports progress as
+    before. Returns the end offsets [byte].
+    """
+    if not lengths:
+        return []
+    first = list(range(_CHUNK, lengths[0], _CHUNK)) + [lengths[0]]
+    return first + [lengths[0] + end for end in itertools.accumulate(lengths[1:])]
 
 
 #: From this size [byte] a file's SHA-256 is computed on a thread while it is parsed; below

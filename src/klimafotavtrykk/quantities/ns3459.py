@@ -164,21 +164,22 @@ def _parse_decimals(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     missing, bad : ndarray of bool
         Empty or absent; present but not a decimal.
     """
-    raw = pd.Series(values, dtype=object)
-    missing = (raw.isna() | (raw == "")).to_numpy(dtype=bool)
+    raw = np.asarray(values, dtype=object).reshape(-1)
+    missing = pd.isna(raw) | (raw == "")
     numbers = np.full(len(raw), np.nan)
     present = raw[~missing]
     parsed = None
-    if _DECIMAL_CHARACTERS.fullmatch("".join(present)):  # the usual case, at C speed:
+    if _DECIMAL_CHARACTERS.fullmatch("".join(present.tolist())):  # the usual case, at C speed:
         # over these characters float() reads exactly the texts _DECIMAL matches
         try:
-            parsed = present.to_numpy(dtype=object).astype(float)
+            parsed = present.astype(float)
         except ValueError:
             parsed = None
     if parsed is not None:
         ok = np.ones(len(present), dtype=bool)
         numbers[~missing] = parsed
     else:
+        present = pd.Series(present, dtype=object)
         ok = present.str.fullmatch(_DECIMAL).to_numpy(dtype=bool, na_value=False)
         numbers[np.flatnonzero(~missing)[ok]] = present[ok].astype(float).to_numpy()
     bad = np.zeros(len(raw), dtype=bool)
@@ -186,46 +187,81 @@ def _parse_decimals(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return numbers, missing, bad
 
 
+def _prefix_posts(numbers: np.ndarray, todo: np.ndarray) -> np.ndarray:
+    """For each post in ``todo``, the post whose number is the longest proper prefix of its own.
+
+    A proper prefix ends before one of the number's dots (``01.12`` and ``01``
+    for ``01.12.2``); a prefix matches the first post with that number, empty
+    numbers match nothing. A number with ``k`` dots can only equal a prefix with
+    ``k`` dots, so only the dot counts that post numbers have are tried, most
+    first, each prefix cut out at C speed (:meth:`str.rsplit`); a file whose
+    posts all have as many dots tries none.
+
+    Parameters
+    ----------
+    numbers : ndarray of str
+        Post number of every post, ``""`` where it has none.
+    todo : ndarray of int64
+        The posts to look up.
+
+    Returns
+    -------
+    ndarray of int64
+        Per post in ``todo``, the index of that post, -1 where there is none.
+    """
+    found = np.full(len(todo), -1, dtype=np.int64)
+    dots = np.fromiter(
+        map(str.count, numbers, itertools.repeat(".")), dtype=np.int64, count=len(numbers)
+    )
+    own = dots[todo]
+    most = own.max() if len(todo) else 0
+    candidate = (numbers != "") & (dots < most)
+    if not candidate.any():
+        return found
+    first = pd.Series(numbers[candidate], index=np.flatnonzero(candidate), dtype=object)
+    first = first.drop_duplicates()
+    index = pd.Index(first.to_numpy(dtype=object), dtype=object)
+    for depth in np.unique(dots[candidate])[::-1]:  # the longest prefix first
+        left = np.flatnonzero((found < 0) & (own > depth))
+        cuts = (own[left] - depth).tolist()  # how many levels to cut off each number
+        pieces = map(str.rsplit, numbers[todo[left]], itertools.repeat("."), cuts)
+        prefix = np.fromiter(map(operator.itemgetter(0), pieces), dtype=object, count=len(left))
+        at = index.get_indexer(prefix)
+        hit = at >= 0
+        found[left[hit]] = first.index.to_numpy()[at[hit]]
+    return found
+
+
 def _inherit_codes(post_numbers, codes, parent) -> tuple[np.ndarray, np.ndarray]:
     """Give each post without ``Kode`` the code of its nearest coded parent post.
 
     The parent is the enclosing ``Post`` element; a post that no ``Post``
     encloses takes the post whose number is its longest proper prefix
-    (``01.12`` for ``01.12.2``). The chain is followed upwards until a post
-    with a code (at most as many steps as there are posts, so a loop of posts
-    without codes ends uncoded). Returns the resolved codes and, per post,
-    the index of the post the code came from (-1: own code or none).
+    (``01.12`` for ``01.12.2``, :func:`_prefix_posts`). The chain is followed
+    upwards until a post with a code (at most as many steps as there are posts,
+    so a loop of posts without codes ends uncoded). Returns the resolved codes
+    and, per post, the index of the post the code came from (-1: own code or none).
 
-    Vectorised: the parents by prefix are found one level at a time, and the
-    chains followed by pointer doubling, coded posts standing still.
+    Vectorised: the chains are followed by pointer doubling, coded posts standing
+    still, until no step moves any further.
     """
-    numbers = pd.Series(post_numbers, dtype=object)
+    numbers = pd.Series(post_numbers, dtype=object).fillna("").to_numpy(dtype=object)
     codes = np.asarray(codes, dtype=object)
     n = len(codes)
     coded = ~pd.isna(codes)
     parent = np.asarray(parent, dtype=np.int64)
-    first = numbers[numbers.notna() & (numbers != "")].drop_duplicates()
-    index = pd.Index(first.to_numpy(dtype=object))
     up = np.where(coded, np.arange(n), parent)  # coded posts stand still
     todo = np.flatnonzero(~coded & (parent < 0))
-    number = numbers.iloc[todo].fillna("").to_numpy(dtype=object)
-    up[todo] = -1
-    while todo.size:
-        # every number without its last level ("01.12.2" -> "01.12"), at C speed
-        cut = list(map(str.rpartition, number, itertools.repeat(".")))
-        dotted = np.fromiter(map(operator.itemgetter(1), cut), dtype=object, count=len(cut)) == "."
-        shorter = np.fromiter(map(operator.itemgetter(0), cut), dtype=object, count=len(cut))
-        todo, number = todo[dotted], shorter[dotted]
-        at = index.get_indexer(number)
-        found = at >= 0
-        up[todo[found]] = first.index.to_numpy()[at[found]]
-        todo, number = todo[~found], number[~found]
+    up[todo] = _prefix_posts(numbers, todo)
     # follow the chains: n stands for "no parent"
     step = np.append(np.where(up < 0, n, up), n)
     start = step[:n].copy()
     start[coded] = n  # a coded post keeps its own code
     for _ in range(max(n, 1).bit_length()):
-        step = step[step]
+        further = step[step]
+        if np.array_equal(further, step):  # every chain at its end (at once in a flat file)
+            break
+        step = further
     end = step[start]
     got = end < n
     got[got] = coded[end[got]]
@@ -268,6 +304,19 @@ def _or_none(values) -> np.ndarray:
     return out
 
 
+def _first_given(first, second) -> np.ndarray:
+    """Per post the text ``first`` gives, else the text ``second`` gives; None where neither does.
+
+    A text is given when present and not empty (:func:`_or_none`); ``second`` is
+    looked at only when it gives any text.
+    """
+    given = _or_none(first)
+    missing = pd.isna(given)
+    if missing.any() and any(second):
+        given = np.where(missing, _or_none(second), given)
+    return given
+
+
 def _text_series(values) -> pd.Series:
     return pd.Series(values, dtype=object)
 
@@ -305,11 +354,17 @@ def _option_quantities(written, owner, part_qty, included):
     return quantity, parts_sum, checkable & ~close
 
 
+def _folded_distinct(values) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's number and the distinct texts folded (see :func:`_folded`); None reads as ``""``."""
+    number, distinct = pd.factorize(pd.Series(values, dtype=object).fillna("").to_numpy(dtype=object))
+    folded = pd.Series(distinct, dtype=object).str.split().str.join(" ").str.casefold()
+    return number, folded.to_numpy(dtype=object)
+
+
 def _folded(values) -> pd.Series:
     """Text compared without case, surrounding space or repeated inner space; each distinct once."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna("").astype(str))
-    folded = pd.Series(uniques, dtype=object).str.split().str.join(" ").str.casefold()
-    return pd.Series(folded.to_numpy(dtype=object)[codes], dtype=object)
+    number, folded = _folded_distinct(values)
+    return pd.Series(folded[number], dtype=object)
 
 
 def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
@@ -317,12 +372,14 @@ def _base_parts(part_id: pd.Series, part_name: pd.Series) -> np.ndarray:
 
     A part is the base contract when its name is one of
     :data:`BASE_CONTRACT_NAMES`, or when it has no name and its ``ID`` is the
-    ``ID`` of a part so named elsewhere in the file.
+    ``ID`` of a part so named elsewhere in the file. Each distinct name is folded
+    and compared once.
     """
-    names = _folded(part_name)
-    named = names.isin([n.casefold() for n in BASE_CONTRACT_NAMES]).to_numpy(dtype=bool)
+    number, folded = _folded_distinct(part_name)
+    base_names = [n.casefold() for n in BASE_CONTRACT_NAMES]
+    named = pd.Series(folded, dtype=object).isin(base_names).to_numpy(dtype=bool)[number]
     base_ids = set(part_id[named].dropna())
-    same_id = part_id.isin(base_ids).to_numpy(dtype=bool) & (names == "").to_numpy(dtype=bool)
+    same_id = part_id.isin(base_ids).to_numpy(dtype=bool) & (folded == "")[number]
     return named | same_id
 
 
@@ -331,6 +388,18 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     codes, uniques = pd.factorize(values)  # missing values get code -1 ...
     hits = pd.Series(uniques, dtype=object).str.fullmatch(pattern).to_numpy(dtype=bool)
     return np.append(hits, False)[codes]  # ... and -1 picks the appended False
+
+
+def _factorized(values) -> tuple[np.ndarray, np.ndarray]:
+    """Texts as integers and the distinct texts: ``values == distinct[number]``, -1 for None.
+
+    ``values`` is a sequence of str or None, or a :class:`pandas.Categorical`
+    (taken as it is, its categories unique and without None).
+    """
+    if isinstance(values, pd.Categorical):  # numbers as small as the categories allow
+        return values.codes, np.asarray(values.categories, dtype=object)
+    number, distinct = pd.factorize(np.asarray(values, dtype=object))
+    return number, np.asarray(distinct, dtype=object)
 
 
 def _firsts(grouped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -357,8 +426,8 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
         ``Type`` and ``Navn`` of each header ``PostnrdelType``.
     pnr_owner : list of int
         Post index of each ``Postnrdel``.
-    pnr_type, pnr_code : list of str or None
-        ``Type`` and ``Kode`` of each ``Postnrdel``.
+    pnr_type, pnr_code : list of str or None, or pandas.Categorical
+        ``Type`` and ``Kode`` of each ``Postnrdel`` (see :func:`_factorized`).
     n : int
         Number of posts.
 
@@ -381,24 +450,25 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
     if not levels or not len(pnr_owner):
         return parts, levels, none
-    # Postnrdel rows grouped by post, each post's in document order; each distinct code
-    # tested once
+    # Postnrdel rows grouped by post, each post's in document order; each distinct type
+    # and code tested once
     own = np.asarray(pnr_owner, dtype=np.int64)
-    types = pd.Series(pnr_type, dtype=object).to_numpy()
-    written = pd.Series(pnr_code, dtype=object).fillna("").to_numpy()
+    type_id, type_names = _factorized(pnr_type)
+    code_id, written = _factorized(pnr_code)
+    written = np.append(written, "")  # an absent Kode (-1) reads as empty
     if len(own) > 1 and (own[1:] < own[:-1]).any():  # nested posts: group them
         order = np.argsort(own, kind="stable")
-        own, types, written = own[order], types[order], written[order]
-    code_id, uniques = pd.factorize(written)
-    uniques = pd.Series(uniques, dtype=object)
-    u_code = uniques.to_numpy(dtype=object)
+        own, type_id, code_id = own[order], type_id[order], code_id[order]
+    uniques = pd.Series(written, dtype=object)
+    u_code = written
     u_two, u_three = _fullmatch(uniques, _NS3451_2), _fullmatch(uniques, _NS3451_3)
     u_general_three = _fullmatch(uniques, _NS3451_3_GENERAL)
     u_chapter = _fullmatch(uniques, _GENERAL_CHAPTER)
     u_head = uniques.str[:2].to_numpy(dtype=object)
     group_start = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
     seq = np.arange(len(own)) - np.repeat(group_start, np.diff(np.r_[group_start, len(own)]))
-    named = pd.Series(types, dtype=object).isin(levels).to_numpy(dtype=bool)
+    u_named = pd.Series(type_names, dtype=object).isin(levels).to_numpy(dtype=bool)
+    named = np.append(u_named, False)[type_id]  # an absent Type (-1) names no level
     named_rows = np.flatnonzero(named)
     if not len(named_rows):
         return parts, levels, none
@@ -412,16 +482,19 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
     found[general_three] = u_head[first_code][general_three]
     first_seq = np.full(n, -1, dtype=np.int64)
     first_seq[owner] = seq[first]
+    # each row's place after its post's first building-part level (> 0 in posts with none)
+    after_first = seq - first_seq[own]
     # a general chapter above the first building-part level
-    chapter = ~named & u_chapter[code_id] & (seq < first_seq[own])
+    chapter = ~named & u_chapter[code_id] & (after_first < 0)
     in_general = np.isin(owner, own[chapter])
     found[in_general] = None
     # refine a 2-digit part with the first later 3-digit code that extends it
     refine = two & ~in_general
     base = np.full(n, None, dtype=object)
     base[owner[refine]] = found[refine]
-    later = named & (base[own] != None) & (seq > first_seq[own]) & u_three[code_id]  # noqa: E711
-    later = np.flatnonzero(later)
+    has_base = np.zeros(n, dtype=bool)
+    has_base[owner[refine]] = True
+    later = np.flatnonzero(named & has_base[own] & (after_first > 0) & u_three[code_id])
     later = later[u_head[code_id[later]] == base[own[later]]]
     refined, at = _firsts(own[later])
     parts[owner] = found
@@ -432,7 +505,7 @@ def _building_parts(level_type, level_name, pnr_owner, pnr_type, pnr_code, n):
         "under a general chapter (0x or 1x), not a building part",
         "not an NS 3451 code",
     )
-    kind = pd.Series(types[first][bad], dtype=object).astype(str)
+    kind = pd.Series(type_names[type_id[first][bad]], dtype=object).astype(str)
     detail = "Postnrdel " + kind + " (" + kind.map(level_of).astype(str) + "): " + why
     refused = owner[bad], code[bad], detail.to_numpy(dtype=object)
     return parts, levels, refused
@@ -460,6 +533,11 @@ def _cells(pieces, source_ref) -> pd.DataFrame:
     for name, parts in (("kind", kind), ("found", found), ("detail", detail)):
         columns[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
     return pd.DataFrame({k: _text_series(v[order]) for k, v in columns.items()})
+
+
+def _part_paths(index: np.ndarray) -> np.ndarray:
+    """Path of the ``Mengde`` of the ``Delmengde`` at each 0-based ``index`` in its post."""
+    return "Delmengde[" + (index + 1).astype(str).astype(object) + "]/Mengde"
 
 
 def _file_warnings(root, version, n, price, total, duplicated, mismatch) -> list[str]:
@@ -555,8 +633,7 @@ def read_ns3459(
         unnumbered = np.flatnonzero(post_number.isna().to_numpy(dtype=bool))
         label[unnumbered] = "Post #" + (unnumbered + 1).astype(str).astype(object)
         source_ref = f"[{name}]" + label
-        own = _or_none(cols["code"])
-        own = np.where(pd.isna(own), _or_none(cols["code_text"]), own)
+        own = _first_given(cols["code"], cols["code_text"])
         codes, came_from = _inherit_codes(post_number, own, got.parent)
         inherited = np.flatnonzero(came_from >= 0)
 
@@ -591,19 +668,14 @@ def read_ns3459(
         derived, bpart_levels, refused = _building_parts(
             got.level_type, got.level_name, got.pnr_owner, got.pnr_type, got.pnr_code, n
         )
-        explicit = _or_none(cols["bpart"])
-        explicit = np.where(pd.isna(explicit), _or_none(cols["bpart_text"]), explicit)
+        explicit = _first_given(cols["bpart"], cols["bpart_text"])
         building_part = _text_series(explicit).where(lambda s: s.notna(), _text_series(derived))
 
         unit = _text_series(_or_none(cols["unit"]))
         duplicated = (post_number.notna() & post_number.duplicated(keep=False)).to_numpy(dtype=bool)
         qty_raw = np.asarray(cols["qty"], dtype=object)
         part_raw = np.asarray(got.part_qty, dtype=object)
-        part_path = (
-            "Delmengde["
-            + (np.asarray(got.part_index, dtype=np.int64) + 1).astype(str).astype(object)
-            + "]/Mengde"
-        )
+        part_index = np.asarray(got.part_index, dtype=np.int64)
         at = np.flatnonzero
         pieces = [
             (got.findings_at, "duplicate_element", got.findings_found, got.findings_path),
@@ -615,8 +687,9 @@ def read_ns3459(
              "Prisinfo/Enhetspris"),
             (at(total_bad), "not_a_number", np.asarray(cols["total"], dtype=object)[total_bad],
              "Prisinfo/Sum"),
-            (owner[part_missing], "missing_quantity", part_raw[part_missing], part_path[part_missing]),
-            (owner[part_bad], "not_a_number", part_raw[part_bad], part_path[part_bad]),
+            (owner[part_missing], "missing_quantity", part_raw[part_missing],
+             _part_paths(part_index[part_missing])),
+            (owner[part_bad], "not_a_number", part_raw[part_bad], _part_paths(part_index[part_bad])),
             (at(mismatch), "parts_mismatch", [f"{v:g}" for v in parts_sum[mismatch]],
              [f"Delmengder sum vs Prisinfo/Mengde {v:g}" for v in written[mismatch]]),
             (at(quantity < 0), "negative_quantity", [f"{v:g}" for v in quantity[quantity < 0]],
