@@ -51,6 +51,21 @@ def test_materials_promised_are_the_lines_with_an_epd_claim(tmp_path):
     assert materials.loc[0, "plausible_low"] == 110.0
     assert materials.loc[0, "plausible_range"].startswith("110–546 kg CO2e/m3 (")
     assert materials.loc[0, "plausible_range"].endswith("epd_ranges.csv: concrete_b30))")
+    # the mass per m3 the tender converted the line with: no own mass given, so the generic
+    # factor's (concrete_c30_37 in data/emission_factors/materials.csv, 2 350 kg/m3)
+    assert materials.loc[0, "mass_per_unit"] == 2350.0
+
+
+def test_a_promised_lines_mass_per_unit_is_the_bids_own_else_the_generic_factors():
+    """Steel beams in m3 with an EPD per kg: 7 000 kg/m3 where the bid gives it, else the
+    generic structural steel's 7 850 (data/emission_factors/materials.csv, steel_structural)."""
+    from klimafotavtrykk.followup.contract import promised_materials
+
+    lines = pd.DataFrame({"line_key": ["a", "b"], "description": ["Stålbjelker IPE/HEA, S355"] * 2,
+                          "unit": ["m3", "m3"], "epd_id": ["E1", "E2"], "epd_declared_unit": ["kg", "kg"],
+                          "epd_gwp_a1a3": [1.2, 1.2], "quantity": [10.0, 10.0],
+                          "mass_per_unit": [float("nan"), 7_000.0]})
+    assert promised_materials(lines)["mass_per_unit"].tolist() == [7_850.0, 7_000.0]
 
 
 def test_accepted_epds_and_quantity_tolerance_are_read_and_shown(tmp_path):

@@ -254,7 +254,9 @@ def promised_materials(materials: pd.DataFrame) -> pd.DataFrame:
         ``unit`` as the bid states it; ``row_id`` the bid's line;
         ``plausible_low`` in kg CO2e per ``epd_declared_unit`` (NaN where no
         range applies) and ``plausible_range``, the range and its source;
-        ``mass_per_unit`` as the bid gives it [kg per ``unit``] (NaN where none).
+        ``mass_per_unit``, the mass of one ``unit`` of the line the tender
+        converted it with: the bid's own, else thickness × density or the
+        generic factor's (NaN where none is known). [kg]
     """
     from klimafotavtrykk.tender.epd_checks import plausible_ranges
 
@@ -275,6 +277,7 @@ def promised_materials(materials: pd.DataFrame) -> pd.DataFrame:
         found = ranges["range_id"].notna().to_numpy()
         out["plausible_low"] = ranges["low"].to_numpy(dtype=float)
         out["plausible_range"][found] = (ranges["range"] + " (" + ranges["source"] + ")")[found]
+        out["mass_per_unit"] = ranges["mass_per_unit"].to_numpy(dtype=float)  # as the tender converted
     return pd.DataFrame(out, columns=list(PROMISE_MATERIAL_COLUMNS))
 
 

@@ -507,11 +507,13 @@ def plausible_ranges(materials: pd.DataFrame, generic=None, mappings=None) -> pd
         One row per line, on its index: ``range_id`` (None where no range
         applies or the units cannot be compared), ``low``,
         ``implausible_below``, ``high`` [kg CO2e per ``epd_declared_unit``],
-        ``range`` (the range as ``low-high kg CO2e/<range unit>``) and
-        ``source``.
+        ``range`` (the range as ``low-high kg CO2e/<range unit>``),
+        ``source``, and ``mass_per_unit``: the mass of one unit of the line the
+        conversions above use (the line's own, thickness × density, else the
+        generic factor's; NaN where none is known). [kg per ``unit``]
     """
     from klimafotavtrykk.factors import load_factors
-    from klimafotavtrykk.tender.claims import claim_mass_per_base, generic_match
+    from klimafotavtrykk.tender.claims import claim_mass_per_base, generic_match, line_units
 
     generic = load_factors() if generic is None else generic
     m = materials.reset_index(drop=True)
@@ -536,6 +538,10 @@ def plausible_ranges(materials: pd.DataFrame, generic=None, mappings=None) -> pd
             out[name] = np.where(found, bound / to_range, np.nan)
     out["range"] = np.where(found, rng["text"], None)
     out["source"] = np.where(found, rng["source"], None)
+    line_dim, line_scale = line_units(m["unit"].to_numpy(dtype=object))
+    known = line_dim >= 0
+    out["mass_per_unit"] = np.where(known, per_declared[np.arange(n), np.maximum(line_dim, 0)] * line_scale,
+                                    np.nan)
     return pd.DataFrame({k: pd.Series(v, dtype=object if v.dtype == object else float, index=materials.index)
                          for k, v in out.items()}, index=materials.index)
 
