@@ -292,3 +292,43 @@ def test_shipped_rows_take_the_age_of_their_source():
     assert found.loc["concrete_c30_37", "gsd"] == pytest.approx(1.2607)
     assert found.loc["concrete_lowcarbon_b_b30", "age_years"] == 11
     assert found.loc["concrete_lowcarbon_b_b30", "gsd"] == pytest.approx(math.exp(0.247455), rel=1e-5)
+
+
+def test_operational_energy_is_sampled_by_the_performance_gap():
+    # data/uncertainty/energy_uncertainty.csv: gsd 1.4838 (ln 1.4838 = 0.394579, worked in the
+    # row from the review's +34 % ± 55 %); × 1.959964 = 0.773360; exp(∓0.773360) = 0.461443 /
+    # 2.167115. The line (factor x at gsd 1) stays exact; B6 moves by its own multiplier.
+    result = kf.calculate(lines(["x"], [100.0], ["21"]), profile="ns3720", factors=ONE,
+                          operational_energy={"electricity": 10_000})
+    b6 = float(result.by_module["B6"])
+    assert b6 > 0
+    u = uncertainty(result, n=200_000, seed=11, factor_uncertainty=spreads(x=1.0))
+    assert u.by_module.loc["B6", 2.5] == pytest.approx(b6 * 0.461443, rel=0.01)
+    assert u.by_module.loc["B6", 50.0] == pytest.approx(b6, rel=0.01)
+    assert u.by_module.loc["B6", 97.5] == pytest.approx(b6 * 2.167115, rel=0.01)
+    assert u.by_module.loc["A1-A3", 2.5] == pytest.approx(u.by_module.loc["A1-A3", 97.5])
+    assert u.by_building_part.loc["operational_energy", 97.5] == pytest.approx(b6 * 2.167115, rel=0.01)
+    row = u.factors.set_index("factor_id").loc["operational_energy"]
+    assert row["gsd"] == pytest.approx(1.4838) and row["kg_co2e"] == pytest.approx(b6)
+    assert row["source"] == "vandronkelaar-2016-performance-gap"
+    # a spread of 1 given by the user: B6 is added as calculated again
+    exact = uncertainty(result, n=1_000, seed=11, factor_uncertainty=spreads(x=1.0),
+                        energy_uncertainty=pd.DataFrame({"contribution": ["operational_energy"],
+                                                         "gsd": [1.0], "source": ["test"]}))
+    assert exact.by_module.loc["B6", 2.5] == pytest.approx(b6)
+    assert exact.by_module.loc["B6", 97.5] == pytest.approx(b6)
+
+
+def test_alternatives_with_the_same_energy_use_share_its_draw():
+    # two alternatives of one building: the same B6, other lines; B6 cancels in every sample
+    from klimafotavtrykk.uncertainty import sample_together
+
+    two = table([("x", 2.0, "product_epd"), ("y", 1.0, "product_epd")])
+    a = kf.calculate(lines(["x"], [100.0], ["21"]), profile="ns3720", factors=two,
+                     operational_energy={"electricity": 10_000})
+    b = kf.calculate(lines(["y"], [100.0], ["21"]), profile="ns3720", factors=two,
+                     operational_energy={"electricity": 10_000})
+    u = sample_together({"a": a, "b": b}, n=2_000, seed=5, factor_uncertainty=spreads(x=1.0, y=1.0))
+    # a's line is 200 kg, b's 100 kg, both exact: a - b = 100 in every sample
+    assert np.allclose(u["a"].samples - u["b"].samples, 100.0)
+    assert u["a"].samples.std() > 0

@@ -5,6 +5,10 @@ standard deviation (gsd) follows the row's data quality
 (``data/uncertainty/factor_uncertainty.csv``: product EPD, industry EPD or
 generic data, by material group); each line may carry a spread of its
 quantity by design stage (``data/uncertainty/quantity_uncertainty.csv``).
+Operational energy (B6) gets one multiplier for the gap between the energy
+use calculated and measured (``data/uncertainty/energy_uncertainty.csv``);
+the other contributions beside the lines (site, mass transport) are added
+as calculated.
 Lines that share a factor row share its multiplier: one draw per distinct
 factor row, gathered per line, so that two lines of one EPD move together.
 
@@ -58,9 +62,11 @@ from klimafotavtrykk.uncertainty.sampling import (
 )
 from klimafotavtrykk.uncertainty.spreads import (
     age_sigma,
+    energy_uncertainty_from_frame,
     factor_gsd,
     factor_uncertainty_from_frame,
     load_age_uncertainty,
+    load_energy_uncertainty,
     load_factor_uncertainty,
     load_quantity_uncertainty,
     quantity_uncertainty_from_frame,
@@ -74,6 +80,8 @@ __all__ = [
     "load_factor_uncertainty",
     "load_quantity_uncertainty",
     "load_age_uncertainty",
+    "load_energy_uncertainty",
+    "energy_uncertainty_from_frame",
     "age_sigma",
     "factor_uncertainty_from_frame",
     "quantity_uncertainty_from_frame",

@@ -22,9 +22,11 @@ from klimafotavtrykk.uncertainty.spreads import (
     _as_table,
     age_sigma,
     data_years,
+    energy_uncertainty_from_frame,
     factor_gsd,
     factor_uncertainty_from_frame,
     gsd_source,
+    load_energy_uncertainty,
     load_factor_uncertainty,
     load_quantity_uncertainty,
     quantity_uncertainty_from_frame,
@@ -50,7 +52,9 @@ class Cells:
         One row per factor row used: ``factor_id``, ``dataset_type``,
         ``material_group``, ``age_years`` (NaN: no
         age term) [a], ``gsd`` (with the age term) [-], ``source`` (of the spread) and
-        ``kg_co2e`` (its part of the total). [kg CO2e]
+        ``kg_co2e`` (its part of the total) [kg CO2e]; then one row per sampled
+        contribution beside the lines (``factor_id`` and ``dataset_type`` its
+        name, e.g. ``operational_energy``).
     columns : pandas.MultiIndex
         Outputs, as (level, name): ``("total", "total")``, ``("module", m)``
         for each module and ``("building_part", p)`` for each part and each
@@ -63,7 +67,7 @@ class Cells:
         Log-space parameters of each cell's quantity multiplier (0 without
         a quantity spread). [-]
     constant : numpy.ndarray
-        Contributions that are not sampled (site, mass transport, B6), per output. [kg CO2e]
+        Contributions that are not sampled (site, mass transport), per output. [kg CO2e]
     """
 
     factors: pd.DataFrame
@@ -89,7 +93,8 @@ class Cells:
 
 
 def result_cells(result, *, factor_uncertainty=None, quantity_uncertainty=None,
-                 design_stage: str | None = None, year: float | None = None) -> Cells:
+                 design_stage: str | None = None, year: float | None = None,
+                 energy_uncertainty=None) -> Cells:
     """Bin a calculation's lines into cells for :func:`sample_outputs`.
 
     Parameters
@@ -114,6 +119,12 @@ def result_cells(result, *, factor_uncertainty=None, quantity_uncertainty=None,
         of its ``source_id`` in ``data/sources.csv``), by the pedigree bins of
         ``data/uncertainty/age_uncertainty.csv``; a row of unknown age gets no
         age term. None: no age term.
+    energy_uncertainty : DataFrame or path, optional
+        Rows in the schema of :func:`energy_uncertainty_from_frame` that
+        replace the shipped spread of a contribution beside the lines
+        (``operational_energy``: the gap between energy use calculated and
+        measured) or add one; a contribution with none (site, mass
+        transport) is added as calculated.
 
     Returns
     -------
@@ -188,18 +199,53 @@ def result_cells(result, *, factor_uncertainty=None, quantity_uncertainty=None,
     else:
         mu, s = fenton_wilkinson(np.abs(qty), line_sigma, codes, n_cells)
 
-    constant = np.zeros(len(columns))
-    if len(other):
-        values = other.reindex(columns=list(MODULES)).fillna(0.0).to_numpy(dtype=float)
-        constant[1:1 + len(MODULES)] = values.sum(axis=0)
-        constant[0] = values[:, _TOTAL].sum()
-        constant[1 + len(MODULES) + len(parts):] = values[:, _TOTAL].sum(axis=1)
     per_factor_total = np.bincount(f_codes, weights=in_total, minlength=len(f_rows))
     factors = pd.DataFrame({
         "factor_id": ids, "dataset_type": kind, "material_group": group, "age_years": age,
         "gsd": gsd, "source": gsd_source(ids, kind, group, spreads), "kg_co2e": per_factor_total})
+    energy = _as_table(energy_uncertainty, load_energy_uncertainty, energy_uncertainty_from_frame,
+                       "energy_uncertainty")
+    rows, constant, sampled = _other_rows(other, energy, len(columns), len(parts))
+    if len(sampled):  # each sampled contribution is one more factor with one cell of its own
+        first_new = len(factors)
+        factors = pd.concat([factors, sampled], ignore_index=True)
+        contributions = np.vstack([contributions, rows])
+        f_codes = np.concatenate([f_codes, first_new + np.arange(len(rows))])
+        mu, s = np.concatenate([mu, np.zeros(len(rows))]), np.concatenate([s, np.zeros(len(rows))])
     return Cells(factors=factors, columns=columns, contributions=contributions,
                  cell_factor=f_codes.astype(np.int64), cell_mu=mu, cell_sigma=s, constant=constant)
+
+
+def _other_rows(other: pd.DataFrame, spreads: pd.DataFrame, width: int, n_parts: int):
+    """The contributions beside the lines as outputs: sampled rows, the rest as a constant.
+
+    Returns
+    -------
+    rows : numpy.ndarray
+        Shape (sampled, width): each sampled contribution's outputs. [kg CO2e]
+    constant : numpy.ndarray
+        Shape (width,): the others summed. [kg CO2e]
+    sampled : pandas.DataFrame
+        The factor rows of the sampled contributions (as :attr:`Cells.factors`).
+    """
+    outputs = np.zeros((len(other), width))
+    if len(other):
+        values = other.reindex(columns=list(MODULES)).fillna(0.0).to_numpy(dtype=float)
+        outputs[:, 1:1 + len(MODULES)] = values
+        outputs[:, 0] = values[:, _TOTAL].sum(axis=1)
+        outputs[np.arange(len(other)), 1 + len(MODULES) + n_parts + np.arange(len(other))] = \
+            values[:, _TOTAL].sum(axis=1)
+    names = other.index.astype(str)
+    sampled = np.asarray(names.isin(spreads.index), dtype=bool) & (outputs[:, 0] != 0)
+    rows = outputs[sampled]
+    chosen = names[sampled]
+    factors = pd.DataFrame({
+        "factor_id": chosen.to_numpy(dtype=object), "dataset_type": chosen.to_numpy(dtype=object),
+        "material_group": "", "age_years": np.nan,
+        "gsd": spreads["gsd"].reindex(chosen).to_numpy(dtype=float),
+        "source": spreads["source"].reindex(chosen).to_numpy(dtype=object),
+        "kg_co2e": rows[:, 0]})
+    return rows, outputs[~sampled].sum(axis=0), factors
 
 
 def _quantity_sigma(items: pd.DataFrame, stages: pd.DataFrame, design_stage: str | None):
@@ -272,7 +318,8 @@ class Uncertainty:
 @python_strings
 def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
                 factor_uncertainty=None, quantity_uncertainty=None,
-                design_stage: str | None = None, year: float | None = None) -> Uncertainty:
+                design_stage: str | None = None, year: float | None = None,
+                energy_uncertainty=None) -> Uncertainty:
     """Sample a footprint over the data quality of its factors and quantities.
 
     Parameters
@@ -285,10 +332,11 @@ def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
         Seed of the numpy Generator: the same seed gives the same numbers.
     percentiles : sequence of float
         Percentiles to report. [%]
-    factor_uncertainty, quantity_uncertainty, design_stage, year
+    factor_uncertainty, quantity_uncertainty, design_stage, year, energy_uncertainty
         Spreads to use instead of or beside the shipped ones, the design
-        stage of the quantities, and the year of the assessment for the age
-        of each factor's data (see :func:`result_cells`).
+        stage of the quantities, the year of the assessment for the age
+        of each factor's data, and the spread of operational energy (see
+        :func:`result_cells`).
 
     Returns
     -------
@@ -299,8 +347,10 @@ def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
     One multiplier per factor row multiplies every module the row gives
     (A1-A3 and the transport, waste, replacement and end-of-life modules
     computed from it), with median 1: the value as evaluated (with the
-    profile's generic markup) is the median. Contributions that are not
-    lines (site, mass transport, B6) are not sampled.
+    profile's generic markup) is the median. Operational energy (B6) gets
+    one multiplier with median 1 for the gap between energy use calculated
+    and measured (``data/uncertainty/energy_uncertainty.csv``); site energy
+    and mass transport beside the lines are added as calculated.
 
     Examples
     --------
@@ -311,7 +361,7 @@ def uncertainty(result, n: int = 1000, seed=None, *, percentiles=PERCENTILES,
     n = _positive_int(n)
     cells = result_cells(result, factor_uncertainty=factor_uncertainty,
                          quantity_uncertainty=quantity_uncertainty, design_stage=design_stage,
-                         year=year)
+                         year=year, energy_uncertainty=energy_uncertainty)
     rng = _generator(seed)
     sigma = np.log(cells.factors["gsd"].to_numpy(dtype=float))
     if cells.quantity_spread:

@@ -18,6 +18,7 @@ from klimafotavtrykk._data import data_path
 from klimafotavtrykk.errors import DataError, InputError
 
 __all__ = ["load_factor_uncertainty", "load_quantity_uncertainty", "load_age_uncertainty",
+           "load_energy_uncertainty", "energy_uncertainty_from_frame",
            "factor_uncertainty_from_frame", "quantity_uncertainty_from_frame", "factor_gsd",
            "gsd_source", "age_sigma", "data_years"]
 
@@ -50,6 +51,46 @@ def load_quantity_uncertainty() -> pd.DataFrame:
     """
     path = data_path("uncertainty", "quantity_uncertainty.csv")
     return quantity_uncertainty_from_frame(_read(path), name=path.name)
+
+
+@functools.cache
+def load_energy_uncertainty() -> pd.DataFrame:
+    """The shipped spreads of contributions beside the lines (operational energy, B6).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`energy_uncertainty_from_frame` of
+        ``data/uncertainty/energy_uncertainty.csv``.
+    """
+    path = data_path("uncertainty", "energy_uncertainty.csv")
+    return energy_uncertainty_from_frame(_read(path), name=path.name)
+
+
+def energy_uncertainty_from_frame(table: pd.DataFrame, name: str = "<frame>") -> pd.DataFrame:
+    """Validate a table of spreads of contributions beside the lines.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``contribution`` (unique: a row of :attr:`Assessment.other
+        <klimafotavtrykk.assessment.Assessment>`, e.g. ``operational_energy``),
+        ``gsd`` [-] (≥ 1) and a source (``source_id`` or ``source``).
+    name : str
+        Used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``gsd`` and ``source`` indexed by ``contribution``.
+
+    Raises
+    ------
+    DataError
+        As :func:`factor_uncertainty_from_frame`.
+    """
+    out = _spread_table(table, name, ("contribution",), "contribution")
+    return out.set_index("contribution")
 
 
 def factor_uncertainty_from_frame(table: pd.DataFrame, name: str = "<frame>") -> pd.DataFrame:
@@ -179,7 +220,7 @@ def _as_table(value, loader, validate, what: str) -> pd.DataFrame:
         raise InputError(f"{what} must be a DataFrame or a CSV path, got {type(value).__name__}",
                          code="not_a_frame")
     shipped = loader()
-    if shipped.index.name == "design_stage":
+    if shipped.index.name in ("design_stage", "contribution"):
         return pd.concat([shipped[~shipped.index.isin(value.index)], value])
     keys = ["dataset_type", "material_group", "factor_id"]
     kept = shipped[~pd.MultiIndex.from_frame(shipped[keys]).isin(pd.MultiIndex.from_frame(value[keys]))]
