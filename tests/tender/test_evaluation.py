@@ -259,6 +259,14 @@ def _two_diesel_rows(**changed) -> pd.DataFrame:
                         ).assign(**changed)
 
 
+def _honest_and_cheat(comp, cheat, factors, mappings):
+    """The two-row diesel bid as given, and with ``cheat``'s columns, on 10 m3 of concrete."""
+    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
+    return [evaluate_bid(bid(rows, _two_diesel_rows(**changed), name=name), comp,
+                         factors=factors, mappings=mappings)
+            for name, changed in (("honest.xlsx", {}), ("cheat.xlsx", cheat))]
+
+
 @pytest.mark.parametrize("cheat", [
     {"carrier": ["diesel", "tryllestøv"]},                          # a carrier no table knows
     {"carrier": ["diesel", None], "committed": ["ja", "nei"]},     # no carrier, not committed
@@ -271,11 +279,7 @@ def test_cheat_a_site_row_with_a_carrier_nobody_knows_is_scored_on_the_fallback(
     Now the row is scored on the competition's fallback carrier (fossil diesel), as a row not
     committed to is: 9 000 x 3.34752 = 30 127.68 kg, at its cell."""
     comp = _site_energy_counts()
-    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
-    honest = evaluate_bid(bid(rows, _two_diesel_rows(), name="honest.xlsx"), comp,
-                          factors=factors, mappings=mappings)
-    cheater = evaluate_bid(bid(rows, _two_diesel_rows(**cheat), name="cheat.xlsx"), comp,
-                           factors=factors, mappings=mappings)
+    honest, cheater = _honest_and_cheat(comp, cheat, factors, mappings)
     assert honest.kg_co2e == pytest.approx(34_212.432)
     assert cheater.kg_co2e == pytest.approx(34_212.432) and cheater.product_gate == ""
     found = cheater.findings.set_index("kind")
@@ -297,11 +301,7 @@ def test_cheat_a_site_row_the_model_cannot_size_rejects_the_bid(factors, mapping
     would reward the unreadable row, so where site energy counts the bid is rejected at the
     gate (``site_energy_incomplete``); the row's reason stays among the findings."""
     comp = _site_energy_counts()
-    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
-    honest = evaluate_bid(bid(rows, _two_diesel_rows(), name="honest.xlsx"), comp,
-                          factors=factors, mappings=mappings)
-    cheater = evaluate_bid(bid(rows, _two_diesel_rows(**cheat), name="cheat.xlsx"), comp,
-                           factors=factors, mappings=mappings)
+    honest, cheater = _honest_and_cheat(comp, cheat, factors, mappings)
     assert cheater.product_gate == "site_energy_incomplete"
     kinds = cheater.findings["kind"].tolist()
     assert "site_not_computed" in kinds and (finding is None or finding in kinds)

@@ -451,7 +451,7 @@ def compare_materials(delivered: pd.DataFrame, promised: pd.DataFrame, accepted_
     share, over, reported_over = lines.credited_share(compared, tolerance)
     credit = compared & (difference < 0)  # a better product: credited up to the promise
     # a delivery that cannot be set against its line's quantity cannot be capped: no credit
-    off_line = credit & np.isnan(in_line_unit) & (dim_u != None)  # noqa: E711 - element-wise
+    off_line = credit & np.isnan(in_line_unit) & pd.notna(dim_u)
     refused_unit = np.where(off_line, -difference, 0.0)
     share = np.where(off_line, 0.0, share)
     unpromised = reason == "not_promised"

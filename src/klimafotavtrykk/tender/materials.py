@@ -195,9 +195,8 @@ def own_scenario_counts(materials: pd.DataFrame, accepted) -> np.ndarray:
     return committed & np.asarray(accepted, dtype=bool)
 
 
-#: A cell reference as the findings give them (``[c.xlsx]Materialer!O12``); its column dropped
-#: leaves the row (``[c.xlsx]Materialer!12``).
-_CELL_COLUMN = r"!\$?[A-Za-z]{1,3}\$?(\d+)$"
+#: An entry of ``accepted_scenarios`` that names a cell (``[c.xlsx]Materialer!O12``), not a bid file.
+_CELL_ENTRY = r"^\[.+\].+!\$?[A-Za-z]{1,3}\$?\d+$"
 
 
 def scenario_accepted(files, refs, accepted) -> np.ndarray:
@@ -221,18 +220,18 @@ def scenario_accepted(files, refs, accepted) -> np.ndarray:
     -------
     numpy.ndarray of bool
     """
+    from klimafotavtrykk.tender.epd_checks import cell_refs
+
     files = np.asarray(files, dtype=object)
     entries = pd.Series(list(accepted), dtype=object).astype(str).str.strip()
-    is_row = entries.str.match(r"^\[.+\].+" + _CELL_COLUMN).to_numpy(dtype=bool)
+    is_row = entries.str.match(_CELL_ENTRY).to_numpy(dtype=bool)
     out = np.isin(files, entries[~is_row].tolist())
-    if is_row.any():
-        rows = set(entries[is_row].str.replace(_CELL_COLUMN, r"!\1", regex=True))
+    if is_row.any():  # a row is its cell moved to column A, on both sides
+        rows = cell_refs(entries[is_row], "A").tolist()
         named = set(entries[is_row].str.extract(r"^\[(.+)\]", expand=False))
         at = np.flatnonzero(~out & pd.Series(files, dtype=object).isin(named).to_numpy(dtype=bool))
         if len(at):
-            line_rows = pd.Series(np.asarray(refs, dtype=object)[at], dtype=object).astype(str).str.replace(
-                _CELL_COLUMN, r"!\1", regex=True)
-            out[at] = line_rows.isin(rows).to_numpy(dtype=bool)
+            out[at] = np.isin(cell_refs(np.asarray(refs, dtype=object)[at], "A"), rows)
     return out
 
 

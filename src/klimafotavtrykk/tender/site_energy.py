@@ -59,6 +59,9 @@ class SiteRows:
         fallback carrier.
     counted : numpy.ndarray of bool
         The row has a scored value (claimed or fallback).
+    reason : numpy.ndarray of object
+        Why the claimed row was not computed (a key of ``SITE_REASONS``); ""
+        where it was.
     """
 
     result: object
@@ -70,6 +73,7 @@ class SiteRows:
     computed: np.ndarray
     no_carrier: np.ndarray
     counted: np.ndarray
+    reason: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,10 +249,15 @@ def _chosen(result, n: int, fb_rows: np.ndarray, committed: np.ndarray, claim: n
               | (no_carrier & np.isfinite(fb)))
     pos_fb = np.full(n, -1)
     pos_fb[fb_rows] = pos[n:]
+    unmatched = result.unmatched
+    urow = unmatched["row_id"].to_numpy(dtype=np.int64)
+    claimed = urow < n
+    reason = np.full(n, "", dtype=object)
+    reason[urow[claimed]] = unmatched["reason"].astype(str).to_numpy()[claimed]
     return SiteRows(result=result, committed=committed, claimed=claim, scored=scored,
                     use_fallback=use_fb, chosen=np.where(use_fb, pos_fb, pos[:n]),
                     computed=np.isfinite(claim), no_carrier=no_carrier,
-                    counted=np.isfinite(scored))
+                    counted=np.isfinite(scored), reason=reason)
 
 
 def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
@@ -262,8 +271,7 @@ def site_findings(activities: pd.DataFrame, rows: SiteRows) -> pd.DataFrame:
         ``uncommitted_site``.
     """
     acts = activities
-    n = len(acts)
-    reason = _claim_reasons(rows, n)
+    reason = rows.reason
     refs = _refs(acts)
     found = []
     for kind, at in (("site_not_computed", (reason != "") & ~rows.counted),
@@ -298,8 +306,7 @@ def site_lines(activities: pd.DataFrame, rows: SiteRows, site_mask: np.ndarray) 
     acts = activities
     lines = rows.result.lines
     ok = rows.counted
-    reason = _claim_reasons(rows, len(acts))
-    reason = np.where(reason == "", None, reason)
+    reason = np.where(rows.reason == "", None, rows.reason)
     carrier = np.append(lines["carrier_key"].to_numpy(dtype=object), None)[rows.chosen]
     source = np.append(lines["factor_source"].to_numpy(dtype=object), None)[rows.chosen]
     return pd.DataFrame({
@@ -373,22 +380,12 @@ def _stated(activities: pd.DataFrame, rows: SiteRows, read_findings: pd.DataFram
     reader's findings, at the row's cell reference).
     """
     quantity = _column(activities, "quantity", np.nan)
-    stated = (_claim_reasons(rows, len(activities)) != "no_amount") | (
+    stated = (rows.reason != "no_amount") | (
         np.isfinite(quantity) & (quantity != 0))
     if len(read_findings) and "kind" in read_findings.columns:
         bad = read_findings.loc[read_findings["kind"] == "bad_site_number", "source_ref"]
         stated |= np.isin(_refs(activities), bad.to_numpy(dtype=object))
     return stated
-
-
-def _claim_reasons(rows: SiteRows, n: int) -> np.ndarray:
-    """Why each claimed row was not computed (a key of ``SITE_REASONS``); "" where it was."""
-    unmatched = rows.result.unmatched
-    urow = unmatched["row_id"].to_numpy(dtype=np.int64)
-    claimed = urow < n
-    reason = np.full(n, "", dtype=object)
-    reason[urow[claimed]] = unmatched["reason"].astype(str).to_numpy()[claimed]
-    return reason
 
 
 def _column(activities: pd.DataFrame, name: str, empty) -> np.ndarray:
