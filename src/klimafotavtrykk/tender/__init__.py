@@ -14,40 +14,32 @@ and :mod:`~klimafotavtrykk.tender.site_energy`) and the batch scored
 The names below are the public ones; import them from here::
 
     from klimafotavtrykk.tender import load_competition, score_bids
+
+They are loaded on first use, each from its own module, so that a command
+that needs one of them (``beregn`` reads a workbook's site sheet with
+:func:`read_site_sheet`) does not import the batch, the evaluation and the
+scoring with it.
 """
 
 from __future__ import annotations
 
-from klimafotavtrykk.tender.batch import (
-    Evaluation,
-    bid_paths,
-    evaluate_summaries,
-    score_bid,
-    score_bids,
-)
-from klimafotavtrykk.tender.competition import (
-    CLIENT_SOURCE,
-    Competition,
-    ProductLimit,
-    competition_parameters,
-    load_competition,
-)
-from klimafotavtrykk.tender.evaluation import BidSummary, evaluate_bid
-from klimafotavtrykk.tender.findings import DOWNGRADES, FINDING_KINDS
-from klimafotavtrykk.tender.reader import Bid, bid_frames, read_bid, read_site_sheet, site_amounts
-from klimafotavtrykk.tender.schema import (
-    DATASET_TYPES,
-    DECLARATION_FIELDS,
-    MATERIAL_COLUMNS,
-    SHEETS,
-    SITE_COLUMNS,
-    Column,
-    bid_aliases,
-    parse_dataset_type,
-    parse_yes_no,
-    template_headers,
-)
-from klimafotavtrykk.tender.template import write_template
+import importlib
+
+#: Public name -> the module that defines it.
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(("Evaluation", "bid_paths", "evaluate_summaries", "score_bid", "score_bids"),
+                    "klimafotavtrykk.tender.batch"),
+    **dict.fromkeys(("CLIENT_SOURCE", "Competition", "ProductLimit", "competition_parameters",
+                     "load_competition"), "klimafotavtrykk.tender.competition"),
+    **dict.fromkeys(("BidSummary", "evaluate_bid"), "klimafotavtrykk.tender.evaluation"),
+    **dict.fromkeys(("DOWNGRADES", "FINDING_KINDS"), "klimafotavtrykk.tender.findings"),
+    **dict.fromkeys(("Bid", "bid_frames", "read_bid", "read_site_sheet", "site_amounts"),
+                    "klimafotavtrykk.tender.reader"),
+    **dict.fromkeys(("DATASET_TYPES", "DECLARATION_FIELDS", "MATERIAL_COLUMNS", "SHEETS",
+                     "SITE_COLUMNS", "Column", "bid_aliases", "parse_dataset_type",
+                     "parse_yes_no", "template_headers"), "klimafotavtrykk.tender.schema"),
+    "write_template": "klimafotavtrykk.tender.template",
+}
 
 __all__ = [
     # the competition
@@ -61,3 +53,16 @@ __all__ = [
     "BidSummary", "DOWNGRADES", "FINDING_KINDS", "evaluate_bid", "score_bid",
     "Evaluation", "bid_paths", "competition_parameters", "evaluate_summaries", "score_bids",
 ]
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'klimafotavtrykk.tender' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # found here from now on, without this function
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})
