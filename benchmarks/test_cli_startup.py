@@ -4,11 +4,22 @@ Each round starts a fresh interpreter, as a user's shell does, so the figure
 includes Python's own start-up. ``--help`` must not import numpy, pandas,
 pint or openpyxl (tests/test_cli.py checks that); this measures what is left.
 Run with ``pytest benchmarks/test_cli_startup.py --benchmark-only``.
+
+A short job is start-up too: ``beregn`` on the shipped example (110 lines) is timed beside its
+floor in the same run, a fresh interpreter that imports pandas and reads the same sheet with
+calamine, and nothing else.
+
+Measured (2026-12-08, 2 cores shared with two helpers' work, farm-bench, 10 runs each, min /
+median): ``beregn examples/skole.xlsx --bta 2400`` before (60980f4) 1.19 / 1.25 s; after
+(the tender package's names loaded on first use, so ``beregn`` no longer imports the batch and
+the scoring; the canonical units' scales read from ``data/units/scales.csv``, so pint is not
+imported nor its registry built) 0.78 / 0.82 s. See the closing note of #13 for the final figures.
 """
 
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +38,19 @@ def test_cli_startup(benchmark, argv):
                               rounds=10, iterations=1, warmup_rounds=1)
     assert done.returncode == 0
     assert done.stdout
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "skole.xlsx"
+_FLOOR = ("import pandas; from python_calamine import CalamineWorkbook; "
+          f"CalamineWorkbook.from_path({str(EXAMPLE)!r}).get_sheet_by_name('Mengder').to_python()")
+
+
+@pytest.mark.parametrize("case", ["beregn", "floor"])
+def test_a_short_job(benchmark, case):
+    """``beregn`` on the shipped example, beside a fresh interpreter that only imports and reads."""
+    command = (_command() + ["beregn", str(EXAMPLE), "--bta", "2400"] if case == "beregn"
+               else [sys.executable, "-c", _FLOOR])
+    done = benchmark.pedantic(subprocess.run, args=(command,),
+                              kwargs={"capture_output": True, "check": True},
+                              rounds=10, iterations=1, warmup_rounds=1)
+    assert done.returncode == 0

@@ -33,6 +33,7 @@ DATA_FILES = (
     + sorted((DATA / "procurement").glob("*.csv"))  # EPD ranges and number formats
     + sorted((DATA / "epd").glob("*.csv"))  # EPD file formats: indicator and unit identifiers
     + sorted((DATA / "uncertainty").glob("*.csv"))  # spreads of factors and quantities
+    + sorted((DATA / "units").glob("*.csv"))  # unit spellings, scales, plausible quantities
 )
 # Exempt from the source rule: data/messages/*.csv hold user-facing texts (key,nb,en), not
 # numbers, so there is nothing in them to cite. The exemption is by folder, here, not a looser

@@ -66,3 +66,64 @@ def test_unit_codes_parse_each_spelling_once():
     codes, table = unit_codes(["m3", "kg", "m3", None, "kg"])
     assert codes.tolist() == [0, 1, 0, -1, 1]
     assert list(table.index) == ["m3", "kg"]
+
+
+# ----------------------------------------------------------------- the listed scales
+
+
+def _listed_scales():
+    import csv
+
+    from klimafotavtrykk._data import data_path
+
+    with open(data_path("units", "scales.csv"), encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("row", _listed_scales(), ids=lambda r: f"{r['unit']}->{r['to_unit']}")
+def test_every_listed_scale_is_the_one_pint_computes(row):
+    """scales.csv saves building the registry; it must say exactly what the registry says."""
+    from klimafotavtrykk.units import registry
+
+    ureg = registry()
+    computed = float(ureg.Quantity(1.0, row["unit"]).to(row["to_unit"]).magnitude)
+    assert float(row["scale"]) == computed  # exact: the same float, not an approximation
+
+
+def test_every_canonical_unit_is_listed_in_its_dimension():
+    """Each canonical unit of the alias table is listed against the base unit of its dimension."""
+    from klimafotavtrykk.units import BASE_UNITS, NON_PHYSICAL, _alias_table, registry
+
+    ureg = registry()
+    listed = {(r["unit"], r["to_unit"]) for r in _listed_scales()}
+    for canonical in set(_alias_table().values()) - NON_PHYSICAL:
+        unit = ureg.Unit(canonical)
+        dimension = next(d for d, base in BASE_UNITS.items()
+                         if unit.dimensionality == ureg.Unit(base).dimensionality)
+        assert (canonical, BASE_UNITS[dimension]) in listed, canonical
+
+
+@pytest.mark.parametrize(("unit", "target", "expected"), [
+    ("tonne", "kilogram", 1000.0),            # SI Brochure table 8
+    ("megajoule", "kilowatt_hour", 1 / 3.6),  # 1 kWh = 3.6 MJ
+    ("week", "hour", 7 * 24.0),
+    ("hp", "kW", 0.74569987158227022),        # 550 ft lbf/s = 745.69987158227022 W
+    ("inch", "meter", 0.0254),                # not listed: converted by the registry
+])
+def test_unit_scale(unit, target, expected):
+    from klimafotavtrykk.units import unit_scale
+
+    assert unit_scale(unit, target) == pytest.approx(expected, rel=1e-15)
+
+
+def test_a_process_that_reads_a_bill_of_quantities_builds_no_registry(tmp_path):
+    """The listed units are all a bill of quantities and the shipped tables need: pint stays unloaded."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from klimafotavtrykk.units import parse_units, unit_scale; "
+            "parse_units(['m3', 'tonn', 'kWh', 'uke', 'Nm3', 'stk', 'tonnkm']); "
+            "unit_scale('lb/(hp*h)', 'kg/kWh'); unit_scale('hp', 'kW'); "
+            "print('pint' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

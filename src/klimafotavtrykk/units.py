@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "registry",
+    "unit_scale",
     "normalise_spelling",
     "parse_units",
     "unit_codes",
@@ -87,6 +88,62 @@ def registry() -> pint.UnitRegistry:
     return ureg
 
 
+def unit_scale(unit: str, target: str) -> float:
+    """Factor from one pint unit expression to another, as pint converts them.
+
+    Pairs listed in ``data/units/scales.csv`` (the canonical units of the
+    alias table and the units of the shipped tables) are read from it: a test
+    checks each row against the registry, and a process that needs no other
+    unit never imports pint or builds the registry (about 0.25 s). Any other
+    pair is converted by :func:`registry`.
+
+    Parameters
+    ----------
+    unit, target : str
+        Unit expressions in the library's registry (``"hp"``, ``"kW"``).
+
+    Returns
+    -------
+    float
+        ``target`` units per one ``unit``. [-]
+
+    Raises
+    ------
+    Exception
+        Whatever pint raises for an unknown unit or a conversion between
+        dimensions (several unrelated classes).
+    """
+    listed = _scale_table().get((unit, target))
+    if listed is not None:
+        return listed
+    return float(registry().Quantity(1.0, unit).to(target).magnitude)
+
+
+@functools.cache
+def _scale_table() -> dict[tuple[str, str], float]:
+    """``(unit, to_unit) -> scale`` from ``data/units/scales.csv``, each number read exactly."""
+    import csv
+
+    path = data_path("units", "scales.csv")
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    missing = {"unit", "to_unit", "scale", "source_id"} - set(rows[0] if rows else ())
+    if missing:
+        raise DataError(f"missing columns {sorted(missing)}", file=str(path))
+    table: dict[tuple[str, str], float] = {}
+    for line, row in enumerate(rows, start=2):
+        key = (row["unit"], row["to_unit"])
+        try:
+            scale = float(row["scale"])  # the shortest repr of the float pint gives: exact
+        except ValueError:
+            raise DataError(f"scale {row['scale']!r} is not a number", file=str(path),
+                            row=line) from None
+        if key in table or not scale > 0:
+            raise DataError(f"{key} listed twice or not positive", file=str(path), row=line)
+        table[key] = scale
+    return table
+
+
 def normalise_spelling(spelling: object) -> str:
     """Key under which a unit spelling is looked up in the alias table.
 
@@ -127,6 +184,10 @@ def _canonical_info(canonical: str) -> tuple[str, float]:
     """Dimension and scale to the base unit of one canonical unit expression."""
     if canonical in NON_PHYSICAL:
         return canonical, float("nan")
+    listed = _scale_table()
+    for dimension, base in BASE_UNITS.items():  # a listed unit: no registry to build
+        if (canonical, base) in listed:
+            return dimension, listed[canonical, base]
     ureg = registry()
     try:
         unit = ureg.Unit(canonical)

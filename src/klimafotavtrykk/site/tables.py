@@ -19,7 +19,7 @@ import pandas as pd
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk.errors import DataError
-from klimafotavtrykk.units import parse_units, registry
+from klimafotavtrykk.units import parse_units, unit_scale
 
 __all__ = [
     "ENERGY_CLASSES",
@@ -267,10 +267,10 @@ def _scales(table, column, target, needed, name) -> np.ndarray:
     missing = needed & (units == "").to_numpy()
     if missing.any():
         _fail(f"{column} missing", name, missing)
-    ureg, scale = registry(), {}
+    scale = {}
     for spelling in pd.unique(units[needed]):  # distinct unit strings, not rows
         try:
-            scale[spelling] = float(ureg.Quantity(1.0, spelling).to(target).magnitude)
+            scale[spelling] = unit_scale(spelling, target)
         except Exception:  # pint raises several unrelated classes
             _fail(f"{column} {spelling!r} cannot be converted to {target}", name,
                   (units == spelling).to_numpy())
