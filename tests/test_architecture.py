@@ -8,7 +8,8 @@ name (``klimafotavtrykk.site`` and ``klimafotavtrykk.site.power`` are both
 ``LAYERS`` below is the table; ``ALLOWED`` says which layers each may import,
 counting imports inside functions too. docs/design/layout.md explains it.
 
-- bottom (vocabulary, errors, units, provenance, _data, _frames, _string_storage): only bottom.
+- bottom (vocabulary, errors, units, provenance, _data, _frames, _string_storage,
+  _regex_literals): only bottom.
 - readers (quantities, epd): only bottom and readers.
 - scoring: only bottom; it scores numbers, not files or assessments.
 - engine (lifecycle, matching, factors, profiles, site, assessment, hints,
@@ -36,7 +37,7 @@ private) may be used only inside its own package:
   ``scoring._arrays._values``);
 - the top-level directory is not such a package: two top-level modules never
   share private names (``site_power`` may not use ``site._numbers``);
-- ``_data``, ``_frames`` and ``_string_storage`` are private *modules* of the whole package that
+- ``_data``, ``_frames``, ``_string_storage`` and ``_regex_literals`` are private *modules* of the whole package that
   export public names; any module may import those public names.
 
 Tests are not checked for private names: they may test internals.
@@ -69,6 +70,7 @@ LAYERS = {
     "__init__": ROOT_LAYER,
     "vocabulary": BOTTOM, "errors": BOTTOM, "units": BOTTOM, "provenance": BOTTOM,
     "_data": BOTTOM, "_frames": BOTTOM, "_string_storage": BOTTOM, "toml_guard": BOTTOM, "gc_pause": BOTTOM,
+    "_regex_literals": BOTTOM,
     "quantities": READERS,
     "epd": READERS,
     "lifecycle": ENGINE, "matching": ENGINE, "factors": ENGINE, "profiles": ENGINE,
@@ -104,7 +106,7 @@ ENGINE_READS = {"alternatives"}
 #: What cli.py may import at module level; everything else inside functions.
 CLI_MODULE_LEVEL = {"__version__", "messages"}
 #: Private modules of the whole package: their public names are for every module.
-PACKAGE_PRIVATE_MODULES = {"_data", "_frames", "_string_storage"}
+PACKAGE_PRIVATE_MODULES = {"_data", "_frames", "_string_storage", "_regex_literals"}
 
 
 def _module_name(path: Path) -> str:

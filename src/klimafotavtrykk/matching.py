@@ -80,6 +80,7 @@ import pandas as pd
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import filled, text_codes
+from klimafotavtrykk._regex_literals import LiteralIndex, required_literals
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -533,10 +534,14 @@ def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarr
     row = np.full(n, -1, dtype=np.int64)
     flat = _bounded(descriptions).to_numpy(dtype=object)
     words = filled(n, "")
+    index = LiteralIndex(flat)  # texts without a pattern's words are not searched
     for i, (pattern, unless) in enumerate(zip(labour["pattern"], labour["unless"], strict=True)):
         todo = np.flatnonzero(row < 0)  # a handful of data rows; texts still open only
         if not len(todo):
             break
+        needed = required_literals(pattern)
+        if needed is not None:
+            todo = todo[index.containing(needed)[todo]]
         text = flat[todo]
         hit = _searched(_labour_pattern(pattern), text)
         if unless:
@@ -613,11 +618,15 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
     text = filled(n, "")
     for candidate in (own if cut else whole for cut in passes):
         values = candidate.to_numpy(dtype=object)
+        index = LiteralIndex(values)  # texts without a pattern's words are not searched
         for row, (pattern, target) in enumerate(zip(mappings.aliases["pattern"], targets,
                                                     strict=True)):
             if target < 0 or not open_.any():
                 continue  # mapping to a factor this table does not have
             todo = np.flatnonzero(open_)  # only texts still without a factor are searched
+            words = required_literals(pattern)
+            if words is not None:
+                todo = todo[index.containing(words)[todo]]
             hit = todo[_searched(_search_pattern(pattern), values[todo])]
             if len(hit):
                 found["idx"][hit] = target
