@@ -72,6 +72,8 @@ def test_texts_without_a_literal_are_left_out():
     assert index.containing(frozenset({"tre", "granitt"})).tolist() == [False, False, True, True,
                                                                          False]
     assert index.containing(frozenset({"B30 ſ"})).tolist() == [False] * 5  # never across texts
+    some = LiteralIndex(texts[1:3], positions=np.array([1, 2]))  # the texts still open
+    assert some.positions[some.containing(frozenset({"granitt"}))].tolist() == [2]
 
 
 def _alias_patterns() -> list[str]:

@@ -176,11 +176,21 @@ class LiteralIndex:
     ----------
     texts : sequence of str
         The texts, each a ``str``.
+    positions : numpy.ndarray of int64, optional
+        What the caller numbers each text (ascending); default 0, 1, 2 ...
+
+    Attributes
+    ----------
+    n : int
+        Number of texts.
+    positions : numpy.ndarray of int64
     """
 
-    def __init__(self, texts):
+    def __init__(self, texts, positions: np.ndarray | None = None):
         texts = list(texts)
         self.n = len(texts)
+        self.positions = (np.arange(self.n, dtype=np.int64) if positions is None
+                          else np.asarray(positions, dtype=np.int64))
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=self.n)
         self.starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64)
         self.joined = fold(_SEPARATOR.join(texts)) if _tolower is not None else None

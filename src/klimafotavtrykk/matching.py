@@ -626,7 +626,10 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
             todo = np.flatnonzero(open_)  # only texts still without a factor are searched
             words = required_literals(pattern)
             if words is not None:
-                todo = todo[index.containing(words)[todo]]
+                if 2 * len(todo) < index.n:  # most texts have their factor: index the rest
+                    index = LiteralIndex(values[todo], positions=todo)
+                todo = index.positions[index.containing(words)]
+                todo = todo[open_[todo]]
             hit = todo[_searched(_search_pattern(pattern), values[todo])]
             if len(hit):
                 found["idx"][hit] = target
