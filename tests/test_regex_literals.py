@@ -36,6 +36,14 @@ def test_every_character_the_engine_equates_folds_the_same():
     assert differ == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aAbBİıIiſsSΣσςΟΔϑθµΜǅǄßKk \u00e6Æ0,.-"), max_size=30)
+       | st.text(max_size=30))
+def test_fold_is_character_by_character(text):
+    """However the text is folded (str.lower when that agrees), each character folds by itself."""
+    assert fold(text) == "".join(fold(ch) for ch in text)
+
+
 def test_fold_keeps_positions():
     text = "Plasstøpt BETONG ſtål \u212aelvin ı İ"
     assert len(fold(text)) == len(text)
@@ -43,6 +51,7 @@ def test_fold_keeps_positions():
     assert fold("ſtål") == fold("stål")          # long s is s to the engine
     assert fold("\u212aelvin") == fold("kelvin")  # the Kelvin sign is k
     assert fold("ı") == fold("i") == fold("I")    # dotless i and i are one set
+    assert fold("ΟΔΟΣ") == fold("οδος")           # str.lower would end it with a final sigma
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [

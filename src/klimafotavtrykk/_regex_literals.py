@@ -129,7 +129,16 @@ def fold(text: str) -> str:
     str
         Of the same length, position for position.
     """
-    return text.translate(_fold_table(frozenset(text)))
+    chars = frozenset(text)
+    if all(map(_folds_as_lower, chars)):  # nearly always: str.lower gives the same, faster
+        return text.lower()
+    return text.translate(_fold_table(chars))
+
+
+@functools.lru_cache(maxsize=65536)
+def _folds_as_lower(ch: str) -> bool:
+    """Whether :func:`fold` of ``ch`` is ``ch.lower()`` (not for ``İ``, ``ı``, ``ſ``, ``ϑ`` ...)."""
+    return ch.lower() == chr(_folded_code(ord(ch)))
 
 
 def _fold_table(chars: frozenset[str]) -> dict[int, int]:
