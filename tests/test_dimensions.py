@@ -241,3 +241,21 @@ def test_pipe_wall_hand_worked():
     wall = pipe_wall_thickness(parsed["diameter_mm"], parsed["sdr"])
     assert wall == pytest.approx(10.0)
     assert pipe_material_area(parsed["diameter_mm"], wall) == pytest.approx(3141.5927e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["12 mm", "2x13 mm", "0-8 mm", "tre", "50+50 mm", ","]),
+                         max_size=5).map(" ".join), max_size=12),
+       st.randoms(use_true_random=False))
+def test_fragments_are_joined_per_text_as_pandas_groups_them(texts, rnd):
+    """``_joined``: the Series ``groupby(level=0).agg(sep.join)`` gives, for any order of texts."""
+    from klimafotavtrykk.dimensions import _PLAIN, _RANGE, _all, _joined
+
+    index = list(range(0, 3 * len(texts), 3))
+    rnd.shuffle(index)
+    column = pd.Series(texts, index=index, dtype="str")
+    for pattern, sep in ((_PLAIN, "; "), (_RANGE, ", ")):
+        fragments = _all(column, pattern)["text"]
+        expected = fragments.groupby(level=0).agg(sep.join).reindex(column.index)
+        pd.testing.assert_series_equal(_joined(fragments, sep).reindex(column.index), expected,
+                                       check_exact=True)

@@ -261,7 +261,7 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     by_text = plain_mm.groupby(level=0)
     distinct = by_text.nunique().reindex(text.index, fill_value=0)
     one_mm = by_text.first().reindex(text.index)
-    plain_text = plain["text"].groupby(level=0).agg("; ".join).reindex(text.index)
+    plain_text = _joined(plain["text"], "; ").reindex(text.index)
     # a pipe line without an explicit diameter: its one size in mm is the diameter
     as_diameter = pipe & out["diameter_mm"].isna() & out["nominal_diameter_mm"].isna() & (distinct == 1)
     out["diameter_mm"] = out["diameter_mm"].where(~as_diameter, one_mm)
@@ -343,8 +343,23 @@ def _join(fragments: pd.Series, template: str) -> pd.Series:
     """Per text, ``template`` filled with its fragments joined by ``", "``."""
     if fragments.empty:
         return pd.Series(dtype=object)
-    grouped = fragments.str.strip().groupby(level=0).agg(", ".join)
+    grouped = _joined(fragments.str.strip(), ", ")
     return grouped.map(template.format)
+
+
+def _joined(fragments: pd.Series, sep: str) -> pd.Series:
+    """Per text (the first index level), its fragments joined by ``sep`` in their order.
+
+    What ``fragments.groupby(level=0).agg(sep.join)`` gives, the same Series,
+    without a Python call per text through pandas' group machinery (most of
+    the parse on a bill whose texts are all distinct).
+    """
+    codes, texts = pd.factorize(fragments.index.get_level_values(0), sort=True)
+    order = np.argsort(codes, kind="stable")
+    values = fragments.to_numpy(dtype=object)[order]
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    joined = [sep.join(part) for part in np.split(values, bounds)] if len(values) else []
+    return pd.Series(joined, index=pd.Index(texts), dtype=fragments.dtype, name=fragments.name)
 
 
 def _join_columns(parts: list[pd.Series], index: pd.Index) -> pd.Series:
