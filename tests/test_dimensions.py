@@ -255,7 +255,32 @@ def test_fragments_are_joined_per_text_as_pandas_groups_them(texts, rnd):
     rnd.shuffle(index)
     column = pd.Series(texts, index=index, dtype="str")
     for pattern, sep in ((_PLAIN, "; "), (_RANGE, ", ")):
-        fragments = _all(column, pattern)["text"]
+        fragments = _all(column, None, pattern)["text"]
         expected = fragments.groupby(level=0).agg(sep.join).reindex(column.index)
         pd.testing.assert_series_equal(_joined(fragments, sep).reindex(column.index), expected,
                                        check_exact=True)
+
+
+_FRAGMENTS = ["12 mm", "2x13 mm", "2×13 mm", "0-8 mm", "50+50 mm", "48x198", "c/c 600", "cc 0,6 m",
+              "L=3,2", "lengde 2400", "h=600", "høyde 2,4 m", "DN 110", "Ø 32", "SDR 11", "SN8",
+              "HEA 200", "IPE 300", "to lag", "2 lag", "spenn 6 m", "begge sider", "hver side",
+              "rør", "ledning", "t=100", "tykkelse 150 mm", "100 MM", "10 CM", "-", ",", "¤",
+              "Gips", "betong", "MINERALULL", "ı", "ſ", "İ"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=6).map(" ".join),
+                min_size=1, max_size=15))
+def test_texts_skipped_by_their_words_parse_as_when_every_text_is_tried(texts):
+    """The parse with each pattern tried only on texts holding its words equals the plain parse."""
+    import klimafotavtrykk.dimensions as dimensions
+
+    column = pd.Series(texts)
+    fast = dimensions.parse_dimensions(column)
+    plain_index = dimensions._texts_index
+    try:
+        dimensions._texts_index = lambda text: None  # every pattern tried on every text
+        plain = dimensions.parse_dimensions(column)
+    finally:
+        dimensions._texts_index = plain_index
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)

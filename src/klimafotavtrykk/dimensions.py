@@ -70,6 +70,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._regex_literals import LiteralIndex, required_literals
+
 __all__ = [
     "DIMENSION_COLUMNS",
     "FramingAllowance",
@@ -190,17 +192,18 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
                           dimension_note=pd.Series(dtype=object))
     sources: dict[str, pd.Series] = {}
     notes: list[pd.Series] = []
-    pipe = text.str.contains(_PIPE, case=False, regex=True)
-    sides = text.str.contains(_SIDES, case=False, regex=True)
+    index = _texts_index(text)  # which texts each pattern can match at all
+    pipe = _contains(text, index, _PIPE)
+    sides = _contains(text, index, _SIDES)
 
-    text = _cut(text, _PROFILE)
+    text = _cut(text, index, _PROFILE)
 
     for column, pattern in (("length_mm", _LENGTH), ("height_mm", _HEIGHT)):
-        found = _first(text, pattern)
+        found = _first(text, index, pattern)
         if column == "length_mm":
             for fallback in (_SPAN, _LENGTH_BEFORE):
-                text = _cut(text, pattern)
-                later = _first(text, fallback)
+                text = _cut(text, index, pattern)
+                later = _first(text, index, fallback)
                 missing = found["value"].isna()
                 found.loc[missing] = later.loc[missing]
                 pattern = fallback
@@ -210,38 +213,38 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
                                                            index=text.index))
         out[column] = size * unit
         sources[column] = found["text"]
-        text = _cut(text, pattern)
+        text = _cut(text, index, pattern)
 
-    spacing = _first(text, _SPACING)
+    spacing = _first(text, index, _SPACING)
     value = _number(spacing["value"])
     metres = spacing["unit"].eq("m") | (spacing["unit"].isna() & (value < 10))
     factor = np.where(metres, 1000.0, spacing["unit"].map(_MM_PER).fillna(1.0))
     out["spacing_mm"] = value * factor
     sources["spacing_mm"] = spacing["text"]
-    text = _cut(text, _SPACING)
+    text = _cut(text, index, _SPACING)
 
     for column, pattern in (("nominal_diameter_mm", _DN), ("diameter_mm", _DIAMETER),
                             ("sdr", _SDR), ("sn", _SN)):
-        found = _first(text, pattern)
+        found = _first(text, index, pattern)
         out[column] = _number(found["value"])
         sources[column] = found["text"]
-        text = _cut(text, pattern)
+        text = _cut(text, index, pattern)
 
-    unit_range = _first(text, _UNIT_RANGE)
+    unit_range = _first(text, index, _UNIT_RANGE)
     range_unit = unit_range["unit"].map(_MM_PER)
     out["range_low_mm"] = _number(unit_range["low"]) * range_unit
     out["range_high_mm"] = _number(unit_range["high"]) * range_unit
-    ranges = _all(text, _RANGE)
+    ranges = _all(text, index, _RANGE)
     notes.append(_join(ranges["text"], "range {} read as a grading, not a thickness"))
-    text = _cut(text, _RANGE)
+    text = _cut(text, index, _RANGE)
 
-    summed = _first(text, _SUM)
+    summed = _first(text, index, _SUM)
     unit_b = summed["unit"].map(_MM_PER)
     unit_a = summed["ua"].map(_MM_PER).fillna(unit_b)
     sum_mm = _number(summed["a"]) * unit_a + _number(summed["b"]) * unit_b
-    text = _cut(text, _SUM)
+    text = _cut(text, index, _SUM)
 
-    cross = _first(text, _CROSS)
+    cross = _first(text, index, _CROSS)
     a, b = _number(cross["a"]), _number(cross["b"])
     cross_mm = cross["unit"].map(_MM_PER).fillna(1.0)
     is_layers = cross["a"].str.fullmatch(r"[1-4]").fillna(False).astype(bool)
@@ -250,13 +253,13 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     out["section_depth_mm"] = (b * cross_mm).where(is_section)
     layered_mm = (a * b * cross_mm).where(is_layers)
     section_source = cross["text"].where(is_section)
-    text = _cut(text, _CROSS)
+    text = _cut(text, index, _CROSS)
 
-    named = _first(text, _NAMED)
+    named = _first(text, index, _NAMED)
     named_mm = _number(named["value"]) * named["unit"].map(_MM_PER)
-    text = _cut(text, _NAMED)
+    text = _cut(text, index, _NAMED)
 
-    plain = _all(text, _PLAIN)
+    plain = _all(text, index, _PLAIN)
     plain_mm = _number(plain["value"]) * plain["unit"].map(_MM_PER)
     by_text = plain_mm.groupby(level=0)
     distinct = by_text.nunique().reindex(text.index, fill_value=0)
@@ -269,7 +272,7 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     single = (distinct == 1) & ~as_diameter
     several = distinct > 1
 
-    layers = _first(text, _LAYERS)
+    layers = _first(text, index, _LAYERS)
     count = _number(layers["digit"]).fillna(layers["word"].str.lower().map(_WORD_LAYERS))
 
     thickness = named_mm.copy()
@@ -315,19 +318,63 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _cut(text: pd.Series, pattern: str) -> pd.Series:
+def _texts_index(text: pd.Series):
+    """A :class:`~klimafotavtrykk._regex_literals.LiteralIndex` of the normalised texts, or None.
+
+    Built once, before any fragment is cut out: a cut puts ``_CUT`` where the
+    fragment was, so a word without blanks and without its mark that occurs in
+    a text after cuts occurs in it before them too.
+    """
+    values = text.to_numpy(dtype=object)
+    if not text.index.is_unique or not all(type(v) is str for v in values):
+        return None
+    return LiteralIndex(values)
+
+
+def _candidates(text: pd.Series, index, pattern: str) -> np.ndarray | None:
+    """Positions of the texts ``pattern`` may match (it cannot match the others); None: all.
+
+    ``index`` is :func:`_texts_index`'s of the texts this parse started from;
+    ``text`` is the same texts, perhaps with fragments cut out.
+    """
+    words = required_literals(pattern) if index is not None and index.n == len(text) else None
+    if words is None or any(ch.isspace() or ch in _CUT for word in words for ch in word):
+        return None
+    return np.flatnonzero(index.containing(words))
+
+
+def _contains(text: pd.Series, index, pattern: str) -> pd.Series:
+    """Whether ``pattern`` occurs in each text (case-insensitive)."""
+    at = _candidates(text, index, pattern)
+    if at is None:
+        return text.str.contains(pattern, case=False, regex=True)
+    found = np.zeros(len(text), dtype=bool)
+    found[at] = text.iloc[at].str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
+    return pd.Series(found, index=text.index, name=text.name)
+
+
+def _cut(text: pd.Series, index, pattern: str) -> pd.Series:
     """Take every match of ``pattern`` out of the texts."""
-    return text.str.replace(pattern, _CUT, case=False, regex=True)
+    at = _candidates(text, index, pattern)
+    if at is None:
+        return text.str.replace(pattern, _CUT, case=False, regex=True)
+    out = text.copy()
+    out.iloc[at] = text.iloc[at].str.replace(pattern, _CUT, case=False, regex=True).to_numpy()
+    return out
 
 
-def _first(text: pd.Series, pattern: str) -> pd.DataFrame:
+def _first(text: pd.Series, index, pattern: str) -> pd.DataFrame:
     """Named groups of the first match of ``pattern`` in each text (NaN where none)."""
-    return text.str.extract(pattern, flags=re.IGNORECASE)
+    at = _candidates(text, index, pattern)
+    if at is None:
+        return text.str.extract(pattern, flags=re.IGNORECASE)
+    return text.iloc[at].str.extract(pattern, flags=re.IGNORECASE).reindex(text.index)
 
 
-def _all(text: pd.Series, pattern: str) -> pd.DataFrame:
+def _all(text: pd.Series, index, pattern: str) -> pd.DataFrame:
     """Named groups of every match, indexed by (text, match)."""
-    found = text.str.extractall(pattern, flags=re.IGNORECASE)
+    at = _candidates(text, index, pattern)
+    found = (text if at is None else text.iloc[at]).str.extractall(pattern, flags=re.IGNORECASE)
     if found.empty:  # extractall then loses the group names
         names = list(re.compile(pattern).groupindex)
         return pd.DataFrame(columns=names, index=pd.MultiIndex.from_arrays([[], []]), dtype=object)
