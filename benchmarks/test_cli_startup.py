@@ -9,11 +9,12 @@ A short job is start-up too: ``beregn`` on the shipped example (110 lines) is ti
 floor in the same run, a fresh interpreter that imports pandas and reads the same sheet with
 calamine, and nothing else.
 
-Measured (2026-12-08, 2 cores shared with two helpers' work, farm-bench, 10 runs each, min /
-median): ``beregn examples/skole.xlsx --bta 2400`` before (60980f4) 1.19 / 1.25 s; after
-(the tender package's names loaded on first use, so ``beregn`` no longer imports the batch and
-the scoring; the canonical units' scales read from ``data/units/scales.csv``, so pint is not
-imported nor its registry built) 0.78 / 0.82 s. See the closing note of #13 for the final figures.
+Measured (2026-12-08, 2 cores shared with two helpers' work, farm-bench, 10 pairs, median):
+``beregn examples/skole.xlsx --bta 2400`` before (60980f4) 1.29 s wall, 1.27 s CPU, 135 MiB;
+after (the tender package's names loaded on first use, so ``beregn`` no longer imports the batch
+and the scoring; the canonical units' scales read from ``data/units/scales.csv``, so pint is
+neither imported nor its registry built) 0.86 s wall, 0.85 s CPU, 121 MiB: 0.68 x, pair by
+pair. This file in the same window: ``beregn`` 834 ms (min) beside its floor 340 ms, 2.45 x.
 """
 
 import shutil
