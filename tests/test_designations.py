@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from klimafotavtrykk.designations import hollow_section_area, mesh_area_mass, parse_designations
 from klimafotavtrykk.dimensions import parse_dimensions
@@ -78,3 +80,26 @@ def test_new_dimension_readings(text, column, value):
 def test_build_up_unequal_to_the_thickness_reads_none():
     # 200 mm beside 2x150 (300 mm) is two layers of different sizes: no thickness
     assert math.isnan(parse_dimensions(pd.Series(["Isolasjon 200 mm (2x150)"])).loc[0, "thickness_mm"])
+
+
+_DESIGNATION_FRAGMENTS = ["HEA 200", "IPE300", "HUP 100x100x5", "KKR 80x80x4 mm", "RHS 120x60x5",
+                          "CHS 114,3x5", "Ø 60,3x4", "HD 265", "HD/F 320", "K131", "K 189", "nett",
+                          "armering", "M10x21", "M 9x21", "dør", "stål", "×", "x", "ſ", "ı", ","]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_DESIGNATION_FRAGMENTS), min_size=1, max_size=5)
+                .map(" ".join), min_size=1, max_size=15))
+def test_texts_skipped_by_their_words_read_as_when_every_text_is_tried(texts):
+    """Each pattern tried only where the text holds its words: the same frame as trying every text."""
+    import klimafotavtrykk.designations as designations
+
+    column = pd.Series(texts)
+    fast = designations.parse_designations(column)
+    plain_index = designations.texts_index
+    try:
+        designations.texts_index = lambda text: None  # every pattern on every text
+        plain = designations.parse_designations(column)
+    finally:
+        designations.texts_index = plain_index
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)

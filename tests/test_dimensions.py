@@ -277,10 +277,10 @@ def test_texts_skipped_by_their_words_parse_as_when_every_text_is_tried(texts):
 
     column = pd.Series(texts)
     fast = dimensions.parse_dimensions(column)
-    plain_index = dimensions._texts_index
+    plain_index = dimensions.texts_index
     try:
-        dimensions._texts_index = lambda text: None  # every pattern tried on every text
+        dimensions.texts_index = lambda text: None  # every pattern tried on every text
         plain = dimensions.parse_dimensions(column)
     finally:
-        dimensions._texts_index = plain_index
+        dimensions.texts_index = plain_index
     pd.testing.assert_frame_equal(fast, plain, check_exact=True)

@@ -22,8 +22,10 @@ import functools
 import re
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["required_literals", "LiteralIndex"]
+__all__ = ["required_literals", "LiteralIndex", "fold", "texts_index", "may_match", "first_match",
+           "contains"]
 
 #: Separates the texts in the joined string; no literal holds it, so no hit spans two texts.
 _SEPARATOR = "\x00"
@@ -229,3 +231,59 @@ class LiteralIndex:
         if hits:
             found[np.searchsorted(self.starts, np.asarray(hits, dtype=np.int64), "right") - 1] = True
         return found
+
+
+# ----------------------------------------------------------- over a column of distinct texts
+
+
+def texts_index(text: pd.Series) -> LiteralIndex | None:
+    """A :class:`LiteralIndex` of a column of texts, or None where one cannot serve.
+
+    None when a value is not a ``str`` (a missing text) or the column's index
+    repeats a label: the functions below then try every text.
+    """
+    values = text.to_numpy(dtype=object)
+    if not text.index.is_unique or not all(type(v) is str for v in values):
+        return None
+    return LiteralIndex(values)
+
+
+def may_match(index: LiteralIndex | None, pattern: str, cut: str | None = None
+              ) -> np.ndarray | None:
+    """Positions of the indexed texts that ``pattern`` may match; None where any text may.
+
+    Parameters
+    ----------
+    index : LiteralIndex or None
+    pattern : str
+        Searched case-insensitively.
+    cut : str, optional
+        The mark matches have been replaced with in the texts since they were
+        indexed (with blanks around it). A word without blanks and without its
+        characters that occurs in a cut text occurs in the text before the
+        cuts; a word with them is not used.
+    """
+    words = required_literals(pattern) if index is not None else None
+    if words is None or (cut is not None and any(ch.isspace() or ch in cut
+                                                 for word in words for ch in word)):
+        return None
+    return np.flatnonzero(index.containing(words))
+
+
+def first_match(text: pd.Series, at: np.ndarray | None, pattern: str) -> pd.DataFrame:
+    """``text.str.extract(pattern, flags=re.IGNORECASE)``, searched only at positions ``at``.
+
+    The others hold no match: their rows are NaN, as ``extract`` leaves them.
+    """
+    if at is None:
+        return text.str.extract(pattern, flags=re.IGNORECASE)
+    return text.iloc[at].str.extract(pattern, flags=re.IGNORECASE).reindex(text.index)
+
+
+def contains(text: pd.Series, at: np.ndarray | None, pattern: str) -> pd.Series:
+    """``text.str.contains(pattern, case=False, regex=True)``, searched only at positions ``at``."""
+    if at is None:
+        return text.str.contains(pattern, case=False, regex=True)
+    found = np.zeros(len(text), dtype=bool)
+    found[at] = text.iloc[at].str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
+    return pd.Series(found, index=text.index, name=text.name)

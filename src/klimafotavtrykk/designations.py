@@ -23,10 +23,11 @@ Every reader works on the distinct texts only (:func:`parse_designations`).
 from __future__ import annotations
 
 import functools
-import re
 
 import numpy as np
 import pandas as pd
+
+from klimafotavtrykk._regex_literals import contains, first_match, may_match, texts_index
 
 __all__ = ["DESIGNATION_COLUMNS", "parse_designations", "hollow_section_area",
            "circular_hollow_area", "mesh_area_mass", "steel_density", "light_stud_line_mass",
@@ -137,9 +138,10 @@ def parse_designations(descriptions: pd.Series) -> pd.DataFrame:
     codes, uniques = pd.factorize(descriptions.astype(object).where(descriptions.notna(), None))
     text = pd.Series(uniques, dtype=object).astype(str).str.replace("×", "x", regex=False)
     out = pd.DataFrame(index=text.index)
-    rolled = _first(text, _ROLLED)
-    hollow = _first(text, _HOLLOW)
-    circular = _first(text, _CIRCULAR)
+    index = texts_index(text)  # a pattern is tried only on the texts that hold its words
+    rolled = _first(text, index, _ROLLED)
+    hollow = _first(text, index, _HOLLOW)
+    circular = _first(text, index, _CIRCULAR)
     is_hollow = hollow["text"].notna()
     is_circular = circular["text"].notna() & ~is_hollow & rolled["text"].isna()
     out["steel_series"] = hollow["series"].str.upper().replace(_SERIES_ALIAS).where(
@@ -150,13 +152,13 @@ def parse_designations(descriptions: pd.Series) -> pd.DataFrame:
         out[column] = _number(hollow[group])
     for column, group in (("hollow_b_mm", "d"), ("hollow_h_mm", "d"), ("hollow_t_mm", "t")):
         out[column] = out[column].where(~is_circular, _number(circular[group]))
-    mesh = _first(text, _MESH)
-    steel_net = text.str.contains(_MESH_CONTEXT, case=False, regex=True)
+    mesh = _first(text, index, _MESH)
+    steel_net = contains(text, may_match(index, _MESH_CONTEXT), _MESH_CONTEXT)
     out["mesh_area_mm2_m"] = _number(mesh["area"]).where(steel_net)
-    module = _first(text, _MODULE)
+    module = _first(text, index, _MODULE)
     out["module_width_mm"] = _number(module["w"]) * 100.0
     out["module_height_mm"] = _number(module["h"]) * 100.0
-    slab = _first(text, _SLAB)
+    slab = _first(text, index, _SLAB)
     out["slab_depth_mm"] = _number(slab["depth"])
     source = hollow["text"].where(is_hollow, rolled["text"]).where(~is_circular, circular["text"])
     source = (source.fillna(mesh["text"].where(steel_net)).fillna(module["text"])
@@ -280,9 +282,9 @@ def mesh_area_mass(area_mm2_m, density=None):
     return 2.0 * area_mm2_m * 1e-6 * (steel_density() if density is None else density)
 
 
-def _first(text: pd.Series, pattern: str) -> pd.DataFrame:
-    """Named groups of the first match in each text."""
-    return text.str.extract(pattern, flags=re.IGNORECASE)
+def _first(text: pd.Series, index, pattern: str) -> pd.DataFrame:
+    """Named groups of the first match in each text (searched where it may match)."""
+    return first_match(text, may_match(index, pattern), pattern)
 
 
 def _number(column: pd.Series) -> pd.Series:

@@ -70,7 +70,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._regex_literals import LiteralIndex, required_literals
+from klimafotavtrykk._regex_literals import contains, first_match, may_match, texts_index
 
 __all__ = [
     "DIMENSION_COLUMNS",
@@ -192,7 +192,7 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
                           dimension_note=pd.Series(dtype=object))
     sources: dict[str, pd.Series] = {}
     notes: list[pd.Series] = []
-    index = _texts_index(text)  # which texts each pattern can match at all
+    index = texts_index(text)  # which texts each pattern can match at all
     pipe = _contains(text, index, _PIPE)
     sides = _contains(text, index, _SIDES)
 
@@ -318,39 +318,20 @@ def _parse_unique(texts: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _texts_index(text: pd.Series):
-    """A :class:`~klimafotavtrykk._regex_literals.LiteralIndex` of the normalised texts, or None.
-
-    Built once, before any fragment is cut out: a cut puts ``_CUT`` where the
-    fragment was, so a word without blanks and without its mark that occurs in
-    a text after cuts occurs in it before them too.
-    """
-    values = text.to_numpy(dtype=object)
-    if not text.index.is_unique or not all(type(v) is str for v in values):
-        return None
-    return LiteralIndex(values)
-
-
 def _candidates(text: pd.Series, index, pattern: str) -> np.ndarray | None:
-    """Positions of the texts ``pattern`` may match (it cannot match the others); None: all.
+    """Positions of the texts ``pattern`` may match; None: all.
 
-    ``index`` is :func:`_texts_index`'s of the texts this parse started from;
-    ``text`` is the same texts, perhaps with fragments cut out.
+    ``index`` is :func:`~klimafotavtrykk._regex_literals.texts_index`'s of the
+    texts this parse started from; ``text`` is the same texts, perhaps with
+    fragments cut out (``_CUT`` in their place).
     """
-    words = required_literals(pattern) if index is not None and index.n == len(text) else None
-    if words is None or any(ch.isspace() or ch in _CUT for word in words for ch in word):
-        return None
-    return np.flatnonzero(index.containing(words))
+    return may_match(index if index is not None and index.n == len(text) else None, pattern,
+                     cut=_CUT)
 
 
 def _contains(text: pd.Series, index, pattern: str) -> pd.Series:
     """Whether ``pattern`` occurs in each text (case-insensitive)."""
-    at = _candidates(text, index, pattern)
-    if at is None:
-        return text.str.contains(pattern, case=False, regex=True)
-    found = np.zeros(len(text), dtype=bool)
-    found[at] = text.iloc[at].str.contains(pattern, case=False, regex=True).to_numpy(dtype=bool)
-    return pd.Series(found, index=text.index, name=text.name)
+    return contains(text, _candidates(text, index, pattern), pattern)
 
 
 def _cut(text: pd.Series, index, pattern: str) -> pd.Series:
@@ -365,10 +346,7 @@ def _cut(text: pd.Series, index, pattern: str) -> pd.Series:
 
 def _first(text: pd.Series, index, pattern: str) -> pd.DataFrame:
     """Named groups of the first match of ``pattern`` in each text (NaN where none)."""
-    at = _candidates(text, index, pattern)
-    if at is None:
-        return text.str.extract(pattern, flags=re.IGNORECASE)
-    return text.iloc[at].str.extract(pattern, flags=re.IGNORECASE).reindex(text.index)
+    return first_match(text, _candidates(text, index, pattern), pattern)
 
 
 def _all(text: pd.Series, index, pattern: str) -> pd.DataFrame:
