@@ -83,6 +83,11 @@ def _text_cells(values: np.ndarray, kinds: np.ndarray | None = None
     values = np.asarray(values, dtype=object).reshape(-1)
     kinds = _type_codes(values) if kinds is None else kinds
     if values.size and (kinds == kinds[0]).all() and kinds[0] <= 1:  # one kind: no gathering
+        if kinds[0] == 1 and values[0] == "" and (values == "").all():
+            # a column left empty (a bid's item codes, factor ids, transport modes): what
+            # stripping gives, without stripping every cell (0.03 ms where that is 0.14 ms)
+            blank = np.ones(values.size, dtype=bool)
+            return np.full(values.size, None, dtype=object), ~blank, blank
         if kinds[0] == 1:
             out = strip_texts(values)
             blank = out == ""

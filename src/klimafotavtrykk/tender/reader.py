@@ -524,6 +524,9 @@ def _read_numbers(values) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(values, dtype=float), np.zeros(len(values), dtype=bool)
     cells = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(
         values, dtype=object)
+    floats = _float_cells(cells)
+    if floats is not None:  # number cells and blanks only (a bid's own number columns)
+        return floats, np.zeros(len(cells), dtype=bool)
     numeric = np.asarray(pd.to_numeric(cells, errors="coerce"), dtype=float)
     text = np.isnan(numeric) & ~pd.isna(cells)
     if text.any():  # text cells (few): read once more with the comma rule
@@ -535,6 +538,43 @@ def _read_numbers(values) -> tuple[np.ndarray, np.ndarray]:
         written[text] = (cleaned.str.strip() != "").to_numpy(dtype=bool)  # a blank cell is no text
         text = written & np.isnan(numeric)
     return numeric, text
+
+
+def _float_cells(cells: np.ndarray) -> np.ndarray | None:
+    """An object array that holds only ``float`` and None as float64 (None as NaN), else None.
+
+    What :func:`pandas.to_numeric` gives such an array, without its per-cell parse (0.3 ms
+    over a bid's 5 000 cells, against a few hundredths): the None cells are found by address,
+    the rest must be exactly ``float`` (``type(x) is float``; not a subclass, bool or int).
+
+    Parameters
+    ----------
+    cells : numpy.ndarray of object
+        One-dimensional.
+
+    Returns
+    -------
+    numpy.ndarray of float64 or None
+        None where any cell is something else (text, int, bool, date ...).
+    """
+    from klimafotavtrykk._string_storage import none_cells
+
+    if cells.ndim != 1 or cells.dtype != object:
+        return None
+    blank = none_cells(cells)
+    rest = cells[~blank]
+    if len(rest) and not _only_floats(rest):
+        return None
+    out = np.full(len(cells), np.nan)
+    out[~blank] = rest.astype(float)
+    return out
+
+
+def _only_floats(values: np.ndarray) -> bool:
+    """Every element of a non-empty object array is exactly ``float`` (one C pass to rule out most)."""
+    if pd.api.types.infer_dtype(values, skipna=False) != "floating":
+        return False  # text, numbers of other kinds, or a mixture
+    return set(map(type, values.tolist())) == {float}  # not numpy float32/64 scalars
 
 
 def _date_array(values: np.ndarray) -> np.ndarray:
