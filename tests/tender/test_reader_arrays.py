@@ -11,7 +11,6 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
