@@ -14,7 +14,13 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klimafotavtrykk.tender.reader import _clean_array, _read_numbers, _yes_no_array, bid_frames
+from klimafotavtrykk.tender.reader import (
+    _choice_array,
+    _clean_array,
+    _read_numbers,
+    _yes_no_array,
+    bid_frames,
+)
 from klimafotavtrykk.tender.schema import parse_yes_no
 
 
@@ -54,6 +60,19 @@ def test_clean_text_of_text_only_cells_as_when_coded_first():
     assert [type(v) for v in got.tolist()] == [str, str, type(None), type(None), str, str, str]
     mixed = np.append(cells, None)  # a None among them: the coded path, the same values
     assert _clean_array(mixed).tolist() == [*expected, None]
+
+def test_a_column_left_empty_stays_empty():
+    # None in every cell (the reader's empty column): None out, an object array of its own
+    cells = np.array([None, None, None], dtype=object)
+    got = _clean_array(cells)
+    assert got.dtype == object and got.tolist() == [None, None, None] and got is not cells
+    assert _choice_array(cells, "transport_modes").tolist() == [None, None, None]
+    # cells filled: the lookup runs (the template's dropdown name in bokmål -> its id; text
+    # it does not know is kept for the model to report)
+    assert _choice_array(np.array([None, " Skip, importlegg ", "lastebil"], dtype=object),
+                         "transport_modes").tolist() == [None, "ship", "lastebil"]
+    assert _clean_array(np.array([], dtype=object)).tolist() == []
+
 
 def test_numbers_of_float_and_blank_cells_are_the_floats():
     # worked by hand: None -> NaN, each float as it is, nothing unreadable
