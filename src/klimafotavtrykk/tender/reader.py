@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import empty_once, shape
 from klimafotavtrykk._string_storage import none_cells, python_strings
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.messages import LANGUAGES, t
@@ -126,8 +127,13 @@ def read_bid(path: str | Path) -> Bid:
     declaration = _read_declaration(book, path.name)
     materials, site, findings = bid_frames(tables["materials"], tables["site"])
     cells = [_reader_cells(m) for m in metas.values()]
-    findings = pd.concat([findings, *cells, _other_materials_sheets(book, metas["materials"].sheet)],
-                         ignore_index=True)
+    parts = [findings, *cells, _other_materials_sheets(book, metas["materials"].sheet)]
+    if any(len(part) for part in parts):
+        findings = pd.concat(parts, ignore_index=True)
+    else:  # nothing found (the usual bid): the concat's frame, made once per process
+        found = shape(*parts)
+        findings = empty_once(None if found is None else ("read_bid.findings", found),
+                              lambda: pd.concat(parts, ignore_index=True))
     letters = {**getattr(metas["materials"], "columns", {}),
                **getattr(metas["materials"], "extra_columns", {})}  # for findings at a field's cell
     return Bid(file=path.name, sha256=book.sha256, materials=materials, site=site,
@@ -162,7 +168,8 @@ def _reader_cells(meta) -> pd.DataFrame:
     """Turn the reader's per-cell findings (text numbers, unknown units ...) into bid findings."""
     cells = getattr(meta, "cells", None)
     if cells is None or not len(cells):
-        return pd.DataFrame(columns=["source_ref", "kind", "reason", "detail"])
+        return empty_once("read_bid.no_reader_cells",
+                          lambda: pd.DataFrame(columns=["source_ref", "kind", "reason", "detail"]))
     # the cell's kind is the reason (messages: cell.<kind>), what it held the detail
     return pd.DataFrame({"source_ref": cells["source_ref"].to_numpy(dtype=object), "kind": "reader",
                          "reason": cells["kind"].astype(str).to_numpy(dtype=object),
@@ -177,12 +184,19 @@ def _other_materials_sheets(book, read: str) -> pd.DataFrame:
     silently ignored. Looks like: its name, folded, contains the stem of a
     materials-sheet name in any language (``material``).
     """
-    from klimafotavtrykk.provenance import source_ref
-
     stems = {fold(name)[:8] for name in sheet_names("materials")}  # "material" in nb and en
     others = [name for name in book.sheet_names
               if name != read and any(stem in fold(name) for stem in stems)]
-    return pd.DataFrame({"source_ref": [source_ref(book.file, name, "A1") for name in others],
+    if not others:  # one materials sheet (the usual bid): the frame without rows, made once
+        return empty_once("read_bid.no_other_sheets", lambda: _sheets_frame(book.file, [], read))
+    return _sheets_frame(book.file, others, read)
+
+
+def _sheets_frame(file, others: list[str], read: str) -> pd.DataFrame:
+    """The findings of :func:`_other_materials_sheets`, one row per other sheet."""
+    from klimafotavtrykk.provenance import source_ref
+
+    return pd.DataFrame({"source_ref": [source_ref(file, name, "A1") for name in others],
                          "kind": "second_materials_sheet", "reason": "",
                          "detail": [f"{name} | {read}" for name in others]},
                         columns=["source_ref", "kind", "reason", "detail"])
@@ -330,8 +344,8 @@ def bid_frames(materials: pd.DataFrame, site: pd.DataFrame
     m, found = _material_frame(materials)
     activities = _site_frame(site, found)
     found = [f for f in found if f is not None]
-    findings = pd.concat(found, ignore_index=True) if found else pd.DataFrame(
-        columns=["source_ref", "kind", "detail"])
+    findings = pd.concat(found, ignore_index=True) if found else empty_once(
+        "bid_frames.no_findings", lambda: pd.DataFrame(columns=["source_ref", "kind", "detail"]))
     return m, activities, findings
 
 

@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import empty_once, shape
 from klimafotavtrykk._string_storage import none_cells
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.tender.schema import plain_text
@@ -451,9 +452,8 @@ def _rows_or_empty(rows, sources: tuple[pd.DataFrame, ...], build) -> pd.DataFra
     A bid that deletes and adds no line (the usual case) gets frames without rows that depend
     only on the columns and dtypes of the frames they are made from (``sources``): the
     tender's lines gone, the bid's lines left out. Built the first time (0.3 ms each, a
-    reindex, a selection and an ``assign``), each later bid of the batch gets a shallow copy
-    (``copy(deep=False)``): its own frame, which no change to another touches (copy on write,
-    and no row to write to). Sources with ``attrs`` are built each time.
+    reindex, a selection and an ``assign``), each later bid gets a copy of its own
+    (:func:`klimafotavtrykk._frames.empty_once`).
 
     Parameters
     ----------
@@ -470,24 +470,10 @@ def _rows_or_empty(rows, sources: tuple[pd.DataFrame, ...], build) -> pd.DataFra
     DataFrame
     """
     empty = not len(rows) if isinstance(rows, pd.DataFrame) else not rows.any()
-    if not empty or any(frame.attrs for frame in sources):
+    if not empty:
         return build()
-    key = (build.__code__, pd.get_option("mode.string_storage"),  # the dtype text takes
-           *((tuple((type(c), c) for c in f.columns), f.columns.name, tuple(f.dtypes),
-              type(f.index)) for f in sources))
-    frame = _EMPTY_FRAMES.get(key)
-    if frame is None:
-        frame = build()
-        if len(_EMPTY_FRAMES) < _EMPTY_FRAMES_MAX:
-            _EMPTY_FRAMES[key] = frame.copy(deep=False)
-        return frame
-    return frame.copy(deep=False)
-
-
-#: Frames without rows by the shape of what they are built from (see :func:`_rows_or_empty`).
-_EMPTY_FRAMES: dict[tuple, pd.DataFrame] = {}
-#: Most shapes remembered (a batch has one or two).
-_EMPTY_FRAMES_MAX = 64
+    key = shape(*sources)
+    return empty_once(None if key is None else (build.__code__, key), build)
 
 
 def _stacked(first: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
@@ -571,12 +557,7 @@ _OTHER_BLANK = re.compile(r"[^\S ]")
 
 def _joined(frames) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
-    if not frames:  # the same frame every time: built once, handed out as a shallow copy
-        return _no_findings().copy(deep=False)
+    if not frames:  # the same frame every time: built once, each bid a copy of its own
+        return empty_once("reconcile.no_findings", lambda: pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in ("source_ref", "kind", "detail")}))
     return pd.concat(frames, ignore_index=True)
-
-
-@functools.cache
-def _no_findings() -> pd.DataFrame:
-    """The findings of a bid without any: three object columns, no rows (see :func:`_rows_or_empty`)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in ("source_ref", "kind", "detail")})
