@@ -392,7 +392,7 @@ def _material_frame(materials: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     committed, known = _yes_no_array(raw_committed)
     columns["committed"] = committed
     found.append(_found(refs, _present(raw_committed) & ~known, "bad_committed", raw_committed))
-    return pd.DataFrame(columns, index=index), found
+    return pd.DataFrame(columns, index=index, copy=False), found
 
 
 def _site_frame(site: pd.DataFrame, found: list) -> pd.DataFrame:

@@ -440,7 +440,7 @@ def reconcile(materials: pd.DataFrame, tender: TenderQuantities | None, rule: st
     left_out = added | duplicate
     exclusion = np.where(added, "added_line", np.where(duplicate, "duplicate_line", None))
     excluded = _rows_or_empty(left_out, (m,), lambda: m[left_out].assign(
-        exclusion=exclusion[left_out]).reset_index(drop=True))
+        exclusion=exclusion[left_out]).reset_index(drop=True).copy())  # consolidated
     findings = _joined(found)
     gate = GATE_CODE if rule == "reject" and len(findings) else ""
     return Reconciled(evaluated=evaluated, excluded=excluded, findings=findings, gate=gate)
