@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import none_cells
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.provenance import cell_ref, column_letter, source_refs
 from klimafotavtrykk.quantities._metadata import CELLS_COLUMNS, SKIPPED_COLUMNS, Note
@@ -320,7 +321,7 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     _formula_findings(findings, features, header, start, file, sheet)
     _hidden_findings(findings, features, header, sheet_rows, qcol, skipped_rows)
     _merged_findings(findings, merged, header, start)
-    separators = np.flatnonzero(reason != None)  # noqa: E711 (element-wise)
+    separators = np.flatnonzero(~none_cells(reason))  # reason: str or None
     notes.extend(_duplicate_blocks(findings, data, idx, separators, body, sheet_rows, qcol))
     if header.unmapped:
         listed = ", ".join(f"{column_letter(c)} ({t!r})" for c, t in header.unmapped)
@@ -353,7 +354,7 @@ def _skipped(grid, start, header, reason, first_col, file, sheet):
     top_rows = (np.flatnonzero(top_filled.any(axis=1)) if top.size
                 else np.zeros(0, dtype=np.int64))
     top_reason = np.where(top_rows >= header.row, "header", "title_block").astype(object)
-    body_rows = np.flatnonzero(reason != None)  # noqa: E711 (element-wise)
+    body_rows = np.flatnonzero(~none_cells(reason))  # reason: str or None
     at = np.concatenate([top_rows, start + body_rows]).astype(np.int64)
     cols = np.concatenate([
         top_filled[top_rows].argmax(axis=1) if top_rows.size else np.zeros(0, np.int64),
@@ -367,7 +368,7 @@ def _skipped(grid, start, header, reason, first_col, file, sheet):
 
 def _number_findings(findings: _Findings, parsed: NumberCells, rows, col, name: str) -> None:
     kinds = parsed.kind
-    reported = kinds != None  # noqa: E711 (element-wise)
+    reported = ~none_cells(kinds)  # kind: str or None, told apart by address
     if name != "quantity":
         reported &= kinds != "empty"
     if not reported.any():
