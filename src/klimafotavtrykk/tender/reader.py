@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._frames import empty_once, shape
+from klimafotavtrykk._frames import COPY_ON_WRITE, empty_once, shape
 from klimafotavtrykk._string_storage import none_cells, python_strings
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.messages import LANGUAGES, t
@@ -392,7 +392,9 @@ def _material_frame(materials: pd.DataFrame) -> tuple[pd.DataFrame, list]:
     committed, known = _yes_no_array(raw_committed)
     columns["committed"] = committed
     found.append(_found(refs, _present(raw_committed) & ~known, "bad_committed", raw_committed))
-    return pd.DataFrame(columns, index=index, copy=False), found
+    # the reader's columns as they are, not copied again (0.6 ms over 5 000 lines): with
+    # copy on write a later change to either frame copies first
+    return pd.DataFrame(columns, index=index, copy=not COPY_ON_WRITE), found
 
 
 def _site_frame(site: pd.DataFrame, found: list) -> pd.DataFrame:
