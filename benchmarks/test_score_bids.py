@@ -104,6 +104,33 @@ The full size (200 bids) runs only with ``--benchmark-only``; the smoke run of t
 suite (``--benchmark-disable``) times 8 bids once. Bids are written once per session with
 the template writer: four distinct bids, copied under 200 names (content identical per
 variant; every file is still read and computed).
+
+worker6 (a worker's CPU per bid, issue #13): the archive scan tries a styled cell's attributes
+first where the sheet's last cell has a style (the bid template's 32 000 cell tags 4.4 -> 3.8
+ms; an unstyled sheet keeps the order it had), a bid's own number columns of floats and blanks
+skip ``to_numeric`` (0.28 -> 0.04 ms a column), columns left empty are neither stripped,
+coded nor looked up, frames without rows (no findings, no line added or deleted, no second
+materials sheet) are made once per shape and handed out as shallow copies
+(``_frames.empty_once``), and the typed materials frame no longer copies the reader's
+columns (its frame without rows is consolidated before it is pickled, so the parent
+unpickles as before; on pandas 2 without copy on write it copies as before). Per 5 000-line
+bid, ``read_for_batch`` in one process (``benchmarks/test_read_bid.py``,
+``--benchmark-timer=time.process_time``, 30 rounds, 60980f4 and this branch alternating three
+times at load 3): min 71.0 / 70.1 / 70.1 -> 65.9 / 64.9 / 61.7 ms, median 77.2 / 77.1 / 74.8 ->
+71.8 / 71.0 / 66.9 ms, 2.55-2.58 -> 2.21-2.40 x calamine reading the same sheets (27-29 ms); by
+stage (min of 25, two pairs, an earlier state of the branch) the materials and site frames
+5.8-5.9 -> 3.8-4.1 ms, ``reconcile`` 6.2-6.7 -> 5.0-5.8 ms, the archive check 8.2-8.9 -> 8.0-8.3
+ms, the fingerprint unchanged (5.0-5.4 ms). A fresh process scoring 200 bids on a pool of 2,
+alternating, six runs each (load 3-4.5): CPU of the workers per bid 84.2 / 82.1 / 86.2 / 88.7 /
+82.9 / 76.9 -> 79.0 / 80.5 / 82.5 / 81.3 / 78.1 / 77.8 ms (at this load a run's CPU time moves
+by 10 %), of the parent unchanged (28.6-33.7 ms); pickling the read bid unchanged (dumps
+2.0-2.1 ms, loads 2.0-2.3 ms). ``read_boq`` on the 100 000-line sheet
+(``benchmarks/test_read_boq.py``, CPU, min of 5, two pairs) 651 / 632 -> 641 / 645 ms:
+unchanged (its sheet has no styles and no empty column). Tried and not taken: the styled order for
+every sheet (the unstyled 100 000-line sheet's scan 43 -> 46-47 ms), a factored tails pattern
+(no faster), building the evaluated lines without a copy (0.4 ms less in the worker, 0.6-0.7
+ms more unpickling its 23 blocks in the parent), and coding text by a dict and ``map`` instead
+of ``pd.factorize`` (faster on repeated texts, twice as slow on distinct ones).
 """
 
 from __future__ import annotations

@@ -111,3 +111,39 @@ def test_typed_types_a_view_of_one_value_by_that_value(value):
     expected = _as_pandas_types(np.array([value] * 6, dtype=object))
     pd.testing.assert_series_equal(pd.Series(got), pd.Series(expected), check_exact=True)
     assert np.asarray(got).flags.writeable
+
+
+def test_a_frame_without_rows_is_built_once_and_each_caller_gets_its_own():
+    from klimafotavtrykk._frames import empty_once
+
+    calls = []
+
+    def build():
+        calls.append(1)
+        return pd.DataFrame({"kind": pd.Series(dtype=object), "n": pd.Series(dtype="int64")})
+
+    first, second = empty_once("test.once", build), empty_once("test.once", build)
+    assert len(calls) == 1 and first is not second
+    pd.testing.assert_frame_equal(first, build())
+    pd.testing.assert_frame_equal(second, build())
+    first["extra"] = pd.Series(dtype=float)  # a column added to one frame ...
+    second["n"] = second["n"].astype(float)  # ... or retyped in another
+    third = empty_once("test.once", build)
+    assert list(third.columns) == ["kind", "n"] and third["n"].dtype == np.dtype("int64")
+    assert len(calls) == 3  # once for the key, and the two builds compared above
+    empty_once(None, build)  # no key: built every time
+    assert len(calls) == 4
+    with pytest.raises(ValueError, match="without rows"):
+        empty_once("test.rows", lambda: pd.DataFrame({"a": [1]}))
+
+
+def test_the_shape_of_frames_tells_labels_dtypes_and_attrs_apart():
+    from klimafotavtrykk._frames import shape
+
+    ints = pd.DataFrame({1: pd.Series(dtype=object)})
+    texts = pd.DataFrame({"1": pd.Series(dtype=object)})
+    floats = pd.DataFrame({"1": pd.Series(dtype=float)})
+    assert shape(ints) != shape(texts) != shape(floats)
+    assert shape(texts) == shape(pd.DataFrame({"1": pd.Series(dtype=object)}))
+    texts.attrs["source"] = "x"  # pandas carries attrs into frames made from this one
+    assert shape(texts) is None and shape(floats, texts) is None

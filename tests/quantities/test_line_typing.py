@@ -14,7 +14,7 @@ import numpy as np
 import openpyxl
 
 from klimafotavtrykk.errors import DataQualityWarning
-from klimafotavtrykk.quantities._lines import _texts
+from klimafotavtrykk.quantities._lines import _text_cells, _texts
 from klimafotavtrykk.quantities.excel import read_workbook
 from klimafotavtrykk.quantities.numbers import read_numbers
 
@@ -58,6 +58,18 @@ def test_mixed_column_takes_each_cell_by_its_kind():
     text, numeric = _texts(cells)
     assert text.tolist() == ["a", "3", "True", None]
     assert numeric.tolist() == [False, True, False, False]
+
+
+def test_a_text_column_left_empty_is_blank_in_every_cell():
+    # every cell "" (a bid's item codes left empty): None, not numeric, blank; a column that
+    # starts empty but holds text further down, or holds only spaces, takes the full path
+    text, numeric, blank = _text_cells(np.array(["", "", ""], dtype=object))
+    assert text.dtype == object and text.tolist() == [None, None, None]
+    assert numeric.tolist() == [False] * 3 and blank.tolist() == [True] * 3
+    text, numeric, blank = _text_cells(np.array(["", " b ", ""], dtype=object))
+    assert text.tolist() == [None, "b", None] and blank.tolist() == [True, False, True]
+    text, numeric, blank = _text_cells(np.array(["  ", ""], dtype=object))
+    assert text.tolist() == [None, None] and blank.tolist() == [True, True]
 
 
 def test_an_empty_column_reads_as_empty_cells():

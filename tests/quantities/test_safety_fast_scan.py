@@ -144,17 +144,29 @@ tags = st.lists(st.sampled_from(TAG_PIECES), max_size=40).map(lambda x: "".join(
 
 
 @settings(max_examples=500, deadline=None)
-@given(xml=tags, cols=st.integers(1, 40), rows=st.integers(1, 2000))
-def test_the_common_tails_accept_the_same_tags_as_the_general_rule(xml, cols, rows):
-    # the near-literal tails tried first are cases of the general one: the same tags are sent
-    # to the exact pass
+@given(xml=tags, cols=st.integers(1, 40), rows=st.integers(1, 2000), styled=st.booleans())
+def test_the_common_tails_accept_the_same_tags_as_the_general_rule(xml, cols, rows, styled):
+    # the near-literal tails tried first (in either order) are cases of the general one: the
+    # same tags are sent to the exact pass
     general = re.compile(b"<c(?! r=\"" + safety._le_letters(cols) + safety._le_digits(rows)
                          + b'"' + safety._TAIL + b")[\\s/>]")
-    fast = safety._outside(cols, rows)
+    fast = safety._outside(cols, rows, styled)
     for text in (xml, b'<c r="A1"' + xml, b'<c r="B2" s="12"' + xml, b'<c r="A1" t="s"' + xml,
                  b'<c r="A1" s="3" t="n"' + xml):
         got, want = fast.search(text), general.search(text)
         assert (got and got.start()) == (want and want.start()), text
+
+
+@pytest.mark.parametrize(("tail", "styled"), [(b' s="3" t="inlineStr"', True), (b' t="s"', False),
+                                             (b"", False), (b' t="inlineStr"', False)])
+def test_a_sheet_is_scanned_with_its_last_cells_tails_first(tail, styled):
+    # the last cell's attributes after r decide which order of the tails is tried: s= first
+    # where that cell has a style
+    xml = (b'<worksheet><sheetData><row r="1"><c r="A1"' + tail + b'><v>1</v></c><c r="B2"'
+           + tail + b"><v>2</v></c></row></sheetData></worksheet>")
+    extent = safety._SheetExtent()
+    extent.feed(xml, 0, len(xml))
+    assert (extent.rows, extent.cols, extent.exact, extent.styled) == (2, 2, False, styled)
 
 
 @pytest.mark.parametrize("limit", [1, 7, 10, 99, 100, 101, 999, 1000, 5001, 10_000, 12_345])

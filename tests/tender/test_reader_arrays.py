@@ -11,8 +11,16 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from klimafotavtrykk.tender.reader import _clean_array, _yes_no_array, bid_frames
+from klimafotavtrykk.tender.reader import (
+    _choice_array,
+    _clean_array,
+    _read_numbers,
+    _yes_no_array,
+    bid_frames,
+)
 from klimafotavtrykk.tender.schema import parse_yes_no
 
 
@@ -52,6 +60,57 @@ def test_clean_text_of_text_only_cells_as_when_coded_first():
     assert [type(v) for v in got.tolist()] == [str, str, type(None), type(None), str, str, str]
     mixed = np.append(cells, None)  # a None among them: the coded path, the same values
     assert _clean_array(mixed).tolist() == [*expected, None]
+
+def test_a_column_left_empty_stays_empty():
+    # None in every cell (the reader's empty column): None out, an object array of its own
+    cells = np.array([None, None, None], dtype=object)
+    got = _clean_array(cells)
+    assert got.dtype == object and got.tolist() == [None, None, None] and got is not cells
+    assert _choice_array(cells, "transport_modes").tolist() == [None, None, None]
+    # cells filled: the lookup runs (the template's dropdown name in bokmål -> its id; text
+    # it does not know is kept for the model to report)
+    assert _choice_array(np.array([None, " Skip, importlegg ", "lastebil"], dtype=object),
+                         "transport_modes").tolist() == [None, "ship", "lastebil"]
+    assert _clean_array(np.array([], dtype=object)).tolist() == []
+
+
+def test_numbers_of_float_and_blank_cells_are_the_floats():
+    # worked by hand: None -> NaN, each float as it is, nothing unreadable
+    values, unreadable = _read_numbers(np.array([1.5, None, -0.0, float("inf"), None],
+                                                dtype=object))
+    assert values.dtype == float and unreadable.dtype == bool
+    np.testing.assert_array_equal(values, [1.5, np.nan, -0.0, np.inf, np.nan])
+    assert np.signbit(values[2]) and not unreadable.any()
+    values, unreadable = _read_numbers(np.array([None, None], dtype=object))
+    assert np.isnan(values).all() and not unreadable.any()
+    # a text cell among them: read with the comma rule, "x" unreadable
+    values, unreadable = _read_numbers(np.array([2.0, None, "1,5", "x"], dtype=object))
+    np.testing.assert_array_equal(values, [2.0, np.nan, 1.5, np.nan])
+    assert unreadable.tolist() == [False, False, False, True]
+
+
+_CELLS = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                   st.integers(-10, 10), st.booleans(), st.sampled_from(["", " ", "1,5", "x", "2"]),
+                   st.builds(np.float64, st.floats(-1e3, 1e3)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(_CELLS, max_size=30), floats_only=st.booleans())
+def test_numbers_are_what_to_numeric_gives(cells, floats_only):
+    # the plain way: pandas parses every cell, text once more with the comma rule
+    if floats_only:
+        cells = [c for c in cells if c is None or type(c) is float]
+    array = np.array(cells + [None], dtype=object)[:-1]  # an object array even of lists
+    values, unreadable = _read_numbers(array)
+    plain = np.asarray(pd.to_numeric(array, errors="coerce"), dtype=float)
+    text = np.isnan(plain) & ~pd.isna(array)
+    if text.any():
+        cleaned = (pd.Series(array[text], dtype=object).astype(str).str.replace(" ", "")
+                   .str.replace(",", "."))
+        plain[text] = np.asarray(pd.to_numeric(cleaned, errors="coerce"), dtype=float)
+    np.testing.assert_array_equal(values, plain)
+    assert values.dtype == float and len(unreadable) == len(cells)
+
 
 def test_bid_frames_types_the_columns_and_lists_what_it_cannot_read():
     materials = pd.DataFrame({

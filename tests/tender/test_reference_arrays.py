@@ -136,3 +136,29 @@ def test_every_blank_but_the_space_is_not_printable():
     assert _not_clean(["1.01#ab", "2  x#cd"])  # doubled
     assert _not_clean([" 1.01#ab"])  # at an end
     assert not _not_clean(["2\u00e6x#cd", "\u2212"])  # other non-ASCII text: printable
+
+
+def test_frames_without_rows_are_the_same_for_every_bid_and_each_its_own():
+    # a bid that adds and deletes nothing: no row excluded, no finding. By hand: the bid's nine
+    # columns and "exclusion" (object), no rows; findings source_ref, kind, detail (object)
+    columns = [*bid().columns, "exclusion"]
+    first = reconcile(bid(), TENDER, file="b.xlsx")
+    second = reconcile(bid(), TENDER, file="b.xlsx")  # built once before: the same again
+    for got in (first, second):
+        assert list(got.excluded.columns) == columns and len(got.excluded) == 0
+        assert list(got.excluded.dtypes) == [*bid().dtypes, np.dtype(object)]
+        assert isinstance(got.excluded.index, pd.RangeIndex)
+        assert list(got.findings.columns) == ["source_ref", "kind", "detail"]
+        assert list(got.findings.dtypes) == [np.dtype(object)] * 3 and len(got.findings) == 0
+    pd.testing.assert_frame_equal(first.excluded, second.excluded)
+    # each bid its own frames: changing one changes no other
+    first.excluded["note"] = pd.Series(dtype=object)
+    first.findings["kind"] = first.findings["kind"].astype("category")
+    third = reconcile(bid(), TENDER, file="b.xlsx")
+    assert "note" not in second.excluded.columns and "note" not in third.excluded.columns
+    assert third.findings["kind"].dtype == np.dtype(object)
+    assert second.findings["kind"].dtype == np.dtype(object)
+    # a bid that adds a line still lists it (row 2's key is none of the tender's)
+    added = reconcile(bid(line_key=(2, "9.99#x")), TENDER, file="b.xlsx")
+    assert added.excluded["exclusion"].tolist() == ["added_line"]
+    assert added.excluded["source_ref"].tolist() == ["[b.xlsx]Materialer!E4"]

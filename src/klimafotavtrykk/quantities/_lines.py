@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._string_storage import none_cells
 from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.provenance import cell_ref, column_letter, source_refs
 from klimafotavtrykk.quantities._metadata import CELLS_COLUMNS, SKIPPED_COLUMNS, Note
@@ -83,6 +84,11 @@ def _text_cells(values: np.ndarray, kinds: np.ndarray | None = None
     values = np.asarray(values, dtype=object).reshape(-1)
     kinds = _type_codes(values) if kinds is None else kinds
     if values.size and (kinds == kinds[0]).all() and kinds[0] <= 1:  # one kind: no gathering
+        if kinds[0] == 1 and values[0] == "" and (values == "").all():
+            # a column left empty (a bid's item codes, factor ids, transport modes): what
+            # stripping gives, without stripping every cell (0.03 ms where that is 0.14 ms)
+            blank = np.ones(values.size, dtype=bool)
+            return np.full(values.size, None, dtype=object), ~blank, blank
         if kinds[0] == 1:
             out = strip_texts(values)
             blank = out == ""
@@ -315,7 +321,7 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     _formula_findings(findings, features, header, start, file, sheet)
     _hidden_findings(findings, features, header, sheet_rows, qcol, skipped_rows)
     _merged_findings(findings, merged, header, start)
-    separators = np.flatnonzero(reason != None)  # noqa: E711 (element-wise)
+    separators = np.flatnonzero(~none_cells(reason))  # reason: str or None
     notes.extend(_duplicate_blocks(findings, data, idx, separators, body, sheet_rows, qcol))
     if header.unmapped:
         listed = ", ".join(f"{column_letter(c)} ({t!r})" for c, t in header.unmapped)
@@ -348,7 +354,7 @@ def _skipped(grid, start, header, reason, first_col, file, sheet):
     top_rows = (np.flatnonzero(top_filled.any(axis=1)) if top.size
                 else np.zeros(0, dtype=np.int64))
     top_reason = np.where(top_rows >= header.row, "header", "title_block").astype(object)
-    body_rows = np.flatnonzero(reason != None)  # noqa: E711 (element-wise)
+    body_rows = np.flatnonzero(~none_cells(reason))  # reason: str or None
     at = np.concatenate([top_rows, start + body_rows]).astype(np.int64)
     cols = np.concatenate([
         top_filled[top_rows].argmax(axis=1) if top_rows.size else np.zeros(0, np.int64),
@@ -362,7 +368,7 @@ def _skipped(grid, start, header, reason, first_col, file, sheet):
 
 def _number_findings(findings: _Findings, parsed: NumberCells, rows, col, name: str) -> None:
     kinds = parsed.kind
-    reported = kinds != None  # noqa: E711 (element-wise)
+    reported = ~none_cells(kinds)  # kind: str or None, told apart by address
     if name != "quantity":
         reported &= kinds != "empty"
     if not reported.any():

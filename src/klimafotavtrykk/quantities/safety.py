@@ -400,14 +400,17 @@ def _le_letters(limit: int) -> bytes:
 
 
 @functools.lru_cache(maxsize=256)
-def _outside(cols: int, rows: int) -> re.Pattern:
+def _outside(cols: int, rows: int, styled: bool = False) -> re.Pattern:
     """Regex matching any cell start tag that is *not* a normal tag inside cols x rows.
 
     A normal tag has ``r`` first and then only ``s``, ``t``, ``cm``, ``vm``,
     ``ph``: a second ``r`` (the parser keeps the last) or any other spelling
-    is matched and sent to the exact pass.
+    is matched and sent to the exact pass. ``styled`` tries a styled cell's
+    attributes first (:data:`_STYLED_TAILS`): the same tags match, sooner where
+    most cells carry a style.
     """
-    inside = b' r="' + _le_letters(cols) + _le_digits(rows) + b'"' + _COMMON_TAILS
+    tails = _STYLED_TAILS if styled else _COMMON_TAILS
+    inside = b' r="' + _le_letters(cols) + _le_digits(rows) + b'"' + tails
     return re.compile(b"<c(?!" + inside + b")[\\s/>]")
 
 
@@ -417,6 +420,13 @@ _TAIL = b'(?: [a-qs-z][a-z]?="[^"<>]*+")*+/?>'
 # (about a quarter faster than _TAIL alone; openpyxl's numbers, t="n", a tenth more on a
 # bid's sheet); each is a case of _TAIL, which stays last, so the tags accepted are the same.
 _COMMON_TAILS = (b'(?:>| t="s">| s="[0-9]{1,4}"(?:>| t="s">| t="inlineStr">| t="n">|/>)|/>|'
+                 + _TAIL + b")")
+# The same options, a styled cell's first: in a sheet whose cells carry a style (a bid
+# template's, 32 000 tags of a 5 000-line bid: 4.4 -> 3.8 ms) each option tried before it
+# fails on every tag; in one without styles (the 100 000-line benchmark sheet) trying it
+# first costs as much the other way (43 -> 47 ms). Which one a sheet gets is decided by its
+# last cell (:class:`_SheetExtent`); the order of the options does not change what they match.
+_STYLED_TAILS = (b'(?: s="[0-9]{1,4}"(?: t="inlineStr">|>| t="s">| t="n">|/>)|>| t="s">|/>|'
                  + _TAIL + b")")
 
 
@@ -428,6 +438,7 @@ class _SheetExtent:
         self.cols = 0
         self.exact = False
         self.widenings = 0
+        self.styled = False  # the last cell seen carries a style: see _STYLED_TAILS
 
     def feed(self, buf: bytes, start: int, end: int) -> None:
         if self.exact or start >= end:
@@ -444,12 +455,13 @@ class _SheetExtent:
                 return
             rows = max(rows, int(match.group(2)))
             cols = max(cols, column_index(match.group(1).decode()) + 1)
+            self.styled = buf.startswith(b' s="', match.end(), end)
             if self.cols == 0:  # first cells: take the width of the first rows as well
                 letters = set(_HEAD_COLUMNS.findall(buf, start, min(end, start + 65_536)))
                 cols = max([cols, *(column_index(x.decode()) + 1 for x in letters)])
         pos = start
         while True:
-            pattern = _ANY_CELL if rows == 0 else _outside(cols, rows)
+            pattern = _ANY_CELL if rows == 0 else _outside(cols, rows, self.styled)
             found = pattern.search(buf, pos, end)
             if found is None:
                 break

@@ -95,7 +95,10 @@ def prepare_bid(bid: Bid, competition: Competition) -> ReadBid:
     """
     rec = reconcile(bid.materials, competition.tender_quantities, competition.quantity_rule,
                     bid.file, getattr(bid, "columns", None))
-    return ReadBid(bid=dataclasses.replace(bid, materials=bid.materials.iloc[:0]), reconciled=rec,
+    # without rows, and consolidated (a copy of nothing): few blocks to pickle, however many
+    # the reader's frame has
+    return ReadBid(bid=dataclasses.replace(bid, materials=bid.materials.iloc[:0].copy()),
+                   reconciled=rec,
                    content_sha256=content_fingerprint(bid), n_lines=len(rec.evaluated))
 
 
