@@ -361,11 +361,14 @@ def calculate(
     if bta_m2 is not None and not (math.isfinite(float(bta_m2)) and float(bta_m2) > 0):
         raise InputError("the gross area must be a positive number", expected="BTA > 0 m²",
                          found=str(bta_m2), code="bad_area")
-    items, deferred = _prepared_lines(lines, defer=True)
+    # the build-up columns made with the absent ones, where the lines have none of those names
+    kept = isinstance(lines, pd.DataFrame) and not lines.columns.isin(LAYER_COLUMNS).any()
+    items, deferred = _prepared_lines(lines, defer=True, bookkeeping=kept)
     profile = resolve_profile(profile)
     table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
-    items, match, original, said, deferred = _layers_as_lines(items, table, mappings, deferred)
+    items, match, original, said, deferred = _layers_as_lines(items, table, mappings, deferred,
+                                                              kept)
     fidx = match.factor_idx
     has_factor = fidx >= 0
     f = fidx if has_factor.all() else np.where(has_factor, fidx, 0)  # safe gather; unmatched lines masked below
@@ -563,11 +566,16 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
 _DEFERRABLE = frozenset({"source_ref", "post_number", "item_code", "description", "transport_mode"})
 
 
-def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Deferred]:
+def _prepared_lines(lines: pd.DataFrame, defer: bool, bookkeeping: bool = False
+                    ) -> tuple[pd.DataFrame, Deferred]:
     """:func:`prepare_lines`, and with ``defer`` the absent text columns left to be made.
 
     Returns the lines and the :class:`~klimafotavtrykk.lifecycle.lines.Deferred` columns
     (none without ``defer``): ``deferred.complete(items)`` is ``prepare_lines(lines)``.
+    With ``bookkeeping`` (for lines that have none of those names) the lines also end in
+    the build-up columns (:data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS`) of lines that
+    are no build-up, as :func:`_layers_as_lines` gives them: made with the absent columns,
+    in the same step, instead of in a frame operation of their own.
     """
     if not isinstance(lines, pd.DataFrame):
         raise InputError(f"lines must be a pandas DataFrame, got {type(lines).__name__}",
@@ -582,7 +590,7 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
     added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
     layout = (*items.columns, *added)
     later = tuple(c for c in added if defer and c in _DEFERRABLE)
-    items = _with_absent_columns(items, [c for c in added if c not in later])
+    items = _with_absent_columns(items, [c for c in added if c not in later], bookkeeping)
     for column in _NUMERIC_LINE_COLUMNS:
         # an added one is float64 NaN already; a float64 one given is its own number
         if column not in added and items[column].dtype != np.float64:
@@ -609,16 +617,19 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
     return items, (Deferred(layout=layout, names=later) if later else Deferred())
 
 
-def _with_absent_columns(items: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def _with_absent_columns(items: pd.DataFrame, names: list[str], bookkeeping: bool = False
+                         ) -> pd.DataFrame:
     """``items`` with the line columns ``names`` added after its own, in that order.
 
     ``row_id`` numbers the lines 0 .. n-1 (int64), a numeric column is NaN (float64) and a
     text column None (object) on every line: the columns ``items[name] = value`` makes, put
     together in one step instead of one frame operation each (the NaN columns, and the None
     columns, share one array under copy-on-write: see
-    :func:`~klimafotavtrykk._frames.constant_columns`).
+    :func:`~klimafotavtrykk._frames.constant_columns`). With ``bookkeeping`` the
+    :data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS` of lines that are no build-up follow
+    (-1 and 1 as int64, None as object: what ``assign`` makes of those values).
     """
-    if not names:
+    if not names and not bookkeeping:
         return items
     nan, none = constant_columns(items.index, np.nan), constant_columns(items.index)
 
@@ -627,7 +638,15 @@ def _with_absent_columns(items: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             return pd.Series(np.arange(len(items), dtype=np.int64), index=items.index, copy=False)
         return nan() if column in _NUMERIC_LINE_COLUMNS else none()
 
-    added = pd.DataFrame({c: absent(c) for c in names}, index=items.index, copy=False)
+    columns = {c: absent(c) for c in names}
+    if bookkeeping:
+        line, layer, sides = LAYER_COLUMNS
+        columns[line] = pd.Series(np.full(len(items), -1, dtype=np.int64), index=items.index,
+                                  copy=False)
+        columns[layer] = none()
+        columns[sides] = pd.Series(np.ones(len(items), dtype=np.int64), index=items.index,
+                                   copy=False)
+    added = pd.DataFrame(columns, index=items.index, copy=False)
     return pd.concat([items, added], axis=1)
 
 
@@ -642,8 +661,11 @@ def _text_column(items: pd.DataFrame, name: str) -> pd.Series:
 # ---------------------------------------------------------------------------- helpers
 
 def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None,
-                     deferred: Deferred):
+                     deferred: Deferred, kept: bool = False):
     """Match the lines; a build-up line (reason ``assembly``) becomes one row per layer.
+
+    ``kept``: ``items`` already ends in the build-up columns of lines that are no build-up
+    (``_prepared_lines(..., bookkeeping=True)``); else they are added here.
 
     Returns the rows to compute, their match, the lines as given (for
     :func:`~klimafotavtrykk.assemblies.fold_layers`), the :func:`_reason_masks` of the
@@ -654,8 +676,12 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
     said = _reason_masks(match.reason)
     layered = said("assembly")
     if not layered.any():
+        if kept:  # the lines as given are the same lines with the bookkeeping after them
+            return items, match, items, said, deferred
         return (items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items,
                 said, deferred)
+    if kept:
+        items = items.iloc[:, :-len(LAYER_COLUMNS)]
     items, deferred = deferred.complete(items), Deferred()
     rows = expand_layers(items, layered)
     line = rows[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
