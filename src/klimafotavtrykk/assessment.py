@@ -55,7 +55,7 @@ from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import failed_checks, implausible_masks
 from klimafotavtrykk.profiles import Profile, resolve_profile
-from klimafotavtrykk.units import unit_codes
+from klimafotavtrykk.units import unit_properties, unit_spellings
 from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
@@ -374,15 +374,15 @@ def calculate(
     f = fidx if has_factor.all() else np.where(has_factor, fidx, 0)  # safe gather; unmatched lines masked below
 
     # units: each distinct spelling parsed once
-    ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
-    u_dimension = utable["dimension"].to_numpy(dtype=object)  # a few spellings: plain loops
+    ucodes, spellings = unit_spellings(items["unit"].to_numpy(dtype=object))
+    u_dimension, u_scale, u_known = unit_properties(spellings)  # a few spellings: plain loops
     u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
                      dtype=np.int64)
     line_dim = np.append(u_dim, -1)[ucodes]
-    line_scale = np.append(utable["scale"].to_numpy(dtype=float), np.nan)[ucodes]
+    line_scale = np.append(u_scale, np.nan)[ucodes]
     u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
     line_lump = np.append(u_lump, False)[ucodes]
-    line_known = np.append(utable["known"].to_numpy(dtype=bool), False)[ucodes]
+    line_known = np.append(u_known, False)[ucodes]
 
     quantity = items["quantity"].to_numpy(dtype=float)
     # checked on the lines as given, not on a build-up's layers (one warning per user row)
