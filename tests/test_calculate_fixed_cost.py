@@ -113,3 +113,35 @@ def test_frames_of_a_bill_with_deferred_columns_hold_them_in_place(lines):
                   "transport_mode"} - set(lines.columns)
         for name in absent:
             assert frame[name].dtype == object and frame[name].isna().all()
+
+
+@pytest.mark.parametrize("index", [pd.RangeIndex(3), pd.Index([5, 2, 9])], ids=["range", "own"])
+def test_nothing_derived_is_what_derive_dimensions_gives_lines_in_mass_and_volume(index):
+    from klimafotavtrykk.factors import load_factors
+    from klimafotavtrykk.lifecycle.geometry import (
+        derive_dimensions,
+        dimensions_may_be_read,
+        nothing_derived,
+    )
+    from klimafotavtrykk.vocabulary import DIMENSIONS
+
+    table = load_factors()
+    texts = pd.Series(["Plate 200 mm", "Rør 110 mm", "Bjelke HEB 240"], index=index)
+    dims = np.array([DIMENSIONS.index("mass"), DIMENSIONS.index("volume"), -1])
+    assert not dimensions_may_be_read(dims)
+    expected = derive_dimensions(texts, np.array([0, 1, -1]), dims, np.full(3, np.nan), table,
+                                 read_only=True)
+    for _ in range(2):  # made, then given again
+        pd.testing.assert_frame_equal(nothing_derived(index), expected, check_exact=True)
+    for unit in ("area", "length", "piece"):  # lines whose text may be read
+        assert dimensions_may_be_read(np.append(dims, DIMENSIONS.index(unit)))
+
+
+def test_calculate_without_a_unit_to_read_texts_for_reads_none(monkeypatch):
+    """Lines in m3 and kg only: the texts are never parsed (each 'mm' here would be read)."""
+    called = []
+    monkeypatch.setattr(assessment, "derive_dimensions", lambda *a, **k: called.append(1))
+    lines = _lines(description=["Vegg 200 mm", "Dekke 250 mm"])
+    result = kf.calculate(lines, "tek17")
+    assert not called
+    assert result.lines["dimension_source"].isna().all()

@@ -48,7 +48,11 @@ from klimafotavtrykk.lifecycle.engine import (
     scope_mask,
     totals_by_group,
 )
-from klimafotavtrykk.lifecycle.geometry import derive_dimensions
+from klimafotavtrykk.lifecycle.geometry import (
+    derive_dimensions,
+    dimensions_may_be_read,
+    nothing_derived,
+)
 from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
@@ -400,8 +404,11 @@ def calculate(
                    if negative.any() or too_large.any() else [])  # most bills: every line plausible
     decl_dim = table.declared_dimension[f]
     explicit = items["thickness"].to_numpy(dtype=float)
-    derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit, table,
-                                read_only=True)  # only read below
+    if dimensions_may_be_read(u_dim):
+        derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit,
+                                    table, read_only=True)  # only read below
+    else:  # no line in an area, a length or pieces (per distinct unit): nothing to read
+        derived = nothing_derived(items.index)
     same_dimension = line_dim == decl_dim
     if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
         q_decl = scaled_quantity(quantity, line_scale, table.declared_scale[f])
@@ -514,7 +521,7 @@ def calculate(
     per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
                            method=computed(match.method), row=row, quantity=qty,
                            intensities=intensities, replacements=n_repl, table=table,
-                           audit=derived[["dimension_source", "dimension_note", "conversion"]],
+                           audit=derived,  # its three audit columns are read by name
                            deferred=deferred)
     coverage = _coverage(table, rows, row, profile)
     metadata = {

@@ -92,7 +92,8 @@ class LineResults:
     table : FactorTable
         The factor table the rows index.
     audit : pandas.DataFrame
-        ``dimension_source``, ``dimension_note`` and ``conversion`` per row of ``items``.
+        ``dimension_source``, ``dimension_note`` and ``conversion`` per row of ``items``
+        (read by name: the frame may hold other columns too).
     deferred : Deferred
         Line columns ``items`` and ``original`` lack (None on every line), made in the frame.
     """
