@@ -519,7 +519,7 @@ def calculate(
     unmatched = _none_unmatched(items, not_computed, deferred) if every else not_computed()
     # per-line results on request: built when result.lines is first read
     per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
-                           method=computed(match.method), row=row, quantity=qty,
+                           method=computed(match.read_only("method")), row=row, quantity=qty,
                            intensities=intensities, replacements=n_repl, table=table,
                            audit=derived,  # its three audit columns are read by name
                            deferred=deferred)
@@ -680,7 +680,7 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
     rows are made from every column).
     """
     match = match_factors(items, table.ids, mappings)
-    said = _reason_masks(match.reason)
+    said = _reason_masks(match.read_only("reason"))
     layered = said("assembly")
     if not layered.any():
         if kept:  # the lines as given are the same lines with the bookkeeping after them
