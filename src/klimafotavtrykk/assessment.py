@@ -383,7 +383,10 @@ def calculate(
     u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
                      dtype=np.int64)
     line_dim = np.append(u_dim, -1)[ucodes]
-    line_scale = np.append(u_scale, np.nan)[ucodes]
+    # every line in its dimension's base unit (kg, m3, ...): scale 1 on every line, no array
+    base_units = (not len(ucodes) or ucodes.min() >= 0) and bool((u_scale == 1.0).all())
+    line_scale = (np.broadcast_to(np.float64(1.0), ucodes.shape) if base_units
+                  else np.append(u_scale, np.nan)[ucodes])
     u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
     line_lump = np.append(u_lump, False)[ucodes]
     line_known = np.append(u_known, False)[ucodes]
@@ -402,7 +405,7 @@ def calculate(
                                             first_scale, first_dim)
     implausible = (_warn_implausible(original, failed_checks(negative, too_large))
                    if negative.any() or too_large.any() else [])  # most bills: every line plausible
-    decl_dim = table.declared_dimension[f]
+    decl_dim = table.declared_dimension.astype(np.int8)[f]  # a few dimensions: 1 byte a line
     explicit = items["thickness"].to_numpy(dtype=float)
     if dimensions_may_be_read(u_dim):
         derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit,
@@ -410,7 +413,11 @@ def calculate(
     else:  # no line in an area, a length or pieces (per distinct unit): nothing to read
         derived = nothing_derived(items.index)
     same_dimension = line_dim == decl_dim
-    if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
+    if same_dimension.all() and base_units and bool((table.declared_scale == 1.0).all()):
+        # quantity * 1 / 1 (scaled_quantity) is the quantity itself: read, never written
+        q_decl = quantity.view()
+        q_decl.flags.writeable = False
+    elif same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
         q_decl = scaled_quantity(quantity, line_scale, table.declared_scale[f])
     else:
         q_decl = declared_quantity(
@@ -435,7 +442,8 @@ def calculate(
     if "transport_mode" in items.columns:
         mode_codes, mode_names = text_codes(items["transport_mode"])
     else:  # deferred: none given on any line, as text_codes says of a column of None
-        mode_codes, mode_names = np.full(len(items), -1, dtype=np.int64), np.array([], dtype=object)
+        mode_codes = np.broadcast_to(np.int64(-1), (len(items),))  # read only: no array per line
+        mode_names = np.array([], dtype=object)
     mode_given = mode_codes >= 0
     line_mode = (np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
                  if len(mode_names) else mode_codes)  # no mode named: -1 on every line already
@@ -475,7 +483,7 @@ def calculate(
     user_meta: dict[str, Any] = {}
     if user is not None:
         table, user_meta = apply_group_scenarios(table, user, used, profile, modes)
-    rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
+    rows = _scenario_rows(items, table, modes, fidx, f, line_mode, mode_given, ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
         table.modules[rows.factor],
@@ -715,8 +723,12 @@ class _Rows:
     line_row: np.ndarray   # row of each line (valid where the line is computed)
 
 
-def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, line_mode, mode_given, ok):
-    """Rows of the intensity matrix: one per factor, plus one per distinct override scenario."""
+def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, f, line_mode, mode_given,
+                   ok):
+    """Rows of the intensity matrix: one per factor, plus one per distinct override scenario.
+
+    ``f`` is ``fidx`` with 0 for an unmatched line (read only: copied before any write).
+    """
     n_f = len(table)
     tkm = np.append(modes.kg_co2e_per_tkm, np.nan)  # index -1 -> NaN
     f_mode = modes.ids.get_indexer(pd.Index(table.transport_mode, dtype=object))
@@ -731,7 +743,7 @@ def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, line_
     base = np.arange(n_f)
     a4 = resolve_a4(base, table.transport_km, f_mode, np.zeros(n_f, dtype=bool))
     waste = table.waste_rate.copy()
-    line_row = np.where(fidx >= 0, fidx, 0)
+    line_row = f
 
     line_km = items["transport_km"].to_numpy(dtype=float)
     line_waste = items["waste_rate"].to_numpy(dtype=float)
