@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import klimafotavtrykk as kf
 from klimafotavtrykk import assessment
@@ -145,3 +147,27 @@ def test_calculate_without_a_unit_to_read_texts_for_reads_none(monkeypatch):
     result = kf.calculate(lines, "tek17")
     assert not called
     assert result.lines["dimension_source"].isna().all()
+
+
+@given(st.lists(st.sampled_from(["215", "216", "22", "231", "2", "3111", ""]), min_size=1,
+                max_size=6, unique=True),
+       st.lists(st.integers(-1, 5), max_size=40), st.booleans())
+def test_two_digit_groups_without_counting_lines_is_the_counted_result(parts, picks, blank):
+    """When every part is some line's, saying whether a line has none gives the same groups."""
+    parts = np.array([p for p in parts if p or blank] or ["215"], dtype=object)
+    # every part used once, then lines picked at random (-1: a line without a part)
+    codes = np.array([*range(len(parts)), *(p for p in picks if p < len(parts))], dtype=np.int64)
+    counted = assessment._two_digit_groups(codes, parts)
+    told = assessment._two_digit_groups(codes, parts, some_without=bool((codes < 0).any()))
+    np.testing.assert_array_equal(told[0], counted[0])
+    assert told[1].tolist() == counted[1].tolist()
+
+
+def test_two_digit_groups_worked_example():
+    # parts 215 and 216 fall in group 21, 231 in 23; a line without a part is group ""
+    parts = np.array(["215", "231", "216"], dtype=object)
+    codes = np.array([0, 1, 2, -1, 0])
+    for some_without in (None, True):
+        group, labels = assessment._two_digit_groups(codes, parts, some_without=some_without)
+        assert labels.tolist() == ["", "21", "23"]
+        assert group.tolist() == [1, 2, 1, 0, 1]

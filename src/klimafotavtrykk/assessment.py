@@ -498,7 +498,9 @@ def calculate(
 
     row = computed(rows.line_row)
     qty = computed(q_decl)
-    group, groups = _two_digit_groups(computed(part_codes), parts)
+    # every line computed: each distinct part is some line's; "" is used where one has none
+    group, groups = _two_digit_groups(computed(part_codes), parts,
+                                      some_without=(not bool(has_part.all())) if every else None)
     by_part = totals_by_group(group, row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
@@ -610,7 +612,8 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool, bookkeeping: bool = False
         # an added one is float64 NaN already; a float64 one given is its own number
         if column not in added and items[column].dtype != np.float64:
             items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
-    waste = items["waste_rate"].to_numpy()
+    # an added column is NaN on every line: no check fails on it
+    waste = items["waste_rate"].to_numpy() if "waste_rate" not in added else np.empty(0)
     bad = (waste < 0) | (waste >= 1)
     if bad.any():
         at = items.index[np.flatnonzero(bad)[0]]
@@ -619,12 +622,13 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool, bookkeeping: bool = False
                          found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
     if "thickness_mm" not in added:  # else nothing to fill from
         items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
-    thickness = items["thickness"].to_numpy()
+    thickness = (items["thickness"].to_numpy()
+                 if "thickness" not in added or "thickness_mm" not in added else np.empty(0))
     if (thickness <= 0).any():
         at = items.index[np.flatnonzero(thickness <= 0)[0]]
         raise InputError(f"thickness must be positive, line {at}", cell=_ref(items, at),
                          expected="thickness > 0 [m]", code="bad_thickness")
-    km = items["transport_km"].to_numpy()
+    km = items["transport_km"].to_numpy() if "transport_km" not in added else np.empty(0)
     if (km < 0).any():
         at = items.index[np.flatnonzero(km < 0)[0]]
         raise InputError(f"transport distance cannot be negative, line {at}", cell=_ref(items, at),
@@ -642,7 +646,9 @@ def _with_absent_columns(items: pd.DataFrame, names: list[str], bookkeeping: boo
     columns, share one array under copy-on-write: see
     :func:`~klimafotavtrykk._frames.constant_columns`). With ``bookkeeping`` the
     :data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS` of lines that are no build-up follow
-    (-1 and 1 as int64, None as object: what ``assign`` makes of those values).
+    (-1 and 1 as int64, None as object: what ``assign`` makes of those values); the two
+    numbers are read-only views of one value, for they are only read (a build-up's lines
+    are made anew by :func:`~klimafotavtrykk.assemblies.expand_layers`).
     """
     if not names and not bookkeeping:
         return items
@@ -656,10 +662,11 @@ def _with_absent_columns(items: pd.DataFrame, names: list[str], bookkeeping: boo
     columns = {c: absent(c) for c in names}
     if bookkeeping:
         line, layer, sides = LAYER_COLUMNS
-        columns[line] = pd.Series(np.full(len(items), -1, dtype=np.int64), index=items.index,
+        shape = (len(items),)
+        columns[line] = pd.Series(np.broadcast_to(np.int64(-1), shape), index=items.index,
                                   copy=False)
         columns[layer] = none()
-        columns[sides] = pd.Series(np.ones(len(items), dtype=np.int64), index=items.index,
+        columns[sides] = pd.Series(np.broadcast_to(np.int64(1), shape), index=items.index,
                                    copy=False)
     added = pd.DataFrame(columns, index=items.index, copy=False)
     return pd.concat([items, added], axis=1)
@@ -935,10 +942,14 @@ def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
     return np.append(inside, False)[codes], has
 
 
-def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _two_digit_groups(codes: np.ndarray, parts: np.ndarray, some_without: bool | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Group of each line by NS 3451 two-digit part, and the sorted parts ("" for none).
 
     Works on the distinct parts: only the two-digit parts some line uses are groups.
+    ``some_without``, where the caller knows that every part in ``parts`` is some line's
+    (``codes`` are all the lines ``parts`` was coded from), says whether a line has no part
+    (code -1); the lines are then not counted per part. None: they are.
     """
     if all(type(p) is str for p in parts):  # text_codes' texts: a few, sliced in a loop
         two = np.array([*(p[:2] for p in parts), ""], dtype=object)
@@ -946,7 +957,10 @@ def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray,
         two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
     labels, label_of = np.unique(two.astype(object), return_inverse=True)
     # which labels the lines use, counted per part code (code -1 is the trailing "" slot)
-    per_code = np.bincount(codes + 1, minlength=len(two))
+    if some_without is None:
+        per_code = np.bincount(codes + 1, minlength=len(two))
+    else:  # slot 0 is code -1; every part is used
+        per_code = np.append(int(some_without), np.ones(len(two) - 1, dtype=np.int64))
     code_of_slot = np.append(len(two) - 1, np.arange(len(two) - 1))  # slot 0 is code -1
     used = np.bincount(label_of[code_of_slot], weights=per_code, minlength=len(labels)) > 0
     group_of_code = (np.cumsum(used) - 1)[label_of].astype(np.int64)
