@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._frames import filled, text_codes
+from klimafotavtrykk._frames import filled, text_code_parts, text_codes
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -361,19 +361,22 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     n = len(lines)
 
     # each text column coded once; rules run on the distinct texts, results go back by code
-    id_codes, ids = _coded(lines, "factor_id")
-    has_explicit = id_codes >= 0
-    some_explicit = bool(has_explicit.any())
+    id_keys, id_key_codes, ids = _coded_parts(lines, "factor_id")
+    # every line names an id (each key is some line's): per line, one gather through the keys
+    every_named = bool(n and (id_key_codes >= 0).all() and id_keys.min() >= 0)
+    id_codes = None if every_named else np.append(id_key_codes, -1)[id_keys]
+    has_explicit = np.ones(n, dtype=bool) if every_named else id_codes >= 0
+    some_explicit = every_named or bool(has_explicit.any())
     if some_explicit:
         found_u = factor_ids.get_indexer(pd.Index(ids, dtype=object))
         # unknown_factor keeps the bare id asked for; a found id says where it came from
         said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
-    if some_explicit and has_explicit.all():  # every line names its factor: gathers, no masks
-        factor_idx = found_u[id_codes].astype(np.int64, copy=False)
+    if every_named:  # every line names its factor: gathers, no masks
+        factor_idx = found_u[id_key_codes][id_keys].astype(np.int64, copy=False)
         every_line = np.broadcast_to(np.intp(0), (n,))  # row 0 for every line, no array
         method = _Gathered(np.array(["factor_id"], dtype=object), every_line)
-        matched = _Gathered(ids, id_codes)  # per line when read: a calculation seldom does
-        detail = _Gathered(said_u, id_codes)
+        matched = _Gathered(ids[id_key_codes], id_keys)  # per line when read: seldom
+        detail = _Gathered(said_u[id_key_codes], id_keys)
         rule_file = _Gathered(np.array([None], dtype=object), every_line)
         rule_line = _Gathered(np.array([-1], dtype=np.int64), every_line)
     else:  # the columns the other rules fill, made only when some line needs them
@@ -590,6 +593,17 @@ def _coded(lines: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     if column not in lines.columns:
         return np.full(len(lines), -1, dtype=np.int64), np.array([], dtype=object)
     return text_codes(lines[column])
+
+
+def _coded_parts(lines: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_coded` in two steps: a key per line and a code per key.
+
+    See :func:`~klimafotavtrykk._frames.text_code_parts`.
+    """
+    if column not in lines.columns:
+        return (np.full(len(lines), -1, dtype=np.int64), np.array([], dtype=np.int64),
+                np.array([], dtype=object))
+    return text_code_parts(lines[column])
 
 
 def _open_texts(codes: np.ndarray, uniques: np.ndarray, todo: np.ndarray
