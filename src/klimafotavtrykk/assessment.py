@@ -19,6 +19,7 @@ from klimafotavtrykk._frames import (
     COPY_ON_WRITE,
     constant_columns,
     refuse_repeated_columns,
+    text_code_parts,
     text_codes,
 )
 from klimafotavtrykk._string_storage import one_object, python_strings
@@ -448,8 +449,12 @@ def calculate(
     line_mode = (np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
                  if len(mode_names) else mode_codes)  # no mode named: -1 on every line already
 
-    part_codes, parts = text_codes(items["building_part"])  # coded once: scope, two-digit part
-    in_part_scope, has_part = _part_scope(part_codes, parts, profile)
+    # coded once (scope, two-digit part), as a key per line and a code per key: worked per key
+    part_keys, part_key_codes, parts = text_code_parts(items["building_part"])
+    in_part_scope, has_part = _part_scope(part_key_codes, parts, profile)  # per key
+    has_part = np.append(has_part, False)[part_keys]  # a key -1 is a line without a part
+    in_part_scope = (np.append(in_part_scope, False)[part_keys] if profile.building_parts
+                     else np.ones(len(part_keys), dtype=bool))
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
     names, first_rule = _reasons(
@@ -498,9 +503,12 @@ def calculate(
 
     row = computed(rows.line_row)
     qty = computed(q_decl)
-    # every line computed: each distinct part is some line's; "" is used where one has none
-    group, groups = _two_digit_groups(computed(part_codes), parts,
-                                      some_without=(not bool(has_part.all())) if every else None)
+    if every:  # each distinct part is some line's; "" is used where one has none
+        key_group, groups = _two_digit_groups(np.append(part_key_codes, -1), parts,
+                                              some_without=not bool(has_part.all()))
+        group = key_group[part_keys]  # a key -1 reads the last: the group of no part
+    else:
+        group, groups = _two_digit_groups(np.append(part_key_codes, -1)[part_keys][ok], parts)
     by_part = totals_by_group(group, row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
@@ -930,7 +938,8 @@ def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Per line: whether its NS 3451 part counts under the profile, and whether it has one.
 
-    ``codes`` and ``parts`` are :func:`~klimafotavtrykk._frames.text_codes` of the parts.
+    ``codes`` and ``parts`` are :func:`~klimafotavtrykk._frames.text_codes` of the parts (or
+    the codes per key of :func:`~klimafotavtrykk._frames.text_code_parts`: per key, then).
     """
     distinct = pd.Series(parts, dtype=object)
     has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
