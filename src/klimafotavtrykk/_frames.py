@@ -10,6 +10,7 @@ import pandas as pd
 
 from klimafotavtrykk._string_storage import (
     factorize_repeated,
+    factorize_texts,
     groups_by_key,
     object_groups,
     one_object,
@@ -146,8 +147,10 @@ def text_code_parts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarr
         return (np.full(len(column), -1, dtype=np.int64), np.array([], dtype=np.int64),
                 np.array([], dtype=object))
     if isinstance(column, pd.Series) and isinstance(column.dtype, pd.StringDtype):
-        column = column.to_numpy(dtype=object)  # as text_codes_by_value factorizes it
-    keys, raw = factorize_repeated(column, use_na_sentinel=True)
+        # text or missing on every line (pandas checked it): coded without a scan for that
+        keys, raw = factorize_texts(column.to_numpy(dtype=object))
+    else:
+        keys, raw = factorize_repeated(column, use_na_sentinel=True)
     mapping, uniques = _clean_mapping(raw)
     return keys, mapping[:-1], uniques
 

@@ -379,7 +379,8 @@ def calculate(
     f = fidx if has_factor.all() else np.where(has_factor, fidx, 0)  # safe gather; unmatched lines masked below
 
     # units: each distinct spelling parsed once
-    ucodes, spellings = unit_spellings(items["unit"].to_numpy(dtype=object))
+    ucodes, spellings = unit_spellings(items["unit"].to_numpy(dtype=object),
+                                       texts=isinstance(items["unit"].dtype, pd.StringDtype))
     u_dimension, u_scale, u_known = unit_properties(spellings)  # a few spellings: plain loops
     u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
                      dtype=np.int64)

@@ -31,7 +31,12 @@ import re
 from typing import TYPE_CHECKING
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._string_storage import factorize_repeated, object_groups, per_group
+from klimafotavtrykk._string_storage import (
+    factorize_repeated,
+    factorize_texts,
+    object_groups,
+    per_group,
+)
 from klimafotavtrykk.errors import DataError, UnitError
 
 if TYPE_CHECKING:
@@ -213,13 +218,17 @@ def unit_codes(units) -> tuple[np.ndarray, pd.DataFrame]:
     return codes, parse_units(list(uniques))
 
 
-def unit_spellings(units) -> tuple[np.ndarray, np.ndarray]:
+def unit_spellings(units, texts: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Integer code per line and the distinct spellings, not yet parsed (see :func:`unit_codes`).
 
     Parameters
     ----------
     units : pandas.Series or array-like of str
         One unit spelling per line.
+    texts : bool
+        Whether every spelling is a ``str`` or missing (the values of a ``str`` column):
+        then coded without pandas' scan for that
+        (:func:`~klimafotavtrykk._string_storage.factorize_texts`); the same result.
 
     Returns
     -------
@@ -232,8 +241,12 @@ def unit_spellings(units) -> tuple[np.ndarray, np.ndarray]:
 
     # an object array, not a Series: the same codes and spellings without the Series' overhead
     values = np.asarray(units, dtype=object)
-    take, back = per_group(object_groups(values))  # each spelling's object hashed once
-    codes, uniques = factorize_repeated(values[take], use_na_sentinel=True)
+    grouped = object_groups(values)
+    take, back = per_group(grouped)  # each spelling's object hashed once
+    if texts and grouped is None:
+        codes, uniques = factorize_texts(values)
+    else:
+        codes, uniques = factorize_repeated(values[take], use_na_sentinel=True)
     return back(codes).astype("int64", copy=False), uniques
 
 
