@@ -293,9 +293,9 @@ def factorize_texts(values):
     without the scan (on 100k rows each holding its own object the scan reads every object
     once more from memory). Missing values get code -1, as with ``use_na_sentinel=True``.
 
-    Where pandas' internals are not as expected, or a distinct text cannot be written as
-    UTF-8 (a lone surrogate: the text table would compare it by its ``repr``), the result
-    is :func:`factorize_repeated`'s.
+    Where pandas' internals are not as expected, or a text may not be UTF-8 (a lone
+    surrogate: the text table codes it by its ``repr``, which another text may equal), the
+    result is :func:`factorize_repeated`'s.
 
     Parameters
     ----------
@@ -330,7 +330,9 @@ def factorize_texts(values):
             values, na_sentinel=-1, na_value=None, mask=None, ignore_na=True)
     except (ImportError, AttributeError, TypeError):  # pandas' internals differ
         return factorize_repeated(values, use_na_sentinel=True)
-    if not all(text.isascii() or _utf8(text) for text in uniques):  # distinct texts, not rows
+    # a lone surrogate is kept, or its repr is, as the first of its code: a distinct text
+    # that is no UTF-8, or holds such a repr's escape, is looked at again (texts, not rows)
+    if not all("\\ud" not in text and (text.isascii() or _utf8(text)) for text in uniques):
         return factorize_repeated(values, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
 
@@ -363,7 +365,9 @@ def groups_by_key(keys):
 
     group, distinct = pd.factorize(keys)
     first = np.empty(len(distinct), dtype=np.intp)
-    first[group] = np.arange(len(keys), dtype=np.intp)
+    # the positions in 4 bytes where they fit: half the memory of a temporary made per call
+    small = len(keys) <= np.iinfo(np.int32).max
+    first[group] = np.arange(len(keys), dtype=np.int32 if small else np.intp)
     return group.astype(np.int64, copy=False), first
 
 

@@ -655,9 +655,9 @@ def _with_absent_columns(items: pd.DataFrame, names: list[str], bookkeeping: boo
     columns, share one array under copy-on-write: see
     :func:`~klimafotavtrykk._frames.constant_columns`). With ``bookkeeping`` the
     :data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS` of lines that are no build-up follow
-    (-1 and 1 as int64, None as object: what ``assign`` makes of those values); the two
-    numbers are read-only views of one value, for they are only read (a build-up's lines
-    are made anew by :func:`~klimafotavtrykk.assemblies.expand_layers`).
+    (-1 and 1 as int64, None as object: what ``assign`` makes of those values), each a
+    read-only view of one value, for they are only read (a build-up's lines are made anew
+    by :func:`~klimafotavtrykk.assemblies.expand_layers`).
     """
     if not names and not bookkeeping:
         return items
@@ -674,7 +674,8 @@ def _with_absent_columns(items: pd.DataFrame, names: list[str], bookkeeping: boo
         shape = (len(items),)
         columns[line] = pd.Series(np.broadcast_to(np.int64(-1), shape), index=items.index,
                                   copy=False)
-        columns[layer] = none()
+        columns[layer] = pd.Series(np.broadcast_to(np.array(None, dtype=object), shape),
+                                   index=items.index, dtype=object, copy=False)
         columns[sides] = pd.Series(np.broadcast_to(np.int64(1), shape), index=items.index,
                                    copy=False)
     added = pd.DataFrame(columns, index=items.index, copy=False)
