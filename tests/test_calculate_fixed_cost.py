@@ -171,3 +171,12 @@ def test_two_digit_groups_worked_example():
         group, labels = assessment._two_digit_groups(codes, parts, some_without=some_without)
         assert labels.tolist() == ["", "21", "23"]
         assert group.tolist() == [1, 2, 1, 0, 1]
+
+
+def test_cached_empty_frame_keeps_its_names_when_the_callers_change():
+    first = kf.calculate(_lines(), "tek17").unmatched
+    first.index.name, first.columns.name = "mine", "also mine"
+    first.attrs["note"] = "the caller's"
+    again = kf.calculate(_lines(), "tek17").unmatched
+    assert again.index.name is None and again.columns.name is None
+    assert "note" not in again.attrs

@@ -54,7 +54,7 @@ from klimafotavtrykk.lifecycle.geometry import (
     dimensions_may_be_read,
     nothing_derived,
 )
-from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults
+from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults, any_layer
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
@@ -219,7 +219,8 @@ def _none_unmatched(items: pd.DataFrame, build, deferred: Deferred = Deferred())
         if len(_NONE_UNMATCHED) >= 64:  # layouts are few; never grow without bound
             _NONE_UNMATCHED.clear()
         _NONE_UNMATCHED[key] = build()
-    return _NONE_UNMATCHED[key].copy()
+    # with copy-on-write a shallow copy is the caller's own: a write into it copies first
+    return _NONE_UNMATCHED[key].copy(deep=not COPY_ON_WRITE)
 
 
 #: The empty ``other`` frame per pandas text option (its column labels are text): a copy of
@@ -475,7 +476,7 @@ def calculate(
     ok = first_rule == 0
     reason = None  # the reason per line, made where needed (one object per line costs a pass)
     layer_line = items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
-    if (layer_line >= 0).any():  # a build-up: all its layers compute, or none does
+    if any_layer(layer_line):  # a build-up: all its layers compute, or none does
         reason = refuse_incomplete(names[first_rule], layer_line)
         ok = pd.isna(reason)  # reason is None or a name
 
