@@ -81,6 +81,17 @@ references to None each, which the last commit makes only in the frames), the us
 default scenarios 12 ms (per factor row), the plausibility check 11 ms, and the rest under 8
 ms each. With the final code ``calculate`` is at the numpy floor (1.01 x in pair 4); the goal
 (0.3 x pandas) stays under that floor (0.41-0.44 x pandas).
+
+lcax6 (fewer per-line arrays, text coded per key; see ``test_lcax.py``): before = 60980f4,
+after = the branch, two pairs back to back, load 2.5-3.4, CPU time, min of 3-300 rounds:
+1M lines × 5,000 user factors 196.8 / 126.2 and 185.5 / 138.5 ms (0.48 / 0.31 and 0.47 / 0.35
+x pandas, 1.31 / 0.82 and 1.25 / 0.90 x the numpy floor: now below it, which codes its text
+columns with pandas' scan for text and makes its own per-line arrays); ``calculate_tek17[100000]`` 17.2 / 10.2 and
+15.3 / 10.3 ms; ``calculate_tek17[1000]`` 3.82 / 2.84 and 3.70 / 2.60 ms (the fixed cost of a
+call); with ``result.lines`` read once 300 / 218 and 289 / 389 ms (min of 3: first touch of
+350 MB moves it by 100 ms). ``calculate_dimensions_from_text`` took 276.5 / 283.1 and
+275.3 / 285.7 ms; run alone, four times alternating, it took 276.7 and 295.1 before, 290.4
+and 273.1 after: within the noise of the machine.
 """
 
 import numpy as np

@@ -176,6 +176,51 @@ rows, groups, coverage, the small frames; ``calculate`` of 1 000 lines still tak
 The per-line frame takes about 6: the 18 module columns 1.8 (written once, 14 MB), nine
 other columns of 100k object references or numbers 0.15-0.4 each, pandas putting them
 together about 1.
+
+lcax6 (``calculate`` without the per-line arrays it only read, text coded per key): before =
+60980f4, after = the branch, two pairs run back to back with ``--benchmark-min-rounds=5
+--benchmark-timer=time.process_time``, load 2.5-3.4 on the shared 2 cores (another engineer
+running), CPU min, before / after:
+
+====  ===============  ==============  ==============  ===============  ==============  =============  =============
+pair  ours, frame in   lcax e2e/ours   ours/floor (b)  FactorTable      per-line frame  floor (b)      lcax e2e
+                                                       built once       alone
+====  ===============  ==============  ==============  ===============  ==============  =============  =============
+1     35.4 / 22.4 ms   61.9 / 93.7 x   1.97 / 1.23 x   36.7 / 22.1 ms   7.9 / 8.0 ms    17.9 / 18.3    2.19 / 2.10 s
+2     32.5 / 18.9 ms   65.7 / 109.6 x  1.99 / 1.27 x   31.3 / 17.5 ms   7.2 / 6.4 ms    16.3 / 14.8    2.13 / 2.07 s
+====  ===============  ==============  ==============  ===============  ==============  =============  =============
+
+With the EPDs as a FactorTable lcax end to end / ours was 59.7 / 95.3 x and 68.1 / 118.4 x;
+text stored in Arrow took 42.7 / 39.5 and 35.2 / 28.0 ms. 100 x (20.7-21.9 ms in these runs)
+is reached in pair 2 and missed by 1.4 ms in pair 1: the row moves by 3-4 ms between runs.
+
+Most of what went was not arithmetic but fresh memory: a new array of 100k float64 or int64
+is 0.8 MB, which glibc maps anew once it has trimmed its heap, and the kernel then faults in
+and zeroes each page on first touch. Run with trimming and mapping switched off
+(``MALLOC_TRIM_THRESHOLD_``, ``MALLOC_MMAP_THRESHOLD_``) ``calculate`` of this project took 13
+ms instead of 20 before this work. So ``calculate`` now makes fewer such arrays: lines that all
+name a known factor read their match method, reason and rule lines as views of one value
+(``MatchResult.read_only``; the attributes still make the arrays when read); the build-up
+columns of plain lines, an absent transport mode and a scale of 1 are views of one value;
+quantities already in their base and declared units (kg, m³) are read as they are, not
+multiplied by 1 and divided by 1; declared dimensions take one byte a line; the factor row of
+each line, the building part's scope and two-digit group are gathered once through a key per
+line (``_frames.text_code_parts``: the lines keyed by object or raw value, each key coded
+once) instead of through a code per line first; the factor rows made safe for gathering are
+made once, not twice. Steps skipped where their input is already final: no description is
+read when no unit of the bill is an area, a length or a piece (asked of the distinct units),
+and the empty frame of the derived dimensions is made once per size; the waste rate,
+thickness and distance checks skip columns the lines did not have (NaN); unit spellings are
+parsed into arrays, not a frame read back as arrays; the unmatched frame of lines that all
+compute is a shallow copy under copy-on-write. Text columns in pandas' ``str`` dtype are coded
+with pandas' text hash table without its scan that every value is text
+(``_string_storage.factorize_texts``, which falls back to ``pd.factorize`` where a text is no
+UTF-8), 0.2-0.5 ms a column when the objects are out of cache.
+
+What is left (line profile, 100k products): ``calculate`` about 12-13 ms of the 19-22, of
+which coding the three text columns is most (reading 200k text objects of unit and building
+part from memory, and grouping the factor ids by object), and the per-line frame 6-8 ms,
+most of it its 14 MB of module columns and five columns of 100k object references.
 """
 
 import gc

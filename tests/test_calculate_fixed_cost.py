@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import klimafotavtrykk as kf
 from klimafotavtrykk import assessment
@@ -113,3 +115,68 @@ def test_frames_of_a_bill_with_deferred_columns_hold_them_in_place(lines):
                   "transport_mode"} - set(lines.columns)
         for name in absent:
             assert frame[name].dtype == object and frame[name].isna().all()
+
+
+@pytest.mark.parametrize("index", [pd.RangeIndex(3), pd.Index([5, 2, 9])], ids=["range", "own"])
+def test_nothing_derived_is_what_derive_dimensions_gives_lines_in_mass_and_volume(index):
+    from klimafotavtrykk.factors import load_factors
+    from klimafotavtrykk.lifecycle.geometry import (
+        derive_dimensions,
+        dimensions_may_be_read,
+        nothing_derived,
+    )
+    from klimafotavtrykk.vocabulary import DIMENSIONS
+
+    table = load_factors()
+    texts = pd.Series(["Plate 200 mm", "Rør 110 mm", "Bjelke HEB 240"], index=index)
+    dims = np.array([DIMENSIONS.index("mass"), DIMENSIONS.index("volume"), -1])
+    assert not dimensions_may_be_read(dims)
+    expected = derive_dimensions(texts, np.array([0, 1, -1]), dims, np.full(3, np.nan), table,
+                                 read_only=True)
+    for _ in range(2):  # made, then given again
+        pd.testing.assert_frame_equal(nothing_derived(index), expected, check_exact=True)
+    for unit in ("area", "length", "piece"):  # lines whose text may be read
+        assert dimensions_may_be_read(np.append(dims, DIMENSIONS.index(unit)))
+
+
+def test_calculate_without_a_unit_to_read_texts_for_reads_none(monkeypatch):
+    """Lines in m3 and kg only: the texts are never parsed (each 'mm' here would be read)."""
+    called = []
+    monkeypatch.setattr(assessment, "derive_dimensions", lambda *a, **k: called.append(1))
+    lines = _lines(description=["Vegg 200 mm", "Dekke 250 mm"])
+    result = kf.calculate(lines, "tek17")
+    assert not called
+    assert result.lines["dimension_source"].isna().all()
+
+
+@given(st.lists(st.sampled_from(["215", "216", "22", "231", "2", "3111", ""]), min_size=1,
+                max_size=6, unique=True),
+       st.lists(st.integers(-1, 5), max_size=40), st.booleans())
+def test_two_digit_groups_without_counting_lines_is_the_counted_result(parts, picks, blank):
+    """When every part is some line's, saying whether a line has none gives the same groups."""
+    parts = np.array([p for p in parts if p or blank] or ["215"], dtype=object)
+    # every part used once, then lines picked at random (-1: a line without a part)
+    codes = np.array([*range(len(parts)), *(p for p in picks if p < len(parts))], dtype=np.int64)
+    counted = assessment._two_digit_groups(codes, parts)
+    told = assessment._two_digit_groups(codes, parts, some_without=bool((codes < 0).any()))
+    np.testing.assert_array_equal(told[0], counted[0])
+    assert told[1].tolist() == counted[1].tolist()
+
+
+def test_two_digit_groups_worked_example():
+    # parts 215 and 216 fall in group 21, 231 in 23; a line without a part is group ""
+    parts = np.array(["215", "231", "216"], dtype=object)
+    codes = np.array([0, 1, 2, -1, 0])
+    for some_without in (None, True):
+        group, labels = assessment._two_digit_groups(codes, parts, some_without=some_without)
+        assert labels.tolist() == ["", "21", "23"]
+        assert group.tolist() == [1, 2, 1, 0, 1]
+
+
+def test_cached_empty_frame_keeps_its_names_when_the_callers_change():
+    first = kf.calculate(_lines(), "tek17").unmatched
+    first.index.name, first.columns.name = "mine", "also mine"
+    first.attrs["note"] = "the caller's"
+    again = kf.calculate(_lines(), "tek17").unmatched
+    assert again.index.name is None and again.columns.name is None
+    assert "note" not in again.attrs

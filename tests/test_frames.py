@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klimafotavtrykk._frames import row_codes, typed, typed_take
+from klimafotavtrykk._frames import row_codes, text_code_parts, text_codes, typed, typed_take
 
 
 def test_row_codes_number_combinations_first_seen_first():
@@ -147,3 +147,38 @@ def test_the_shape_of_frames_tells_labels_dtypes_and_attrs_apart():
     assert shape(texts) == shape(pd.DataFrame({"1": pd.Series(dtype=object)}))
     texts.attrs["source"] = "x"  # pandas carries attrs into frames made from this one
     assert shape(texts) is None and shape(floats, texts) is None
+
+
+_PART_TEXTS = st.sampled_from(["231", " 231", "231.0", "215", "", "  ", None, np.nan, "21 ", 231.0,
+                               "Betong", "betong"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PART_TEXTS, max_size=40), st.integers(0, 60), st.sampled_from(
+    ["shared", "own", "str", "category", "numpy"]))
+def test_text_code_parts_put_together_are_text_codes(values, repeat, storage):
+    """Keys per line and a code per key give text_codes' codes and texts, however stored."""
+    values = values * (1 + repeat)  # long enough (1 000 rows and more) to be grouped
+    if storage == "own":  # a new object on every row, as a numpy text array makes
+        values = [(v + "x")[:-1] if isinstance(v, str) else v for v in values]
+    column = {
+        "shared": lambda: pd.Series(values, dtype=object),
+        "own": lambda: pd.Series(values, dtype=object),
+        "str": lambda: pd.Series([v if isinstance(v, str) else None for v in values], dtype="str"),
+        "category": lambda: pd.Series(values, dtype=object).astype("category"),
+        "numpy": lambda: np.array(values, dtype=object),
+    }[storage]()
+    keys, key_codes, uniques = text_code_parts(column)
+    codes, expected = text_codes(column)
+    assert key_codes.dtype == np.int64 and len(keys) == len(column)
+    np.testing.assert_array_equal(np.append(key_codes, -1)[keys], codes)
+    assert uniques.tolist() == expected.tolist()
+    assert set(keys[keys >= 0].tolist()) == set(range(len(key_codes)))  # each key a line's
+
+
+def test_text_code_parts_worked_example():
+    # " 231" and "231.0" are part 231 (stripped, a number cell's ".0" dropped); None is missing
+    column = pd.Series([" 231", "231.0", None, "215", " 231"], dtype=object)
+    keys, key_codes, uniques = text_code_parts(column)
+    assert uniques.tolist() == ["231", "215"]
+    assert np.append(key_codes, -1)[keys].tolist() == [0, 0, -1, 1, 0]

@@ -1,5 +1,6 @@
 """Matching lines to factor rows: explicit id, aliases (own text before context), item codes."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -270,3 +271,26 @@ def test_labour_table_may_be_replaced_or_emptied():
     assert result.reason.tolist() == [None]
     with pytest.raises(DataError, match="does not compile"):
         mappings_from_frames(aliases, codes, labour=pd.DataFrame({"pattern": ["(x"], "unless": [""]}))
+
+
+def test_lines_naming_known_factors_read_without_per_line_arrays():
+    ids = pd.Index(["a", "b"], dtype=object)
+    lines = pd.DataFrame({"factor_id": ["b", "a", "b"]})
+    match = match_factors(lines, ids)
+    method, reason = match.read_only("method"), match.read_only("reason")
+    assert method.tolist() == ["factor_id"] * 3 and reason.tolist() == [None] * 3
+    assert not method.flags.writeable and not reason.flags.writeable  # views of one value
+    # the attributes are the lines' own arrays, as before: writable, one value per line
+    assert match.factor_idx.tolist() == [1, 0, 1]
+    assert match.method.tolist() == ["factor_id"] * 3 and match.method.flags.writeable
+    assert match.reason.tolist() == [None] * 3 and match.reason.flags.writeable
+    assert match.rule_line.tolist() == [-1, -1, -1] and match.rule_line.dtype == np.int64
+    assert match.rule_file.tolist() == [None] * 3
+
+
+def test_a_line_naming_an_unknown_factor_reads_its_reason():
+    ids = pd.Index(["a"], dtype=object)
+    match = match_factors(pd.DataFrame({"factor_id": ["a", "zz"]}), ids)
+    assert match.read_only("reason").tolist() == [None, "unknown_factor"]
+    assert match.read_only("method").tolist() == ["factor_id", "factor_id"]
+    assert match.rule_line.tolist() == [-1, -1]

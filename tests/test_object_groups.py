@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klimafotavtrykk._frames import text_codes, text_codes_by_value
-from klimafotavtrykk._string_storage import object_groups, one_object
+from klimafotavtrykk._string_storage import factorize_texts, object_groups, one_object
 from klimafotavtrykk.units import unit_codes
 
 #: Values a bill's text column holds: texts, blanks, numbers read as text, every missing marker.
@@ -240,3 +240,33 @@ def test_taken_gives_the_values_of_the_plain_take(kind, dtype):
     assert got_series.dtype == expected_series.dtype
     pd.testing.assert_series_equal(got_series, expected_series, check_exact=True)
     assert [type(v) for v in got_series] == [type(v) for v in expected_series]
+
+
+_TEXT_OR_MISSING = st.one_of(st.sampled_from(["kg", "m3", "215", "", " kg", "Kg", "ø", "\ud800",
+                                              "'\\ud800'"]),
+                             st.text(max_size=4), st.sampled_from([None, np.nan, pd.NA]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT_OR_MISSING, max_size=30), st.integers(0, 80), st.booleans())
+def test_factorize_texts_is_pandas_factorize(values, repeat, own_objects):
+    """Text or missing values, few or many, shared objects or one per row: pandas' codes."""
+
+    values = values * (1 + repeat)
+    if own_objects:
+        values = [(v + "x")[:-1] if isinstance(v, str) else v for v in values]
+    array = np.array(values, dtype=object)
+    codes, uniques = factorize_texts(array)
+    expected_codes, expected = pd.factorize(array, use_na_sentinel=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert codes.dtype == expected_codes.dtype
+    assert uniques.dtype == object and uniques.tolist() == expected.tolist()
+
+
+def test_factorize_texts_worked_example():
+    # first seen first; missing values (None, NaN) are -1; "Kg" and "kg" are two texts
+    array = np.array(["kg", None, "m3", "Kg", np.nan, "kg"] * 400, dtype=object)
+
+    codes, uniques = factorize_texts(array)
+    assert uniques.tolist() == ["kg", "m3", "Kg"]
+    assert codes[:6].tolist() == [0, -1, 1, 2, -1, 0]

@@ -1,7 +1,15 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from klimafotavtrykk.units import normalise_spelling, parse_units, unit_codes
+from klimafotavtrykk.units import (
+    normalise_spelling,
+    parse_units,
+    unit_codes,
+    unit_properties,
+    unit_spellings,
+)
 
 
 @pytest.mark.parametrize(
@@ -127,3 +135,36 @@ def test_a_process_that_reads_a_bill_of_quantities_builds_no_registry(tmp_path):
             "print('pint' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_unit_properties_of_norwegian_spellings():
+    # a tonne is 1000 kg, a running metre (lm) 1 m, a cubic metre the base unit of volume,
+    # a lump sum (RS) has no scale, and a furlong is not in the alias table
+    dimension, scale, known = unit_properties(["tonn", "lm", "m3", "RS", "furlong"])
+    assert dimension.tolist() == ["mass", "length", "volume", "lump_sum", None]
+    assert scale[:3].tolist() == [1000.0, 1.0, 1.0] and np.isnan(scale[3:]).all()
+    assert known.tolist() == [True, True, True, True, False]
+
+
+def test_unit_spellings_codes_without_parsing():
+    codes, spellings = unit_spellings(["m3", "kg", "m3", None, "kg"])
+    assert codes.tolist() == [0, 1, 0, -1, 1]
+    assert spellings.tolist() == ["m3", "kg"]
+
+
+_SPELLINGS = st.one_of(
+    st.sampled_from(["m3", "M3", " kg ", "tonn", "t", "stk", "lm", "RS", "%", "m²", "kWh",
+                     "furlong", "", "pcs"]),
+    st.text(max_size=6), st.floats(allow_nan=True), st.integers(-3, 3), st.none())
+
+
+@given(st.lists(_SPELLINGS, max_size=12))
+def test_unit_properties_are_parse_units_as_arrays(spellings):
+    distinct = list(dict.fromkeys((type(s), s) for s in spellings if s == s))  # distinct, as coded: no NaN
+    values = [s for _, s in distinct]
+    table = parse_units(values)
+    dimension, scale, known = unit_properties(values)
+    expected = [d if isinstance(d, str) else None for d in table["dimension"].to_numpy(dtype=object)]
+    assert dimension.tolist() == expected
+    np.testing.assert_array_equal(scale, table["scale"].to_numpy(dtype=float))
+    assert known.tolist() == table["known"].to_numpy(dtype=bool).tolist()

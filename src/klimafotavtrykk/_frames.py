@@ -10,6 +10,7 @@ import pandas as pd
 
 from klimafotavtrykk._string_storage import (
     factorize_repeated,
+    factorize_texts,
     groups_by_key,
     object_groups,
     one_object,
@@ -17,9 +18,9 @@ from klimafotavtrykk._string_storage import (
 )
 from klimafotavtrykk.errors import InputError
 
-__all__ = ["text_codes", "text_codes_by_value", "factorized", "row_codes", "clean_text", "short_numbers", "filled",
-           "typed", "typed_take", "taken", "refuse_repeated_columns", "COPY_ON_WRITE", "constant_columns",
-           "empty_once", "shape"]
+__all__ = ["text_codes", "text_code_parts", "text_codes_by_value", "factorized", "row_codes", "clean_text",
+           "short_numbers", "filled", "typed", "typed_take", "taken", "refuse_repeated_columns",
+           "COPY_ON_WRITE", "constant_columns", "empty_once", "shape"]
 
 #: pandas 3 always copies on write; pandas 2 when the option is on. Columns of a frame may then
 #: share one array: a write into one of them copies it first.
@@ -97,6 +98,64 @@ def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return back(codes), uniques
 
 
+def text_code_parts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`text_codes` in two steps: a key per line, and the code of each key.
+
+    The lines are keyed as :func:`text_codes` groups them (by Categorical code, by the
+    object each holds) or, where they are not grouped, by their raw value; each key is then
+    coded once. A caller that works per key (a scope, a group per building part) gathers its
+    result per line once, instead of gathering the codes per line first.
+
+    Parameters
+    ----------
+    column : pandas.Series or numpy.ndarray
+        As for :func:`text_codes`.
+
+    Returns
+    -------
+    keys : numpy.ndarray of int
+        Key of each line, 0 .. k-1 in the order the lines first show them, or -1 (a missing
+        raw value); each key 0 .. k-1 is some line's.
+    key_codes : numpy.ndarray of int64
+        Code of each key into ``uniques``; -1 where its text is missing or blank.
+    uniques : numpy.ndarray of object
+        As :func:`text_codes` gives them.
+
+    Notes
+    -----
+    ``np.append(key_codes, -1)[keys]`` and ``uniques`` are ``text_codes(column)``.
+
+    Examples
+    --------
+    >>> keys, key_codes, uniques = text_code_parts(np.array([" 231", "231.0", None, "215"],
+    ...                                                     dtype=object))
+    >>> keys.tolist(), key_codes.tolist(), uniques.tolist()
+    ([0, 1, -1, 2], [0, 0, 1], ['231', '215'])
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        grouped = groups_by_key(column.array.codes)  # -1 (missing) is a group of its own
+    elif column.dtype == object or (isinstance(column.dtype, pd.StringDtype)
+                                    and column.dtype.storage == "python"):
+        grouped = object_groups(np.asarray(column, dtype=object))
+    else:
+        grouped = None
+    if grouped is not None:
+        group, first = grouped
+        codes, uniques = text_codes_by_value(
+            column.iloc[first] if isinstance(column, pd.Series) else column[first])
+        return group, codes, uniques
+    if _all_missing(column):
+        return (np.full(len(column), -1, dtype=np.int64), np.array([], dtype=np.int64),
+                np.array([], dtype=object))
+    if isinstance(column, pd.Series) and isinstance(column.dtype, pd.StringDtype):
+        # text or missing on every line (pandas checked it): coded without a scan for that
+        keys, raw = factorize_texts(column.to_numpy(dtype=object))
+    else:
+        keys, raw = factorize_repeated(column, use_na_sentinel=True)
+    mapping, uniques = _clean_mapping(raw)
+    return keys, mapping[:-1], uniques
+
+
 def text_codes_by_value(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """:func:`text_codes` with every row's text hashed: no grouping by object first."""
     if _all_missing(column):  # a column given empty, or absent and filled with None
@@ -110,14 +169,30 @@ def text_codes_by_value(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return _codes_of_cleaned(codes, raw)
 
 
+def _clean_mapping(raw) -> tuple[np.ndarray, np.ndarray]:
+    """Code of each distinct raw value, then -1 (a missing line), and the cleaned texts.
+
+    ``mapping[codes]`` is what :func:`text_codes_by_value` gives lines of raw ``codes``:
+    :func:`_codes_of_clean_texts` or :func:`_codes_of_cleaned`, as it chooses.
+    """
+    if len(raw) <= _FEW_TEXTS and all(type(v) is str for v in raw):
+        return _clean_texts_mapping(raw)
+    return _cleaned_mapping(raw)
+
+
 def _codes_of_cleaned(codes: np.ndarray, raw) -> tuple[np.ndarray, np.ndarray]:
     """Codes per line after cleaning the distinct values ``raw`` (see :func:`text_codes`)."""
+    mapping, uniques = _cleaned_mapping(raw)
+    return mapping[codes], uniques
+
+
+def _cleaned_mapping(raw) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_codes_of_cleaned` per distinct value: its code, then -1; and the texts."""
     cleaned = pd.Series(raw, dtype=object).astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
     # distinct texts that clean to the same value (" 231", "231.0") share one code
     keep = (cleaned != "").to_numpy()
     codes2, uniques = pd.factorize(cleaned.where(keep, None), use_na_sentinel=True)
-    mapping = np.append(codes2, -1)
-    return mapping[codes].astype(np.int64), np.asarray(uniques, dtype=object)
+    return np.append(codes2, -1).astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 #: Up to this many distinct texts, :func:`text_codes_by_value` cleans them in a plain loop: the
@@ -134,6 +209,12 @@ def _codes_of_clean_texts(codes: np.ndarray, raw: np.ndarray) -> tuple[np.ndarra
     removed with the same pattern, blanks missing, equal cleaned texts one code, in the
     order first seen), on each distinct text once.
     """
+    code_of, uniques = _clean_texts_mapping(raw)
+    return code_of[codes], uniques
+
+
+def _clean_texts_mapping(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_codes_of_clean_texts` per distinct text: its code, then -1; and the texts."""
     first: dict[str, int] = {}
     code_of = np.empty(len(raw) + 1, dtype=np.int64)
     code_of[-1] = -1  # a missing line
@@ -144,7 +225,7 @@ def _codes_of_clean_texts(codes: np.ndarray, raw: np.ndarray) -> tuple[np.ndarra
         code_of[i] = -1 if text == "" else first.setdefault(text, len(first))
     uniques = np.empty(len(first), dtype=object)
     uniques[:] = list(first)
-    return code_of[codes], uniques
+    return code_of, uniques
 
 
 def factorized(values) -> tuple[np.ndarray, object]:

@@ -19,6 +19,7 @@ from klimafotavtrykk._frames import (
     COPY_ON_WRITE,
     constant_columns,
     refuse_repeated_columns,
+    text_code_parts,
     text_codes,
 )
 from klimafotavtrykk._string_storage import one_object, python_strings
@@ -48,14 +49,18 @@ from klimafotavtrykk.lifecycle.engine import (
     scope_mask,
     totals_by_group,
 )
-from klimafotavtrykk.lifecycle.geometry import derive_dimensions
-from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults
+from klimafotavtrykk.lifecycle.geometry import (
+    derive_dimensions,
+    dimensions_may_be_read,
+    nothing_derived,
+)
+from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults, any_layer
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import operational_energy, replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import failed_checks, implausible_masks
 from klimafotavtrykk.profiles import Profile, resolve_profile
-from klimafotavtrykk.units import unit_codes
+from klimafotavtrykk.units import unit_properties, unit_spellings
 from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
@@ -214,7 +219,8 @@ def _none_unmatched(items: pd.DataFrame, build, deferred: Deferred = Deferred())
         if len(_NONE_UNMATCHED) >= 64:  # layouts are few; never grow without bound
             _NONE_UNMATCHED.clear()
         _NONE_UNMATCHED[key] = build()
-    return _NONE_UNMATCHED[key].copy()
+    # with copy-on-write a shallow copy is the caller's own: a write into it copies first
+    return _NONE_UNMATCHED[key].copy(deep=not COPY_ON_WRITE)
 
 
 #: The empty ``other`` frame per pandas text option (its column labels are text): a copy of
@@ -361,25 +367,32 @@ def calculate(
     if bta_m2 is not None and not (math.isfinite(float(bta_m2)) and float(bta_m2) > 0):
         raise InputError("the gross area must be a positive number", expected="BTA > 0 m²",
                          found=str(bta_m2), code="bad_area")
-    items, deferred = _prepared_lines(lines, defer=True)
+    # the build-up columns made with the absent ones, where the lines have none of those names
+    kept = isinstance(lines, pd.DataFrame) and not lines.columns.isin(LAYER_COLUMNS).any()
+    items, deferred = _prepared_lines(lines, defer=True, bookkeeping=kept)
     profile = resolve_profile(profile)
     table, user = compose_factor_table(factors, extend)
     modes = transport_modes or load_transport_modes()
-    items, match, original, said, deferred = _layers_as_lines(items, table, mappings, deferred)
+    items, match, original, said, deferred = _layers_as_lines(items, table, mappings, deferred,
+                                                              kept)
     fidx = match.factor_idx
     has_factor = fidx >= 0
     f = fidx if has_factor.all() else np.where(has_factor, fidx, 0)  # safe gather; unmatched lines masked below
 
     # units: each distinct spelling parsed once
-    ucodes, utable = unit_codes(items["unit"].to_numpy(dtype=object))
-    u_dimension = utable["dimension"].to_numpy(dtype=object)  # a few spellings: plain loops
+    ucodes, spellings = unit_spellings(items["unit"].to_numpy(dtype=object),
+                                       texts=isinstance(items["unit"].dtype, pd.StringDtype))
+    u_dimension, u_scale, u_known = unit_properties(spellings)  # a few spellings: plain loops
     u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
                      dtype=np.int64)
     line_dim = np.append(u_dim, -1)[ucodes]
-    line_scale = np.append(utable["scale"].to_numpy(dtype=float), np.nan)[ucodes]
+    # every line in its dimension's base unit (kg, m3, ...): scale 1 on every line, no array
+    base_units = (not len(ucodes) or ucodes.min() >= 0) and bool((u_scale == 1.0).all())
+    line_scale = (np.broadcast_to(np.float64(1.0), ucodes.shape) if base_units
+                  else np.append(u_scale, np.nan)[ucodes])
     u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
     line_lump = np.append(u_lump, False)[ucodes]
-    line_known = np.append(utable["known"].to_numpy(dtype=bool), False)[ucodes]
+    line_known = np.append(u_known, False)[ucodes]
 
     quantity = items["quantity"].to_numpy(dtype=float)
     # checked on the lines as given, not on a build-up's layers (one warning per user row)
@@ -395,12 +408,19 @@ def calculate(
                                             first_scale, first_dim)
     implausible = (_warn_implausible(original, failed_checks(negative, too_large))
                    if negative.any() or too_large.any() else [])  # most bills: every line plausible
-    decl_dim = table.declared_dimension[f]
+    decl_dim = table.declared_dimension.astype(np.int8)[f]  # a few dimensions: 1 byte a line
     explicit = items["thickness"].to_numpy(dtype=float)
-    derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit, table,
-                                read_only=True)  # only read below
+    if dimensions_may_be_read(u_dim):
+        derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit,
+                                    table, read_only=True)  # only read below
+    else:  # no line in an area, a length or pieces (per distinct unit): nothing to read
+        derived = nothing_derived(items.index)
     same_dimension = line_dim == decl_dim
-    if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
+    if same_dimension.all() and base_units and bool((table.declared_scale == 1.0).all()):
+        # quantity * 1 / 1 (scaled_quantity) is the quantity itself: read, never written
+        q_decl = quantity.view()
+        q_decl.flags.writeable = False
+    elif same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
         q_decl = scaled_quantity(quantity, line_scale, table.declared_scale[f])
     else:
         q_decl = declared_quantity(
@@ -425,13 +445,18 @@ def calculate(
     if "transport_mode" in items.columns:
         mode_codes, mode_names = text_codes(items["transport_mode"])
     else:  # deferred: none given on any line, as text_codes says of a column of None
-        mode_codes, mode_names = np.full(len(items), -1, dtype=np.int64), np.array([], dtype=object)
+        mode_codes = np.broadcast_to(np.int64(-1), (len(items),))  # read only: no array per line
+        mode_names = np.array([], dtype=object)
     mode_given = mode_codes >= 0
     line_mode = (np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
                  if len(mode_names) else mode_codes)  # no mode named: -1 on every line already
 
-    part_codes, parts = text_codes(items["building_part"])  # coded once: scope, two-digit part
-    in_part_scope, has_part = _part_scope(part_codes, parts, profile)
+    # coded once (scope, two-digit part), as a key per line and a code per key: worked per key
+    part_keys, part_key_codes, parts = text_code_parts(items["building_part"])
+    in_part_scope, has_part = _part_scope(part_key_codes, parts, profile)  # per key
+    has_part = np.append(has_part, False)[part_keys]  # a key -1 is a line without a part
+    in_part_scope = (np.append(in_part_scope, False)[part_keys] if profile.building_parts
+                     else np.ones(len(part_keys), dtype=bool))
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
 
     names, first_rule = _reasons(
@@ -451,7 +476,7 @@ def calculate(
     ok = first_rule == 0
     reason = None  # the reason per line, made where needed (one object per line costs a pass)
     layer_line = items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
-    if (layer_line >= 0).any():  # a build-up: all its layers compute, or none does
+    if any_layer(layer_line):  # a build-up: all its layers compute, or none does
         reason = refuse_incomplete(names[first_rule], layer_line)
         ok = pd.isna(reason)  # reason is None or a name
 
@@ -465,7 +490,7 @@ def calculate(
     user_meta: dict[str, Any] = {}
     if user is not None:
         table, user_meta = apply_group_scenarios(table, user, used, profile, modes)
-    rows = _scenario_rows(items, table, modes, fidx, line_mode, mode_given, ok)
+    rows = _scenario_rows(items, table, modes, fidx, f, line_mode, mode_given, ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
         table.modules[rows.factor],
@@ -480,7 +505,12 @@ def calculate(
 
     row = computed(rows.line_row)
     qty = computed(q_decl)
-    group, groups = _two_digit_groups(computed(part_codes), parts)
+    if every:  # each distinct part is some line's; "" is used where one has none
+        key_group, groups = _two_digit_groups(np.append(part_key_codes, -1), parts,
+                                              some_without=not bool(has_part.all()))
+        group = key_group[part_keys]  # a key -1 reads the last: the group of no part
+    else:
+        group, groups = _two_digit_groups(np.append(part_key_codes, -1)[part_keys][ok], parts)
     by_part = totals_by_group(group, row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
@@ -509,9 +539,9 @@ def calculate(
     unmatched = _none_unmatched(items, not_computed, deferred) if every else not_computed()
     # per-line results on request: built when result.lines is first read
     per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
-                           method=computed(match.method), row=row, quantity=qty,
+                           method=computed(match.read_only("method")), row=row, quantity=qty,
                            intensities=intensities, replacements=n_repl, table=table,
-                           audit=derived[["dimension_source", "dimension_note", "conversion"]],
+                           audit=derived,  # its three audit columns are read by name
                            deferred=deferred)
     coverage = _coverage(table, rows, row, profile)
     metadata = {
@@ -563,11 +593,16 @@ def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
 _DEFERRABLE = frozenset({"source_ref", "post_number", "item_code", "description", "transport_mode"})
 
 
-def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Deferred]:
+def _prepared_lines(lines: pd.DataFrame, defer: bool, bookkeeping: bool = False
+                    ) -> tuple[pd.DataFrame, Deferred]:
     """:func:`prepare_lines`, and with ``defer`` the absent text columns left to be made.
 
     Returns the lines and the :class:`~klimafotavtrykk.lifecycle.lines.Deferred` columns
     (none without ``defer``): ``deferred.complete(items)`` is ``prepare_lines(lines)``.
+    With ``bookkeeping`` (for lines that have none of those names) the lines also end in
+    the build-up columns (:data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS`) of lines that
+    are no build-up, as :func:`_layers_as_lines` gives them: made with the absent columns,
+    in the same step, instead of in a frame operation of their own.
     """
     if not isinstance(lines, pd.DataFrame):
         raise InputError(f"lines must be a pandas DataFrame, got {type(lines).__name__}",
@@ -582,12 +617,13 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
     added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
     layout = (*items.columns, *added)
     later = tuple(c for c in added if defer and c in _DEFERRABLE)
-    items = _with_absent_columns(items, [c for c in added if c not in later])
+    items = _with_absent_columns(items, [c for c in added if c not in later], bookkeeping)
     for column in _NUMERIC_LINE_COLUMNS:
         # an added one is float64 NaN already; a float64 one given is its own number
         if column not in added and items[column].dtype != np.float64:
             items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
-    waste = items["waste_rate"].to_numpy()
+    # an added column is NaN on every line: no check fails on it
+    waste = items["waste_rate"].to_numpy() if "waste_rate" not in added else np.empty(0)
     bad = (waste < 0) | (waste >= 1)
     if bad.any():
         at = items.index[np.flatnonzero(bad)[0]]
@@ -596,12 +632,13 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
                          found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
     if "thickness_mm" not in added:  # else nothing to fill from
         items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
-    thickness = items["thickness"].to_numpy()
+    thickness = (items["thickness"].to_numpy()
+                 if "thickness" not in added or "thickness_mm" not in added else np.empty(0))
     if (thickness <= 0).any():
         at = items.index[np.flatnonzero(thickness <= 0)[0]]
         raise InputError(f"thickness must be positive, line {at}", cell=_ref(items, at),
                          expected="thickness > 0 [m]", code="bad_thickness")
-    km = items["transport_km"].to_numpy()
+    km = items["transport_km"].to_numpy() if "transport_km" not in added else np.empty(0)
     if (km < 0).any():
         at = items.index[np.flatnonzero(km < 0)[0]]
         raise InputError(f"transport distance cannot be negative, line {at}", cell=_ref(items, at),
@@ -609,16 +646,21 @@ def _prepared_lines(lines: pd.DataFrame, defer: bool) -> tuple[pd.DataFrame, Def
     return items, (Deferred(layout=layout, names=later) if later else Deferred())
 
 
-def _with_absent_columns(items: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def _with_absent_columns(items: pd.DataFrame, names: list[str], bookkeeping: bool = False
+                         ) -> pd.DataFrame:
     """``items`` with the line columns ``names`` added after its own, in that order.
 
     ``row_id`` numbers the lines 0 .. n-1 (int64), a numeric column is NaN (float64) and a
     text column None (object) on every line: the columns ``items[name] = value`` makes, put
     together in one step instead of one frame operation each (the NaN columns, and the None
     columns, share one array under copy-on-write: see
-    :func:`~klimafotavtrykk._frames.constant_columns`).
+    :func:`~klimafotavtrykk._frames.constant_columns`). With ``bookkeeping`` the
+    :data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS` of lines that are no build-up follow
+    (-1 and 1 as int64, None as object: what ``assign`` makes of those values), each a
+    read-only view of one value, for they are only read (a build-up's lines are made anew
+    by :func:`~klimafotavtrykk.assemblies.expand_layers`).
     """
-    if not names:
+    if not names and not bookkeeping:
         return items
     nan, none = constant_columns(items.index, np.nan), constant_columns(items.index)
 
@@ -627,7 +669,17 @@ def _with_absent_columns(items: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             return pd.Series(np.arange(len(items), dtype=np.int64), index=items.index, copy=False)
         return nan() if column in _NUMERIC_LINE_COLUMNS else none()
 
-    added = pd.DataFrame({c: absent(c) for c in names}, index=items.index, copy=False)
+    columns = {c: absent(c) for c in names}
+    if bookkeeping:
+        line, layer, sides = LAYER_COLUMNS
+        shape = (len(items),)
+        columns[line] = pd.Series(np.broadcast_to(np.int64(-1), shape), index=items.index,
+                                  copy=False)
+        columns[layer] = pd.Series(np.broadcast_to(np.array(None, dtype=object), shape),
+                                   index=items.index, dtype=object, copy=False)
+        columns[sides] = pd.Series(np.broadcast_to(np.int64(1), shape), index=items.index,
+                                   copy=False)
+    added = pd.DataFrame(columns, index=items.index, copy=False)
     return pd.concat([items, added], axis=1)
 
 
@@ -642,8 +694,11 @@ def _text_column(items: pd.DataFrame, name: str) -> pd.Series:
 # ---------------------------------------------------------------------------- helpers
 
 def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None,
-                     deferred: Deferred):
+                     deferred: Deferred, kept: bool = False):
     """Match the lines; a build-up line (reason ``assembly``) becomes one row per layer.
+
+    ``kept``: ``items`` already ends in the build-up columns of lines that are no build-up
+    (``_prepared_lines(..., bookkeeping=True)``); else they are added here.
 
     Returns the rows to compute, their match, the lines as given (for
     :func:`~klimafotavtrykk.assemblies.fold_layers`), the :func:`_reason_masks` of the
@@ -651,11 +706,15 @@ def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings
     rows are made from every column).
     """
     match = match_factors(items, table.ids, mappings)
-    said = _reason_masks(match.reason)
+    said = _reason_masks(match.read_only("reason"))
     layered = said("assembly")
     if not layered.any():
+        if kept:  # the lines as given are the same lines with the bookkeeping after them
+            return items, match, items, said, deferred
         return (items.assign(**dict(zip(LAYER_COLUMNS, (-1, None, 1), strict=True))), match, items,
                 said, deferred)
+    if kept:
+        items = items.iloc[:, :-len(LAYER_COLUMNS)]
     items, deferred = deferred.complete(items), Deferred()
     rows = expand_layers(items, layered)
     line = rows[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
@@ -682,8 +741,12 @@ class _Rows:
     line_row: np.ndarray   # row of each line (valid where the line is computed)
 
 
-def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, line_mode, mode_given, ok):
-    """Rows of the intensity matrix: one per factor, plus one per distinct override scenario."""
+def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, f, line_mode, mode_given,
+                   ok):
+    """Rows of the intensity matrix: one per factor, plus one per distinct override scenario.
+
+    ``f`` is ``fidx`` with 0 for an unmatched line (read only: copied before any write).
+    """
     n_f = len(table)
     tkm = np.append(modes.kg_co2e_per_tkm, np.nan)  # index -1 -> NaN
     f_mode = modes.ids.get_indexer(pd.Index(table.transport_mode, dtype=object))
@@ -698,7 +761,7 @@ def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, line_
     base = np.arange(n_f)
     a4 = resolve_a4(base, table.transport_km, f_mode, np.zeros(n_f, dtype=bool))
     waste = table.waste_rate.copy()
-    line_row = np.where(fidx >= 0, fidx, 0)
+    line_row = f
 
     line_km = items["transport_km"].to_numpy(dtype=float)
     line_waste = items["waste_rate"].to_numpy(dtype=float)
@@ -878,7 +941,8 @@ def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Per line: whether its NS 3451 part counts under the profile, and whether it has one.
 
-    ``codes`` and ``parts`` are :func:`~klimafotavtrykk._frames.text_codes` of the parts.
+    ``codes`` and ``parts`` are :func:`~klimafotavtrykk._frames.text_codes` of the parts (or
+    the codes per key of :func:`~klimafotavtrykk._frames.text_code_parts`: per key, then).
     """
     distinct = pd.Series(parts, dtype=object)
     has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
@@ -890,10 +954,14 @@ def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
     return np.append(inside, False)[codes], has
 
 
-def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _two_digit_groups(codes: np.ndarray, parts: np.ndarray, some_without: bool | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
     """Group of each line by NS 3451 two-digit part, and the sorted parts ("" for none).
 
     Works on the distinct parts: only the two-digit parts some line uses are groups.
+    ``some_without``, where the caller knows that every part in ``parts`` is some line's
+    (``codes`` are all the lines ``parts`` was coded from), says whether a line has no part
+    (code -1); the lines are then not counted per part. None: they are.
     """
     if all(type(p) is str for p in parts):  # text_codes' texts: a few, sliced in a loop
         two = np.array([*(p[:2] for p in parts), ""], dtype=object)
@@ -901,7 +969,10 @@ def _two_digit_groups(codes: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray,
         two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
     labels, label_of = np.unique(two.astype(object), return_inverse=True)
     # which labels the lines use, counted per part code (code -1 is the trailing "" slot)
-    per_code = np.bincount(codes + 1, minlength=len(two))
+    if some_without is None:
+        per_code = np.bincount(codes + 1, minlength=len(two))
+    else:  # slot 0 is code -1; every part is used
+        per_code = np.append(int(some_without), np.ones(len(two) - 1, dtype=np.int64))
     code_of_slot = np.append(len(two) - 1, np.arange(len(two) - 1))  # slot 0 is code -1
     used = np.bincount(label_of[code_of_slot], weights=per_code, minlength=len(labels)) > 0
     group_of_code = (np.cumsum(used) - 1)[label_of].astype(np.int64)

@@ -79,7 +79,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._frames import filled, text_codes
+from klimafotavtrykk._frames import filled, text_code_parts, text_codes
 from klimafotavtrykk._regex_literals import LiteralIndex, required_literals
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
@@ -196,19 +196,42 @@ class MatchResult:
 
     Notes
     -----
-    ``detail``, ``matched_text`` and ``rule_file`` may be given as :class:`_Gathered`
-    (values per distinct text and a code per line): the per-line array is then made when
-    the attribute is first read, and kept. A calculation whose lines all compute reads
-    none of them.
+    Every field but ``factor_idx`` may be given as :class:`_Gathered` (values per distinct
+    text and a code per line): the per-line array is then made when the attribute is first
+    read, and kept. A calculation whose lines all compute reads none of ``detail``,
+    ``matched_text``, ``rule_file`` and ``rule_line``, and reads ``method`` and ``reason``
+    through :meth:`read_only`.
     """
 
     factor_idx: np.ndarray
-    method: np.ndarray
-    reason: np.ndarray
-    detail: np.ndarray = _OnRead()  # noqa: RUF009 (a descriptor: made on first read)
+    method: np.ndarray = _OnRead()  # noqa: RUF009 (a descriptor: made on first read)
+    reason: np.ndarray = _OnRead()  # noqa: RUF009
+    detail: np.ndarray = _OnRead()  # noqa: RUF009
     matched_text: np.ndarray = _OnRead()  # noqa: RUF009
     rule_file: np.ndarray = _OnRead()  # noqa: RUF009
-    rule_line: np.ndarray
+    rule_line: np.ndarray = _OnRead()  # noqa: RUF009
+
+    def read_only(self, name: str) -> np.ndarray:
+        """The field ``name`` for reading: the same values as the attribute, perhaps read-only.
+
+        A field that holds one value on every line and is not made yet (``method``
+        ``"factor_id"`` and ``reason`` None where every line names a known factor) comes as a
+        read-only view of that one value: no per-line array is made. Any other field is the
+        attribute itself.
+
+        Parameters
+        ----------
+        name : str
+            A field name, e.g. ``"method"``.
+
+        Returns
+        -------
+        numpy.ndarray
+        """
+        value = self.__dict__.get(f"_{name}_value")
+        if isinstance(value, _Gathered) and value.codes.ndim == 1 and value.codes.strides == (0,):
+            return np.broadcast_to(value.values[value.codes[:1]], value.codes.shape)  # read-only
+        return getattr(self, name)
 
 
 @functools.cache
@@ -337,24 +360,28 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
     """
     mappings = mappings or load_mappings()
     n = len(lines)
-    rule_line = np.full(n, -1, dtype=np.int64)
 
     # each text column coded once; rules run on the distinct texts, results go back by code
-    id_codes, ids = _coded(lines, "factor_id")
-    has_explicit = id_codes >= 0
-    some_explicit = bool(has_explicit.any())
+    id_keys, id_key_codes, ids = _coded_parts(lines, "factor_id")
+    # every line names an id (each key is some line's): per line, one gather through the keys
+    every_named = bool(n and (id_key_codes >= 0).all() and id_keys.min() >= 0)
+    id_codes = None if every_named else np.append(id_key_codes, -1)[id_keys]
+    has_explicit = np.ones(n, dtype=bool) if every_named else id_codes >= 0
+    some_explicit = every_named or bool(has_explicit.any())
     if some_explicit:
         found_u = factor_ids.get_indexer(pd.Index(ids, dtype=object))
         # unknown_factor keeps the bare id asked for; a found id says where it came from
         said_u = np.where(found_u >= 0, _quote("factor id {} given on the line", ids), ids)
-    if some_explicit and has_explicit.all():  # every line names its factor: gathers, no masks
-        factor_idx = found_u[id_codes].astype(np.int64, copy=False)
-        method = filled(n, "factor_id")
-        matched = _Gathered(ids, id_codes)  # per line when read: a calculation seldom does
-        detail = _Gathered(said_u, id_codes)
-        rule_file = _Gathered(np.array([None], dtype=object),
-                              np.broadcast_to(np.intp(0), (n,)))  # row 0 for every line, no array
+    if every_named:  # every line names its factor: gathers, no masks
+        factor_idx = found_u[id_key_codes][id_keys].astype(np.int64, copy=False)
+        every_line = np.broadcast_to(np.intp(0), (n,))  # row 0 for every line, no array
+        method = _Gathered(np.array(["factor_id"], dtype=object), every_line)
+        matched = _Gathered(ids[id_key_codes], id_keys)  # per line when read: seldom
+        detail = _Gathered(said_u[id_key_codes], id_keys)
+        rule_file = _Gathered(np.array([None], dtype=object), every_line)
+        rule_line = _Gathered(np.array([-1], dtype=np.int64), every_line)
     else:  # the columns the other rules fill, made only when some line needs them
+        rule_line = np.full(n, -1, dtype=np.int64)
         factor_idx = np.full(n, -1, dtype=np.int64)
         # object columns of None: one reference each, not np.full's conversion per element
         method, detail, matched, rule_file = (filled(n, None) for _ in range(4))
@@ -404,11 +431,14 @@ def match_factors(lines: pd.DataFrame, factor_ids: pd.Index, mappings: Mappings 
         rule_line[at] = per_unique["line"][pick]
         todo[at] = False
 
-    reason = filled(n, None)
     missed = factor_idx < 0
-    if missed.any():  # labour and build-up lines are unmatched too: none missed, nothing to say
-        matched, detail, rule_file = (v() if isinstance(v, _Gathered) else v
-                                      for v in (matched, detail, rule_file))
+    if not missed.any():  # labour and build-up lines are unmatched too: none missed, no reason
+        reason = _Gathered(np.array([None], dtype=object), np.broadcast_to(np.intp(0), (n,)))
+    else:
+        reason = filled(n, None)
+        matched, detail, rule_file, rule_line, method = (
+            v() if isinstance(v, _Gathered) else v
+            for v in (matched, detail, rule_file, rule_line, method))
         reason[missed & has_explicit] = "unknown_factor"
         reason[missed & ~has_explicit & ~labour & ~layered] = "no_factor"
         reason[labour] = "labour_only"
@@ -568,6 +598,17 @@ def _coded(lines: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     if column not in lines.columns:
         return np.full(len(lines), -1, dtype=np.int64), np.array([], dtype=object)
     return text_codes(lines[column])
+
+
+def _coded_parts(lines: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_coded` in two steps: a key per line and a code per key.
+
+    See :func:`~klimafotavtrykk._frames.text_code_parts`.
+    """
+    if column not in lines.columns:
+        return (np.full(len(lines), -1, dtype=np.int64), np.array([], dtype=np.int64),
+                np.array([], dtype=object))
+    return text_code_parts(lines[column])
 
 
 def _open_texts(codes: np.ndarray, uniques: np.ndarray, todo: np.ndarray

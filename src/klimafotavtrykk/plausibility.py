@@ -116,7 +116,12 @@ def implausible_masks(quantity, scale, dimension, limits=None) -> tuple[np.ndarr
     limit = np.append(load_quantity_limits() if limits is None else np.asarray(limits, float),
                       np.inf)[dim]                      # dimension -1 -> no limit
     with np.errstate(invalid="ignore"):
-        base = np.abs(q) * np.asarray(scale, dtype=float)
+        base = np.abs(q)
+        scale = np.asarray(scale, dtype=float)
+        if base.shape == np.broadcast_shapes(base.shape, scale.shape):
+            base *= scale  # the same product, in the array abs made
+        else:
+            base = base * scale
         too_large = base > limit
     return q < 0, too_large
 

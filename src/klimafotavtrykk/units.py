@@ -31,7 +31,12 @@ import re
 from typing import TYPE_CHECKING
 
 from klimafotavtrykk._data import data_path
-from klimafotavtrykk._string_storage import factorize_repeated, object_groups, per_group
+from klimafotavtrykk._string_storage import (
+    factorize_repeated,
+    factorize_texts,
+    object_groups,
+    per_group,
+)
 from klimafotavtrykk.errors import DataError, UnitError
 
 if TYPE_CHECKING:
@@ -45,6 +50,8 @@ __all__ = [
     "normalise_spelling",
     "parse_units",
     "unit_codes",
+    "unit_spellings",
+    "unit_properties",
     "BASE_UNITS",
     "NON_PHYSICAL",
 ]
@@ -268,10 +275,79 @@ def unit_codes(units) -> tuple[np.ndarray, pd.DataFrame]:
     table : pandas.DataFrame
         :func:`parse_units` of the distinct spellings, in code order.
     """
+    codes, uniques = unit_spellings(units)
+    return codes, parse_units(list(uniques))
+
+
+def unit_spellings(units, texts: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer code per line and the distinct spellings, not yet parsed (see :func:`unit_codes`).
+
+    Parameters
+    ----------
+    units : pandas.Series or array-like of str
+        One unit spelling per line.
+    texts : bool
+        Whether every spelling is a ``str`` or missing (the values of a ``str`` column):
+        then coded without pandas' scan for that
+        (:func:`~klimafotavtrykk._string_storage.factorize_texts`); the same result.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64
+        Position in ``spellings`` of each line's unit; ``-1`` where the unit is missing.
+    spellings : numpy.ndarray of object
+        The distinct spellings, first seen first.
+    """
     import numpy as np
 
     # an object array, not a Series: the same codes and spellings without the Series' overhead
     values = np.asarray(units, dtype=object)
-    take, back = per_group(object_groups(values))  # each spelling's object hashed once
-    codes, uniques = factorize_repeated(values[take], use_na_sentinel=True)
-    return back(codes).astype("int64", copy=False), parse_units(list(uniques))
+    grouped = object_groups(values)
+    take, back = per_group(grouped)  # each spelling's object hashed once
+    if texts and grouped is None:
+        codes, uniques = factorize_texts(values)
+    else:
+        codes, uniques = factorize_repeated(values[take], use_na_sentinel=True)
+    return back(codes).astype("int64", copy=False), uniques
+
+
+def unit_properties(spellings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`parse_units` of distinct spellings as three arrays, without its frame.
+
+    The same dimension, scale and known flag per spelling, for a caller that reads them as
+    arrays (:func:`~klimafotavtrykk.calculate`, once per call): building and reading the
+    frame is most of the work for the few spellings of a bill.
+
+    Parameters
+    ----------
+    spellings : sequence
+        Unit spellings as written; pass distinct values (each is parsed once).
+
+    Returns
+    -------
+    dimension : numpy.ndarray of object
+        One of :data:`BASE_UNITS`, ``lump_sum`` or ``percent``; None when unknown.
+    scale : numpy.ndarray of float64
+        Base units per unit as written; NaN for non-physical or unknown units.
+    known : numpy.ndarray of bool
+        Whether the alias table lists the spelling.
+
+    Examples
+    --------
+    >>> dimension, scale, known = unit_properties(["tonn", "RS", "furlong"])
+    >>> dimension.tolist(), scale.tolist()[:1], known.tolist()
+    (['mass', 'lump_sum', None], [1000.0], [True, True, False])
+    """
+    import numpy as np
+
+    aliases = _alias_table()
+    n = len(spellings)
+    dimension = np.full(n, None, dtype=object)
+    scale = np.full(n, np.nan)
+    known = np.zeros(n, dtype=bool)
+    for i, spelling in enumerate(spellings):  # distinct spellings only, not line items
+        canonical = aliases.get(normalise_spelling(spelling))
+        if canonical is not None:
+            dimension[i], scale[i] = _canonical_info(canonical)
+            known[i] = True
+    return dimension, scale, known

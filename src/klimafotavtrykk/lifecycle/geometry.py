@@ -103,7 +103,8 @@ from klimafotavtrykk.dimensions import (
 from klimafotavtrykk.lifecycle.parts import counted_pieces, load_part_masses
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ, DIMENSIONS
 
-__all__ = ["DERIVED_COLUMNS", "derive_dimensions", "pipe_materials", "load_pipe_masses",
+__all__ = ["DERIVED_COLUMNS", "derive_dimensions", "dimensions_may_be_read", "nothing_derived",
+           "pipe_materials", "load_pipe_masses",
            "load_ring_stiffness", "load_default_pipe_class", "load_steel_sections"]
 
 #: Numeric columns of :func:`derive_dimensions`: ``thickness`` [m], ``section`` [m²],
@@ -354,6 +355,66 @@ def derive_dimensions(descriptions: pd.Series, factor: np.ndarray, line_dimensio
         dtype = float if column in _NUMERIC else object
         columns[column][at] = derived[column].to_numpy(dtype=dtype)[codes]
     return _derived_frame(numbers, texts, descriptions.index)
+
+
+def dimensions_may_be_read(unit_dimensions) -> bool:
+    """Whether lines in units of these dimensions may need a dimension read from their text.
+
+    :func:`derive_dimensions` reads texts only for lines in an area, a length or pieces;
+    asked of a bill's distinct units (a handful), not of its lines.
+
+    Parameters
+    ----------
+    unit_dimensions : array-like of int
+        Index into :data:`~klimafotavtrykk.vocabulary.DIMENSIONS` of each unit; -1 where unknown.
+
+    Returns
+    -------
+    bool
+        False when no unit is an area, a length or a piece: :func:`derive_dimensions` then
+        gives :func:`nothing_derived` whatever the texts and factors.
+
+    Examples
+    --------
+    >>> dimensions_may_be_read([DIMENSIONS.index("mass"), DIMENSIONS.index("volume"), -1])
+    False
+    >>> dimensions_may_be_read([DIMENSIONS.index("area")])
+    True
+    """
+    return bool(np.isin(np.asarray(unit_dimensions, dtype=np.int64), (_AREA, _LENGTH, _PIECE)).any())
+
+
+#: :func:`nothing_derived` per number of lines (of a default index): read-only frames of
+#: two one-value blocks, the same for every call.
+_NOTHING: dict[int, pd.DataFrame] = {}
+
+
+def nothing_derived(index: pd.Index) -> pd.DataFrame:
+    """What ``derive_dimensions(..., read_only=True)`` gives lines none of which needs a dimension.
+
+    NaN and None on every line, in read-only columns. For an index 0 .. n-1 the frame is
+    made once per ``n`` and given again: a calculation only reads it.
+
+    Parameters
+    ----------
+    index : pandas.Index
+        The lines' index.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns :data:`DERIVED_COLUMNS`, aligned to ``index``; not to be written into.
+    """
+    default = (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+               and index.name is None)
+    if not default:
+        return _nothing_derived(len(index), index, read_only=True)
+    n = len(index)
+    if n not in _NOTHING:
+        if len(_NOTHING) >= 8:  # a few sizes at a time; never grow without bound
+            _NOTHING.clear()
+        _NOTHING[n] = _nothing_derived(n, pd.RangeIndex(n), read_only=True)
+    return _NOTHING[n]
 
 
 def _nothing_derived(n: int, index: pd.Index, read_only: bool) -> pd.DataFrame:

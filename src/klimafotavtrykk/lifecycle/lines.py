@@ -23,7 +23,7 @@ from klimafotavtrykk.assemblies import LAYER_COLUMNS, fold_layers
 from klimafotavtrykk.factors import FactorTable
 from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
 
-__all__ = ["LineResults", "LazyFrame", "Deferred"]
+__all__ = ["LineResults", "LazyFrame", "Deferred", "any_layer"]
 
 _TOTAL = [MODULES.index(m) for m in TOTAL_MODULES]
 _AUDIT = ("dimension_source", "dimension_note", "conversion")
@@ -92,7 +92,8 @@ class LineResults:
     table : FactorTable
         The factor table the rows index.
     audit : pandas.DataFrame
-        ``dimension_source``, ``dimension_note`` and ``conversion`` per row of ``items``.
+        ``dimension_source``, ``dimension_note`` and ``conversion`` per row of ``items``
+        (read by name: the frame may hold other columns too).
     deferred : Deferred
         Line columns ``items`` and ``original`` lack (None on every line), made in the frame.
     """
@@ -139,7 +140,7 @@ class LineResults:
         items = self.items if every else self.items.loc[ok]
         per_line = _modules_and_total(self.row, self.quantity, self.intensities)
         detail_names = [*MODULES, "kg_co2e"]
-        layered = (items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64) >= 0).any()
+        layered = any_layer(items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
         if (layered or not items.columns.is_unique or not len(items)
                 or items.columns.isin([*detail_names, "layers"]).any()):
             return self._frame_by_steps(items, self._added_columns(), per_line, layered)
@@ -201,6 +202,31 @@ class LineResults:
             no_unmatched = self.items.iloc[0:0]  # the unmatched rows are folded by the calculation
             computed, _ = fold_layers(computed, no_unmatched, self.original, MODULES)
         return computed.reset_index(drop=True)
+
+
+def any_layer(line: np.ndarray) -> bool:
+    """Whether any row is a build-up's layer: its build-up line (``LAYER_COLUMNS[0]``) >= 0.
+
+    A column of plain lines is often one value seen on every row (a view of stride 0): its
+    one value is asked, not every row.
+
+    Parameters
+    ----------
+    line : numpy.ndarray of int64
+        The build-up line of each row; -1 for a plain line.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> any_layer(np.broadcast_to(np.int64(-1), (3,))), any_layer(np.array([-1, 0, 0]))
+    (False, True)
+    """
+    if line.ndim == 1 and len(line) and line.strides == (0,):
+        return bool(line[0] >= 0)
+    return bool((line >= 0).any())
 
 
 class _PerFactor:
