@@ -85,17 +85,25 @@ def text_codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         Distinct stripped texts; a trailing ``.0`` (a whole number read from a
         number cell, e.g. building part ``231.0``) is dropped.
     """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        grouped = groups_by_key(column.array.codes)  # -1 (missing) is a group of its own
-    elif column.dtype == object or (isinstance(column.dtype, pd.StringDtype)
-                                    and column.dtype.storage == "python"):
-        grouped = object_groups(np.asarray(column, dtype=object))
-    else:
-        grouped = None
+    grouped = _line_groups(column)
     take, back = per_group(grouped)
     codes, uniques = text_codes_by_value(
         column.iloc[take] if isinstance(column, pd.Series) else column[take])
     return back(codes), uniques
+
+
+def _line_groups(column):
+    """The lines of ``column`` grouped as :func:`text_codes` groups them, or None.
+
+    By Categorical code (-1, missing, a group of its own), or by the object each line holds
+    (object or Python-stored ``str`` columns); None for any other storage.
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return groups_by_key(column.array.codes)
+    if column.dtype == object or (isinstance(column.dtype, pd.StringDtype)
+                                  and column.dtype.storage == "python"):
+        return object_groups(np.asarray(column, dtype=object))
+    return None
 
 
 def text_code_parts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -132,13 +140,7 @@ def text_code_parts(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarr
     >>> keys.tolist(), key_codes.tolist(), uniques.tolist()
     ([0, 1, -1, 2], [0, 0, 1], ['231', '215'])
     """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        grouped = groups_by_key(column.array.codes)  # -1 (missing) is a group of its own
-    elif column.dtype == object or (isinstance(column.dtype, pd.StringDtype)
-                                    and column.dtype.storage == "python"):
-        grouped = object_groups(np.asarray(column, dtype=object))
-    else:
-        grouped = None
+    grouped = _line_groups(column)
     if grouped is not None:
         group, first = grouped
         codes, uniques = text_codes_by_value(
