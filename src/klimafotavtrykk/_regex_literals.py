@@ -120,7 +120,8 @@ def fold(text: str) -> str:
     each character becomes the least of its set. So a text that a
     case-insensitive literal matches contains the literal's fold, as plain
     text (``tests/test_regex_literals.py`` checks this against the engine
-    for every case-sensitive character of the Basic Multilingual Plane).
+    for every case-sensitive character, searched among every character of
+    the Basic Multilingual Plane and the case-sensitive ones beyond it).
 
     Parameters
     ----------

@@ -80,7 +80,7 @@ import pandas as pd
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import filled, text_code_parts, text_codes
-from klimafotavtrykk._regex_literals import LiteralIndex, required_literals
+from klimafotavtrykk._regex_literals import LiteralIndex, may_match
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -566,12 +566,10 @@ def _by_labour(descriptions: pd.Series, labour: pd.DataFrame | None) -> np.ndarr
     words = filled(n, "")
     index = LiteralIndex(flat)  # texts without a pattern's words are not searched
     for i, (pattern, unless) in enumerate(zip(labour["pattern"], labour["unless"], strict=True)):
-        todo = np.flatnonzero(row < 0)  # a handful of data rows; texts still open only
-        if not len(todo):
+        still = row < 0  # a handful of data rows; texts still open only
+        if not still.any():
             break
-        needed = required_literals(pattern)
-        if needed is not None:
-            todo = todo[index.containing(needed)[todo]]
+        todo = _open_candidates(index, pattern, still)
         text = flat[todo]
         hit = _searched(_labour_pattern(pattern), text)
         if unless:
@@ -664,13 +662,10 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
                                                     strict=True)):
             if target < 0 or not open_.any():
                 continue  # mapping to a factor this table does not have
-            todo = np.flatnonzero(open_)  # only texts still without a factor are searched
-            words = required_literals(pattern)
-            if words is not None:
-                if 2 * len(todo) < index.n:  # most texts have their factor: index the rest
-                    index = LiteralIndex(values[todo], positions=todo)
-                todo = index.positions[index.containing(words)]
-                todo = todo[open_[todo]]
+            if 2 * np.count_nonzero(open_) < index.n:  # most texts have their factor: index the rest
+                still = np.flatnonzero(open_)
+                index = LiteralIndex(values[still], positions=still)
+            todo = _open_candidates(index, pattern, open_)  # texts still without a factor only
             hit = todo[_searched(_search_pattern(pattern), values[todo])]
             if len(hit):
                 found["idx"][hit] = target
@@ -679,6 +674,17 @@ def _alias_hits(descriptions: pd.Series, factor_ids: pd.Index, mappings: Mapping
                 open_[hit] = False
     found["text"] = pd.Series(text, dtype=object).str.replace(r"\s*¦\s*", " … ", regex=True).str.strip()
     return found
+
+
+def _open_candidates(index: LiteralIndex, pattern: str, open_: np.ndarray) -> np.ndarray:
+    """Positions of the texts still open (``open_``) that ``pattern`` may match.
+
+    Those holding one of its words (:func:`~klimafotavtrykk._regex_literals.may_match`, in
+    ascending order); every open text when it requires none.
+    """
+    at = may_match(index, pattern)
+    todo = np.flatnonzero(open_) if at is None else index.positions[at]
+    return todo[open_[todo]]
 
 
 def _searched(pattern: re.Pattern, texts: np.ndarray) -> np.ndarray:

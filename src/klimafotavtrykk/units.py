@@ -1,7 +1,9 @@
 """The library's one unit registry and the unit spellings of Norwegian bills of quantities.
 
 Every spelling passes through ``data/units/aliases.csv`` before pint sees it;
-a spelling not in that table is unknown and is never guessed. Each distinct
+a spelling not in that table is unknown and is never guessed. The scale of each
+canonical unit the table names is read from ``data/units/scales.csv`` (checked
+against pint by a test), so pint is imported only for other units. Each distinct
 spelling is parsed once: callers factorize their unit column and parse the
 distinct values (see :func:`unit_codes`).
 
