@@ -101,9 +101,24 @@ def test_rows_sharing_objects_form_one_group_each():
     np.array(["kg"] * 999, dtype=object),  # too short to pay
     np.array([f"{i}" for i in range(1_200)], dtype=object),  # every row its own value
     np.array(["kg", "m3"] * 600, dtype="U2").astype(object),  # a new object on every row
+    # 5 000 ids over 2 000 rows, each row its own object: the first 1 000 rows hold about 900
+    # ids, so objects are not twice the values; but of their ~100 repeated ids none shares
+    # an object (a column converted row by row from Arrow)
+    np.array([f"EPD {i % 5_000:05d}" for i in np.random.default_rng(3).integers(0, 5_000, 2_000)],
+             dtype=object),
 ])
 def test_grouping_declines_where_it_does_not_pay(values):
     assert object_groups(values) is None
+
+
+def test_ids_repeated_in_shared_objects_are_grouped():
+    ids = np.array([f"EPD {i:05d}" for i in range(5_000)], dtype=object)  # one object per id
+    rows = np.random.default_rng(3).integers(0, 5_000, 20_000)
+    group, first = object_groups(ids[rows])
+    # groups numbered as the rows first show the ids; each group's row holds its id
+    expected, _ = pd.factorize(rows)
+    assert group.tolist() == expected.tolist()
+    assert ids[rows][first].tolist() == [ids[r] for r in pd.unique(rows)]
 
 
 def test_categorical_column_is_coded_by_its_codes():

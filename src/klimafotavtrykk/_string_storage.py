@@ -32,6 +32,15 @@ _OPTION = "mode.string_storage"
 #: Below this many rows pandas codes a column as fast as grouping its objects first.
 _GROUPING_PAYS = 1_000
 
+#: Rows at the start of an Arrow text array that decide how it is converted
+#: (:func:`_python_texts`): 5 000 ids over 1M rows show 900 distinct in the first 1 000
+#: rows, too many to call them repeats, but 4 300 in the first 10 000.
+_ARROW_SAMPLE = 10_000
+
+#: Slots :func:`groups_by_key` starts its hash table with (pandas grows it when more keys
+#: come): 1 MB of keys, in cache, where a table sized for every row of a 1M-row column is not.
+_KEY_TABLE_SLOTS = 1 << 16
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -173,7 +182,7 @@ def _python_texts(values, na_value):
     Returns
     -------
     numpy.ndarray of object or None
-        None for an array that is not Arrow text, or whose first 1 000 rows are more than
+        None for an array that is not Arrow text, or whose first 10 000 rows are more than
         half distinct texts (converting row by row is then faster).
     """
     import numpy as np
@@ -185,7 +194,7 @@ def _python_texts(values, na_value):
         arrow = arrow.combine_chunks()
     if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
         return None
-    start = arrow.slice(0, _GROUPING_PAYS)
+    start = arrow.slice(0, _ARROW_SAMPLE)
     if 2 * pc.count_distinct(start, mode="all").as_py() > len(start):
         return None
     encoded = pc.dictionary_encode(arrow)
@@ -217,7 +226,8 @@ def object_groups(values):
         ``first`` (intp per group: a row that holds its object); None for fewer than
         1 000 rows, or where most rows hold objects of their own (coding them by value
         directly is then as fast): where the first 1 000 rows hold more than twice as many
-        objects as values, or the whole more objects than half its rows.
+        objects as values, or repeat values mostly in objects of their own (fewer than half
+        of their repeats share an object), or the whole holds more objects than half its rows.
 
     Examples
     --------
@@ -238,10 +248,19 @@ def object_groups(values):
         return np.zeros(n, dtype=np.int64), np.zeros(1, dtype=np.intp)
     # a column made from a numpy text array holds a new object on every row: seen at its
     # start as many more objects than values
-    start = values[:_GROUPING_PAYS]
-    if len(pd.unique(addresses[:_GROUPING_PAYS])) > 2 * len(pd.unique(start)):
+    start = len(pd.unique(values[:_GROUPING_PAYS]))
+    objects = len(pd.unique(addresses[:_GROUPING_PAYS]))
+    if objects > 2 * start:
         return None
-    group, first = groups_by_key(addresses)
+    # texts seen again at the start, but mostly in objects of their own (a column converted
+    # row by row from a numpy or Arrow text array): no grouping by object can pay, however
+    # few objects the first rows happen to show
+    sample = min(n, _GROUPING_PAYS)
+    if 2 * (sample - objects) < sample - start:
+        return None
+    # no object seen twice at the start: perhaps one per row, and a table sized for them all
+    # is then the fastest (one grown step by step rehashes them again and again)
+    group, first = groups_by_key(addresses, size_hint=n if objects == sample else None)
     return None if 2 * len(first) > n else (group, first)
 
 
@@ -345,13 +364,16 @@ def _utf8(text: str) -> bool:
     return True
 
 
-def groups_by_key(keys):
+def groups_by_key(keys, size_hint: int | None = None):
     """Rows grouped by an integer key, groups numbered in the order the rows first show them.
 
     Parameters
     ----------
     keys : numpy.ndarray of integers
         One key per row (an object's address, a Categorical's code).
+    size_hint : int, optional
+        Slots the hash table starts with; by default at most ``_KEY_TABLE_SLOTS`` (grown as
+        keys come). Only the time depends on it.
 
     Returns
     -------
@@ -363,7 +385,11 @@ def groups_by_key(keys):
     import numpy as np
     import pandas as pd
 
-    group, distinct = pd.factorize(keys)
+    # pandas sizes its table for one key per row: for 1M rows of 5 000 addresses a 1M-slot
+    # table, whose every probe leaves the cache (25 ms); started small, it grows as keys come
+    if size_hint is None:
+        size_hint = min(len(keys), _KEY_TABLE_SLOTS)
+    group, distinct = pd.factorize(keys, size_hint=size_hint)
     first = np.empty(len(distinct), dtype=np.intp)
     # the positions in 4 bytes where they fit: half the memory of a temporary made per call
     small = len(keys) <= np.iinfo(np.int32).max
