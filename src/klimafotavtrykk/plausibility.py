@@ -113,17 +113,63 @@ def implausible_masks(quantity, scale, dimension, limits=None) -> tuple[np.ndarr
     """
     q = np.asarray(quantity, dtype=float)
     dim = np.asarray(dimension, dtype=np.int64)
-    limit = np.append(load_quantity_limits() if limits is None else np.asarray(limits, float),
-                      np.inf)[dim]                      # dimension -1 -> no limit
+    table = np.append(load_quantity_limits() if limits is None else np.asarray(limits, float),
+                      np.inf)                           # dimension -1 -> no limit
+    scale = np.asarray(scale, dtype=float)
+    if _below_every_limit(q, scale, dim, table):  # most bills: bounds say it, no pass per line
+        return q < 0, np.zeros(q.shape, dtype=bool)
+    limit = table[dim]
     with np.errstate(invalid="ignore"):
         base = np.abs(q)
-        scale = np.asarray(scale, dtype=float)
         if base.shape == np.broadcast_shapes(base.shape, scale.shape):
             base *= scale  # the same product, in the array abs made
         else:
             base = base * scale
         too_large = base > limit
     return q < 0, too_large
+
+
+def _below_every_limit(q: np.ndarray, scale: np.ndarray, dim: np.ndarray, table: np.ndarray
+                       ) -> bool:
+    """Whether no line's ``|q| * scale`` can exceed its limit, shown from four bounds.
+
+    Rounding is monotonic: for ``0 <= a <= A`` and ``0 <= b <= B``, ``fl(a * b) <=
+    fl(A * B)``. So the largest ``|q|`` times the largest scale, at most the smallest limit
+    of the dimensions the lines span, proves every line's product at most its own limit,
+    which is what the comparison line by line finds. A missing quantity or scale (NaN) is
+    never too large there, and is left out of the bounds (``fmax``, ``fmin``); where the
+    bounds prove nothing (no value, a NaN bound, a bound above a limit) False is returned
+    and the lines are compared one by one.
+
+    Parameters
+    ----------
+    q : numpy.ndarray of float
+        Quantities as given.
+    scale : numpy.ndarray of float
+        Each line's unit scale to its dimension's base unit (a view of one value, or one
+        per line); broadcast against ``q``.
+    dim : numpy.ndarray of int64
+        Each line's dimension, -1 for none.
+    table : numpy.ndarray of float
+        Limit per dimension, ``inf`` last (read for -1).
+
+    Returns
+    -------
+    bool
+    """
+    if not q.size or dim.shape != q.shape or q.shape != np.broadcast_shapes(q.shape, scale.shape):
+        return False
+    largest = max(np.fmax.reduce(q, axis=None), -np.fmin.reduce(q, axis=None))
+    if all(stride == 0 for stride in scale.strides):  # one value seen on every line
+        widest = float(scale.flat[0])
+    else:
+        widest = float(np.fmax.reduce(scale, axis=None))
+    low, high = int(dim.min()), int(dim.max())
+    if low < -1 or high >= len(table) - 1:
+        return False  # a dimension the table lacks: the lines are looked up as they are
+    spanned = np.append(table[max(low, 0):high + 1], np.inf)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return bool(largest * max(widest, 0.0) <= spanned.min())
 
 
 def failed_checks(negative: np.ndarray, too_large: np.ndarray) -> np.ndarray:
