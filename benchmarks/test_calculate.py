@@ -209,6 +209,38 @@ def test_calculate_user_factors_with_lines(benchmark, n_lines):
     assert len(result) == len(lines)
 
 
+def _arrow_text(lines):
+    """``lines`` with its text stored in Arrow, as pandas 3 stores it where pyarrow is installed."""
+    pytest.importorskip("pyarrow")
+    text = {c: pd.StringDtype("pyarrow", na_value=np.nan) for c in ("factor_id", "unit",
+                                                                     "building_part")}
+    return lines.astype(text)
+
+
+@pytest.mark.parametrize("n_lines", [1_000_000])
+def test_calculate_user_factors_arrow_text(benchmark, n_lines):
+    """As ``test_calculate_user_factors``, the text in Arrow: its conversion is timed too."""
+    lines, factors = user_factor_boq(_size(benchmark, n_lines))
+    arrow = _arrow_text(lines)
+    kf.calculate(arrow.head(10), factors=factors)
+    result = benchmark.pedantic(kf.calculate, args=(arrow,), kwargs={"factors": factors},
+                                rounds=5, iterations=1, warmup_rounds=1)
+    expected = kf.calculate(lines, factors=factors).by_building_part
+    pd.testing.assert_frame_equal(result.by_building_part, expected, check_exact=True)
+
+
+@pytest.mark.parametrize("n_lines", [1_000_000])
+def test_reference_user_factors_pandas_arrow_text(benchmark, n_lines):
+    """Timed beside the Arrow case: pandas merge + groupby on the same Arrow-stored frame."""
+    lines, factors = user_factor_boq(_size(benchmark, n_lines))
+    arrow = _arrow_text(lines)
+    per_kg = factors.astype({"factor_id": arrow["factor_id"].dtype}).set_index(
+        "factor_id")[["A1-A3"]]
+    totals = benchmark.pedantic(_merge_groupby, args=(arrow, per_kg), rounds=5, iterations=1,
+                                warmup_rounds=1)
+    assert totals.notna().all()
+
+
 @pytest.mark.parametrize("n_lines", [1_000_000])
 def test_reference_user_factors_pandas(benchmark, n_lines):
     """Timed beside test_calculate_user_factors: pandas merge + groupby."""
