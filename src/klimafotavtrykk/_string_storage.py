@@ -150,16 +150,15 @@ def _array(values):
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype):
         python = pd.StringDtype("python", na_value=dtype.na_value)
-        texts = _python_texts(values, dtype.na_value)
-        return values.astype(python) if texts is None else pd.array(texts, dtype=python)
+        texts = _python_texts(values, python)
+        return values.astype(python) if texts is None else texts
     kind = dtype.kind  # ArrowDtype
     missing = np.asarray(pd.isna(values), dtype=bool)
     if kind in "OSU":
-        texts = _python_texts(values, np.nan)
-        return pd.array(
-            values.to_numpy(dtype=object, na_value=np.nan) if texts is None else texts,
-            dtype=pd.StringDtype("python", na_value=np.nan),
-        )
+        python = pd.StringDtype("python", na_value=np.nan)
+        texts = _python_texts(values, python)
+        return pd.array(values.to_numpy(dtype=object, na_value=np.nan),
+                        dtype=python) if texts is None else texts
     if kind in "iuf":
         if missing.any() or kind == "f":
             return values.to_numpy(dtype="float64", na_value=np.nan)
@@ -171,21 +170,30 @@ def _array(values):
     return values
 
 
-def _python_texts(values, na_value):
-    """The texts of an Arrow text array as Python objects, one object per distinct text.
+def _python_texts(values, python):
+    """The texts of an Arrow text array stored in Python objects, one object per distinct text.
 
-    Arrow codes the array (``dictionary_encode``); the distinct texts become Python objects
-    once each, and each row takes its text's object, ``na_value`` where it is missing. The
-    same values as converting row by row, in less than half the time where texts repeat,
-    and the rows then share objects (:func:`object_groups` codes them the faster).
+    Arrow codes the array (``dictionary_encode``); the distinct texts become Python objects,
+    and are checked as text, once each; each row then takes its text's object, the
+    missing-value marker of ``python`` where it is missing (a ``take``: no row is looked at
+    again). The same values as converting row by row, in less than half the time where texts
+    repeat, and the rows then share objects (:func:`object_groups` codes them the faster).
+
+    Parameters
+    ----------
+    values : pandas.api.extensions.ExtensionArray
+        Arrow-backed text.
+    python : pandas.StringDtype
+        The Python-stored dtype to convert to.
 
     Returns
     -------
-    numpy.ndarray of object or None
+    pandas.arrays.StringArray or None
         None for an array that is not Arrow text, or whose first 10 000 rows are more than
         half distinct texts (converting row by row is then faster).
     """
     import numpy as np
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -198,10 +206,9 @@ def _python_texts(values, na_value):
     if 2 * pc.count_distinct(start, mode="all").as_py() > len(start):
         return None
     encoded = pc.dictionary_encode(arrow)
-    distinct = np.empty(len(encoded.dictionary) + 1, dtype=object)
-    distinct[:-1] = encoded.dictionary.to_numpy(zero_copy_only=False)
-    distinct[-1] = na_value  # the missing rows' slot
-    return distinct[encoded.indices.fill_null(len(encoded.dictionary)).to_numpy()]
+    distinct = pd.array(np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False),
+                                   dtype=object), dtype=python)
+    return distinct.take(encoded.indices.fill_null(-1).to_numpy(), allow_fill=True)
 
 
 def object_groups(values):
