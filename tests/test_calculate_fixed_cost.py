@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import klimafotavtrykk as kf
 from klimafotavtrykk import assessment
+from klimafotavtrykk.assessment import calculation, reasons
 
 
 def _lines(**extra):
@@ -29,7 +30,7 @@ LAYOUTS = [
 @pytest.mark.parametrize("profile", ["tek17", "en15978"])
 def test_no_unmatched_frame_is_the_one_built_for_it(monkeypatch, profile):
     fast = [kf.calculate(_lines(**extra), profile).unmatched for extra in LAYOUTS]
-    monkeypatch.setattr(assessment, "_none_unmatched", lambda items, build, *layout: build())
+    monkeypatch.setattr(calculation, "_none_unmatched", lambda items, build, *layout: build())
     for extra, cached in zip(LAYOUTS, fast, strict=True):
         built = kf.calculate(_lines(**extra), profile).unmatched
         assert len(built) == 0
@@ -88,7 +89,7 @@ DEFERRED_LAYOUTS = [
 @pytest.mark.parametrize("lines", DEFERRED_LAYOUTS, ids=range(len(DEFERRED_LAYOUTS)))
 def test_deferred_columns_complete_to_the_prepared_lines(lines):
     """The prepared lines without the absent text columns, completed, are prepare_lines'."""
-    from klimafotavtrykk.assessment import _prepared_lines
+    from klimafotavtrykk.assessment.lines_in import _prepared_lines
 
     lean, deferred = _prepared_lines(lines, defer=True)
     expected = assessment.prepare_lines(lines)
@@ -142,7 +143,7 @@ def test_nothing_derived_is_what_derive_dimensions_gives_lines_in_mass_and_volum
 def test_calculate_without_a_unit_to_read_texts_for_reads_none(monkeypatch):
     """Lines in m3 and kg only: the texts are never parsed (each 'mm' here would be read)."""
     called = []
-    monkeypatch.setattr(assessment, "derive_dimensions", lambda *a, **k: called.append(1))
+    monkeypatch.setattr(calculation, "derive_dimensions", lambda *a, **k: called.append(1))
     lines = _lines(description=["Vegg 200 mm", "Dekke 250 mm"])
     result = kf.calculate(lines, "tek17")
     assert not called
@@ -157,8 +158,8 @@ def test_two_digit_groups_without_counting_lines_is_the_counted_result(parts, pi
     parts = np.array([p for p in parts if p or blank] or ["215"], dtype=object)
     # every part used once, then lines picked at random (-1: a line without a part)
     codes = np.array([*range(len(parts)), *(p for p in picks if p < len(parts))], dtype=np.int64)
-    counted = assessment._two_digit_groups(codes, parts)
-    told = assessment._two_digit_groups(codes, parts, some_without=bool((codes < 0).any()))
+    counted = reasons._two_digit_groups(codes, parts)
+    told = reasons._two_digit_groups(codes, parts, some_without=bool((codes < 0).any()))
     np.testing.assert_array_equal(told[0], counted[0])
     assert told[1].tolist() == counted[1].tolist()
 
@@ -168,7 +169,7 @@ def test_two_digit_groups_worked_example():
     parts = np.array(["215", "231", "216"], dtype=object)
     codes = np.array([0, 1, 2, -1, 0])
     for some_without in (None, True):
-        group, labels = assessment._two_digit_groups(codes, parts, some_without=some_without)
+        group, labels = reasons._two_digit_groups(codes, parts, some_without=some_without)
         assert labels.tolist() == ["", "21", "23"]
         assert group.tolist() == [1, 2, 1, 0, 1]
 

@@ -100,6 +100,9 @@ MODULES: tuple[str, ...] = (
 #: Modules that add up to the total (everything but D).
 TOTAL_MODULES: tuple[str, ...] = tuple(m for m in MODULES if m != "D")
 
+#: Column of each module in arrays laid out in :data:`MODULES` order (intensities, totals).
+MODULE_INDEX: dict[str, int] = {m: j for j, m in enumerate(MODULES)}
+
 #: Columns a bill-of-quantities frame may carry (readers map headers onto these).
 LINE_COLUMNS: tuple[str, ...] = (
     "row_id",

@@ -1,13 +1,21 @@
-"""The result of a calculation, and the functions that produce it."""
+""":func:`calculate`: a bill of quantities, factors and a profile in, an :class:`Assessment` out.
+
+The steps, each on whole arrays: the lines are prepared (:mod:`.lines_in`) and matched to
+factor rows (build-ups expanded layer by layer), units and quantities brought to each
+factor's declared unit, the reasons a line is not computed found (:mod:`.reasons`),
+scenario rows made (factor rows, then one per distinct line override of transport or
+waste), per-module intensities computed once per row and summed per building part; the
+project-level contributions (:mod:`.project_level`) are added, and the per-line frame is
+left to be built on first read (:class:`~klimafotavtrykk.lifecycle.lines.LineResults`).
+"""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +24,6 @@ import pandas as pd
 
 from klimafotavtrykk import __version__
 from klimafotavtrykk._frames import (
-    COPY_ON_WRITE,
-    constant_columns,
-    refuse_repeated_columns,
     text_code_parts,
     text_codes,
 )
@@ -30,9 +35,18 @@ from klimafotavtrykk.assemblies import (
     line_positions,
     refuse_incomplete,
 )
+from klimafotavtrykk.assessment.lines_in import _prepared_lines, _text_column
+from klimafotavtrykk.assessment.project_level import _other_contributions, _site_result
+from klimafotavtrykk.assessment.reasons import (
+    _coverage,
+    _part_scope,
+    _reason_masks,
+    _reasons,
+    _two_digit_groups,
+)
+from klimafotavtrykk.assessment.result import Assessment, _none_unmatched
 from klimafotavtrykk.errors import (
     InputError,
-    MissingColumnError,
     PlausibilityWarning,
     user_stacklevel,
 )
@@ -42,7 +56,6 @@ from klimafotavtrykk.lifecycle.conversion import (
     declared_quantity,
     line_mass_per_base,
     scaled_quantity,
-    thickness_in_metres,
 )
 from klimafotavtrykk.lifecycle.engine import (
     module_intensities,
@@ -54,9 +67,9 @@ from klimafotavtrykk.lifecycle.geometry import (
     dimensions_may_be_read,
     nothing_derived,
 )
-from klimafotavtrykk.lifecycle.lines import Deferred, LazyFrame, LineResults, any_layer
+from klimafotavtrykk.lifecycle.lines import Deferred, LineResults, any_layer
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
-from klimafotavtrykk.lifecycle.use import operational_energy, replacements
+from klimafotavtrykk.lifecycle.use import replacements
 from klimafotavtrykk.matching import Mappings, match_factors
 from klimafotavtrykk.plausibility import failed_checks, implausible_masks
 from klimafotavtrykk.profiles import Profile, resolve_profile
@@ -64,186 +77,10 @@ from klimafotavtrykk.units import unit_properties, unit_spellings
 from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
 from klimafotavtrykk.vocabulary import (
     DIMENSIONS,
-    LINE_COLUMNS,
+    MODULE_INDEX,
     MODULES,
-    OPTIONAL_LINE_COLUMNS,
-    TOTAL_MODULES,
 )
 
-__all__ = ["Assessment", "calculate"]
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Whole-life footprint of one bill of quantities under one profile.
-
-    Attributes
-    ----------
-    lines : pandas.DataFrame
-        One row per computed input line: the input columns, ``factor_id``,
-        ``factor_name``, ``factor_source``, ``match_method``,
-        ``declared_quantity`` [declared unit], ``declared_unit``, ``mass`` [kg],
-        ``replacements`` [-], one column per module in :data:`MODULES`
-        [kg CO2e], ``kg_co2e`` (sum of the modules but D) [kg CO2e], and the
-        audit of dimensions read from the description
-        (:func:`~klimafotavtrykk.lifecycle.geometry.derive_dimensions`):
-        ``dimension_source`` (the text read), ``dimension_note`` and
-        ``conversion`` (the rule and numbers used), None where unused; and
-        ``layers``: for a build-up computed layer by layer
-        (:mod:`klimafotavtrykk.assemblies`), each layer with its factor and
-        kg CO2e (its ``factor_id`` lists the layers' factors joined by
-        ``" + "``), None for other lines.
-        Built when first read, then kept: totals, ``unmatched`` and
-        :meth:`to_dict` do not need it
-        (:mod:`klimafotavtrykk.lifecycle.lines`).
-    unmatched : pandas.DataFrame
-        Input lines not computed: the input columns plus ``reason`` (a key of
-        :data:`klimafotavtrykk.vocabulary.REASONS`), ``detail``, the same
-        three dimension columns (``dimension_note`` says why a line that
-        needed a dimension got none), and what the user can do: ``hint``
-        (a key of :data:`klimafotavtrykk.hints.HINTS`) with ``hint_factor``,
-        ``hint_declared_unit``, ``hint_indicator`` and ``hint_accepted`` (see
-        :func:`klimafotavtrykk.hints.unmatched_hints`;
-        :func:`klimafotavtrykk.messages.hint_text` writes the text).
-    by_module : pandas.Series
-        Emissions per module, indexed by :data:`MODULES`. [kg CO2e]
-    by_building_part : pandas.DataFrame
-        NS 3451 two-digit part × module. [kg CO2e]
-    profile : Profile
-        The profile used.
-    coverage : pandas.Series
-        Per in-scope module, the share of computed lines whose factor declares
-        that module. [-] ``coverage.attrs["undeclared_factors"]`` maps each module
-        some lines leave undeclared to the factor ids concerned, most lines first.
-    bta_m2 : float or None
-        Gross area (BTA) used for intensities. [m²]
-    metadata : dict
-        Data version, factor table hash, input file and the like.
-    other : pandas.DataFrame
-        Contributions that are not bill-of-quantities lines, × module:
-        ``site`` (A5 site energy and machinery), ``mass_transport`` (A4,
-        masses to and from the site) and ``operational_energy`` (B6); only
-        rows the profile counts. [kg CO2e]
-    site : klimafotavtrykk.site.SiteResult or None
-        The site calculation, when a site was given (also when the profile
-        leaves it out of the total).
-
-    Notes
-    -----
-    ``by_module`` equals ``lines[MODULES].sum() + other.sum()``, and
-    ``by_building_part`` holds the lines only.
-    """
-
-    lines: pd.DataFrame = LazyFrame()  # noqa: RUF009 (a descriptor: built on first read)
-    unmatched: pd.DataFrame
-    by_module: pd.Series
-    by_building_part: pd.DataFrame
-    profile: Profile
-    coverage: pd.Series
-    bta_m2: float | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    other: pd.DataFrame = field(default_factory=lambda: _empty_other())
-    site: Any = None
-
-    @property
-    def total(self) -> float:
-        """Total over every module but D [kg CO2e]."""
-        return float(self.by_module.reindex(list(TOTAL_MODULES)).fillna(0.0).sum())
-
-    @property
-    def d(self) -> float:
-        """Module D, reported beside the total, never in it [kg CO2e]."""
-        return float(self.by_module.get("D", 0.0))
-
-    @property
-    def per_m2_year(self) -> float | None:
-        """Total per m² BTA per year of the reference study period [kg CO2e m⁻² a⁻¹]."""
-        if not self.bta_m2:
-            return None
-        return self.total / self.bta_m2 / self.profile.reference_study_period
-
-    def with_metadata(self, extra: Mapping[str, Any]) -> Assessment:
-        """A copy whose ``metadata`` also holds ``extra``; the per-line frame is not built.
-
-        ``dataclasses.replace`` reads every field, and so builds ``lines``;
-        this keeps it on request.
-
-        Parameters
-        ----------
-        extra : mapping
-            Entries added to (or replacing those in) ``metadata``.
-
-        Returns
-        -------
-        Assessment
-        """
-        out = copy.copy(self)
-        object.__setattr__(out, "metadata", {**self.metadata, **extra})
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        """Machine-readable summary, as ``klimafotavtrykk beregn --json`` prints it.
-
-        Returns
-        -------
-        dict
-            ``total_kg_co2e``, ``d_kg_co2e``, ``by_module`` (module -> kg CO2e),
-            ``unmatched`` and ``lines`` (counts), ``profile``, and, when a BTA
-            was given, ``bta_m2`` and ``kg_co2e_per_m2_year``.
-        """
-        out: dict[str, Any] = {
-            "total_kg_co2e": _finite(self.total),
-            "d_kg_co2e": _finite(self.d),
-            "by_module": {m: _finite(self.by_module.get(m, 0.0)) for m in MODULES},
-            "unmatched": len(self.unmatched),
-            "lines": type(self).__dict__["lines"].count(self),
-            "profile": self.profile.name,
-            "reference_study_period": self.profile.reference_study_period,
-        }
-        if self.bta_m2:
-            out["bta_m2"] = self.bta_m2
-            out["kg_co2e_per_m2_year"] = _finite(self.per_m2_year)
-        return out
-
-
-#: The empty ``unmatched`` frame per layout of the lines (column names and dtypes): a bill
-#: whose lines all compute gets a copy, not the same pandas work on no rows every call.
-_NONE_UNMATCHED: dict[tuple, pd.DataFrame] = {}
-
-
-def _none_unmatched(items: pd.DataFrame, build, deferred: Deferred = Deferred()) -> pd.DataFrame:  # noqa: B008
-    """The ``unmatched`` frame of lines that all compute: ``build()`` once per column layout."""
-    key = (tuple(items.columns), tuple(items.dtypes), items.columns.dtype, items.columns.name,
-           deferred.layout, deferred.names)
-    if key not in _NONE_UNMATCHED:
-        if len(_NONE_UNMATCHED) >= 64:  # layouts are few; never grow without bound
-            _NONE_UNMATCHED.clear()
-        _NONE_UNMATCHED[key] = build()
-    # with copy-on-write a shallow copy is the caller's own: a write into it copies first
-    return _NONE_UNMATCHED[key].copy(deep=not COPY_ON_WRITE)
-
-
-#: The empty ``other`` frame per pandas text option (its column labels are text): a copy of
-#: it costs a few microseconds, building it anew some hundreds.
-_EMPTY_OTHER: dict[tuple, pd.DataFrame] = {}
-
-
-def _empty_other() -> pd.DataFrame:
-    key = (pd.get_option("mode.string_storage"),)
-    if key not in _EMPTY_OTHER:
-        _EMPTY_OTHER[key] = pd.DataFrame(columns=pd.Index(MODULES, name="module"), dtype=float)
-    return _EMPTY_OTHER[key].copy()
-
-
-def _finite(value: float) -> float:
-    value = float(value)
-    return value if math.isfinite(value) else 0.0
-
-
-# ============================================================================ calculate
-
-_NUMERIC_LINE_COLUMNS = ("quantity", "transport_km", "waste_rate", "thickness", "thickness_mm")
-_COL = {m: j for j, m in enumerate(MODULES)}
 _DIM = {d: i for i, d in enumerate(DIMENSIONS)}
 
 
@@ -568,131 +405,6 @@ def calculate(
     )
 
 
-def prepare_lines(lines: pd.DataFrame) -> pd.DataFrame:
-    """Check a line frame and bring it to the canonical columns.
-
-    Parameters
-    ----------
-    lines : pandas.DataFrame
-        At least ``quantity`` and ``unit``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Every column of :data:`LINE_COLUMNS` (absent ones empty), numeric
-        columns as float64 (text that is not a number becomes NaN and the
-        line is reported, never dropped), extra columns kept, and a default
-        ``row_id`` (0 .. n-1) where none was given.
-    """
-    return _prepared_lines(lines, defer=False)[0]
-
-
-#: Line columns that, when absent, :func:`calculate` makes only where a frame shows them: it
-#: reads them only as codes (all missing). Others read them as columns (``building_part``,
-#: ``factor_id``: uncertainty, tender scoring), so they are made at once.
-_DEFERRABLE = frozenset({"source_ref", "post_number", "item_code", "description", "transport_mode"})
-
-
-def _prepared_lines(lines: pd.DataFrame, defer: bool, bookkeeping: bool = False
-                    ) -> tuple[pd.DataFrame, Deferred]:
-    """:func:`prepare_lines`, and with ``defer`` the absent text columns left to be made.
-
-    Returns the lines and the :class:`~klimafotavtrykk.lifecycle.lines.Deferred` columns
-    (none without ``defer``): ``deferred.complete(items)`` is ``prepare_lines(lines)``.
-    With ``bookkeeping`` (for lines that have none of those names) the lines also end in
-    the build-up columns (:data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS`) of lines that
-    are no build-up, as :func:`_layers_as_lines` gives them: made with the absent columns,
-    in the same step, instead of in a frame operation of their own.
-    """
-    if not isinstance(lines, pd.DataFrame):
-        raise InputError(f"lines must be a pandas DataFrame, got {type(lines).__name__}",
-                         code="not_a_frame")
-    refuse_repeated_columns(lines)
-    missing = [c for c in ("quantity", "unit") if c not in lines.columns]
-    if missing:
-        raise MissingColumnError(f"missing columns {missing}", expected=", ".join(missing),
-                                 code="missing_column")
-    # with copy-on-write the caller's columns are shared, not copied: nothing here writes into them
-    items = lines.copy(deep=not COPY_ON_WRITE)
-    added = [c for c in (*LINE_COLUMNS, *OPTIONAL_LINE_COLUMNS) if c not in items.columns]
-    layout = (*items.columns, *added)
-    later = tuple(c for c in added if defer and c in _DEFERRABLE)
-    items = _with_absent_columns(items, [c for c in added if c not in later], bookkeeping)
-    for column in _NUMERIC_LINE_COLUMNS:
-        # an added one is float64 NaN already; a float64 one given is its own number
-        if column not in added and items[column].dtype != np.float64:
-            items[column] = pd.to_numeric(items[column], errors="coerce").astype(float)
-    # an added column is NaN on every line: no check fails on it
-    waste = items["waste_rate"].to_numpy() if "waste_rate" not in added else np.empty(0)
-    bad = (waste < 0) | (waste >= 1)
-    if bad.any():
-        at = items.index[np.flatnonzero(bad)[0]]
-        raise InputError(f"waste rate must be a share in [0, 1), line {at}",
-                         cell=_ref(items, at), expected="0 <= waste_rate < 1",
-                         found=str(waste[np.flatnonzero(bad)[0]]), code="bad_waste_rate")
-    if "thickness_mm" not in added:  # else nothing to fill from
-        items["thickness"] = items["thickness"].fillna(thickness_in_metres(items["thickness_mm"]))
-    thickness = (items["thickness"].to_numpy()
-                 if "thickness" not in added or "thickness_mm" not in added else np.empty(0))
-    if (thickness <= 0).any():
-        at = items.index[np.flatnonzero(thickness <= 0)[0]]
-        raise InputError(f"thickness must be positive, line {at}", cell=_ref(items, at),
-                         expected="thickness > 0 [m]", code="bad_thickness")
-    km = items["transport_km"].to_numpy() if "transport_km" not in added else np.empty(0)
-    if (km < 0).any():
-        at = items.index[np.flatnonzero(km < 0)[0]]
-        raise InputError(f"transport distance cannot be negative, line {at}", cell=_ref(items, at),
-                         expected="km >= 0", code="bad_transport_km")
-    return items, (Deferred(layout=layout, names=later) if later else Deferred())
-
-
-def _with_absent_columns(items: pd.DataFrame, names: list[str], bookkeeping: bool = False
-                         ) -> pd.DataFrame:
-    """``items`` with the line columns ``names`` added after its own, in that order.
-
-    ``row_id`` numbers the lines 0 .. n-1 (int64), a numeric column is NaN (float64) and a
-    text column None (object) on every line: the columns ``items[name] = value`` makes, put
-    together in one step instead of one frame operation each (the NaN columns, and the None
-    columns, share one array under copy-on-write: see
-    :func:`~klimafotavtrykk._frames.constant_columns`). With ``bookkeeping`` the
-    :data:`~klimafotavtrykk.assemblies.LAYER_COLUMNS` of lines that are no build-up follow
-    (-1 and 1 as int64, None as object: what ``assign`` makes of those values), each a
-    read-only view of one value, for they are only read (a build-up's lines are made anew
-    by :func:`~klimafotavtrykk.assemblies.expand_layers`).
-    """
-    if not names and not bookkeeping:
-        return items
-    nan, none = constant_columns(items.index, np.nan), constant_columns(items.index)
-
-    def absent(column: str) -> pd.Series:
-        if column == "row_id":
-            return pd.Series(np.arange(len(items), dtype=np.int64), index=items.index, copy=False)
-        return nan() if column in _NUMERIC_LINE_COLUMNS else none()
-
-    columns = {c: absent(c) for c in names}
-    if bookkeeping:
-        line, layer, sides = LAYER_COLUMNS
-        shape = (len(items),)
-        columns[line] = pd.Series(np.broadcast_to(np.int64(-1), shape), index=items.index,
-                                  copy=False)
-        columns[layer] = pd.Series(np.broadcast_to(np.array(None, dtype=object), shape),
-                                   index=items.index, dtype=object, copy=False)
-        columns[sides] = pd.Series(np.broadcast_to(np.int64(1), shape), index=items.index,
-                                   copy=False)
-    added = pd.DataFrame(columns, index=items.index, copy=False)
-    return pd.concat([items, added], axis=1)
-
-
-def _text_column(items: pd.DataFrame, name: str) -> pd.Series:
-    """A text column of the prepared lines; a deferred one as None on every line (read only)."""
-    if name in items.columns:
-        return items[name]
-    none = np.broadcast_to(np.array(None, dtype=object), (len(items),))  # one None, not n
-    return pd.Series(none, index=items.index, dtype=object, copy=False)
-
-
-# ---------------------------------------------------------------------------- helpers
-
 def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None,
                      deferred: Deferred, kept: bool = False):
     """Match the lines; a build-up line (reason ``assembly``) becomes one row per layer.
@@ -750,7 +462,7 @@ def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, f, li
     n_f = len(table)
     tkm = np.append(modes.kg_co2e_per_tkm, np.nan)  # index -1 -> NaN
     f_mode = modes.ids.get_indexer(pd.Index(table.transport_mode, dtype=object))
-    declared_a4 = table.modules[:, _COL["A4"]]
+    declared_a4 = table.modules[:, MODULE_INDEX["A4"]]
     mass_du = table.mass_per_declared_unit
 
     def resolve_a4(factor, km, mode, transport_given):
@@ -796,79 +508,6 @@ def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, f, li
     )
 
 
-def _site_result(site, electricity: str):
-    """The site calculation of ``site`` (activities or an existing result), or None."""
-    if site is None:
-        return None
-    from klimafotavtrykk.site import SiteResult, calculate_site
-
-    if isinstance(site, SiteResult):
-        return site
-    if not isinstance(site, pd.DataFrame):
-        raise InputError(f"site must be a DataFrame of activities or a SiteResult, got {type(site).__name__}",
-                         code="not_a_frame")
-    return calculate_site(site, electricity=electricity)
-
-
-def _other_contributions(profile: Profile, site_result, operational_energy, electricity: str,
-                         energy_factors=None) -> pd.DataFrame:
-    """Rows of contributions beside the lines (site, mass transport, B6), × module [kg CO2e]."""
-    rows: dict[str, np.ndarray] = {}
-    if site_result is not None and profile.site_energy:
-        if "A5" in profile.modules:
-            rows["site"] = _module_row("A5", site_result.total)
-        if "A4" in profile.modules:
-            rows["mass_transport"] = _module_row("A4", site_result.mass_transport)
-    if operational_energy and "B6" in profile.modules:
-        rows["operational_energy"] = _module_row(
-            "B6", _b6(operational_energy, profile.reference_study_period, electricity,
-                      energy_factors))
-    if not rows:
-        return _empty_other()
-    return pd.DataFrame(list(rows.values()), index=pd.Index(list(rows), name="contribution"),
-                        columns=pd.Index(MODULES, name="module"))
-
-
-def _module_row(module: str, value: float) -> np.ndarray:
-    row = np.zeros(len(MODULES))
-    row[_COL[module]] = value
-    return row
-
-
-def _b6(annual: Mapping[str, float], period: float, electricity: str,
-        energy_factors: Mapping[str, Any] | None = None) -> float:
-    """B6 over the period from annual energy by carrier [kg CO2e].
-
-    Factors per kWh come from the shipped life-cycle carriers, replaced or
-    extended by ``energy_factors`` (a constant or one value per year).
-    """
-    from klimafotavtrykk.site import load_energy_carriers
-
-    carriers = load_energy_carriers()
-    per_kwh = carriers[(carriers["scope"] == "wtw") & (carriers["unit_dimension"] == "energy")]
-    factor: dict[str, Any] = dict(zip(per_kwh["carrier"], per_kwh["kg_co2e_per_unit"].astype(float)
-                                      / per_kwh["unit_scale"].astype(float), strict=True))
-    factor.update(energy_factors or {})
-    years = int(round(period))
-    total = 0.0
-    for carrier, kwh in annual.items():  # a few carriers per building
-        key = electricity if carrier == "electricity" and carrier not in factor else carrier
-        if key not in factor:
-            raise InputError(f"no life-cycle factor per kWh for energy carrier {carrier!r}",
-                             expected=", ".join(sorted(factor)), found=str(carrier),
-                             code="unknown_carrier")
-        if not (math.isfinite(float(kwh)) and float(kwh) >= 0):
-            raise InputError(f"the energy use of {carrier!r} must be a number ≥ 0 kWh per year",
-                             expected="kWh per year ≥ 0", found=str(kwh), code="bad_energy_use")
-        series = np.asarray(factor[key], dtype=float)
-        if series.ndim > 1 or (series.ndim == 1 and len(series) != years):
-            raise InputError(f"the factor series of {carrier!r} needs one value per year",
-                             expected=f"{years} values (the study period)",
-                             found=f"{series.size} values", code="bad_energy_series")
-        total += operational_energy(float(kwh), series, period)
-    return total
-
-
 def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, Any]]:
     """Warn once about lines whose quantity is implausible; list them for the result."""
     if one_object(check) and check[0] is None:  # every line plausible: no line is read
@@ -900,124 +539,3 @@ def _audit(derived: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Columns that say which dimension a description gave and how it was used."""
     return {c: derived[c].to_numpy(dtype=object)[rows]
             for c in ("dimension_source", "dimension_note", "conversion")}
-
-
-def _reason_masks(reason: np.ndarray):
-    """A function giving, for a reason name, the lines whose ``reason`` is that name.
-
-    The lines with a reason are coded once (most lines have none); each name
-    is then compared on the codes.
-    """
-    if one_object(reason) and reason[0] is None:  # every line found its factor: no reason
-        given = np.empty(0, dtype=np.intp)
-    else:
-        given = np.flatnonzero(pd.notna(reason))
-    codes, names = pd.factorize(reason[given])
-
-    def said(name: str) -> np.ndarray:
-        out = np.zeros(len(reason), dtype=bool)
-        out[given] = (names == name)[codes]
-        return out
-
-    return said
-
-
-def _reasons(*rules) -> tuple[np.ndarray, np.ndarray]:
-    """First reason that applies to each line, in the order given; None where none does.
-
-    Returns the names (None first, then each rule's) and, per line, the number of its first
-    rule (0: none, it computes): ``names[first]`` is the reason of each line. The caller
-    makes that object array only for the lines it needs it for.
-    """
-    n = len(rules[0][0])
-    first = np.zeros(n, dtype=np.int8)  # 0: no reason; k: rules[k - 1]
-    for k in range(len(rules), 0, -1):  # a dozen rules, last first: the first rule wins
-        first[np.asarray(rules[k - 1][0], dtype=bool)] = k
-    names = np.array([None, *(name for _, name in rules)], dtype=object)
-    return names, first
-
-
-def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """Per line: whether its NS 3451 part counts under the profile, and whether it has one.
-
-    ``codes`` and ``parts`` are :func:`~klimafotavtrykk._frames.text_codes` of the parts (or
-    the codes per key of :func:`~klimafotavtrykk._frames.text_code_parts`: per key, then).
-    """
-    distinct = pd.Series(parts, dtype=object)
-    has = np.append(np.ones(len(distinct), dtype=bool), False)[codes]
-    if not profile.building_parts:
-        return np.ones(len(codes), dtype=bool), has
-    prefixes = tuple(profile.building_parts)  # a handful of profile codes, any of them
-    inside = np.fromiter((p.startswith(prefixes) for p in distinct), dtype=bool,
-                         count=len(distinct))  # the distinct parts (text), not the lines
-    return np.append(inside, False)[codes], has
-
-
-def _two_digit_groups(codes: np.ndarray, parts: np.ndarray, some_without: bool | None = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Group of each line by NS 3451 two-digit part, and the sorted parts ("" for none).
-
-    Works on the distinct parts: only the two-digit parts some line uses are groups.
-    ``some_without``, where the caller knows that every part in ``parts`` is some line's
-    (``codes`` are all the lines ``parts`` was coded from), says whether a line has no part
-    (code -1); the lines are then not counted per part. None: they are.
-    """
-    if all(type(p) is str for p in parts):  # text_codes' texts: a few, sliced in a loop
-        two = np.array([*(p[:2] for p in parts), ""], dtype=object)
-    else:
-        two = np.append(pd.Series(parts, dtype=object).str.slice(0, 2).to_numpy(dtype=object), "")
-    labels, label_of = np.unique(two.astype(object), return_inverse=True)
-    # which labels the lines use, counted per part code (code -1 is the trailing "" slot)
-    if some_without is None:
-        per_code = np.bincount(codes + 1, minlength=len(two))
-    else:  # slot 0 is code -1; every part is used
-        per_code = np.append(int(some_without), np.ones(len(two) - 1, dtype=np.int64))
-    code_of_slot = np.append(len(two) - 1, np.arange(len(two) - 1))  # slot 0 is code -1
-    used = np.bincount(label_of[code_of_slot], weights=per_code, minlength=len(labels)) > 0
-    group_of_code = (np.cumsum(used) - 1)[label_of].astype(np.int64)
-    return group_of_code[codes], labels[used]  # code -1 reads the trailing ""
-
-
-def _coverage(table: FactorTable, rows: _Rows, line_row: np.ndarray, profile: Profile) -> pd.Series:
-    """Share of computed lines whose factor declares each in-scope module."""
-    declared = ~np.isnan(table.modules[rows.factor])
-    declared[:, _COL["A4"]] = ~np.isnan(rows.a4)
-    declared[:, _COL["A5"]] |= ~np.isnan(rows.waste_rate)
-    declared[:, _COL["B4"]] = ~np.isnan(table.service_life[rows.factor])
-    modules = [m for m in profile.modules if m != "B6"]  # B6 is project-level energy use
-    if len(line_row) == 0:
-        return pd.Series(np.nan, index=pd.Index(modules, name="module"), name="coverage")
-    lines_per_row = np.bincount(line_row, minlength=len(declared)).astype(float)
-    share = (lines_per_row @ declared) / len(line_row)  # counts of whole lines: exact sums
-    coverage = pd.Series(share[[_COL[m] for m in modules]], index=pd.Index(modules, name="module"),
-                         name="coverage")
-    coverage.attrs["undeclared_factors"] = _undeclared_factors(table, rows, declared,
-                                                               lines_per_row, modules)
-    return coverage
-
-
-def _undeclared_factors(table: FactorTable, rows: _Rows, declared: np.ndarray,
-                        lines_per_row: np.ndarray, modules: list[str]) -> dict[str, list[str]]:
-    """Factor ids whose computed lines leave each in-scope module undeclared.
-
-    Per module the ids are ordered by their number of lines (most first, then by id), so a
-    warning can name where the data are missing. Works per scenario row, not per line.
-    """
-    lines_per_factor_missing = {}
-    for module in modules:  # a handful of modules over the rows, never over the lines
-        missing = ~declared[:, _COL[module]] & (lines_per_row > 0)
-        if not missing.any():
-            continue
-        counts = np.bincount(rows.factor[missing], weights=lines_per_row[missing],
-                             minlength=len(table))
-        used = np.flatnonzero(counts)
-        ids = np.asarray(table.ids, dtype=object)[used]
-        order = np.lexsort((ids.astype(str), -counts[used]))
-        lines_per_factor_missing[module] = [str(i) for i in ids[order]]
-    return lines_per_factor_missing
-
-
-def _ref(items: pd.DataFrame, at) -> str | None:
-    ref = items.at[at, "source_ref"] if "source_ref" in items.columns else None
-    return None if ref is None or (isinstance(ref, float) and np.isnan(ref)) else str(ref)
