@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klimafotavtrykk._regex_literals import LiteralIndex, fold, required_literals
+from klimafotavtrykk._regex_literals import LiteralIndex, fold, parse_tree, required_literals
 
 
 def _all_characters(planes: range) -> str:
@@ -116,3 +116,11 @@ def test_no_text_a_shipped_alias_matches_is_left_out(texts, rows):
         found = np.array([re.search(pattern, t, re.IGNORECASE) is not None for t in texts])
         assert not (found & ~kept).any(), (pattern, [t for t, f, k in zip(texts, found, kept,
                                                                           strict=True) if f and not k])
+
+
+def test_a_pattern_is_parsed_once_for_every_reader():
+    """The tree is read once per pattern and flags (cached), shared by its readers; a pattern
+    the parser refuses gives None, and no literals."""
+    assert parse_tree("hulldekke|fugebetong") is parse_tree("hulldekke|fugebetong")
+    assert parse_tree("(unclosed") is None
+    assert required_literals("(unclosed") is None

@@ -24,11 +24,39 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["required_literals", "LiteralIndex", "fold", "texts_index", "may_match", "first_match",
+__all__ = ["parse_tree", "required_literals", "LiteralIndex", "fold", "texts_index", "may_match", "first_match",
            "contains"]
 
 #: Separates the texts in the joined string; no literal holds it, so no hit spans two texts.
 _SEPARATOR = "\x00"
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_tree(pattern: str, flags: int = re.IGNORECASE):
+    """The parse tree of ``pattern`` (CPython's ``re._parser``), read once per process; None if unreadable.
+
+    :func:`required_literals` and the matcher's anchoring of lookahead patterns both read
+    it; parsing is most of what compiling costs, and each shipped alias pattern was parsed
+    for each reader. The tree is shared: read it, never change it.
+
+    Parameters
+    ----------
+    pattern : str
+        A regular expression (Python syntax).
+    flags : int
+        The flags it is compiled with.
+
+    Returns
+    -------
+    re._parser.SubPattern or None
+        None where the private parser is missing or refuses the pattern.
+    """
+    try:
+        import re._parser as sre_parse
+
+        return sre_parse.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - a private parser: on any change, the callers do without
+        return None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -55,10 +83,11 @@ def required_literals(pattern: str, flags: int = re.IGNORECASE) -> frozenset[str
         None when no literal is required (``\d+``, ``a?``), or the pattern
         cannot be read.
     """
-    import re._parser as sre_parse
-
+    tree = parse_tree(pattern, flags)
+    if tree is None:
+        return None
     try:
-        found = _sequence(sre_parse.parse(pattern, flags))
+        found = _sequence(tree)
     except Exception:  # noqa: BLE001 - a pattern this reader cannot follow is simply searched
         return None
     if not found or any(s == "" or _SEPARATOR in s for s in found):

@@ -80,7 +80,7 @@ import pandas as pd
 
 from klimafotavtrykk._data import data_path
 from klimafotavtrykk._frames import filled, text_code_parts, text_codes
-from klimafotavtrykk._regex_literals import LiteralIndex, may_match
+from klimafotavtrykk._regex_literals import LiteralIndex, may_match, parse_tree
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.vocabulary import DESCRIPTION_CHARS_READ
 
@@ -275,7 +275,7 @@ def _labour_table(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     for column in ("pattern", "unless"):
         for i, pattern in enumerate(frame[column]):  # data rows, not line items
             try:
-                re.compile(pattern)
+                re.compile(pattern, re.IGNORECASE)  # as _labour_pattern compiles it: cached once
             except re.error as exc:
                 raise DataError(f"{column} {pattern!r} does not compile: {exc}", file=name,
                                 row=i + 2) from None
@@ -321,7 +321,8 @@ def mappings_from_frames(aliases: pd.DataFrame, item_codes: pd.DataFrame,
                         row=int(np.flatnonzero(aliases["priority"].isna())[0]) + 2)
     for i, pattern in enumerate(aliases["pattern"]):  # data rows, not line items
         try:
-            re.compile(pattern)
+            # compiled as the search compiles it (_search_pattern): re's cache then holds it
+            re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
             raise DataError(f"pattern {pattern!r} does not compile: {exc}", file=names[0], row=i + 2) from None
     aliases = aliases.sort_values("priority", ascending=False, kind="stable").reset_index(drop=True)
@@ -727,11 +728,10 @@ def _search_pattern(pattern: str) -> re.Pattern:
     instead of one per character, whose cost grew with the square of the text.
     """
     import re._constants as sre_constants
-    import re._parser as sre_parse
 
     anchored = pattern
     try:
-        items = list(sre_parse.parse(pattern, re.IGNORECASE))
+        items = list(parse_tree(pattern, re.IGNORECASE))  # TypeError where unreadable: as written
         any_run = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
         if items and all(
                 op is sre_constants.ASSERT and arg[0] == 1 and len(arg[1]) > 0
