@@ -1,13 +1,18 @@
 """The parent's pass over many bids: per-pass helpers give each bid what it gets alone."""
 
 import types
+import warnings
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from klimafotavtrykk.tender.claims import _dates, _distinct_texts
 from klimafotavtrykk.tender.epd_checks import _mapped
 from klimafotavtrykk.tender.findings import empty_findings
+from klimafotavtrykk.tender.materials import _NOT_TOTAL, _TOTAL, _plain_line_totals, line_totals
 from klimafotavtrykk.tender.uncertainty import bid_contributions, contributions_many
 
 
@@ -159,3 +164,46 @@ def test_sorted_findings_by_kind_order_unknown_and_missing_first():
     assert out["source_ref"].tolist() == ["r3", "r5", "r4", "r2", "r6", "r1"]
     assert out["file"].tolist() == ["bud.xlsx"] * 6
     assert list(out.columns) == list(empty_findings().columns)
+
+
+def _plain_totals(k):
+    """The plain sum: NaN as 0 in an F-ordered copy of the total's modules, NaN where all are NaN."""
+    part = np.asfortranarray(k[:, _TOTAL])
+    part[np.isnan(part)] = 0.0
+    none = np.isnan(k).all(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(none, np.nan, np.nansum(part, axis=1))
+
+
+def test_line_totals_worked_out_by_hand():
+    # line 0: modules 1, 2 and 3.5 -> 6.5; line 1: every module NaN -> NaN; line 2: only the
+    # module outside the total given -> 0 (the line is computed, its total modules are not);
+    # line 3: -0.0 and NaN elsewhere -> +0.0 (summed onto a zero, as np.nansum does)
+    k = np.full((4, len(_TOTAL) + len(_NOT_TOTAL)), np.nan)
+    k[0, _TOTAL[:3]] = [1.0, 2.0, 3.5]
+    k[0, _NOT_TOTAL] = 100.0
+    k[2, _NOT_TOTAL] = 4.0
+    k[3, _TOTAL[0]] = -0.0
+    out = line_totals(k)
+    assert out[0] == 6.5 and np.isnan(out[1]) and out[2] == 0.0
+    assert out[3] == 0.0 and not np.signbit(out[3])
+
+
+_VALUES = st.sampled_from([np.nan, -0.0, 0.0, np.inf, -np.inf]) | st.floats(-1e12, 1e12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(k=hnp.arrays(np.float64, st.tuples(st.integers(0, 9000),
+                                          st.just(len(_TOTAL) + len(_NOT_TOTAL))),
+                    elements=_VALUES, fill=st.sampled_from([np.nan, 1.0, 0.1, -0.0])))
+def test_line_totals_are_the_plain_sums_bit_for_bit(k):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = line_totals(k)
+    with warnings.catch_warnings(record=True) as plain_caught:
+        warnings.simplefilter("always")
+        plain = _plain_line_totals(k)
+    assert np.array_equal(got.view(np.int64), _plain_totals(k).view(np.int64))
+    assert np.array_equal(got.view(np.int64), plain.view(np.int64))
+    # an infinite sum warns as the plain sum does (the bid's notes carry the text)
+    assert [str(w.message) for w in caught] == [str(w.message) for w in plain_caught]
