@@ -12,7 +12,14 @@ from hypothesis.extra import numpy as hnp
 from klimafotavtrykk.tender.claims import _dates, _distinct_texts
 from klimafotavtrykk.tender.epd_checks import _mapped
 from klimafotavtrykk.tender.findings import empty_findings
-from klimafotavtrykk.tender.materials import _NOT_TOTAL, _TOTAL, _plain_line_totals, line_totals
+from klimafotavtrykk.tender.materials import (
+    _NOT_TOTAL,
+    _TOTAL,
+    _plain_line_totals,
+    chosen_rows,
+    line_totals,
+    not_computed,
+)
 from klimafotavtrykk.tender.uncertainty import bid_contributions, contributions_many
 
 
@@ -207,3 +214,37 @@ def test_line_totals_are_the_plain_sums_bit_for_bit(k):
     assert np.array_equal(got.view(np.int64), plain.view(np.int64))
     # an infinite sum warns as the plain sum does (the bid's notes carry the text)
     assert [str(w.message) for w in caught] == [str(w.message) for w in plain_caught]
+
+
+def test_chosen_rows_worked_out_by_hand():
+    base = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    fb = np.array([[10.0, 20.0], [30.0, 40.0], [50.0, 60.0]])
+    gen = np.array([[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]])
+    # line 0 from the fallback, line 2 from both (the last pair wins), line 1 left as it is
+    out = chosen_rows(base, (np.array([True, False, True]), fb), (np.array([False, False, True]), gen))
+    assert out.tolist() == [[10.0, 20.0], [3.0, 4.0], [-5.0, -6.0]]
+    assert base.tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]  # not changed
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), n=st.integers(0, 50), k=st.integers(1, 5))
+def test_chosen_rows_are_the_nested_where(data, n, k):
+    arrays = [data.draw(hnp.arrays(np.float64, (n, k), elements=_VALUES)) for _ in range(3)]
+    masks = [data.draw(hnp.arrays(np.bool_, n)) for _ in range(2)]
+    plain = np.where(masks[1][:, None], arrays[2], np.where(masks[0][:, None], arrays[1], arrays[0]))
+    got = chosen_rows(arrays[0], (masks[0], arrays[1]), (masks[1], arrays[2]))
+    assert got.flags.c_contiguous and np.array_equal(got.view(np.int64), plain.view(np.int64))
+
+
+@settings(max_examples=100, deadline=None)
+@given(computed=st.lists(st.booleans(), max_size=30), data=st.data())
+def test_not_computed_is_the_plain_test_on_every_line(computed, data):
+    reason = np.array(data.draw(st.lists(st.sampled_from([None, "", "out_of_scope", "labour_only",
+                                                          "no_factor", np.nan]),
+                                         min_size=len(computed), max_size=len(computed))),
+                      dtype=object)
+    scored = types.SimpleNamespace(computed=np.array(computed, dtype=bool))
+    emissions = types.SimpleNamespace(reason=reason)
+    plain = ~scored.computed & (reason != "out_of_scope") & (reason != "labour_only")
+    got = not_computed(emissions, scored)
+    assert got.dtype == bool and got.tolist() == plain.tolist()

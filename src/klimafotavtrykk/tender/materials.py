@@ -378,10 +378,35 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     computed = np.isfinite(scored)
     status = _STATUS[np.select([~computed, down & expired, down, use_fb, usable],
                                range(5), 5)]  # one text object per status, gathered
-    modules = np.where(down[:, None], k_gen, np.where(use_fb[:, None], k_fb, k_claim))
+    modules = chosen_rows(k_claim, (use_fb, k_fb), (down, k_gen))
     return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
                        use_fallback=use_fb, computed=computed, modules=modules, status=status,
                        downgraded=down, committed=committed)
+
+
+def chosen_rows(base: np.ndarray, *others: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """A copy of ``base`` with the rows of each ``(rows, values)`` taken from ``values``, in turn.
+
+    The nested ``np.where(rows[:, None], values, ...)`` of the pairs, the
+    last pair outermost, without an array of every line per pair: only the
+    rows chosen are copied.
+
+    Parameters
+    ----------
+    base : numpy.ndarray
+        Shape ``(n, k)``.
+    *others : tuple of (numpy.ndarray of bool, numpy.ndarray)
+        Rows to take (shape ``(n,)``) and the array to take them from (as ``base``).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    out = np.array(base, copy=True, order="C")
+    for rows, values in others:
+        at = np.flatnonzero(rows)
+        out[at] = values[at]
+    return out
 
 
 #: Lines summed at a time by :func:`line_totals`: a block of module values (0.5 MB) stays in cache.
@@ -565,8 +590,11 @@ def not_computed(emissions: LineEmissions, scored: ScoredLines) -> np.ndarray:
     are labour, hire or temporary works (``labour_only``): neither is a
     material line missing from the bid.
     """
-    reason = emissions.reason
-    return ~scored.computed & (reason != "out_of_scope") & (reason != "labour_only")
+    out = ~np.asarray(scored.computed, dtype=bool)
+    at = np.flatnonzero(out)  # the reason is read only where no value is scored: few lines
+    reason = np.asarray(emissions.reason, dtype=object)[at]
+    out[at] = (reason != "out_of_scope") & (reason != "labour_only")
+    return out
 
 
 def product_limit_findings(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
@@ -900,7 +928,6 @@ def _per_row(result, n: int, offset: int, arrays=None):
 
     ``arrays`` are the result's :func:`_line_arrays` when already taken.
     """
-    k = np.full((n, len(MODULES)), np.nan)
     row_id, values, factor_source = arrays if arrays is not None else _line_arrays(result)
     rows = row_id - offset
     if len(rows) and (rows[1:] > rows[:-1]).all():  # in input order: the rows asked for are a block
@@ -911,9 +938,10 @@ def _per_row(result, n: int, offset: int, arrays=None):
     at = rows[inside]
     source = np.full(n, None, dtype=object)
     if len(at) == n:  # every row computed, in order: copied whole, not scattered
-        k[:] = values[inside]
+        k = np.array(values[inside], dtype=float, order="C")
         source[:] = factor_source[inside]
     else:
+        k = np.full((n, len(MODULES)), np.nan)
         k[at] = values[inside]
         source[at] = factor_source[inside]
     reason = np.full(n, None, dtype=object)
