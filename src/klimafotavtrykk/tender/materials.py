@@ -244,9 +244,14 @@ def own_scenario_given(materials: pd.DataFrame) -> np.ndarray:
     return given
 
 
-def without_own_scenario(materials: pd.DataFrame, counts: np.ndarray) -> pd.DataFrame:
-    """``materials`` with the own scenario cleared where it does not count (the same frame when none is)."""
-    drop = own_scenario_given(materials) & ~np.asarray(counts, dtype=bool)
+def without_own_scenario(materials: pd.DataFrame, counts: np.ndarray,
+                         given: np.ndarray | None = None) -> pd.DataFrame:
+    """``materials`` with the own scenario cleared where it does not count (the same frame when none is).
+
+    ``given`` is :func:`own_scenario_given` of ``materials`` when already taken.
+    """
+    given = own_scenario_given(materials) if given is None else given
+    drop = given & ~np.asarray(counts, dtype=bool)
     if not drop.any():
         return materials
     out = materials.copy()
@@ -823,7 +828,8 @@ def _cut(value, start: int, stop: int):
 def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: MaterialState, generic,
                   competition: Competition, detail: bool = False, found: pd.DataFrame | None = None,
                   limits: tuple[str, pd.DataFrame] | None = None,
-                  contributions: pd.DataFrame | None = None) -> MaterialEmissions:
+                  contributions: pd.DataFrame | None = None,
+                  own_given: np.ndarray | None = None) -> MaterialEmissions:
     """A bid's findings, product-limit gate, totals and (on request) lines from its computed lines.
 
     Parameters
@@ -849,6 +855,8 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
     contributions : DataFrame, optional
         Its :func:`~klimafotavtrykk.tender.uncertainty.bid_contributions`,
         likewise (:func:`~klimafotavtrykk.tender.uncertainty.contributions_many`).
+    own_given : numpy.ndarray of bool, optional
+        Its :func:`own_scenario_given`, likewise (taken for every bid's lines at once).
 
     Returns
     -------
@@ -865,7 +873,8 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         m, claims, match, generic, scored, competition, bid.file)
     if len(over):
         findings = pd.concat([findings, over], ignore_index=True)
-    if own_scenario_given(m).any():  # rare: the bid typed its own transport or waste
+    if (own_given if own_given is not None else own_scenario_given(m)).any():
+        # rare: the bid typed its own transport or waste
         counts = own_scenario_counts(m, _accepted(bid.file, m, competition))
         findings = pd.concat([findings, scenario_findings(m, counts, getattr(bid, "columns", None))],
                              ignore_index=True)
