@@ -20,7 +20,11 @@ from klimafotavtrykk.tender.materials import (
     line_totals,
     not_computed,
 )
-from klimafotavtrykk.tender.uncertainty import bid_contributions, contributions_many
+from klimafotavtrykk.tender.uncertainty import (
+    bid_contributions,
+    contribution_kinds,
+    contributions_many,
+)
 
 
 def _lines(status, computed, scored, factor_id, index, epd_ids, dataset_type):
@@ -248,3 +252,27 @@ def test_not_computed_is_the_plain_test_on_every_line(computed, data):
     plain = ~scored.computed & (reason != "out_of_scope") & (reason != "labour_only")
     got = not_computed(emissions, scored)
     assert got.dtype == bool and got.tolist() == plain.tolist()
+
+
+def test_contribution_kinds_worked_out_by_hand():
+    epd = np.array([True, True, True, False, True])
+    types = np.array(["product_epd", "industry_epd", "generic_data", "product_epd", None],
+                     dtype=object)
+    # a standing claim keeps a product or industry EPD; anything else, or no claim, is generic
+    assert contribution_kinds(epd, types).tolist() == [
+        "product_epd", "industry_epd", "generic", "generic", "generic"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), n=st.integers(0, 40))
+def test_contribution_kinds_are_the_plain_wheres(data, n):
+    epd = data.draw(hnp.arrays(np.bool_, n))
+    types = np.array(data.draw(st.lists(st.sampled_from(
+        ["product_epd", "industry_epd", "generic", "sector_epd", "", None, np.nan]),
+        min_size=n, max_size=n)), dtype=object)
+    generic_kind = np.array("generic", dtype=object)
+    kind = np.where(epd, types, generic_kind).astype(object)
+    known = (kind == "product_epd") | (kind == "industry_epd")
+    plain = np.where(known, kind, generic_kind).astype(object)
+    got = contribution_kinds(epd, types)
+    assert got.dtype == object and got.tolist() == plain.tolist()

@@ -241,7 +241,8 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
     ms, deleted = [], []
     for r in part:  # one frame per bid
         m = r.reconciled.evaluated.reset_index(drop=True)
-        deleted.append((m["origin"] == "tender").to_numpy(dtype=bool))
+        # as the Series' ==, a blank (as None) False, without its masked-array steps per bid
+        deleted.append(m["origin"].to_numpy(dtype=object, na_value=None) == "tender")
         ms.append(m.drop(columns="origin"))
     lengths = np.array([len(m) for m in ms], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)])
