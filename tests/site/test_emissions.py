@@ -353,3 +353,24 @@ def test_carrier_unusable_is_the_test_behind_the_carrier_reasons():
         unmatched = calculate_site(acts).unmatched.set_index("row_id")["reason"]
     carrier_reasons = {"missing_carrier", "unknown_carrier", "no_factor_for_scope"}
     assert [unmatched.get(i) in carrier_reasons for i in range(len(acts))] == expected
+
+
+def test_site_rows_computed_are_calculate_sites_rows_and_warn_alike():
+    # computed rows (metered diesel, hours with the default class: warned), and rows not
+    # computed (an unknown carrier, no amount): the same two frames, the same warning
+    activities = frame(activity=["a", "b", "c", "d"],
+                       carrier=["diesel", "diesel", "kerosene", "diesel"],
+                       litres=[100.0, np.nan, 10.0, np.nan],
+                       machine_hours=[np.nan, 10.0, np.nan, np.nan],
+                       rated_power_kw=[np.nan, 100.0, np.nan, np.nan])
+    with warnings.catch_warnings(record=True) as full_caught:
+        warnings.simplefilter("always")
+        full = calculate_site(activities)
+    with warnings.catch_warnings(record=True) as rows_caught:
+        warnings.simplefilter("always")
+        lines, unmatched = site_emissions.site_rows_computed(activities)
+    pd.testing.assert_frame_equal(lines, full.lines, check_exact=True)
+    pd.testing.assert_frame_equal(unmatched, full.unmatched, check_exact=True)
+    assert len(lines) == 2 and unmatched["reason"].tolist() == ["unknown_carrier", "no_amount"]
+    assert [str(w.message) for w in rows_caught] == [str(w.message) for w in full_caught]
+    assert len(rows_caught) == 1

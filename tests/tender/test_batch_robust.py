@@ -437,3 +437,22 @@ def test_a_pool_worker_freezes_its_heap_after_its_first_bid_and_this_process_nev
             assert pool.submit(gc.get_freeze_count).result() == 0  # a fresh worker
             score_bids(example, bids, executor=pool, quality=points)
             assert pool.submit(gc.get_freeze_count).result() > 0
+
+
+def test_the_collector_is_paused_while_the_batch_runs_and_restored_after(tmp_path, factors,
+                                                                          mappings):
+    import gc
+
+    write_bid(tmp_path / "a.xlsx")
+    shutil.copyfile(tmp_path / "a.xlsx", tmp_path / "b.xlsx")
+    seen = []
+    assert gc.isenabled()
+    try:
+        quiet(score_bids, competition(), tmp_path, factors=factors, mappings=mappings,
+              progress=lambda d, n, f: seen.append(gc.isenabled()))
+        assert seen == [False, False] and gc.isenabled()
+        gc.disable()  # left off when the caller had it off
+        quiet(score_bids, competition(), tmp_path, factors=factors, mappings=mappings)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

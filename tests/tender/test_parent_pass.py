@@ -1,14 +1,30 @@
 """The parent's pass over many bids: per-pass helpers give each bid what it gets alone."""
 
 import types
+import warnings
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from klimafotavtrykk.tender.claims import _dates, _distinct_texts
 from klimafotavtrykk.tender.epd_checks import _mapped
 from klimafotavtrykk.tender.findings import empty_findings
-from klimafotavtrykk.tender.uncertainty import bid_contributions, contributions_many
+from klimafotavtrykk.tender.materials import (
+    _NOT_TOTAL,
+    _TOTAL,
+    _plain_line_totals,
+    chosen_rows,
+    line_totals,
+    not_computed,
+)
+from klimafotavtrykk.tender.uncertainty import (
+    bid_contributions,
+    contribution_kinds,
+    contributions_many,
+)
 
 
 def _lines(status, computed, scored, factor_id, index, epd_ids, dataset_type):
@@ -159,3 +175,104 @@ def test_sorted_findings_by_kind_order_unknown_and_missing_first():
     assert out["source_ref"].tolist() == ["r3", "r5", "r4", "r2", "r6", "r1"]
     assert out["file"].tolist() == ["bud.xlsx"] * 6
     assert list(out.columns) == list(empty_findings().columns)
+
+
+def _plain_totals(k):
+    """The plain sum: NaN as 0 in an F-ordered copy of the total's modules, NaN where all are NaN."""
+    part = np.asfortranarray(k[:, _TOTAL])
+    part[np.isnan(part)] = 0.0
+    none = np.isnan(k).all(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(none, np.nan, np.nansum(part, axis=1))
+
+
+def test_line_totals_worked_out_by_hand():
+    # line 0: modules 1, 2 and 3.5 -> 6.5; line 1: every module NaN -> NaN; line 2: only the
+    # module outside the total given -> 0 (the line is computed, its total modules are not);
+    # line 3: -0.0 and NaN elsewhere -> +0.0 (summed onto a zero, as np.nansum does)
+    k = np.full((4, len(_TOTAL) + len(_NOT_TOTAL)), np.nan)
+    k[0, _TOTAL[:3]] = [1.0, 2.0, 3.5]
+    k[0, _NOT_TOTAL] = 100.0
+    k[2, _NOT_TOTAL] = 4.0
+    k[3, _TOTAL[0]] = -0.0
+    out = line_totals(k)
+    assert out[0] == 6.5 and np.isnan(out[1]) and out[2] == 0.0
+    assert out[3] == 0.0 and not np.signbit(out[3])
+
+
+_VALUES = st.sampled_from([np.nan, -0.0, 0.0, np.inf, -np.inf]) | st.floats(-1e12, 1e12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(k=hnp.arrays(np.float64, st.tuples(st.integers(0, 9000),
+                                          st.just(len(_TOTAL) + len(_NOT_TOTAL))),
+                    elements=_VALUES, fill=st.sampled_from([np.nan, 1.0, 0.1, -0.0])))
+def test_line_totals_are_the_plain_sums_bit_for_bit(k):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = line_totals(k)
+    with warnings.catch_warnings(record=True) as plain_caught:
+        warnings.simplefilter("always")
+        plain = _plain_line_totals(k)
+    assert np.array_equal(got.view(np.int64), _plain_totals(k).view(np.int64))
+    assert np.array_equal(got.view(np.int64), plain.view(np.int64))
+    # an infinite sum warns as the plain sum does (the bid's notes carry the text)
+    assert [str(w.message) for w in caught] == [str(w.message) for w in plain_caught]
+
+
+def test_chosen_rows_worked_out_by_hand():
+    base = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    fb = np.array([[10.0, 20.0], [30.0, 40.0], [50.0, 60.0]])
+    gen = np.array([[-1.0, -2.0], [-3.0, -4.0], [-5.0, -6.0]])
+    # line 0 from the fallback, line 2 from both (the last pair wins), line 1 left as it is
+    out = chosen_rows(base, (np.array([True, False, True]), fb), (np.array([False, False, True]), gen))
+    assert out.tolist() == [[10.0, 20.0], [3.0, 4.0], [-5.0, -6.0]]
+    assert base.tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]  # not changed
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), n=st.integers(0, 50), k=st.integers(1, 5))
+def test_chosen_rows_are_the_nested_where(data, n, k):
+    arrays = [data.draw(hnp.arrays(np.float64, (n, k), elements=_VALUES)) for _ in range(3)]
+    masks = [data.draw(hnp.arrays(np.bool_, n)) for _ in range(2)]
+    plain = np.where(masks[1][:, None], arrays[2], np.where(masks[0][:, None], arrays[1], arrays[0]))
+    got = chosen_rows(arrays[0], (masks[0], arrays[1]), (masks[1], arrays[2]))
+    assert got.flags.c_contiguous and np.array_equal(got.view(np.int64), plain.view(np.int64))
+
+
+@settings(max_examples=100, deadline=None)
+@given(computed=st.lists(st.booleans(), max_size=30), data=st.data())
+def test_not_computed_is_the_plain_test_on_every_line(computed, data):
+    reason = np.array(data.draw(st.lists(st.sampled_from([None, "", "out_of_scope", "labour_only",
+                                                          "no_factor", np.nan]),
+                                         min_size=len(computed), max_size=len(computed))),
+                      dtype=object)
+    scored = types.SimpleNamespace(computed=np.array(computed, dtype=bool))
+    emissions = types.SimpleNamespace(reason=reason)
+    plain = ~scored.computed & (reason != "out_of_scope") & (reason != "labour_only")
+    got = not_computed(emissions, scored)
+    assert got.dtype == bool and got.tolist() == plain.tolist()
+
+
+def test_contribution_kinds_worked_out_by_hand():
+    epd = np.array([True, True, True, False, True])
+    types = np.array(["product_epd", "industry_epd", "generic_data", "product_epd", None],
+                     dtype=object)
+    # a standing claim keeps a product or industry EPD; anything else, or no claim, is generic
+    assert contribution_kinds(epd, types).tolist() == [
+        "product_epd", "industry_epd", "generic", "generic", "generic"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), n=st.integers(0, 40))
+def test_contribution_kinds_are_the_plain_wheres(data, n):
+    epd = data.draw(hnp.arrays(np.bool_, n))
+    types = np.array(data.draw(st.lists(st.sampled_from(
+        ["product_epd", "industry_epd", "generic", "sector_epd", "", None, np.nan]),
+        min_size=n, max_size=n)), dtype=object)
+    generic_kind = np.array("generic", dtype=object)
+    kind = np.where(epd, types, generic_kind).astype(object)
+    known = (kind == "product_epd") | (kind == "industry_epd")
+    plain = np.where(known, kind, generic_kind).astype(object)
+    got = contribution_kinds(epd, types)
+    assert got.dtype == object and got.tolist() == plain.tolist()

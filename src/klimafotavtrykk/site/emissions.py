@@ -301,6 +301,42 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
     DefaultValueWarning
         When machine hours were converted with the default machine class.
     """
+    lines, unmatched, metadata = _site_rows(
+        activities, scope=scope, carriers=carriers, machinery=machinery,
+        transport_modes=transport_modes, electricity=electricity, energy_classes=energy_classes,
+        default_machine_class=default_machine_class)
+    return _result(lines, unmatched, scope, metadata)
+
+
+@python_strings
+def site_rows_computed(activities: pd.DataFrame, *, scope: str = "wtw", carriers=None,
+                       machinery=None, transport_modes: TransportModes | None = None,
+                       electricity: str = "electricity_no", energy_classes=None,
+                       default_machine_class: str = "other_construction"
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows :func:`calculate_site` computes and those it cannot, without its sums.
+
+    For a caller that cuts the rows of many sites apart (a batch of bids):
+    the totals, shares and groupings of the joint result would be of no
+    site. The parameters, errors and warnings are those of :func:`calculate_site`.
+
+    Returns
+    -------
+    lines, unmatched : DataFrame
+        ``SiteResult.lines`` and ``SiteResult.unmatched``.
+    """
+    lines, unmatched, _ = _site_rows(
+        activities, scope=scope, carriers=carriers, machinery=machinery,
+        transport_modes=transport_modes, electricity=electricity, energy_classes=energy_classes,
+        default_machine_class=default_machine_class)
+    return lines, unmatched
+
+
+def _site_rows(activities: pd.DataFrame, *, scope: str = "wtw", carriers=None,
+               machinery=None, transport_modes: TransportModes | None = None,
+               electricity: str = "electricity_no", energy_classes=None,
+               default_machine_class: str = "other_construction"):
+    """:func:`calculate_site` up to its result: computed rows, rows not computed and metadata."""
     if not isinstance(activities, pd.DataFrame):
         raise InputError("activities must be a pandas DataFrame", expected="DataFrame",
                          found=type(activities).__name__)
@@ -432,10 +468,10 @@ def calculate_site(activities: pd.DataFrame, *, scope: str = "wtw", carriers=Non
         warnings.warn(f"{assumed} activity rows have machine hours but no machine_class: the "
                       f"load factor and fuel use of {default_machine_class!r} were used",
                       DefaultValueWarning, stacklevel=user_stacklevel())
-    return _result(lines, unmatched, scope, {
+    return lines, unmatched, {
         "scope": scope, "electricity": electricity, "n_activities": n,
         "n_unmatched": int((~ok).sum()), "class_assumed_rows": assumed,
-        "default_machine_class": default_machine_class})
+        "default_machine_class": default_machine_class}
 
 
 def _result(lines, unmatched, scope, metadata) -> SiteResult:

@@ -43,6 +43,7 @@ from klimafotavtrykk.tender.materials import (
     line_emissions,
     material_findings_many,
     own_scenario_counts,
+    own_scenario_given,
     product_limit_findings_many,
     scenario_accepted,
     scored_lines,
@@ -240,7 +241,8 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
     ms, deleted = [], []
     for r in part:  # one frame per bid
         m = r.reconciled.evaluated.reset_index(drop=True)
-        deleted.append((m["origin"] == "tender").to_numpy(dtype=bool))
+        # as the Series' ==, a blank (as None) False, without its masked-array steps per bid
+        deleted.append(m["origin"].to_numpy(dtype=object, na_value=None) == "tender")
         ms.append(m.drop(columns="origin"))
     lengths = np.array([len(m) for m in ms], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)])
@@ -257,7 +259,9 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
                                      every["source_ref"].to_numpy(dtype=object)
                                      if "source_ref" in every.columns else np.full(len(every), None),
                                      getattr(competition, "accepted_scenarios", ()))
-        emissions = line_emissions(without_own_scenario(every, own_scenario_counts(every, accepted)),
+        own_given = own_scenario_given(every)  # for the bids' findings, each its own slice
+        emissions = line_emissions(without_own_scenario(every, own_scenario_counts(every, accepted),
+                                                        given=own_given),
                                    claims, match, calc_ids, table, competition, mappings)
         scored = scored_lines(every, claims, emissions, checks)
         state = MaterialState(match, claims, checks, epd_ids, emissions, scored)
@@ -282,7 +286,8 @@ def _together(part: list[ReadBid], competition: Competition, detail: bool, gener
                                           competition, detail,
                                           found=None if found is None else found[j],
                                           limits=(gates[j], over[j]),
-                                          contributions=shares[j])
+                                          contributions=shares[j],
+                                          own_given=own_given[starts[j]:starts[j + 1]])
                 site = evaluate_site(r.bid, competition, detail=detail, rows=sites.get(j))
             out.append(bid_summary(r.bid, competition, materials, site, detail=detail,
                                    caught=caught, content_sha256=r.content_sha256))

@@ -244,9 +244,14 @@ def own_scenario_given(materials: pd.DataFrame) -> np.ndarray:
     return given
 
 
-def without_own_scenario(materials: pd.DataFrame, counts: np.ndarray) -> pd.DataFrame:
-    """``materials`` with the own scenario cleared where it does not count (the same frame when none is)."""
-    drop = own_scenario_given(materials) & ~np.asarray(counts, dtype=bool)
+def without_own_scenario(materials: pd.DataFrame, counts: np.ndarray,
+                         given: np.ndarray | None = None) -> pd.DataFrame:
+    """``materials`` with the own scenario cleared where it does not count (the same frame when none is).
+
+    ``given`` is :func:`own_scenario_given` of ``materials`` when already taken.
+    """
+    given = own_scenario_given(materials) if given is None else given
+    drop = given & ~np.asarray(counts, dtype=bool)
     if not drop.any():
         return materials
     out = materials.copy()
@@ -366,16 +371,8 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     usable, expired = claims.usable, claims.expired
     down = (np.zeros(len(usable), dtype=bool) if checks is None else checks.downgrade) & usable
 
-    def total(k):  # np.nansum's steps (NaN set to 0 in a copy, then summed) on one copy
-        part = k[:, _TOTAL]
-        missing = np.isnan(part)
-        np.copyto(part, 0.0, where=missing)
-        none = missing.all(axis=1)  # NaN in every module: the modules summed, then the rest
-        if _NOT_TOTAL:
-            none &= np.isnan(k[:, _NOT_TOTAL]).all(axis=1)
-        return np.where(none, np.nan, part.sum(axis=1))
-
-    total_claim, total_fb, total_gen = total(k_claim), total(k_fb), total(k_gen)
+    total_claim, total_fb = line_totals(k_claim), line_totals(k_fb)
+    total_gen = total_fb if k_gen is k_fb else line_totals(k_gen)  # the same lines: summed once
     committed = _committed(materials["committed"])
     stands = usable & ~down                          # a claim that passed the checks
     claim_ok, fb_ok = np.isfinite(total_claim), np.isfinite(total_fb)
@@ -386,10 +383,89 @@ def scored_lines(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmis
     computed = np.isfinite(scored)
     status = _STATUS[np.select([~computed, down & expired, down, use_fb, usable],
                                range(5), 5)]  # one text object per status, gathered
-    modules = np.where(down[:, None], k_gen, np.where(use_fb[:, None], k_fb, k_claim))
+    modules = chosen_rows(k_claim, (use_fb, k_fb), (down, k_gen))
     return ScoredLines(total_claimed=total_claim, total_fallback=total_fb, scored=scored,
                        use_fallback=use_fb, computed=computed, modules=modules, status=status,
                        downgraded=down, committed=committed)
+
+
+def chosen_rows(base: np.ndarray, *others: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """A copy of ``base`` with the rows of each ``(rows, values)`` taken from ``values``, in turn.
+
+    The nested ``np.where(rows[:, None], values, ...)`` of the pairs, the
+    last pair outermost, without an array of every line per pair: only the
+    rows chosen are copied.
+
+    Parameters
+    ----------
+    base : numpy.ndarray
+        Shape ``(n, k)``.
+    *others : tuple of (numpy.ndarray of bool, numpy.ndarray)
+        Rows to take (shape ``(n,)``) and the array to take them from (as ``base``).
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    out = np.array(base, copy=True, order="C")
+    for rows, values in others:
+        at = np.flatnonzero(rows)
+        out[at] = values[at]
+    return out
+
+
+#: Lines summed at a time by :func:`line_totals`: a block of module values (0.5 MB) stays in cache.
+_TOTAL_BLOCK = 4096
+
+
+def line_totals(k: np.ndarray) -> np.ndarray:
+    """Each line's total over :data:`~klimafotavtrykk.vocabulary.TOTAL_MODULES`, NaN counted as 0.
+
+    The very sums of :func:`_plain_line_totals`, bit for bit: that sum adds
+    the columns of an F-ordered copy of every line one after the other to a
+    zero, and so does this, on a cached block of lines at a time, without the
+    copy (nor the masked assignment into it). A line is NaN only where every
+    module (those outside the total too) is NaN. When a sum is infinite or
+    NaN (an infinite value, an overflow), the plain sums are taken instead,
+    so that the warning raised is theirs too.
+
+    Parameters
+    ----------
+    k : numpy.ndarray
+        Module values per line, shape ``(n, len(MODULES))``. [kg CO2e]
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``. [kg CO2e]
+    """
+    n = len(k)
+    out = np.zeros(n)
+    none = np.empty(n, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, n, _TOTAL_BLOCK):  # blocks of lines, each summed whole
+            block = k[start:start + _TOTAL_BLOCK]
+            missing = np.isnan(block)
+            none[start:start + _TOTAL_BLOCK] = missing.all(axis=1)
+            clean = np.where(missing, 0.0, block)
+            sums = out[start:start + _TOTAL_BLOCK]
+            for j in _TOTAL:  # module by module, in order: the plain sum's own order
+                sums += clean[:, j]
+    if not np.isfinite(out[~none]).all():
+        return _plain_line_totals(k)
+    out[none] = np.nan
+    return out
+
+
+def _plain_line_totals(k: np.ndarray) -> np.ndarray:
+    """:func:`line_totals` as np.nansum takes it: NaN set to 0 in a copy, then summed."""
+    part = k[:, _TOTAL]
+    missing = np.isnan(part)
+    np.copyto(part, 0.0, where=missing)
+    none = missing.all(axis=1)  # NaN in every module: the modules summed, then the rest
+    if _NOT_TOTAL:
+        none &= np.isnan(k[:, _NOT_TOTAL]).all(axis=1)
+    return np.where(none, np.nan, part.sum(axis=1))
 
 
 def material_findings(materials: pd.DataFrame, claims: EpdClaims, emissions: LineEmissions,
@@ -519,8 +595,11 @@ def not_computed(emissions: LineEmissions, scored: ScoredLines) -> np.ndarray:
     are labour, hire or temporary works (``labour_only``): neither is a
     material line missing from the bid.
     """
-    reason = emissions.reason
-    return ~scored.computed & (reason != "out_of_scope") & (reason != "labour_only")
+    out = ~np.asarray(scored.computed, dtype=bool)
+    at = np.flatnonzero(out)  # the reason is read only where no value is scored: few lines
+    reason = np.asarray(emissions.reason, dtype=object)[at]
+    out[at] = (reason != "out_of_scope") & (reason != "labour_only")
+    return out
 
 
 def product_limit_findings(materials: pd.DataFrame, claims: EpdClaims, match: GenericMatch,
@@ -749,7 +828,8 @@ def _cut(value, start: int, stop: int):
 def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: MaterialState, generic,
                   competition: Competition, detail: bool = False, found: pd.DataFrame | None = None,
                   limits: tuple[str, pd.DataFrame] | None = None,
-                  contributions: pd.DataFrame | None = None) -> MaterialEmissions:
+                  contributions: pd.DataFrame | None = None,
+                  own_given: np.ndarray | None = None) -> MaterialEmissions:
     """A bid's findings, product-limit gate, totals and (on request) lines from its computed lines.
 
     Parameters
@@ -775,6 +855,8 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
     contributions : DataFrame, optional
         Its :func:`~klimafotavtrykk.tender.uncertainty.bid_contributions`,
         likewise (:func:`~klimafotavtrykk.tender.uncertainty.contributions_many`).
+    own_given : numpy.ndarray of bool, optional
+        Its :func:`own_scenario_given`, likewise (taken for every bid's lines at once).
 
     Returns
     -------
@@ -791,7 +873,8 @@ def bid_materials(bid, rec, m: pd.DataFrame, deleted: np.ndarray, state: Materia
         m, claims, match, generic, scored, competition, bid.file)
     if len(over):
         findings = pd.concat([findings, over], ignore_index=True)
-    if own_scenario_given(m).any():  # rare: the bid typed its own transport or waste
+    if (own_given if own_given is not None else own_scenario_given(m)).any():
+        # rare: the bid typed its own transport or waste
         counts = own_scenario_counts(m, _accepted(bid.file, m, competition))
         findings = pd.concat([findings, scenario_findings(m, counts, getattr(bid, "columns", None))],
                              ignore_index=True)
@@ -854,7 +937,6 @@ def _per_row(result, n: int, offset: int, arrays=None):
 
     ``arrays`` are the result's :func:`_line_arrays` when already taken.
     """
-    k = np.full((n, len(MODULES)), np.nan)
     row_id, values, factor_source = arrays if arrays is not None else _line_arrays(result)
     rows = row_id - offset
     if len(rows) and (rows[1:] > rows[:-1]).all():  # in input order: the rows asked for are a block
@@ -865,9 +947,10 @@ def _per_row(result, n: int, offset: int, arrays=None):
     at = rows[inside]
     source = np.full(n, None, dtype=object)
     if len(at) == n:  # every row computed, in order: copied whole, not scattered
-        k[:] = values[inside]
+        k = np.array(values[inside], dtype=float, order="C")
         source[:] = factor_source[inside]
     else:
+        k = np.full((n, len(MODULES)), np.nan)
         k[at] = values[inside]
         source[at] = factor_source[inside]
     reason = np.full(n, None, dtype=object)

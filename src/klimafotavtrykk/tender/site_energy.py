@@ -164,9 +164,10 @@ class SiteSlice:
 
 
 def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> list[SiteRows]:
-    """:func:`site_rows` for many bids in one :func:`~klimafotavtrykk.site.calculate_site` call.
+    """:func:`site_rows` for many bids in one site calculation.
 
-    Each bid's rows and fallback rows are numbered on from the previous
+    One :func:`~klimafotavtrykk.site.emissions.site_rows_computed` computes
+    every bid's rows (the joint result's sums would be of no bid). Each bid's rows and fallback rows are numbered on from the previous
     bid's; the result is cut back into one :class:`SiteRows` per bid, as
     :func:`site_rows` gives it for that bid alone (its ``result`` a
     :class:`SiteSlice`).
@@ -182,7 +183,7 @@ def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> lis
     list of SiteRows
     """
     from klimafotavtrykk.scoring import committed_emissions
-    from klimafotavtrykk.site import calculate_site
+    from klimafotavtrykk.site.emissions import site_rows_computed
 
     every = pd.concat(activities, ignore_index=True)  # one frame for the bids, then one take
     committed_all = every["committed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
@@ -203,8 +204,9 @@ def site_rows_many(activities: list[pd.DataFrame], fallback_carrier: str) -> lis
     frame["carrier"] = pd.Series(np.where(fb_row, fallback_carrier,
                                           frame["carrier"].to_numpy(dtype=object)),
                                  index=frame.index, dtype=object)
-    result = calculate_site(frame.drop(columns=["committed", "category"]), scope=SITE_SCOPE)
-    lines, unmatched = result.lines, result.unmatched
+    # the rows only: the joint result's sums and shares would be of no bid
+    lines, unmatched = site_rows_computed(frame.drop(columns=["committed", "category"]),
+                                          scope=SITE_SCOPE)
     rid = lines["row_id"].to_numpy(dtype=np.int64)
     kg_all = np.full(first, np.nan)
     kg_all[rid] = lines["kg_co2e"].to_numpy(dtype=float)

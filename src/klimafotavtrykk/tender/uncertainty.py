@@ -108,10 +108,7 @@ def contributions_many(materials: pd.DataFrame, claims, match, epd_ids: np.ndarr
     """
     epd = (scored.status == "epd") & scored.computed
     factor_id = np.where(epd, epd_ids, match.factor_id).astype(object)
-    generic_kind = np.array("generic", dtype=object)  # one text object on every such row
-    kind = np.where(epd, claims.dataset_type, generic_kind).astype(object)
-    known = (kind == "product_epd") | (kind == "industry_epd")  # np.isin's test on a short list
-    kind = np.where(known, kind, generic_kind).astype(object)
+    kind = contribution_kinds(epd, claims.dataset_type)
     frame = generic.frame
     groups = (frame["material_group"].fillna("").astype(str).to_numpy(dtype=object)
               if "material_group" in frame.columns else filled(len(frame), ""))
@@ -134,6 +131,32 @@ def contributions_many(materials: pd.DataFrame, claims, match, epd_ids: np.ndarr
     out = out.drop(columns="bid")
     return [out.iloc[a:b].reset_index(drop=True) if b > a else None
             for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
+def contribution_kinds(epd: np.ndarray, dataset_type: np.ndarray) -> np.ndarray:
+    """Each line's dataset type as a contribution counts it: its EPD's, else ``"generic"``.
+
+    A line whose EPD claim stands (``epd``) keeps its ``product_epd`` or
+    ``industry_epd``; every other line, and any other type, is ``"generic"``
+    (one text object on every such line). The types are read on the EPD
+    lines only.
+
+    Parameters
+    ----------
+    epd : numpy.ndarray of bool
+    dataset_type : numpy.ndarray of object
+        Per line, as :class:`~klimafotavtrykk.tender.claims.EpdClaims` gives it.
+
+    Returns
+    -------
+    numpy.ndarray of object
+    """
+    kind = filled(len(epd), "generic")
+    at = np.flatnonzero(epd)
+    types = np.asarray(dataset_type, dtype=object)[at]
+    known = (types == "product_epd") | (types == "industry_epd")  # np.isin's test on a short list
+    kind[at[known]] = types[known]
+    return kind
 
 
 def sampled_points(rule, emissions: np.ndarray, price: np.ndarray, fixed: pd.DataFrame) -> np.ndarray:
