@@ -234,3 +234,32 @@ def test_a_bid_in_the_tenders_order_and_shuffled_evaluates_the_same_lines():
     one_deleted = reconcile(bid().iloc[:2], TENDER, file="b.xlsx").evaluated  # a line stacked
     assert one_deleted["origin"].tolist() == ["bid", "bid", "tender"]
     assert one_deleted["line_key"].tolist() == KEYS
+
+
+def test_keys_found_among_clean_tender_keys_are_not_checked_again():
+    """Where every tender key is clean, keys found as written are; where one is not, all are cleaned.
+
+    Worked out by hand: tender keys ``1#a`` and ``2 x#b`` are clean; a bid key `` 1#a`` is not
+    found as written, cleaned to ``1#a`` (row 0), ``2 x#b`` is found (row 1). With a tender key
+    ``2  x#b`` (doubled blank, a tender built by hand) the same key as written is found, but not
+    clean: every key is cleaned, ``2 x#b`` is then no tender key (-1).
+    """
+    from klimafotavtrykk.tender.reference import (
+        TenderQuantities,
+        _key_index,
+        _key_positions,
+        _keys_clean,
+    )
+
+    def tender(keys):
+        return TenderQuantities(file="t.xlsx", sha256=None,
+                                lines=pd.DataFrame({"line_key": pd.Series(keys, dtype=object)}))
+
+    clean, doubled = tender(["1#a", "2 x#b"]), tender(["1#a", "2  x#b"])
+    assert _keys_clean(clean) and not _keys_clean(doubled)
+    assert _keys_clean(TENDER)  # keys made by line_keys
+    bid_keys = pd.Series([" 1#a", "2 x#b"], dtype=object)
+    for flag in (True, False):  # the answer does not depend on the flag where the keys are clean
+        assert _key_positions(bid_keys, _key_index(clean), flag).tolist() == [0, 1]
+    assert _key_positions(pd.Series(["1#a", "2  x#b"], dtype=object), _key_index(doubled),
+                          _keys_clean(doubled)).tolist() == [0, -1]
