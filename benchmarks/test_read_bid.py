@@ -42,6 +42,20 @@ pandas' fixed costs or one pass over Python objects. Sending the text columns as
 distinct objects was measured and not taken: the per-row unique columns (cell references,
 post numbers, line keys) dominate the pickle, and coding the others cost more than it saved
 (dumps + loads 4.7 -> 5.2 ms).
+
+Issue #13, worker7 (2026-12-08; load 1.7-2.9 from other sessions, so each change was timed in
+one process against the code before, alternating, on bids just read): ``reconcile`` takes the
+tender's side of every comparison and of the matched lines from a per-tender cache and knows
+once per tender that its keys are clean: 6.29 / 6.56 -> 5.22 / 5.71 ms (min of 40; median
+7.08 / 7.31 -> 6.07 / 6.41). ``read_bid`` reads the bid columns ``bid_frames`` types itself as
+object cells, without a text type inferred first and converted back: 55.6 / 59.5 -> 54.2 /
+57.4 ms (min; median 59.4 / 62.1 -> 58.6 / 61.6). The whole task, 40 bids three times in four
+alternating pairs: min 63.9 / 62.6 / 62.0 / 67.2 -> 60.8 / 62.3 / 62.4 / 60.6 ms, median
+68.4 / 65.4 / 68.6 / 71.7 -> 64.6 / 65.1 / 66.4 / 67.8 ms. Coding a column of distinct text
+from a set instead of factorizing it (the fingerprint's references, post numbers, keys) saved
+0.17 ms a column on strings whose hashes were cached but nothing on a bid's fresh strings
+(6.27 -> 6.58 ms): reverted. Frames without rows for the sheet's cells and skipped rows made
+once: not measurable (read_bid 54.0 / 53.3 -> 54.2 / 52.2 ms): not kept.
 """
 
 import pickle

@@ -11,6 +11,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +135,57 @@ def test_bid_frames_types_the_columns_and_lists_what_it_cannot_read():
     assert found[["source_ref", "kind", "detail"]].values.tolist() == [
         ["[b.xlsx]M!E3", "bad_dataset_type", "noe annet"],
         ["[b.xlsx]M!E3", "bad_committed", "tja"]]
+
+
+_READ_AS_IS = {  # per bid column: the cells of two material rows, as a bidder may fill them
+    "filled": {},
+    "text": {"epd_id": [" NEPD-1 ", "  "], "epd_gwp_a1a3": ["215,5", "x"],
+             "dataset_type": ["Produkt-EPD ", "noe annet"], "epd_valid_until": ["31.05.2026", "snart"],
+             "mass_per_unit": ["2 400", None], "committed": ["ja", "kanskje"],
+             "epd_declared_unit": [" m3", None], "product": ["B30", None]},
+    "text_in_every_cell": {"epd_id": ["A", "B"], "epd_valid_until": ["2026-01-01", "2027-01-01"],
+                           "committed": ["ja", "nei"], "dataset_type": ["x", "y"],
+                           "epd_declared_unit": ["m3", "kg"], "product": ["P", "Q"]},
+    "numbers_in_text_columns": {"epd_id": [123, 4.5], "dataset_type": [1, None],
+                                "committed": [1, 0], "epd_declared_unit": [3, None]},
+    "blank": {"epd_id": [None, None], "epd_gwp_a1a3": [None, None], "dataset_type": [None, None],
+              "epd_valid_until": [None, None], "mass_per_unit": [None, None],
+              "committed": [None, None], "epd_declared_unit": [None, None],
+              "product": [None, None]},
+}
+_SITE_AS_IS = {"filled": {}, "text": {"rated_power_kw": ["12,5", "abc"], "committed": ["yes", "?"],
+                                      "category": [" maskin", "noe"], "carrier": ["HVO100 ", None]},
+               "text_in_every_cell": {"rated_power_kw": ["1", "2"], "machine": ["a", "b"]},
+               "numbers_in_text_columns": {"carrier": [1, 2.5], "committed": [1, None]},
+               "blank": {"category": [None, None], "committed": [None, None]}}
+
+
+@pytest.mark.filterwarnings("ignore:Parsing dates:UserWarning")  # the writer, on text dates
+@pytest.mark.parametrize("case", sorted(_READ_AS_IS))
+def test_bid_columns_read_as_object_give_the_frames_of_columns_typed_first(
+        tmp_path, filled, monkeypatch, case):
+    """The bid's own columns typed by ``bid_frames`` from object cells (``untyped``) give the
+    frames, findings and warnings that typing them as new columns first (text inferred) gave."""
+    from pandas.testing import assert_frame_equal
+
+    from klimafotavtrykk.tender import reader
+    from klimafotavtrykk.tender.template import write_template
+
+    rows, site, declaration = filled
+    rows = rows.astype(object).assign(**{k: pd.Series(v, dtype=object)
+                                         for k, v in _READ_AS_IS[case].items()})
+    site = site.astype(object).assign(**{k: pd.Series(v, dtype=object)
+                                         for k, v in _SITE_AS_IS[case].items()})
+    path = write_template(tmp_path / "bud.xlsx", rows=rows, site=site, declaration=declaration)
+    got = reader.read_bid(path)
+    monkeypatch.setattr(reader, "_TYPED_HERE", {"materials": frozenset(), "site": frozenset()})
+    expected = reader.read_bid(path)
+    for name in ("materials", "site", "findings"):
+        a, b = getattr(got, name), getattr(expected, name)
+        assert_frame_equal(a, b, check_exact=True)
+        assert list(a.dtypes) == list(b.dtypes)
+        assert [[type(v) for v in a[c].tolist()] for c in a.columns] == [
+            [type(v) for v in b[c].tolist()] for c in b.columns]
+    assert got.warnings == expected.warnings and got.columns == expected.columns
+    if case == "text_in_every_cell":  # read as is, typed where bid_frames does not type it
+        assert str(got.materials["epd_declared_unit"].dtype) == "str"

@@ -9,6 +9,7 @@ built by hand, so the expected findings can be counted by eye.
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from klimafotavtrykk.tender.reference import reconcile, tender_quantities
 
@@ -162,3 +163,103 @@ def test_frames_without_rows_are_the_same_for_every_bid_and_each_its_own():
     added = reconcile(bid(line_key=(2, "9.99#x")), TENDER, file="b.xlsx")
     assert added.excluded["exclusion"].tolist() == ["added_line"]
     assert added.excluded["source_ref"].tolist() == ["[b.xlsx]Materialer!E4"]
+
+
+def _frame_of(column) -> pd.DataFrame:
+    return pd.DataFrame({"x": column}, index=pd.RangeIndex(len(column)))
+
+
+def test_tender_columns_given_as_a_frame_infers_them_from_their_values():
+    """A matched line's tender column (``_restored``) is what ``iloc[rows].to_numpy()`` became.
+
+    Text columns are given as their own text array where the frame would infer that type from
+    the values again: a column with a value (python storage) at rows in order and shuffled;
+    not a column with no value (inferred as float, not text), nor one in Arrow storage (the
+    frame infers python storage from the values), nor an object column.
+    """
+    from pandas.testing import assert_frame_equal
+
+    from klimafotavtrykk._string_storage import python_strings
+    from klimafotavtrykk.tender.reference import TenderQuantities, _reference, _restored
+
+    @python_strings
+    def check():
+        lines = pd.DataFrame({
+            "line_key": ["1#a", "2#b", "3#c", "4#d"],
+            "post_number": pd.Series(["1", None, "3", "4"], dtype="str"),
+            "item_code": pd.Series([None] * 4, dtype="str"),  # no value: not a text array
+            "building_part": pd.Series(["23", "24", "23", None],
+                                       dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+            "description": pd.Series(["a", None, 3, "d"], dtype=object),
+            "quantity": [1.0, np.nan, 3.0, 4.0], "unit": pd.Series(["m3"] * 4, dtype="str"),
+            "thickness_mm": np.nan, "source_ref": None})
+        tender = TenderQuantities(file="t.xlsx", sha256=None, lines=lines)
+        reference = _reference(tender)
+        # worked out from the dtypes above: Arrow storage is text too, used only under its own storage
+        assert set(reference.strings) == {"post_number", "building_part", "unit"}
+        assert _reference(tender) is reference  # once per tender
+        for rows, in_order in ((np.arange(4), True), (np.array([3, 0, 2]), False),
+                               (np.array([1, 1]), False),  # no value among them: not text
+                               (np.array([], dtype=np.int64), False)):  # no row: not text
+            for name in ("post_number", "item_code", "building_part", "description",
+                         "quantity", "unit", "thickness_mm"):
+                got = _frame_of(_restored(reference, lines, name, rows, in_order))
+                expected = _frame_of(lines[name].iloc[rows].to_numpy())
+                assert_frame_equal(got, expected, check_exact=True)
+                assert _cells(got) == _cells(expected)
+                assert got.dtypes.iloc[0] == expected.dtypes.iloc[0]
+        with pytest.raises(ValueError):  # the shared arrays are read-only
+            reference.values["quantity"][0] = 2.0
+
+    check()
+
+
+def test_a_bid_in_the_tenders_order_and_shuffled_evaluates_the_same_lines():
+    """Lines matched in order (no rows taken) and out of order (rows taken) give the same lines."""
+    from pandas.testing import assert_frame_equal
+
+    from klimafotavtrykk._string_storage import python_strings
+
+    @python_strings
+    def evaluated(frame):
+        return reconcile(frame, TENDER, file="b.xlsx").evaluated
+
+    in_order = evaluated(bid())
+    shuffled = evaluated(bid().iloc[[2, 0, 1]].reset_index(drop=True))
+    assert_frame_equal(shuffled, in_order.iloc[[2, 0, 1]].reset_index(drop=True),
+                       check_exact=True)
+    assert _cells(shuffled) == _cells(in_order.iloc[[2, 0, 1]])
+    assert in_order["line_key"].dtype == object and in_order["line_key"].tolist() == KEYS
+    assert in_order["post_number"].tolist() == ["1", "2", "3"]
+    one_deleted = reconcile(bid().iloc[:2], TENDER, file="b.xlsx").evaluated  # a line stacked
+    assert one_deleted["origin"].tolist() == ["bid", "bid", "tender"]
+    assert one_deleted["line_key"].tolist() == KEYS
+
+
+def test_keys_found_among_clean_tender_keys_are_not_checked_again():
+    """Where every tender key is clean, keys found as written are; where one is not, all are cleaned.
+
+    Worked out by hand: tender keys ``1#a`` and ``2 x#b`` are clean; a bid key `` 1#a`` is not
+    found as written, cleaned to ``1#a`` (row 0), ``2 x#b`` is found (row 1). With a tender key
+    ``2  x#b`` (doubled blank, a tender built by hand) the same key as written is found, but not
+    clean: every key is cleaned, ``2 x#b`` is then no tender key (-1).
+    """
+    from klimafotavtrykk.tender.reference import (
+        TenderQuantities,
+        _key_index,
+        _key_positions,
+        _keys_clean,
+    )
+
+    def tender(keys):
+        return TenderQuantities(file="t.xlsx", sha256=None,
+                                lines=pd.DataFrame({"line_key": pd.Series(keys, dtype=object)}))
+
+    clean, doubled = tender(["1#a", "2 x#b"]), tender(["1#a", "2  x#b"])
+    assert _keys_clean(clean) and not _keys_clean(doubled)
+    assert _keys_clean(TENDER)  # keys made by line_keys
+    bid_keys = pd.Series([" 1#a", "2 x#b"], dtype=object)
+    for flag in (True, False):  # the answer does not depend on the flag where the keys are clean
+        assert _key_positions(bid_keys, _key_index(clean), flag).tolist() == [0, 1]
+    assert _key_positions(pd.Series(["1#a", "2  x#b"], dtype=object), _key_index(doubled),
+                          _keys_clean(doubled)).tolist() == [0, -1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -202,8 +203,13 @@ def _grid(rows: list[list]) -> np.ndarray:
 
 
 def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
-           number_locale, features: _Features, extra_columns: dict[str, int] | None = None):
-    """Item lines and findings of one sheet below its header (see the module docstring)."""
+           number_locale, features: _Features, extra_columns: dict[str, int] | None = None,
+           untyped: Collection[str] = ()):
+    """Item lines and findings of one sheet below its header (see the module docstring).
+
+    The extra columns (``extra_columns``: name -> 0-based column) are the cells as read, blanks
+    None; those named in ``untyped`` stay ``object``, the others are typed as a new column is.
+    """
     start = header.data_start
     body = grid[start:]
     n_body = len(body)
@@ -341,7 +347,9 @@ def _lines(grid: np.ndarray, merged, header: HeaderMatch, file, sheet: str,
     for name, col in (extra_columns or {}).items():  # extra columns: cell values as read
         values = body[idx, col]  # a copy (fancy indexing)
         values[values == ""] = None
-        columns[name] = values  # typed as a new column is (text columns infer str)
+        # typed as a new column is (text columns infer str), unless the caller types it itself
+        columns[name] = (pd.Series(values, dtype=object, copy=False, index=index)
+                         if name in untyped else values)
     items = pd.DataFrame(columns, index=index, copy=False)  # once, every column
     return items, {"skipped": skipped, "cells": findings.frame(), "notes": notes}
 

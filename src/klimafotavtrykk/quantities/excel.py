@@ -21,6 +21,7 @@ import dataclasses
 import io
 import os
 import warnings
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -366,8 +367,8 @@ class CheckedWorkbook:
         self.sheet_names = tuple(name for name, _, _ in self._sheets)
 
     def read(self, sheet=None, *, header_row: int | None = None, include_hidden: bool = False,
-             number_locale: str | None = "nb-NO", extra_aliases: dict[str, str] | None = None
-             ) -> tuple[pd.DataFrame, BoqMetadata]:
+             number_locale: str | None = "nb-NO", extra_aliases: dict[str, str] | None = None,
+             untyped: Collection[str] = ()) -> tuple[pd.DataFrame, BoqMetadata]:
         """Item lines of one sheet, as :func:`read_excel` reads them.
 
         Parameters
@@ -380,6 +381,11 @@ class CheckedWorkbook:
             own columns). Such a column is kept as the cells' values, as read
             (empty cells None), after the line columns; it is listed in
             ``meta.extra_columns`` and not among the unmapped columns.
+        untyped : collection of str, optional
+            Extra columns kept as ``object`` cells: no text type is inferred
+            for them (a caller that types them itself skips that pass, and
+            the conversion back). The others get the type a new column is
+            inferred to have.
 
         Returns
         -------
@@ -390,7 +396,7 @@ class CheckedWorkbook:
         with collector_paused():  # until the row lists are gone: see klimafotavtrykk.gc_pause
             return self._read(sheet, header_row=header_row, include_hidden=include_hidden,
                               number_locale=number_locale, extra_aliases=extra_aliases,
-                              progress=None)
+                              progress=None, untyped=untyped)
 
     def rows(self, sheet) -> list[list]:
         """Every cell value of a sheet, row by row, as read (empty cells ``""``).
@@ -412,7 +418,7 @@ class CheckedWorkbook:
         return rows
 
     def _read(self, sheet, *, header_row, include_hidden, number_locale, extra_aliases,
-              progress):
+              progress, untyped: Collection[str] = ()):
         file, sha, archive, data = self.file, self.sha256, self._archive, self._data
         workbook, sheets = self._book, self._sheets
         names = [name for name, _, _ in sheets]
@@ -476,7 +482,7 @@ class CheckedWorkbook:
                               "because it was asked for", sheet=name))
         features = _features(archive, data, name, file)
         items, meta_parts = _lines(grid, merged, header, file, name, number_locale, features,
-                                   extra)
+                                   extra, untyped)
         notes.extend(features.notes)
         notes.extend(meta_parts.pop("notes"))
         meta = BoqMetadata(
