@@ -15,14 +15,14 @@ import numpy as np
 from klimafotavtrykk.lifecycle.construction import site_waste
 from klimafotavtrykk.lifecycle.end_of_life import d_over_cycles
 from klimafotavtrykk.lifecycle.product import a1a3
-from klimafotavtrykk.vocabulary import MODULES
+from klimafotavtrykk.vocabulary import MODULE_INDEX, MODULES
 
 __all__ = ["module_intensities", "totals_by_group", "line_results", "scope_mask"]
 
 #: Lines per block in :func:`line_results` (4096 × 15 float64 ≈ 0.5 MB, fits in L2).
 BLOCK = 4096
 
-_COL = {m: j for j, m in enumerate(MODULES)}
+_COL = MODULE_INDEX  # the column of each module in the intensity arrays
 _C = [_COL[m] for m in ("C1", "C2", "C3", "C4")]
 _DECLARED_ONLY = [_COL[m] for m in ("B1", "B2", "B3", "B5", "B6", "B7", "C1", "C2", "C3", "C4")]
 

@@ -20,13 +20,11 @@ import pandas as pd
 
 from klimafotavtrykk._frames import factorized
 from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_metres
-from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
+from klimafotavtrykk.vocabulary import DIMENSIONS, MODULE_INDEX, MODULES
 
 __all__ = ["EpdClaims", "GenericMatch", "epd_claims", "generic_match", "claim_factor_table",
            "claim_factor_tables", "epd_factor_rows", "claim_mass_per_base", "generic_mass_per_base",
            "line_units"]
-
-_COL = {m: j for j, m in enumerate(MODULES)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -331,7 +329,7 @@ def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np
     mass_per_declared = declared_scale * mass_per_base[np.arange(n_e), declared_dim]
     ratio = np.where(has_g, mass_per_declared / generic.mass_per_declared_unit[at], np.nan)
     modules = np.where(has_g[:, None], generic.modules[at] * ratio[:, None], np.nan)
-    modules[:, _COL["A1-A3"]] = value
+    modules[:, MODULE_INDEX["A1-A3"]] = value
 
     def inherit(array, missing):
         return np.where(has_g, array[at], missing)

@@ -44,15 +44,14 @@ from klimafotavtrykk.tender.epd_checks import (
 from klimafotavtrykk.tender.findings import empty_findings
 from klimafotavtrykk.tender.reference import reconcile
 from klimafotavtrykk.tender.uncertainty import bid_contributions
-from klimafotavtrykk.vocabulary import MODULES, TOTAL_MODULES
+from klimafotavtrykk.vocabulary import MODULE_INDEX, MODULES, TOTAL_MODULES
 
 __all__ = ["LineEmissions", "ScoredLines", "MaterialEmissions", "MaterialState", "line_emissions",
            "scored_lines", "material_findings", "material_findings_many", "product_limit_findings",
            "product_limit_findings_many", "material_lines",
            "bid_materials", "evaluate_materials"]
 
-_COL = {m: j for j, m in enumerate(MODULES)}
-_TOTAL = [_COL[m] for m in TOTAL_MODULES]
+_TOTAL = [MODULE_INDEX[m] for m in TOTAL_MODULES]
 _NOT_TOTAL = [j for j in range(len(MODULES)) if j not in _TOTAL]
 _GATE_KINDS = ("product_limit_exceeded", "product_limit_unit_mismatch")
 #: Bid columns that say what the bid claims and commits to: read by the EPD steps here, never
@@ -724,15 +723,15 @@ def material_lines(materials: pd.DataFrame, claims: EpdClaims, match: GenericMat
         "reason": np.where(scored.computed, None, emissions.reason),
         "epd_declared_unit": claims.unit.to_numpy(dtype=object),
         "epd_gwp_a1a3": claims.value,
-        "gwp_a1a3_evaluated": per_declared_unit(m, claims, scored.modules[:, _COL["A1-A3"]],
+        "gwp_a1a3_evaluated": per_declared_unit(m, claims, scored.modules[:, MODULE_INDEX["A1-A3"]],
                                                 scored.computed, checks),
-        "gwp_a1a3_generic": per_declared_unit(m, claims, emissions.generic[:, _COL["A1-A3"]],
+        "gwp_a1a3_generic": per_declared_unit(m, claims, emissions.generic[:, MODULE_INDEX["A1-A3"]],
                                               np.isfinite(emissions.generic).any(axis=1), checks),
         "checks": np.where(why == "", None, why),
         "epd_range": None if checks is None else checks.range_text,
         "epd_range_source": None if checks is None else checks.range_source,
         "kg_co2e_claimed": scored.total_claimed, "kg_co2e": scored.scored,
-        **{mod: scored.modules[:, _COL[mod]] for mod in MODULES if mod in modules},
+        **{mod: scored.modules[:, MODULE_INDEX[mod]] for mod in MODULES if mod in modules},
     })
 
 
