@@ -30,6 +30,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _sizes import skip_full_size
+
 FULL, SMOKE = 20_000, 500
 
 
@@ -51,14 +53,9 @@ def distinct_texts_project(n_lines: int):
     return lines
 
 
-def _size(benchmark, n_lines):
-    if n_lines > SMOKE and benchmark.disabled:
-        pytest.skip("the full size runs with --benchmark-only")
-
-
 @pytest.mark.parametrize("n_lines", [SMOKE, FULL])
 def test_calculate(benchmark, n_lines):
-    _size(benchmark, n_lines)
+    skip_full_size(benchmark, n_lines > SMOKE)
     import klimafotavtrykk as kf
 
     lines = distinct_texts_project(n_lines)
@@ -72,7 +69,7 @@ def test_calculate(benchmark, n_lines):
 @pytest.mark.parametrize("case", ["kernel_prefiltered", "kernel_plain"])
 @pytest.mark.parametrize("n_lines", [SMOKE, FULL])
 def test_search_kernel(benchmark, n_lines, case):
-    _size(benchmark, n_lines)
+    skip_full_size(benchmark, n_lines > SMOKE)
     from klimafotavtrykk._regex_literals import LiteralIndex, required_literals
     from klimafotavtrykk.matching import _search_pattern, load_mappings
 

@@ -86,6 +86,7 @@ from pathlib import Path
 
 import pytest
 
+from _sizes import skip_full_size
 from klimafotavtrykk.quantities import _ns3459_xml
 from klimafotavtrykk.quantities._ns3459_xml import Ns3459Limits, parse_ns3459
 from klimafotavtrykk.quantities.ns3459 import read_ns3459
@@ -140,15 +141,10 @@ def offer(request, tmp_path_factory):
     return n_posts, path, data, total
 
 
-def _full_size_only(benchmark, n_posts):
-    if n_posts != SMOKE and benchmark.disabled:
-        pytest.skip("the full size runs with --benchmark-only")
-
-
 def test_read_ns3459(benchmark, offer):
     """The public call (goal: 0.8 s for 100 000 posts)."""
     n_posts, path, _, total = offer
-    _full_size_only(benchmark, n_posts)
+    skip_full_size(benchmark, n_posts != SMOKE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         items, meta = benchmark(read_ns3459, path)
@@ -160,7 +156,7 @@ def test_read_ns3459(benchmark, offer):
 def test_parse_ns3459(benchmark, offer):
     """The streaming parser alone: what the reader's handlers cost over the floor."""
     n_posts, path, _, _ = offer
-    _full_size_only(benchmark, n_posts)
+    skip_full_size(benchmark, n_posts != SMOKE)
     collector, _ = benchmark(parse_ns3459, path, Ns3459Limits())
     assert len(collector.parent) == n_posts
 
@@ -168,7 +164,7 @@ def test_parse_ns3459(benchmark, offer):
 def test_parse_ns3459_full_parser(benchmark, offer, monkeypatch):
     """The full parser alone (the fast path switched off): what files of another shape cost."""
     n_posts, path, _, _ = offer
-    _full_size_only(benchmark, n_posts)
+    skip_full_size(benchmark, n_posts != SMOKE)
     monkeypatch.setattr(_ns3459_xml, "read_posts", lambda *_: None)
     collector, _ = benchmark(parse_ns3459, path, Ns3459Limits())
     assert len(collector.parent) == n_posts
@@ -177,7 +173,7 @@ def test_parse_ns3459_full_parser(benchmark, offer, monkeypatch):
 def test_expat_no_handlers(benchmark, offer):
     """The floor: expat reads the bytes and calls nothing."""
     n_posts, _, data, _ = offer
-    _full_size_only(benchmark, n_posts)
+    skip_full_size(benchmark, n_posts != SMOKE)
 
     def parse():
         parser = xml.parsers.expat.ParserCreate(namespace_separator="}")
@@ -190,7 +186,7 @@ def test_expat_no_handlers(benchmark, offer):
 def test_expat_noop_handlers(benchmark, offer):
     """What calling Python per element costs by itself: three handlers that do nothing."""
     n_posts, _, data, _ = offer
-    _full_size_only(benchmark, n_posts)
+    skip_full_size(benchmark, n_posts != SMOKE)
 
     def nothing(*_):
         return None
@@ -210,7 +206,7 @@ def test_lxml_iterparse(benchmark, offer):
     """The peer: lxml iterparse on Post elements, entities and DTDs refused."""
     etree = pytest.importorskip("lxml.etree")
     n_posts, path, _, _ = offer
-    _full_size_only(benchmark, n_posts)
+    skip_full_size(benchmark, n_posts != SMOKE)
     tag = "{http://www.standard.no/ns3459}Post"
     mengde = "{http://www.standard.no/ns3459}Prisinfo/{http://www.standard.no/ns3459}Mengde"
 

@@ -68,6 +68,7 @@ import pandas as pd
 import pytest
 
 import klimafotavtrykk as kf
+from _sizes import skip_full_size
 from klimafotavtrykk.messages import column_label
 from klimafotavtrykk.reports import KG_FORMAT, safe_text, summary_frames, write_workbook
 from klimafotavtrykk.vocabulary import MODULES
@@ -93,14 +94,9 @@ def _project(skole_lines, n_lines, seed=13):
     return lines
 
 
-def _skip_full_size(benchmark, n_lines):
-    if n_lines > SMOKE and benchmark.disabled:
-        pytest.skip("the full size runs with --benchmark-only")
-
-
 @pytest.mark.parametrize("n_lines", [SMOKE, FULL])
 def test_write_report(benchmark, tmp_path, skole_lines, n_lines):
-    _skip_full_size(benchmark, n_lines)
+    skip_full_size(benchmark, n_lines > SMOKE)
     result = kf.calculate(_project(skole_lines, n_lines))
     path = benchmark(write_workbook, result, tmp_path / "rapport.xlsx")
     assert path.stat().st_size > 0
@@ -109,7 +105,7 @@ def test_write_report(benchmark, tmp_path, skole_lines, n_lines):
 @pytest.mark.parametrize("n_lines", [FULL])
 def test_reference_calculate(benchmark, skole_lines, n_lines):
     """``beregn`` without ``-o``: the reference the issue reads the writing time against."""
-    _skip_full_size(benchmark, n_lines)
+    skip_full_size(benchmark, n_lines > SMOKE)
     lines = _project(skole_lines, n_lines)
     result = benchmark(kf.calculate, lines)
     assert len(result.lines) + len(result.unmatched) == n_lines
@@ -118,7 +114,7 @@ def test_reference_calculate(benchmark, skole_lines, n_lines):
 @pytest.mark.parametrize("n_lines", [FULL])
 def test_floor_deflate(benchmark, tmp_path, skole_lines, n_lines):
     """Deflating the finished sheets once: the part of writing no writer avoids."""
-    _skip_full_size(benchmark, n_lines)
+    skip_full_size(benchmark, n_lines > SMOKE)
     path = write_workbook(kf.calculate(_project(skole_lines, n_lines)), tmp_path / "r.xlsx")
     with zipfile.ZipFile(path) as archive:
         xml = [archive.read(n) for n in archive.namelist() if n.startswith("xl/")]
@@ -169,7 +165,7 @@ def _openpyxl_report(frames, kg_headers):
 @pytest.mark.parametrize("n_lines", [FULL])
 def test_peer_openpyxl(benchmark, skole_lines, n_lines):
     """The writer the report used before; one round, it takes tens of seconds."""
-    _skip_full_size(benchmark, n_lines)
+    skip_full_size(benchmark, n_lines > SMOKE)
     frames = summary_frames(kf.calculate(_project(skole_lines, n_lines)), "nb")
     kg_headers = {column_label(m, "nb") for m in MODULES} | {column_label("kg_co2e", "nb")}
     data = benchmark.pedantic(_openpyxl_report, args=(frames, kg_headers), rounds=1, iterations=1)

@@ -147,6 +147,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _sizes import skip_full_size
 from klimafotavtrykk.errors import WeightWarning
 from klimafotavtrykk.reports import write_evaluation_workbook
 from klimafotavtrykk.tender import load_competition, score_bids, write_template
@@ -283,8 +284,7 @@ def _timed(benchmark, run):
 @pytest.mark.parametrize("n_bids", [SMOKE_BIDS, 200])
 def test_score_bids_into_summary_workbook(benchmark, tmp_path_factory, tender, bid_variants,
                                           n_bids, workers):
-    if n_bids > SMOKE_BIDS and benchmark.disabled:
-        pytest.skip("the full size runs with --benchmark-only")
+    skip_full_size(benchmark, n_bids > SMOKE_BIDS)
     folder = bid_folder(tmp_path_factory.mktemp(f"bids_{n_bids}"), bid_variants, n_bids)
     comp = competition(tender)
     out = tmp_path_factory.mktemp("out") / "evaluering.xlsx"
@@ -330,8 +330,7 @@ def _fastexcel_sheets(path) -> int:
 @pytest.mark.parametrize("n_bids", [SMOKE_BIDS, 200])
 def test_reference_reading_the_same_sheets(benchmark, tmp_path_factory, bid_variants, n_bids,
                                            workers, reader):
-    if n_bids > SMOKE_BIDS and benchmark.disabled:
-        pytest.skip("the full size runs with --benchmark-only")
+    skip_full_size(benchmark, n_bids > SMOKE_BIDS)
     if reader == "fastexcel":
         pytest.importorskip("fastexcel")
     folder = bid_folder(tmp_path_factory.mktemp(f"ref_{n_bids}"), bid_variants, n_bids)
