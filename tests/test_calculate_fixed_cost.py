@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import klimafotavtrykk as kf
 from klimafotavtrykk import assessment
-from klimafotavtrykk.assessment import calculation, reasons
+from klimafotavtrykk.assessment import calculation, declared, reasons
 
 
 def _lines(**extra):
@@ -143,7 +143,7 @@ def test_nothing_derived_is_what_derive_dimensions_gives_lines_in_mass_and_volum
 def test_calculate_without_a_unit_to_read_texts_for_reads_none(monkeypatch):
     """Lines in m3 and kg only: the texts are never parsed (each 'mm' here would be read)."""
     called = []
-    monkeypatch.setattr(calculation, "derive_dimensions", lambda *a, **k: called.append(1))
+    monkeypatch.setattr(declared, "derive_dimensions", lambda *a, **k: called.append(1))
     lines = _lines(description=["Vegg 200 mm", "Dekke 250 mm"])
     result = kf.calculate(lines, "tek17")
     assert not called

@@ -1,19 +1,19 @@
 """:func:`calculate`: a bill of quantities, factors and a profile in, an :class:`Assessment` out.
 
 The steps, each on whole arrays: the lines are prepared (:mod:`.lines_in`) and matched to
-factor rows (build-ups expanded layer by layer), units and quantities brought to each
-factor's declared unit, the reasons a line is not computed found (:mod:`.reasons`),
-scenario rows made (factor rows, then one per distinct line override of transport or
-waste), per-module intensities computed once per row and summed per building part; the
-project-level contributions (:mod:`.project_level`) are added, and the per-line frame is
-left to be built on first read (:class:`~klimafotavtrykk.lifecycle.lines.LineResults`).
+factor rows (build-ups expanded layer by layer); units parsed and quantities brought to
+each factor's declared unit (:mod:`.declared`); the reasons a line is not computed found
+(:mod:`.reasons`); scenario rows made (factor rows, then one per distinct line override of
+transport or waste), per-module intensities computed once per row and summed per building
+part; the project-level contributions (:mod:`.project_level`) are added, and the per-line
+frame is left to be built on first read
+(:class:`~klimafotavtrykk.lifecycle.lines.LineResults`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,65 +23,48 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import (
-    text_code_parts,
-    text_codes,
-)
-from klimafotavtrykk._string_storage import one_object, python_strings
+from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
     expand_layers,
     fold_layers,
     line_positions,
-    refuse_incomplete,
 )
-from klimafotavtrykk.assessment.lines_in import _prepared_lines, _text_column
+from klimafotavtrykk.assessment.declared import (
+    LineUnits,
+    declared_quantities,
+    implausible_lines,
+    line_units,
+)
+from klimafotavtrykk.assessment.lines_in import _prepared_lines
 from klimafotavtrykk.assessment.project_level import _other_contributions, _site_result
 from klimafotavtrykk.assessment.reasons import (
+    Computed,
     _coverage,
-    _part_scope,
     _reason_masks,
-    _reasons,
-    _two_digit_groups,
+    computed_lines,
+    part_keys,
 )
 from klimafotavtrykk.assessment.result import Assessment, _none_unmatched
-from klimafotavtrykk.errors import (
-    InputError,
-    PlausibilityWarning,
-    user_stacklevel,
-)
+from klimafotavtrykk.errors import InputError
 from klimafotavtrykk.factors import FactorTable, TransportModes, load_transport_modes
 from klimafotavtrykk.hints import unmatched_hints
-from klimafotavtrykk.lifecycle.conversion import (
-    declared_quantity,
-    line_mass_per_base,
-    scaled_quantity,
-)
 from klimafotavtrykk.lifecycle.engine import (
     module_intensities,
     scope_mask,
     totals_by_group,
 )
-from klimafotavtrykk.lifecycle.geometry import (
-    derive_dimensions,
-    dimensions_may_be_read,
-    nothing_derived,
-)
-from klimafotavtrykk.lifecycle.lines import Deferred, LineResults, any_layer
+from klimafotavtrykk.lifecycle.lines import Deferred, LineResults
 from klimafotavtrykk.lifecycle.transport import a4 as transport_a4
 from klimafotavtrykk.lifecycle.use import replacements
 from klimafotavtrykk.matching import Mappings, match_factors
-from klimafotavtrykk.plausibility import failed_checks, implausible_masks
 from klimafotavtrykk.profiles import Profile, resolve_profile
-from klimafotavtrykk.units import unit_properties, unit_spellings
 from klimafotavtrykk.user_factors import apply_group_scenarios, compose_factor_table
 from klimafotavtrykk.vocabulary import (
-    DIMENSIONS,
     MODULE_INDEX,
     MODULES,
 )
-
-_DIM = {d: i for i, d in enumerate(DIMENSIONS)}
 
 
 @python_strings
@@ -216,118 +199,33 @@ def calculate(
     has_factor = fidx >= 0
     f = fidx if has_factor.all() else np.where(has_factor, fidx, 0)  # safe gather; unmatched lines masked below
 
-    # units: each distinct spelling parsed once
-    ucodes, spellings = unit_spellings(items["unit"].to_numpy(dtype=object),
-                                       texts=isinstance(items["unit"].dtype, pd.StringDtype))
-    u_dimension, u_scale, u_known = unit_properties(spellings)  # a few spellings: plain loops
-    u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
-                     dtype=np.int64)
-    line_dim = np.append(u_dim, -1)[ucodes]
-    # every line in its dimension's base unit (kg, m3, ...): scale 1 on every line, no array
-    base_units = (not len(ucodes) or ucodes.min() >= 0) and bool((u_scale == 1.0).all())
-    line_scale = (np.broadcast_to(np.float64(1.0), ucodes.shape) if base_units
-                  else np.append(u_scale, np.nan)[ucodes])
-    u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
-    line_lump = np.append(u_lump, False)[ucodes]
-    line_known = np.append(u_known, False)[ucodes]
-
+    units = line_units(items["unit"])  # each distinct spelling parsed once
     quantity = items["quantity"].to_numpy(dtype=float)
-    # checked on the lines as given, not on a build-up's layers (one warning per user row)
-    if len(items) == len(original):  # no build-up expanded: each row is its line
-        first_scale, first_dim = line_scale, line_dim
-    else:
-        positions = line_positions(items)  # non-decreasing: a line's first row is where it changes
-        starts = np.ones(len(positions), dtype=bool)
-        starts[1:] = positions[1:] != positions[:-1]
-        first = np.flatnonzero(starts)
-        first_scale, first_dim = line_scale[first], line_dim[first]
-    negative, too_large = implausible_masks(original["quantity"].to_numpy(dtype=float),
-                                            first_scale, first_dim)
-    implausible = (_warn_implausible(original, failed_checks(negative, too_large))
-                   if negative.any() or too_large.any() else [])  # most bills: every line plausible
-    decl_dim = table.declared_dimension.astype(np.int8)[f]  # a few dimensions: 1 byte a line
-    explicit = items["thickness"].to_numpy(dtype=float)
-    if dimensions_may_be_read(u_dim):
-        derived = derive_dimensions(_text_column(items, "description"), fidx, line_dim, explicit,
-                                    table, read_only=True)  # only read below
-    else:  # no line in an area, a length or pieces (per distinct unit): nothing to read
-        derived = nothing_derived(items.index)
-    same_dimension = line_dim == decl_dim
-    if same_dimension.all() and base_units and bool((table.declared_scale == 1.0).all()):
-        # quantity * 1 / 1 (scaled_quantity) is the quantity itself: read, never written
-        q_decl = quantity.view()
-        q_decl.flags.writeable = False
-    elif same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
-        q_decl = scaled_quantity(quantity, line_scale, table.declared_scale[f])
-    else:
-        q_decl = declared_quantity(
-            quantity,
-            line_scale,
-            line_mass_per_base(table.mass_per_base, f, line_dim,
-                               np.where(np.isnan(explicit), derived["thickness"].to_numpy(),
-                                        explicit),
-                               section=derived["section"].to_numpy(),
-                               linear_mass=derived["linear_mass"].to_numpy(),
-                               area_mass=derived["area_mass"].to_numpy(),
-                               piece_area=derived["piece_area"].to_numpy(),
-                               piece_length=derived["piece_length"].to_numpy(),
-                               part_count=derived["part_count"].to_numpy(),
-                               part_mass=derived["part_mass"].to_numpy()),
-            table.declared_scale[f],
-            table.mass_per_base[f, decl_dim],
-            same_dimension,
-        )
-
-    # transport modes named on lines
-    if "transport_mode" in items.columns:
-        mode_codes, mode_names = text_codes(items["transport_mode"])
-    else:  # deferred: none given on any line, as text_codes says of a column of None
-        mode_codes = np.broadcast_to(np.int64(-1), (len(items),))  # read only: no array per line
-        mode_names = np.array([], dtype=object)
-    mode_given = mode_codes >= 0
-    line_mode = (np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes]
-                 if len(mode_names) else mode_codes)  # no mode named: -1 on every line already
-
-    # coded once (scope, two-digit part), as a key per line and a code per key: worked per key
-    part_keys, part_key_codes, parts = text_code_parts(items["building_part"])
-    in_part_scope, has_part = _part_scope(part_key_codes, parts, profile)  # per key
-    has_part = np.append(has_part, False)[part_keys]  # a key -1 is a line without a part
-    in_part_scope = (np.append(in_part_scope, False)[part_keys] if profile.building_parts
-                     else np.ones(len(part_keys), dtype=bool))
+    implausible = implausible_lines(items, original, units)
+    q_decl, derived = declared_quantities(items, quantity, table, fidx, f, units)
+    line_mode, mode_given = _line_modes(items, modes)
+    parts = part_keys(items["building_part"], profile)  # coded once: scope and group per key
     indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
-
-    names, first_rule = _reasons(
+    done = computed_lines((
         (~np.isfinite(quantity), "missing_quantity"),  # an infinity is no quantity either
-        (~has_part & bool(profile.building_parts), "missing_building_part"),
-        (~in_part_scope, "out_of_scope"),
-        (line_lump, "lump_sum"),
+        (~parts.has_part & bool(profile.building_parts), "missing_building_part"),
+        (~parts.in_scope, "out_of_scope"),
+        (units.lump, "lump_sum"),
         (said("labour_only"), "labour_only"),
         (said("assembly"), "assembly"),
-        (~line_known, "unknown_unit"),
+        (~units.known, "unknown_unit"),
         (said("unknown_factor"), "unknown_factor"),
         (said("no_factor"), "no_factor"),
         (~indicator_ok, "indicator_not_accepted"),
         (~np.isfinite(q_decl), "incompatible_unit"),
         (mode_given & (line_mode < 0), "unknown_transport_mode"),
-    )
-    ok = first_rule == 0
-    reason = None  # the reason per line, made where needed (one object per line costs a pass)
-    layer_line = items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64)
-    if any_layer(layer_line):  # a build-up: all its layers compute, or none does
-        reason = refuse_incomplete(names[first_rule], layer_line)
-        ok = pd.isna(reason)  # reason is None or a name
+    ), items[LAYER_COLUMNS[0]].to_numpy(dtype=np.int64))
 
-    every = bool(ok.all())
-
-    def computed(values: np.ndarray) -> np.ndarray:
-        """``values`` of the computed lines; the array itself (only read from here on) when all are."""
-        return values if every else values[ok]
-
-    used = np.flatnonzero(np.bincount(computed(fidx), minlength=len(table)))  # factor rows used
+    used = np.flatnonzero(np.bincount(done.of(fidx), minlength=len(table)))  # factor rows used
     user_meta: dict[str, Any] = {}
     if user is not None:
         table, user_meta = apply_group_scenarios(table, user, used, profile, modes)
-    rows = _scenario_rows(items, table, modes, fidx, f, line_mode, mode_given, ok)
+    rows = _scenario_rows(items, table, modes, fidx, f, line_mode, mode_given, done.ok)
     n_repl = replacements(profile.reference_study_period, table.service_life[rows.factor])
     intensities = module_intensities(
         table.modules[rows.factor],
@@ -340,14 +238,8 @@ def calculate(
         profile.waste_end_of_life,
     )
 
-    row = computed(rows.line_row)
-    qty = computed(q_decl)
-    if every:  # each distinct part is some line's; "" is used where one has none
-        key_group, groups = _two_digit_groups(np.append(part_key_codes, -1), parts,
-                                              some_without=not bool(has_part.all()))
-        group = key_group[part_keys]  # a key -1 reads the last: the group of no part
-    else:
-        group, groups = _two_digit_groups(np.append(part_key_codes, -1)[part_keys][ok], parts)
+    row, qty = done.of(rows.line_row), done.of(q_decl)
+    group, groups = parts.groups(done)
     by_part = totals_by_group(group, row, qty, intensities, len(groups))
     by_building_part = pd.DataFrame(by_part, index=pd.Index(groups, name="building_part"),
                                     columns=pd.Index(MODULES, name="module"))
@@ -358,29 +250,13 @@ def calculate(
     by_module = pd.Series(by_part.sum(axis=0) + other_sum,
                           index=pd.Index(MODULES, name="module"), name="kg_co2e")
 
-    matched_f = computed(fidx)
-    def not_computed() -> pd.DataFrame:
-        why = names[first_rule[~ok]] if reason is None else reason[~ok]
-        unmatched = deferred.complete(items.loc[~ok]).assign(reason=why, detail=match.detail[~ok],
-                                          **_audit(derived, ~ok))
-        hints = unmatched_hints(why, fidx[~ok], line_dim[~ok],
-                                ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
-                                items["factor_id"].to_numpy(dtype=object)[~ok],
-                                profile.accepted_indicators,
-                                per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
-                                per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
-        unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
-        _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
-        return unmatched.reset_index(drop=True)
-
-    unmatched = _none_unmatched(items, not_computed, deferred) if every else not_computed()
+    unmatched = _unmatched(items, original, deferred, done, match, derived, units, table, profile)
     # per-line results on request: built when result.lines is first read
-    per_line = LineResults(items=items, original=original, ok=ok, factor=matched_f,
-                           method=computed(match.read_only("method")), row=row, quantity=qty,
+    per_line = LineResults(items=items, original=original, ok=done.ok, factor=done.of(fidx),
+                           method=done.of(match.read_only("method")), row=row, quantity=qty,
                            intensities=intensities, replacements=n_repl, table=table,
                            audit=derived,  # its three audit columns are read by name
                            deferred=deferred)
-    coverage = _coverage(table, rows, row, profile)
     metadata = {
         "version": __version__,
         "factor_table": table.name,
@@ -397,12 +273,54 @@ def calculate(
         by_module=by_module,
         by_building_part=by_building_part,
         profile=profile,
-        coverage=coverage,
+        coverage=_coverage(table, rows, row, profile),
         bta_m2=float(bta_m2) if bta_m2 else None,
         metadata=metadata,
         other=other,
         site=site_result,
     )
+
+
+def _line_modes(items: pd.DataFrame, modes: TransportModes) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's transport mode, as a row of ``modes`` (-1 none or unknown), and whether it names one.
+
+    A column deferred (no line names a mode) is -1 on every line: a read-only view, no array.
+    """
+    if "transport_mode" not in items.columns:  # deferred: text_codes says so of a column of None
+        none = np.broadcast_to(np.int64(-1), (len(items),))
+        return none, none >= 0
+    mode_codes, mode_names = text_codes(items["transport_mode"])
+    mode_given = mode_codes >= 0
+    if not len(mode_names):  # no mode named: -1 on every line already
+        return mode_codes, mode_given
+    return (np.append(modes.ids.get_indexer(pd.Index(mode_names, dtype=object)), -1)[mode_codes],
+            mode_given)
+
+
+def _unmatched(items: pd.DataFrame, original: pd.DataFrame, deferred: Deferred, done: Computed,
+               match, derived: pd.DataFrame, units: LineUnits, table: FactorTable,
+               profile: Profile) -> pd.DataFrame:
+    """The ``unmatched`` frame: each line not computed as given, its reason, detail and hints.
+
+    Where every line computes, the empty frame is made once per column layout.
+    """
+    def build() -> pd.DataFrame:
+        ok = done.ok
+        why = done.why()
+        unmatched = deferred.complete(items.loc[~ok]).assign(reason=why, detail=match.detail[~ok],
+                                                             **_audit(derived, ~ok))
+        fidx = match.factor_idx
+        hints = unmatched_hints(why, fidx[~ok], units.dim[~ok],
+                                ~np.isnan(items["thickness"].to_numpy(dtype=float))[~ok], table,
+                                items["factor_id"].to_numpy(dtype=object)[~ok],
+                                profile.accepted_indicators,
+                                per_metre_given=~np.isnan(derived["linear_mass"].to_numpy())[~ok],
+                                per_part_given=~np.isnan(derived["part_mass"].to_numpy())[~ok])
+        unmatched = pd.concat([unmatched, hints.set_axis(unmatched.index)], axis=1)
+        _, unmatched = fold_layers(items.iloc[0:0], unmatched, original, MODULES)
+        return unmatched.reset_index(drop=True)
+
+    return _none_unmatched(items, build, deferred) if done.every else build()
 
 
 def _layers_as_lines(items: pd.DataFrame, table: FactorTable, mappings: Mappings | None,
@@ -506,33 +424,6 @@ def _scenario_rows(items, table: FactorTable, modes: TransportModes, fidx, f, li
         waste_rate=np.concatenate([waste, u_rate]),
         line_row=line_row,
     )
-
-
-def _warn_implausible(items: pd.DataFrame, check: np.ndarray) -> list[dict[str, Any]]:
-    """Warn once about lines whose quantity is implausible; list them for the result."""
-    if one_object(check) and check[0] is None:  # every line plausible: no line is read
-        return []
-    flagged = np.flatnonzero(~pd.isna(check))  # check is None or a name
-    if not len(flagged):
-        return []
-    refs = (items["source_ref"].to_numpy(dtype=object)[flagged] if "source_ref" in items.columns
-            else np.full(len(flagged), None, dtype=object))
-    refs = [ref if isinstance(ref, str) and ref.strip() else None for ref in refs]  # NaN: none
-    ids = (items["row_id"].to_numpy(dtype=np.int64)[flagged] if "row_id" in items.columns
-           else flagged)
-    found = [{"row": int(i), "row_id": int(k), "source_ref": ref, "check": str(c), "quantity": float(q),
-              "unit": u}
-             for i, k, ref, c, q, u in zip(flagged, ids, refs, check[flagged],
-                                           items["quantity"].to_numpy(dtype=float)[flagged],
-                                           items["unit"].to_numpy(dtype=object)[flagged], strict=True)]
-    counts = pd.Series(check[flagged]).value_counts().sort_index()
-    # the user's row: where it was read (file, sheet, cell), else its line id
-    where = ", ".join(str(r["source_ref"] or f"row {r['row_id']}") for r in found[:5])
-    warnings.warn(f"{len(found)} line(s) with an implausible quantity "
-                  f"({', '.join(f'{k}: {v}' for k, v in counts.items())}), e.g. {where}; "
-                  "they are computed: check them (result.metadata['implausible_lines'])",
-                  PlausibilityWarning, stacklevel=user_stacklevel())
-    return found
 
 
 def _audit(derived: pd.DataFrame, rows: np.ndarray) -> dict[str, np.ndarray]:

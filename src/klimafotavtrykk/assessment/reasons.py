@@ -8,13 +8,17 @@ is worked per distinct value or per factor row and gathered per line once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import text_code_parts
 from klimafotavtrykk._string_storage import one_object
+from klimafotavtrykk.assemblies import refuse_incomplete
 from klimafotavtrykk.factors import FactorTable
+from klimafotavtrykk.lifecycle.lines import any_layer
 from klimafotavtrykk.profiles import Profile
 from klimafotavtrykk.vocabulary import (
     MODULE_INDEX,
@@ -57,6 +61,125 @@ def _reasons(*rules) -> tuple[np.ndarray, np.ndarray]:
         first[np.asarray(rules[k - 1][0], dtype=bool)] = k
     names = np.array([None, *(name for _, name in rules)], dtype=object)
     return names, first
+
+
+@dataclass(frozen=True)
+class Computed:
+    """Which lines compute, and why the others do not.
+
+    Attributes
+    ----------
+    ok : numpy.ndarray of bool
+        Per line: it computes.
+    every : bool
+        Every line computes.
+    names : numpy.ndarray of object
+        None, then each rule's reason, in the order :func:`_reasons` was given them.
+    first_rule : numpy.ndarray of int8
+        Per line, its first rule that applies (0: none).
+    reason : numpy.ndarray of object or None
+        Per line, its reason where a build-up refused layers that would compute alone
+        (:func:`~klimafotavtrykk.assemblies.refuse_incomplete`); else None, and the reason of
+        a line is ``names[first_rule]``.
+    """
+
+    ok: np.ndarray
+    every: bool
+    names: np.ndarray
+    first_rule: np.ndarray
+    reason: np.ndarray | None
+
+    def of(self, values: np.ndarray) -> np.ndarray:
+        """``values`` of the computed lines; the array itself (only read from then on) when all are."""
+        return values if self.every else values[self.ok]
+
+    def why(self) -> np.ndarray:
+        """The reason of each line that does not compute, in line order."""
+        return (self.names[self.first_rule[~self.ok]] if self.reason is None
+                else self.reason[~self.ok])
+
+
+def computed_lines(rules, layer_line: np.ndarray) -> Computed:
+    """Which lines compute: none of ``rules`` applies, and no layer of its build-up fails.
+
+    Parameters
+    ----------
+    rules : sequence of (numpy.ndarray of bool, str)
+        A mask per line and its reason, in the order of
+        :data:`~klimafotavtrykk.vocabulary.REASONS`: the first that applies is the line's.
+    layer_line : numpy.ndarray of int64
+        The build-up line of each row; -1 for a plain line. A build-up computes all its
+        layers or none.
+
+    Returns
+    -------
+    Computed
+    """
+    names, first_rule = _reasons(*rules)
+    ok = first_rule == 0
+    reason = None  # the reason per line, made where needed (one object per line costs a pass)
+    if any_layer(layer_line):  # a build-up: all its layers compute, or none does
+        reason = refuse_incomplete(names[first_rule], layer_line)
+        ok = pd.isna(reason)  # reason is None or a name
+    return Computed(ok=ok, every=bool(ok.all()), names=names, first_rule=first_rule,
+                    reason=reason)
+
+
+@dataclass(frozen=True)
+class PartKeys:
+    """Each line's NS 3451 building part, worked per key and gathered per line once.
+
+    Attributes
+    ----------
+    keys : numpy.ndarray of int
+        Key of each line (:func:`~klimafotavtrykk._frames.text_code_parts`); -1 a missing
+        raw value.
+    key_codes : numpy.ndarray of int64
+        Code of each key into ``names``; -1 where its text is blank.
+    names : numpy.ndarray of object
+        The distinct parts, as text.
+    has_part : numpy.ndarray of bool
+        Per line: it names a part.
+    in_scope : numpy.ndarray of bool
+        Per line: its part counts under the profile (every line where the profile names
+        no parts).
+    """
+
+    keys: np.ndarray
+    key_codes: np.ndarray
+    names: np.ndarray
+    has_part: np.ndarray
+    in_scope: np.ndarray
+
+    def groups(self, computed: Computed) -> tuple[np.ndarray, np.ndarray]:
+        """Two-digit group of each computed line, and the groups ("" for lines without a part)."""
+        if computed.every:  # each distinct part is some line's; "" is used where one has none
+            key_group, groups = _two_digit_groups(np.append(self.key_codes, -1), self.names,
+                                                  some_without=not bool(self.has_part.all()))
+            return key_group[self.keys], groups  # a key -1 reads the last: the group of no part
+        return _two_digit_groups(np.append(self.key_codes, -1)[self.keys][computed.ok],
+                                 self.names)
+
+
+def part_keys(column: pd.Series, profile: Profile) -> PartKeys:
+    """Code the lines' building parts once per key, and find each key's scope under ``profile``.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        ``building_part`` of each line.
+    profile : Profile
+
+    Returns
+    -------
+    PartKeys
+    """
+    keys, key_codes, names = text_code_parts(column)
+    in_scope, has_part = _part_scope(key_codes, names, profile)  # per key
+    return PartKeys(keys=keys, key_codes=key_codes, names=names,
+                    has_part=np.append(has_part, False)[keys],  # a key -1: a line without a part
+                    in_scope=(np.append(in_scope, False)[keys] if profile.building_parts
+                              else np.ones(len(keys), dtype=bool)))
 
 
 def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
