@@ -93,6 +93,19 @@ def test_hot_rolled_coil_per_tonne(truck, no_mappings):
     np.testing.assert_allclose(r.lines["A1-A3"], [18_957.0, 18_957.0])
 
 
+def test_tonnes_of_a_product_declared_per_kg(truck, no_mappings):
+    # every factor declared per kg (scale 1), lines in tonnes and kg: 2.5 t = 2 500 kg and
+    # 40 kg, at 2.0 kg CO2e/kg -> 5 000 and 80 kg CO2e
+    per_kg = pd.DataFrame({"factor_id": ["rebar"], "declared_unit": ["kg"], "A1-A3": [2.0],
+                           "source": ["made up for hand calculation"]})
+    r = kf.calculate(pd.DataFrame({"factor_id": ["rebar", "rebar"], "quantity": [2.5, 40.0],
+                                   "unit": ["tonn", "kg"]}),
+                     profile="en15978", factors=per_kg, extend=False, transport_modes=truck,
+                     mappings=no_mappings)
+    assert r.lines["declared_quantity"].tolist() == [2500.0, 40.0]
+    assert r.lines["A1-A3"].tolist() == [5000.0, 80.0]
+
+
 def test_lcabyg_worked_example(truck, no_mappings):
     # LCAbyg «Test eksempel» (ocni-dtu/lcax lcabyg_project.json): 25 kg of steel, factor
     # 818 kg CO2e/m3 at 7 850 kg/m3 -> 25 / 7 850 = 0.0031847 m3 -> A1-A3 2.6051;

@@ -205,7 +205,9 @@ def calculate(
     q_decl, derived = declared_quantities(items, quantity, table, fidx, f, units)
     line_mode, mode_given = _line_modes(items, modes)
     parts = part_keys(items["building_part"], profile)  # coded once: scope and group per key
-    indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])[f]  # per factor
+    indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])  # per factor
+    # per line where some factor's indicator is not accepted; else True on every line, no array
+    indicator_ok = (np.broadcast_to(True, f.shape) if indicator_ok.all() else indicator_ok[f])
     done = computed_lines((
         (~np.isfinite(quantity), "missing_quantity"),  # an infinity is no quantity either
         (~parts.has_part & bool(profile.building_parts), "missing_building_part"),

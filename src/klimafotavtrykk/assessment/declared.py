@@ -178,6 +178,8 @@ def declared_quantities(items: pd.DataFrame, quantity: np.ndarray, table: Factor
         q_decl.flags.writeable = False
         return q_decl, derived
     if same_dimension.all():  # every line in its factor's dimension: units scale, no mass needed
+        if bool((table.declared_scale == 1.0).all()):  # x / 1.0 is x: no declared scale per line
+            return quantity * units.scale, derived
         return scaled_quantity(quantity, units.scale, table.declared_scale[f]), derived
     q_decl = declared_quantity(
         quantity,

@@ -58,7 +58,9 @@ def _reasons(*rules) -> tuple[np.ndarray, np.ndarray]:
     n = len(rules[0][0])
     first = np.zeros(n, dtype=np.int8)  # 0: no reason; k: rules[k - 1]
     for k in range(len(rules), 0, -1):  # a dozen rules, last first: the first rule wins
-        first[np.asarray(rules[k - 1][0], dtype=bool)] = k
+        mask = np.asarray(rules[k - 1][0], dtype=bool)
+        if mask.any():  # most rules apply to no line: asked once, not written line by line
+            first[mask] = k
     names = np.array([None, *(name for _, name in rules)], dtype=object)
     return names, first
 
