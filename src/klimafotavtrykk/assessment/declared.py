@@ -85,13 +85,17 @@ def line_units(units: pd.Series) -> LineUnits:
     # every line in its dimension's base unit (kg, m3, ...): scale 1 on every line, no array
     base = (not len(ucodes) or ucodes.min() >= 0) and bool((u_scale == 1.0).all())
     u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
+    every_given = not len(ucodes) or ucodes.min() >= 0
     return LineUnits(
         dim=np.append(u_dim, -1)[ucodes],
         scale=(np.broadcast_to(np.float64(1.0), ucodes.shape) if base
                else np.append(u_scale, np.nan)[ucodes]),
         base=base,
-        lump=np.append(u_lump, False)[ucodes],
-        known=np.append(u_known, False)[ucodes],
+        # most bills: no lump sum, every unit known; one value on every line then, no array
+        lump=(np.append(u_lump, False)[ucodes] if u_lump.any()
+              else np.broadcast_to(False, ucodes.shape)),
+        known=(np.broadcast_to(True, ucodes.shape) if every_given and bool(np.all(u_known))
+               else np.append(u_known, False)[ucodes]),
     )
 
 

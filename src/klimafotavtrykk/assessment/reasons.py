@@ -178,10 +178,15 @@ def part_keys(column: pd.Series, profile: Profile) -> PartKeys:
     """
     keys, key_codes, names = text_code_parts(column)
     in_scope, has_part = _part_scope(key_codes, names, profile)  # per key
+    # where every key holds a part (and every part is in scope), one value on every line
+    every_key = not len(keys) or keys.min() >= 0  # a key -1: a line without a part
+    yes = np.broadcast_to(True, keys.shape)
     return PartKeys(keys=keys, key_codes=key_codes, names=names,
-                    has_part=np.append(has_part, False)[keys],  # a key -1: a line without a part
-                    in_scope=(np.append(in_scope, False)[keys] if profile.building_parts
-                              else np.ones(len(keys), dtype=bool)))
+                    has_part=(yes if every_key and bool(has_part.all())
+                              else np.append(has_part, False)[keys]),
+                    in_scope=(yes if not profile.building_parts
+                              or (every_key and bool(in_scope.all()))
+                              else np.append(in_scope, False)[keys]))
 
 
 def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile
