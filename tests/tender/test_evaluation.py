@@ -10,6 +10,7 @@ The profile counts A1-A3 only, with the 25 % markup on generic data that TEK17 u
 """
 
 
+import dataclasses
 import datetime as dt
 import pickle
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from klimafotavtrykk.messages import t
 from klimafotavtrykk.profiles import Profile
 from klimafotavtrykk.scoring import ScoringRule
 from klimafotavtrykk.tender import (
@@ -348,3 +350,99 @@ def test_negative_epd_claim_cannot_win(factors, mappings):
     ranking = evaluate_summaries(competition(price_weight=0.7, climate_weight=0.3),
                                  [cheat, honest]).ranking
     assert ranking.loc["honest.xlsx", "rank"] == 1
+
+
+# ---------------------------------------------------------------- the count of machines
+# The share of emission-free machines by count, padded with small electric machines.
+#
+# Hand figures: diesel holds 9.77778 kWh per litre (data/emission_factors/energy_carriers.csv,
+# ``kwh_per_unit``), so 100 L are 977.778 kWh. Each distinct machine name counts once
+# (site.emissions, ``machine_count``).
+#
+# - Honest: an electric excavator (2 000 kWh) and two diesel machines (100 L each).
+#   By count 1 of 3 = 33 %; by energy 2 000 / (2 000 + 2 x 977.778) = 50.56 %.
+# - Padded: the excavator on 500 kWh, the diesel machines on 400 L each, and ten electric
+#   drills of 1 kWh each. By count 11 of 13 = 84.6 %; by energy
+#   510 / (510 + 800 x 9.77778) = 6.12 %.
+#
+# A competition that announced the count basis scores the padded bid first: the points follow
+# the published criterion. The evaluation says so, and names the bid that would rank first on
+# energy, with both bids' shares by count and by energy.
+
+
+DIESEL_KWH_PER_L = 9.77778
+
+
+def _site(machines):
+    """Site rows of (machine, carrier, quantity, unit), every row committed."""
+    frame = pd.DataFrame(machines, columns=["machine", "carrier", "quantity", "unit"])
+    return frame.assign(category="maskin", committed="ja",
+                        source_ref=[f"[bid.xlsx]Byggeplass!F{i}" for i in range(2, 2 + len(frame))])
+
+
+HONEST = [("Gravemaskin E", "electricity", 2_000.0, "kWh"),
+          ("Hjullaster D", "diesel", 100.0, "l"), ("Dumper D", "diesel", 100.0, "l")]
+PADDED = [("Gravemaskin E", "electricity", 500.0, "kWh"),
+          ("Hjullaster D", "diesel", 400.0, "l"), ("Dumper D", "diesel", 400.0, "l"),
+          *((f"Drill {k}", "electricity", 1.0, "kWh") for k in range(1, 11))]
+
+
+def _evaluate(basis, factors, mappings):
+    comp = competition(climate_model="zero_emission_share", zero_emission_basis=basis,
+                       price_weight=0.5, climate_weight=0.5)
+    comp = dataclasses.replace(comp, profile=dataclasses.replace(comp.profile, site_energy=True))
+    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
+    bids = [evaluate_bid(bid(rows, _site(site), name=name), comp, factors=factors,
+                         mappings=mappings)
+            for name, site in (("honest.xlsx", HONEST), ("padded.xlsx", PADDED))]
+    return bids, evaluate_summaries(comp, bids)
+
+
+def test_the_shares_by_count_and_by_energy_as_worked_by_hand(factors, mappings):
+    (honest, padded), _ = _evaluate("machine_count", factors, mappings)
+    assert honest.zero_emission_shares["machine_count"] == pytest.approx(1 / 3)
+    assert padded.zero_emission_shares["machine_count"] == pytest.approx(11 / 13)
+    assert honest.zero_emission_shares["energy"] == pytest.approx(
+        2_000 / (2_000 + 200 * DIESEL_KWH_PER_L), rel=1e-6)
+    assert padded.zero_emission_shares["energy"] == pytest.approx(
+        510 / (510 + 800 * DIESEL_KWH_PER_L), rel=1e-6)
+
+
+def test_cheat_padding_the_count_wins_the_count_basis_and_the_client_is_told(factors, mappings):
+    _, evaluation = _evaluate("machine_count", factors, mappings)
+    # the announced criterion decides the points: the padded bid is first on it
+    assert evaluation.ranking.loc["padded.xlsx", "rank"] == 1
+    notices = dict(evaluation.notices)
+    assert "eval.notice.count_basis" in notices
+    told = notices["eval.notice.count_basis_winner"]
+    assert (told["energy"], told["now"]) == ("honest.xlsx", "padded.xlsx")
+    # by machine / by energy, rounded to whole percent: 85 % / 6 % and 33 % / 51 %
+    assert told["shares"] == "padded.xlsx 85 % / 6 %; honest.xlsx 33 % / 51 %"
+    text = t("eval.notice.count_basis_winner", "nb", **told)
+    assert text.startswith("Med andelen regnet på energi ville honest.xlsx stått først")
+
+
+def test_on_the_energy_basis_the_honest_bid_wins_and_nothing_is_said(factors, mappings):
+    _, evaluation = _evaluate("energy", factors, mappings)
+    assert evaluation.ranking.loc["honest.xlsx", "rank"] == 1
+    keys = [key for key, _ in evaluation.notices]
+    assert not any(key.startswith("eval.notice.count_basis") for key in keys)
+
+
+def test_the_count_basis_notice_alone_where_energy_ranks_the_same(factors, mappings):
+    """Where the order on energy is the same, the basis is named and no other winner."""
+    comp = competition(climate_model="zero_emission_share", zero_emission_basis="machine_count",
+                       price_weight=0.5, climate_weight=0.5)
+    comp = dataclasses.replace(comp, profile=dataclasses.replace(comp.profile, site_energy=True))
+    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
+    # b: two electric machines (2 000 and 1 000 kWh) and one on 100 L of diesel: by count
+    # 2 of 3 = 67 %, by energy 3 000 / (3 000 + 977.778) = 75 %; first either way
+    more = [*HONEST[:2], ("Dumper E", "electricity", 1_000.0, "kWh")]
+    bids = [evaluate_bid(bid(rows, _site(site), name=name), comp, factors=factors,
+                         mappings=mappings)
+            for name, site in (("a.xlsx", HONEST), ("b.xlsx", more))]
+    evaluation = evaluate_summaries(comp, bids)
+    assert evaluation.ranking.loc["b.xlsx", "rank"] == 1
+    keys = [key for key, _ in evaluation.notices]
+    assert "eval.notice.count_basis" in keys
+    assert "eval.notice.count_basis_winner" not in keys

@@ -362,6 +362,8 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         for w in caught:  # let callers see them too
             warnings.warn(w.message, w.category, stacklevel=user_stacklevel())
         attrs = scored.attrs
+        notices += _count_basis_notices(rule, scored, ok, index, emissions,
+                                        price if rule.price_weight > 0 else None, qual, gates)
     else:
         scored = pd.DataFrame(index=index, columns=["rank", "tie_rule", "status", "total",
                                                     "explanation"])
@@ -448,6 +450,48 @@ def _batch_findings(ok, ranking: pd.DataFrame, duplicates: pd.DataFrame,
                              else repr(s.price_nok)})
     frame = pd.DataFrame(rows).reindex(columns=list(empty_findings().columns))
     return frame.astype({c: float for c in frame.columns if c.startswith("kg")})
+
+
+def _count_basis_notices(rule, scored: pd.DataFrame, ok, index: pd.Index, emissions, price,
+                         quality, gates) -> list[tuple[str, dict[str, str]]]:
+    """Where emission-free machines are counted, say so, and who would win on energy instead.
+
+    A share by machine count weighs a hand tool as much as an excavator: a bid can raise it
+    with small electric machines and win on the share while burning more. The competition's
+    published basis decides the points, so they stand; the notices tell the client, and name
+    the bid that would rank first were the share taken on energy (the shipped default),
+    where that differs.
+    """
+    if not (rule.needs_share and rule.zero_emission_basis == "machine_count"):
+        return []
+    from klimafotavtrykk.scoring import score
+
+    out = [("eval.notice.count_basis", {})]
+    on_energy = pd.Series([s.zero_emission_shares.get("energy", math.nan) for s in ok],
+                          index=index, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the rule's own warnings were given with its scores
+        other = score(dataclasses.replace(rule, zero_emission_basis="energy"), emissions, price,
+                      quality=quality, zero_emission_share=on_energy, rejected=gates)
+
+    def first(frame: pd.DataFrame) -> list[str]:
+        ranked = (frame["status"].astype(str) == "ranked") & (frame["rank"] == 1)
+        return sorted(map(str, frame.index[ranked.to_numpy(dtype=bool)]))
+
+    now, then = first(scored), first(other)
+    if then and now != then:
+        shares = {s.file: s.zero_emission_shares for s in ok}
+
+        def percent(value: float) -> str:
+            return f"{round(100 * value)} %" if math.isfinite(value) else "–"
+
+        told = "; ".join(f"{file} {percent(shares[file].get('machine_count', math.nan))} / "
+                         f"{percent(shares[file].get('energy', math.nan))}"
+                         for file in dict.fromkeys([*now, *then]))
+        out.append(("eval.notice.count_basis_winner", {"now": names_text(now),
+                                                        "energy": names_text(then),
+                                                        "shares": told}))
+    return out
 
 
 def _ranking_notices(ranking: pd.DataFrame, duplicates: pd.DataFrame, n_files: int):
