@@ -423,7 +423,9 @@ def line_totals(k: np.ndarray) -> np.ndarray:
     The very sums of :func:`_plain_line_totals`, bit for bit: that sum adds
     the columns of an F-ordered copy of every line one after the other to a
     zero, and so does this, on a cached block of lines at a time, without the
-    copy (nor the masked assignment into it). A line is NaN only where every
+    copy (nor the masked assignment into it). One line alone is a contiguous
+    row, which numpy sums pairwise instead (eight partial sums): it is summed
+    by :func:`_plain_line_totals` itself. A line is NaN only where every
     module (those outside the total too) is NaN. When a sum is infinite or
     NaN (an infinite value, an overflow), the plain sums are taken instead,
     so that the warning raised is theirs too.
@@ -439,6 +441,8 @@ def line_totals(k: np.ndarray) -> np.ndarray:
         Shape ``(n,)``. [kg CO2e]
     """
     n = len(k)
+    if n == 1:  # a lone line is one contiguous row, which numpy sums pairwise, not in order
+        return _plain_line_totals(k)
     out = np.zeros(n)
     none = np.empty(n, dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):
