@@ -25,7 +25,7 @@ def _best_time(request):
     """Keep each benchmark's best time for the goals table (none where benchmarks are disabled)."""
     yield
     stats = getattr(request.node.funcargs.get("benchmark"), "stats", None)
-    if stats is not None:
+    if stats is not None and len(stats.stats.data):  # a benchmark that failed has no rounds
         _BEST[f"{request.node.path.name}::{request.node.name}"] = stats.stats.min
 
 

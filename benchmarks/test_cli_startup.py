@@ -26,7 +26,13 @@ import pytest
 
 
 def _command() -> list[str]:
-    script = shutil.which("klimafotavtrykk")   # the installed console script, as users run it
+    """The console script of the environment running the benchmarks, as users run it.
+
+    Looked for beside this interpreter, not on ``PATH``: a ``PATH`` found another
+    environment's script (a pyenv shim) and timed, or failed on, an install that was not
+    the one under test. Without a script there, the module is run by this interpreter.
+    """
+    script = shutil.which("klimafotavtrykk", path=str(Path(sys.executable).parent))
     return [script] if script else [sys.executable, "-m", "klimafotavtrykk.cli"]
 
 
