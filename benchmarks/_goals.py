@@ -112,7 +112,7 @@ def format_rows(rows) -> str:
     """The rows of :func:`goal_rows` as a plain-text table, one goal a line."""
     header = ("goal (issue #13)", "ours", "reference", "ratio", "goal", "met")
     cells = [header] + [(label, _seconds(ours), _seconds(ref),
-                         f"{ratio:.3g}" if math.isfinite(ratio) else "-", goal,
+                         f"{ratio:.4g}" if math.isfinite(ratio) else "-", goal,
                          "yes" if met else "no")
                         for label, ours, ref, ratio, goal, met in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
