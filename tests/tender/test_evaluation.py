@@ -387,14 +387,15 @@ PADDED = [("Gravemaskin E", "electricity", 500.0, "kWh"),
           *((f"Drill {k}", "electricity", 1.0, "kWh") for k in range(1, 11))]
 
 
-def _evaluate(basis, factors, mappings):
+def _evaluate(basis, factors, mappings, sites=(("honest.xlsx", HONEST), ("padded.xlsx", PADDED))):
+    """Bids of 10 m3 of concrete and the given site rows, scored on the share by ``basis``."""
     comp = competition(climate_model="zero_emission_share", zero_emission_basis=basis,
                        price_weight=0.5, climate_weight=0.5)
     comp = dataclasses.replace(comp, profile=dataclasses.replace(comp.profile, site_energy=True))
     rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
     bids = [evaluate_bid(bid(rows, _site(site), name=name), comp, factors=factors,
                          mappings=mappings)
-            for name, site in (("honest.xlsx", HONEST), ("padded.xlsx", PADDED))]
+            for name, site in sites]
     return bids, evaluate_summaries(comp, bids)
 
 
@@ -431,17 +432,11 @@ def test_on_the_energy_basis_the_honest_bid_wins_and_nothing_is_said(factors, ma
 
 def test_the_count_basis_notice_alone_where_energy_ranks_the_same(factors, mappings):
     """Where the order on energy is the same, the basis is named and no other winner."""
-    comp = competition(climate_model="zero_emission_share", zero_emission_basis="machine_count",
-                       price_weight=0.5, climate_weight=0.5)
-    comp = dataclasses.replace(comp, profile=dataclasses.replace(comp.profile, site_energy=True))
-    rows = materials(("Betong", 10.0, "m3", None, None, None, None, None))
     # b: two electric machines (2 000 and 1 000 kWh) and one on 100 L of diesel: by count
     # 2 of 3 = 67 %, by energy 3 000 / (3 000 + 977.778) = 75 %; first either way
     more = [*HONEST[:2], ("Dumper E", "electricity", 1_000.0, "kWh")]
-    bids = [evaluate_bid(bid(rows, _site(site), name=name), comp, factors=factors,
-                         mappings=mappings)
-            for name, site in (("a.xlsx", HONEST), ("b.xlsx", more))]
-    evaluation = evaluate_summaries(comp, bids)
+    _, evaluation = _evaluate("machine_count", factors, mappings,
+                              sites=(("a.xlsx", HONEST), ("b.xlsx", more)))
     assert evaluation.ranking.loc["b.xlsx", "rank"] == 1
     keys = [key for key, _ in evaluation.notices]
     assert "eval.notice.count_basis" in keys
