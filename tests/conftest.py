@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
 
 from klimafotavtrykk.factors import factor_table_from_frame, transport_modes_from_frame
 from klimafotavtrykk.matching import mappings_from_frames
@@ -19,6 +20,11 @@ from klimafotavtrykk.matching import mappings_from_frames
 # library does (klimafotavtrykk._string_storage), also where pyarrow is installed (it is in the
 # test extra); tests/test_string_storage.py calls the entry points with Arrow-stored text.
 pd.set_option("mode.string_storage", "python")
+
+# Property tests have no deadline: speed is measured in benchmarks/, never asserted in a test,
+# and a shared 2-core CI machine could fail a property for the time one example took.
+settings.register_profile("klimafotavtrykk", deadline=None)
+settings.load_profile("klimafotavtrykk")
 
 # shared helper modules of the tests (``_one_line``) import by name under --import-mode=importlib
 sys.path.insert(0, str(Path(__file__).resolve().parent))
