@@ -374,9 +374,10 @@ DIESEL_KWH_PER_L = 9.77778
 
 
 def _site(machines):
-    """Site rows of (machine, carrier, quantity, unit), every row committed."""
-    frame = pd.DataFrame(machines, columns=["machine", "carrier", "quantity", "unit"])
-    return frame.assign(category="maskin", committed="ja",
+    """Site rows of (machine, carrier, quantity, unit[, rated power kW]), every row committed."""
+    frame = pd.DataFrame([(*m, None)[:5] for m in machines],
+                         columns=["machine", "carrier", "quantity", "unit", "rated_power_kw"])
+    return frame.assign(category="maskin", committed="ja", machine_class="excavator",
                         source_ref=[f"[bid.xlsx]Byggeplass!F{i}" for i in range(2, 2 + len(frame))])
 
 
@@ -441,3 +442,31 @@ def test_the_count_basis_notice_alone_where_energy_ranks_the_same(factors, mappi
     keys = [key for key, _ in evaluation.notices]
     assert "eval.notice.count_basis" in keys
     assert "eval.notice.count_basis_winner" not in keys
+
+
+def test_cheat_padding_machine_hours_wins_the_hours_basis_and_the_client_is_told(factors,
+                                                                                  mappings):
+    """The same padding by hours: every machine 100 h. Honest: a 200 kW electric excavator and
+    two 200 kW diesel machines, 100 of 300 h emission-free = 33 %. Padded: the excavator a
+    20 kW one, and ten 1 kW electric drills, 1 100 of 1 300 h = 85 %. By energy the padded
+    bid's electric share is far the smaller (20 + 10 kW against 400 kW of diesel), so the
+    honest bid is first on energy."""
+    honest = [("Gravemaskin E", "electricity", 100.0, "h", 200.0),
+              ("Hjullaster D", "diesel", 100.0, "h", 200.0),
+              ("Dumper D", "diesel", 100.0, "h", 200.0)]
+    padded = [("Gravemaskin E", "electricity", 100.0, "h", 20.0), *honest[1:],
+              *((f"Drill {k}", "electricity", 100.0, "h", 1.0) for k in range(1, 11))]
+    (h, p), evaluation = _evaluate("machine_hours", factors, mappings,
+                                   sites=(("honest.xlsx", honest), ("padded.xlsx", padded)))
+    assert h.zero_emission_shares["machine_hours"] == pytest.approx(1 / 3)
+    assert p.zero_emission_shares["machine_hours"] == pytest.approx(11 / 13)
+    assert p.zero_emission_shares["energy"] < h.zero_emission_shares["energy"]
+    assert evaluation.ranking.loc["padded.xlsx", "rank"] == 1
+    notices = dict(evaluation.notices)
+    assert "eval.notice.hours_basis" in notices and "eval.notice.count_basis" not in notices
+    told = notices["eval.notice.hours_basis_winner"]
+    assert (told["energy"], told["now"]) == ("honest.xlsx", "padded.xlsx")
+    assert told["shares"].startswith("padded.xlsx 85 % / ")
+    assert "honest.xlsx 33 % / " in told["shares"]
+    text = t("eval.notice.hours_basis_winner", "en", **told)
+    assert "by machine hour / by energy" in text

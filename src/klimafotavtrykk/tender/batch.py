@@ -362,7 +362,7 @@ def evaluate_summaries(competition: Competition, summaries: Iterable[BidSummary]
         for w in caught:  # let callers see them too
             warnings.warn(w.message, w.category, stacklevel=user_stacklevel())
         attrs = scored.attrs
-        notices += _count_basis_notices(rule, scored, ok, index, emissions,
+        notices += _share_basis_notices(rule, scored, ok, index, emissions,
                                         price if rule.price_weight > 0 else None, qual, gates)
     else:
         scored = pd.DataFrame(index=index, columns=["rank", "tie_rule", "status", "total",
@@ -452,21 +452,29 @@ def _batch_findings(ok, ranking: pd.DataFrame, duplicates: pd.DataFrame,
     return frame.astype({c: float for c in frame.columns if c.startswith("kg")})
 
 
-def _count_basis_notices(rule, scored: pd.DataFrame, ok, index: pd.Index, emissions, price,
-                         quality, gates) -> list[tuple[str, dict[str, str]]]:
-    """Where emission-free machines are counted, say so, and who would win on energy instead.
+#: The bases of the emission-free share that weigh a small machine as much as a large one, and
+#: the notices that say so (the first always, the second where energy ranks another bid first).
+_SIZE_BLIND_BASES = {"machine_count": ("eval.notice.count_basis", "eval.notice.count_basis_winner"),
+                     "machine_hours": ("eval.notice.hours_basis", "eval.notice.hours_basis_winner")}
 
-    A share by machine count weighs a hand tool as much as an excavator: a bid can raise it
-    with small electric machines and win on the share while burning more. The competition's
-    published basis decides the points, so they stand; the notices tell the client, and name
-    the bid that would rank first were the share taken on energy (the shipped default),
-    where that differs.
+
+def _share_basis_notices(rule, scored: pd.DataFrame, ok, index: pd.Index, emissions, price,
+                         quality, gates) -> list[tuple[str, dict[str, str]]]:
+    """Where emission-free machines are counted or their hours summed, say so, and who would win on energy.
+
+    A share by machine count, or by machine hours, weighs a hand tool as much as an excavator:
+    a bid can raise it with small electric machines (or many hours on them) and win on the
+    share while burning more. The competition's published basis decides the points, so they
+    stand; the notices tell the client, and name the bid that would rank first were the share
+    taken on energy (the shipped default), where that differs, with both bids' shares.
     """
-    if not (rule.needs_share and rule.zero_emission_basis == "machine_count"):
+    basis = rule.zero_emission_basis
+    if not (rule.needs_share and basis in _SIZE_BLIND_BASES):
         return []
     from klimafotavtrykk.scoring import score
 
-    out = [("eval.notice.count_basis", {})]
+    named, winner = _SIZE_BLIND_BASES[basis]
+    out = [(named, {})]
     on_energy = pd.Series([s.zero_emission_shares.get("energy", math.nan) for s in ok],
                           index=index, dtype=float)
     with warnings.catch_warnings():
@@ -485,12 +493,10 @@ def _count_basis_notices(rule, scored: pd.DataFrame, ok, index: pd.Index, emissi
         def percent(value: float) -> str:
             return f"{round(100 * value)} %" if math.isfinite(value) else "–"
 
-        told = "; ".join(f"{file} {percent(shares[file].get('machine_count', math.nan))} / "
+        told = "; ".join(f"{file} {percent(shares[file].get(basis, math.nan))} / "
                          f"{percent(shares[file].get('energy', math.nan))}"
                          for file in dict.fromkeys([*now, *then]))
-        out.append(("eval.notice.count_basis_winner", {"now": names_text(now),
-                                                        "energy": names_text(then),
-                                                        "shares": told}))
+        out.append((winner, {"now": names_text(now), "energy": names_text(then), "shares": told}))
     return out
 
 
