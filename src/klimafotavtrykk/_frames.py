@@ -20,7 +20,7 @@ from klimafotavtrykk.errors import InputError
 
 __all__ = ["text_codes", "text_code_parts", "text_codes_by_value", "factorized", "row_codes", "clean_text",
            "short_numbers", "filled", "typed", "typed_take", "taken", "refuse_repeated_columns",
-           "COPY_ON_WRITE", "constant_columns", "empty_once", "shape"]
+           "COPY_ON_WRITE", "constant_columns", "empty_once", "shape", "by_code"]
 
 #: pandas 3 always copies on write; pandas 2 when the option is on. Columns of a frame may then
 #: share one array: a write into one of them copies it first.
@@ -284,6 +284,41 @@ def row_codes(columns: list) -> tuple[np.ndarray, np.ndarray]:
     # codes are 0 .. k-1 first seen first: a row starts its code when it exceeds every code before
     seen = np.maximum.accumulate(np.concatenate([[-1], code[:-1]]))
     return code, np.flatnonzero(code > seen).astype(np.int64)
+
+
+def by_code(per_code: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """Each line's value by its code: ``np.append(per_code, missing)[codes]``, code -1 ``missing``.
+
+    Where every line gets one value (every code holds it, and it is ``missing`` too or no line
+    has code -1), that value is given as a read-only view of one element: the same values,
+    without an array of a line each (most bills: every unit known, every part in scope).
+
+    Parameters
+    ----------
+    per_code : numpy.ndarray
+        One value per code (a distinct unit, a part's key, a factor row).
+    codes : numpy.ndarray of int
+        Code of each line; -1 where it has none.
+    missing : scalar
+        Value of a line with code -1.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per line; read only where it is one value.
+
+    Examples
+    --------
+    >>> by_code(np.array([True, True]), np.array([0, 1, 1]), False).strides
+    (0,)
+    >>> by_code(np.array([True, True]), np.array([0, -1, 1]), False).tolist()
+    [True, False, True]
+    """
+    if len(per_code) and (per_code == per_code[0]).all():
+        one = per_code[0]
+        if one == missing or not len(codes) or codes.min() >= 0:
+            return np.broadcast_to(one, np.shape(codes))
+    return np.append(per_code, missing)[codes]
 
 
 def filled(n: int, value: object) -> np.ndarray:

@@ -42,7 +42,7 @@ from klimafotavtrykk._frames import refuse_repeated_columns
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.units import parse_units
-from klimafotavtrykk.vocabulary import DIMENSIONS, MODULES
+from klimafotavtrykk.vocabulary import DIMENSION_INDEX, DIMENSIONS, MODULES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -375,7 +375,7 @@ def factor_table_from_frame(table: pd.DataFrame, name: str = "<frame>") -> Facto
         raise DataError(f"declared_unit {unknown[0]!r} is not a unit of {list(DIMENSIONS)}",
                         file=name, row=int(np.flatnonzero(bad)[0]) + 2)
     per_row = units.loc[table["declared_unit"].astype(str)]
-    declared_dimension = per_row["dimension"].map({d: i for i, d in enumerate(DIMENSIONS)})
+    declared_dimension = per_row["dimension"].map(DIMENSION_INDEX)
     declared_scale = per_row["scale"].to_numpy(dtype=float)
 
     mass_per_base = np.full((n, len(DIMENSIONS)), np.nan)

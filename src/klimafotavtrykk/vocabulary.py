@@ -166,3 +166,7 @@ REASONS: dict[str, str] = {
 
 #: Physical dimensions a quantity can be converted between (via the factor's masses).
 DIMENSIONS: tuple[str, ...] = ("mass", "volume", "area", "length", "piece")
+
+#: Code of each dimension in arrays that hold one (a line's unit, a factor's declared unit);
+#: -1 stands for none.
+DIMENSION_INDEX: dict[str, int] = {d: i for i, d in enumerate(DIMENSIONS)}

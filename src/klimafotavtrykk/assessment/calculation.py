@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from klimafotavtrykk import __version__
-from klimafotavtrykk._frames import text_codes
+from klimafotavtrykk._frames import by_code, text_codes
 from klimafotavtrykk._string_storage import python_strings
 from klimafotavtrykk.assemblies import (
     LAYER_COLUMNS,
@@ -205,9 +205,8 @@ def calculate(
     q_decl, derived = declared_quantities(items, quantity, table, fidx, f, units)
     line_mode, mode_given = _line_modes(items, modes)
     parts = part_keys(items["building_part"], profile)  # coded once: scope and group per key
-    indicator_ok = np.isin(table.indicator, [*profile.accepted_indicators, ""])  # per factor
-    # per line where some factor's indicator is not accepted; else True on every line, no array
-    indicator_ok = (np.broadcast_to(True, f.shape) if indicator_ok.all() else indicator_ok[f])
+    # per factor row, gathered per line (f has no -1): one value on every line where all agree
+    indicator_ok = by_code(np.isin(table.indicator, [*profile.accepted_indicators, ""]), f, False)
     done = computed_lines((
         (~np.isfinite(quantity), "missing_quantity"),  # an infinity is no quantity either
         (~parts.has_part & bool(profile.building_parts), "missing_building_part"),

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from klimafotavtrykk._frames import by_code
 from klimafotavtrykk._string_storage import one_object
 from klimafotavtrykk.assemblies import line_positions
 from klimafotavtrykk.assessment.lines_in import _text_column
@@ -33,9 +34,7 @@ from klimafotavtrykk.lifecycle.geometry import (
 )
 from klimafotavtrykk.plausibility import failed_checks, implausible_masks
 from klimafotavtrykk.units import unit_properties, unit_spellings
-from klimafotavtrykk.vocabulary import DIMENSIONS
-
-_DIM = {d: i for i, d in enumerate(DIMENSIONS)}
+from klimafotavtrykk.vocabulary import DIMENSION_INDEX
 
 
 @dataclass(frozen=True)
@@ -80,22 +79,18 @@ def line_units(units: pd.Series) -> LineUnits:
     ucodes, spellings = unit_spellings(units.to_numpy(dtype=object),
                                        texts=isinstance(units.dtype, pd.StringDtype))
     u_dimension, u_scale, u_known = unit_properties(spellings)  # a few spellings: plain loops
-    u_dim = np.array([_DIM.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
+    u_dim = np.array([DIMENSION_INDEX.get(d, -1) if isinstance(d, str) else -1 for d in u_dimension],
                      dtype=np.int64)
     # every line in its dimension's base unit (kg, m3, ...): scale 1 on every line, no array
     base = (not len(ucodes) or ucodes.min() >= 0) and bool((u_scale == 1.0).all())
     u_lump = np.array([d in ("lump_sum", "percent") for d in u_dimension], dtype=bool)
-    every_given = not len(ucodes) or ucodes.min() >= 0
     return LineUnits(
         dim=np.append(u_dim, -1)[ucodes],
         scale=(np.broadcast_to(np.float64(1.0), ucodes.shape) if base
                else np.append(u_scale, np.nan)[ucodes]),
         base=base,
-        # most bills: no lump sum, every unit known; one value on every line then, no array
-        lump=(np.append(u_lump, False)[ucodes] if u_lump.any()
-              else np.broadcast_to(False, ucodes.shape)),
-        known=(np.broadcast_to(True, ucodes.shape) if every_given and bool(np.all(u_known))
-               else np.append(u_known, False)[ucodes]),
+        lump=by_code(u_lump, ucodes, False),  # most bills: no lump sum, every unit known
+        known=by_code(np.asarray(u_known, dtype=bool), ucodes, False),
     )
 
 

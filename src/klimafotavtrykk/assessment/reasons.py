@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from klimafotavtrykk._frames import text_code_parts
+from klimafotavtrykk._frames import by_code, text_code_parts
 from klimafotavtrykk._string_storage import one_object
 from klimafotavtrykk.assemblies import refuse_incomplete
 from klimafotavtrykk.factors import FactorTable
@@ -178,15 +178,11 @@ def part_keys(column: pd.Series, profile: Profile) -> PartKeys:
     """
     keys, key_codes, names = text_code_parts(column)
     in_scope, has_part = _part_scope(key_codes, names, profile)  # per key
-    # where every key holds a part (and every part is in scope), one value on every line
-    every_key = not len(keys) or keys.min() >= 0  # a key -1: a line without a part
-    yes = np.broadcast_to(True, keys.shape)
+    # a key -1 is a line without a part; most bills: every line has one, every part in scope
     return PartKeys(keys=keys, key_codes=key_codes, names=names,
-                    has_part=(yes if every_key and bool(has_part.all())
-                              else np.append(has_part, False)[keys]),
-                    in_scope=(yes if not profile.building_parts
-                              or (every_key and bool(in_scope.all()))
-                              else np.append(in_scope, False)[keys]))
+                    has_part=by_code(has_part, keys, False),
+                    in_scope=(by_code(in_scope, keys, False) if profile.building_parts
+                              else np.broadcast_to(True, keys.shape)))
 
 
 def _part_scope(codes: np.ndarray, parts: np.ndarray, profile: Profile

@@ -20,7 +20,7 @@ import pandas as pd
 
 from klimafotavtrykk._frames import factorized
 from klimafotavtrykk.lifecycle.conversion import layer_area_mass, thickness_in_metres
-from klimafotavtrykk.vocabulary import DIMENSIONS, MODULE_INDEX, MODULES
+from klimafotavtrykk.vocabulary import DIMENSION_INDEX, DIMENSIONS, MODULE_INDEX, MODULES
 
 __all__ = ["EpdClaims", "GenericMatch", "epd_claims", "generic_match", "claim_factor_table",
            "claim_factor_tables", "epd_factor_rows", "claim_mass_per_base", "generic_mass_per_base",
@@ -321,7 +321,7 @@ def epd_factor_rows(generic, materials: pd.DataFrame, first: np.ndarray, ids: np
     value = kuniques.get_level_values(2).to_numpy(dtype=float)
     kind = kuniques.get_level_values(3).to_numpy(dtype=object)
     parsed = parse_units(pd.unique(pd.Series(units, dtype=object)))
-    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    dim_index = DIMENSION_INDEX
     declared_dim = pd.Series(units).map(parsed["dimension"]).map(dim_index).to_numpy(dtype=np.int64)
     declared_scale = pd.Series(units).map(parsed["scale"]).to_numpy(dtype=float)
 
@@ -381,7 +381,7 @@ def claim_mass_per_base(generic, materials: pd.DataFrame, rows: np.ndarray, gidx
         1 for mass. [kg per kg, m³, m², m, piece]
     """
     m = materials
-    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    dim_index = DIMENSION_INDEX
     mass_per_base = generic_mass_per_base(generic, np.asarray(gidx)[rows])
     line_dim, line_scale = line_units(m["unit"].to_numpy(dtype=object)[rows])
     own = m["mass_per_unit"].to_numpy(dtype=float)[rows] / line_scale  # [kg per base unit]
@@ -428,7 +428,7 @@ def line_units(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     from klimafotavtrykk.units import parse_units
 
-    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    dim_index = DIMENSION_INDEX
     codes, spellings = _distinct_texts(np.asarray(units, dtype=object))
     info = parse_units(pd.unique(spellings))
     dimension = np.append(spellings.map(info["dimension"]).map(dim_index).fillna(-1)

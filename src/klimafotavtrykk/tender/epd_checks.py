@@ -41,7 +41,7 @@ from klimafotavtrykk._frames import factorized, filled
 from klimafotavtrykk.errors import DataError
 from klimafotavtrykk.tender.attached_epds import ATTACHED_CHECKS, attached_check
 from klimafotavtrykk.tender.findings import empty_findings
-from klimafotavtrykk.vocabulary import DIMENSIONS
+from klimafotavtrykk.vocabulary import DIMENSION_INDEX
 
 __all__ = ["EpdChecks", "load_epd_ranges", "load_epd_number_formats", "normalise_epd_number",
            "epd_number_operator", "check_claims", "check_findings", "per_declared_unit",
@@ -445,7 +445,7 @@ def per_declared_unit(m: pd.DataFrame, claims, a1a3: np.ndarray, computed,
     n = len(m)
     if checks is None or not claims.usable.any():
         return np.full(n, np.nan)
-    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    dim_index = DIMENSION_INDEX
     line_u = m["unit"].astype(object).where(m["unit"].notna(), None)
     decl_u = claims.unit
     parsed = parse_units(pd.unique(pd.concat([line_u, decl_u]).dropna()))
@@ -605,7 +605,7 @@ def _range_rows(value, unit, usable, index, factor_id, generic, mass_per_base, l
     has = (idx >= 0) & usable
     at = np.maximum(idx, 0)
 
-    dim_index = {d: i for i, d in enumerate(DIMENSIONS)}
+    dim_index = DIMENSION_INDEX
     range_units = ranges["declared_unit"].to_numpy(dtype=object)
     d_codes, d_distinct = factorized(unit.to_numpy(dtype=object))  # each spelling once
     spellings = pd.unique(pd.Series(np.concatenate([range_units, np.asarray(d_distinct, dtype=object)]),
